@@ -1,0 +1,27 @@
+import { errors } from '../graph/errors.js';
+import { permissionMatrix, type PermissionRow } from './permission-matrix.js';
+import type { Principal } from './principal.js';
+
+/**
+ * Enforces the permission matrix: a delegated token needs one of the row's scopes, an app-only
+ * token one of its roles. An operation with no row is refused: failing closed keeps a newly
+ * served path from being open by accident.
+ */
+export class PermissionPolicy {
+  private readonly rows = new Map<string, PermissionRow>();
+
+  constructor(rows: PermissionRow[] = permissionMatrix) {
+    for (const row of rows) this.rows.set(`${row.method} ${row.pattern.toLowerCase()}`, row);
+  }
+
+  row(method: string, pattern: string): PermissionRow | undefined {
+    return this.rows.get(`${method.toUpperCase()} ${pattern.toLowerCase()}`);
+  }
+
+  check(principal: Principal, method: string, pattern: string): void {
+    const row = this.row(method, pattern);
+    const granted = principal.kind === 'user' ? principal.scopes : principal.roles;
+    const allowed = row ? (principal.kind === 'user' ? row.delegated : row.application) : [];
+    if (!allowed.some((p) => granted.has(p))) throw errors.accessDenied();
+  }
+}

@@ -1,0 +1,93 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
+import { PermissionPolicy } from '../auth/permissions.js';
+import { TokenVerifier } from '../auth/verifier.js';
+import { errors, GraphError, renderError } from '../graph/errors.js';
+import { family } from '../model/family.js';
+import { Model } from '../model/model.js';
+import type { Clock, IdGenerator } from '../resources/collection.js';
+import { Engine } from '../resources/engine.js';
+import { ResourceRegistry } from '../resources/registry.js';
+import type { Store } from '../store/store.js';
+import { registerBodyParsing } from './body-parsing.js';
+import { registerGraphRoute } from './graph-route.js';
+
+export interface AppOptions {
+  store: Store;
+  clock?: Clock;
+  ids?: IdGenerator;
+  /** Largest accepted request body, in bytes. */
+  bodyLimit?: number;
+  logger?: FastifyServerOptions['logger'];
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+export const randomIds: IdGenerator = { newId: () => randomUUID() };
+export const DEFAULT_BODY_LIMIT = 1024 * 1024;
+
+/** The model of the family, resolved once per process. */
+export const graphModel = new Model(family);
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    clientRequestId: string;
+  }
+}
+
+/**
+ * Builds the whole server from its parts. Tests run it in-process (`app.inject`) over an
+ * in-memory store; the CLI runs the same factory over a data folder.
+ */
+export function createApp(options: AppOptions): FastifyInstance {
+  const clock = options.clock ?? systemClock;
+  const ids = options.ids ?? randomIds;
+  const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit,
+    genReqId: () => randomUUID(),
+    // Graph tolerates trailing slashes and long ids; routing is ours, not the router's.
+    routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 2048 },
+  });
+
+  app.decorateRequest('clientRequestId', '');
+  app.addHook('onRequest', async (request, reply) => {
+    const sent = request.headers['client-request-id'];
+    request.clientRequestId = typeof sent === 'string' && sent.length > 0 && sent.length <= 200 ? sent : request.id;
+    reply.header('request-id', request.id);
+    reply.header('client-request-id', request.clientRequestId);
+  });
+
+  registerBodyParsing(app);
+  app.setErrorHandler((error, request, reply) => sendError(request, reply, toGraphError(error, request, bodyLimit), clock));
+  app.setNotFoundHandler((request, reply) => sendError(request, reply, errors.methodNotAllowed(), clock));
+
+  const registry = new ResourceRegistry(graphModel);
+  registerGraphRoute(app, {
+    model: graphModel,
+    registry,
+    engine: new Engine(registry, { store: options.store, clock, ids }),
+    verifier: new TokenVerifier(options.store, () => clock.now()),
+    permissions: new PermissionPolicy(),
+  });
+  return app;
+}
+
+function toGraphError(error: unknown, request: FastifyRequest, bodyLimit: number): GraphError {
+  if (error instanceof GraphError) return error;
+  const code = (error as { code?: string }).code;
+  if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') return errors.payloadTooLarge(bodyLimit);
+  if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || code === 'FST_ERR_CTP_INVALID_CONTENT_LENGTH') {
+    return errors.invalidJson();
+  }
+  request.log.error({ err: error }, 'unexpected error');
+  return errors.internal();
+}
+
+function sendError(request: FastifyRequest, reply: FastifyReply, error: GraphError, clock: Clock): FastifyReply {
+  if (error.headers) reply.headers(error.headers);
+  return reply
+    .status(error.status)
+    .type('application/json')
+    .send(renderError(error, { requestId: request.id, clientRequestId: request.clientRequestId || request.id, date: clock.now() }));
+}

@@ -1,0 +1,63 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { PermissionPolicy } from '../auth/permissions.js';
+import type { TokenVerifier } from '../auth/verifier.js';
+import { errors } from '../graph/errors.js';
+import { readPreferences } from '../graph/prefer.js';
+import type { Model } from '../model/model.js';
+import { resolvePath } from '../odata/path.js';
+import type { Engine } from '../resources/engine.js';
+import type { ResourceRegistry } from '../resources/registry.js';
+
+/** The media type Graph writes on OData JSON payloads. */
+export const ODATA_JSON = 'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8';
+
+export interface GraphRouteParts {
+  model: Model;
+  registry: ResourceRegistry;
+  engine: Engine;
+  verifier: TokenVerifier;
+  permissions: PermissionPolicy;
+}
+
+const SERVED_VERSION = 'beta';
+const KNOWN_VERSIONS = new Set(['beta', 'v1.0']);
+const METHODS = ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'] as const;
+
+/**
+ * The one route for the Graph surface: every `/{version}/...` request takes the same way through
+ * token verification, path resolution against the model, the permission check and the engine.
+ */
+export function registerGraphRoute(app: FastifyInstance, parts: GraphRouteParts): void {
+  app.route({
+    method: [...METHODS],
+    url: '/*',
+    handler: (request, reply) => handle(parts, request, reply),
+  });
+}
+
+async function handle(parts: GraphRouteParts, request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
+  const url = new URL(request.url, `${request.protocol}://${request.host}`);
+  const [, version = '', ...rest] = url.pathname.split('/');
+  if (!KNOWN_VERSIONS.has(version)) throw errors.invalidVersion();
+  const path = rest.join('/');
+
+  const principal = await parts.verifier.verify(request.headers.authorization);
+  // The family is beta-only: v1.0 has none of its segments, as Graph's v1.0 metadata shows.
+  if (version !== SERVED_VERSION) throw errors.segmentNotFound(rest.find((s) => s.length > 0) ?? '');
+  const resolved = resolvePath(parts.model, path, parts.registry.normalizeKey);
+  parts.permissions.check(principal, request.method, resolved.pattern);
+
+  const response = await parts.engine.handle({
+    method: request.method,
+    url,
+    version,
+    path: resolved,
+    body: request.body,
+    preferences: readPreferences(request.headers.prefer),
+    principal,
+  });
+  reply.status(response.status);
+  if (response.body === undefined) return reply.send();
+  reply.header('OData-Version', '4.0');
+  return reply.type(ODATA_JSON).send(JSON.stringify(response.body));
+}

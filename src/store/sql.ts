@@ -1,0 +1,35 @@
+/**
+ * The narrow SQL surface the store is written against. One implementation per database driver
+ * (better-sqlite3 now, pg later); everything above it is shared SQL plus the small
+ * {@link Dialect} differences. SQL is always written with `?` placeholders and parameters, never
+ * with values spliced in.
+ */
+
+export type Row = Record<string, unknown>;
+
+export interface SqlExecutor {
+  all<T = Row>(sql: string, params?: unknown[]): Promise<T[]>;
+  get<T = Row>(sql: string, params?: unknown[]): Promise<T | undefined>;
+  run(sql: string, params?: unknown[]): Promise<{ changes: number }>;
+}
+
+export interface Dialect {
+  name: 'sqlite' | 'postgres';
+  /** Column type for JSON documents (complex and collection-valued properties). */
+  jsonType: string;
+  /** Column type for booleans. */
+  booleanType: string;
+  /** Turns a stored boolean back into a JS boolean (SQLite stores 0/1). */
+  readBoolean(value: unknown): boolean | null;
+  /** Whether an error is a primary-key or unique-constraint violation. */
+  isUniqueViolation(error: unknown): boolean;
+}
+
+export interface SqlDatabase extends SqlExecutor {
+  readonly dialect: Dialect;
+  /** Runs `work` in one transaction: committed when it resolves, rolled back when it throws. */
+  transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  /** Runs DDL or several statements without parameters. */
+  exec(sql: string): Promise<void>;
+  close(): Promise<void>;
+}

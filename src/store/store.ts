@@ -1,0 +1,191 @@
+import type { SqlDatabase, SqlExecutor, Dialect } from './sql.js';
+import type { TableMapping } from './table.js';
+
+/** An entity as the engine handles it: model property names, JSON values. */
+export type Entity = Record<string, unknown>;
+
+/** Where rows live: always a tenant, plus the parent keys a table's scope columns name. */
+export interface Scope {
+  tenantId: string;
+  parents?: string[];
+}
+
+export interface ListOptions {
+  top: number;
+  /** Keyset paging: only rows whose id sorts after this one. */
+  afterId?: string;
+}
+
+export interface SigningKeyRow {
+  kid: string;
+  privateJwk: string;
+  publicJwk: string;
+}
+
+/**
+ * Everything localgraph keeps. Every entity operation is scoped by tenant in SQL, so no code
+ * path can reach another tenant's rows by id alone.
+ */
+export interface Store {
+  readonly dialect: Dialect;
+  insert(table: TableMapping, scope: Scope, entity: Entity): Promise<'inserted' | 'duplicate'>;
+  get(table: TableMapping, scope: Scope, id: string): Promise<Entity | undefined>;
+  list(table: TableMapping, scope: Scope, options: ListOptions): Promise<Entity[]>;
+  update(table: TableMapping, scope: Scope, id: string, changes: Entity): Promise<boolean>;
+  delete(table: TableMapping, scope: Scope, id: string): Promise<boolean>;
+  /** Runs `work` in one transaction against a store bound to it. */
+  transaction<T>(work: (store: Store) => Promise<T>): Promise<T>;
+
+  getSetting(name: string): Promise<string | undefined>;
+  /** Stores `value` unless the setting exists; returns whichever value is stored (first writer wins). */
+  putSettingIfAbsent(name: string, value: string): Promise<string>;
+  ensureTenant(id: string, createdAt: Date): Promise<void>;
+  insertSigningKey(key: SigningKeyRow, createdAt: Date): Promise<void>;
+  getSigningKey(kid: string): Promise<SigningKeyRow | undefined>;
+  close(): Promise<void>;
+}
+
+/** The one SQL implementation of {@link Store}, over any {@link SqlDatabase}. */
+export class SqlStore implements Store {
+  readonly dialect: Dialect;
+
+  constructor(
+    private readonly db: SqlDatabase,
+    private readonly executor: SqlExecutor = db,
+  ) {
+    this.dialect = db.dialect;
+  }
+
+  private scopeWhere(table: TableMapping, scope: Scope): { sql: string; params: unknown[] } {
+    const parents = scope.parents ?? [];
+    if (parents.length !== table.scopeColumns.length) throw new Error(`store: ${table.table} needs ${table.scopeColumns.length} parent keys`);
+    const sql = ['tenant_id = ?', ...table.scopeColumns.map((c) => `${c} = ?`)].join(' AND ');
+    return { sql, params: [scope.tenantId, ...parents] };
+  }
+
+  private toRow(table: TableMapping, entity: Entity): { columns: string[]; values: unknown[] } {
+    const columns: string[] = [];
+    const values: unknown[] = [];
+    for (const [property, value] of Object.entries(entity)) {
+      const column = table.byProperty.get(property);
+      if (!column) throw new Error(`store: ${table.table} has no column for ${property}`);
+      columns.push(column.column);
+      values.push(column.kind === 'json' && value !== null && value !== undefined ? JSON.stringify(value) : value ?? null);
+    }
+    return { columns, values };
+  }
+
+  private fromRow(table: TableMapping, row: Record<string, unknown>): Entity {
+    const entity: Entity = {};
+    for (const c of table.columns) {
+      const value = row[c.column];
+      if (value === null || value === undefined) entity[c.property] = null;
+      else if (c.kind === 'json') entity[c.property] = JSON.parse(String(value));
+      else if (c.kind === 'boolean') entity[c.property] = this.dialect.readBoolean(value);
+      else if (c.kind === 'integer') entity[c.property] = Number(value);
+      else entity[c.property] = value;
+    }
+    return entity;
+  }
+
+  private selectList(table: TableMapping): string {
+    return table.columns.map((c) => c.column).join(', ');
+  }
+
+  async insert(table: TableMapping, scope: Scope, entity: Entity): Promise<'inserted' | 'duplicate'> {
+    const { columns, values } = this.toRow(table, entity);
+    const all = ['tenant_id', ...table.scopeColumns, ...columns];
+    const placeholders = all.map(() => '?').join(', ');
+    try {
+      await this.executor.run(`INSERT INTO ${table.table} (${all.join(', ')}) VALUES (${placeholders})`, [
+        scope.tenantId,
+        ...(scope.parents ?? []),
+        ...values,
+      ]);
+      return 'inserted';
+    } catch (error) {
+      if (this.dialect.isUniqueViolation(error)) return 'duplicate';
+      throw error;
+    }
+  }
+
+  async get(table: TableMapping, scope: Scope, id: string): Promise<Entity | undefined> {
+    const where = this.scopeWhere(table, scope);
+    const row = await this.executor.get<Record<string, unknown>>(
+      `SELECT ${this.selectList(table)} FROM ${table.table} WHERE ${where.sql} AND id = ?`,
+      [...where.params, id],
+    );
+    return row ? this.fromRow(table, row) : undefined;
+  }
+
+  async list(table: TableMapping, scope: Scope, options: ListOptions): Promise<Entity[]> {
+    const where = this.scopeWhere(table, scope);
+    const params = [...where.params];
+    let sql = `SELECT ${this.selectList(table)} FROM ${table.table} WHERE ${where.sql}`;
+    if (options.afterId !== undefined) {
+      sql += ' AND id > ?';
+      params.push(options.afterId);
+    }
+    sql += ' ORDER BY id LIMIT ?';
+    params.push(options.top);
+    const rows = await this.executor.all<Record<string, unknown>>(sql, params);
+    return rows.map((r) => this.fromRow(table, r));
+  }
+
+  async update(table: TableMapping, scope: Scope, id: string, changes: Entity): Promise<boolean> {
+    const where = this.scopeWhere(table, scope);
+    const { columns, values } = this.toRow(table, changes);
+    if (columns.length === 0) return (await this.get(table, scope, id)) !== undefined;
+    const result = await this.executor.run(
+      `UPDATE ${table.table} SET ${columns.map((c) => `${c} = ?`).join(', ')} WHERE ${where.sql} AND id = ?`,
+      [...values, ...where.params, id],
+    );
+    return result.changes > 0;
+  }
+
+  async delete(table: TableMapping, scope: Scope, id: string): Promise<boolean> {
+    const where = this.scopeWhere(table, scope);
+    const result = await this.executor.run(`DELETE FROM ${table.table} WHERE ${where.sql} AND id = ?`, [...where.params, id]);
+    return result.changes > 0;
+  }
+
+  transaction<T>(work: (store: Store) => Promise<T>): Promise<T> {
+    if (this.executor !== this.db) return work(this);
+    return this.db.transaction((tx) => work(new SqlStore(this.db, tx)));
+  }
+
+  async getSetting(name: string): Promise<string | undefined> {
+    const row = await this.executor.get<{ value: string }>('SELECT value FROM settings WHERE name = ?', [name]);
+    return row?.value;
+  }
+
+  async putSettingIfAbsent(name: string, value: string): Promise<string> {
+    await this.executor.run('INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING', [name, value]);
+    return (await this.getSetting(name)) as string;
+  }
+
+  async ensureTenant(id: string, createdAt: Date): Promise<void> {
+    await this.executor.run('INSERT INTO tenants (id, created_at) VALUES (?, ?) ON CONFLICT (id) DO NOTHING', [id, createdAt.toISOString()]);
+  }
+
+  async insertSigningKey(key: SigningKeyRow, createdAt: Date): Promise<void> {
+    await this.executor.run('INSERT INTO signing_keys (kid, private_jwk, public_jwk, created_at) VALUES (?, ?, ?, ?)', [
+      key.kid,
+      key.privateJwk,
+      key.publicJwk,
+      createdAt.toISOString(),
+    ]);
+  }
+
+  async getSigningKey(kid: string): Promise<SigningKeyRow | undefined> {
+    const row = await this.executor.get<{ kid: string; private_jwk: string; public_jwk: string }>(
+      'SELECT kid, private_jwk, public_jwk FROM signing_keys WHERE kid = ?',
+      [kid],
+    );
+    return row ? { kid: row.kid, privateJwk: row.private_jwk, publicJwk: row.public_jwk } : undefined;
+  }
+
+  close(): Promise<void> {
+    return this.db.close();
+  }
+}
