@@ -4,6 +4,7 @@ import { PermissionPolicy } from '../auth/permissions.js';
 import { TokenVerifier } from '../auth/verifier.js';
 import { errors, GraphError, renderError } from '../graph/errors.js';
 import { family } from '../model/family.js';
+import { renderMetadata } from '../model/metadata.js';
 import { Model } from '../model/model.js';
 import type { Clock, IdGenerator } from '../resources/collection.js';
 import { Engine } from '../resources/engine.js';
@@ -69,6 +70,7 @@ export function createApp(options: AppOptions): FastifyInstance {
     engine: new Engine(registry, { store: options.store, clock, ids }),
     verifier: new TokenVerifier(options.store, () => clock.now()),
     permissions: new PermissionPolicy(),
+    metadataXml: renderMetadata(family),
   });
   return app;
 }

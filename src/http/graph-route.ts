@@ -17,6 +17,16 @@ export interface GraphRouteParts {
   engine: Engine;
   verifier: TokenVerifier;
   permissions: PermissionPolicy;
+  /** `$metadata`, rendered once from the model. */
+  metadataXml: string;
+}
+
+/** The OData service document: the entity sets a client can start from. */
+function serviceDocument(model: Model, root: string): object {
+  return {
+    '@odata.context': `${root}/$metadata`,
+    value: [...model.entitySets.values()].map((set) => ({ name: set.name, kind: 'EntitySet', url: set.name })),
+  };
 }
 
 const SERVED_VERSION = 'beta';
@@ -40,10 +50,21 @@ async function handle(parts: GraphRouteParts, request: FastifyRequest, reply: Fa
   const [, version = '', ...rest] = url.pathname.split('/');
   if (!KNOWN_VERSIONS.has(version)) throw errors.invalidVersion();
   const path = rest.join('/');
+  const first = rest.find((segment) => segment.length > 0);
+
+  // Like Graph, the metadata document and the service document need no token.
+  if (version === SERVED_VERSION && (first === '$metadata' || first === undefined) && request.method === 'GET') {
+    if (rest.filter(Boolean).length > 1) throw errors.segmentNotFound(rest.filter(Boolean)[1]);
+    if (first === '$metadata') return reply.type('application/xml').send(parts.metadataXml);
+    return reply
+      .header('OData-Version', '4.0')
+      .type(ODATA_JSON)
+      .send(JSON.stringify(serviceDocument(parts.model, `${url.origin}/${version}`)));
+  }
 
   const principal = await parts.verifier.verify(request.headers.authorization);
   // The family is beta-only: v1.0 has none of its segments, as Graph's v1.0 metadata shows.
-  if (version !== SERVED_VERSION) throw errors.segmentNotFound(rest.find((s) => s.length > 0) ?? '');
+  if (version !== SERVED_VERSION) throw errors.segmentNotFound(first ?? '');
   const resolved = resolvePath(parts.model, path, parts.registry.normalizeKey);
   parts.permissions.check(principal, request.method, resolved.pattern);
 
