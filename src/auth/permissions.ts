@@ -14,8 +14,14 @@ export class PermissionPolicy {
     for (const row of rows) this.rows.set(`${row.method} ${row.pattern.toLowerCase()}`, row);
   }
 
+  /**
+   * The row for an operation. Reading `$count` or `$ref` of a collection needs what reading the
+   * collection needs, so those GETs share its row.
+   */
   row(method: string, pattern: string): PermissionRow | undefined {
-    return this.rows.get(`${method.toUpperCase()} ${pattern.toLowerCase()}`);
+    const verb = method.toUpperCase();
+    const base = verb === 'GET' ? pattern.replace(/\/\$(count|ref)$/, '') : pattern;
+    return this.rows.get(`${verb} ${base.toLowerCase()}`);
   }
 
   check(principal: Principal, method: string, pattern: string): void {

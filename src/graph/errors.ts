@@ -88,6 +88,26 @@ export const errors = {
     ),
   /** A parent (a profile) that exists but does not serve the addressed collection. */
   notServed: (message: string) => new GraphError(404, 'Request_ResourceNotFound', message),
+  concurrentChange: (id: string) =>
+    new GraphError(409, 'Request_ConcurrentModification', `Object '${id}' was changed by another request while this one ran. Retry the request.`),
+  referenceExists: (navigation: string) =>
+    new GraphError(400, 'Request_BadRequest', `One or more added object references already exist for the following modified properties: '${navigation}'.`),
+  referenceRequired: () => new GraphError(400, 'Request_BadRequest', 'ID is required to add a reference. Send {"@odata.id": "<URL of the object>"}.'),
+  invalidReference: (url: string, expected: string) =>
+    new GraphError(400, 'Request_BadRequest', `The @odata.id '${url}' does not address an object of the collection '${expected}'.`),
+  defaultGroupUndeletable: () => new GraphError(400, 'Request_BadRequest', 'The default connector group cannot be deleted.'),
+  groupHasConnectors: (id: string) =>
+    new GraphError(400, 'Request_BadRequest', `Connector group '${id}' still has connectors. Move them to another connector group before deleting it.`),
+  groupHasApplications: (id: string) =>
+    new GraphError(400, 'Request_BadRequest', `Connector group '${id}' still has applications assigned. Assign them to another connector group before deleting it.`),
+  regionLocked: (id: string) =>
+    new GraphError(
+      400,
+      'Request_BadRequest',
+      `The region of connector group '${id}' can only be changed while no connectors and no applications are assigned to it.`,
+    ),
+  applicationNotPublished: (id: string) =>
+    new GraphError(404, 'Application_NotFound', `Application '${id}' not found or OnPremisesPublishing is not enabled for your tenant.`),
   invalidQueryOption: (message: string) => new GraphError(400, 'BadRequest', message),
 
   tokenMissing: () => invalidToken('Access token is empty.'),

@@ -9,6 +9,7 @@ import { Model } from '../model/model.js';
 import type { Clock, IdGenerator } from '../resources/collection.js';
 import { Engine } from '../resources/engine.js';
 import { ResourceRegistry } from '../resources/registry.js';
+import { defaultServerOptions, type ServerOptions } from '../resources/server-options.js';
 import type { Store } from '../store/store.js';
 import { registerBodyParsing } from './body-parsing.js';
 import { registerGraphRoute } from './graph-route.js';
@@ -20,6 +21,7 @@ export interface AppOptions {
   /** Largest accepted request body, in bytes. */
   bodyLimit?: number;
   logger?: FastifyServerOptions['logger'];
+  serverOptions?: ServerOptions;
 }
 
 export const systemClock: Clock = { now: () => new Date() };
@@ -67,7 +69,7 @@ export function createApp(options: AppOptions): FastifyInstance {
   registerGraphRoute(app, {
     model: graphModel,
     registry,
-    engine: new Engine(registry, { store: options.store, clock, ids }),
+    engine: new Engine(registry, { store: options.store, clock, ids, options: options.serverOptions ?? defaultServerOptions }),
     verifier: new TokenVerifier(options.store, () => clock.now()),
     permissions: new PermissionPolicy(),
     metadataXml: renderMetadata(family),

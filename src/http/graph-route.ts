@@ -78,6 +78,7 @@ async function handle(parts: GraphRouteParts, request: FastifyRequest, reply: Fa
     principal,
   });
   reply.status(response.status);
+  if (response.text !== undefined) return reply.type('text/plain').send(response.text);
   if (response.body === undefined) return reply.send();
   reply.header('OData-Version', '4.0');
   return reply.type(ODATA_JSON).send(JSON.stringify(response.body));

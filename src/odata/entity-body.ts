@@ -35,6 +35,11 @@ export function readEntityBody(model: Model, type: StructuredType, body: unknown
   for (const [name, value] of Object.entries(input)) {
     if (name.startsWith('@')) continue;
     const property = actual.properties.get(name);
+    if (!property && actual.openType && !name.includes('@') && !actual.navigations.has(name)) {
+      // An open type (Graph's application) keeps properties the model does not declare, as sent.
+      entity[name] = value;
+      continue;
+    }
     if (!property) {
       if (actual.navigations.has(name)) {
         throw errors.invalidValue(name, resource, 'Navigation properties cannot be written in the body; use the $ref endpoints.');

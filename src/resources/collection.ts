@@ -1,8 +1,12 @@
+import type { Principal } from '../auth/principal.js';
+import type { GraphError } from '../graph/errors.js';
 import type { Model, StructuredType } from '../model/model.js';
 import type { WriteRules } from '../odata/entity-body.js';
-import type { Entity, Scope, Store } from '../store/store.js';
+import type { Condition, Entity, Scope, Store } from '../store/store.js';
 import type { TableMapping } from '../store/table.js';
-import type { Principal } from '../auth/principal.js';
+import type { ServerOptions } from './server-options.js';
+import type { FamilyTables } from './tables.js';
+import type { TenantDefaults } from './tenant-state.js';
 
 /** Injected sources of time and identity, so tests and fixtures can make them deterministic. */
 export interface Clock {
@@ -18,28 +22,85 @@ export interface OperationContext {
   store: Store;
   clock: Clock;
   ids: IdGenerator;
+  tables: FamilyTables;
+  options: ServerOptions;
   principal: Principal;
+  tenant: TenantDefaults;
+}
+
+/**
+ * A rule a write must meet, stated as SQL so the database checks it in the same statement that
+ * writes (no window between check and write). When the write finds nothing to change although
+ * the row exists, the first guard the row fails gives the refusal.
+ */
+export interface Guard {
+  where: Condition;
+  refusal: (key: string) => GraphError;
+}
+
+/**
+ * How a non-contained navigation (`connectors/{id}/memberOf`, `agents/{id}/agentGroups`,
+ * `applications/{id}/connectorGroup`) is stored and what may be done with it.
+ */
+export interface Relationship {
+  /** The collection path of the targets, e.g. `onPremisesPublishingProfiles/connectorGroups`. */
+  target: string;
+  /** The targets' parent keys, from the source's. */
+  targetParents(sourceParentKeys: string[]): string[];
+  storage:
+    | { kind: 'sourceColumn'; column: string }
+    | { kind: 'targetColumn'; column: string }
+    | { kind: 'link'; table: string; sourceColumn: string; targetColumn: string };
+  /** `POST .../$ref`: add (a link) or move (a column). */
+  add?: boolean;
+  /** `DELETE .../{id}/$ref` on a collection, `DELETE .../$ref` on a single-valued navigation. */
+  remove?: boolean;
+  /** `PUT .../$ref` on a single-valued navigation. */
+  set?: boolean;
+  /** Checked against the source entity before any write. */
+  guardSource?(ctx: OperationContext, source: Entity): void;
+  /** A single-valued navigation with no stored target reads as this one (the app's default group). */
+  fallback?(ctx: OperationContext): string;
 }
 
 /**
  * The rules of one collection (an entity set or a contained navigation) that the model cannot
  * state: where its rows live, what clients may write, server-set defaults, which parents serve
- * it. The generic engine does the rest (paths, validation, serialisation, paging).
+ * it, what guards its writes. The generic engine does the rest (paths, validation,
+ * serialisation, paging, references).
  */
 export interface CollectionBehaviour {
-  /** The entity set and contained navigations that lead here: `onPremisesPublishingProfiles/connectors`. */
+  /** The entity set, then the property and navigation names that lead here: `onPremisesPublishingProfiles/connectors`. */
   path: string;
   type: StructuredType;
   table: TableMapping;
   /** Whether the parent entity (by its keys) serves this collection, with the reason when it doesn't. */
   servedBy?(parentKeys: string[]): true | string;
   scope(tenantId: string, parentKeys: string[]): Scope;
+  /** Entities that exist without being created (the profiles): keys not in this set do not exist. */
+  fixedKeys?: ReadonlySet<string>;
   create?: {
     rules: WriteRules;
     /** `guid`: a client may supply the id, which must be a GUID; `server`: the id is always generated. */
     clientId: 'guid' | 'server';
     defaults(ctx: OperationContext, parentKeys: string[]): Entity;
+    /** Values for columns the model does not show, e.g. the connector's group. */
+    hidden?(ctx: OperationContext, parentKeys: string[]): Record<string, unknown>;
+    /** 201 as Graph documents, or what the live service answers. */
+    status?(ctx: OperationContext): 200 | 201;
+    /** Completes the entity before it is stored (server-filled defaults inside complex values). */
+    prepare?(ctx: OperationContext, entity: Entity): void;
   };
-  update?: { rules: WriteRules };
-  remove?: boolean;
+  update?: {
+    rules: WriteRules;
+    guards?(changes: Entity): Guard[];
+    /** 204 as most of Graph, or 200 with the entity. */
+    status?(ctx: OperationContext): 200 | 204;
+    /** Completes the merged changes before they are stored. */
+    prepare?(ctx: OperationContext, changes: Entity): void;
+  };
+  remove?: { guards?: Guard[] };
+  /** Complex properties addressable on their own (`PATCH .../hybridAgentUpdaterConfiguration`). */
+  properties?: Record<string, { rules: WriteRules }>;
+  relationships?: Record<string, Relationship>;
 }

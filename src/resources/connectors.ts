@@ -1,30 +1,43 @@
-import type { Model } from '../model/model.js';
-import { tableFor } from '../store/table.js';
 import type { CollectionBehaviour } from './collection.js';
+import type { FamilyTables } from './tables.js';
 
 /**
  * App proxy connectors, under the `applicationProxy` profile only. Real connectors are registered
  * by the on-premises installer; here `POST` registers one, as the generated SDKs offer (the
  * "Create connector" doc stub): `externalIp`, `machineName` and `status` are required, `id` (a
- * GUID) and `version` optional.
+ * GUID) and `version` optional. A new connector joins the tenant's default group; it is always in
+ * exactly one group, and adding it to another (`memberOf/$ref`) moves it.
  */
 export const DEFAULT_CONNECTOR_VERSION = '1.5.3437.0';
+export const CONNECTOR_GROUPS = 'onPremisesPublishingProfiles/connectorGroups';
 
-export function connectorsBehaviour(model: Model): CollectionBehaviour {
-  const type = model.structured('microsoft.graph.connector');
+export function onlyApplicationProxy(kind: string) {
+  return ([profile]: string[]) => profile === 'applicationProxy' || `${kind} are served by the 'applicationProxy' profile only, not by '${profile}'.`;
+}
+
+export function connectorsBehaviour(tables: FamilyTables): CollectionBehaviour {
   const fields = ['externalIp', 'machineName', 'status', 'version'];
   return {
     path: 'onPremisesPublishingProfiles/connectors',
-    type,
-    table: tableFor('connectors', type),
-    servedBy: ([profile]) => profile === 'applicationProxy' || `Connectors are served by the 'applicationProxy' profile only, not by '${profile}'.`,
+    type: tables.connectors.type,
+    table: tables.connectors,
+    servedBy: onlyApplicationProxy('Connectors'),
     scope: (tenantId) => ({ tenantId }),
     create: {
       rules: { writable: ['id', ...fields], required: ['externalIp', 'machineName', 'status'] },
       clientId: 'guid',
       defaults: () => ({ version: DEFAULT_CONNECTOR_VERSION }),
+      hidden: (ctx) => ({ connector_group_id: ctx.tenant.defaultConnectorGroupId }),
     },
     update: { rules: { writable: fields } },
-    remove: true,
+    remove: {},
+    relationships: {
+      memberOf: {
+        target: CONNECTOR_GROUPS,
+        targetParents: (parents) => parents,
+        storage: { kind: 'sourceColumn', column: 'connector_group_id' },
+        add: true,
+      },
+    },
   };
 }

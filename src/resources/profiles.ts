@@ -1,13 +1,39 @@
 import type { Model, StructuredType } from '../model/model.js';
+import type { CollectionBehaviour } from './collection.js';
+import type { FamilyTables } from './tables.js';
 
 /**
- * The publishing profiles: each is keyed by a publishing type (`applicationProxy`,
- * `provisioning`, ...). Clients write the key in any case (docs use `applicationproxy`), so keys
- * are canonicalised to the enum's spelling.
+ * The publishing profiles: each tenant has one per publishing type, keyed by it
+ * (`applicationProxy`, `provisioning`, ...). They are never created or deleted; clients read them
+ * and switch `isEnabled` / `isDefaultAccessEnabled` (Microsoft365DSC does, spec Q12) and the
+ * agent updater configuration. Clients write keys in any case (docs use `applicationproxy`),
+ * so keys are canonicalised to the enum's spelling.
  */
 export const PROFILE_TYPE = 'microsoft.graph.onPremisesPublishingProfile';
 
+/** Every publishing type but the evolvable-enum sentinel. */
+export function profileIds(model: Model): ReadonlySet<string> {
+  return new Set(model.enumType('microsoft.graph.onPremisesPublishingType').members.filter((m) => m !== 'unknownFutureValue'));
+}
+
+/** Profiles whose navigations are the hybrid agents (provisioning, pass-through authentication, ...). */
+export const NOT_HYBRID_AGENT_PROFILES = new Set(['applicationProxy', 'privateAccess']);
+
 export function profileKeyNormalizer(model: Model): (type: StructuredType, key: string) => string | undefined {
   const publishingType = model.enumType('microsoft.graph.onPremisesPublishingType');
-  return (type, key) => (type.qualifiedName === PROFILE_TYPE ? publishingType.parse(key) ?? key : undefined);
+  return (type, key) => (type.qualifiedName === PROFILE_TYPE ? (publishingType.parse(key) ?? key) : undefined);
+}
+
+export function profilesBehaviour(model: Model, tables: FamilyTables): CollectionBehaviour {
+  return {
+    path: 'onPremisesPublishingProfiles',
+    type: tables.profiles.type,
+    table: tables.profiles,
+    scope: (tenantId) => ({ tenantId }),
+    fixedKeys: profileIds(model),
+    update: { rules: { writable: ['isEnabled', 'isDefaultAccessEnabled', 'hybridAgentUpdaterConfiguration'] } },
+    properties: {
+      hybridAgentUpdaterConfiguration: { rules: { writable: ['allowUpdateConfigurationOverride', 'deferUpdateDateTime', 'updateWindow'] } },
+    },
+  };
 }

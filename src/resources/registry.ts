@@ -1,8 +1,14 @@
 import type { Model, StructuredType } from '../model/model.js';
 import { defaultKeyNormalizer, type KeyNormalizer } from '../odata/path.js';
+import { applicationsBehaviour } from './applications.js';
 import type { CollectionBehaviour } from './collection.js';
+import { connectorGroupsBehaviour } from './connector-groups.js';
 import { connectorsBehaviour } from './connectors.js';
-import { PROFILE_TYPE, profileKeyNormalizer } from './profiles.js';
+import { agentGroupsBehaviour, agentsBehaviour, publishedResourcesBehaviour } from './hybrid-agents.js';
+import { ipApplicationSegmentsBehaviour } from './ip-application-segments.js';
+import { profileIds, profileKeyNormalizer, profilesBehaviour } from './profiles.js';
+import { sensorsBehaviour } from './sensors.js';
+import { familyTables, type FamilyTables } from './tables.js';
 
 /**
  * Every behaviour module localgraph serves, by collection path. Adding a resource means adding
@@ -10,15 +16,29 @@ import { PROFILE_TYPE, profileKeyNormalizer } from './profiles.js';
  */
 export class ResourceRegistry {
   private readonly collections = new Map<string, CollectionBehaviour>();
+  readonly tables: FamilyTables;
   readonly normalizeKey: KeyNormalizer;
-  /** The profile keys a tenant has: every publishing type but the evolvable-enum sentinel. */
+  /** The profile keys every tenant has. */
   readonly profileIds: ReadonlySet<string>;
 
   constructor(readonly model: Model) {
-    for (const behaviour of [connectorsBehaviour(model)]) this.collections.set(behaviour.path.toLowerCase(), behaviour);
+    this.tables = familyTables(model);
+    const t = this.tables;
+    const behaviours = [
+      profilesBehaviour(model, t),
+      connectorsBehaviour(t),
+      connectorGroupsBehaviour(t),
+      applicationsBehaviour(t),
+      ipApplicationSegmentsBehaviour(t),
+      agentsBehaviour(t),
+      agentGroupsBehaviour(t),
+      publishedResourcesBehaviour(t),
+      sensorsBehaviour(t),
+    ];
+    for (const behaviour of behaviours) this.collections.set(behaviour.path.toLowerCase(), behaviour);
     const profileKey = profileKeyNormalizer(model);
     this.normalizeKey = (type: StructuredType, key: string) => profileKey(type, key) ?? defaultKeyNormalizer(type, key);
-    this.profileIds = new Set(model.enumType('microsoft.graph.onPremisesPublishingType').members.filter((m) => m !== 'unknownFutureValue'));
+    this.profileIds = profileIds(model);
   }
 
   collection(path: string): CollectionBehaviour | undefined {
@@ -27,10 +47,5 @@ export class ResourceRegistry {
 
   all(): CollectionBehaviour[] {
     return [...this.collections.values()];
-  }
-
-  /** Whether a parent key addresses an entity that exists for every tenant (the profiles). */
-  isKnownParent(type: StructuredType, key: string): boolean {
-    return type.qualifiedName !== PROFILE_TYPE || this.profileIds.has(key);
   }
 }

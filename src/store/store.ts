@@ -10,10 +10,36 @@ export interface Scope {
   parents?: string[];
 }
 
+/**
+ * A SQL condition over a table's columns, with `?` placeholders and their parameters. Built by
+ * code (behaviour rules, the query translator), never from client text spliced into SQL.
+ */
+export interface Condition {
+  sql: string;
+  params: unknown[];
+}
+
 export interface ListOptions {
   top: number;
   /** Keyset paging: only rows whose id sorts after this one. */
   afterId?: string;
+  where?: Condition;
+}
+
+export interface InsertOptions {
+  /** Values for columns the model does not show (foreign keys such as `connector_group_id`). */
+  hidden?: Record<string, unknown>;
+  /** Insert only when no row has the same key (or unique value); never an error. */
+  ifAbsent?: boolean;
+}
+
+/** A many-to-many link table: its name, and the columns holding each side's id. */
+export interface LinkMapping {
+  table: string;
+  sourceColumn: string;
+  targetColumn: string;
+  /** Columns after `tenant_id` that scope the link (`profile_id`). */
+  scopeColumns: string[];
 }
 
 export interface SigningKeyRow {
@@ -28,11 +54,19 @@ export interface SigningKeyRow {
  */
 export interface Store {
   readonly dialect: Dialect;
-  insert(table: TableMapping, scope: Scope, entity: Entity): Promise<'inserted' | 'duplicate'>;
+  insert(table: TableMapping, scope: Scope, entity: Entity, options?: InsertOptions): Promise<'inserted' | 'duplicate'>;
   get(table: TableMapping, scope: Scope, id: string): Promise<Entity | undefined>;
   list(table: TableMapping, scope: Scope, options: ListOptions): Promise<Entity[]>;
-  update(table: TableMapping, scope: Scope, id: string, changes: Entity): Promise<boolean>;
-  delete(table: TableMapping, scope: Scope, id: string): Promise<boolean>;
+  count(table: TableMapping, scope: Scope, where?: Condition): Promise<number>;
+  /** Adds a row to a link table (`agent_group_agents`); `duplicate` when it exists. */
+  link(link: LinkMapping, scope: Scope, sourceId: string, targetId: string): Promise<'inserted' | 'duplicate'>;
+  /** Removes a row from a link table; false when there was none. */
+  unlink(link: LinkMapping, scope: Scope, sourceId: string, targetId: string): Promise<boolean>;
+  /** The first row matching `where`, in id order. */
+  findOne(table: TableMapping, scope: Scope, where: Condition): Promise<Entity | undefined>;
+  /** Changes a row; `where` adds a condition the row must meet (the change is refused otherwise). */
+  update(table: TableMapping, scope: Scope, id: string, changes: Entity, options?: { hidden?: Record<string, unknown>; where?: Condition }): Promise<boolean>;
+  delete(table: TableMapping, scope: Scope, id: string, options?: { where?: Condition }): Promise<boolean>;
   /** Runs `work` in one transaction against a store bound to it. */
   transaction<T>(work: (store: Store) => Promise<T>): Promise<T>;
 
@@ -66,11 +100,20 @@ export class SqlStore implements Store {
   private toRow(table: TableMapping, entity: Entity): { columns: string[]; values: unknown[] } {
     const columns: string[] = [];
     const values: unknown[] = [];
+    let open: Record<string, unknown> | undefined;
     for (const [property, value] of Object.entries(entity)) {
       const column = table.byProperty.get(property);
-      if (!column) throw new Error(`store: ${table.table} has no column for ${property}`);
+      if (!column) {
+        if (!table.openColumn) throw new Error(`store: ${table.table} has no column for ${property}`);
+        (open ??= {})[property] = value;
+        continue;
+      }
       columns.push(column.column);
       values.push(column.kind === 'json' && value !== null && value !== undefined ? JSON.stringify(value) : value ?? null);
+    }
+    if (open) {
+      columns.push(table.openColumn!);
+      values.push(JSON.stringify(open));
     }
     return { columns, values };
   }
@@ -85,24 +128,29 @@ export class SqlStore implements Store {
       else if (c.kind === 'integer') entity[c.property] = Number(value);
       else entity[c.property] = value;
     }
+    const open = table.openColumn ? row[table.openColumn] : undefined;
+    if (typeof open === 'string') Object.assign(entity, JSON.parse(open) as Entity);
     return entity;
   }
 
   private selectList(table: TableMapping): string {
-    return table.columns.map((c) => c.column).join(', ');
+    return [...table.columns.map((c) => c.column), ...(table.openColumn ? [table.openColumn] : [])].join(', ');
   }
 
-  async insert(table: TableMapping, scope: Scope, entity: Entity): Promise<'inserted' | 'duplicate'> {
+  async insert(table: TableMapping, scope: Scope, entity: Entity, options: InsertOptions = {}): Promise<'inserted' | 'duplicate'> {
     const { columns, values } = this.toRow(table, entity);
-    const all = ['tenant_id', ...table.scopeColumns, ...columns];
+    const hidden = Object.entries(options.hidden ?? {});
+    const all = ['tenant_id', ...table.scopeColumns, ...columns, ...hidden.map(([c]) => c)];
     const placeholders = all.map(() => '?').join(', ');
+    const conflict = options.ifAbsent ? ' ON CONFLICT DO NOTHING' : '';
     try {
-      await this.executor.run(`INSERT INTO ${table.table} (${all.join(', ')}) VALUES (${placeholders})`, [
+      const result = await this.executor.run(`INSERT INTO ${table.table} (${all.join(', ')}) VALUES (${placeholders})${conflict}`, [
         scope.tenantId,
         ...(scope.parents ?? []),
         ...values,
+        ...hidden.map(([, v]) => v),
       ]);
-      return 'inserted';
+      return result.changes > 0 ? 'inserted' : 'duplicate';
     } catch (error) {
       if (this.dialect.isUniqueViolation(error)) return 'duplicate';
       throw error;
@@ -126,26 +174,80 @@ export class SqlStore implements Store {
       sql += ' AND id > ?';
       params.push(options.afterId);
     }
+    if (options.where) {
+      sql += ` AND (${options.where.sql})`;
+      params.push(...options.where.params);
+    }
     sql += ' ORDER BY id LIMIT ?';
     params.push(options.top);
     const rows = await this.executor.all<Record<string, unknown>>(sql, params);
     return rows.map((r) => this.fromRow(table, r));
   }
 
-  async update(table: TableMapping, scope: Scope, id: string, changes: Entity): Promise<boolean> {
+  async count(table: TableMapping, scope: Scope, where?: Condition): Promise<number> {
+    const scoped = this.scopeWhere(table, scope);
+    const extra = where ? ` AND (${where.sql})` : '';
+    const row = await this.executor.get<{ n: number | string }>(`SELECT COUNT(*) AS n FROM ${table.table} WHERE ${scoped.sql}${extra}`, [
+      ...scoped.params,
+      ...(where?.params ?? []),
+    ]);
+    return Number(row?.n ?? 0);
+  }
+
+  async link(link: LinkMapping, scope: Scope, sourceId: string, targetId: string): Promise<'inserted' | 'duplicate'> {
+    const columns = ['tenant_id', ...link.scopeColumns, link.sourceColumn, link.targetColumn];
+    const result = await this.executor.run(
+      `INSERT INTO ${link.table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')}) ON CONFLICT DO NOTHING`,
+      [scope.tenantId, ...(scope.parents ?? []), sourceId, targetId],
+    );
+    return result.changes > 0 ? 'inserted' : 'duplicate';
+  }
+
+  async unlink(link: LinkMapping, scope: Scope, sourceId: string, targetId: string): Promise<boolean> {
+    const where = ['tenant_id = ?', ...link.scopeColumns.map((c) => `${c} = ?`), `${link.sourceColumn} = ?`, `${link.targetColumn} = ?`].join(' AND ');
+    const result = await this.executor.run(`DELETE FROM ${link.table} WHERE ${where}`, [scope.tenantId, ...(scope.parents ?? []), sourceId, targetId]);
+    return result.changes > 0;
+  }
+
+  async findOne(table: TableMapping, scope: Scope, where: Condition): Promise<Entity | undefined> {
+    const [row] = await this.list(table, scope, { top: 1, where });
+    return row;
+  }
+
+  async update(
+    table: TableMapping,
+    scope: Scope,
+    id: string,
+    changes: Entity,
+    options: { hidden?: Record<string, unknown>; where?: Condition } = {},
+  ): Promise<boolean> {
     const where = this.scopeWhere(table, scope);
     const { columns, values } = this.toRow(table, changes);
-    if (columns.length === 0) return (await this.get(table, scope, id)) !== undefined;
+    for (const [column, value] of Object.entries(options.hidden ?? {})) {
+      columns.push(column);
+      values.push(value);
+    }
+    const extra = options.where ? ` AND (${options.where.sql})` : '';
+    const extraParams = options.where?.params ?? [];
+    if (columns.length === 0) {
+      const row = await this.executor.get(`SELECT 1 AS found FROM ${table.table} WHERE ${where.sql} AND id = ?${extra}`, [...where.params, id, ...extraParams]);
+      return row !== undefined;
+    }
     const result = await this.executor.run(
-      `UPDATE ${table.table} SET ${columns.map((c) => `${c} = ?`).join(', ')} WHERE ${where.sql} AND id = ?`,
-      [...values, ...where.params, id],
+      `UPDATE ${table.table} SET ${columns.map((c) => `${c} = ?`).join(', ')} WHERE ${where.sql} AND id = ?${extra}`,
+      [...values, ...where.params, id, ...extraParams],
     );
     return result.changes > 0;
   }
 
-  async delete(table: TableMapping, scope: Scope, id: string): Promise<boolean> {
+  async delete(table: TableMapping, scope: Scope, id: string, options: { where?: Condition } = {}): Promise<boolean> {
     const where = this.scopeWhere(table, scope);
-    const result = await this.executor.run(`DELETE FROM ${table.table} WHERE ${where.sql} AND id = ?`, [...where.params, id]);
+    const extra = options.where ? ` AND (${options.where.sql})` : '';
+    const result = await this.executor.run(`DELETE FROM ${table.table} WHERE ${where.sql} AND id = ?${extra}`, [
+      ...where.params,
+      id,
+      ...(options.where?.params ?? []),
+    ]);
     return result.changes > 0;
   }
 

@@ -19,6 +19,8 @@ export interface TableMapping {
   columns: Column[];
   /** Columns, after `tenant_id`, that place a row under its parent (e.g. `profile_id`). */
   scopeColumns: string[];
+  /** For open types: the JSON column that keeps properties the model does not declare. */
+  openColumn?: string;
   byProperty: Map<string, Column>;
 }
 
@@ -26,7 +28,7 @@ export function snakeCase(name: string): string {
   return name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 }
 
-export function tableFor(table: string, type: StructuredType, scopeColumns: string[] = []): TableMapping {
+export function tableFor(table: string, type: StructuredType, scopeColumns: string[] = [], openColumn?: string): TableMapping {
   const columns: Column[] = [...type.properties.values()].map((p) => {
     let kind: ColumnKind = 'text';
     if (p.type.collection || p.type.kind === 'complex') kind = 'json';
@@ -34,5 +36,5 @@ export function tableFor(table: string, type: StructuredType, scopeColumns: stri
     else if (p.type.name === 'Edm.Int32' || p.type.name === 'Edm.Int64') kind = 'integer';
     return { property: p.name, column: snakeCase(p.name), kind };
   });
-  return { table, type, columns, scopeColumns, byProperty: new Map(columns.map((c) => [c.property, c])) };
+  return { table, type, columns, scopeColumns, openColumn, byProperty: new Map(columns.map((c) => [c.property, c])) };
 }

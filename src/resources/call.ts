@@ -1,0 +1,74 @@
+import type { Principal } from '../auth/principal.js';
+import { errors } from '../graph/errors.js';
+import type { Preferences } from '../graph/prefer.js';
+import type { ResolvedPath } from '../odata/path.js';
+import type { QueryOptions } from '../odata/query-options.js';
+import { serializeEntity } from '../odata/serialize.js';
+import type { Entity, Scope, Store } from '../store/store.js';
+import type { CollectionBehaviour, Guard, OperationContext } from './collection.js';
+
+/** One Graph request as the engine sees it, after token verification and path resolution. */
+export interface GraphRequest {
+  method: string;
+  /** The absolute request URL, on localgraph's own scheme and host. */
+  url: URL;
+  /** `beta`: the version segment, for context URLs. */
+  version: string;
+  path: ResolvedPath;
+  body: unknown;
+  preferences: Preferences;
+  principal: Principal;
+}
+
+export interface GraphResponse {
+  status: number;
+  body?: unknown;
+  /** `text/plain` bodies (`/$count`). */
+  text?: string;
+}
+
+/** A request in flight: what every operation needs. */
+export interface Call {
+  request: GraphRequest;
+  ctx: OperationContext;
+  options: QueryOptions;
+}
+
+export function scopeOf(call: Call, behaviour: CollectionBehaviour, parentKeys: string[]): Scope {
+  return behaviour.scope(call.request.principal.tenantId, parentKeys);
+}
+
+/** Serialises an entity as the request asked (`$select`, evolvable enums). */
+export function writeEntity(call: Call, behaviour: CollectionBehaviour, entity: Entity, select = call.options.select): Record<string, unknown> {
+  return serializeEntity(call.ctx.model, behaviour.type, entity, {
+    includeUnknownEnumMembers: call.request.preferences.includeUnknownEnumMembers,
+    select: select?.includes('*') ? undefined : select,
+  });
+}
+
+/** Loads an entity or answers 404 as Graph does. */
+export async function loadEntity(store: Store, behaviour: CollectionBehaviour, scope: Scope, key: string): Promise<Entity> {
+  const entity = await store.get(behaviour.table, scope, key);
+  if (!entity) throw errors.resourceNotFound(key);
+  return entity;
+}
+
+/**
+ * After a guarded write changed nothing: 404 when the row does not exist, else the refusal of
+ * the first guard the row fails.
+ */
+export async function explainRefusal(store: Store, behaviour: CollectionBehaviour, scope: Scope, key: string, guards: Guard[]): Promise<never> {
+  await loadEntity(store, behaviour, scope, key);
+  for (const guard of guards) {
+    const passes = await store.findOne(behaviour.table, scope, { sql: `id = ? AND (${guard.where.sql})`, params: [key, ...guard.where.params] });
+    if (!passes) throw guard.refusal(key);
+  }
+  // The row changed between the write and this look: report it as the conflict it is.
+  throw errors.concurrentChange(key);
+}
+
+/** All guards combined into one condition, for the write itself. */
+export function combineGuards(guards: Guard[]): { sql: string; params: unknown[] } | undefined {
+  if (guards.length === 0) return undefined;
+  return { sql: guards.map((g) => `(${g.where.sql})`).join(' AND '), params: guards.flatMap((g) => g.where.params) };
+}

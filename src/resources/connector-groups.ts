@@ -1,0 +1,70 @@
+import { errors } from '../graph/errors.js';
+import type { CollectionBehaviour, Guard } from './collection.js';
+import { onlyApplicationProxy } from './connectors.js';
+import type { FamilyTables } from './tables.js';
+import { DEFAULT_CONNECTOR_GROUP_REGION } from './tenant-state.js';
+
+/**
+ * Connector groups (`applicationProxy` only). Each tenant has exactly one default group, made by
+ * the tenant's first request and never deletable. New groups are `isDefault: false`, type
+ * `applicationProxy`; `connectorGroupType` and `isDefault` sent by a client are dropped
+ * silently, as the live service does (spec Q3). `region` changes only while the group has no
+ * connectors and no applications, and only an empty non-default group can be deleted: each rule
+ * is a condition of the very statement that writes, so concurrent moves cannot slip past it.
+ */
+const noConnectors: Guard['where'] = {
+  sql: 'NOT EXISTS (SELECT 1 FROM connectors c WHERE c.tenant_id = connector_groups.tenant_id AND c.connector_group_id = connector_groups.id)',
+  params: [],
+};
+const noApplications: Guard['where'] = {
+  sql: 'NOT EXISTS (SELECT 1 FROM applications a WHERE a.tenant_id = connector_groups.tenant_id AND a.connector_group_id = connector_groups.id)',
+  params: [],
+};
+
+export function connectorGroupsBehaviour(tables: FamilyTables): CollectionBehaviour {
+  const ignored = ['id', 'connectorGroupType', 'isDefault'];
+  return {
+    path: 'onPremisesPublishingProfiles/connectorGroups',
+    type: tables.connectorGroups.type,
+    table: tables.connectorGroups,
+    servedBy: onlyApplicationProxy('Connector groups'),
+    scope: (tenantId) => ({ tenantId }),
+    create: {
+      rules: { writable: ['name', 'region'], ignored, required: ['name'] },
+      clientId: 'server',
+      defaults: () => ({ connectorGroupType: 'applicationProxy', isDefault: false, region: DEFAULT_CONNECTOR_GROUP_REGION }),
+      status: (ctx) => (ctx.options.statusCodes === 'live' ? 200 : 201),
+    },
+    update: {
+      rules: { writable: ['name', 'region'], ignored },
+      guards: (changes) =>
+        'region' in changes
+          ? [
+              { where: noConnectors, refusal: errors.regionLocked },
+              { where: noApplications, refusal: errors.regionLocked },
+            ]
+          : [],
+      status: (ctx) => (ctx.options.statusCodes === 'live' ? 204 : 200),
+    },
+    remove: {
+      guards: [
+        { where: { sql: 'is_default = ?', params: [false] }, refusal: errors.defaultGroupUndeletable },
+        { where: noConnectors, refusal: errors.groupHasConnectors },
+        { where: noApplications, refusal: errors.groupHasApplications },
+      ],
+    },
+    relationships: {
+      members: {
+        target: 'onPremisesPublishingProfiles/connectors',
+        targetParents: (parents) => parents,
+        storage: { kind: 'targetColumn', column: 'connector_group_id' },
+        add: true,
+      },
+      applications: {
+        target: 'applications',
+        targetParents: () => [],
+        storage: { kind: 'targetColumn', column: 'connector_group_id' },
+      },
+    },
+  };
+}

@@ -1,0 +1,116 @@
+import { errors } from '../graph/errors.js';
+import { readEntityBody } from '../odata/entity-body.js';
+import { mergeComplex } from '../odata/merge.js';
+import { decodeSkipToken, nextLink, pageSize } from '../odata/paging.js';
+import { isGuid } from '../odata/path.js';
+import type { Condition, Entity } from '../store/store.js';
+import { combineGuards, explainRefusal, loadEntity, scopeOf, writeEntity, type Call, type GraphResponse } from './call.js';
+import type { CollectionBehaviour } from './collection.js';
+import { contextUrl } from './context-url.js';
+import type { CollectionTarget, EntityTarget } from './target.js';
+
+/** List, create, get, update and delete on a collection and its entities, for every behaviour. */
+
+function context(call: Call, entity: boolean, path = call.request.path.contextPath): string {
+  return contextUrl(call.request.url.origin, call.request.version, path, call.options.select, entity);
+}
+
+/** One page of a collection, with a nextLink when a page-size cut left rows behind. */
+export async function listPage(call: Call, behaviour: CollectionBehaviour, parentKeys: string[], contextPath: string, where?: Condition): Promise<GraphResponse> {
+  const { options, request } = call;
+  const size = pageSize(options.top, request.preferences.maxPageSize);
+  const afterId = options.skipToken === undefined ? undefined : decodeSkipToken(options.skipToken);
+  // One row more than the page tells whether another page exists.
+  const rows = await call.ctx.store.list(behaviour.table, scopeOf(call, behaviour, parentKeys), { top: size + 1, afterId, where });
+  const page = rows.slice(0, size);
+  const body: Record<string, unknown> = {
+    '@odata.context': context(call, false, contextPath),
+    value: page.map((e) => writeEntity(call, behaviour, e)),
+  };
+  // `$top` asks for that many rows, not for a page size: only a page-size cut gets a nextLink.
+  if (rows.length > size && options.top === undefined) body['@odata.nextLink'] = nextLink(request.url, String(page[page.length - 1].id));
+  return { status: 200, body };
+}
+
+export function listCollection(call: Call, target: CollectionTarget): Promise<GraphResponse> {
+  return listPage(call, target.behaviour, target.parentKeys, call.request.path.contextPath);
+}
+
+export async function getEntity(call: Call, target: EntityTarget): Promise<GraphResponse> {
+  const { behaviour } = target;
+  const entity = await loadEntity(call.ctx.store, behaviour, scopeOf(call, behaviour, target.parentKeys), target.key);
+  return { status: 200, body: { '@odata.context': context(call, true), ...writeEntity(call, behaviour, entity) } };
+}
+
+export async function createEntity(call: Call, target: CollectionTarget): Promise<GraphResponse> {
+  const { behaviour, parentKeys } = target;
+  const { ctx } = call;
+  const create = behaviour.create;
+  if (!create) throw errors.methodNotAllowed();
+  const input = readEntityBody(ctx.model, behaviour.type, call.request.body, create.rules, 'create');
+  if (input.id !== undefined && input.id !== null) {
+    if (create.clientId !== 'guid' || !isGuid(String(input.id))) throw errors.invalidValue('id', behaviour.type.name, 'The id must be a GUID.');
+    input.id = String(input.id).toLowerCase();
+  } else {
+    input.id = ctx.ids.newId();
+  }
+  const entity: Entity = { ...create.defaults(ctx, parentKeys), ...input };
+  for (const property of behaviour.type.properties.keys()) if (!(property in entity)) entity[property] = null;
+  create.prepare?.(ctx, entity);
+  const inserted = await ctx.store.insert(behaviour.table, scopeOf(call, behaviour, parentKeys), entity, { hidden: create.hidden?.(ctx, parentKeys) });
+  if (inserted === 'duplicate') throw errors.objectConflict('id', String(entity.id));
+  return { status: create.status?.(ctx) ?? 201, body: { '@odata.context': context(call, true), ...writeEntity(call, behaviour, entity) } };
+}
+
+export async function updateEntity(call: Call, target: EntityTarget): Promise<GraphResponse> {
+  const { behaviour, parentKeys, key } = target;
+  const { ctx } = call;
+  const update = behaviour.update;
+  if (!update) throw errors.methodNotAllowed();
+  const changes = readEntityBody(ctx.model, behaviour.type, call.request.body, update.rules, 'update');
+  const scope = scopeOf(call, behaviour, parentKeys);
+  const guards = update.guards?.(changes) ?? [];
+  const complexChanges = Object.keys(changes).filter((name) => {
+    const type = behaviour.type.properties.get(name)?.type;
+    return type?.kind === 'complex' && !type.collection && changes[name] !== null;
+  });
+  return ctx.store.transaction(async (store) => {
+    if (behaviour.table.openColumn || complexChanges.length > 0) {
+      const current = await loadEntity(store, behaviour, scope, key);
+      for (const name of complexChanges) {
+        const type = ctx.model.structured(behaviour.type.properties.get(name)!.type.name);
+        changes[name] = mergeComplex(ctx.model, type, current[name], changes[name] as Record<string, unknown>);
+      }
+      // Open properties live in one document: keep the ones this PATCH does not name.
+      if (behaviour.table.openColumn) {
+        for (const [name, value] of Object.entries(current)) if (!behaviour.type.properties.has(name) && !(name in changes)) changes[name] = value;
+      }
+    }
+    update.prepare?.(ctx, changes);
+    if (!(await store.update(behaviour.table, scope, key, changes, { where: combineGuards(guards) }))) {
+      await explainRefusal(store, behaviour, scope, key, guards);
+    }
+    if ((update.status?.(ctx) ?? 204) === 204) return { status: 204 };
+    const entity = await loadEntity(store, behaviour, scope, key);
+    return { status: 200, body: { '@odata.context': context(call, true), ...writeEntity(call, behaviour, entity) } };
+  });
+}
+
+export async function deleteEntity(call: Call, target: EntityTarget): Promise<GraphResponse> {
+  const { behaviour, parentKeys, key } = target;
+  const remove = behaviour.remove;
+  if (!remove) throw errors.methodNotAllowed();
+  const scope = scopeOf(call, behaviour, parentKeys);
+  const guards = remove.guards ?? [];
+  return call.ctx.store.transaction(async (store) => {
+    if (!(await store.delete(behaviour.table, scope, key, { where: combineGuards(guards) }))) {
+      await explainRefusal(store, behaviour, scope, key, guards);
+    }
+    return { status: 204 };
+  });
+}
+
+export async function countCollection(call: Call, behaviour: CollectionBehaviour, parentKeys: string[], where?: Condition): Promise<GraphResponse> {
+  const count = await call.ctx.store.count(behaviour.table, scopeOf(call, behaviour, parentKeys), where);
+  return { status: 200, text: String(count) };
+}

@@ -1,0 +1,24 @@
+import type { CollectionBehaviour } from './collection.js';
+import type { FamilyTables } from './tables.js';
+
+/**
+ * IP application segments of an application (non-web app proxy and Private Access apps), under
+ * `applications/{id}/onPremisesPublishing/segmentsConfiguration/microsoft.graph.ipSegmentConfiguration/applicationSegments`.
+ * `action` defaults to `tunnel`; `protocol` is a flags enum written `"tcp,udp"`.
+ */
+export function ipApplicationSegmentsBehaviour(tables: FamilyTables): CollectionBehaviour {
+  const fields = ['action', 'destinationHost', 'destinationType', 'port', 'ports', 'protocol'];
+  return {
+    path: 'applications/onPremisesPublishing/segmentsConfiguration/applicationSegments',
+    type: tables.ipApplicationSegments.type,
+    table: tables.ipApplicationSegments,
+    scope: (tenantId, [applicationId]) => ({ tenantId, parents: [applicationId] }),
+    create: {
+      rules: { writable: fields, ignored: ['id'] },
+      clientId: 'server',
+      defaults: () => ({ action: 'tunnel' }),
+    },
+    update: { rules: { writable: fields, ignored: ['id'] } },
+    remove: {},
+  };
+}

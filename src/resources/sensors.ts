@@ -1,0 +1,27 @@
+import type { CollectionBehaviour } from './collection.js';
+import type { FamilyTables } from './tables.js';
+
+/**
+ * Private Access sensors, under the `privateAccess` profile. Graph documents list and get; like
+ * connectors they are registered with `POST` here (the generated SDKs offer it) so tests can
+ * create them; `isBreakglassEnabled` defaults to false, `version` to a sensor build.
+ */
+export const DEFAULT_SENSOR_VERSION = '1.0.0.0';
+
+export function sensorsBehaviour(tables: FamilyTables): CollectionBehaviour {
+  const fields = ['externalIp', 'isAuditMode', 'isBreakglassEnabled', 'machineName', 'status', 'version'];
+  return {
+    path: 'onPremisesPublishingProfiles/sensors',
+    type: tables.sensors.type,
+    table: tables.sensors,
+    servedBy: ([profile]) => profile === 'privateAccess' || `Sensors are served by the 'privateAccess' profile only, not by '${profile}'.`,
+    scope: (tenantId) => ({ tenantId }),
+    create: {
+      rules: { writable: ['id', ...fields], required: ['externalIp', 'machineName', 'status'] },
+      clientId: 'guid',
+      defaults: () => ({ isBreakglassEnabled: false, version: DEFAULT_SENSOR_VERSION }),
+    },
+    update: { rules: { writable: fields } },
+    remove: {},
+  };
+}
