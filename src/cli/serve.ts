@@ -9,7 +9,7 @@ export const DEFAULT_PORT = 5080;
 const SHUTDOWN_GRACE_MS = 5000;
 const ADMIN_SCOPES = ['Directory.ReadWrite.All', 'OnPremisesPublishingProfiles.ReadWrite.All', 'Policy.ReadWrite.HybridAuthentication', 'Application.ReadWrite.All'];
 
-export const serveHelp = `Usage: localgraph serve [--host H] [--port N] [--data DIR | --in-memory]
+export const serveHelp = `Usage: localgraph serve [--host H] [--port N] [--data DIR | --in-memory] [--status-codes live|docs]
 
 Serves Microsoft Graph beta's on-premises publishing API at http://H:N/beta/.
 
@@ -18,6 +18,9 @@ Serves Microsoft Graph beta's on-premises publishing API at http://H:N/beta/.
   --data DIR      data folder: SQLite database and signing key, kept across restarts
                   (default: ./${DEFAULT_DATA_DIR}, or $LOCALGRAPH_DATA)
   --in-memory     keep nothing: data lives until the process ends; prints a ready token
+  --status-codes M  where Graph's docs and its live service disagree (connector group create
+                  and update): 'live' answers 200 and 204 as the service does, 'docs' answers
+                  201 and 200 with the group as the reference pages say (default: live)
   -h, --help      this help
 
 Prints "localgraph listening on URL" once it takes requests. SIGTERM or SIGINT finishes the
@@ -29,6 +32,7 @@ export async function serveCommand(args: string[]): Promise<number> {
     port: { type: 'string' },
     data: { type: 'string' },
     'in-memory': { type: 'boolean' },
+    'status-codes': { type: 'string' },
   });
   if (values.help) {
     console.log(serveHelp);
@@ -36,6 +40,8 @@ export async function serveCommand(args: string[]): Promise<number> {
   }
   if (values.data !== undefined && values['in-memory']) throw new UsageError('--data and --in-memory exclude each other');
   const port = parsePort(values.port, DEFAULT_PORT);
+  const statusCodes = values['status-codes'] ?? 'live';
+  if (statusCodes !== 'live' && statusCodes !== 'docs') throw new UsageError(`--status-codes must be 'live' or 'docs', not '${statusCodes}'`);
   const host = values.host ?? '127.0.0.1';
   const dataDir = values.data ?? process.env.LOCALGRAPH_DATA ?? DEFAULT_DATA_DIR;
   const location: StoreLocation = values['in-memory'] ? { kind: 'memory' } : { kind: 'folder', dir: dataDir };
@@ -44,7 +50,7 @@ export async function serveCommand(args: string[]): Promise<number> {
   const now = new Date();
   const identity = await defaultIdentity(store, randomIds, now);
   const key = await activeSigningKey(store, now);
-  const app = createApp({ store });
+  const app = createApp({ store, serverOptions: { statusCodes } });
   const address = await app.listen({ host, port });
   const baseUrl = `${address.replace('://[::1]', '://localhost')}/beta/`;
 
