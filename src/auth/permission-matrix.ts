@@ -78,6 +78,7 @@ export const permissionMatrix: PermissionRow[] = [
   ...rows(['GET'], `${SEGMENTS}/{id}`, [APP_R, APP_RW], [APP_R, APP_RW], DOCS),
   ...rows(['POST'], SEGMENTS, [APP_RW], [APP_RW], DOCS),
   ...rows(['PATCH', 'DELETE'], `${SEGMENTS}/{id}`, [APP_RW], [APP_RW], DOCS),
+  ...rows(['GET'], `${SEGMENTS}/{id}/application`, [APP_R, APP_RW], [APP_R, APP_RW], 'as IS3 (`$expand=application`)'),
   // Hybrid agents (AG1-AG4)
   ...rows(['GET'], AGENTS, [HYBRID_R, HYBRID_RW, DIR_RW], [], DOCS),
   ...rows(['GET'], `${AGENTS}/{id}`, [HYBRID_R, HYBRID_RW, DIR_RW], [], DOCS),

@@ -20,5 +20,8 @@ export function ipApplicationSegmentsBehaviour(tables: FamilyTables): Collection
     },
     update: { rules: { writable: fields, ignored: ['id'] } },
     remove: {},
+    relationships: {
+      application: { target: 'applications', targetParents: () => [], storage: { kind: 'sourceColumn', column: 'application_id' } },
+    },
   };
 }

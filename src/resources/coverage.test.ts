@@ -1,0 +1,38 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
+import { permissionMatrix } from '../auth/permission-matrix.js';
+import { PermissionPolicy } from '../auth/permissions.js';
+import { graphModel } from '../http/app.js';
+import { renderCoverage } from './coverage.js';
+import { familyOperations } from './operations.js';
+import { ResourceRegistry } from './registry.js';
+
+const registry = new ResourceRegistry(graphModel);
+
+test('every served operation has a permission row (an operation without one would be refused for everyone)', () => {
+  const policy = new PermissionPolicy(permissionMatrix);
+  const missing = familyOperations(graphModel, registry)
+    .filter((op) => op.implemented && !policy.row(op.method, op.pattern))
+    .map((op) => `${op.method} ${op.pattern}`);
+  assert.deepEqual(missing, []);
+});
+
+test('every permission row names an operation localgraph serves', () => {
+  const served = new Set(familyOperations(graphModel, registry).filter((op) => op.implemented).map((op) => `${op.method} ${op.pattern.toLowerCase()}`));
+  const orphans = permissionMatrix.map((r) => `${r.method} ${r.pattern.toLowerCase()}`).filter((key) => !served.has(key));
+  assert.deepEqual(orphans, []);
+});
+
+test('docs/coverage.md is generated from the current model and behaviours (run `npm run docs`)', () => {
+  const committed = readFileSync(new URL('../../../docs/coverage.md', import.meta.url), 'utf8');
+  assert.equal(committed, renderCoverage(graphModel, registry, permissionMatrix));
+});
+
+test('the coverage lists the tutorial operations as served, and unserved navigations as 501', () => {
+  const ops = familyOperations(graphModel, registry);
+  const find = (method: string, pattern: string) => ops.find((o) => o.method === method && o.pattern === pattern);
+  assert.equal(find('POST', '/onPremisesPublishingProfiles/{id}/connectors/{id}/memberOf/$ref')?.implemented, true);
+  assert.equal(find('PUT', '/applications/{id}/connectorGroup/$ref')?.implemented, true);
+  assert.equal(find('GET', '/onPremisesPublishingProfiles/{id}/applicationSegments')?.implemented, false);
+});

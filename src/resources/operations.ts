@@ -1,0 +1,88 @@
+import type { Method } from '../auth/permission-matrix.js';
+import { isNavigation, type Model, type StructuredType } from '../model/model.js';
+import type { CollectionBehaviour } from './collection.js';
+import type { ResourceRegistry } from './registry.js';
+
+/**
+ * Every operation of the family, derived from the model (what exists) and the behaviour modules
+ * (what localgraph serves): the source of the coverage table in docs/coverage.md and of the
+ * check that every served operation has a permission row.
+ */
+export interface Operation {
+  method: Method;
+  /** The path pattern as permissions and logs write it: `/onPremisesPublishingProfiles/{id}/connectors/{id}`. */
+  pattern: string;
+  implemented: boolean;
+}
+
+/** The URL pattern of a behaviour's collection: keys after each entity set or contained navigation. */
+export function collectionPattern(model: Model, behaviour: CollectionBehaviour): string {
+  const [set, ...rest] = behaviour.path.split('/');
+  let pattern = `/${set}`;
+  let type: StructuredType = model.entitySets.get(set)!.type;
+  let keyed = false;
+  for (const name of rest) {
+    if (!keyed && !pattern.endsWith('}') && type.kind === 'entity') {
+      pattern += '/{id}';
+      keyed = true;
+    }
+    const member = type.member(name)!;
+    if (!isNavigation(member) && member.type.kind === 'complex') {
+      type = model.structured(member.type.name);
+      // A navigation declared on a derived complex type is reached through a cast segment.
+      const next = rest[rest.indexOf(name) + 1];
+      const owner =
+        next && !type.member(next)
+          ? type.derived.find((d) => {
+              const candidate = d.member(next);
+              return candidate && isNavigation(candidate) && candidate.type.name === behaviour.type.qualifiedName;
+            })
+          : undefined;
+      pattern += `/${member.name}${owner ? `/${owner.qualifiedName}` : ''}`;
+      if (owner) type = owner;
+      continue;
+    }
+    pattern += `/${member.name}`;
+    type = model.structured(member.type.name);
+    keyed = false;
+  }
+  return pattern;
+}
+
+function servedOperations(model: Model, behaviour: CollectionBehaviour): Operation[] {
+  const collection = collectionPattern(model, behaviour);
+  const item = `${collection}/{id}`;
+  const op = (method: Method, pattern: string): Operation => ({ method, pattern, implemented: true });
+  const ops: Operation[] = [op('GET', collection), op('GET', item)];
+  if (behaviour.create) ops.push(op('POST', collection));
+  if (behaviour.update) ops.push(op('PATCH', item));
+  if (behaviour.remove) ops.push(op('DELETE', item));
+  for (const name of Object.keys(behaviour.properties ?? {})) ops.push(op('GET', `${item}/${name}`), op('PATCH', `${item}/${name}`));
+  for (const [name, relationship] of Object.entries(behaviour.relationships ?? {})) {
+    const single = !behaviour.type.navigations.get(name)!.type.collection;
+    ops.push(op('GET', `${item}/${name}`));
+    if (relationship.add) ops.push(op('POST', `${item}/${name}/$ref`));
+    if (relationship.set) ops.push(op('PUT', `${item}/${name}/$ref`));
+    if (relationship.remove) ops.push(op('DELETE', single ? `${item}/${name}/$ref` : `${item}/${name}/{id}/$ref`));
+  }
+  return ops;
+}
+
+/** Navigations the model declares on served types that no behaviour serves. */
+function unservedNavigations(model: Model, registry: ResourceRegistry): Operation[] {
+  const ops: Operation[] = [];
+  for (const behaviour of registry.all()) {
+    const item = `${collectionPattern(model, behaviour)}/{id}`;
+    for (const navigation of behaviour.type.navigations.values()) {
+      const served = navigation.containsTarget
+        ? registry.collection(`${behaviour.path}/${navigation.name}`)
+        : behaviour.relationships?.[navigation.name];
+      if (!served) ops.push({ method: 'GET', pattern: `${item}/${navigation.name}`, implemented: false });
+    }
+  }
+  return ops;
+}
+
+export function familyOperations(model: Model, registry: ResourceRegistry): Operation[] {
+  return [...registry.all().flatMap((b) => servedOperations(model, b)), ...unservedNavigations(model, registry)];
+}
