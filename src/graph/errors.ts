@@ -108,6 +108,8 @@ export const errors = {
     ),
   applicationNotPublished: (id: string) =>
     new GraphError(404, 'Application_NotFound', `Application '${id}' not found or OnPremisesPublishing is not enabled for your tenant.`),
+  invalidBatch: (message: string) => new GraphError(400, 'BadRequest', `Invalid batch payload: ${message}`),
+  failedDependency: () => new GraphError(424, 'FailedDependency', 'The request depends on a request of the batch that failed.'),
   invalidQueryOption: (message: string) => new GraphError(400, 'BadRequest', message),
 
   tokenMissing: () => invalidToken('Access token is empty.'),

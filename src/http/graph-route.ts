@@ -5,11 +5,11 @@ import { errors } from '../graph/errors.js';
 import { readPreferences } from '../graph/prefer.js';
 import type { Model } from '../model/model.js';
 import { resolvePath } from '../odata/path.js';
+import { handleBatch } from './batch-route.js';
+import { ODATA_JSON } from './odata-json.js';
 import type { Engine } from '../resources/engine.js';
 import type { ResourceRegistry } from '../resources/registry.js';
 
-/** The media type Graph writes on OData JSON payloads. */
-export const ODATA_JSON = 'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8';
 
 export interface GraphRouteParts {
   model: Model;
@@ -65,6 +65,7 @@ async function handle(parts: GraphRouteParts, request: FastifyRequest, reply: Fa
   const principal = await parts.verifier.verify(request.headers.authorization);
   // The family is beta-only: v1.0 has none of its segments, as Graph's v1.0 metadata shows.
   if (version !== SERVED_VERSION) throw errors.segmentNotFound(first ?? '');
+  if (first === '$batch') return handleBatch(request, reply, version);
   const resolved = resolvePath(parts.model, path, parts.registry.normalizeKey);
   parts.permissions.check(principal, request.method, resolved.pattern);
 

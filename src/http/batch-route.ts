@@ -1,0 +1,46 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { errors } from '../graph/errors.js';
+import { readBatch, runBatch, type BatchItem } from '../graph/batch.js';
+import { ODATA_JSON } from './odata-json.js';
+
+/** Response headers a batch item reports, with the casing clients match on (`Content-Type` exactly). */
+const REPORTED_HEADERS: Record<string, string> = {
+  'content-type': 'Content-Type',
+  'odata-version': 'OData-Version',
+  'retry-after': 'Retry-After',
+  location: 'Location',
+  'request-id': 'request-id',
+  'client-request-id': 'client-request-id',
+};
+
+/**
+ * `POST /beta/$batch`: each item is injected into this same server as a request of its own,
+ * carrying the batch's `Authorization`, so it is authorised, validated and served exactly as if
+ * it had been sent alone.
+ */
+export async function handleBatch(request: FastifyRequest, reply: FastifyReply, version: string): Promise<unknown> {
+  if (request.method !== 'POST') throw errors.methodNotAllowed();
+  const items = readBatch(request.body);
+  const responses = await runBatch(items, (item) => executeItem(request, version, item));
+  return reply.header('OData-Version', '4.0').type(ODATA_JSON).send(JSON.stringify({ responses }));
+}
+
+async function executeItem(request: FastifyRequest, version: string, item: BatchItem) {
+  const path = item.url.replace(/^\/+/, '');
+  if (/^\$batch(\/|\?|$)/i.test(path)) {
+    return { status: 400, headers: { 'Content-Type': 'application/json' }, body: { error: { code: 'BadRequest', message: 'A batch cannot contain a batch.' } } };
+  }
+  const headers: Record<string, string> = { ...item.headers };
+  if (request.headers.authorization !== undefined) headers.authorization = request.headers.authorization;
+  const payload = item.body === undefined ? undefined : typeof item.body === 'string' ? item.body : JSON.stringify(item.body);
+  const response = await request.server.inject({ method: item.method as 'GET', url: `/${version}/${path}`, headers, payload });
+  const reported: Record<string, string> = {};
+  for (const [name, value] of Object.entries(response.headers)) {
+    const canonical = REPORTED_HEADERS[name.toLowerCase()];
+    if (canonical && value !== undefined) reported[canonical] = String(value);
+  }
+  const type = String(response.headers['content-type'] ?? '');
+  let body: unknown;
+  if (response.body.length > 0) body = type.startsWith('application/json') ? JSON.parse(response.body) : response.body;
+  return { status: response.statusCode, headers: reported, ...(body === undefined ? {} : { body }) };
+}
