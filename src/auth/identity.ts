@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { Store } from '../store/store.js';
 import type { IdGenerator } from '../resources/collection.js';
+import { permissionMatrix } from './permission-matrix.js';
+import { DuplicateRegistrationError, registerApp, registerUser } from './registrations.js';
+import { newPassword } from './secrets.js';
 
 /**
  * The identities a fresh localgraph starts with: a default tenant, an application (client) and
@@ -16,6 +19,7 @@ export interface DefaultIdentity {
 }
 
 export const DEFAULT_UPN = 'admin@localgraph.onmicrosoft.com';
+export const DEFAULT_APP_NAME = 'localgraph default app';
 
 async function setting(store: Store, name: string, make: () => string): Promise<string> {
   return (await store.getSetting(name)) ?? store.putSettingIfAbsent(name, make());
@@ -37,4 +41,47 @@ export async function defaultIdentity(store: Store, ids: IdGenerator, now: Date)
 export function userObjectId(tenantId: string, userPrincipalName: string): string {
   const hex = createHash('sha256').update(`${tenantId.toLowerCase()}/${userPrincipalName.toLowerCase()}`).digest('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${((parseInt(hex[16], 16) & 3) | 8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+/** Every delegated and every application permission the matrix names: what the default app holds. */
+export function allPermissions(): { scopes: string[]; roles: string[] } {
+  return {
+    scopes: [...new Set(permissionMatrix.flatMap((row) => row.delegated))].sort(),
+    roles: [...new Set(permissionMatrix.flatMap((row) => row.application))].sort(),
+  };
+}
+
+/** Credentials made by this call, in clear, to be shown once; absent when they existed already. */
+export interface NewDefaultCredentials {
+  clientSecret?: string;
+  password?: string;
+}
+
+/**
+ * Makes the default identity real: the default app becomes a registered client (all the
+ * matrix's permissions granted and consented) and the default user a user with a password, so
+ * the token endpoint works from the first start. Only the process that creates them learns the
+ * secret and the password; every later start finds them registered and gets nothing back.
+ */
+export async function ensureDefaultRegistrations(store: Store, identity: DefaultIdentity, ids: IdGenerator, now: Date): Promise<NewDefaultCredentials> {
+  const created: NewDefaultCredentials = {};
+  if (!(await store.getAppRegistration(identity.appId))) {
+    const app = await registerApp(
+      store,
+      { tenantId: identity.tenantId, displayName: DEFAULT_APP_NAME, clientId: identity.appId, servicePrincipalId: identity.servicePrincipalId, ...allPermissions() },
+      ids,
+      now,
+    );
+    created.clientSecret = app?.clientSecret;
+  }
+  if (!(await store.findRegisteredUser(identity.tenantId, identity.userPrincipalName))) {
+    const password = newPassword();
+    try {
+      await registerUser(store, { tenantId: identity.tenantId, userPrincipalName: identity.userPrincipalName, password, id: identity.userId, displayName: 'localgraph admin' }, ids, now);
+      created.password = password;
+    } catch (error) {
+      if (!(error instanceof DuplicateRegistrationError)) throw error;
+    }
+  }
+  return created;
 }

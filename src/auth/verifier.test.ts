@@ -319,7 +319,7 @@ describe('TokenVerifier: cached verification', () => {
 // `Authorization: Bearer ` (an empty token) reaches verify() as exactly "Bearer". The verifier
 // treats "Bearer " as an empty token but "Bearer" as a malformed one, so over HTTP the empty-token
 // answer is never given for it.
-test('BUG verifier.ts: "Bearer" with no token (as Node delivers "Bearer ") is "Access token is empty."', async () => {
+test('"Bearer" with no token (as Node delivers "Bearer ") is "Access token is empty."', async () => {
   const { verifier } = verifierAt();
   await assert.rejects(verifier.verify('Bearer'), unauthorized(EMPTY));
 });

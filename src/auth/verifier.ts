@@ -31,8 +31,9 @@ export class TokenVerifier {
   ) {}
 
   async verify(authorization: string | undefined): Promise<Principal> {
-    const match = authorization === undefined ? null : /^Bearer\s+(\S*)\s*$/i.exec(authorization);
-    if (authorization === undefined || authorization.trim() === '' || (match && match[1] === '')) throw errors.tokenMissing();
+    // Node trims trailing spaces from header values, so "Bearer " arrives as "Bearer": an empty token.
+    const match = authorization === undefined ? null : /^Bearer(?:\s+(\S*))?\s*$/i.exec(authorization);
+    if (authorization === undefined || authorization.trim() === '' || (match && !match[1])) throw errors.tokenMissing();
     if (!match) throw errors.tokenMalformed();
     const token = match[1];
     const nowSeconds = this.now().getTime() / 1000;

@@ -110,6 +110,9 @@ export const errors = {
     new GraphError(404, 'Application_NotFound', `Application '${id}' not found or OnPremisesPublishing is not enabled for your tenant.`),
   invalidBatch: (message: string) => new GraphError(400, 'BadRequest', `Invalid batch payload: ${message}`),
   failedDependency: () => new GraphError(424, 'FailedDependency', 'The request depends on a request of the batch that failed.'),
+  expandNotSupported: (navigation: string) =>
+    new GraphError(400, 'ExpandNotSupported', `Expand is not allowed for property '${navigation}' according to the entity schema.`),
+  consistencyRequired: () => new GraphError(400, 'Request_BadRequest', '$count is not currently supported.'),
   invalidQueryOption: (message: string) => new GraphError(400, 'BadRequest', message),
 
   tokenMissing: () => invalidToken('Access token is empty.'),
@@ -117,6 +120,8 @@ export const errors = {
   tokenExpired: () => invalidToken('Access token has expired or is not yet valid.'),
   tokenInvalid: (why?: string) => invalidToken(why ? `Access token validation failure. ${why}` : 'Access token validation failure.'),
   accessDenied: () => new GraphError(403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.'),
+  /** Request headers over the server's limit: refused before any parsing, as one Graph error. */
+  headersTooLarge: () => new GraphError(431, 'Request_HeaderTooLarge', 'The request headers are too large.'),
 
   internal: () => new GraphError(500, 'generalException', 'An unexpected error occurred on the server.'),
 };
@@ -145,5 +150,120 @@ export function renderError(error: GraphError, context: ErrorContext): object {
         'client-request-id': context.clientRequestId,
       },
     },
+  };
+}
+
+/**
+ * An error of the identity endpoints (`/{tenant}/oauth2/v2.0/token`), in Entra ID's OAuth shape
+ * rather than Graph's: `error` (the OAuth code), an `AADSTS` number the Microsoft identity
+ * libraries log and match on, and an optional `suberror` (e.g. `consent_required`).
+ */
+export class OAuthError extends Error {
+  constructor(
+    readonly status: number,
+    readonly error: string,
+    readonly aadsts: number,
+    message: string,
+    readonly suberror?: string,
+  ) {
+    super(message);
+    this.name = 'OAuthError';
+  }
+}
+
+/** The token endpoint's errors, with Entra ID's codes and messages. */
+export const oauthErrors = {
+  methodNotAllowed: (method: string) =>
+    new OAuthError(405, 'invalid_request', 900561, `The endpoint only accepts POST, OPTIONS requests. Received a ${method} request.`),
+  missingParameter: (name: string) => new OAuthError(400, 'invalid_request', 900144, `The request body must contain the following parameter: '${name}'.`),
+  invalidRequest: (message: string) => new OAuthError(400, 'invalid_request', 90014, message),
+  unsupportedGrantType: (grant: string) =>
+    new OAuthError(400, 'unsupported_grant_type', 70003, `The app requested an unsupported grant type '${grant}'. localgraph issues tokens for client_credentials and password.`),
+  tenantNotFound: (tenant: string) =>
+    new OAuthError(
+      400,
+      'invalid_request',
+      90002,
+      `Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`,
+    ),
+  clientNotFound: (clientId: string, tenant: string) =>
+    new OAuthError(
+      400,
+      'unauthorized_client',
+      700016,
+      `Application with identifier '${clientId}' was not found in the directory '${tenant}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.`,
+    ),
+  clientSecretMissing: () =>
+    new OAuthError(401, 'invalid_client', 7000218, "The request body must contain the following parameter: 'client_assertion' or 'client_secret'."),
+  invalidClientSecret: (clientId: string) =>
+    new OAuthError(
+      401,
+      'invalid_client',
+      7000215,
+      `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${clientId}'.`,
+    ),
+  scopeNotDefault: (scope: string) =>
+    new OAuthError(
+      400,
+      'invalid_scope',
+      1002012,
+      `The provided value for scope ${scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`,
+    ),
+  resourceNotFound: (resource: string, tenant: string) =>
+    new OAuthError(
+      400,
+      'invalid_resource',
+      500011,
+      `The resource principal named ${resource} was not found in the tenant named ${tenant}. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You might have sent your authentication request to the wrong tenant.`,
+    ),
+  severalResources: (scope: string) =>
+    new OAuthError(400, 'invalid_scope', 28000, `Provided value for the input parameter scope is not valid because it contains more than one resource. Scope ${scope} is not valid.`),
+  defaultWithOtherScopes: (scope: string) =>
+    new OAuthError(
+      400,
+      'invalid_scope',
+      70011,
+      `The provided value for the input parameter 'scope' is not valid. The scope ${scope} is not valid. The .default scope can't be combined with other scopes of the same resource.`,
+    ),
+  consentRequired: (clientId: string, name: string) =>
+    new OAuthError(
+      400,
+      'invalid_grant',
+      65001,
+      `The user or administrator has not consented to use the application with ID '${clientId}' named '${name}'. Send an interactive authorization request for this user and resource.`,
+      'consent_required',
+    ),
+  // Entra hides the user name in this message ("{EUII Hidden}"): it is personal data.
+  userNotFound: (tenant: string) =>
+    new OAuthError(
+      400,
+      'invalid_grant',
+      50034,
+      `The user account {EUII Hidden} does not exist in the ${tenant} directory. To sign into this application, the account must be added to the directory.`,
+    ),
+  invalidCredentials: () => new OAuthError(400, 'invalid_grant', 50126, 'Error validating credentials due to invalid username or password.'),
+  accountLocked: () =>
+    new OAuthError(400, 'invalid_grant', 50053, "The account is locked, you've tried to sign in too many times with an incorrect user ID or password."),
+  serverError: () => new OAuthError(500, 'server_error', 90033, 'A transient error has occurred. Please try again.'),
+};
+
+export interface OAuthErrorContext {
+  traceId: string;
+  correlationId: string;
+  date: Date;
+}
+
+/** Entra's token-endpoint error body: `error`, `error_description`, `error_codes`, `timestamp`, `trace_id`, `correlation_id`. */
+export function renderOAuthError(error: OAuthError, context: OAuthErrorContext): object {
+  const timestamp = `${context.date.toISOString().slice(0, 19).replace('T', ' ')}Z`;
+  return {
+    error: error.error,
+    error_description: `AADSTS${error.aadsts}: ${error.message} Trace ID: ${context.traceId} Correlation ID: ${context.correlationId} Timestamp: ${timestamp}`,
+    error_codes: [error.aadsts],
+    timestamp,
+    trace_id: context.traceId,
+    correlation_id: context.correlationId,
+    error_uri: `https://login.microsoftonline.com/error?code=${error.aadsts}`,
+    ...(error.suberror ? { suberror: error.suberror } : {}),
   };
 }

@@ -32,6 +32,6 @@ test('readPreferences: the last maxpagesize wins when repeated', () => {
 
 // RFC 7240 §2: `preference = token [ BWS "=" BWS word ]` with `word = token / quoted-string`, so a
 // quoted value is the same preference. prefer.ts only accepts a bare run of digits.
-test('BUG prefer.ts: a quoted odata.maxpagesize value ("10") is honoured (RFC 7240 word = token / quoted-string)', () => {
+test('a quoted odata.maxpagesize value ("10") is honoured (RFC 7240 word = token / quoted-string)', () => {
   assert.equal(readPreferences('odata.maxpagesize="10"').maxPageSize, 10);
 });

@@ -11,7 +11,8 @@ export function readPreferences(header: string | string[] | undefined): Preferen
   const prefs: Preferences = { includeUnknownEnumMembers: false };
   const text = Array.isArray(header) ? header.join(',') : (header ?? '');
   for (const token of text.split(',')) {
-    const [rawName, rawValue] = token.split('=', 2).map((s) => s.trim());
+    // RFC 7240 allows quoted values: odata.maxpagesize="10".
+    const [rawName, rawValue] = token.split('=', 2).map((s) => s.trim().replace(/^"(.*)"$/, '$1'));
     const name = rawName.toLowerCase();
     if (name === 'include-unknown-enum-members') prefs.includeUnknownEnumMembers = true;
     else if (name === 'odata.maxpagesize' && rawValue && /^\d+$/.test(rawValue)) prefs.maxPageSize = Number(rawValue);

@@ -77,6 +77,7 @@ async function handle(parts: GraphRouteParts, request: FastifyRequest, reply: Fa
     body: request.body,
     preferences: readPreferences(request.headers.prefer),
     principal,
+    eventual: String(request.headers.consistencylevel ?? '').toLowerCase() === 'eventual',
   });
   reply.status(response.status);
   if (response.text !== undefined) return reply.type('text/plain').send(response.text);

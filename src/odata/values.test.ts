@@ -114,6 +114,7 @@ describe('primitives', () => {
     ['Edm.TimeOfDay', 0, /hh:mm:ss/],
     ['Edm.Binary', 'not base64!', /base64/],
     ['Edm.Binary', 5, /base64/],
+    ['Edm.Binary', 'aGVsbG8=a', /base64/],
     ['Edm.Stream', 'x', /Values of type 'Edm.Stream' are not accepted\./],
   ];
   for (const [type, input, why] of refused) {
@@ -316,7 +317,7 @@ describe('readPropertyValue and declaredType', () => {
 // V8's Date.parse rolls impossible calendar dates over into the next month (2018-02-30 becomes
 // 2018-03-02) and reads hour 24 as the next day's midnight. values.ts trusts Date.parse, so an
 // impossible date is stored as a different date instead of being refused with a 400.
-describe('BUG values.ts: impossible calendar dates are accepted and silently changed', () => {
+describe('impossible calendar dates are refused, not rolled over', () => {
   const cases: [string, string][] = [
     ['Edm.DateTimeOffset', '2018-02-30T00:00:00Z'],
     ['Edm.DateTimeOffset', '2018-04-31T12:00'],
@@ -327,6 +328,16 @@ describe('BUG values.ts: impossible calendar dates are accepted and silently cha
   for (const [type, input] of cases) {
     test(`${type} ${input} is refused with 400`, () => {
       assert.throws(() => readValue(model, prim(type), input, ctx), invalidValue('p'));
+    });
+  }
+});
+
+// BASE64 in values.ts (/^[A-Za-z0-9+/]*={0,2}$/) checks the alphabet but not the length: a string
+// of 4n+1 characters cannot be base64 in any variant (padded or not), yet is accepted and stored.
+describe('Edm.Binary refuses strings whose length no base64 encoding has', () => {
+  for (const input of ['a', 'abcde', '=']) {
+    test(`Edm.Binary ${JSON.stringify(input)} is refused with 400`, () => {
+      assert.throws(() => readValue(model, prim('Edm.Binary'), input, ctx), invalidValue('p', /base64/));
     });
   }
 });

@@ -19,9 +19,20 @@ export interface ValueContext {
 const INT32_MIN = -2147483648;
 const INT32_MAX = 2147483647;
 const TIME_OF_DAY = /^(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,7}))?)?$/;
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?$/i;
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?$/i;
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+/** Whether year, month and day name a real calendar day (Date.parse would roll Feb 30 into March). */
+function isCalendarDay(year: string, month: string, day: string): boolean {
+  const [y, m, d] = [Number(year), Number(month), Number(day)];
+  return m >= 1 && m <= 12 && d >= 1 && d <= new Date(Date.UTC(y, m, 0)).getUTCDate();
+}
+
+/** Standard base64: its alphabet, and a length no encoding produces (4n+1) refused. */
+function isBase64(value: string): boolean {
+  return BASE64.test(value) && value.length % 4 !== 1 && (!value.includes('=') || value.length % 4 === 0);
+}
 
 function invalid(ctx: ValueContext, why: string): never {
   throw errors.invalidValue(ctx.path, ctx.resource, why);
@@ -49,16 +60,21 @@ function readPrimitive(name: string, value: unknown, ctx: ValueContext): unknown
       if (typeof value !== 'string' || !isGuid(value)) invalid(ctx, 'Expected a GUID.');
       return value.toLowerCase();
     case 'Edm.DateTimeOffset': {
-      if (typeof value !== 'string' || !DATE_TIME.test(value)) invalid(ctx, 'Expected an ISO 8601 date and time.');
+      const parts = typeof value === 'string' ? DATE_TIME.exec(value) : null;
+      if (!parts || !isCalendarDay(parts[1], parts[2], parts[3]) || Number(parts[4]) > 23 || Number(parts[5]) > 59 || Number(parts[6] ?? 0) > 59) {
+        invalid(ctx, 'Expected an ISO 8601 date and time.');
+      }
       // A time without an offset is UTC, as Graph reads it.
-      const hasOffset = /(Z|[+-]\d{2}:\d{2})$/i.test(value);
-      const time = Date.parse(hasOffset ? value : `${value}Z`);
+      const hasOffset = parts[8] !== undefined;
+      const time = Date.parse(hasOffset ? parts[0] : `${parts[0]}Z`);
       if (Number.isNaN(time)) invalid(ctx, 'Expected an ISO 8601 date and time.');
       return new Date(time).toISOString().replace('.000Z', 'Z');
     }
-    case 'Edm.Date':
-      if (typeof value !== 'string' || !DATE.test(value) || Number.isNaN(Date.parse(value))) invalid(ctx, 'Expected a date (yyyy-mm-dd).');
+    case 'Edm.Date': {
+      const parts = typeof value === 'string' ? DATE.exec(value) : null;
+      if (!parts || !isCalendarDay(parts[1], parts[2], parts[3])) invalid(ctx, 'Expected a date (yyyy-mm-dd).');
       return value;
+    }
     case 'Edm.TimeOfDay': {
       const match = typeof value === 'string' ? TIME_OF_DAY.exec(value) : null;
       if (!match) invalid(ctx, 'Expected a time of day (hh:mm:ss).');
@@ -68,7 +84,7 @@ function readPrimitive(name: string, value: unknown, ctx: ValueContext): unknown
       return `${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}:${String(s).padStart(2, '0')}.${fraction}`;
     }
     case 'Edm.Binary':
-      if (typeof value !== 'string' || !BASE64.test(value)) invalid(ctx, 'Expected base64-encoded binary.');
+      if (typeof value !== 'string' || !isBase64(value)) invalid(ctx, 'Expected base64-encoded binary.');
       return value;
     default:
       invalid(ctx, `Values of type '${name}' are not accepted.`);

@@ -6,6 +6,7 @@ import type { QueryOptions } from '../odata/query-options.js';
 import { serializeEntity } from '../odata/serialize.js';
 import type { Entity, Scope, Store } from '../store/store.js';
 import type { CollectionBehaviour, Guard, OperationContext } from './collection.js';
+import type { ResourceRegistry } from './registry.js';
 
 /** One Graph request as the engine sees it, after token verification and path resolution. */
 export interface GraphRequest {
@@ -18,6 +19,8 @@ export interface GraphRequest {
   body: unknown;
   preferences: Preferences;
   principal: Principal;
+  /** `ConsistencyLevel: eventual` was sent: Graph's advanced directory queries are allowed. */
+  eventual: boolean;
 }
 
 export interface GraphResponse {
@@ -32,6 +35,7 @@ export interface Call {
   request: GraphRequest;
   ctx: OperationContext;
   options: QueryOptions;
+  registry: ResourceRegistry;
 }
 
 export function scopeOf(call: Call, behaviour: CollectionBehaviour, parentKeys: string[]): Scope {

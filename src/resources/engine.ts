@@ -39,7 +39,7 @@ export class Engine {
     const target = resolveTarget(this.registry, request.path);
     const tenant = await this.tenants.ensure(request.principal.tenantId);
     const ctx: OperationContext = { ...this.services, model: this.registry.model, tables: this.registry.tables, principal: request.principal, tenant };
-    const call: Call = { request, ctx, options: readQueryOptions(request.url.searchParams, optionsType(target)) };
+    const call: Call = { request, ctx, registry: this.registry, options: readQueryOptions(request.url.searchParams, optionsType(target), this.registry.model) };
     const parent = target.kind === 'collection' || target.kind === 'entity' ? target.parent : undefined;
     if (parent) await loadEntity(ctx.store, parent.behaviour, scopeOf(call, parent.behaviour, parent.parentKeys), parent.key);
     return this.dispatch(call, target, request.method.toUpperCase());

@@ -20,7 +20,7 @@ function linkMapping(relationship: Relationship, target: RelatedTarget): LinkMap
 }
 
 /** The condition on the target table that selects the entities related to the source. */
-function relatedCondition(call: Call, target: RelatedTarget): Condition {
+export function relatedCondition(call: Call, target: RelatedTarget): Condition {
   const { source, relationship } = target;
   const scope = scopeOf(call, source.behaviour, source.parentKeys);
   const scopeSql = ['tenant_id = ?', ...source.behaviour.table.scopeColumns.map((c) => `${c} = ?`)].join(' AND ');

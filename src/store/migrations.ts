@@ -88,6 +88,27 @@ export const migrations: Migration[] = [
       ];
     },
   },
+  {
+    version: 2,
+    description: 'sign-in registrations: applications (client id, hashed secret, granted permissions) and users (hashed password)',
+    statements: (d) => [
+      // Not the Graph `applications` entity set: these are the clients that get tokens from
+      // localgraph's token endpoint. A client id is unique across tenants, as in Entra ID.
+      `CREATE TABLE app_registrations (
+        client_id TEXT PRIMARY KEY, tenant_id TEXT NOT NULL, display_name TEXT NOT NULL,
+        service_principal_id TEXT NOT NULL, secret_hash TEXT NOT NULL,
+        app_roles ${d.jsonType} NOT NULL, delegated_scopes ${d.jsonType} NOT NULL, created_at TEXT NOT NULL,
+        FOREIGN KEY (tenant_id) REFERENCES tenants (id))`,
+      `CREATE INDEX app_registrations_by_tenant ON app_registrations (tenant_id, display_name)`,
+      // upn_key is the user principal name lower-cased by the code (sign-in ignores its case).
+      `CREATE TABLE registered_users (
+        tenant_id TEXT NOT NULL, id TEXT NOT NULL, user_principal_name TEXT NOT NULL, upn_key TEXT NOT NULL,
+        display_name TEXT NOT NULL, password_hash TEXT NOT NULL, created_at TEXT NOT NULL,
+        PRIMARY KEY (tenant_id, id),
+        FOREIGN KEY (tenant_id) REFERENCES tenants (id))`,
+      `CREATE UNIQUE INDEX registered_users_by_upn ON registered_users (tenant_id, upn_key)`,
+    ],
+  },
 ];
 
 export class SchemaTooNewError extends Error {
@@ -96,6 +117,7 @@ export class SchemaTooNewError extends Error {
       `This database was written by a newer localgraph (schema version ${found}; this build knows up to ${known}). ` +
         'Upgrade localgraph, or point it at another data folder or database.',
     );
+    this.name = 'SchemaTooNewError';
   }
 }
 

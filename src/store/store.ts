@@ -48,6 +48,32 @@ export interface SigningKeyRow {
   publicJwk: string;
 }
 
+/** An application registered to get tokens from localgraph (not the Graph `application` entity). */
+export interface AppRegistrationRow {
+  clientId: string;
+  tenantId: string;
+  displayName: string;
+  servicePrincipalId: string;
+  /** The client secret, hashed (see src/auth/secrets.ts); never the secret itself. */
+  secretHash: string;
+  /** Granted application permissions (app-only tokens' `roles`). */
+  roles: string[];
+  /** Consented delegated permissions (user tokens' `scp`). */
+  scopes: string[];
+  createdAt: string;
+}
+
+/** A user who can sign in with a password at the token endpoint. */
+export interface RegisteredUserRow {
+  tenantId: string;
+  id: string;
+  userPrincipalName: string;
+  displayName: string;
+  /** The password, hashed; never the password itself. */
+  passwordHash: string;
+  createdAt: string;
+}
+
 /**
  * Everything localgraph keeps. Every entity operation is scoped by tenant in SQL, so no code
  * path can reach another tenant's rows by id alone.
@@ -76,6 +102,17 @@ export interface Store {
   ensureTenant(id: string, createdAt: Date): Promise<void>;
   insertSigningKey(key: SigningKeyRow, createdAt: Date): Promise<void>;
   getSigningKey(kid: string): Promise<SigningKeyRow | undefined>;
+  /** Every signing key, oldest first (the published JWKS). */
+  listSigningKeys(): Promise<SigningKeyRow[]>;
+  hasTenant(id: string): Promise<boolean>;
+  /** Registers a client; `duplicate` when the client id is taken. */
+  insertAppRegistration(row: AppRegistrationRow): Promise<'inserted' | 'duplicate'>;
+  /** A registration by client id, in any tenant (client ids are unique, as in Entra ID). */
+  getAppRegistration(clientId: string): Promise<AppRegistrationRow | undefined>;
+  /** Adds a user; `duplicate` when the tenant has the id or the user principal name (in any case). */
+  insertRegisteredUser(row: RegisteredUserRow): Promise<'inserted' | 'duplicate'>;
+  /** A tenant's user by user principal name, ignoring case. */
+  findRegisteredUser(tenantId: string, userPrincipalName: string): Promise<RegisteredUserRow | undefined>;
   close(): Promise<void>;
 }
 
@@ -285,6 +322,66 @@ export class SqlStore implements Store {
       [kid],
     );
     return row ? { kid: row.kid, privateJwk: row.private_jwk, publicJwk: row.public_jwk } : undefined;
+  }
+
+  async listSigningKeys(): Promise<SigningKeyRow[]> {
+    const rows = await this.executor.all<{ kid: string; private_jwk: string; public_jwk: string }>(
+      'SELECT kid, private_jwk, public_jwk FROM signing_keys ORDER BY created_at, kid',
+    );
+    return rows.map((row) => ({ kid: row.kid, privateJwk: row.private_jwk, publicJwk: row.public_jwk }));
+  }
+
+  async hasTenant(id: string): Promise<boolean> {
+    return (await this.executor.get('SELECT 1 AS found FROM tenants WHERE id = ?', [id])) !== undefined;
+  }
+
+  async insertAppRegistration(row: AppRegistrationRow): Promise<'inserted' | 'duplicate'> {
+    const result = await this.executor.run(
+      `INSERT INTO app_registrations (client_id, tenant_id, display_name, service_principal_id, secret_hash, app_roles, delegated_scopes, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+      [row.clientId, row.tenantId, row.displayName, row.servicePrincipalId, row.secretHash, JSON.stringify(row.roles), JSON.stringify(row.scopes), row.createdAt],
+    );
+    return result.changes > 0 ? 'inserted' : 'duplicate';
+  }
+
+  async getAppRegistration(clientId: string): Promise<AppRegistrationRow | undefined> {
+    const row = await this.executor.get<Record<string, string>>('SELECT * FROM app_registrations WHERE client_id = ?', [clientId]);
+    if (!row) return undefined;
+    return {
+      clientId: row.client_id,
+      tenantId: row.tenant_id,
+      displayName: row.display_name,
+      servicePrincipalId: row.service_principal_id,
+      secretHash: row.secret_hash,
+      roles: JSON.parse(row.app_roles) as string[],
+      scopes: JSON.parse(row.delegated_scopes) as string[],
+      createdAt: row.created_at,
+    };
+  }
+
+  async insertRegisteredUser(row: RegisteredUserRow): Promise<'inserted' | 'duplicate'> {
+    const result = await this.executor.run(
+      `INSERT INTO registered_users (tenant_id, id, user_principal_name, upn_key, display_name, password_hash, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+      [row.tenantId, row.id, row.userPrincipalName, row.userPrincipalName.toLowerCase(), row.displayName, row.passwordHash, row.createdAt],
+    );
+    return result.changes > 0 ? 'inserted' : 'duplicate';
+  }
+
+  async findRegisteredUser(tenantId: string, userPrincipalName: string): Promise<RegisteredUserRow | undefined> {
+    const row = await this.executor.get<Record<string, string>>('SELECT * FROM registered_users WHERE tenant_id = ? AND upn_key = ?', [
+      tenantId,
+      userPrincipalName.toLowerCase(),
+    ]);
+    if (!row) return undefined;
+    return {
+      tenantId: row.tenant_id,
+      id: row.id,
+      userPrincipalName: row.user_principal_name,
+      displayName: row.display_name,
+      passwordHash: row.password_hash,
+      createdAt: row.created_at,
+    };
   }
 
   close(): Promise<void> {

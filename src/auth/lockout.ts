@@ -1,0 +1,80 @@
+import { createHmac, randomBytes } from 'node:crypto';
+
+/**
+ * Password sign-in lockout, after Entra ID's smart lockout: after `threshold` failed sign-ins an
+ * account is locked for `lockoutSeconds`, and each further lockout lasts twice as long (up to
+ * an hour). While locked, even the right password is refused. Repeating one of the last three
+ * wrong passwords does not count again (a client retrying the same stale password is not an
+ * attacker guessing). Kept in memory per server: a restart unlocks, as it would in a test.
+ */
+export interface LockoutOptions {
+  threshold: number;
+  lockoutSeconds: number;
+  /** At most this many accounts are tracked; the oldest entries go first. */
+  maxEntries: number;
+}
+
+export const DEFAULT_LOCKOUT: LockoutOptions = { threshold: 10, lockoutSeconds: 60, maxEntries: 10_000 };
+const MAX_LOCKOUT_SECONDS = 3600;
+const REMEMBERED_PASSWORDS = 3;
+
+interface Account {
+  failures: number;
+  lockouts: number;
+  lockedUntil: number;
+  recent: string[];
+}
+
+export class SignInLockout {
+  private readonly accounts = new Map<string, Account>();
+  // Wrong passwords are remembered only as keyed hashes, never in clear.
+  private readonly pepper = randomBytes(32);
+
+  constructor(
+    private readonly now: () => number = Date.now,
+    private readonly options: LockoutOptions = DEFAULT_LOCKOUT,
+  ) {}
+
+  /** Whether the account is locked now. */
+  isLocked(account: string): boolean {
+    const state = this.accounts.get(account);
+    return state !== undefined && state.lockedUntil > this.now();
+  }
+
+  /** Counts a failed sign-in with `password`; returns whether the account is now locked. */
+  recordFailure(account: string, password: string): boolean {
+    const state = this.state(account);
+    const fingerprint = createHmac('sha256', this.pepper).update(password).digest('base64');
+    if (state.recent.includes(fingerprint)) return this.isLocked(account);
+    state.recent = [fingerprint, ...state.recent].slice(0, REMEMBERED_PASSWORDS);
+    state.failures += 1;
+    if (state.failures >= this.options.threshold) {
+      const seconds = Math.min(this.options.lockoutSeconds * 2 ** state.lockouts, MAX_LOCKOUT_SECONDS);
+      state.lockedUntil = this.now() + seconds * 1000;
+      state.lockouts += 1;
+      // After the lockout one more failure locks again (for longer), as smart lockout does.
+      state.failures = this.options.threshold - 1;
+      state.recent = [];
+    }
+    return this.isLocked(account);
+  }
+
+  /** A successful sign-in clears the failures (not the count of past lockouts). */
+  recordSuccess(account: string): void {
+    const state = this.accounts.get(account);
+    if (state) {
+      state.failures = 0;
+      state.recent = [];
+    }
+  }
+
+  private state(account: string): Account {
+    let state = this.accounts.get(account);
+    if (!state) {
+      if (this.accounts.size >= this.options.maxEntries) this.accounts.delete(this.accounts.keys().next().value as string);
+      state = { failures: 0, lockouts: 0, lockedUntil: 0, recent: [] };
+      this.accounts.set(account, state);
+    }
+    return state;
+  }
+}

@@ -1,0 +1,46 @@
+import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+
+/**
+ * Client secrets and user passwords are kept only as salted scrypt hashes, so a copied data
+ * folder does not give away the credentials it checks. The stored form names its parameters
+ * (`scrypt$N$r$p$salt$hash`), so stronger ones can be chosen later without breaking old rows.
+ */
+const N = 16384;
+const R = 8;
+const P = 1;
+const KEY_LENGTH = 32;
+const SALT_LENGTH = 16;
+
+function derive(secret: string, salt: Buffer, n: number, r: number, p: number): Promise<Buffer> {
+  const options: ScryptOptions = { N: n, r, p, maxmem: 256 * n * r + 1024 * 1024 };
+  return new Promise((resolve, reject) => scrypt(secret.normalize('NFC'), salt, KEY_LENGTH, options, (error, key) => (error ? reject(error) : resolve(key))));
+}
+
+/** Hashes a secret with a fresh random salt. */
+export async function hashSecret(secret: string): Promise<string> {
+  const salt = randomBytes(SALT_LENGTH);
+  const hash = await derive(secret, salt, N, R, P);
+  return ['scrypt', N, R, P, salt.toString('base64url'), hash.toString('base64url')].join('$');
+}
+
+/** Whether `secret` is the one `stored` was made from; false for a stored form it cannot read. */
+export async function verifySecret(secret: string, stored: string): Promise<boolean> {
+  const [scheme, n, r, p, salt, hash] = stored.split('$');
+  if (scheme !== 'scrypt' || !salt || !hash) return false;
+  const expected = Buffer.from(hash, 'base64url');
+  const actual = await derive(secret, Buffer.from(salt, 'base64url'), Number(n), Number(r), Number(p));
+  return actual.length === expected.length && timingSafeEqual(actual, expected);
+}
+
+/**
+ * A new client secret: 40 characters like Entra ID's (a 3-character prefix, `~`, then random
+ * URL-safe characters), so code that checks a secret's shape accepts it.
+ */
+export function newClientSecret(): string {
+  return `lgQ~${randomBytes(27).toString('base64url')}`.slice(0, 40);
+}
+
+/** A new random password that meets Entra ID's complexity rules (upper, lower, digit, symbol). */
+export function newPassword(): string {
+  return `Lg-${randomBytes(12).toString('base64url')}-7a`;
+}

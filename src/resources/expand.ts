@@ -1,0 +1,59 @@
+import { errors } from '../graph/errors.js';
+import type { ExpandItem } from '../odata/query-options.js';
+import type { Entity } from '../store/store.js';
+import { scopeOf, writeEntity, type Call } from './call.js';
+import type { CollectionBehaviour } from './collection.js';
+import { relatedCondition } from './reference-operations.js';
+import type { RelatedTarget } from './target.js';
+
+/**
+ * `$expand`: the related entities of each entity inlined under the navigation's name, with the
+ * item's own `$select`, `$top` and nested `$expand`. As Graph's directory does, an expanded
+ * collection holds at most 20 entities and no nextLink.
+ */
+export const MAX_EXPANDED = 20;
+
+export async function writeExpanded(call: Call, behaviour: CollectionBehaviour, parentKeys: string[], entity: Entity, expand: ExpandItem[] | undefined): Promise<Record<string, unknown>> {
+  const out = writeEntity(call, behaviour, entity);
+  for (const item of expand ?? []) out[item.navigation] = await expandOne(call, behaviour, parentKeys, entity, item);
+  return out;
+}
+
+async function expandOne(call: Call, behaviour: CollectionBehaviour, parentKeys: string[], entity: Entity, item: ExpandItem): Promise<unknown> {
+  const { registry, ctx } = call;
+  const navigation = behaviour.type.navigations.get(item.navigation)!;
+  const nested: Call = { ...call, options: item.options };
+  const top = Math.min(item.options.top ?? MAX_EXPANDED, MAX_EXPANDED);
+  const key = String(entity.id);
+
+  if (navigation.containsTarget) {
+    const contained = registry.collection(`${behaviour.path}/${navigation.name}`);
+    const keys = [...parentKeys, key];
+    if (!contained || (contained.servedBy?.(keys) ?? true) !== true) return [];
+    const rows = await ctx.store.list(contained.table, scopeOf(call, contained, keys), { top });
+    return Promise.all(rows.map((row) => writeExpanded(nested, contained, keys, row, item.options.expand)));
+  }
+
+  const relationship = behaviour.relationships?.[navigation.name];
+  const target = relationship && registry.collection(relationship.target);
+  if (!relationship || !target) throw errors.expandNotSupported(navigation.name);
+  const related: RelatedTarget = {
+    kind: 'related',
+    source: { kind: 'entity', behaviour, parentKeys, key },
+    navigation,
+    relationship,
+    target,
+    ref: false,
+    count: false,
+  };
+  const targetKeys = relationship.targetParents(parentKeys);
+  const scope = scopeOf(call, target, targetKeys);
+  const where = relatedCondition(call, related);
+  if (!navigation.type.collection) {
+    let row = await ctx.store.findOne(target.table, scope, where);
+    if (!row && relationship.fallback) row = await ctx.store.get(target.table, scope, relationship.fallback(ctx));
+    return row ? writeExpanded(nested, target, targetKeys, row, item.options.expand) : null;
+  }
+  const rows = await ctx.store.list(target.table, scope, { top, where });
+  return Promise.all(rows.map((row) => writeExpanded(nested, target, targetKeys, row, item.options.expand)));
+}
