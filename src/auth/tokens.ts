@@ -24,6 +24,8 @@ export interface TokenClaimsInput {
   scopes?: string[];
   roles?: string[];
   lifetimeSeconds?: number;
+  /** How the client authenticated: `0` public client, `1` client secret (the default), `2` certificate. */
+  appidacr?: '0' | '1' | '2';
 }
 
 export const DEFAULT_TOKEN_LIFETIME_SECONDS = 3600;
@@ -43,7 +45,7 @@ export async function issueAccessToken(key: SigningKey, input: TokenClaimsInput,
     oid: objectId,
     sub: objectId,
     appid: input.appId,
-    appidacr: '1',
+    appidacr: input.appidacr ?? '1',
     idtyp: delegated ? 'user' : 'app',
     ver: '1.0',
     uti: randomUUID().replace(/-/g, ''),
@@ -57,4 +59,41 @@ export async function issueAccessToken(key: SigningKey, input: TokenClaimsInput,
     claims.roles = input.roles ?? [];
   }
   return new SignJWT(claims).setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid: key.kid }).sign(key.privateKey);
+}
+
+export interface IdTokenInput {
+  /** The v2.0 issuer of the authority the token was asked from: `{origin}/{tid}/v2.0`. */
+  issuer: string;
+  tenantId: string;
+  clientId: string;
+  user: { objectId: string; userPrincipalName: string; name: string };
+  lifetimeSeconds?: number;
+}
+
+/**
+ * The ID token a password sign-in returns next to the access token (v2.0 claims). The Microsoft
+ * identity libraries build the signed-in account from it (`oid`, `tid`, `preferred_username`).
+ */
+export async function issueIdToken(key: SigningKey, input: IdTokenInput, now: Date): Promise<string> {
+  const iat = Math.floor(now.getTime() / 1000);
+  return new SignJWT({
+    aud: input.clientId,
+    iss: input.issuer,
+    iat,
+    nbf: iat,
+    exp: iat + (input.lifetimeSeconds ?? DEFAULT_TOKEN_LIFETIME_SECONDS),
+    name: input.user.name,
+    oid: input.user.objectId,
+    preferred_username: input.user.userPrincipalName,
+    sub: input.user.objectId,
+    tid: input.tenantId,
+    ver: '2.0',
+  })
+    .setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid: key.kid })
+    .sign(key.privateKey);
+}
+
+/** `client_info`: the account's home ids, base64url JSON, which MSAL keys its cache by. */
+export function clientInfo(objectId: string, tenantId: string): string {
+  return Buffer.from(JSON.stringify({ uid: objectId, utid: tenantId })).toString('base64url');
 }

@@ -7,8 +7,25 @@ import { publicKeyFor } from './signing-key.js';
 import { GRAPH_AUDIENCES, issuerFor } from './tokens.js';
 
 /** Clock skew tolerated on `nbf` and `exp`, as the Microsoft identity libraries allow. */
-const CLOCK_SKEW_SECONDS = 300;
+export const CLOCK_SKEW_SECONDS = 300;
 const CACHE_LIMIT = 10_000;
+/**
+ * The longest token looked at. Entra tokens stay well under it (their group overage claim keeps
+ * them small); a longer one is refused before any parsing or cryptography is spent on it.
+ */
+export const MAX_TOKEN_LENGTH = 16 * 1024;
+
+/**
+ * The token of an `Authorization: Bearer` header. Node trims trailing spaces from header
+ * values, so "Bearer " arrives as "Bearer": an empty token.
+ */
+export function readBearer(authorization: string | undefined): string {
+  const match = authorization === undefined ? null : /^Bearer(?:\s+(\S*))?\s*$/i.exec(authorization);
+  if (authorization === undefined || authorization.trim() === '' || (match && !match[1])) throw errors.tokenMissing();
+  if (!match) throw errors.tokenMalformed();
+  if (match[1].length > MAX_TOKEN_LENGTH) throw errors.tokenInvalid('The token is too large.');
+  return match[1];
+}
 
 interface CachedPrincipal {
   principal: Principal;
@@ -30,12 +47,17 @@ export class TokenVerifier {
     private readonly now: () => Date,
   ) {}
 
-  async verify(authorization: string | undefined): Promise<Principal> {
-    // Node trims trailing spaces from header values, so "Bearer " arrives as "Bearer": an empty token.
-    const match = authorization === undefined ? null : /^Bearer(?:\s+(\S*))?\s*$/i.exec(authorization);
-    if (authorization === undefined || authorization.trim() === '' || (match && !match[1])) throw errors.tokenMissing();
-    if (!match) throw errors.tokenMalformed();
-    const token = match[1];
+  verify(authorization: string | undefined): Promise<Principal> {
+    return this.verifyToken(readBearer(authorization));
+  }
+
+  /** Whether `kid` names a signing key of this store (a token of this localgraph). */
+  async knowsKey(kid: string): Promise<boolean> {
+    return (await this.key(kid)) !== undefined;
+  }
+
+  /** Verifies a bare token (the `Authorization` header already read). */
+  async verifyToken(token: string): Promise<Principal> {
     const nowSeconds = this.now().getTime() / 1000;
 
     const cached = this.cache.get(token);
@@ -93,7 +115,8 @@ export class TokenVerifier {
   }
 }
 
-function toPrincipal(payload: JWTPayload): Principal {
+/** The caller a token's claims describe: `idtyp` (or `scp` against `roles`) tells user from app. */
+export function toPrincipal(payload: JWTPayload): Principal {
   const scp = typeof payload.scp === 'string' ? payload.scp.split(' ').filter(Boolean) : [];
   const roles = Array.isArray(payload.roles) ? payload.roles.filter((r): r is string => typeof r === 'string') : [];
   const kind = payload.idtyp === 'app' || (scp.length === 0 && payload.idtyp !== 'user') ? 'app' : 'user';
@@ -103,7 +126,8 @@ function toPrincipal(payload: JWTPayload): Principal {
     kind,
     scopes: new Set(kind === 'user' ? scp : []),
     roles: new Set(kind === 'app' ? roles : []),
-    appId: typeof payload.appid === 'string' ? payload.appid : undefined,
+    // v1 tokens name the client in `appid`, v2 tokens in `azp`.
+    appId: typeof payload.appid === 'string' ? payload.appid : typeof payload.azp === 'string' ? payload.azp : undefined,
     userPrincipalName: typeof payload.upn === 'string' ? payload.upn : undefined,
   };
 }

@@ -34,11 +34,12 @@ export function pageSize(top: number | undefined, maxPageSize: number | undefine
   return DEFAULT_PAGE_SIZE;
 }
 
-/** The next page's URL: the request URL with every option kept and `$skiptoken` replaced. */
+/** The next page's URL: the request URL with every option kept, `$skiptoken` replaced (and `$skip`, which the token now accounts for). */
 export function nextLink(requestUrl: URL, afterId: string): string {
   const url = new URL(requestUrl.href);
   for (const name of [...url.searchParams.keys()]) {
-    if (name.replace(/^\$/, '').toLowerCase() === 'skiptoken') url.searchParams.delete(name);
+    const option = name.replace(/^\$/, '').toLowerCase();
+    if (option === 'skiptoken' || option === 'skip') url.searchParams.delete(name);
   }
   url.searchParams.set('$skiptoken', encodeSkipToken(afterId));
   return url.href.replace(/%24/g, '$');

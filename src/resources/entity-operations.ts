@@ -7,6 +7,7 @@ import type { Condition, Entity } from '../store/store.js';
 import { combineGuards, explainRefusal, loadEntity, scopeOf, writeEntity, type Call, type GraphResponse } from './call.js';
 import type { CollectionBehaviour } from './collection.js';
 import { contextUrl } from './context-url.js';
+import { writeExpanded } from './expand.js';
 import type { CollectionTarget, EntityTarget } from './target.js';
 
 /** List, create, get, update and delete on a collection and its entities, for every behaviour. */
@@ -21,12 +22,15 @@ export async function listPage(call: Call, behaviour: CollectionBehaviour, paren
   const size = pageSize(options.top, request.preferences.maxPageSize);
   const afterId = options.skipToken === undefined ? undefined : decodeSkipToken(options.skipToken);
   // One row more than the page tells whether another page exists.
-  const rows = await call.ctx.store.list(behaviour.table, scopeOf(call, behaviour, parentKeys), { top: size + 1, afterId, where });
+  const scope = scopeOf(call, behaviour, parentKeys);
+  // `$skip` applies to the first page only: later pages continue after the last row served.
+  const offset = afterId === undefined ? options.skip : undefined;
+  const rows = await call.ctx.store.list(behaviour.table, scope, { top: size + 1, afterId, where, offset });
   const page = rows.slice(0, size);
-  const body: Record<string, unknown> = {
-    '@odata.context': context(call, false, contextPath),
-    value: page.map((e) => writeEntity(call, behaviour, e)),
-  };
+  const body: Record<string, unknown> = { '@odata.context': context(call, false, contextPath) };
+  // Graph's directory counts only for advanced queries (ConsistencyLevel: eventual); otherwise `$count=true` is ignored.
+  if (options.count && request.eventual) body['@odata.count'] = await call.ctx.store.count(behaviour.table, scope, where);
+  body.value = await Promise.all(page.map((e) => writeExpanded(call, behaviour, parentKeys, e, options.expand)));
   // `$top` asks for that many rows, not for a page size: only a page-size cut gets a nextLink.
   if (rows.length > size && options.top === undefined) body['@odata.nextLink'] = nextLink(request.url, String(page[page.length - 1].id));
   return { status: 200, body };
@@ -39,7 +43,7 @@ export function listCollection(call: Call, target: CollectionTarget): Promise<Gr
 export async function getEntity(call: Call, target: EntityTarget): Promise<GraphResponse> {
   const { behaviour } = target;
   const entity = await loadEntity(call.ctx.store, behaviour, scopeOf(call, behaviour, target.parentKeys), target.key);
-  return { status: 200, body: { '@odata.context': context(call, true), ...writeEntity(call, behaviour, entity) } };
+  return { status: 200, body: { '@odata.context': context(call, true), ...(await writeExpanded(call, behaviour, target.parentKeys, entity, call.options.expand)) } };
 }
 
 export async function createEntity(call: Call, target: CollectionTarget): Promise<GraphResponse> {
@@ -111,6 +115,7 @@ export async function deleteEntity(call: Call, target: EntityTarget): Promise<Gr
 }
 
 export async function countCollection(call: Call, behaviour: CollectionBehaviour, parentKeys: string[], where?: Condition): Promise<GraphResponse> {
+  if (!call.request.eventual) throw errors.consistencyRequired();
   const count = await call.ctx.store.count(behaviour.table, scopeOf(call, behaviour, parentKeys), where);
   return { status: 200, text: String(count) };
 }

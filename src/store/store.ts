@@ -24,6 +24,8 @@ export interface ListOptions {
   /** Keyset paging: only rows whose id sorts after this one. */
   afterId?: string;
   where?: Condition;
+  /** Rows to pass over first (`$skip`). */
+  offset?: number;
 }
 
 export interface InsertOptions {
@@ -217,6 +219,10 @@ export class SqlStore implements Store {
     }
     sql += ' ORDER BY id LIMIT ?';
     params.push(options.top);
+    if (options.offset) {
+      sql += ' OFFSET ?';
+      params.push(options.offset);
+    }
     const rows = await this.executor.all<Record<string, unknown>>(sql, params);
     return rows.map((r) => this.fromRow(table, r));
   }
