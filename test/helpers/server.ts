@@ -1,0 +1,228 @@
+/**
+ * End-to-end helpers: run the real `localgraph` CLI (the compiled dist/src/cli/main.js) as a
+ * child process, exactly as a user would, and talk to it over HTTP.
+ *
+ * Every child started here is tracked; whatever a test does, they are all killed when the test
+ * process exits, so a failed assertion never leaves a server behind.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+/** dist/test/helpers/server.js → dist/src/cli/main.js */
+export const CLI_PATH = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
+
+export const CONNECTORS_PATH = '/beta/onPremisesPublishingProfiles/applicationProxy/connectors';
+export const ADMIN_SCOPES = 'Directory.ReadWrite.All';
+export const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+const STARTUP_TIMEOUT_MS = 20_000;
+const STOP_TIMEOUT_MS = 10_000;
+
+const live = new Set<ChildProcess>();
+const tempDirs = new Set<string>();
+process.once('exit', () => {
+  for (const child of live) {
+    try {
+      child.kill('SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  for (const dir of tempDirs) {
+    try {
+      rmSync(dir, { recursive: true, force: true });
+    } catch {
+      // best effort
+    }
+  }
+});
+
+/** A fresh, empty folder under the OS temp dir, removed when the test process exits. */
+export function tempDir(prefix = 'localgraph-e2e-'): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  tempDirs.add(dir);
+  return dir;
+}
+
+export interface CliResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the CLI once to completion (`localgraph ...args`). */
+export function runCli(args: string[], options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI_PATH, ...args], { env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    live.add(child);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`localgraph ${args.join(' ')} did not finish in time\nstdout: ${stdout}\nstderr: ${stderr}`));
+    }, options.timeoutMs ?? 15_000);
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      live.delete(child);
+      reject(error);
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      live.delete(child);
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
+}
+
+/** `localgraph token --data DIR ...args`, returning the JWT (throws on a non-zero exit). */
+export async function cliToken(dataDir: string, args: string[]): Promise<string> {
+  const result = await runCli(['token', '--data', dataDir, ...args]);
+  if (result.code !== 0) throw new Error(`localgraph token ${args.join(' ')} exited ${result.code}: ${result.stderr}`);
+  const token = result.stdout.trim();
+  if (token.split('.').length !== 3) throw new Error(`localgraph token printed no JWT: ${result.stdout}`);
+  return token;
+}
+
+export interface ServerOptions {
+  /** `--in-memory` instead of a data folder. */
+  inMemory?: boolean;
+  /** Reuse this data folder (e.g. to restart on it); default: a fresh temp folder. */
+  dataDir?: string;
+  /** Extra arguments after `serve`. */
+  args?: string[];
+}
+
+export interface RunningServer {
+  /** `http://127.0.0.1:PORT`, without a trailing slash. */
+  baseUrl: string;
+  port: number;
+  /** The data folder (undefined for `--in-memory`). */
+  dataDir: string | undefined;
+  /** The default tenant the server printed. */
+  tenantId: string;
+  /** The token an `--in-memory` server prints. */
+  printedToken: string | undefined;
+  process: ChildProcess;
+  /** Everything printed so far. */
+  stdout(): string;
+  stderr(): string;
+  /** `localgraph token --data <dataDir> ...args`; delegated admin by default. */
+  token(args?: string[]): Promise<string>;
+  /** Sends a signal (SIGTERM by default) and waits for the exit code (null if killed by a signal). */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+  /** SIGKILL, like `kill -9`. */
+  kill(): Promise<void>;
+  /** Resolves with the exit code once the process has ended. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/** Starts `localgraph serve --host 127.0.0.1 --port 0 (--data DIR | --in-memory)` and waits until it listens. */
+export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
+  const dataDir = options.inMemory ? undefined : (options.dataDir ?? join(tempDir(), 'data'));
+  const args = ['serve', '--host', '127.0.0.1', '--port', '0', ...(dataDir ? ['--data', dataDir] : ['--in-memory']), ...(options.args ?? [])];
+  const child = spawn(process.execPath, [CLI_PATH, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  live.add(child);
+  let stdout = '';
+  let stderr = '';
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    // 'close', not 'exit': by then everything the process printed has been read.
+    child.on('close', (code, signal) => {
+      live.delete(child);
+      resolve({ code, signal });
+    });
+  });
+
+  let baseUrl: string | undefined;
+  let tenantId: string | undefined;
+  let printedToken: string | undefined;
+  const ready = new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start within ${STARTUP_TIMEOUT_MS} ms\nstdout: ${stdout}\nstderr: ${stderr}`)), STARTUP_TIMEOUT_MS);
+    void exited.then(({ code, signal }) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited (${code ?? signal}) before it was ready\nstdout: ${stdout}\nstderr: ${stderr}`));
+    });
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      stdout += `${line}\n`;
+      const listening = /localgraph listening on (http:\/\/[^/\s]+)\/beta\//.exec(line);
+      if (listening) baseUrl = listening[1];
+      const tenant = /default tenant: ([0-9a-f-]{36})/.exec(line);
+      if (tenant) tenantId = tenant[1];
+      const token = /token \(delegated[^)]*\): (\S+)/.exec(line);
+      if (token) printedToken = token[1];
+      // The last line of the banner: the token (in memory) or how to get one (folder).
+      if (baseUrl && tenantId && (options.inMemory ? printedToken : /get a token:/.test(line))) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  });
+  try {
+    await ready;
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw error;
+  }
+
+  const server: RunningServer = {
+    baseUrl: baseUrl!,
+    port: Number(new URL(baseUrl!).port),
+    dataDir,
+    tenantId: tenantId!,
+    printedToken,
+    process: child,
+    stdout: () => stdout,
+    stderr: () => stderr,
+    exited,
+    token(tokenArgs = ['--scopes', ADMIN_SCOPES]) {
+      if (!dataDir) throw new Error('an --in-memory server has no data folder to issue tokens from; use printedToken');
+      return cliToken(dataDir, tokenArgs);
+    },
+    async stop(signal = 'SIGTERM') {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+      const { code } = await exited;
+      clearTimeout(timer);
+      return code;
+    },
+    async kill() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await exited;
+    },
+  };
+  return server;
+}
+
+/** A Graph error envelope, as the server writes it. */
+export interface GraphErrorBody {
+  error: {
+    code: string;
+    message: string;
+    details?: { code: string; message: string; target?: string }[];
+    innerError: { date: string; 'request-id': string; 'client-request-id': string };
+  };
+}
+
+export interface JsonResponse<T = unknown> {
+  status: number;
+  headers: Headers;
+  /** Parsed JSON (undefined for an empty body). */
+  body: T;
+  text: string;
+}
+
+/** `fetch` that reads the whole body and parses it as JSON when there is one. */
+export async function request<T = any>(url: string, init: RequestInit = {}): Promise<JsonResponse<T>> {
+  const response = await fetch(url, init);
+  const text = await response.text();
+  let body: unknown = undefined;
+  if (text.length > 0 && /json/.test(response.headers.get('content-type') ?? '')) body = JSON.parse(text);
+  return { status: response.status, headers: response.headers, body: body as T, text };
+}
