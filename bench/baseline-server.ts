@@ -1,0 +1,102 @@
+/**
+ * The baseline the benchmark measures localgraph against: the least a Node server can do for the
+ * same work. Plain `node:http`, better-sqlite3 with the same pragmas and table as localgraph (WAL,
+ * synchronous=NORMAL), no framework, no auth, no validation beyond parsing the JSON.
+ *
+ *   node dist/bench/baseline-server.js --data DIR
+ *
+ * Listens on 127.0.0.1, port 0, and prints "baseline listening on http://127.0.0.1:PORT/".
+ * SIGTERM closes the server and the database and exits 0.
+ *
+ * Routes (add one per scenario that needs it):
+ *   POST /connectors   insert one connector row, 201 with the JSON
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import Database from 'better-sqlite3';
+
+const { values } = parseArgs({ options: { data: { type: 'string' } } });
+if (values.data === undefined) {
+  console.error('usage: baseline-server --data DIR');
+  process.exit(2);
+}
+mkdirSync(values.data, { recursive: true });
+
+const db = new Database(join(values.data, 'baseline.db'));
+db.pragma('journal_mode = WAL');
+db.pragma('synchronous = NORMAL');
+db.exec(`CREATE TABLE IF NOT EXISTS connectors (
+  tenant_id TEXT NOT NULL,
+  id TEXT NOT NULL,
+  external_ip TEXT NOT NULL,
+  machine_name TEXT NOT NULL,
+  status TEXT NOT NULL,
+  version TEXT NOT NULL,
+  PRIMARY KEY (tenant_id, id)
+)`);
+
+const TENANT_ID = '00000000-0000-4000-8000-000000000001';
+const DEFAULT_VERSION = '1.5.3437.0';
+const insertConnector = db.prepare('INSERT INTO connectors (tenant_id, id, external_ip, machine_name, status, version) VALUES (?, ?, ?, ?, ?, ?)');
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+async function createConnector(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  let input: { externalIp?: string; machineName?: string; status?: string; version?: string };
+  try {
+    input = JSON.parse(await readBody(req)) as typeof input;
+  } catch {
+    return send(res, 400, { error: 'invalid JSON' });
+  }
+  const row = {
+    id: randomUUID(),
+    externalIp: String(input.externalIp),
+    machineName: String(input.machineName),
+    status: String(input.status),
+    version: input.version ?? DEFAULT_VERSION,
+  };
+  insertConnector.run(TENANT_ID, row.id, row.externalIp, row.machineName, row.status, row.version);
+  send(res, 201, row);
+}
+
+const server = createServer((req, res) => {
+  const route = `${req.method} ${req.url?.split('?')[0]}`;
+  const handle = route === 'POST /connectors' ? createConnector : undefined;
+  if (!handle) {
+    req.resume();
+    return send(res, 404, { error: `no route ${route}` });
+  }
+  handle(req, res).catch((error: unknown) => {
+    if (!res.headersSent) send(res, 500, { error: (error as Error).message });
+  });
+});
+
+server.listen(0, '127.0.0.1', () => {
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  console.log(`baseline listening on http://127.0.0.1:${address.port}/`);
+});
+
+process.once('SIGTERM', () => {
+  server.close(() => {
+    db.close();
+    process.exit(0);
+  });
+  server.closeAllConnections();
+});

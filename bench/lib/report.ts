@@ -1,0 +1,100 @@
+import { writeFileSync } from 'node:fs';
+import { cpus, platform, release, totalmem } from 'node:os';
+import { median, type LoadResult } from './load.js';
+
+/** The rounds of one target in one scenario. */
+export interface TargetRuns {
+  label: string;
+  rounds: LoadResult[];
+}
+
+export interface ScenarioRuns {
+  scenario: string;
+  connections: number;
+  baseline: TargetRuns;
+  subject: TargetRuns;
+}
+
+export interface RunSettings {
+  seconds: number;
+  warmupSeconds: number;
+  rounds: number;
+}
+
+/** The medians of a target's rounds; non-2xx and errors are summed over the rounds. */
+export interface Summary {
+  rps: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
+  errors: number;
+  /** server CPU ms per request, where measured */
+  cpu?: number;
+}
+
+export function summarize(runs: TargetRuns): Summary {
+  const pick = (f: (r: LoadResult) => number) => runs.rounds.map(f);
+  const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
+  return {
+    rps: median(pick((r) => r.rps)),
+    p50: median(pick((r) => r.p50)),
+    p99: median(pick((r) => r.p99)),
+    non2xx: sum(pick((r) => r.non2xx)),
+    errors: sum(pick((r) => r.errors)),
+    cpu: runs.rounds.every((r) => r.cpuMsPerRequest !== undefined) ? median(pick((r) => r.cpuMsPerRequest!)) : undefined,
+  };
+}
+
+export function machine(): string {
+  const list = cpus();
+  const model = list[0]?.model.trim() ?? 'unknown CPU';
+  return `${model}, ${list.length} logical CPUs, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ${platform()} ${release()}`;
+}
+
+const fmt = (value: number, digits: number) => value.toFixed(digits);
+
+/** The Markdown report: one table, then the machine and the per-round figures. */
+export function renderReport(all: ScenarioRuns[], settings: RunSettings, date = new Date()): string {
+  const lines: string[] = [];
+  lines.push('| Scenario | Server | Requests/s | p50 (ms) | p99 (ms) | Throughput vs baseline | p99 vs baseline | Server CPU per request (ms) | CPU per request vs baseline | Non-2xx / errors |');
+  lines.push('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+  for (const runs of all) {
+    const base = summarize(runs.baseline);
+    const subject = summarize(runs.subject);
+    const cpu = (s: Summary) => (s.cpu === undefined ? 'n/a' : fmt(s.cpu, 3));
+    const row = (label: string, s: Summary, ratios: string[]) =>
+      `| ${runs.scenario} (${runs.connections} connections) | ${label} | ${fmt(s.rps, 0)} | ${fmt(s.p50, 1)} | ${fmt(s.p99, 1)} | ${ratios[0]} | ${ratios[1]} | ${cpu(s)} | ${ratios[2]} | ${s.non2xx} / ${s.errors} |`;
+    const cpuRatio = subject.cpu !== undefined && base.cpu !== undefined && base.cpu > 0 ? `**${fmt(subject.cpu / base.cpu, 2)}**` : 'n/a';
+    lines.push(row(runs.baseline.label, base, ['1.00', '1.00', '1.00']));
+    lines.push(row(runs.subject.label, subject, [`**${fmt(subject.rps / base.rps, 2)}**`, `**${fmt(subject.p99 / base.p99, 2)}**`, cpuRatio]));
+  }
+  lines.push('');
+  lines.push(`- Machine: ${machine()}`);
+  lines.push(`- Node ${process.version}; ${date.toISOString()}`);
+  lines.push(
+    `- Method: autocannon (in the bench process, on the same machine) drives ${settings.rounds} rounds; each round starts a fresh baseline, ` +
+      `warms it up for ${settings.warmupSeconds} s, measures ${settings.seconds} s and stops it, then does the same with a fresh localgraph. ` +
+      'Figures are the medians of the rounds. Throughput ratio: localgraph ÷ baseline (higher is better); p99 and CPU ratios: localgraph ÷ baseline ' +
+      '(lower is better). Server CPU per request is the server process\'s user + system time during the measured run (from /proc) over the requests ' +
+      'completed; it is less sensitive to other load on the machine than requests/s. Only the ratios are meant to be compared across runs.',
+  );
+  for (const runs of all) {
+    const perRound = (t: TargetRuns) =>
+      t.rounds.map((r) => `${fmt(r.rps, 0)} req/s, p99 ${fmt(r.p99, 1)} ms${r.cpuMsPerRequest === undefined ? '' : `, CPU ${fmt(r.cpuMsPerRequest, 3)} ms/req`}`).join('; ');
+    lines.push(`- Rounds, ${runs.scenario}: baseline ${perRound(runs.baseline)} | localgraph ${perRound(runs.subject)}`);
+  }
+  for (const runs of all) {
+    for (const t of [runs.baseline, runs.subject]) {
+      const bad = t.rounds.filter((r) => r.non2xx > 0 || r.errors > 0);
+      if (bad.length > 0) {
+        const codes = bad.map((r) => JSON.stringify(r.statusCodes)).join(', ');
+        lines.push(`- **Warning**: ${runs.scenario}, ${t.label}: non-2xx responses or errors (status codes ${codes})`);
+      }
+    }
+  }
+  return lines.join('\n') + '\n';
+}
+
+export function writeResults(file: string, markdown: string): void {
+  writeFileSync(file, `# Benchmark results\n\nWritten by \`npm run bench\` (bench/run.ts).\n\n${markdown}`);
+}

@@ -1,0 +1,43 @@
+import { startBaseline, startLocalgraph } from '../lib/targets.js';
+import type { Scenario } from './scenario.js';
+
+const BODY = JSON.stringify({ externalIp: '10.0.0.1', machineName: 'bench', status: 'active' });
+
+/** `POST .../applicationProxy/connectors`: one row inserted per request, 201 with the entity. */
+export const createConnector: Scenario = {
+  name: 'create connector',
+  connections: 32,
+
+  async baseline(options) {
+    const server = await startBaseline(options);
+    return {
+      label: 'baseline (node:http + better-sqlite3)',
+      request: { url: `${server.baseUrl}connectors`, method: 'POST', headers: { 'content-type': 'application/json' }, body: BODY },
+      expectStatus: 201,
+      pid: server.pid,
+      stop: () => server.stop(),
+    };
+  },
+
+  async localgraph(options) {
+    const server = await startLocalgraph(options);
+    try {
+      const token = await server.token('Directory.ReadWrite.All');
+      return {
+        label: 'localgraph',
+        request: {
+          url: `${server.baseUrl}onPremisesPublishingProfiles/applicationProxy/connectors`,
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          body: BODY,
+        },
+        expectStatus: 201,
+        pid: server.pid,
+        stop: () => server.stop(),
+      };
+    } catch (error) {
+      await server.stop();
+      throw error;
+    }
+  },
+};
