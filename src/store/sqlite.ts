@@ -29,6 +29,8 @@ export class SqliteDatabase implements SqlDatabase {
   private readonly statements = new Map<string, Database.Statement>();
   private readonly queue = new SerialQueue();
   private readonly direct: SqlExecutor;
+  /** Writes waiting to share one commit (group commit); closed once its turn in the queue comes. */
+  private pending: Array<{ sql: string; params: unknown[]; resolve: (r: { changes: number }) => void; reject: (e: unknown) => void }> | undefined;
 
   /** @param file a path, or `:memory:` for a database that keeps nothing */
   constructor(file: string) {
@@ -61,8 +63,49 @@ export class SqliteDatabase implements SqlDatabase {
     return this.queue.run(() => this.direct.get<T>(sql, params));
   }
 
+  /**
+   * A write outside a transaction joins the writes already waiting for their turn, and all of them
+   * commit together: one commit per batch instead of one per request, with the same promise (each
+   * caller hears back only after the commit). A failing statement fails alone: SQLite undoes just
+   * that statement, and the rest of the batch commits.
+   */
   run(sql: string, params: unknown[] = []): Promise<{ changes: number }> {
-    return this.queue.run(() => this.direct.run(sql, params));
+    return new Promise((resolve, reject) => {
+      if (this.pending) {
+        this.pending.push({ sql, params, resolve, reject });
+        return;
+      }
+      const batch = [{ sql, params, resolve, reject }];
+      this.pending = batch;
+      void this.queue.run(() => {
+        this.pending = undefined;
+        this.commitBatch(batch);
+      });
+    });
+  }
+
+  private commitBatch(batch: NonNullable<SqliteDatabase['pending']>): void {
+    const results: Array<{ ok: true; value: { changes: number } } | { ok: false; error: unknown }> = [];
+    try {
+      if (batch.length > 1) this.db.exec('BEGIN IMMEDIATE');
+      for (const write of batch) {
+        try {
+          results.push({ ok: true, value: { changes: this.prepare(write.sql).run(...bind(write.params)).changes } });
+        } catch (error) {
+          results.push({ ok: false, error });
+        }
+      }
+      if (batch.length > 1) this.db.exec('COMMIT');
+    } catch (error) {
+      if (this.db.inTransaction) this.db.exec('ROLLBACK');
+      for (const write of batch) write.reject(error);
+      return;
+    }
+    batch.forEach((write, i) => {
+      const result = results[i];
+      if (result.ok) write.resolve(result.value);
+      else write.reject(result.error);
+    });
   }
 
   transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
