@@ -115,20 +115,33 @@ describe('GET of $count and $ref', () => {
   });
 });
 
-describe('operations without a row are refused (fail closed)', () => {
+describe('operations without a row are never performed (fail closed)', () => {
   const everything = [user(...ALL_PERMISSIONS), app(...ALL_PERMISSIONS)];
-  const unknown: [string, string][] = [
+  const notAllowed: [string, string][] = [
     ['PUT', '/onPremisesPublishingProfiles/{id}/connectors'],
     ['DELETE', '/onPremisesPublishingProfiles/{id}/connectors'],
+    ['OPTIONS', '/onPremisesPublishingProfiles/{id}/connectors'],
+    ['POST', '/onPremisesPublishingProfiles/{id}/connectors/{id}'],
+  ];
+  for (const [method, pattern] of notAllowed) {
+    test(`${method} ${pattern}: another method of a served path is 405`, () => {
+      assert.equal(policy.row(method, pattern), undefined);
+      for (const principal of everything) {
+        assert.throws(() => policy.check(principal, method, pattern), (e: unknown) => e instanceof GraphError && e.status === 405 && e.code === 'Request_BadRequest');
+      }
+    });
+  }
+  const unserved: [string, string][] = [
     ['GET', '/onPremisesPublishingProfiles/{id}/connectors/{id}/foo'],
     ['GET', '/somethingElse'],
-    ['OPTIONS', '/onPremisesPublishingProfiles/{id}/connectors'],
     ['GET', ''],
   ];
-  for (const [method, pattern] of unknown) {
-    test(`${method} ${pattern || '(empty)'}`, () => {
+  for (const [method, pattern] of unserved) {
+    test(`${method} ${pattern || '(empty)'}: a path without any row is 501`, () => {
       assert.equal(policy.row(method, pattern), undefined);
-      for (const principal of everything) assert.throws(() => policy.check(principal, method, pattern), denied);
+      for (const principal of everything) {
+        assert.throws(() => policy.check(principal, method, pattern), (e: unknown) => e instanceof GraphError && e.status === 501);
+      }
     });
   }
 
@@ -139,6 +152,6 @@ describe('operations without a row are refused (fail closed)', () => {
     assert.throws(() => custom.check(user('B'), 'GET', '/x'), denied);
     assert.throws(() => custom.check(app('A'), 'GET', '/x'), denied);
     const first = permissionMatrix[0];
-    assert.throws(() => custom.check(user(...first.delegated), first.method, first.pattern), denied);
+    assert.throws(() => custom.check(user(...first.delegated), first.method, first.pattern), (e: unknown) => e instanceof GraphError && e.status === 501);
   });
 });

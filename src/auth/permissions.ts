@@ -4,14 +4,19 @@ import type { Principal } from './principal.js';
 
 /**
  * Enforces the permission matrix: a delegated token needs one of the row's scopes, an app-only
- * token one of its roles. An operation with no row is refused: failing closed keeps a newly
- * served path from being open by accident.
+ * token one of its roles. An operation with no row is never performed (failing closed keeps a
+ * newly served path from being open by accident): another method of a known path is 405, a path
+ * with no row at all is 501 (a test keeps every served operation in the matrix).
  */
 export class PermissionPolicy {
   private readonly rows = new Map<string, PermissionRow>();
+  private readonly patterns = new Set<string>();
 
   constructor(rows: PermissionRow[] = permissionMatrix) {
-    for (const row of rows) this.rows.set(`${row.method} ${row.pattern.toLowerCase()}`, row);
+    for (const row of rows) {
+      this.rows.set(`${row.method} ${row.pattern.toLowerCase()}`, row);
+      this.patterns.add(row.pattern.toLowerCase());
+    }
   }
 
   /**
@@ -26,8 +31,13 @@ export class PermissionPolicy {
 
   check(principal: Principal, method: string, pattern: string): void {
     const row = this.row(method, pattern);
+    if (!row) {
+      const base = pattern.replace(/\/\$(count|ref)$/, '').toLowerCase();
+      if (this.patterns.has(pattern.toLowerCase()) || this.patterns.has(base)) throw errors.methodNotAllowed();
+      throw errors.notImplemented(`The path '${pattern}'`);
+    }
     const granted = principal.kind === 'user' ? principal.scopes : principal.roles;
-    const allowed = row ? (principal.kind === 'user' ? row.delegated : row.application) : [];
+    const allowed = principal.kind === 'user' ? row.delegated : row.application;
     if (!allowed.some((p) => granted.has(p))) throw errors.accessDenied();
   }
 }
