@@ -93,7 +93,7 @@ export const permissionMatrix: PermissionRow[] = [
   ...rows(['POST'], AGENT_GROUPS, [DIR_RW, HYBRID_RW], [], 'rendered docs: Directory.ReadWrite.All (perms.json has no row); Policy.ReadWrite.HybridAuthentication added as for the other group writes'),
   ...rows(['PATCH', 'DELETE'], `${AGENT_GROUPS}/{id}`, [HYBRID_RW, DIR_RW], [], DOCS),
   ...rows(['GET'], `${AGENT_GROUPS}/{id}/agents`, [HYBRID_R, HYBRID_RW, DIR_RW], [], 'as reading the group'),
-  ...rows(['GET'], `${AGENT_GROUPS}/{id}/publishedResources`, [HYBRID_R, HYBRID_RW, DIR_RW], [], 'as reading the group'),
+  ...rows(['GET'], `${AGENT_GROUPS}/{id}/publishedResources`, [OPP_RW], [], 'as reading published resources (PR1)'),
   ...rows(['POST'], `${AGENT_GROUPS}/{id}/agents/$ref`, [HYBRID_RW, DIR_RW], [], 'perms.json (AGG6)'),
   ...rows(['DELETE'], `${AGENT_GROUPS}/{id}/agents/{id}/$ref`, [HYBRID_RW, DIR_RW], [], 'as AGG6'),
   ...rows(['POST'], `${AGENT_GROUPS}/{id}/publishedResources/$ref`, [OPP_RW], [], 'as the published resource side (PR6)'),

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { PermissionPolicy } from '../auth/permissions.js';
-import type { TokenVerifier } from '../auth/verifier.js';
+import type { Authenticator } from '../auth/authenticator.js';
 import { errors } from '../graph/errors.js';
 import { readPreferences } from '../graph/prefer.js';
 import type { Model } from '../model/model.js';
@@ -15,7 +15,8 @@ export interface GraphRouteParts {
   model: Model;
   registry: ResourceRegistry;
   engine: Engine;
-  verifier: TokenVerifier;
+  /** Establishes the caller (`--auth strict|claims|off`). */
+  authenticator: Authenticator;
   permissions: PermissionPolicy;
   /** `$metadata`, rendered once from the model. */
   metadataXml: string;
@@ -62,12 +63,15 @@ async function handle(parts: GraphRouteParts, request: FastifyRequest, reply: Fa
       .send(JSON.stringify(serviceDocument(parts.model, `${url.origin}/${version}`)));
   }
 
-  const principal = await parts.verifier.verify(request.headers.authorization);
+  const principal = await parts.authenticator.authenticate(request.headers.authorization);
   // The family is beta-only: v1.0 has none of its segments, as Graph's v1.0 metadata shows.
   if (version !== SERVED_VERSION) throw errors.segmentNotFound(first ?? '');
   if (first === '$batch') return handleBatch(request, reply, version);
   const resolved = resolvePath(parts.model, path, parts.registry.normalizeKey);
-  parts.permissions.check(principal, request.method, resolved.pattern);
+  const authorize = (method: string, pattern: string) => {
+    if (parts.authenticator.enforcesPermissions) parts.permissions.check(principal, method, pattern);
+  };
+  authorize(request.method, resolved.pattern);
 
   const response = await parts.engine.handle({
     method: request.method,
@@ -77,6 +81,7 @@ async function handle(parts: GraphRouteParts, request: FastifyRequest, reply: Fa
     body: request.body,
     preferences: readPreferences(request.headers.prefer),
     principal,
+    authorize,
     eventual: String(request.headers.consistencylevel ?? '').toLowerCase() === 'eventual',
   });
   reply.status(response.status);

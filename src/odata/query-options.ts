@@ -99,6 +99,8 @@ function readSelect(value: string, type: StructuredType | undefined): string[] {
   return names.map((n) => {
     if (n === '*') return n;
     const member = type.member(n);
+    // An open type may have dynamic properties of any (identifier) name.
+    if (!member && type.openType && /^[A-Za-z_][A-Za-z0-9_]*$/.test(n)) return n;
     if (!member || isNavigation(member)) {
       throw errors.invalidQueryOption(`Parsing OData Select and Expand failed: Could not find a property named '${n}' on type '${type.qualifiedName}'.`);
     }

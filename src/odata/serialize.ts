@@ -50,10 +50,14 @@ function writeStructured(model: Model, type: StructuredType, value: Record<strin
 
 export function serializeEntity(model: Model, type: StructuredType, entity: Entity, options: SerializeOptions): Record<string, unknown> {
   const out: Record<string, unknown> = {};
+  const selected = (name: string) => !options.select || name === 'id' || options.select.includes(name);
   for (const property of type.properties.values()) {
-    if (!(property.name in entity)) continue;
-    if (options.select && property.name !== 'id' && !options.select.includes(property.name)) continue;
+    if (!(property.name in entity) || !selected(property.name)) continue;
     out[property.name] = writeValue(model, property.type, entity[property.name], options);
+  }
+  // An open type's undeclared (dynamic) properties come back as they were sent.
+  if (type.openType) {
+    for (const [name, value] of Object.entries(entity)) if (!type.properties.has(name) && !name.startsWith('@') && selected(name)) out[name] = value;
   }
   return out;
 }

@@ -21,6 +21,8 @@ export interface GraphRequest {
   principal: Principal;
   /** `ConsistencyLevel: eventual` was sent: Graph's advanced directory queries are allowed. */
   eventual: boolean;
+  /** Checks the caller may perform another operation too (what an `$expand` reads); throws 403 if not. */
+  authorize(method: string, pattern: string): void;
 }
 
 export interface GraphResponse {

@@ -1,7 +1,8 @@
 import { errors } from '../graph/errors.js';
 import { readEntityBody } from '../odata/entity-body.js';
 import { mergeComplex } from '../odata/merge.js';
-import { decodeSkipToken, nextLink, pageSize } from '../odata/paging.js';
+import { nextLink, pageSize } from '../odata/paging.js';
+import { afterCondition, cursorValues, decodeCursor, encodeCursor, filterToSql, orderBySql, parseFilter, parseOrderBy, queryHash } from '../odata/query/index.js';
 import { isGuid } from '../odata/path.js';
 import type { Condition, Entity } from '../store/store.js';
 import { combineGuards, explainRefusal, loadEntity, scopeOf, writeEntity, type Call, type GraphResponse } from './call.js';
@@ -16,23 +17,42 @@ function context(call: Call, entity: boolean, path = call.request.path.contextPa
   return contextUrl(call.request.url.origin, call.request.version, path, call.options.select, entity);
 }
 
-/** One page of a collection, with a nextLink when a page-size cut left rows behind. */
+/** Conditions that all must hold, as one. */
+function allOf(conditions: Array<Condition | undefined>): Condition | undefined {
+  const present = conditions.filter((c): c is Condition => c !== undefined);
+  if (present.length === 0) return undefined;
+  return { sql: present.map((c) => `(${c.sql})`).join(' AND '), params: present.flatMap((c) => c.params) };
+}
+
+/**
+ * One page of a collection: `$filter` and the keyset cursor as SQL conditions, `$orderby` (always
+ * ending with id) as the SQL order, so a page costs an index range scan whatever the table's
+ * size; a nextLink when a page-size cut left rows behind.
+ */
 export async function listPage(call: Call, behaviour: CollectionBehaviour, parentKeys: string[], contextPath: string, where?: Condition): Promise<GraphResponse> {
-  const { options, request } = call;
+  const { options, request, ctx } = call;
+  const { model, store } = ctx;
+  const table = behaviour.table;
+  const filter = options.filter === undefined ? undefined : parseFilter(options.filter, behaviour.type, model);
+  const keys = parseOrderBy(options.orderBy, behaviour.type, model);
+  const hash = queryHash(filter, keys, behaviour.path);
+  const filtered = allOf([where, filter && filterToSql(filter, table, store.dialect)]);
+  const after = options.skipToken === undefined ? undefined : afterCondition(keys, decodeCursor(options.skipToken, hash), table, store.dialect);
   const size = pageSize(options.top, request.preferences.maxPageSize);
-  const afterId = options.skipToken === undefined ? undefined : decodeSkipToken(options.skipToken);
-  // One row more than the page tells whether another page exists.
   const scope = scopeOf(call, behaviour, parentKeys);
   // `$skip` applies to the first page only: later pages continue after the last row served.
-  const offset = afterId === undefined ? options.skip : undefined;
-  const rows = await call.ctx.store.list(behaviour.table, scope, { top: size + 1, afterId, where, offset });
+  const offset = after === undefined ? options.skip : undefined;
+  // One row more than the page tells whether another page exists.
+  const rows = await store.list(table, scope, { top: size + 1, where: allOf([filtered, after]), orderBy: orderBySql(keys, table, store.dialect), offset });
   const page = rows.slice(0, size);
   const body: Record<string, unknown> = { '@odata.context': context(call, false, contextPath) };
   // Graph's directory counts only for advanced queries (ConsistencyLevel: eventual); otherwise `$count=true` is ignored.
-  if (options.count && request.eventual) body['@odata.count'] = await call.ctx.store.count(behaviour.table, scope, where);
+  if (options.count && request.eventual) body['@odata.count'] = await store.count(table, scope, filtered);
   body.value = await Promise.all(page.map((e) => writeExpanded(call, behaviour, parentKeys, e, options.expand)));
   // `$top` asks for that many rows, not for a page size: only a page-size cut gets a nextLink.
-  if (rows.length > size && options.top === undefined) body['@odata.nextLink'] = nextLink(request.url, String(page[page.length - 1].id));
+  if (rows.length > size && options.top === undefined) {
+    body['@odata.nextLink'] = nextLink(request.url, encodeCursor(cursorValues(keys, page[page.length - 1]), hash));
+  }
   return { status: 200, body };
 }
 

@@ -3,6 +3,7 @@ import type { ExpandItem } from '../odata/query-options.js';
 import type { Entity } from '../store/store.js';
 import { scopeOf, writeEntity, type Call } from './call.js';
 import type { CollectionBehaviour } from './collection.js';
+import { collectionPattern } from './operations.js';
 import { relatedCondition } from './reference-operations.js';
 import type { RelatedTarget } from './target.js';
 
@@ -22,6 +23,8 @@ export async function writeExpanded(call: Call, behaviour: CollectionBehaviour, 
 async function expandOne(call: Call, behaviour: CollectionBehaviour, parentKeys: string[], entity: Entity, item: ExpandItem): Promise<unknown> {
   const { registry, ctx } = call;
   const navigation = behaviour.type.navigations.get(item.navigation)!;
+  // Expanding reads the navigation: the caller needs what reading it directly needs.
+  call.request.authorize('GET', `${collectionPattern(ctx.model, behaviour)}/{id}/${navigation.name}`);
   const nested: Call = { ...call, options: item.options };
   const top = Math.min(item.options.top ?? MAX_EXPANDED, MAX_EXPANDED);
   const key = String(entity.id);

@@ -134,8 +134,9 @@ export async function removeReference(call: Call, target: RelatedTarget): Promis
   const storage = relationship.storage;
   return call.ctx.store.transaction(async (store) => {
     const sourceScope = scopeOf(call, source.behaviour, source.parentKeys);
-    const sourceEntity = await loadEntity(store, source.behaviour, sourceScope, source.key);
-    relationship.guardSource?.(call.ctx, sourceEntity);
+    // No guard here: removing an assignment is always allowed (an app whose app proxy settings were
+    // cleared must still be able to release its connector group).
+    await loadEntity(store, source.behaviour, sourceScope, source.key);
     if (storage.kind === 'link') {
       if (!(await store.unlink(linkMapping(relationship, target), sourceScope, source.key, target.key!))) throw errors.resourceNotFound(target.key!);
     } else if (storage.kind === 'sourceColumn' && !collection) {

@@ -15,6 +15,8 @@ export interface SqlExecutor {
 
 export interface Dialect {
   name: 'sqlite' | 'postgres';
+  /** Column type for text (ids, names, enum members): compared byte by byte on both databases. */
+  textType: string;
   /** Column type for JSON documents (complex and collection-valued properties). */
   jsonType: string;
   /** Column type for booleans. */
@@ -23,6 +25,8 @@ export interface Dialect {
   readBoolean(value: unknown): boolean | null;
   /** Whether an error is a primary-key or unique-constraint violation. */
   isUniqueViolation(error: unknown): boolean;
+  /** A statement that makes concurrent migrations wait for each other, where the database needs one. */
+  migrationLock?: string;
 }
 
 export interface SqlDatabase extends SqlExecutor {

@@ -4,6 +4,7 @@ import { SerialQueue } from './serial-queue.js';
 
 export const sqliteDialect: Dialect = {
   name: 'sqlite',
+  textType: 'TEXT',
   jsonType: 'TEXT',
   booleanType: 'INTEGER',
   readBoolean: (value) => (value === null || value === undefined ? null : value === 1 || value === true),

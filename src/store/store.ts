@@ -26,6 +26,8 @@ export interface ListOptions {
   where?: Condition;
   /** Rows to pass over first (`$skip`). */
   offset?: number;
+  /** The ORDER BY expression list, built from the model (default: `id`). */
+  orderBy?: string;
 }
 
 export interface InsertOptions {
@@ -217,7 +219,7 @@ export class SqlStore implements Store {
       sql += ` AND (${options.where.sql})`;
       params.push(...options.where.params);
     }
-    sql += ' ORDER BY id LIMIT ?';
+    sql += ` ORDER BY ${options.orderBy ?? 'id'} LIMIT ?`;
     params.push(options.top);
     if (options.offset) {
       sql += ' OFFSET ?';

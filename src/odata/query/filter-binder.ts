@@ -287,7 +287,17 @@ class Binder {
       if (operand.type.kind !== 'string') fail(`The function '${node.name}' requires a property of type 'Edm.String'; '${operand.display}' is of type '${operand.type.edmType}'.`);
       return operand;
     }
+    if (node.kind === 'call') {
+      if (MATCH_FUNCTIONS.has(node.name)) fail(`The function '${node.name}' is a condition and cannot be compared with a value; use it on its own, as in '${node.name}(machineName, ''abc'')'.`);
+      this.unsupportedFunction(node.name);
+    }
     return undefined;
+  }
+
+  private unsupportedFunction(name: string): never {
+    if (name === 'any' || name === 'all') fail(`'${name}' must follow a collection-valued property.`);
+    if (UNSUPPORTED_FUNCTIONS.has(name)) fail(`The function '${name}' is not supported in $filter.`);
+    return fail(`Unknown function '${name}' in $filter.`);
   }
 
   private scalar(operand: BoundOperand, what: string): void {
@@ -313,6 +323,16 @@ class Binder {
   }
 
   private bindCompare(op: CompareOp, left: FilterNode, right: FilterNode): BoundExpr {
+    // `startswith(p,'a') eq true`, `ports/any() eq false`: a condition compared with a Boolean.
+    if (op === 'eq' || op === 'ne') {
+      for (const [condition, literal] of [[left, right], [right, left]]) {
+        const isCondition = condition.kind === 'lambda' || (condition.kind === 'call' && MATCH_FUNCTIONS.has(condition.name));
+        if (isCondition && literal.kind === 'literal' && literal.type === 'boolean') {
+          const bound = this.bind(condition);
+          return literal.value === (op === 'eq') ? bound : { kind: 'not', operand: bound };
+        }
+      }
+    }
     const { operand, literal, flipped } = this.sides(op, left, right);
     this.scalar(operand, op);
     const oriented = flipped ? FLIP[op] : op;
@@ -362,9 +382,7 @@ class Binder {
       return { kind: 'match', fn: name as 'startswith' | 'endswith' | 'contains', operand, value: literal.value };
     }
     if (CASE_FUNCTIONS.has(name)) fail(`The function '${name}' returns a string, not a Boolean expression; compare it, as in '${name}(machineName) eq ''abc'''.`);
-    if (name === 'any' || name === 'all') fail(`'${name}' must follow a collection-valued property.`);
-    if (UNSUPPORTED_FUNCTIONS.has(name)) fail(`The function '${name}' is not supported in $filter.`);
-    return fail(`Unknown function '${name}' in $filter.`);
+    return this.unsupportedFunction(name);
   }
 
   private bindLambda(node: LambdaNode): BoundExpr {

@@ -202,7 +202,7 @@ class Parser {
     while (this.peek().kind === '/') {
       this.next();
       const segment = this.peek();
-      if (segment.kind !== 'identifier' || String(segment.value).includes('.')) {
+      if (segment.kind !== 'identifier' || String(segment.value).includes('.') || RESERVED.has(String(segment.value).toLowerCase())) {
         filterSyntaxError(`expected a property name after '/' but found ${describe(segment)}`, segment.pos);
       }
       this.next();

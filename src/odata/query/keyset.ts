@@ -186,5 +186,5 @@ export function afterCondition(
     params.push(...partParams);
   }
   if (disjuncts.length === 0) return { sql: '1 = 0', params: [] };
-  return { sql: `(${disjuncts.join(' OR ')})`, params };
+  return { sql: disjuncts.length === 1 ? disjuncts[0] : `(${disjuncts.join(' OR ')})`, params };
 }

@@ -1,0 +1,112 @@
+import pg from 'pg';
+import type { Dialect, Row, SqlDatabase, SqlExecutor } from './sql.js';
+
+/** `?` placeholders (the store's SQL) to PostgreSQL's `$1, $2, ...`, leaving quoted text alone. */
+export function numberPlaceholders(sql: string): string {
+  let n = 0;
+  let quoted = false;
+  let out = '';
+  for (const c of sql) {
+    if (c === "'") quoted = !quoted;
+    out += c === '?' && !quoted ? `$${++n}` : c;
+  }
+  return out;
+}
+
+export const postgresDialect: Dialect = {
+  name: 'postgres',
+  // Byte order, as SQLite compares: ids and keyset paging sort the same on both databases.
+  textType: 'TEXT COLLATE "C"',
+  jsonType: 'TEXT',
+  booleanType: 'BOOLEAN',
+  readBoolean: (value) => (value === null || value === undefined ? null : value === true || value === 't'),
+  isUniqueViolation: (error) => (error as { code?: string }).code === '23505',
+  // Several instances starting at once: the first migrates, the others wait, then find nothing to do.
+  migrationLock: "SELECT pg_advisory_xact_lock(hashtext('localgraph.migrations'))",
+};
+
+export interface PostgresOptions {
+  connectionString: string;
+  /** Schema to keep everything in (created if missing); default `public`. */
+  schema?: string;
+  poolSize?: number;
+  statementTimeoutMs?: number;
+}
+
+/** Errors after which PostgreSQL asks for the transaction to be tried again. */
+const RETRYABLE = new Set(['40001', '40P01']);
+const MAX_ATTEMPTS = 5;
+
+/**
+ * A {@link SqlDatabase} over a `pg` connection pool, for several localgraph instances sharing
+ * one database. Transactions run on one pooled client; serialization failures and deadlocks are
+ * retried, as PostgreSQL expects of its clients.
+ */
+export class PostgresDatabase implements SqlDatabase {
+  readonly dialect = postgresDialect;
+  private readonly pool: pg.Pool;
+  private readonly schema: string;
+
+  constructor(options: PostgresOptions) {
+    this.schema = options.schema ?? 'public';
+    if (!/^[a-z_][a-z0-9_]*$/.test(this.schema)) throw new Error(`invalid schema name '${this.schema}'`);
+    this.pool = new pg.Pool({
+      connectionString: options.connectionString,
+      max: options.poolSize ?? 10,
+      statement_timeout: options.statementTimeoutMs ?? 10_000,
+      options: `-c search_path=${this.schema}`,
+    });
+    // An idle client losing its connection must not crash the process; the next query reconnects.
+    this.pool.on('error', () => undefined);
+  }
+
+  /** Creates the schema if needed; call once before migrating. */
+  async prepare(): Promise<void> {
+    await this.pool.query(`CREATE SCHEMA IF NOT EXISTS ${this.schema}`);
+  }
+
+  private executor(client: pg.Pool | pg.PoolClient): SqlExecutor {
+    return {
+      all: async <T>(sql: string, params: unknown[] = []) => (await client.query(numberPlaceholders(sql), params)).rows as T[],
+      get: async <T>(sql: string, params: unknown[] = []) => (await client.query(numberPlaceholders(sql), params)).rows[0] as T | undefined,
+      run: async (sql: string, params: unknown[] = []) => ({ changes: (await client.query(numberPlaceholders(sql), params)).rowCount ?? 0 }),
+    };
+  }
+
+  all<T = Row>(sql: string, params: unknown[] = []): Promise<T[]> {
+    return this.executor(this.pool).all<T>(sql, params);
+  }
+
+  get<T = Row>(sql: string, params: unknown[] = []): Promise<T | undefined> {
+    return this.executor(this.pool).get<T>(sql, params);
+  }
+
+  run(sql: string, params: unknown[] = []): Promise<{ changes: number }> {
+    return this.executor(this.pool).run(sql, params);
+  }
+
+  async transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      const client = await this.pool.connect();
+      try {
+        await client.query('BEGIN');
+        const result = await work(this.executor(client));
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        if (!RETRYABLE.has((error as { code?: string }).code ?? '') || attempt >= MAX_ATTEMPTS) throw error;
+      } finally {
+        client.release();
+      }
+    }
+  }
+
+  async exec(sql: string): Promise<void> {
+    await this.pool.query(sql);
+  }
+
+  close(): Promise<void> {
+    return this.pool.end();
+  }
+}
