@@ -126,12 +126,19 @@ export async function deleteEntity(call: Call, target: EntityTarget): Promise<Gr
   if (!remove) throw errors.methodNotAllowed();
   const scope = scopeOf(call, behaviour, parentKeys);
   const guards = remove.guards ?? [];
-  return call.ctx.store.transaction(async (store) => {
-    if (!(await store.delete(behaviour.table, scope, key, { where: combineGuards(guards) }))) {
-      await explainRefusal(store, behaviour, scope, key, guards);
-    }
-    return { status: 204 };
-  });
+  try {
+    return await call.ctx.store.transaction(async (store) => {
+      if (!(await store.delete(behaviour.table, scope, key, { where: combineGuards(guards) }))) {
+        await explainRefusal(store, behaviour, scope, key, guards);
+      }
+      return { status: 204 };
+    });
+  } catch (error) {
+    // A row that still references this one (a connector that joined the group meanwhile): the
+    // database refused; say which rule, from a fresh look.
+    if (call.ctx.store.dialect.isForeignKeyViolation(error)) await explainRefusal(call.ctx.store, behaviour, scope, key, guards);
+    throw error;
+  }
 }
 
 export async function countCollection(call: Call, behaviour: CollectionBehaviour, parentKeys: string[], where?: Condition): Promise<GraphResponse> {

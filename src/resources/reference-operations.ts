@@ -94,20 +94,27 @@ export async function addReference(call: Call, registry: ResourceRegistry, targe
   const { relationship } = target;
   if (!relationship.add || !target.navigation.type.collection || target.key !== undefined) throw errors.methodNotAllowed();
   const targetKey = referencedKey(call, registry, target);
-  return call.ctx.store.transaction(async (store) => {
-    await writeReference(call, store, target, targetKey);
-    return { status: 204 };
-  });
+  return writeReferenceTransaction(call, target, targetKey);
 }
 
 /** `PUT .../connectorGroup/$ref`: sets a single-valued reference. */
 export async function setReference(call: Call, registry: ResourceRegistry, target: RelatedTarget): Promise<GraphResponse> {
   if (!target.relationship.set || target.navigation.type.collection) throw errors.methodNotAllowed();
   const targetKey = referencedKey(call, registry, target);
-  return call.ctx.store.transaction(async (store) => {
-    await writeReference(call, store, target, targetKey);
-    return { status: 204 };
-  });
+  return writeReferenceTransaction(call, target, targetKey);
+}
+
+async function writeReferenceTransaction(call: Call, target: RelatedTarget, targetKey: string): Promise<GraphResponse> {
+  try {
+    return await call.ctx.store.transaction(async (store) => {
+      await writeReference(call, store, target, targetKey);
+      return { status: 204 };
+    });
+  } catch (error) {
+    // The target was deleted between our look and the write: the database kept the reference valid.
+    if (call.ctx.store.dialect.isForeignKeyViolation(error)) throw errors.resourceNotFound(targetKey);
+    throw error;
+  }
 }
 
 async function writeReference(call: Call, store: Store, target: RelatedTarget, targetKey: string): Promise<void> {

@@ -1,6 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { migrate } from './migrations.js';
+import { PostgresDatabase } from './postgres.js';
+import type { SqlDatabase } from './sql.js';
 import { SqliteDatabase } from './sqlite.js';
 import { SqlStore } from './store.js';
 
@@ -8,18 +10,39 @@ import { SqlStore } from './store.js';
 export const DEFAULT_DATA_DIR = 'data';
 export const DATABASE_FILE = 'localgraph.db';
 
-export type StoreLocation = { kind: 'memory' } | { kind: 'folder'; dir: string };
+export type StoreLocation =
+  | { kind: 'memory' }
+  | { kind: 'folder'; dir: string }
+  | { kind: 'postgres'; url: string; poolSize?: number; statementTimeoutMs?: number };
+
+/**
+ * A PostgreSQL URL may name the schema to use with a `schema` query parameter (localgraph's own,
+ * removed before the URL reaches the driver), so several test runs or deployments can share one
+ * database without colliding.
+ */
+export function postgresTarget(url: string): { connectionString: string; schema: string | undefined } {
+  const parsed = new URL(url);
+  const schema = parsed.searchParams.get('schema') ?? undefined;
+  parsed.searchParams.delete('schema');
+  return { connectionString: parsed.href, schema };
+}
+
+function openDatabase(location: StoreLocation): SqlDatabase {
+  if (location.kind === 'postgres') {
+    const { connectionString, schema } = postgresTarget(location.url);
+    return new PostgresDatabase({ connectionString, schema, poolSize: location.poolSize, statementTimeoutMs: location.statementTimeoutMs });
+  }
+  if (location.kind === 'memory') return new SqliteDatabase(':memory:');
+  const dir = resolve(location.dir);
+  mkdirSync(dir, { recursive: true });
+  return new SqliteDatabase(join(dir, DATABASE_FILE));
+}
 
 /** Opens (creating if needed) and migrates the store at a location. */
 export async function openStore(location: StoreLocation): Promise<SqlStore> {
-  let file = ':memory:';
-  if (location.kind === 'folder') {
-    const dir = resolve(location.dir);
-    mkdirSync(dir, { recursive: true });
-    file = join(dir, DATABASE_FILE);
-  }
-  const db = new SqliteDatabase(file);
+  const db = openDatabase(location);
   try {
+    if (db instanceof PostgresDatabase) await db.prepare();
     await migrate(db);
   } catch (error) {
     await db.close();

@@ -21,6 +21,7 @@ export const postgresDialect: Dialect = {
   booleanType: 'BOOLEAN',
   readBoolean: (value) => (value === null || value === undefined ? null : value === true || value === 't'),
   isUniqueViolation: (error) => (error as { code?: string }).code === '23505',
+  isForeignKeyViolation: (error) => (error as { code?: string }).code === '23503',
   // Several instances starting at once: the first migrates, the others wait, then find nothing to do.
   migrationLock: "SELECT pg_advisory_xact_lock(hashtext('localgraph.migrations'))",
 };
@@ -89,7 +90,9 @@ export class PostgresDatabase implements SqlDatabase {
     for (let attempt = 1; ; attempt++) {
       const client = await this.pool.connect();
       try {
-        await client.query('BEGIN');
+        // Serialisable: the rules written as conditions (no deletion of a non-empty group, one
+        // default group) hold under any interleaving; PostgreSQL reports conflicts, and they are retried.
+        await client.query('BEGIN ISOLATION LEVEL SERIALIZABLE');
         const result = await work(this.executor(client));
         await client.query('COMMIT');
         return result;

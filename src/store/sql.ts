@@ -25,6 +25,8 @@ export interface Dialect {
   readBoolean(value: unknown): boolean | null;
   /** Whether an error is a primary-key or unique-constraint violation. */
   isUniqueViolation(error: unknown): boolean;
+  /** Whether an error is a foreign-key violation (a reference to a row another request removed). */
+  isForeignKeyViolation(error: unknown): boolean;
   /** A statement that makes concurrent migrations wait for each other, where the database needs one. */
   migrationLock?: string;
 }

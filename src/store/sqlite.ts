@@ -12,6 +12,7 @@ export const sqliteDialect: Dialect = {
     error instanceof Error &&
     'code' in error &&
     (error.code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || error.code === 'SQLITE_CONSTRAINT_UNIQUE'),
+  isForeignKeyViolation: (error) => error instanceof Error && 'code' in error && error.code === 'SQLITE_CONSTRAINT_FOREIGNKEY',
 };
 
 /** SQLite cannot bind booleans; everything else binds as is. */
