@@ -47,7 +47,7 @@ export class TokenVerifier {
     private readonly now: () => Date,
   ) {}
 
-  verify(authorization: string | undefined): Promise<Principal> {
+  async verify(authorization: string | undefined): Promise<Principal> {
     return this.verifyToken(readBearer(authorization));
   }
 

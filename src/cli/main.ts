@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+import { certCommand, certHelp } from './cert.js';
+import { appAddCommand, appAddHelp, userAddCommand, userAddHelp } from './registration-commands.js';
 import { serveCommand, serveHelp } from './serve.js';
 import { tokenCommand, tokenHelp } from './token.js';
 import { UsageError } from './usage.js';
@@ -8,16 +10,39 @@ const help = `localgraph: a self-hostable Microsoft Graph (beta) for the on-prem
 Usage: localgraph <command> [options]
 
 Commands:
-  serve    serve the Graph API (localgraph serve --help)
-  token    print an access token (localgraph token --help)
+  serve      serve the Graph API and its token endpoint (localgraph serve --help)
+  token      print an access token (localgraph token --help)
+  app add    register an application that gets tokens (localgraph app add --help)
+  user add   create a user who signs in with a password (localgraph user add --help)
+  cert       print the TLS certificate of --https (localgraph cert --help)
 
 Options:
   -h, --help   this help
 
 ${serveHelp.split('\n')[0]}
-${tokenHelp.split('\n')[0]}`;
+${tokenHelp.split('\n')[0]}
+${appAddHelp.split('\n')[0]}
+${userAddHelp.split('\n')[0]}
+${certHelp.split('\n')[0]}`;
 
-const commands: Record<string, (args: string[]) => Promise<number>> = { serve: serveCommand, token: tokenCommand };
+type Command = (args: string[]) => Promise<number>;
+
+/** A command with subcommands (`app add`): the first argument picks one. */
+function group(name: string, subcommands: Record<string, Command>): Command {
+  return async ([sub, ...args]) => {
+    const run = sub === undefined ? undefined : subcommands[sub];
+    if (!run) throw new UsageError(`${name} needs a subcommand: ${Object.keys(subcommands).map((s) => `${name} ${s}`).join(', ')}`);
+    return run(args);
+  };
+}
+
+const commands: Record<string, Command> = {
+  serve: serveCommand,
+  token: tokenCommand,
+  app: group('app', { add: appAddCommand }),
+  user: group('user', { add: userAddCommand }),
+  cert: certCommand,
+};
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...args] = argv;
@@ -25,7 +50,7 @@ async function main(argv: string[]): Promise<number> {
     console.log(help);
     return command === undefined ? 2 : 0;
   }
-  const run = commands[command];
+  const run = Object.hasOwn(commands, command) ? commands[command] : undefined;
   if (!run) throw new UsageError(`unknown command '${command}' (try localgraph --help)`);
   return run(args);
 }

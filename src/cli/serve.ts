@@ -1,30 +1,46 @@
-import { defaultIdentity } from '../auth/identity.js';
+import { allPermissions, defaultIdentity, ensureDefaultRegistrations } from '../auth/identity.js';
 import { activeSigningKey } from '../auth/signing-key.js';
 import { issueAccessToken } from '../auth/tokens.js';
 import { createApp, randomIds } from '../http/app.js';
+import { folderCertificate, generateCertificate, loadCertificateFiles, type TlsMaterial } from '../http/tls.js';
 import { DEFAULT_DATA_DIR, openStore, type StoreLocation } from '../store/open.js';
+import { buildAuthenticator, parseAuthOptions } from './auth-setup.js';
+import { banner } from './banner.js';
 import { parseOptions, parsePort, UsageError } from './usage.js';
 
 export const DEFAULT_PORT = 5080;
 const SHUTDOWN_GRACE_MS = 5000;
-const ADMIN_SCOPES = ['Directory.ReadWrite.All', 'OnPremisesPublishingProfiles.ReadWrite.All', 'Policy.ReadWrite.HybridAuthentication', 'Application.ReadWrite.All'];
 
-export const serveHelp = `Usage: localgraph serve [--host H] [--port N] [--data DIR | --in-memory] [--status-codes live|docs]
+export const serveHelp = `Usage: localgraph serve [--host H] [--port N] [--data DIR | --in-memory] [--https [--cert FILE --key FILE]]
+                       [--auth strict|claims|off] [--trust-issuer URL]... [--audience ID]... [--status-codes live|docs]
 
-Serves Microsoft Graph beta's on-premises publishing API at http://H:N/beta/.
+Serves Microsoft Graph beta's on-premises publishing API at http(s)://H:N/beta/, and Entra ID's
+token endpoint for it at /{tenant}/oauth2/v2.0/token.
 
   --host H        address to listen on (default: 127.0.0.1)
   --port N        port to listen on; 0 picks a free one (default: ${DEFAULT_PORT})
-  --data DIR      data folder: SQLite database and signing key, kept across restarts
-                  (default: ./${DEFAULT_DATA_DIR}, or $LOCALGRAPH_DATA)
+  --data DIR      data folder: SQLite database, signing key, registrations, TLS certificate,
+                  kept across restarts (default: ./${DEFAULT_DATA_DIR}, or $LOCALGRAPH_DATA)
   --in-memory     keep nothing: data lives until the process ends; prints a ready token
+  --https         serve TLS with a certificate for localhost, 127.0.0.1 and ::1, made on first
+                  use and kept in the data folder (localgraph cert prints it)
+  --cert FILE, --key FILE
+                  serve TLS with this certificate and key (PEM) instead
+  --auth MODE     strict: tokens verified (signature, issuer, audience, lifetime, tenant) and
+                  permissions enforced; claims: tokens only decoded, their tenant and
+                  permissions believed; off: no token needed, every permission (default: strict)
+  --trust-issuer URL
+                  also accept tokens of this OpenID issuer (its keys are fetched from its
+                  discovery document); repeatable
+  --audience ID   an audience accepted on trusted issuers' tokens besides Graph's; repeatable
   --status-codes M  where Graph's docs and its live service disagree (connector group create
                   and update): 'live' answers 200 and 204 as the service does, 'docs' answers
                   201 and 200 with the group as the reference pages say (default: live)
   -h, --help      this help
 
-Prints "localgraph listening on URL" once it takes requests. SIGTERM or SIGINT finishes the
-requests in flight, closes the database and exits 0.`;
+Prints "localgraph listening on URL" once it takes requests; a first start also prints the
+default app's client secret and the default user's password, once. SIGTERM or SIGINT finishes
+the requests in flight, closes the database and exits 0.`;
 
 export async function serveCommand(args: string[]): Promise<number> {
   const values = parseOptions(args, {
@@ -32,6 +48,12 @@ export async function serveCommand(args: string[]): Promise<number> {
     port: { type: 'string' },
     data: { type: 'string' },
     'in-memory': { type: 'boolean' },
+    https: { type: 'boolean' },
+    cert: { type: 'string' },
+    key: { type: 'string' },
+    auth: { type: 'string' },
+    'trust-issuer': { type: 'string', multiple: true },
+    audience: { type: 'string', multiple: true },
     'status-codes': { type: 'string' },
   });
   if (values.help) {
@@ -39,9 +61,12 @@ export async function serveCommand(args: string[]): Promise<number> {
     return 0;
   }
   if (values.data !== undefined && values['in-memory']) throw new UsageError('--data and --in-memory exclude each other');
+  if ((values.cert === undefined) !== (values.key === undefined)) throw new UsageError('--cert and --key go together');
   const port = parsePort(values.port, DEFAULT_PORT);
   const statusCodes = values['status-codes'] ?? 'live';
   if (statusCodes !== 'live' && statusCodes !== 'docs') throw new UsageError(`--status-codes must be 'live' or 'docs', not '${statusCodes}'`);
+  const authOptions = parseAuthOptions(values);
+  const https = values.https === true || values.cert !== undefined;
   const host = values.host ?? '127.0.0.1';
   const dataDir = values.data ?? process.env.LOCALGRAPH_DATA ?? DEFAULT_DATA_DIR;
   const location: StoreLocation = values['in-memory'] ? { kind: 'memory' } : { kind: 'folder', dir: dataDir };
@@ -49,20 +74,40 @@ export async function serveCommand(args: string[]): Promise<number> {
   const store = await openStore(location);
   const now = new Date();
   const identity = await defaultIdentity(store, randomIds, now);
+  const created = await ensureDefaultRegistrations(store, identity, randomIds, now);
   const key = await activeSigningKey(store, now);
-  const app = createApp({ store, serverOptions: { statusCodes } });
-  const address = await app.listen({ host, port });
-  const baseUrl = `${address.replace('://[::1]', '://localhost')}/beta/`;
+  let tls: (TlsMaterial & { created: boolean; file: boolean }) | undefined;
+  if (values.cert !== undefined) tls = { ...loadCertificateFiles(values.cert, values.key!), created: false, file: true };
+  else if (https && location.kind === 'memory') tls = { ...(await generateCertificate(now)), source: 'made in memory', created: true, file: false };
+  else if (https) tls = { ...(await folderCertificate(dataDir, now)), file: true };
 
-  console.log(`localgraph listening on ${baseUrl}`);
-  console.log(`  storage: ${location.kind === 'memory' ? 'in memory (nothing is kept)' : `SQLite in ${dataDir}`}`);
-  console.log(`  default tenant: ${identity.tenantId}`);
-  if (location.kind === 'memory') {
-    const token = await issueAccessToken(key, { tenantId: identity.tenantId, appId: identity.appId, user: { objectId: identity.userId, userPrincipalName: identity.userPrincipalName }, scopes: ADMIN_SCOPES, lifetimeSeconds: 24 * 3600 }, now);
-    console.log(`  token (delegated, ${identity.userPrincipalName}, 24 h): ${token}`);
-  } else {
-    console.log(`  get a token: localgraph token --data ${dataDir} --scopes "Directory.ReadWrite.All"`);
-  }
+  const { authenticator, trusted } = buildAuthenticator(authOptions, store, identity);
+  const unreachable = trusted ? await trusted.prefetch() : [];
+  const app = createApp({ store, serverOptions: { statusCodes }, authenticator, https: tls && { cert: tls.cert, key: tls.key } });
+  const address = await app.listen({ host, port });
+  const origin = publicOrigin(address, https);
+
+  const inMemoryToken =
+    location.kind === 'memory'
+      ? await issueAccessToken(
+          key,
+          { tenantId: identity.tenantId, appId: identity.appId, user: { objectId: identity.userId, userPrincipalName: identity.userPrincipalName }, scopes: allPermissions().scopes, lifetimeSeconds: 24 * 3600 },
+          now,
+        )
+      : undefined;
+  const lines = banner({
+    baseUrl: `${origin}/beta/`,
+    origin,
+    storage: location.kind === 'memory' ? 'in memory (nothing is kept)' : `SQLite in ${dataDir}`,
+    auth: authOptions.mode,
+    tls: tls && { source: tls.source, created: tls.created, file: tls.file },
+    trustedIssuers: (trusted?.urls ?? []).map((url) => ({ url, reachable: !unreachable.includes(url) })),
+    identity,
+    created,
+    dataDir: location.kind === 'folder' ? dataDir : undefined,
+    inMemoryToken,
+  });
+  for (const line of lines) console.log(line);
 
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
@@ -84,4 +129,15 @@ export async function serveCommand(args: string[]): Promise<number> {
     process.once('SIGINT', () => stop('SIGINT'));
   });
   return 0;
+}
+
+/**
+ * The origin clients should use. Over TLS it names `localhost` whenever the server listens on
+ * a loopback or every address, because that is the name the certificate is for.
+ */
+export function publicOrigin(address: string, https: boolean): string {
+  const url = new URL(address);
+  const loopbackOrAny = ['127.0.0.1', '[::1]', 'localhost', '0.0.0.0', '[::]'].includes(url.hostname);
+  if (url.hostname === '[::1]' || (https && loopbackOrAny)) url.hostname = 'localhost';
+  return url.origin;
 }

@@ -123,6 +123,10 @@ export const errors = {
   /** Request headers over the server's limit: refused before any parsing, as one Graph error. */
   headersTooLarge: () => new GraphError(431, 'Request_HeaderTooLarge', 'The request headers are too large.'),
 
+  serviceUnavailable: (retryAfterSeconds: number) =>
+    new GraphError(503, 'serviceNotAvailable', 'The service is temporarily unavailable: its database cannot be reached. Retry after the delay given.', undefined, {
+      'Retry-After': String(retryAfterSeconds),
+    }),
   internal: () => new GraphError(500, 'generalException', 'An unexpected error occurred on the server.'),
 };
 

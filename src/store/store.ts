@@ -100,6 +100,8 @@ export interface Store {
   /** Runs `work` in one transaction against a store bound to it. */
   transaction<T>(work: (store: Store) => Promise<T>): Promise<T>;
 
+  /** Answers when the database takes queries (readiness); throws when it cannot be reached. */
+  ping(): Promise<void>;
   getSetting(name: string): Promise<string | undefined>;
   /** Stores `value` unless the setting exists; returns whichever value is stored (first writer wins). */
   putSettingIfAbsent(name: string, value: string): Promise<string>;
@@ -299,6 +301,10 @@ export class SqlStore implements Store {
   transaction<T>(work: (store: Store) => Promise<T>): Promise<T> {
     if (this.executor !== this.db) return work(this);
     return this.db.transaction((tx) => work(new SqlStore(this.db, tx)));
+  }
+
+  async ping(): Promise<void> {
+    await this.executor.get('SELECT 1 AS ok');
   }
 
   async getSetting(name: string): Promise<string | undefined> {

@@ -1,0 +1,108 @@
+import { decodeJwt, decodeProtectedHeader, type JWTPayload } from 'jose';
+import { errors } from '../graph/errors.js';
+import { isGuid } from '../odata/path.js';
+import type { Store } from '../store/store.js';
+import type { Principal } from './principal.js';
+import type { TrustedIssuers } from './trusted-issuers.js';
+import { readBearer, toPrincipal, TokenVerifier } from './verifier.js';
+
+/**
+ * How a Graph request's caller is established (`--auth`):
+ * - `strict`: the token is verified (signature by this localgraph's key or a trusted issuer's,
+ *   issuer, audience, lifetime, a tenant localgraph knows) and the permission matrix applies;
+ * - `claims`: the token is only decoded; its tenant and permissions are believed (for tokens of
+ *   other issuers in tests) and the permission matrix applies;
+ * - `off`: no token is needed; every request is the default user of the default tenant with
+ *   every permission, and permissions are not checked.
+ */
+export type AuthMode = 'strict' | 'claims' | 'off';
+export const AUTH_MODES: readonly AuthMode[] = ['strict', 'claims', 'off'];
+
+export interface Authenticator {
+  readonly mode: AuthMode;
+  /** Whether the permission matrix is enforced on the principals this returns. */
+  readonly enforcesPermissions: boolean;
+  /** The caller of a request with this `Authorization` header; throws a 401 GraphError otherwise. */
+  authenticate(authorization: string | undefined): Promise<Principal>;
+}
+
+/** One line saying what a mode checks, for the start banner. */
+export function describeMode(mode: AuthMode): string {
+  switch (mode) {
+    case 'strict':
+      return 'strict (tokens verified: signature, issuer, audience, lifetime, tenant; permissions enforced)';
+    case 'claims':
+      return 'claims (tokens decoded, not verified: tenant and permissions taken from their claims; permissions enforced)';
+    case 'off':
+      return 'off (no token needed: every request is the default user in the default tenant, with every permission)';
+  }
+}
+
+export class StrictAuthenticator implements Authenticator {
+  readonly mode = 'strict';
+  readonly enforcesPermissions = true;
+  private readonly knownTenants = new Set<string>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly verifier: TokenVerifier,
+    private readonly trusted?: TrustedIssuers,
+  ) {}
+
+  async authenticate(authorization: string | undefined): Promise<Principal> {
+    const token = readBearer(authorization);
+    const foreign = this.trusted ? await this.verifyForeign(token) : undefined;
+    if (foreign) return foreign;
+    const principal = await this.verifier.verifyToken(token);
+    // A token signed by this localgraph names a tenant it made; any other is refused.
+    if (!this.knownTenants.has(principal.tenantId)) {
+      if (!(await this.store.hasTenant(principal.tenantId))) throw errors.tokenInvalid('Invalid tenant.');
+      this.knownTenants.add(principal.tenantId);
+    }
+    return principal;
+  }
+
+  /** A token a trusted issuer signed: one whose `kid` is not ours and whose `iss` is theirs. */
+  private async verifyForeign(token: string): Promise<Principal | undefined> {
+    let payload: JWTPayload;
+    let kid: unknown;
+    try {
+      kid = decodeProtectedHeader(token).kid;
+      payload = decodeJwt(token);
+    } catch {
+      return undefined;
+    }
+    if (typeof kid === 'string' && (await this.verifier.knowsKey(kid))) return undefined;
+    return this.trusted!.verify(token, payload);
+  }
+}
+
+export class ClaimsAuthenticator implements Authenticator {
+  readonly mode = 'claims';
+  readonly enforcesPermissions = true;
+
+  async authenticate(authorization: string | undefined): Promise<Principal> {
+    const token = readBearer(authorization);
+    let payload: JWTPayload;
+    try {
+      payload = decodeJwt(token);
+    } catch {
+      throw errors.tokenMalformed();
+    }
+    // The tenant partitions all data: without a tenant id there is no caller to act for.
+    if (typeof payload.tid !== 'string' || !isGuid(payload.tid)) throw errors.tokenInvalid('Invalid tenant.');
+    return toPrincipal({ ...payload, oid: payload.oid ?? payload.sub ?? '00000000-0000-0000-0000-000000000000' });
+  }
+}
+
+export class OffAuthenticator implements Authenticator {
+  readonly mode = 'off';
+  readonly enforcesPermissions = false;
+
+  constructor(private readonly principal: Principal) {}
+
+  // Any token sent is ignored: off means no identity checks at all.
+  async authenticate(_authorization?: string): Promise<Principal> {
+    return this.principal;
+  }
+}

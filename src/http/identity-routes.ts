@@ -1,0 +1,134 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { jsonWebKeySet, openIdConfiguration, resolveTenantSegment, type MetadataVersion } from '../auth/oidc-metadata.js';
+import type { TokenService } from '../auth/token-service.js';
+import { OAuthError, oauthErrors, renderOAuthError } from '../graph/errors.js';
+import type { Store } from '../store/store.js';
+
+/**
+ * Entra ID's endpoints on localgraph's own origin, per tenant (a tenant id, `common` or
+ * `organizations`), so the Microsoft identity libraries get tokens from localgraph when their
+ * authority host points at it:
+ *
+ *   GET  /{tenant}/v2.0/.well-known/openid-configuration   and  /{tenant}/.well-known/openid-configuration (v1)
+ *   GET  /{tenant}/discovery/v2.0/keys                     and  /{tenant}/discovery/keys (v1)
+ *   POST /{tenant}/oauth2/v2.0/token                       and  /{tenant}/oauth2/token (v1, takes `resource`)
+ *
+ * Errors here are Entra's OAuth JSON, not Graph's envelope. The routes live in their own
+ * plugin scope so that their form-body parser and error handler leave the Graph route alone.
+ */
+export interface IdentityRouteParts {
+  store: Store;
+  tokens: TokenService;
+  now: () => Date;
+}
+
+/** Token requests are small forms; anything bigger is not one. */
+const TOKEN_BODY_LIMIT = 64 * 1024;
+
+export function registerIdentityRoutes(app: FastifyInstance, parts: IdentityRouteParts): void {
+  void app.register(async (scope) => {
+    scope.addContentTypeParser(/^application\/x-www-form-urlencoded(\s*;.*)?$/i, { parseAs: 'string', bodyLimit: TOKEN_BODY_LIMIT }, (_request, body, done) =>
+      done(null, Object.fromEntries(new URLSearchParams(String(body)))),
+    );
+    scope.addHook('onRequest', async (request, reply) => {
+      reply.header('x-ms-request-id', request.id);
+    });
+    scope.setErrorHandler((error, request, reply) => sendOAuthError(request, reply, toOAuthError(error, request), parts.now()));
+
+    const metadata = (version: MetadataVersion) => async (request: FastifyRequest<{ Params: { tenant: string } }>, reply: FastifyReply) => {
+      const tenant = await resolveTenantSegment(parts.store, request.params.tenant);
+      return sendJson(reply, openIdConfiguration(origin(request), tenant, version));
+    };
+    const keys = async (request: FastifyRequest<{ Params: { tenant: string } }>, reply: FastifyReply) => {
+      await resolveTenantSegment(parts.store, request.params.tenant);
+      return sendJson(reply, await jsonWebKeySet(parts.store));
+    };
+    const token = (endpoint: 'v1' | 'v2') => async (request: FastifyRequest<{ Params: { tenant: string } }>, reply: FastifyReply) => {
+      const body = await parts.tokens.grant({ tenant: request.params.tenant, params: formParams(request), origin: origin(request), endpoint });
+      // Tokens must not be cached by anything between the client and localgraph (RFC 6749 §5.1).
+      reply.header('Cache-Control', 'no-store, no-cache').header('Pragma', 'no-cache');
+      return sendJson(reply, body);
+    };
+    const notPost = async (request: FastifyRequest) => {
+      throw oauthErrors.methodNotAllowed(request.method);
+    };
+    const interactive = async () => {
+      throw oauthErrors.unsupportedGrantType('interactive sign-in');
+    };
+
+    scope.get('/:tenant/v2.0/.well-known/openid-configuration', metadata('v2'));
+    scope.get('/:tenant/.well-known/openid-configuration', metadata('v1'));
+    scope.get('/:tenant/discovery/v2.0/keys', keys);
+    scope.get('/:tenant/discovery/keys', keys);
+    for (const [path, endpoint] of [['/:tenant/oauth2/v2.0/token', 'v2'], ['/:tenant/oauth2/token', 'v1']] as const) {
+      scope.post(path, { bodyLimit: TOKEN_BODY_LIMIT }, token(endpoint));
+      scope.route({ method: ['GET', 'PUT', 'PATCH', 'DELETE'], url: path, handler: notPost });
+    }
+    for (const flow of ['authorize', 'devicecode', 'logout']) {
+      scope.route({ method: ['GET', 'POST'], url: `/:tenant/oauth2/v2.0/${flow}`, handler: interactive });
+      scope.route({ method: ['GET', 'POST'], url: `/:tenant/oauth2/${flow}`, handler: interactive });
+    }
+  });
+}
+
+function origin(request: FastifyRequest): string {
+  return `${request.protocol}://${request.host}`;
+}
+
+/**
+ * The form's parameters, plus the client's id and secret from `Authorization: Basic`
+ * (client_secret_basic) when the form has none. A body of another type has no parameters, so
+ * the answer is Entra's "must contain the following parameter: 'grant_type'".
+ */
+function formParams(request: FastifyRequest): Record<string, string | undefined> {
+  const contentType = request.headers['content-type'] ?? '';
+  const params: Record<string, string | undefined> = /^application\/x-www-form-urlencoded/i.test(contentType) ? { ...(request.body as Record<string, string>) } : {};
+  const basic = /^Basic\s+(\S+)$/i.exec(request.headers.authorization ?? '');
+  if (basic && params.client_id === undefined && params.client_secret === undefined) {
+    const decoded = Buffer.from(basic[1], 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    if (colon > 0) {
+      params.client_id = decodeURIComponent(decoded.slice(0, colon));
+      params.client_secret = decodeURIComponent(decoded.slice(colon + 1));
+    }
+  }
+  return params;
+}
+
+function sendJson(reply: FastifyReply, body: unknown): FastifyReply {
+  return reply.type('application/json; charset=utf-8').send(JSON.stringify(body));
+}
+
+function toOAuthError(error: unknown, request: FastifyRequest): OAuthError {
+  if (error instanceof OAuthError) return error;
+  const code = (error as { code?: string }).code;
+  if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') return oauthErrors.invalidRequest('The request body is too large.');
+  // A body localgraph could not read as a form (JSON, another type): Entra sees no parameters.
+  if ((error as { status?: number }).status === 400 || (error as { status?: number }).status === 415 || code?.startsWith('FST_ERR_CTP')) {
+    return oauthErrors.missingParameter('grant_type');
+  }
+  request.log.error({ err: error }, 'unexpected error at the token endpoint');
+  return oauthErrors.serverError();
+}
+
+function sendOAuthError(request: FastifyRequest, reply: FastifyReply, error: OAuthError, date: Date): FastifyReply {
+  // Entra's trace id is its own request id; the correlation id is the client's `client-request-id`.
+  return reply
+    .status(error.status)
+    .type('application/json; charset=utf-8')
+    .send(JSON.stringify(renderOAuthError(error, { traceId: request.id, correlationId: correlationId(request), date })));
+}
+
+/**
+ * The client's correlation id: MSAL sends it as `client-request-id` in the query string (and
+ * the body) rather than as a header; without one, Entra uses its trace id.
+ */
+function correlationId(request: FastifyRequest): string {
+  const header = request.headers['client-request-id'];
+  const query = (request.query as Record<string, unknown> | undefined)?.['client-request-id'];
+  const body = (request.body as Record<string, unknown> | undefined)?.['client-request-id'];
+  for (const value of [header, query, body]) {
+    if (typeof value === 'string' && /^[\w-]{1,100}$/.test(value)) return value;
+  }
+  return request.id;
+}

@@ -1,0 +1,64 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { X509Certificate } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { folderCertificate, generateCertificate, loadCertificateFiles } from './tls.js';
+
+const temp = () => mkdtempSync(join(tmpdir(), 'localgraph-tls-'));
+
+test('a generated certificate is a self-signed leaf for localhost, 127.0.0.1 and ::1, and its key matches', async () => {
+  const { cert, key } = await generateCertificate();
+  const x509 = new X509Certificate(cert);
+  assert.equal(x509.ca, false, 'a leaf: trusting it lets nobody mint other certificates');
+  assert.equal(x509.subject, x509.issuer);
+  assert.equal(x509.subjectAltName, 'DNS:localhost, IP Address:127.0.0.1, IP Address:0:0:0:0:0:0:0:1');
+  for (const host of ['localhost']) assert.equal(x509.checkHost(host), host);
+  for (const ip of ['127.0.0.1', '::1']) assert.equal(x509.checkIP(ip), ip);
+  assert.equal(x509.checkHost('example.com'), undefined);
+  assert.ok(x509.keyUsage === undefined || x509.keyUsage.includes('1.3.6.1.5.5.7.3.1'), 'server authentication');
+  const days = (Date.parse(x509.validTo) - Date.now()) / 86_400_000;
+  assert.ok(days > 820 && days <= 826, `valid for ${days} days`);
+  const dir = temp();
+  writeFileSync(join(dir, 'c.pem'), cert);
+  writeFileSync(join(dir, 'k.pem'), key);
+  assert.equal(loadCertificateFiles(join(dir, 'c.pem'), join(dir, 'k.pem')).cert, cert);
+});
+
+test('the data folder keeps one certificate: made once, then reused; concurrent first uses agree', async () => {
+  const dir = join(temp(), 'data');
+  const [a, b] = await Promise.all([folderCertificate(dir), folderCertificate(dir)]);
+  assert.equal(a.cert, b.cert);
+  assert.equal(a.key, b.key);
+  assert.deepEqual([a.created, b.created].sort(), [false, true]);
+  const again = await folderCertificate(dir);
+  assert.equal(again.created, false);
+  assert.equal(again.cert, a.cert);
+  assert.equal(readFileSync(join(dir, 'tls', 'cert.pem'), 'utf8'), a.cert);
+  assert.equal(statSync(join(dir, 'tls', 'key.pem')).mode & 0o077, 0, 'the key is readable by its owner only');
+  assert.deepEqual(readdirSync(dir).filter((name) => name.startsWith('tls')), ['tls'], 'no staging folder is left behind');
+});
+
+test('a certificate about to expire is replaced at start, the old one kept aside', async () => {
+  const dir = join(temp(), 'data');
+  const first = await folderCertificate(dir);
+  const later = new Date(Date.now() + 825 * 86_400_000);
+  const renewed = await folderCertificate(dir, later);
+  assert.equal(renewed.created, true);
+  assert.notEqual(renewed.cert, first.cert);
+  assert.equal(readdirSync(dir).filter((name) => name.startsWith('tls.expired-')).length, 1);
+});
+
+test('--cert and --key that do not belong together, or are not PEM, are refused', async () => {
+  const dir = temp();
+  const one = await generateCertificate();
+  const two = await generateCertificate();
+  writeFileSync(join(dir, 'c.pem'), one.cert);
+  writeFileSync(join(dir, 'k.pem'), two.key);
+  writeFileSync(join(dir, 'junk.pem'), 'not pem');
+  assert.throws(() => loadCertificateFiles(join(dir, 'c.pem'), join(dir, 'k.pem')), /does not belong/);
+  assert.throws(() => loadCertificateFiles(join(dir, 'junk.pem'), join(dir, 'k.pem')), /not a PEM X.509 certificate/);
+  assert.throws(() => loadCertificateFiles(join(dir, 'c.pem'), join(dir, 'junk.pem')), /not a PEM private key/);
+  assert.throws(() => loadCertificateFiles(join(dir, 'missing.pem'), join(dir, 'k.pem')), /ENOENT/);
+});
