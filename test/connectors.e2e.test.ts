@@ -381,7 +381,6 @@ describe('addressing', () => {
 
   it(
     'a malformed percent-escape in the path is a Graph 400 with request ids',
-    { todo: "server bug: Fastify's own FST_ERR_BAD_URL body, no Graph envelope, no request-id header" },
     async () => {
       const res = await request(url(`${CONNECTORS_PATH}/%ZZ`), { headers: auth(admin, { 'client-request-id': 'bad-url' }) });
       const error = assertGraphError(res, 400, 'BadRequest');

@@ -38,6 +38,7 @@ export function describeMode(mode: AuthMode): string {
   }
 }
 
+/** `--auth strict`: this localgraph's tokens, and trusted issuers' (`--trust-issuer`), verified. */
 export class StrictAuthenticator implements Authenticator {
   readonly mode = 'strict';
   readonly enforcesPermissions = true;
@@ -77,6 +78,7 @@ export class StrictAuthenticator implements Authenticator {
   }
 }
 
+/** `--auth claims`: any token's claims believed, unverified. */
 export class ClaimsAuthenticator implements Authenticator {
   readonly mode = 'claims';
   readonly enforcesPermissions = true;
@@ -95,6 +97,7 @@ export class ClaimsAuthenticator implements Authenticator {
   }
 }
 
+/** `--auth off`: one fixed principal, no token needed. */
 export class OffAuthenticator implements Authenticator {
   readonly mode = 'off';
   readonly enforcesPermissions = false;

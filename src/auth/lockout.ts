@@ -25,6 +25,7 @@ interface Account {
   recent: string[];
 }
 
+/** Failed password sign-ins per account (`{tenant}/{user id}`), and the lockouts they cause. */
 export class SignInLockout {
   private readonly accounts = new Map<string, Account>();
   // Wrong passwords are remembered only as keyed hashes, never in clear.

@@ -32,6 +32,7 @@ export const UPN_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 /** A permission name: dotted words, as Graph's permissions are named. */
 export const PERMISSION_PATTERN = /^[A-Za-z][A-Za-z0-9]*(\.[A-Za-z0-9]+)*$/;
 
+/** A user principal name already taken in the tenant. */
 export class DuplicateRegistrationError extends Error {}
 
 /**

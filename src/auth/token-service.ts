@@ -1,4 +1,4 @@
-import { OAuthError, oauthErrors } from '../graph/errors.js';
+import { oauthErrors } from '../graph/errors.js';
 import { isGuid } from '../odata/path.js';
 import type { AppRegistrationRow, Store } from '../store/store.js';
 import { SignInLockout } from './lockout.js';
@@ -42,6 +42,7 @@ export interface TokenServiceOptions {
 
 const TENANT_ALIASES = new Set(['common', 'organizations']);
 
+/** Answers token requests from the registrations in the store, read on every request. */
 export class TokenService {
   private key: Promise<SigningKey> | undefined;
   private readonly lockout: SignInLockout;
@@ -157,9 +158,4 @@ function required(params: TokenGrantRequest['params'], name: string): string {
   const value = params[name];
   if (value === undefined || value === '') throw oauthErrors.missingParameter(name);
   return value;
-}
-
-/** Whether an error came from the token endpoint's catalog. */
-export function isOAuthError(error: unknown): error is OAuthError {
-  return error instanceof OAuthError;
 }

@@ -21,13 +21,16 @@ export interface BannerFacts {
   dataDir?: string;
   /** The ready token an in-memory server prints. */
   inMemoryToken?: string;
+  /** The control plane's lines (health, admin API and key, seed, faults, heartbeats, logs). */
+  control?: string[];
 }
 
+/** The banner's lines, in order. */
 export function banner(facts: BannerFacts): string[] {
   const { identity, created } = facts;
   const lines = [`localgraph listening on ${facts.baseUrl}`, `  storage: ${facts.storage}`, `  auth: ${describeMode(facts.auth)}`];
   if (facts.tls) {
-    const trust = facts.dataDir !== undefined ? `localgraph cert --data ${facts.dataDir}` : 'it is made anew at each start';
+    const trust = facts.dataDir !== undefined ? `localgraph cert --data ${facts.dataDir}` : 'made anew at each start';
     lines.push(`  tls: ${facts.tls.created ? 'new self-signed certificate' : 'certificate'} ${facts.tls.source} (trust it: NODE_EXTRA_CA_CERTS; ${trust})`);
   }
   for (const issuer of facts.trustedIssuers) {
@@ -49,6 +52,7 @@ export function banner(facts: BannerFacts): string[] {
         `-d client_id=${identity.appId} --data-urlencode client_secret=${created.clientSecret} --data-urlencode scope=https://graph.microsoft.com/.default`,
     );
   }
+  lines.push(...(facts.control ?? []));
   if (facts.inMemoryToken) lines.push(`  token (delegated, ${identity.userPrincipalName}, 24 h): ${facts.inMemoryToken}`);
   else lines.push(`  get a token: localgraph token --data ${facts.dataDir} --scopes "Directory.ReadWrite.All"`);
   return lines;

@@ -1,7 +1,9 @@
 #!/usr/bin/env node
+import { adminCommand } from './admin-commands.js';
 import { certCommand, certHelp } from './cert.js';
 import { appAddCommand, appAddHelp, userAddCommand, userAddHelp } from './registration-commands.js';
 import { serveCommand, serveHelp } from './serve.js';
+import { simulateCommand, simulateHelp } from './simulate.js';
 import { tokenCommand, tokenHelp } from './token.js';
 import { UsageError } from './usage.js';
 
@@ -15,6 +17,9 @@ Commands:
   app add    register an application that gets tokens (localgraph app add --help)
   user add   create a user who signs in with a password (localgraph user add --help)
   cert       print the TLS certificate of --https (localgraph cert --help)
+  admin      reset, import, export, ids, clock, faults, token: a running server's admin API
+             (localgraph admin --help)
+  simulate   play connector machines that send heartbeats (localgraph simulate connectors --help)
 
 Options:
   -h, --help   this help
@@ -23,7 +28,9 @@ ${serveHelp.split('\n')[0]}
 ${tokenHelp.split('\n')[0]}
 ${appAddHelp.split('\n')[0]}
 ${userAddHelp.split('\n')[0]}
-${certHelp.split('\n')[0]}`;
+${certHelp.split('\n')[0]}
+Usage: localgraph admin <reset|import|export|ids|clock|faults|token|status> [options]
+${simulateHelp.split('\n')[0]}`;
 
 type Command = (args: string[]) => Promise<number>;
 
@@ -42,6 +49,8 @@ const commands: Record<string, Command> = {
   app: group('app', { add: appAddCommand }),
   user: group('user', { add: userAddCommand }),
   cert: certCommand,
+  admin: adminCommand,
+  simulate: simulateCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -1,11 +1,15 @@
+import { rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { allPermissions, defaultIdentity, ensureDefaultRegistrations } from '../auth/identity.js';
 import { activeSigningKey } from '../auth/signing-key.js';
 import { issueAccessToken } from '../auth/tokens.js';
-import { createApp, randomIds } from '../http/app.js';
+import { createApp, graphModel, randomIds } from '../http/app.js';
 import { folderCertificate, generateCertificate, loadCertificateFiles, type TlsMaterial } from '../http/tls.js';
 import { DEFAULT_DATA_DIR, openStore, type StoreLocation } from '../store/open.js';
 import { buildAuthenticator, parseAuthOptions } from './auth-setup.js';
 import { banner } from './banner.js';
+import { CONTROL_OPTIONS, controlHelp, controlUsage, parseControlOptions, prepareControlPlane } from './control-options.js';
 import { parseOptions, parsePort, UsageError } from './usage.js';
 
 export const DEFAULT_PORT = 5080;
@@ -13,6 +17,7 @@ const SHUTDOWN_GRACE_MS = 5000;
 
 export const serveHelp = `Usage: localgraph serve [--host H] [--port N] [--data DIR | --in-memory] [--https [--cert FILE --key FILE]]
                        [--auth strict|claims|off] [--trust-issuer URL]... [--audience ID]... [--status-codes live|docs]
+                       ${controlUsage}
 
 Serves Microsoft Graph beta's on-premises publishing API at http(s)://H:N/beta/, and Entra ID's
 token endpoint for it at /{tenant}/oauth2/v2.0/token.
@@ -36,12 +41,14 @@ token endpoint for it at /{tenant}/oauth2/v2.0/token.
   --status-codes M  where Graph's docs and its live service disagree (connector group create
                   and update): 'live' answers 200 and 204 as the service does, 'docs' answers
                   201 and 200 with the group as the reference pages say (default: live)
+${controlHelp}
   -h, --help      this help
 
 Prints "localgraph listening on URL" once it takes requests; a first start also prints the
 default app's client secret and the default user's password, once. SIGTERM or SIGINT finishes
 the requests in flight, closes the database and exits 0.`;
 
+/** `localgraph serve`: resolves with the exit code once the server has stopped. */
 export async function serveCommand(args: string[]): Promise<number> {
   const values = parseOptions(args, {
     host: { type: 'string' },
@@ -55,6 +62,7 @@ export async function serveCommand(args: string[]): Promise<number> {
     'trust-issuer': { type: 'string', multiple: true },
     audience: { type: 'string', multiple: true },
     'status-codes': { type: 'string' },
+    ...CONTROL_OPTIONS,
   });
   if (values.help) {
     console.log(serveHelp);
@@ -66,24 +74,32 @@ export async function serveCommand(args: string[]): Promise<number> {
   const statusCodes = values['status-codes'] ?? 'live';
   if (statusCodes !== 'live' && statusCodes !== 'docs') throw new UsageError(`--status-codes must be 'live' or 'docs', not '${statusCodes}'`);
   const authOptions = parseAuthOptions(values);
+  const control = parseControlOptions(values);
   const https = values.https === true || values.cert !== undefined;
   const host = values.host ?? '127.0.0.1';
   const dataDir = values.data ?? process.env.LOCALGRAPH_DATA ?? DEFAULT_DATA_DIR;
   const location: StoreLocation = values['in-memory'] ? { kind: 'memory' } : { kind: 'folder', dir: dataDir };
 
   const store = await openStore(location);
+  const plane = await prepareControlPlane(control, store, graphModel);
   const now = new Date();
   const identity = await defaultIdentity(store, randomIds, now);
   const created = await ensureDefaultRegistrations(store, identity, randomIds, now);
   const key = await activeSigningKey(store, now);
   let tls: (TlsMaterial & { created: boolean; file: boolean }) | undefined;
   if (values.cert !== undefined) tls = { ...loadCertificateFiles(values.cert, values.key!), created: false, file: true };
-  else if (https && location.kind === 'memory') tls = { ...(await generateCertificate(now)), source: 'made in memory', created: true, file: false };
+  else if (https && location.kind === 'memory') tls = await memoryCertificate(now);
   else if (https) tls = { ...(await folderCertificate(dataDir, now)), file: true };
 
   const { authenticator, trusted } = buildAuthenticator(authOptions, store, identity);
   const unreachable = trusted ? await trusted.prefetch() : [];
-  const app = createApp({ store, serverOptions: { statusCodes }, authenticator, https: tls && { cert: tls.cert, key: tls.key } });
+  const app = createApp({ store, serverOptions: { statusCodes }, authenticator, https: tls && { cert: tls.cert, key: tls.key }, ...plane.appOptions });
+  // Once stopping, every answer closes its connection: an idle keep-alive connection would
+  // otherwise hold the shutdown until the grace period ends.
+  let stopping = false;
+  app.addHook('onSend', async (_request, reply) => {
+    if (stopping) reply.header('Connection', 'close');
+  });
   const address = await app.listen({ host, port });
   const origin = publicOrigin(address, https);
 
@@ -106,11 +122,13 @@ export async function serveCommand(args: string[]): Promise<number> {
     created,
     dataDir: location.kind === 'folder' ? dataDir : undefined,
     inMemoryToken,
+    control: plane.bannerLines(origin),
   });
   for (const line of lines) console.log(line);
 
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
+      stopping = true;
       console.log(`localgraph: ${signal}, finishing requests in flight`);
       const force = setTimeout(() => {
         console.error('localgraph: requests still running after the grace period; exiting');
@@ -120,6 +138,7 @@ export async function serveCommand(args: string[]): Promise<number> {
       void app
         .close()
         .then(() => store.close())
+        .then(() => location.kind === 'memory' && tls?.file && rmSync(tls.source, { force: true }))
         .then(() => {
           clearTimeout(force);
           resolve();
@@ -129,6 +148,17 @@ export async function serveCommand(args: string[]): Promise<number> {
     process.once('SIGINT', () => stop('SIGINT'));
   });
   return 0;
+}
+
+/**
+ * With `--in-memory` the certificate is made anew at each start; only its public half is written
+ * (to a temporary file, removed at exit) so that clients can be told to trust it.
+ */
+async function memoryCertificate(now: Date): Promise<TlsMaterial & { created: boolean; file: boolean }> {
+  const made = await generateCertificate(now);
+  const source = join(tmpdir(), `localgraph-${process.pid}-cert.pem`);
+  writeFileSync(source, made.cert);
+  return { ...made, source, created: true, file: true };
 }
 
 /**

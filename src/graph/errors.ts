@@ -19,6 +19,8 @@ export class GraphError extends Error {
     readonly details?: ErrorDetail[],
     /** Extra response headers the error needs (e.g. `WWW-Authenticate`, `Retry-After`). */
     readonly headers?: Record<string, string>,
+    /** Extra members of `innerError`, written before `date` (throttling's `code`, `message`, `status`). */
+    readonly inner?: Record<string, string>,
   ) {
     super(message);
     this.name = 'GraphError';
@@ -41,6 +43,8 @@ export const errors = {
       'BadRequest',
       'Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.',
     ),
+  bodyTooDeep: (limit: number) => new GraphError(400, 'BadRequest', `The request body nests deeper than ${limit} levels.`),
+  invalidHost: () => new GraphError(400, 'BadRequest', 'The Host header is missing or not a valid host.'),
   bodyNotObject: () => new GraphError(400, 'BadRequest', 'The request body must be a JSON object.'),
   unsupportedMediaType: (contentType: string) =>
     new GraphError(415, 'BadRequest', `Content-Type '${contentType}' is not supported. Send 'application/json'.`),
@@ -120,6 +124,8 @@ export const errors = {
   tokenExpired: () => invalidToken('Access token has expired or is not yet valid.'),
   tokenInvalid: (why?: string) => invalidToken(why ? `Access token validation failure. ${why}` : 'Access token validation failure.'),
   accessDenied: () => new GraphError(403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.'),
+  expectationFailed: () => new GraphError(417, 'ExpectationFailed', "The Expect header's value is not supported; only 100-continue is."),
+  invalidUrl: () => new GraphError(400, 'BadRequest', 'Bad Request - Invalid URL: the path has a malformed percent-escape.'),
   /** Request headers over the server's limit: refused before any parsing, as one Graph error. */
   headersTooLarge: () => new GraphError(431, 'Request_HeaderTooLarge', 'The request headers are too large.'),
 
@@ -128,6 +134,28 @@ export const errors = {
       'Retry-After': String(retryAfterSeconds),
     }),
   internal: () => new GraphError(500, 'generalException', 'An unexpected error occurred on the server.'),
+
+  // Injected faults (`serve --faults`, `PUT /_admin/faults`): Graph's throttling and outage answers.
+  /** Graph's 429 body and headers (graph-protocol.md §7); `headers` adds `x-ms-throttle-*`. */
+  throttled: (retryAfterSeconds: number, headers: Record<string, string>) =>
+    new GraphError(429, 'TooManyRequests', 'Please retry again later.', undefined, { 'Retry-After': String(retryAfterSeconds), ...headers }, {
+      code: '429',
+      message: 'Please retry after',
+      status: '429',
+    }),
+  faultUnavailable: (headers: Record<string, string>) =>
+    new GraphError(503, 'serviceNotAvailable', 'The service is temporarily unavailable. Please retry again later.', undefined, headers),
+  faultGatewayTimeout: (headers: Record<string, string>) =>
+    new GraphError(504, 'gatewayTimeout', 'The request timed out before the service answered. Please retry again later.', undefined, headers),
+
+  // The admin API (`/_admin/`): its own credential, Graph's envelope.
+  adminUnauthorized: () =>
+    new GraphError(401, 'InvalidAuthenticationToken', "The admin key is missing or wrong. Send it as 'Authorization: Bearer <key>' or 'x-localgraph-admin-key: <key>' (the serve banner prints it)."),
+  adminNotFound: (path: string) => new GraphError(404, 'Request_ResourceNotFound', `The admin API has no endpoint '${path}'. GET /_admin/ lists them.`),
+  adminBadRequest: (message: string, target?: string) =>
+    new GraphError(400, 'BadRequest', message, target === undefined ? undefined : [{ code: 'InvalidValue', message, target }]),
+  invalidFixture: (path: string, why: string) =>
+    new GraphError(400, 'BadRequest', `Invalid fixture at ${path}: ${why}`, [{ code: 'InvalidFixture', message: why, target: path }]),
 };
 
 export interface ErrorContext {
@@ -149,6 +177,7 @@ export function renderError(error: GraphError, context: ErrorContext): object {
       message: error.message,
       ...(error.details ? { details: error.details } : {}),
       innerError: {
+        ...error.inner,
         date: graphDate(context.date),
         'request-id': context.requestId,
         'client-request-id': context.clientRequestId,

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { StrictAuthenticator, type Authenticator } from '../auth/authenticator.js';
 import { PermissionPolicy } from '../auth/permissions.js';
@@ -15,6 +16,11 @@ import { ResourceRegistry } from '../resources/registry.js';
 import { defaultServerOptions, type ServerOptions } from '../resources/server-options.js';
 import type { Store } from '../store/store.js';
 import { registerBodyParsing } from './body-parsing.js';
+import { registerConsoleRoute } from './console-route.js';
+import { ControlledClock } from '../admin/controlled-clock.js';
+import { SeededIds } from '../admin/seeded-ids.js';
+import { registerControlPlane, type ControlPlaneOptions } from './control-plane.js';
+import { requestLogController } from './logging.js';
 import { registerGraphRoute } from './graph-route.js';
 import { registerIdentityRoutes } from './identity-routes.js';
 
@@ -35,6 +41,11 @@ export interface AppOptions {
   https?: { cert: string; key: string };
   /** Token endpoint and its sign-in lockout; a default one over the store otherwise. */
   tokens?: TokenService;
+  /**
+   * The admin API (`adminKey`), fault rules and the heartbeat simulation (src/http/control-plane.ts).
+   * With it, the default clock and ids are controllable (ControlledClock, SeededIds).
+   */
+  controlPlane?: ControlPlaneOptions;
 }
 
 export const systemClock: Clock = { now: () => new Date() };
@@ -60,37 +71,62 @@ declare module 'fastify' {
  * in-memory store; the CLI runs the same factory over a data folder.
  */
 export function createApp(options: AppOptions): FastifyInstance {
-  const clock = options.clock ?? systemClock;
-  const ids = options.ids ?? randomIds;
+  const clock = options.clock ?? (options.controlPlane ? new ControlledClock() : systemClock);
+  const ids = options.ids ?? (options.controlPlane ? new SeededIds() : randomIds);
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
   const app = Fastify({
     logger: options.logger ?? false,
+    // One log line per request, written by the control plane (src/http/logging.ts).
+    logController: requestLogController(),
     bodyLimit,
     ...(options.https ? { https: { ...options.https, maxHeaderSize: MAX_HEADER_SIZE } } : { http: { maxHeaderSize: MAX_HEADER_SIZE } }),
     clientErrorHandler: (error, socket) => answerClientError(error, socket, clock),
+    // Errors the router raises before any hook runs (a malformed percent-escape in the path):
+    // Graph's envelope and request ids too, not Fastify's own body.
+    frameworkErrors: (error, request, reply) => {
+      identify(request, reply);
+      return sendError(request, reply, error.code === 'FST_ERR_BAD_URL' ? errors.invalidUrl() : toGraphError(error, request, bodyLimit), clock);
+    },
     genReqId: () => randomUUID(),
     // Graph tolerates trailing slashes and long ids; routing is ours, not the router's.
     routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 2048 },
   });
 
-  app.decorateRequest('clientRequestId', '');
-  app.addHook('onRequest', async (request, reply) => {
+  // Node answers an Expect other than 100-continue with a bare 417; Graph's envelope instead.
+  app.server.on('checkExpectation', (request: IncomingMessage, response: ServerResponse) => {
     const sent = request.headers['client-request-id'];
-    request.clientRequestId = typeof sent === 'string' && sent.length > 0 && sent.length <= 200 ? sent : request.id;
-    reply.header('request-id', request.id);
-    reply.header('client-request-id', request.clientRequestId);
+    const requestId = randomUUID();
+    const clientRequestId = typeof sent === 'string' && sent.length > 0 && sent.length <= 200 ? sent : requestId;
+    const body = JSON.stringify(renderError(errors.expectationFailed(), { requestId, clientRequestId, date: clock.now() }));
+    response.writeHead(417, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'request-id': requestId, 'client-request-id': clientRequestId });
+    response.end(body);
   });
+
+  app.decorateRequest('clientRequestId', '');
+  app.addHook('onRequest', async (request, reply) => identify(request, reply));
 
   registerBodyParsing(app);
   app.setErrorHandler((error, request, reply) => sendError(request, reply, toGraphError(error, request, bodyLimit), clock));
   app.setNotFoundHandler((request, reply) => sendError(request, reply, errors.methodNotAllowed(), clock));
 
   registerIdentityRoutes(app, { store: options.store, tokens: options.tokens ?? new TokenService(options.store, () => clock.now()), now: () => clock.now() });
+  registerConsoleRoute(app, { store: options.store });
   const registry = new ResourceRegistry(graphModel);
+  const engine = new Engine(registry, { store: options.store, clock, ids, options: options.serverOptions ?? defaultServerOptions });
+  registerControlPlane(app, {
+    store: options.store,
+    model: graphModel,
+    normalizeKey: registry.normalizeKey,
+    engine,
+    clock,
+    ids,
+    logging: Boolean(options.logger),
+    options: options.controlPlane,
+  });
   registerGraphRoute(app, {
     model: graphModel,
     registry,
-    engine: new Engine(registry, { store: options.store, clock, ids, options: options.serverOptions ?? defaultServerOptions }),
+    engine,
     authenticator: options.authenticator ?? new StrictAuthenticator(options.store, new TokenVerifier(options.store, () => clock.now())),
     permissions: new PermissionPolicy(),
     metadataXml: renderMetadata(family),
@@ -98,10 +134,20 @@ export function createApp(options: AppOptions): FastifyInstance {
   return app;
 }
 
+/** Sets the request's ids: `request-id` (new) and `client-request-id` (the client's, or the same). */
+function identify(request: FastifyRequest, reply: FastifyReply): void {
+  const sent = request.headers['client-request-id'];
+  request.clientRequestId = typeof sent === 'string' && sent.length > 0 && sent.length <= 200 ? sent : request.id;
+  reply.header('request-id', request.id);
+  reply.header('client-request-id', request.clientRequestId);
+}
+
 function toGraphError(error: unknown, request: FastifyRequest, bodyLimit: number): GraphError {
   if (error instanceof GraphError) return error;
   const code = (error as { code?: string }).code;
   if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') return errors.payloadTooLarge(bodyLimit);
+  // A method Fastify expects a body for (QUERY) but that no route serves.
+  if (code === 'FST_ERR_ROUTE_MISSING_CONTENT_TYPE') return errors.methodNotAllowed();
   if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || code === 'FST_ERR_CTP_INVALID_CONTENT_LENGTH') {
     return errors.invalidJson();
   }

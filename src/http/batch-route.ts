@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { errors } from '../graph/errors.js';
 import { readBatch, runBatch, type BatchItem } from '../graph/batch.js';
@@ -25,12 +26,35 @@ export async function handleBatch(request: FastifyRequest, reply: FastifyReply, 
   return reply.header('OData-Version', '4.0').type(ODATA_JSON).send(JSON.stringify({ responses }));
 }
 
+/**
+ * Batch items are injected without a socket of their own; they carry their batch's origin in a
+ * header that only this process can vouch for (a per-process secret), so their context URLs and
+ * nextLinks point where the batch was sent.
+ */
+const ORIGIN_HEADER = 'x-localgraph-batch-origin';
+const SECRET_HEADER = 'x-localgraph-batch-secret';
+const SECRET = randomUUID();
+
+export function batchOrigin(request: FastifyRequest): string | undefined {
+  const origin = request.headers[ORIGIN_HEADER];
+  return request.headers[SECRET_HEADER] === SECRET && typeof origin === 'string' ? origin : undefined;
+}
+
+function itemError(status: number, code: string, message: string) {
+  return { status, headers: { 'Content-Type': 'application/json' }, body: { error: { code, message } } };
+}
+
 async function executeItem(request: FastifyRequest, version: string, item: BatchItem) {
-  const path = item.url.replace(/^\/+/, '');
-  if (/^\$batch(\/|\?|$)/i.test(path)) {
-    return { status: 400, headers: { 'Content-Type': 'application/json' }, body: { error: { code: 'BadRequest', message: 'A batch cannot contain a batch.' } } };
-  }
+  // Resolve dot-segments first, then check: an item may address only the version's own surface.
+  const resolved = new URL(item.url.replace(/^\/+/, ''), `http://item/${version}/`);
+  if (!resolved.pathname.startsWith(`/${version}/`)) return itemError(400, 'BadRequest', `The request URL '${item.url}' is outside /${version}/.`);
+  const path = `${resolved.pathname.slice(version.length + 2)}${resolved.search}`;
+  if (/^\$batch(\/|\?|$)/i.test(path)) return itemError(400, 'BadRequest', 'A batch cannot contain a batch.');
   const headers: Record<string, string> = { ...item.headers };
+  delete headers[ORIGIN_HEADER];
+  delete headers[SECRET_HEADER];
+  headers[ORIGIN_HEADER] = batchOrigin(request) ?? `${request.protocol}://${request.host}`;
+  headers[SECRET_HEADER] = SECRET;
   if (request.headers.authorization !== undefined) headers.authorization = request.headers.authorization;
   const payload = item.body === undefined ? undefined : typeof item.body === 'string' ? item.body : JSON.stringify(item.body);
   const response = await request.server.inject({ method: item.method as 'GET', url: `/${version}/${path}`, headers, payload });

@@ -5,7 +5,7 @@ import { errors } from '../graph/errors.js';
 import { readPreferences } from '../graph/prefer.js';
 import type { Model } from '../model/model.js';
 import { resolvePath } from '../odata/path.js';
-import { handleBatch } from './batch-route.js';
+import { batchOrigin, handleBatch } from './batch-route.js';
 import { ODATA_JSON } from './odata-json.js';
 import type { Engine } from '../resources/engine.js';
 import type { ResourceRegistry } from '../resources/registry.js';
@@ -46,8 +46,29 @@ export function registerGraphRoute(app: FastifyInstance, parts: GraphRouteParts)
   });
 }
 
+const HOST = /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+
+/**
+ * The absolute URL of a request, on localgraph's own scheme and host (what nextLinks and context
+ * URLs are built on). The path is appended, never resolved, so `//other.host/...` cannot change
+ * the origin; a batch item carries its batch's origin.
+ */
+function requestUrl(request: FastifyRequest): URL {
+  // HTTP/1.0 may omit Host: then the address the request reached stands in for it.
+  const socket = request.raw.socket;
+  const local = socket?.localAddress?.includes(':') ? `[${socket.localAddress}]` : socket?.localAddress;
+  const host = request.headers.host === undefined && local ? `${local}:${socket.localPort}` : request.host;
+  const origin = batchOrigin(request) ?? `${request.protocol}://${host}`;
+  if (!batchOrigin(request) && !HOST.test(host ?? '')) throw errors.invalidHost();
+  try {
+    return new URL(`${origin}${request.url}`);
+  } catch {
+    throw errors.invalidHost();
+  }
+}
+
 async function handle(parts: GraphRouteParts, request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
-  const url = new URL(request.url, `${request.protocol}://${request.host}`);
+  const url = requestUrl(request);
   const [, version = '', ...rest] = url.pathname.split('/');
   if (!KNOWN_VERSIONS.has(version)) throw errors.invalidVersion();
   const path = rest.join('/');

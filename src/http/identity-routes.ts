@@ -25,6 +25,7 @@ export interface IdentityRouteParts {
 /** Token requests are small forms; anything bigger is not one. */
 const TOKEN_BODY_LIMIT = 64 * 1024;
 
+/** Adds the identity endpoints to `app`, in a plugin scope of their own. */
 export function registerIdentityRoutes(app: FastifyInstance, parts: IdentityRouteParts): void {
   void app.register(async (scope) => {
     scope.addContentTypeParser(/^application\/x-www-form-urlencoded(\s*;.*)?$/i, { parseAs: 'string', bodyLimit: TOKEN_BODY_LIMIT }, (_request, body, done) =>

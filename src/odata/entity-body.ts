@@ -21,6 +21,9 @@ export function defaultWriteRules(type: StructuredType): WriteRules {
   return { writable: [...type.properties.values()].filter((p) => !p.readOnly).map((p) => p.name) };
 }
 
+/** Names that would reach JavaScript's object machinery rather than a property of the entity. */
+const RESERVED_NAMES = new Set(['__proto__', 'constructor', 'prototype']);
+
 /**
  * Validates a request body for an entity of `type` and returns the properties to store, in
  * canonical form. Instance annotations (`@odata.type`, `@odata.context`, ...) are not stored;
@@ -31,11 +34,11 @@ export function readEntityBody(model: Model, type: StructuredType, body: unknown
   const input = body as Record<string, unknown>;
   const actual = declaredType(model, type, input);
   const resource = actual.name;
-  const entity: Entity = {};
+  const entity: Entity = Object.create(null) as Entity;
   for (const [name, value] of Object.entries(input)) {
     if (name.startsWith('@')) continue;
     const property = actual.properties.get(name);
-    if (!property && actual.openType && !name.includes('@') && !actual.navigations.has(name)) {
+    if (!property && actual.openType && !name.includes('@') && !actual.navigations.has(name) && !RESERVED_NAMES.has(name)) {
       // An open type (Graph's application) keeps properties the model does not declare, as sent.
       entity[name] = value;
       continue;

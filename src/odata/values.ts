@@ -34,6 +34,16 @@ function isBase64(value: string): boolean {
   return BASE64.test(value) && value.length % 4 !== 1 && (!value.includes('=') || value.length % 4 === 0);
 }
 
+/** A client value as text for a message; never throws (`{"toString": null}` is a valid JSON object). */
+export function describe(value: unknown): string {
+  if (typeof value === 'string') return value;
+  try {
+    return JSON.stringify(value) ?? 'undefined';
+  } catch {
+    return typeof value;
+  }
+}
+
 function invalid(ctx: ValueContext, why: string): never {
   throw errors.invalidValue(ctx.path, ctx.resource, why);
 }
@@ -106,7 +116,7 @@ export function readValue(model: Model, type: TypeRef, value: unknown, ctx: Valu
     case 'enum': {
       const enumType = model.enumType(type.name);
       const member = typeof value === 'string' ? enumType.parse(value) : undefined;
-      if (member === undefined) invalid(ctx, `'${String(value)}' is not a member of ${enumType.qualifiedName} (${enumType.members.join(', ')}).`);
+      if (member === undefined) invalid(ctx, `'${describe(value)}' is not a member of ${enumType.qualifiedName} (${enumType.members.join(', ')}).`);
       return member;
     }
     case 'complex':
@@ -121,7 +131,7 @@ export function declaredType(model: Model, expected: StructuredType, body: Recor
   const annotation = body['@odata.type'];
   if (annotation === undefined) return expected;
   const declared = typeof annotation === 'string' ? model.findStructuredType(annotation) : undefined;
-  if (!declared || !expected.isAssignableFrom(declared)) throw errors.wrongODataType(String(annotation), expected.qualifiedName);
+  if (!declared || !expected.isAssignableFrom(declared)) throw errors.wrongODataType(describe(annotation), expected.qualifiedName);
   return declared;
 }
 
@@ -130,12 +140,13 @@ function readComplex(model: Model, expected: StructuredType, value: unknown, ctx
   const body = value as Record<string, unknown>;
   const type = declaredType(model, expected, body);
   if (type.abstract) invalid(ctx, `Type '${type.qualifiedName}' is abstract; name a derived type with @odata.type.`);
-  const result: Record<string, unknown> = type !== expected ? { '@odata.type': `#${type.qualifiedName}` } : {};
+  const result = Object.create(null) as Record<string, unknown>;
+  if (type !== expected) result['@odata.type'] = `#${type.qualifiedName}`;
   for (const [name, raw] of Object.entries(body)) {
     if (name.startsWith('@')) continue;
     const property = type.properties.get(name);
     if (!property) {
-      if (type.openType) {
+      if (type.openType && name !== '__proto__' && name !== 'constructor' && name !== 'prototype') {
         result[name] = raw;
         continue;
       }

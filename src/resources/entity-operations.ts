@@ -107,7 +107,7 @@ export async function updateEntity(call: Call, target: EntityTarget): Promise<Gr
       }
       // Open properties live in one document: keep the ones this PATCH does not name.
       if (behaviour.table.openColumn) {
-        for (const [name, value] of Object.entries(current)) if (!behaviour.type.properties.has(name) && !(name in changes)) changes[name] = value;
+        for (const [name, value] of Object.entries(current)) if (!behaviour.type.properties.has(name) && !Object.hasOwn(changes, name)) changes[name] = value;
       }
     }
     update.prepare?.(ctx, changes);

@@ -110,6 +110,17 @@ export const migrations: Migration[] = [
       `CREATE UNIQUE INDEX registered_users_by_upn ON registered_users (tenant_id, upn_key)`,
     ],
   },
+  {
+    version: 3,
+    description: 'heartbeats of connectors, agents and sensors (the connector life simulation)',
+    statements: (d) => [
+      // profile_id: 'applicationProxy' for connectors, 'privateAccess' for sensors, the agent's profile.
+      `CREATE TABLE heartbeats (
+        tenant_id ${d.textType} NOT NULL, kind ${d.textType} NOT NULL, profile_id ${d.textType} NOT NULL, id ${d.textType} NOT NULL,
+        last_seen ${d.textType} NOT NULL,
+        PRIMARY KEY (tenant_id, kind, profile_id, id))`,
+    ],
+  },
 ];
 
 export class SchemaTooNewError extends Error {

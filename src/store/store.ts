@@ -119,8 +119,50 @@ export interface Store {
   insertRegisteredUser(row: RegisteredUserRow): Promise<'inserted' | 'duplicate'>;
   /** A tenant's user by user principal name, ignoring case. */
   findRegisteredUser(tenantId: string, userPrincipalName: string): Promise<RegisteredUserRow | undefined>;
+
+  // The control plane (src/admin/): reset, fixtures, heartbeats.
+  /** Every tenant id, sorted. */
+  listTenants(): Promise<string[]>;
+  /**
+   * Deletes every row of these tables (in this order: children first) for one tenant, or for
+   * every tenant. Table names come from code (the table mappings), never from a client.
+   */
+  clearTenantRows(tables: readonly string[], tenantId?: string): Promise<void>;
+  /** A tenant's registered applications, by client id. */
+  listAppRegistrations(tenantId: string): Promise<AppRegistrationRow[]>;
+  /** A tenant's registered users, by id. */
+  listRegisteredUsers(tenantId: string): Promise<RegisteredUserRow[]>;
+  /** Records (or moves forward) the last heartbeat of a connector, agent or sensor. */
+  recordHeartbeat(row: HeartbeatRow): Promise<void>;
+  /** Recorded heartbeats, of one tenant or all, in key order. */
+  listHeartbeats(tenantId?: string): Promise<HeartbeatRow[]>;
+  /**
+   * Sets `inactive` the active connectors, agents and sensors whose last heartbeat is before
+   * `cutoff` (ISO 8601), `active` again the inactive ones heard from since, and forgets heartbeats
+   * of objects that no longer exist. Objects that never sent a heartbeat are left alone.
+   */
+  sweepHeartbeats(cutoff: string): Promise<{ inactive: number; active: number }>;
   close(): Promise<void>;
 }
+
+/** The last heartbeat of a connector (`applicationProxy`), sensor (`privateAccess`) or agent (its profile). */
+export interface HeartbeatRow {
+  tenantId: string;
+  kind: HeartbeatKind;
+  profileId: string;
+  id: string;
+  /** ISO 8601, by the server's clock. */
+  lastSeen: string;
+}
+
+export type HeartbeatKind = 'connector' | 'agent' | 'sensor';
+
+/** The tables whose `status` heartbeats drive, and how a heartbeat row finds its object. */
+const HEARTBEAT_TABLES: { kind: HeartbeatKind; table: string; profile: string }[] = [
+  { kind: 'connector', table: 'connectors', profile: "'applicationProxy'" },
+  { kind: 'sensor', table: 'sensors', profile: "'privateAccess'" },
+  { kind: 'agent', table: 'agents', profile: 'agents.profile_id' },
+];
 
 /** The one SQL implementation of {@link Store}, over any {@link SqlDatabase}. */
 export class SqlStore implements Store {
@@ -396,6 +438,71 @@ export class SqlStore implements Store {
       passwordHash: row.password_hash,
       createdAt: row.created_at,
     };
+  }
+
+  async listTenants(): Promise<string[]> {
+    const rows = await this.executor.all<{ id: string }>('SELECT id FROM tenants ORDER BY id');
+    return rows.map((r) => r.id);
+  }
+
+  async clearTenantRows(tables: readonly string[], tenantId?: string): Promise<void> {
+    for (const table of tables) {
+      if (!/^[a-z_]+$/.test(table)) throw new Error(`store: invalid table name ${table}`);
+      if (tenantId === undefined) await this.executor.run(`DELETE FROM ${table}`);
+      else await this.executor.run(`DELETE FROM ${table} WHERE tenant_id = ?`, [tenantId]);
+    }
+  }
+
+  async listAppRegistrations(tenantId: string): Promise<AppRegistrationRow[]> {
+    const rows = await this.executor.all<{ client_id: string }>('SELECT client_id FROM app_registrations WHERE tenant_id = ? ORDER BY client_id', [tenantId]);
+    const result: AppRegistrationRow[] = [];
+    for (const row of rows) result.push((await this.getAppRegistration(row.client_id))!);
+    return result;
+  }
+
+  async listRegisteredUsers(tenantId: string): Promise<RegisteredUserRow[]> {
+    const rows = await this.executor.all<Record<string, string>>('SELECT * FROM registered_users WHERE tenant_id = ? ORDER BY id', [tenantId]);
+    return rows.map((row) => ({
+      tenantId: row.tenant_id,
+      id: row.id,
+      userPrincipalName: row.user_principal_name,
+      displayName: row.display_name,
+      passwordHash: row.password_hash,
+      createdAt: row.created_at,
+    }));
+  }
+
+  async recordHeartbeat(row: HeartbeatRow): Promise<void> {
+    await this.executor.run(
+      `INSERT INTO heartbeats (tenant_id, kind, profile_id, id, last_seen) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (tenant_id, kind, profile_id, id) DO UPDATE SET last_seen = excluded.last_seen`,
+      [row.tenantId, row.kind, row.profileId, row.id, row.lastSeen],
+    );
+  }
+
+  async listHeartbeats(tenantId?: string): Promise<HeartbeatRow[]> {
+    const where = tenantId === undefined ? '' : ' WHERE tenant_id = ?';
+    const rows = await this.executor.all<Record<string, string>>(
+      `SELECT tenant_id, kind, profile_id, id, last_seen FROM heartbeats${where} ORDER BY tenant_id, kind, profile_id, id`,
+      tenantId === undefined ? [] : [tenantId],
+    );
+    return rows.map((r) => ({ tenantId: r.tenant_id, kind: r.kind as HeartbeatKind, profileId: r.profile_id, id: r.id, lastSeen: r.last_seen }));
+  }
+
+  async sweepHeartbeats(cutoff: string): Promise<{ inactive: number; active: number }> {
+    let inactive = 0;
+    let active = 0;
+    for (const { kind, table, profile } of HEARTBEAT_TABLES) {
+      const heard = (comparison: string) =>
+        `EXISTS (SELECT 1 FROM heartbeats h WHERE h.tenant_id = ${table}.tenant_id AND h.kind = '${kind}' AND h.profile_id = ${profile} AND h.id = ${table}.id AND h.last_seen ${comparison} ?)`;
+      inactive += (await this.executor.run(`UPDATE ${table} SET status = 'inactive' WHERE status = 'active' AND ${heard('<')}`, [cutoff])).changes;
+      active += (await this.executor.run(`UPDATE ${table} SET status = 'active' WHERE status = 'inactive' AND ${heard('>=')}`, [cutoff])).changes;
+      const objectProfile = kind === 'agent' ? 'o.profile_id' : profile;
+      await this.executor.run(
+        `DELETE FROM heartbeats WHERE kind = '${kind}' AND NOT EXISTS (SELECT 1 FROM ${table} o WHERE o.tenant_id = heartbeats.tenant_id AND o.id = heartbeats.id AND ${objectProfile} = heartbeats.profile_id)`,
+      );
+    }
+    return { inactive, active };
   }
 
   close(): Promise<void> {

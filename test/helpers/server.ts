@@ -24,7 +24,8 @@ const STOP_TIMEOUT_MS = 10_000;
 
 const live = new Set<ChildProcess>();
 const tempDirs = new Set<string>();
-process.once('exit', () => {
+
+function killAll(): void {
   for (const child of live) {
     try {
       child.kill('SIGKILL');
@@ -32,6 +33,9 @@ process.once('exit', () => {
       // already gone
     }
   }
+}
+
+function removeTempDirs(): void {
   for (const dir of tempDirs) {
     try {
       rmSync(dir, { recursive: true, force: true });
@@ -39,7 +43,21 @@ process.once('exit', () => {
       // best effort
     }
   }
+}
+
+process.once('exit', () => {
+  killAll();
+  removeTempDirs();
 });
+// If the test process is itself stopped (a runner's timeout, Ctrl-C), take the servers along,
+// then die of the same signal.
+for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
+  process.once(signal, () => {
+    killAll();
+    removeTempDirs();
+    process.kill(process.pid, signal);
+  });
+}
 
 /** A fresh, empty folder under the OS temp dir, removed when the test process exits. */
 export function tempDir(prefix = 'localgraph-e2e-'): string {
@@ -97,10 +115,12 @@ export interface ServerOptions {
   dataDir?: string;
   /** Extra arguments after `serve`. */
   args?: string[];
+  /** The server process's environment (e.g. NODE_EXTRA_CA_CERTS); default: this process's. */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface RunningServer {
-  /** `http://127.0.0.1:PORT`, without a trailing slash. */
+  /** `http://127.0.0.1:PORT` (`https://localhost:PORT` with `--https`), without a trailing slash. */
   baseUrl: string;
   port: number;
   /** The data folder (undefined for `--in-memory`). */
@@ -127,7 +147,7 @@ export interface RunningServer {
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
   const dataDir = options.inMemory ? undefined : (options.dataDir ?? join(tempDir(), 'data'));
   const args = ['serve', '--host', '127.0.0.1', '--port', '0', ...(dataDir ? ['--data', dataDir] : ['--in-memory']), ...(options.args ?? [])];
-  const child = spawn(process.execPath, [CLI_PATH, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI_PATH, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: options.env ?? process.env });
   live.add(child);
   let stdout = '';
   let stderr = '';
@@ -151,7 +171,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     });
     createInterface({ input: child.stdout! }).on('line', (line) => {
       stdout += `${line}\n`;
-      const listening = /localgraph listening on (http:\/\/[^/\s]+)\/beta\//.exec(line);
+      const listening = /localgraph listening on (https?:\/\/[^/\s]+)\/beta\//.exec(line);
       if (listening) baseUrl = listening[1];
       const tenant = /default tenant: ([0-9a-f-]{36})/.exec(line);
       if (tenant) tenantId = tenant[1];

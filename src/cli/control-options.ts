@@ -1,0 +1,182 @@
+import { readFileSync } from 'node:fs';
+import { ensureAdminKey } from '../admin/admin-key.js';
+import { ControlledClock } from '../admin/controlled-clock.js';
+import { parseDuration, formatDuration } from '../admin/durations.js';
+import { fixtureContext, importFixture } from '../admin/fixture.js';
+import { DEFAULT_HEARTBEAT_TIMEOUT_MS } from '../admin/heartbeats.js';
+import { SeededIds } from '../admin/seeded-ids.js';
+import { GraphError } from '../graph/errors.js';
+import type { AppOptions } from '../http/app.js';
+import { FaultInjector, readFaultRules, type FaultRule } from '../http/faults.js';
+import { defaultLogFormat, LOG_FORMATS, LOG_LEVELS, loggerOptions, type LogFormat, type LogLevel } from '../http/logging.js';
+import type { Model } from '../model/model.js';
+import type { Store } from '../store/store.js';
+import { UsageError } from './usage.js';
+
+/**
+ * `serve`'s control-plane options: the admin key, a fixture loaded at start, the id seed and
+ * clock, fault rules, the heartbeat simulation and logs. Kept here so `serve.ts` only spreads
+ * them in.
+ */
+export const CONTROL_OPTIONS = {
+  'admin-key': { type: 'string' },
+  seed: { type: 'string' },
+  'id-seed': { type: 'string' },
+  'freeze-clock': { type: 'string' },
+  faults: { type: 'string' },
+  'simulate-heartbeats': { type: 'boolean' },
+  'heartbeat-timeout': { type: 'string' },
+  'log-level': { type: 'string' },
+  'log-format': { type: 'string' },
+} as const;
+
+export const controlHelp = `  --admin-key K   the admin API's key (default: $LOCALGRAPH_ADMIN_KEY, else one made on
+                  first start and kept in the data folder; the banner prints it)
+  --seed FILE     load this fixture at every start (replaces the tenants it names; see
+                  localgraph admin import)
+  --id-seed S     deterministic ids (and fault draws) from this seed (localgraph admin ids)
+  --freeze-clock ISO
+                  start with the clock frozen at this time (localgraph admin clock)
+  --faults FILE   inject faults on the Graph surface by these rules (JSON; localgraph admin faults)
+  --simulate-heartbeats
+                  connectors, agents and sensors that stop sending heartbeats turn inactive,
+                  and active again when they resume (off by default)
+  --heartbeat-timeout D
+                  how long without a heartbeat makes one inactive: 90s, 2m (default: 60s)
+  --log-level L   fatal, error, warn, info, debug, trace or silent (default: info, or
+                  $LOCALGRAPH_LOG_LEVEL)
+  --log-format F  json (one JSON object per line) or pretty (default: pretty on a terminal,
+                  json otherwise)`;
+
+export const controlUsage = `[--admin-key K] [--seed FILE] [--id-seed S] [--freeze-clock ISO] [--faults FILE]
+                       [--simulate-heartbeats [--heartbeat-timeout 60s]] [--log-level L] [--log-format json|pretty]`;
+
+export interface ControlSetup {
+  adminKey?: { key: string; source: 'flag' | 'env' };
+  seedFile?: string;
+  idSeed?: string;
+  freezeAt?: Date;
+  faultsFile?: string;
+  faultRules?: FaultRule[];
+  heartbeats: { enabled: boolean; timeoutMs: number };
+  logLevel: LogLevel;
+  logFormat: LogFormat;
+}
+
+interface ControlValues {
+  'admin-key'?: string;
+  seed?: string;
+  'id-seed'?: string;
+  'freeze-clock'?: string;
+  faults?: string;
+  'simulate-heartbeats'?: boolean;
+  'heartbeat-timeout'?: string;
+  'log-level'?: string;
+  'log-format'?: string;
+}
+
+function readJsonFile(file: string, flag: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(`${flag} ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`${flag} ${file}: not JSON (${(error as Error).message})`);
+  }
+}
+
+/** Reads and checks the options; a mistake is a {@link UsageError} (one line, exit 2). */
+export function parseControlOptions(values: ControlValues, env: NodeJS.ProcessEnv = process.env): ControlSetup {
+  const adminKey = values['admin-key'] ?? env.LOCALGRAPH_ADMIN_KEY;
+  if (adminKey !== undefined && adminKey.trim().length < 8) throw new UsageError('the admin key must have at least 8 characters');
+  let freezeAt: Date | undefined;
+  if (values['freeze-clock'] !== undefined) {
+    freezeAt = new Date(values['freeze-clock']);
+    if (Number.isNaN(freezeAt.getTime())) throw new UsageError(`--freeze-clock must be an ISO 8601 date and time, not '${values['freeze-clock']}'`);
+  }
+  if (values['id-seed'] !== undefined && values['id-seed'].length === 0) throw new UsageError('--id-seed must not be empty');
+  let timeoutMs = DEFAULT_HEARTBEAT_TIMEOUT_MS;
+  if (values['heartbeat-timeout'] !== undefined) {
+    const parsed = parseDuration(values['heartbeat-timeout']);
+    if (parsed === undefined || parsed < 100) throw new UsageError(`--heartbeat-timeout must be a duration of at least 100ms (90s, 2m), not '${values['heartbeat-timeout']}'`);
+    if (!values['simulate-heartbeats']) throw new UsageError('--heartbeat-timeout goes with --simulate-heartbeats');
+    timeoutMs = parsed;
+  }
+  const logLevel = (values['log-level'] ?? env.LOCALGRAPH_LOG_LEVEL ?? 'info') as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel)) throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}, not '${logLevel}'`);
+  const logFormat = (values['log-format'] ?? defaultLogFormat()) as LogFormat;
+  if (!LOG_FORMATS.includes(logFormat)) throw new UsageError(`--log-format must be json or pretty, not '${values['log-format']}'`);
+  let faultRules: FaultRule[] | undefined;
+  if (values.faults !== undefined) {
+    try {
+      faultRules = readFaultRules(readJsonFile(values.faults, '--faults'));
+    } catch (error) {
+      if (error instanceof GraphError) throw new UsageError(`--faults ${values.faults}: ${error.message}`);
+      throw error;
+    }
+  }
+  if (values.seed !== undefined) readJsonFile(values.seed, '--seed');
+  return {
+    adminKey: adminKey === undefined ? undefined : { key: adminKey.trim(), source: values['admin-key'] !== undefined ? 'flag' : 'env' },
+    seedFile: values.seed,
+    idSeed: values['id-seed'],
+    freezeAt,
+    faultsFile: values.faults,
+    faultRules,
+    heartbeats: { enabled: values['simulate-heartbeats'] === true, timeoutMs },
+    logLevel,
+    logFormat,
+  };
+}
+
+export interface PreparedControlPlane {
+  /** Spread into createApp's options. */
+  appOptions: Pick<AppOptions, 'clock' | 'ids' | 'logger' | 'controlPlane'>;
+  /** Banner lines, once the origin is known. */
+  bannerLines(origin: string): string[];
+}
+
+/**
+ * Loads the seed fixture (before the default identity is ensured, so the default app and user
+ * exist whatever the fixture says), finds or makes the admin key, and builds the clock, ids and
+ * fault injector the app is made with.
+ */
+export async function prepareControlPlane(setup: ControlSetup, store: Store, model: Model): Promise<PreparedControlPlane> {
+  const clock = new ControlledClock();
+  if (setup.freezeAt) clock.freeze(setup.freezeAt);
+  const ids = new SeededIds(setup.idSeed);
+  let seeded: string | undefined;
+  if (setup.seedFile !== undefined) {
+    try {
+      const summary = await importFixture(store, fixtureContext(model), readJsonFile(setup.seedFile, '--seed'), { ids, now: clock.now() });
+      seeded = `${summary.tenants.length} tenant${summary.tenants.length === 1 ? '' : 's'}`;
+    } catch (error) {
+      if (error instanceof GraphError) throw new Error(`--seed ${setup.seedFile}: ${error.message}`);
+      throw error;
+    }
+  }
+  const admin = setup.adminKey ?? { ...(await ensureAdminKey(store)), source: 'stored' as const };
+  const faults = new FaultInjector(setup.faultRules ?? []);
+  return {
+    appOptions: {
+      clock,
+      ids,
+      logger: loggerOptions(setup.logLevel, setup.logFormat),
+      controlPlane: { adminKey: admin.key, faults, heartbeats: setup.heartbeats },
+    },
+    bannerLines(origin) {
+      const lines = [`  health: ${origin}/health`, `  admin: ${origin}/_admin/ with key ${admin.key} (localgraph admin --help)`];
+      if (seeded) lines.push(`  seed: ${setup.seedFile} loaded (${seeded})`);
+      if (setup.idSeed !== undefined) lines.push(`  ids: deterministic, seed '${setup.idSeed}'`);
+      if (setup.freezeAt) lines.push(`  clock: frozen at ${setup.freezeAt.toISOString()}`);
+      if (setup.faultRules) lines.push(`  faults: ${setup.faultRules.length} rule${setup.faultRules.length === 1 ? '' : 's'} from ${setup.faultsFile} (Graph surface only)`);
+      if (setup.heartbeats.enabled) lines.push(`  heartbeats: simulated; inactive after ${formatDuration(setup.heartbeats.timeoutMs)} without one`);
+      lines.push(`  logs: ${setup.logLevel === 'silent' ? 'off' : `${setup.logLevel}, ${setup.logFormat}`}`);
+      return lines;
+    },
+  };
+}

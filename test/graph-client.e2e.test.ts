@@ -1,0 +1,78 @@
+/**
+ * @microsoft/microsoft-graph-client 3.0.7, unchanged, against `localgraph serve --https`: it
+ * sends tokens only over https to hosts it knows, so it is pointed at localgraph with
+ * `customHosts` and trusts its certificate through NODE_EXTRA_CA_CERTS, exactly as the README
+ * says. Tokens come from @azure/identity via TokenCredentialAuthenticationProvider. The Kiota
+ * beta SDK's adapter is run the same way, with AzureIdentityAuthenticationProvider.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { printedCredentials, runSdkClient, serverCertificate } from './helpers/identity.js';
+import { GUID, startServer, type RunningServer } from './helpers/server.js';
+
+describe('@microsoft/microsoft-graph-client over HTTPS', () => {
+  let server: RunningServer;
+  let result: Record<string, any>;
+  let run: (scenario: string) => Promise<Record<string, any>>;
+  before(async () => {
+    server = await startServer({ args: ['--https'] });
+    const creds = printedCredentials(server);
+    const ca = await serverCertificate(server.dataDir!);
+    run = (scenario) =>
+      runSdkClient(scenario, ca.file, {
+        LG_ORIGIN: server.baseUrl,
+        LG_TENANT: server.tenantId,
+        LG_CLIENT_ID: creds.clientId,
+        LG_SECRET: creds.clientSecret,
+        LG_UPN: creds.userPrincipalName,
+        LG_PASSWORD: creds.password,
+      });
+    result = await run('graph-client');
+  });
+  after(async () => {
+    assert.equal(await server.stop(), 0);
+  });
+
+  it('creates, reads and updates with a delegated token (the token reached the server)', () => {
+    assert.equal(result.created.length, 5);
+    for (const id of result.created) assert.match(id, GUID);
+    assert.equal(result.got.id, result.created[0]);
+    assert.equal(result.got.machineName, 'sdk-0.contoso.com');
+    assert.match(result.got['@odata.context'], new RegExp(`^${server.baseUrl}/beta/\\$metadata#`));
+    assert.equal(result.patched.machineName, 'patched.contoso.com');
+  });
+
+  it('PageIterator follows the absolute https @odata.nextLink through every page', () => {
+    assert.equal(result.firstPageSize, 2);
+    assert.match(result.firstNextLink, new RegExp(`^${server.baseUrl}/beta/`));
+    assert.deepEqual([...result.seen].sort(), [...result.created].sort());
+    assert.equal(new Set(result.seen).size, result.seen.length, 'no item twice');
+  });
+
+  it('errors are GraphError with code, statusCode and requestId', () => {
+    assert.deepEqual(
+      { graphError: result.notFound.graphError, statusCode: result.notFound.statusCode, code: result.notFound.code },
+      { graphError: true, statusCode: 404, code: 'Request_ResourceNotFound' },
+    );
+    assert.match(result.notFound.requestId, GUID);
+    assert.ok(!Number.isNaN(Date.parse(result.notFound.date)));
+    assert.equal(result.badBody.statusCode, 400);
+    assert.equal(result.badBody.code, 'Request_BadRequest');
+    assert.match(result.badBody.message, /machineName/);
+  });
+
+  it('app-only tokens get the matrix: 403 on listing connectors, allowed to create a connector group', () => {
+    assert.equal(result.appOnly.statusCode, 403);
+    assert.equal(result.appOnly.code, 'Authorization_RequestDenied');
+    assert.equal(result.appOnly.message, 'Insufficient privileges to complete the operation.');
+    assert.equal(result.appCreatesGroup.name, 'made by an app');
+  });
+
+  it('the Kiota beta SDK\'s request adapter, with AzureIdentityAuthenticationProvider, as the README shows', async () => {
+    const kiota = await run('kiota');
+    assert.equal(kiota.listedContext, `${server.baseUrl}/beta/$metadata#onPremisesPublishingProfiles('applicationProxy')/connectors`);
+    assert.equal(kiota.listedCount, 4, 'the connectors the graph-client test left');
+    assert.equal(kiota.notFound.status, 404);
+    assert.match(kiota.notFound.message, /does not exist/);
+  });
+});
