@@ -7,7 +7,8 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { GUID, request, startServer, type GraphErrorBody, type JsonResponse, type RunningServer } from './helpers/server.js';
+import { needsPostgres } from './helpers/postgres.js';
+import { freshDatabaseUrl, GUID, request, startServer, type GraphErrorBody, type JsonResponse, type RunningServer } from './helpers/server.js';
 
 let server: RunningServer;
 let admin: string;
@@ -149,13 +150,15 @@ describe('the default connector group', () => {
     assert.equal(members.body.value.length, 10);
   });
 
-  it('is made exactly once when two processes on one data folder get a fresh tenant at once', async () => {
-    const twin = await startServer({ dataDir: server.dataDir });
+  it('is made exactly once when two instances on one PostgreSQL database get a fresh tenant at once', needsPostgres(), async () => {
+    const databaseUrl = freshDatabaseUrl();
+    const first = await startServer({ databaseUrl });
+    const twin = await startServer({ databaseUrl });
     try {
-      const token = await server.token(['--tenant', randomUUID(), '--scopes', SCOPES]);
+      const token = await first.token(['--tenant', randomUUID(), '--scopes', SCOPES]);
       const responses = await Promise.all(
         Array.from({ length: 20 }, (_, i) => {
-          const base = i % 2 === 0 ? server.baseUrl : twin.baseUrl;
+          const base = i % 2 === 0 ? first.baseUrl : twin.baseUrl;
           return i % 4 < 2
             ? request(url(GROUPS, base), { headers: { authorization: `Bearer ${token}` } })
             : request(url(CONNECTORS, base), {
@@ -167,7 +170,7 @@ describe('the default connector group', () => {
       );
       for (const res of responses) assert.ok(res.status === 200 || res.status === 201, res.text);
       const seen = new Set<string>();
-      for (const base of [server.baseUrl, twin.baseUrl]) {
+      for (const base of [first.baseUrl, twin.baseUrl]) {
         const res = await request(url(GROUPS, base), { headers: { authorization: `Bearer ${token}` } });
         assert.equal(res.status, 200, res.text);
         assert.equal(res.body.value.length, 1, res.text);
@@ -179,6 +182,7 @@ describe('the default connector group', () => {
       assert.equal(seen.size, 1);
     } finally {
       assert.equal(await twin.stop(), 0);
+      assert.equal(await first.stop(), 0);
     }
   });
 

@@ -54,6 +54,9 @@ export function banner(facts: BannerFacts): string[] {
   }
   lines.push(...(facts.control ?? []));
   if (facts.inMemoryToken) lines.push(`  token (delegated, ${identity.userPrincipalName}, 24 h): ${facts.inMemoryToken}`);
-  else lines.push(`  get a token: localgraph token --data ${facts.dataDir} --scopes "Directory.ReadWrite.All"`);
+  else {
+    const where = facts.dataDir !== undefined ? `--data ${facts.dataDir}` : '--database-url <the same URL>';
+    lines.push(`  get a token: localgraph token ${where} --scopes "Directory.ReadWrite.All"`);
+  }
   return lines;
 }

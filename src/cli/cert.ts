@@ -1,25 +1,36 @@
-import { folderCertificate } from '../http/tls.js';
-import { DEFAULT_DATA_DIR } from '../store/open.js';
+import { folderCertificate, storeCertificate } from '../http/tls.js';
+import { openStore } from '../store/open.js';
+import { STORAGE_OPTIONS, storageHelp, storageLocation } from './storage-options.js';
 import { parseOptions } from './usage.js';
 
-export const certHelp = `Usage: localgraph cert [--data DIR]
+export const certHelp = `Usage: localgraph cert [--data DIR | --database-url URL]
 
-Prints the TLS certificate (PEM) that localgraph serve --https presents for this data folder,
-making it when there is none yet, so that clients can trust it:
+Prints the TLS certificate (PEM) that localgraph serve --https presents for this data folder or
+database, making it when there is none yet, so that clients can trust it:
   localgraph cert > localgraph.pem && NODE_EXTRA_CA_CERTS=localgraph.pem node app.js
-  (or add it to the OS trust store). The private key stays in DIR/tls/key.pem.
+  (or add it to the OS trust store). The private key stays in DIR/tls/key.pem (or the database).
 
-  --data DIR    data folder (default: ./${DEFAULT_DATA_DIR}, or $LOCALGRAPH_DATA)
+${storageHelp}
   -h, --help    this help`;
 
 /** `localgraph cert` */
 export async function certCommand(args: string[]): Promise<number> {
-  const values = parseOptions(args, { data: { type: 'string' } });
+  const values = parseOptions(args, STORAGE_OPTIONS);
   if (values.help) {
     console.log(certHelp);
     return 0;
   }
-  const tls = await folderCertificate(values.data ?? process.env.LOCALGRAPH_DATA ?? DEFAULT_DATA_DIR);
-  process.stdout.write(tls.cert.endsWith('\n') ? tls.cert : `${tls.cert}\n`);
+  const location = storageLocation(values);
+  let cert: string;
+  if (location.kind === 'folder') cert = (await folderCertificate(location.dir)).cert;
+  else {
+    const store = await openStore(location);
+    try {
+      cert = (await storeCertificate(store, 'the database')).cert;
+    } finally {
+      await store.close();
+    }
+  }
+  process.stdout.write(cert.endsWith('\n') ? cert : `${cert}\n`);
   return 0;
 }

@@ -3,30 +3,31 @@ import { permissionMatrix } from '../auth/permission-matrix.js';
 import { DuplicateRegistrationError, PERMISSION_PATTERN, registerApp, registerUser, UPN_PATTERN } from '../auth/registrations.js';
 import { randomIds } from '../http/app.js';
 import { isGuid } from '../odata/path.js';
-import { DEFAULT_DATA_DIR, openStore } from '../store/open.js';
+import { openStore, type StoreLocation } from '../store/open.js';
+import { STORAGE_OPTIONS, storageHelp, storageLocation } from './storage-options.js';
 import type { SqlStore } from '../store/store.js';
 import { parseList, parseOptions, UsageError } from './usage.js';
 
-export const appAddHelp = `Usage: localgraph app add [--data DIR] [--tenant GUID] --name NAME [--roles "A B"] [--scopes "A B"]
+export const appAddHelp = `Usage: localgraph app add [--data DIR | --database-url URL] [--tenant GUID] --name NAME [--roles "A B"] [--scopes "A B"]
 
 Registers an application that gets tokens from the token endpoint, and prints
 {"tenantId","clientId","clientSecret"} as JSON. The secret is shown only now (it is stored
-hashed). Works while a server runs on the same data folder, without a restart.
+hashed). Works while a server runs on the same data folder or database, without a restart.
 
-  --data DIR       data folder (default: ./${DEFAULT_DATA_DIR}, or $LOCALGRAPH_DATA)
+${storageHelp}
   --tenant GUID    tenant of the application (default: the folder's default tenant)
   --name NAME      display name
   --roles "A B"    application permissions granted (app-only tokens' roles)
   --scopes "A B"   delegated permissions consented (user tokens' scp)
   -h, --help       this help`;
 
-export const userAddHelp = `Usage: localgraph user add [--data DIR] [--tenant GUID] --upn UPN --password P [--name NAME]
+export const userAddHelp = `Usage: localgraph user add [--data DIR | --database-url URL] [--tenant GUID] --upn UPN --password P [--name NAME]
 
 Creates a user who signs in with a password at the token endpoint (password grant), and prints
 {"tenantId","id","userPrincipalName"} as JSON. The password is stored hashed. Works while a
-server runs on the same data folder, without a restart.
+server runs on the same data folder or database, without a restart.
 
-  --data DIR       data folder (default: ./${DEFAULT_DATA_DIR}, or $LOCALGRAPH_DATA)
+${storageHelp}
   --tenant GUID    tenant of the user (default: the folder's default tenant)
   --upn UPN        user principal name, e.g. alice@contoso.com
   --password P     password
@@ -44,9 +45,9 @@ function checkPermissions(option: string, names: string[]): string[] {
   return names;
 }
 
-async function withStore<T>(data: string | undefined, tenant: string | undefined, work: (store: SqlStore, tenantId: string) => Promise<T>): Promise<T> {
+async function withStore<T>(location: StoreLocation, tenant: string | undefined, work: (store: SqlStore, tenantId: string) => Promise<T>): Promise<T> {
   if (tenant !== undefined && !isGuid(tenant)) throw new UsageError(`--tenant must be a GUID, not '${tenant}'`);
-  const store = await openStore({ kind: 'folder', dir: data ?? process.env.LOCALGRAPH_DATA ?? DEFAULT_DATA_DIR });
+  const store = await openStore(location);
   try {
     const tenantId = (tenant ?? (await defaultIdentity(store, randomIds, new Date())).tenantId).toLowerCase();
     return await work(store, tenantId);
@@ -57,7 +58,7 @@ async function withStore<T>(data: string | undefined, tenant: string | undefined
 
 /** `localgraph app add` */
 export async function appAddCommand(args: string[]): Promise<number> {
-  const values = parseOptions(args, { data: { type: 'string' }, tenant: { type: 'string' }, name: { type: 'string' }, roles: { type: 'string' }, scopes: { type: 'string' } });
+  const values = parseOptions(args, { ...STORAGE_OPTIONS, tenant: { type: 'string' }, name: { type: 'string' }, roles: { type: 'string' }, scopes: { type: 'string' } });
   if (values.help) {
     console.log(appAddHelp);
     return 0;
@@ -67,7 +68,7 @@ export async function appAddCommand(args: string[]): Promise<number> {
   const scopes = checkPermissions('--scopes', parseList(values.scopes));
   const unknown = unknownPermissions([...roles, ...scopes]);
   if (unknown.length > 0) console.error(`localgraph: no operation of the family needs ${unknown.join(', ')} (granted anyway)`);
-  return withStore(values.data, values.tenant, async (store, tenantId) => {
+  return withStore(storageLocation(values), values.tenant, async (store, tenantId) => {
     const app = await registerApp(store, { tenantId, displayName: values.name!.trim(), roles, scopes }, randomIds, new Date());
     if (!app) throw new Error('a new client id collided with an existing one; run the command again');
     console.log(JSON.stringify({ tenantId, clientId: app.registration.clientId, clientSecret: app.clientSecret }));
@@ -77,14 +78,14 @@ export async function appAddCommand(args: string[]): Promise<number> {
 
 /** `localgraph user add` */
 export async function userAddCommand(args: string[]): Promise<number> {
-  const values = parseOptions(args, { data: { type: 'string' }, tenant: { type: 'string' }, upn: { type: 'string' }, password: { type: 'string' }, name: { type: 'string' } });
+  const values = parseOptions(args, { ...STORAGE_OPTIONS, tenant: { type: 'string' }, upn: { type: 'string' }, password: { type: 'string' }, name: { type: 'string' } });
   if (values.help) {
     console.log(userAddHelp);
     return 0;
   }
   if (values.upn === undefined || !UPN_PATTERN.test(values.upn)) throw new UsageError(`--upn must be a user principal name like alice@contoso.com${values.upn === undefined ? '' : `, not '${values.upn}'`}`);
   if (values.password === undefined || values.password === '') throw new UsageError('--password is required');
-  return withStore(values.data, values.tenant, async (store, tenantId) => {
+  return withStore(storageLocation(values), values.tenant, async (store, tenantId) => {
     try {
       const user = await registerUser(store, { tenantId, userPrincipalName: values.upn!, password: values.password!, displayName: values.name }, randomIds, new Date());
       console.log(JSON.stringify({ tenantId, id: user.id, userPrincipalName: user.userPrincipalName }));

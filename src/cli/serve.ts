@@ -1,21 +1,23 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { allPermissions, defaultIdentity, ensureDefaultRegistrations } from '../auth/identity.js';
 import { activeSigningKey } from '../auth/signing-key.js';
 import { issueAccessToken } from '../auth/tokens.js';
 import { createApp, graphModel, randomIds } from '../http/app.js';
-import { folderCertificate, generateCertificate, loadCertificateFiles, type TlsMaterial } from '../http/tls.js';
-import { DEFAULT_DATA_DIR, openStore, type StoreLocation } from '../store/open.js';
+import { folderCertificate, generateCertificate, loadCertificateFiles, storeCertificate, type TlsMaterial } from '../http/tls.js';
+import { lockFolder } from '../store/folder-lock.js';
+import { openStore } from '../store/open.js';
 import { buildAuthenticator, parseAuthOptions } from './auth-setup.js';
 import { banner } from './banner.js';
 import { CONTROL_OPTIONS, controlHelp, controlUsage, parseControlOptions, prepareControlPlane } from './control-options.js';
+import { describeLocation, STORAGE_OPTIONS, storageHelp, storageLocation } from './storage-options.js';
 import { parseOptions, parsePort, UsageError } from './usage.js';
 
 export const DEFAULT_PORT = 5080;
 const SHUTDOWN_GRACE_MS = 5000;
 
-export const serveHelp = `Usage: localgraph serve [--host H] [--port N] [--data DIR | --in-memory] [--https [--cert FILE --key FILE]]
+export const serveHelp = `Usage: localgraph serve [--host H] [--port N] [--data DIR | --database-url URL | --in-memory] [--https [--cert FILE --key FILE]]
                        [--auth strict|claims|off] [--trust-issuer URL]... [--audience ID]... [--status-codes live|docs]
                        ${controlUsage}
 
@@ -24,11 +26,13 @@ token endpoint for it at /{tenant}/oauth2/v2.0/token.
 
   --host H        address to listen on (default: 127.0.0.1)
   --port N        port to listen on; 0 picks a free one (default: ${DEFAULT_PORT})
-  --data DIR      data folder: SQLite database, signing key, registrations, TLS certificate,
-                  kept across restarts (default: ./${DEFAULT_DATA_DIR}, or $LOCALGRAPH_DATA)
+${storageHelp}
+                           (the data folder, or the database, keeps the data, signing key,
+                           registrations and TLS certificate across restarts; one server per
+                           data folder, any number per database)
   --in-memory     keep nothing: data lives until the process ends; prints a ready token
   --https         serve TLS with a certificate for localhost, 127.0.0.1 and ::1, made on first
-                  use and kept in the data folder (localgraph cert prints it)
+                  use and kept in the data folder or database (localgraph cert prints it)
   --cert FILE, --key FILE
                   serve TLS with this certificate and key (PEM) instead
   --auth MODE     strict: tokens verified (signature, issuer, audience, lifetime, tenant) and
@@ -53,7 +57,7 @@ export async function serveCommand(args: string[]): Promise<number> {
   const values = parseOptions(args, {
     host: { type: 'string' },
     port: { type: 'string' },
-    data: { type: 'string' },
+    ...STORAGE_OPTIONS,
     'in-memory': { type: 'boolean' },
     https: { type: 'boolean' },
     cert: { type: 'string' },
@@ -68,7 +72,6 @@ export async function serveCommand(args: string[]): Promise<number> {
     console.log(serveHelp);
     return 0;
   }
-  if (values.data !== undefined && values['in-memory']) throw new UsageError('--data and --in-memory exclude each other');
   if ((values.cert === undefined) !== (values.key === undefined)) throw new UsageError('--cert and --key go together');
   const port = parsePort(values.port, DEFAULT_PORT);
   const statusCodes = values['status-codes'] ?? 'live';
@@ -77,8 +80,11 @@ export async function serveCommand(args: string[]): Promise<number> {
   const control = parseControlOptions(values);
   const https = values.https === true || values.cert !== undefined;
   const host = values.host ?? '127.0.0.1';
-  const dataDir = values.data ?? process.env.LOCALGRAPH_DATA ?? DEFAULT_DATA_DIR;
-  const location: StoreLocation = values['in-memory'] ? { kind: 'memory' } : { kind: 'folder', dir: dataDir };
+  const location = storageLocation(values, values['in-memory'] === true);
+  const dataDir = location.kind === 'folder' ? location.dir : undefined;
+  // One server per SQLite folder; short-lived commands do not take the lock and keep working.
+  const unlock = dataDir !== undefined ? lockFolder(resolve(dataDir)) : undefined;
+  process.once('exit', () => unlock?.());
 
   const store = await openStore(location);
   const plane = await prepareControlPlane(control, store, graphModel);
@@ -89,7 +95,8 @@ export async function serveCommand(args: string[]): Promise<number> {
   let tls: (TlsMaterial & { created: boolean; file: boolean }) | undefined;
   if (values.cert !== undefined) tls = { ...loadCertificateFiles(values.cert, values.key!), created: false, file: true };
   else if (https && location.kind === 'memory') tls = await memoryCertificate(now);
-  else if (https) tls = { ...(await folderCertificate(dataDir, now)), file: true };
+  else if (https && dataDir !== undefined) tls = { ...(await folderCertificate(dataDir, now)), file: true };
+  else if (https) tls = { ...(await storeCertificate(store, 'the database (localgraph cert --database-url prints it)', now)), file: false };
 
   const { authenticator, trusted } = buildAuthenticator(authOptions, store, identity);
   const unreachable = trusted ? await trusted.prefetch() : [];
@@ -114,18 +121,16 @@ export async function serveCommand(args: string[]): Promise<number> {
   const lines = banner({
     baseUrl: `${origin}/beta/`,
     origin,
-    storage: location.kind === 'memory' ? 'in memory (nothing is kept)' : `SQLite in ${dataDir}`,
+    storage: describeLocation(location),
     auth: authOptions.mode,
     tls: tls && { source: tls.source, created: tls.created, file: tls.file },
     trustedIssuers: (trusted?.urls ?? []).map((url) => ({ url, reachable: !unreachable.includes(url) })),
     identity,
     created,
-    dataDir: location.kind === 'folder' ? dataDir : undefined,
+    dataDir,
     inMemoryToken,
     control: plane.bannerLines(origin),
   });
-  for (const line of lines) console.log(line);
-
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
       stopping = true;
@@ -138,6 +143,7 @@ export async function serveCommand(args: string[]): Promise<number> {
       void app
         .close()
         .then(() => store.close())
+        .then(() => unlock?.())
         .then(() => location.kind === 'memory' && tls?.file && rmSync(tls.source, { force: true }))
         .then(() => {
           clearTimeout(force);
@@ -146,6 +152,9 @@ export async function serveCommand(args: string[]): Promise<number> {
     };
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));
+    // The banner only once the handlers are in place: whoever waits for its last line may
+    // signal at once (before, a SIGTERM right after the banner could kill the process outright).
+    for (const line of lines) console.log(line);
   });
   return 0;
 }

@@ -78,8 +78,6 @@ async function simulateConnectors(args: string[]): Promise<number> {
     }
     connectors.push(connector);
   }
-  console.log(`simulating ${count} connector${count === 1 ? '' : 's'} in tenant ${tenantId}: a heartbeat each every ${formatDuration(intervalMs)}; Ctrl-C stops`);
-
   const heartbeats = connectors.map((c) => ({ tenantId, kind: 'connector', id: c.id }));
   let stopped = false;
   let wake: (() => void) | undefined;
@@ -93,6 +91,8 @@ async function simulateConnectors(args: string[]): Promise<number> {
   const onTerm = () => stop('SIGTERM');
   process.once('SIGINT', onInt);
   process.once('SIGTERM', onTerm);
+  // Said once the handlers are in place: whoever waits for this line may signal at once.
+  console.log(`simulating ${count} connector${count === 1 ? '' : 's'} in tenant ${tenantId}: a heartbeat each every ${formatDuration(intervalMs)}; Ctrl-C stops`);
   let failing = false;
   try {
     while (!stopped) {

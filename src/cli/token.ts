@@ -3,15 +3,16 @@ import { activeSigningKey } from '../auth/signing-key.js';
 import { DEFAULT_TOKEN_LIFETIME_SECONDS, issueAccessToken } from '../auth/tokens.js';
 import { randomIds } from '../http/app.js';
 import { isGuid } from '../odata/path.js';
-import { DEFAULT_DATA_DIR, openStore } from '../store/open.js';
+import { openStore } from '../store/open.js';
+import { STORAGE_OPTIONS, storageHelp, storageLocation } from './storage-options.js';
 import { parseList, parseOptions, UsageError } from './usage.js';
 
-export const tokenHelp = `Usage: localgraph token [--data DIR] [--tenant GUID] (--scopes "A B" | --roles "A B") [--user UPN] [--lifetime SECONDS]
+export const tokenHelp = `Usage: localgraph token [--data DIR | --database-url URL] [--tenant GUID] (--scopes "A B" | --roles "A B") [--user UPN] [--lifetime SECONDS]
 
-Prints an access token signed by the data folder's key, with the claims of an Entra ID token for
-Microsoft Graph. Works while a server runs on the same folder.
+Prints an access token signed by the store's key, with the claims of an Entra ID token for
+Microsoft Graph. Works while a server runs on the same folder or database.
 
-  --data DIR          data folder (default: ./${DEFAULT_DATA_DIR}, or $LOCALGRAPH_DATA)
+${storageHelp}
   --tenant GUID       tenant (tid) of the token (default: the folder's default tenant)
   --scopes "A B"      delegated permissions (scp): a user token
   --roles "A B"       application permissions (roles): an app-only token
@@ -21,7 +22,7 @@ Microsoft Graph. Works while a server runs on the same folder.
 
 export async function tokenCommand(args: string[]): Promise<number> {
   const values = parseOptions(args, {
-    data: { type: 'string' },
+    ...STORAGE_OPTIONS,
     tenant: { type: 'string' },
     scopes: { type: 'string' },
     roles: { type: 'string' },
@@ -37,7 +38,7 @@ export async function tokenCommand(args: string[]): Promise<number> {
   if (values.tenant !== undefined && !isGuid(values.tenant)) throw new UsageError(`--tenant must be a GUID, not '${values.tenant}'`);
   if (values.lifetime !== undefined && !/^[1-9]\d*$/.test(values.lifetime)) throw new UsageError('--lifetime must be a positive number of seconds');
 
-  const store = await openStore({ kind: 'folder', dir: values.data ?? process.env.LOCALGRAPH_DATA ?? DEFAULT_DATA_DIR });
+  const store = await openStore(storageLocation(values));
   try {
     const now = new Date();
     const identity = await defaultIdentity(store, randomIds, now);

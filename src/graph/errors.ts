@@ -133,6 +133,10 @@ export const errors = {
     new GraphError(503, 'serviceNotAvailable', 'The service is temporarily unavailable: its database cannot be reached. Retry after the delay given.', undefined, {
       'Retry-After': String(retryAfterSeconds),
     }),
+  tooBusy: (retryAfterSeconds: number) =>
+    new GraphError(503, 'serviceNotAvailable', 'The request kept conflicting with concurrent changes to the same objects. Retry after the delay given.', undefined, {
+      'Retry-After': String(retryAfterSeconds),
+    }),
   internal: () => new GraphError(500, 'generalException', 'An unexpected error occurred on the server.'),
 
   // Injected faults (`serve --faults`, `PUT /_admin/faults`): Graph's throttling and outage answers.

@@ -15,6 +15,8 @@ import { Engine } from '../resources/engine.js';
 import { ResourceRegistry } from '../resources/registry.js';
 import { defaultServerOptions, type ServerOptions } from '../resources/server-options.js';
 import type { Store } from '../store/store.js';
+import { isRetryableConflict } from '../store/postgres.js';
+import { isDatabaseUnavailable } from '../store/unavailable.js';
 import { registerBodyParsing } from './body-parsing.js';
 import { registerConsoleRoute } from './console-route.js';
 import { ControlledClock } from '../admin/controlled-clock.js';
@@ -142,6 +144,8 @@ function identify(request: FastifyRequest, reply: FastifyReply): void {
   reply.header('client-request-id', request.clientRequestId);
 }
 
+const DATABASE_RETRY_AFTER_SECONDS = 2;
+
 function toGraphError(error: unknown, request: FastifyRequest, bodyLimit: number): GraphError {
   if (error instanceof GraphError) return error;
   const code = (error as { code?: string }).code;
@@ -151,6 +155,11 @@ function toGraphError(error: unknown, request: FastifyRequest, bodyLimit: number
   if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || code === 'FST_ERR_CTP_INVALID_CONTENT_LENGTH') {
     return errors.invalidJson();
   }
+  // The database is unreachable (PostgreSQL down or restarting): a retryable 503, not a failure
+  // of the request; the pool reconnects on its own once the database is back.
+  if (isDatabaseUnavailable(error)) return errors.serviceUnavailable(DATABASE_RETRY_AFTER_SECONDS);
+  // Still colliding with concurrent writes after the store's own retries: the SDKs retry a 503.
+  if (isRetryableConflict(error)) return errors.tooBusy(1);
   request.log.error({ err: error }, 'unexpected error');
   return errors.internal();
 }

@@ -34,12 +34,14 @@ describe('request logs', () => {
     const app = createApp({ store, logger: loggerOptions('info', 'json', { write: (text: string) => lines.push(text) }) });
     const res = await app.inject({ method: 'GET', url: `/beta/onPremisesPublishingProfiles/applicationProxy/connectors/${ID}?$select=id` });
     assert.equal(res.statusCode, 401);
+    await app.inject({ method: 'GET', url: `/${ID}/v2.0/.well-known/openid-configuration` });
     await app.close();
     await store.close();
     const entries = lines.flatMap((l) => l.split('\n')).filter(Boolean).map((l) => JSON.parse(l));
     const requests = entries.filter((e) => e.msg === 'request');
-    assert.equal(requests.length, 1, JSON.stringify(entries));
-    const [entry] = requests;
+    assert.equal(requests.length, 2, JSON.stringify(entries));
+    const [entry, identity] = requests;
+    assert.equal(identity.path, '/{id}/v2.0/.well-known/openid-configuration', 'the identity endpoints are logged too');
     assert.equal(entry.requestId, res.headers['request-id']);
     assert.equal(entry.method, 'GET');
     assert.equal(entry.path, '/beta/onPremisesPublishingProfiles/{id}/connectors/{id}');

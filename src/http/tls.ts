@@ -106,3 +106,27 @@ function readFolder(dir: string): { cert: string; key: string; x509: X509Certifi
   const key = readFileSync(keyPath, 'utf8');
   return { cert, key, x509: checkPair(cert, key, dir) };
 }
+
+const CERT_SETTING = 'tls.cert';
+const KEY_SETTING = 'tls.key';
+
+/**
+ * With a database instead of a data folder, the certificate lives in the store, so every
+ * instance behind a load balancer presents the same one and a client trusts them all at once.
+ * Instances starting together agree on one (first writer wins).
+ */
+export async function storeCertificate(
+  store: { getSetting(name: string): Promise<string | undefined>; putSettingIfAbsent(name: string, value: string): Promise<string> },
+  source: string,
+  now: Date = new Date(),
+): Promise<TlsMaterial & { created: boolean }> {
+  const existing = await store.getSetting(CERT_SETTING);
+  if (existing) return { cert: existing, key: (await store.getSetting(KEY_SETTING))!, source, created: false };
+  const fresh = await generateCertificate(now);
+  // The key first: whoever wins the certificate also wrote (or finds) a key of the same pair.
+  const bundle = await store.putSettingIfAbsent(`${CERT_SETTING}+key`, JSON.stringify(fresh));
+  const won = JSON.parse(bundle) as { cert: string; key: string };
+  await store.putSettingIfAbsent(KEY_SETTING, won.key);
+  await store.putSettingIfAbsent(CERT_SETTING, won.cert);
+  return { ...won, source, created: won.cert === fresh.cert };
+}

@@ -34,9 +34,13 @@ export interface PostgresOptions {
   statementTimeoutMs?: number;
 }
 
-/** Errors after which PostgreSQL asks for the transaction to be tried again. */
+/** Errors after which PostgreSQL asks for the transaction to be tried again (serialisation failure, deadlock). */
 const RETRYABLE = new Set(['40001', '40P01']);
-const MAX_ATTEMPTS = 5;
+
+export function isRetryableConflict(error: unknown): boolean {
+  return RETRYABLE.has((error as { code?: string } | null)?.code ?? '');
+}
+const MAX_ATTEMPTS = 10;
 
 /**
  * A {@link SqlDatabase} over a `pg` connection pool, for several localgraph instances sharing
@@ -55,6 +59,8 @@ export class PostgresDatabase implements SqlDatabase {
       connectionString: options.connectionString,
       max: options.poolSize ?? 10,
       statement_timeout: options.statementTimeoutMs ?? 10_000,
+      // A database that does not answer must fail requests fast (503), not hold them.
+      connectionTimeoutMillis: 5000,
       options: `-c search_path=${this.schema}`,
     });
     // An idle client losing its connection must not crash the process; the next query reconnects.
@@ -98,10 +104,12 @@ export class PostgresDatabase implements SqlDatabase {
         return result;
       } catch (error) {
         await client.query('ROLLBACK').catch(() => undefined);
-        if (!RETRYABLE.has((error as { code?: string }).code ?? '') || attempt >= MAX_ATTEMPTS) throw error;
+        if (!isRetryableConflict(error) || attempt >= MAX_ATTEMPTS) throw error;
       } finally {
         client.release();
       }
+      // Colliding transactions back off by a random, growing delay, so they stop colliding.
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
     }
   }
 

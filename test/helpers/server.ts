@@ -5,7 +5,8 @@
  * Every child started here is tracked; whatever a test does, they are all killed when the test
  * process exits, so a failed assertion never leaves a server behind.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -59,6 +60,26 @@ for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
   });
 }
 
+/**
+ * Which database the end-to-end suite runs on: `sqlite` (a data folder per server, the default) or
+ * `postgres` (a fresh schema per server in LOCALGRAPH_TEST_DATABASE_URL, dropped at exit).
+ */
+export const TEST_BACKEND = process.env.LOCALGRAPH_TEST_BACKEND === 'postgres' ? 'postgres' : 'sqlite';
+export const TEST_DATABASE_URL = process.env.LOCALGRAPH_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const schemas = new Set<string>();
+process.once('exit', () => {
+  for (const schema of schemas) spawnSync('psql', [TEST_DATABASE_URL, '-qc', `DROP SCHEMA IF EXISTS ${schema} CASCADE`], { stdio: 'ignore' });
+});
+
+/** A URL naming a schema of its own in the test database (created by the server that uses it). */
+export function freshDatabaseUrl(): string {
+  const schema = `lg_e2e_${process.pid}_${randomUUID().slice(0, 8)}`;
+  schemas.add(schema);
+  const url = new URL(TEST_DATABASE_URL);
+  url.searchParams.set('schema', schema);
+  return url.href;
+}
+
 /** A fresh, empty folder under the OS temp dir, removed when the test process exits. */
 export function tempDir(prefix = 'localgraph-e2e-'): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
@@ -101,7 +122,12 @@ export function runCli(args: string[], options: { env?: NodeJS.ProcessEnv; timeo
 
 /** `localgraph token --data DIR ...args`, returning the JWT (throws on a non-zero exit). */
 export async function cliToken(dataDir: string, args: string[]): Promise<string> {
-  const result = await runCli(['token', '--data', dataDir, ...args]);
+  return storageToken(['--data', dataDir], args);
+}
+
+/** `localgraph token <storage> ...args` for a data folder (`--data DIR`) or a database (`--database-url URL`). */
+export async function storageToken(storage: string[], args: string[]): Promise<string> {
+  const result = await runCli(['token', ...storage, ...args]);
   if (result.code !== 0) throw new Error(`localgraph token ${args.join(' ')} exited ${result.code}: ${result.stderr}`);
   const token = result.stdout.trim();
   if (token.split('.').length !== 3) throw new Error(`localgraph token printed no JWT: ${result.stdout}`);
@@ -115,6 +141,8 @@ export interface ServerOptions {
   dataDir?: string;
   /** Extra arguments after `serve`. */
   args?: string[];
+  /** Serve from this PostgreSQL database (`--database-url`) instead of a data folder. */
+  databaseUrl?: string;
   /** The server process's environment (e.g. NODE_EXTRA_CA_CERTS); default: this process's. */
   env?: NodeJS.ProcessEnv;
 }
@@ -125,6 +153,10 @@ export interface RunningServer {
   port: number;
   /** The data folder (undefined for `--in-memory`). */
   dataDir: string | undefined;
+  /** The PostgreSQL URL it serves from, when it does. */
+  databaseUrl: string | undefined;
+  /** What starts another server on the same data (a restart, or a second instance). */
+  sameStorage(): ServerOptions;
   /** The default tenant the server printed. */
   tenantId: string;
   /** The token an `--in-memory` server prints. */
@@ -145,8 +177,10 @@ export interface RunningServer {
 
 /** Starts `localgraph serve --host 127.0.0.1 --port 0 (--data DIR | --in-memory)` and waits until it listens. */
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
-  const dataDir = options.inMemory ? undefined : (options.dataDir ?? join(tempDir(), 'data'));
-  const args = ['serve', '--host', '127.0.0.1', '--port', '0', ...(dataDir ? ['--data', dataDir] : ['--in-memory']), ...(options.args ?? [])];
+  const databaseUrl = options.databaseUrl ?? (TEST_BACKEND === 'postgres' && !options.inMemory && !options.dataDir ? freshDatabaseUrl() : undefined);
+  const dataDir = options.inMemory || databaseUrl ? undefined : (options.dataDir ?? join(tempDir(), 'data'));
+  const storage = databaseUrl ? ['--database-url', databaseUrl] : dataDir ? ['--data', dataDir] : ['--in-memory'];
+  const args = ['serve', '--host', '127.0.0.1', '--port', '0', ...storage, ...(options.args ?? [])];
   const child = spawn(process.execPath, [CLI_PATH, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: options.env ?? process.env });
   live.add(child);
   let stdout = '';
@@ -195,6 +229,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     baseUrl: baseUrl!,
     port: Number(new URL(baseUrl!).port),
     dataDir,
+    databaseUrl,
+    sameStorage: () => (databaseUrl ? { databaseUrl } : { dataDir }),
     tenantId: tenantId!,
     printedToken,
     process: child,
@@ -202,8 +238,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     stderr: () => stderr,
     exited,
     token(tokenArgs = ['--scopes', ADMIN_SCOPES]) {
-      if (!dataDir) throw new Error('an --in-memory server has no data folder to issue tokens from; use printedToken');
-      return cliToken(dataDir, tokenArgs);
+      if (!dataDir && !databaseUrl) throw new Error('an --in-memory server has no data folder to issue tokens from; use printedToken');
+      return storageToken(storage, tokenArgs);
     },
     async stop(signal = 'SIGTERM') {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
