@@ -30,7 +30,8 @@ export function banner(facts: BannerFacts): string[] {
   const { identity, created } = facts;
   const lines = [`localgraph listening on ${facts.baseUrl}`, `  storage: ${facts.storage}`, `  auth: ${describeMode(facts.auth)}`];
   if (facts.tls) {
-    const trust = facts.dataDir !== undefined ? `localgraph cert --data ${facts.dataDir}` : 'made anew at each start';
+    const trust =
+      facts.dataDir !== undefined ? `localgraph cert --data ${facts.dataDir}` : facts.inMemoryToken ? 'made anew at each start' : 'localgraph cert --database-url <the same URL>';
     lines.push(`  tls: ${facts.tls.created ? 'new self-signed certificate' : 'certificate'} ${facts.tls.source} (trust it: NODE_EXTRA_CA_CERTS; ${trust})`);
   }
   for (const issuer of facts.trustedIssuers) {

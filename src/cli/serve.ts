@@ -96,7 +96,7 @@ export async function serveCommand(args: string[]): Promise<number> {
   if (values.cert !== undefined) tls = { ...loadCertificateFiles(values.cert, values.key!), created: false, file: true };
   else if (https && location.kind === 'memory') tls = await memoryCertificate(now);
   else if (https && dataDir !== undefined) tls = { ...(await folderCertificate(dataDir, now)), file: true };
-  else if (https) tls = { ...(await storeCertificate(store, 'the database (localgraph cert --database-url prints it)', now)), file: false };
+  else if (https) tls = { ...(await storeCertificate(store, 'kept in the database', now)), file: false };
 
   const { authenticator, trusted } = buildAuthenticator(authOptions, store, identity);
   const unreachable = trusted ? await trusted.prefetch() : [];

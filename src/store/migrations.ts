@@ -121,6 +121,19 @@ export const migrations: Migration[] = [
         PRIMARY KEY (tenant_id, kind, profile_id, id))`,
     ],
   },
+  {
+    version: 4,
+    description: 'indexes for filtered and ordered connector pages',
+    statements: (d) => {
+      // The expression must be the one the filter translator writes, for the index to serve it.
+      const folded = d.name === 'postgres' ? 'lower(machine_name COLLATE "C")' : 'lower(machine_name)';
+      return [
+        `CREATE INDEX connectors_by_status ON connectors (tenant_id, status, id)`,
+        `CREATE INDEX connectors_by_machine_name ON connectors (tenant_id, ${folded}, id)`,
+        `CREATE INDEX connectors_by_status_machine_name ON connectors (tenant_id, status, ${folded}, id)`,
+      ];
+    },
+  },
 ];
 
 export class SchemaTooNewError extends Error {

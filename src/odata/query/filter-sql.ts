@@ -193,7 +193,13 @@ class Translator {
         const value = this.value(e.operand);
         const text = escapeLike(asciiLower(e.value));
         const pattern = e.fn === 'startswith' ? `${text}%` : e.fn === 'endswith' ? `%${text}` : `%${text}%`;
-        return this.guard(e.operand, value, `${this.fns.foldCase(value.raw)} LIKE ${this.param(pattern)} ESCAPE '\\'`, negated);
+        const folded = this.fns.foldCase(value.raw);
+        if (e.fn !== 'startswith' || e.value === '') return this.guard(e.operand, value, `${folded} LIKE ${this.param(pattern)} ESCAPE '\\'`, negated);
+        // A prefix is also a range in byte order, which an index on the folded column can seek
+        // (LIKE alone is a scan); LIKE stays for exactness. Parameters are numbered in SQL order.
+        const prefix = asciiLower(e.value);
+        const range = `${folded} >= ${this.param(prefix)} AND ${folded} < ${this.param(`${prefix}\u{10FFFF}`)}`;
+        return this.guard(e.operand, value, `(${range} AND ${folded} LIKE ${this.param(pattern)} ESCAPE '\\')`, negated);
       }
       case 'lambda':
         return this.lambda(e);
