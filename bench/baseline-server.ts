@@ -3,13 +3,25 @@
  * same work. Plain `node:http`, better-sqlite3 with the same pragmas and table as localgraph (WAL,
  * synchronous=NORMAL), no framework, no auth, no validation beyond parsing the JSON.
  *
- *   node dist/bench/baseline-server.js --data DIR
+ *   node dist/bench/baseline-server.js --data DIR [--tenant GUID]
+ *   node dist/bench/baseline-server.js --db FILE [--tenant GUID]
+ *
+ * `--db` serves an existing database instead of DIR/baseline.db: the bench points it at a seeded
+ * localgraph.db (whose connectors table has the baseline's columns and more), so that both servers
+ * read the same rows from the same file with the same indexes. `--tenant` is the tenant whose
+ * connectors it serves.
  *
  * Listens on 127.0.0.1, port 0, and prints "baseline listening on http://127.0.0.1:PORT/".
  * SIGTERM closes the server and the database and exits 0.
  *
  * Routes (add one per scenario that needs it):
  *   POST /connectors   insert one connector row, 201 with the JSON
+ *   GET  /connectors?top=N[&status=S][&startswith=P][&orderby=machineName]
+ *                      one page: SELECT ... WHERE tenant_id = ? [AND status = ?]
+ *                      [AND lower(machine_name) LIKE 'p%' ESCAPE '\'] ORDER BY [lower(machine_name),] id
+ *                      LIMIT N, then JSON.stringify({ value: rows }). The same SQL shape localgraph
+ *                      sends for the equivalent $filter/$orderby/$top (case-insensitive text), and
+ *                      nothing else: no paging link, no validation.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
@@ -18,14 +30,18 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 
-const { values } = parseArgs({ options: { data: { type: 'string' } } });
-if (values.data === undefined) {
-  console.error('usage: baseline-server --data DIR');
+const { values } = parseArgs({ options: { data: { type: 'string' }, db: { type: 'string' }, tenant: { type: 'string' } } });
+if ((values.data === undefined) === (values.db === undefined)) {
+  console.error('usage: baseline-server (--data DIR | --db FILE) [--tenant GUID]');
   process.exit(2);
 }
-mkdirSync(values.data, { recursive: true });
+let file = values.db;
+if (values.data !== undefined) {
+  mkdirSync(values.data, { recursive: true });
+  file = join(values.data, 'baseline.db');
+}
 
-const db = new Database(join(values.data, 'baseline.db'));
+const db = new Database(file!);
 db.pragma('journal_mode = WAL');
 db.pragma('synchronous = NORMAL');
 db.exec(`CREATE TABLE IF NOT EXISTS connectors (
@@ -38,7 +54,7 @@ db.exec(`CREATE TABLE IF NOT EXISTS connectors (
   PRIMARY KEY (tenant_id, id)
 )`);
 
-const TENANT_ID = '00000000-0000-4000-8000-000000000001';
+const TENANT_ID = values.tenant ?? '00000000-0000-4000-8000-000000000001';
 const DEFAULT_VERSION = '1.5.3437.0';
 const insertConnector = db.prepare('INSERT INTO connectors (tenant_id, id, external_ip, machine_name, status, version) VALUES (?, ?, ?, ?, ?, ?)');
 
@@ -75,9 +91,38 @@ async function createConnector(req: IncomingMessage, res: ServerResponse): Promi
   send(res, 201, row);
 }
 
+const SELECT_CONNECTORS = 'SELECT id, external_ip AS externalIp, machine_name AS machineName, status, version FROM connectors WHERE tenant_id = ?';
+const listStatements = new Map<string, Database.Statement>();
+
+async function listConnectors(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const query = new URL(req.url ?? '/', 'http://localhost').searchParams;
+  const top = Number(query.get('top') ?? '100');
+  const status = query.get('status');
+  const prefix = query.get('startswith');
+  const byName = query.get('orderby') === 'machineName';
+  let sql = SELECT_CONNECTORS;
+  const params: unknown[] = [TENANT_ID];
+  if (status !== null) {
+    sql += ' AND status = ?';
+    params.push(status);
+  }
+  if (prefix !== null) {
+    sql += " AND lower(machine_name) LIKE ? ESCAPE '\\'";
+    params.push(`${prefix.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+  }
+  sql += byName ? ' ORDER BY lower(machine_name), id LIMIT ?' : ' ORDER BY id LIMIT ?';
+  params.push(top);
+  let statement = listStatements.get(sql);
+  if (!statement) {
+    statement = db.prepare(sql);
+    listStatements.set(sql, statement);
+  }
+  send(res, 200, { value: statement.all(...params) });
+}
+
 const server = createServer((req, res) => {
   const route = `${req.method} ${req.url?.split('?')[0]}`;
-  const handle = route === 'POST /connectors' ? createConnector : undefined;
+  const handle = route === 'POST /connectors' ? createConnector : route === 'GET /connectors' ? listConnectors : undefined;
   if (!handle) {
     req.resume();
     return send(res, 404, { error: `no route ${route}` });

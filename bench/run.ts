@@ -2,25 +2,43 @@
  * `npm run bench`: localgraph against a baseline measured in the same run, as ratios (the machine
  * is shared and noisy; absolute figures mean little, ratios a bit more).
  *
+ * How to run:
+ *   npm run bench                                          every suite, defaults (about 5-6 minutes on 2 cores)
+ *   BENCH_SCENARIOS=list-top-100 npm run bench             one suite (comma-separate several)
+ *   BENCH_SCENARIOS=filtered-page-scale BENCH_MAX_ROWS=100000 npm run bench    the scale suite without the 1M size
+ *   BENCH_SECONDS=30 BENCH_ROUNDS=3 BENCH_SCALE_ROUNDS=3 npm run bench         longer, steadier figures
+ *
+ * Suites (bench/scenarios/index.ts):
+ *   create-connector       POST connectors, 32 connections
+ *   list-top-100           GET connectors?$top=100 over 10k connectors in one tenant, 32 connections
+ *   filtered-page-scale    a $filter/$orderby/$top=100 page at 10k, 100k and 1M connectors per tenant,
+ *                          a full nextLink walk at each size, startup time and memory, and the SQL plans
+ *
  * Environment:
- *   BENCH_SECONDS          measured seconds per round and server (default 10)
- *   BENCH_WARMUP_SECONDS   warm-up seconds per round and server (default 2)
- *   BENCH_ROUNDS           rounds, each a fresh baseline then a fresh localgraph (default 2)
- *   BENCH_SCENARIOS        comma-separated scenario names to run (default: all)
- *   BENCH_CPU_PROF         a folder: run the servers under `node --cpu-prof`, profiles land there
- *   BENCH_RESULTS          where to write the Markdown (default bench/RESULTS.md, or nowhere when
- *                          profiling; "-" for nowhere)
+ *   BENCH_SECONDS            measured seconds per round and server (default 10)
+ *   BENCH_WARMUP_SECONDS     warm-up seconds per round and server (default 2)
+ *   BENCH_ROUNDS             rounds, each a fresh baseline then a fresh localgraph (default 2)
+ *   BENCH_SCENARIOS          comma-separated suite names to run (default: all)
+ *   BENCH_MAX_ROWS           filtered-page-scale: largest size, connectors in the main tenant (default 1000000;
+ *                            sizes are 10k, 100k, 1M up to it; 100000 for a quick run)
+ *   BENCH_SCALE_ROUNDS       filtered-page-scale: rounds per size (default 1, at most BENCH_ROUNDS)
+ *   BENCH_SCALE_CONNECTIONS  filtered-page-scale: connections (default 8)
+ *   BENCH_SUGGESTED_INDEXES  filtered-page-scale: 1 to seed with the indexes the suite suggests (what-if; the
+ *                            schema in src/ stays as it is)
+ *   BENCH_CPU_PROF           a folder: run the servers under `node --cpu-prof`, profiles land there
+ *   BENCH_RESULTS            where to write the Markdown (default bench/RESULTS.md, or nowhere when
+ *                            profiling; "-" for nowhere)
  *
  * Progress goes to stderr; the table goes to stdout and to bench/RESULTS.md.
  */
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { probe, runLoad, type LoadResult } from './lib/load.js';
-import { cpuTimeMs, guardChildren, killAll, ROOT } from './lib/processes.js';
-import { renderReport, summarize, writeResults, type RunSettings, type ScenarioRuns } from './lib/report.js';
+import { probe, runLoad, runSequential, type LoadResult } from './lib/load.js';
+import { cpuTimeMs, guardChildren, killAll, memoryKiB, ROOT } from './lib/processes.js';
+import { renderReport, summarize, writeResults, type RunSettings, type ScenarioRuns, type SuiteSection } from './lib/report.js';
 import type { ServerOptions } from './lib/targets.js';
-import type { Scenario, Target } from './scenarios/scenario.js';
-import { scenarios } from './scenarios/index.js';
+import type { Scenario, SuiteContext, Target } from './scenarios/scenario.js';
+import { suites } from './scenarios/index.js';
 
 function positive(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -32,30 +50,54 @@ function positive(name: string, fallback: number): number {
 
 const log = (message: string) => console.error(`bench: ${message}`);
 
-async function check(target: Target): Promise<void> {
+/**
+ * A probe slower than this means requests of several seconds: no warm-up, and requests one at a time
+ * (over the scenario's connections they would only queue, and hardly any would finish in the window).
+ */
+const SLOW_PROBE_MS = 3000;
+
+async function check(target: Target): Promise<number> {
+  const start = performance.now();
   const { status, body } = await probe(target.request);
+  const ms = performance.now() - start;
   if (status !== target.expectStatus) {
     throw new Error(`${target.label}: probe ${target.request.method} ${target.request.url} answered ${status}, expected ${target.expectStatus}: ${body.slice(0, 500)}`);
   }
+  target.verify?.(body);
+  return ms;
 }
 
 function describe(result: LoadResult): string {
   const cpu = result.cpuMsPerRequest === undefined ? '' : `, server CPU ${result.cpuMsPerRequest.toFixed(3)} ms/request`;
   const failures = result.non2xx + result.errors > 0 ? `, ${result.non2xx} non-2xx, ${result.errors} errors ${JSON.stringify(result.statusCodes)}` : '';
-  return `${result.rps.toFixed(0)} req/s, p50 ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms${cpu}${failures}`;
+  return `${result.rps.toFixed(result.rps < 10 ? 2 : 0)} req/s, p50 ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms${cpu}${failures}`;
 }
 
-/** One round for one server: start it fresh, probe, warm up, measure (with its CPU time), stop. */
-async function measure(start: () => Promise<Target>, name: string, connections: number, settings: RunSettings): Promise<{ label: string; result: LoadResult }> {
+/** One round for one server: start it fresh, probe, warm up, drain, measure (with its CPU time and memory), stop. */
+async function measure(start: () => Promise<Target>, scenario: Scenario, settings: RunSettings): Promise<{ label: string; result: LoadResult }> {
   const target = await start();
   try {
-    await check(target);
-    log(`${name}: ${target.label}: warm-up ${settings.warmupSeconds} s, then ${settings.seconds} s measured`);
-    await runLoad(target.request, { connections, seconds: settings.warmupSeconds });
-    const cpuBefore = cpuTimeMs(target.pid);
-    const result = await runLoad(target.request, { connections, seconds: settings.seconds });
+    const cpuAtProbe = cpuTimeMs(target.pid);
+    const probeMs = await check(target);
+    const slow = probeMs > SLOW_PROBE_MS;
+    const load = { connections: scenario.connections, timeoutSeconds: scenario.timeoutSeconds };
+    if (slow) {
+      log(`${scenario.name}: ${target.label}: the probe took ${(probeMs / 1000).toFixed(1)} s: no warm-up; requests one at a time for ${settings.seconds} s (at least 2, the probe counted)`);
+    } else {
+      log(`${scenario.name}: ${target.label}: warm-up ${settings.warmupSeconds} s, then ${settings.seconds} s measured`);
+      await runLoad(target.request, { ...load, seconds: settings.warmupSeconds });
+      await probe(target.request); // waits for whatever the warm-up left queued
+    }
+    const cpuBefore = slow ? cpuAtProbe : cpuTimeMs(target.pid);
+    const result = slow
+      ? await runSequential(target.request, { seconds: Math.max(0, settings.seconds - probeMs / 1000), minRequests: 2, earlier: [probeMs] })
+      : await runLoad(target.request, { ...load, seconds: settings.seconds });
     const cpuAfter = cpuTimeMs(target.pid);
+    const memory = memoryKiB(target.pid);
     if (cpuBefore !== undefined && cpuAfter !== undefined && result.total > 0) result.cpuMsPerRequest = (cpuAfter - cpuBefore) / result.total;
+    result.rssKiB = memory?.rss;
+    result.peakRssKiB = memory?.peak;
+    result.startupMs = target.startupMs;
     return { label: target.label, result };
   } finally {
     await target.stop();
@@ -73,19 +115,33 @@ async function runScenario(scenario: Scenario, settings: RunSettings, serverOpti
     baseline: { label: 'baseline', rounds: [] },
     subject: { label: 'localgraph', rounds: [] },
   };
-  for (let round = 1; round <= settings.rounds; round++) {
+  const rounds = scenario.rounds ?? settings.rounds;
+  for (let round = 1; round <= rounds; round++) {
     for (const [start, into] of [
       [() => scenario.baseline(serverOptions), runs.baseline],
       [() => scenario.localgraph(serverOptions), runs.subject],
     ] as const) {
-      const { label, result } = await measure(start, scenario.name, scenario.connections, settings);
+      const { label, result } = await measure(start, scenario, settings);
       into.label = label;
       into.rounds.push(result);
-      log(`${scenario.name}: round ${round}/${settings.rounds}, ${label}: ${describe(result)}`);
+      log(`${scenario.name}: round ${round}/${rounds}, ${label}: ${describe(result)}`);
     }
   }
   return runs;
 }
+
+/** The knobs of this run, as the command that repeats it (for one suite, when given). */
+function reproduce(suite?: string): string {
+  const knobs = Object.entries(process.env)
+    .filter(([name, value]) => name.startsWith('BENCH_') && !['BENCH_SCENARIOS', 'BENCH_RESULTS', 'BENCH_CPU_PROF'].includes(name) && value)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([name, value]) => `${name}=${value}`);
+  const scenarios = suite ?? process.env.BENCH_SCENARIOS;
+  return [...(scenarios ? [`BENCH_SCENARIOS=${scenarios}`] : []), ...knobs, 'npm run bench'].join(' ');
+}
+
+/** Suite names compare without regard to case, spaces or hyphens ("create connector" is create-connector). */
+const normalize = (name: string) => name.toLowerCase().replace(/[\s_-]+/g, '-');
 
 async function main(): Promise<void> {
   guardChildren();
@@ -94,9 +150,10 @@ async function main(): Promise<void> {
     warmupSeconds: positive('BENCH_WARMUP_SECONDS', 2),
     rounds: Math.round(positive('BENCH_ROUNDS', 2)),
   };
-  const wanted = process.env.BENCH_SCENARIOS?.split(',').map((s) => s.trim()).filter(Boolean);
-  const chosen = wanted ? scenarios.filter((s) => wanted.includes(s.name)) : scenarios;
-  if (chosen.length === 0) throw new Error(`no scenario named ${wanted?.join(', ')}; known: ${scenarios.map((s) => s.name).join(', ')}`);
+  const wanted = process.env.BENCH_SCENARIOS?.split(',').map((s) => normalize(s.trim())).filter(Boolean);
+  const chosen = wanted ? suites.filter((s) => wanted.includes(normalize(s.name))) : suites;
+  const unknown = wanted?.filter((w) => !suites.some((s) => normalize(s.name) === w)) ?? [];
+  if (chosen.length === 0 || unknown.length > 0) throw new Error(`no suite named ${unknown.join(', ')}; known: ${suites.map((s) => s.name).join(', ')}`);
 
   const serverOptions: ServerOptions = {};
   if (process.env.BENCH_CPU_PROF) {
@@ -105,10 +162,28 @@ async function main(): Promise<void> {
     log(`CPU profiles of the servers go to ${serverOptions.cpuProfileDir} (profiling slows them; ratios from this run are not comparable)`);
   }
 
+  const started = performance.now();
   const all: ScenarioRuns[] = [];
-  for (const scenario of chosen) all.push(await runScenario(scenario, settings, serverOptions));
+  const sections: SuiteSection[] = [];
+  for (const suite of chosen) {
+    const suiteStart = performance.now();
+    const context: SuiteContext = {
+      settings,
+      serverOptions,
+      log: (message) => log(`${suite.name}: ${message}`),
+      compare: async (scenario) => {
+        const runs = await runScenario(scenario, settings, serverOptions);
+        all.push(runs);
+        return runs;
+      },
+    };
+    const notes = await suite.run(context);
+    sections.push({ name: suite.name, description: suite.description, command: reproduce(suite.name), notes });
+    log(`${suite.name}: done in ${((performance.now() - suiteStart) / 1000).toFixed(0)} s`);
+  }
+  log(`all suites done in ${((performance.now() - started) / 1000).toFixed(0)} s`);
 
-  const markdown = renderReport(all, settings);
+  const markdown = renderReport(all, settings, sections, reproduce());
   console.log(`\n${markdown}`);
   // A profiled run is slower than a real one: it does not overwrite the results unless asked to.
   const resultsFile = process.env.BENCH_RESULTS ?? (serverOptions.cpuProfileDir ? '-' : join(ROOT, 'bench', 'RESULTS.md'));

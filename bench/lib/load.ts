@@ -11,6 +11,8 @@ export interface LoadRequest {
 export interface LoadOptions {
   connections: number;
   seconds: number;
+  /** a request not answered within this many seconds counts as an error (default 10) */
+  timeoutSeconds?: number;
 }
 
 export interface LoadResult {
@@ -29,6 +31,13 @@ export interface LoadResult {
   statusCodes: Record<string, number>;
   /** the server's CPU time (user + system) per completed request, in ms, where measurable */
   cpuMsPerRequest?: number;
+  /** the server's resident memory (VmRSS) right after the measured run, and its peak (VmHWM), in KiB */
+  rssKiB?: number;
+  peakRssKiB?: number;
+  /** milliseconds from spawning the server to its "listening on" line */
+  startupMs?: number;
+  /** set when the requests went one at a time (see {@link runSequential}) rather than over `connections` */
+  sequential?: boolean;
 }
 
 /** Drives `request` with autocannon (in this process) and sums up the run. */
@@ -43,7 +52,7 @@ export function runLoad(request: LoadRequest, options: LoadOptions): Promise<Loa
         connections: options.connections,
         pipelining: 1,
         duration: options.seconds,
-        timeout: 10,
+        timeout: options.timeoutSeconds ?? 10,
       },
       (error, result) => {
         if (error) return reject(error);
@@ -62,6 +71,45 @@ export function runLoad(request: LoadRequest, options: LoadOptions): Promise<Loa
       },
     );
   });
+}
+
+/**
+ * Sends requests one after another for `seconds` (and at least `minRequests`, counting the
+ * `earlier` latencies already measured, e.g. the probe's): for requests so slow that a few
+ * concurrent connections would only queue behind each other and finish nothing inside the
+ * measured window. p99 is nearest-rank (the slowest request, with fewer than 100).
+ */
+export async function runSequential(request: LoadRequest, options: { seconds: number; minRequests: number; earlier?: number[] }): Promise<LoadResult> {
+  const latencies = [...(options.earlier ?? [])];
+  const statusCodes: Record<string, number> = {};
+  let non2xx = 0;
+  let errors = 0;
+  let busyMs = latencies.reduce((a, b) => a + b, 0);
+  const start = performance.now();
+  while (performance.now() - start < options.seconds * 1000 || latencies.length < options.minRequests) {
+    const sent = performance.now();
+    try {
+      const { status } = await probe(request);
+      statusCodes[status] = (statusCodes[status] ?? 0) + 1;
+      if (status < 200 || status > 299) non2xx++;
+    } catch {
+      errors++;
+    }
+    const elapsed = performance.now() - sent;
+    latencies.push(elapsed);
+    busyMs += elapsed;
+  }
+  const sorted = [...latencies].sort((a, b) => a - b);
+  return {
+    rps: latencies.length / (busyMs / 1000),
+    p50: median(latencies),
+    p99: sorted[Math.min(sorted.length - 1, Math.ceil(0.99 * sorted.length) - 1)],
+    non2xx,
+    errors,
+    total: latencies.length,
+    statusCodes,
+    sequential: true,
+  };
 }
 
 /** Sends one request and returns status and body: a smoke check before loading a target. */

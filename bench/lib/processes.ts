@@ -33,8 +33,10 @@ export interface Started {
   readonly child: ChildProcess;
   /** the ready line's match */
   readonly match: RegExpMatchArray;
-  /** SIGTERM, then SIGKILL after a grace period; resolves when the process is gone. */
-  stop(): Promise<void>;
+  /** milliseconds from spawning the process to its ready line */
+  readonly readyMs: number;
+  /** SIGTERM, then SIGKILL after a grace period (default 7 s); resolves when the process is gone. */
+  stop(graceMs?: number): Promise<void>;
 }
 
 const running = new Set<ChildProcess>();
@@ -80,6 +82,7 @@ export function removeTempDir(dir: string): void {
 
 /** Spawns `node [nodeArgs] script args` and waits for its ready line. */
 export function startProcess(options: StartOptions): Promise<Started> {
+  const spawnedAt = performance.now();
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), options.script, ...options.args], {
     cwd: ROOT,
     env: options.env ?? process.env,
@@ -97,10 +100,10 @@ export function startProcess(options: StartOptions): Promise<Started> {
   const exited = new Promise<void>((done) => child.once('exit', () => done()));
   void exited.then(() => running.delete(child));
 
-  const stop = async (): Promise<void> => {
+  const stop = async (graceMs = STOP_GRACE_MS): Promise<void> => {
     if (child.exitCode !== null || child.signalCode !== null) return;
     child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
+    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
     await exited;
     clearTimeout(timer);
   };
@@ -120,7 +123,7 @@ export function startProcess(options: StartOptions): Promise<Started> {
         const match = line.trimEnd().match(options.ready);
         if (match) {
           cleanup();
-          resolvePromise({ label: options.label, child, match, stop });
+          resolvePromise({ label: options.label, child, match, readyMs: performance.now() - spawnedAt, stop });
           return;
         }
       }
@@ -138,6 +141,19 @@ export function startProcess(options: StartOptions): Promise<Started> {
     child.once('exit', onExit);
     child.once('error', onError);
   });
+}
+
+/** The resident set size now and at its peak (VmRSS, VmHWM from /proc/PID/status), in KiB; undefined without /proc. */
+export function memoryKiB(pid: number): { rss: number; peak: number } | undefined {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const field = (name: string) => Number(status.match(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm'))?.[1]);
+    const rss = field('VmRSS');
+    const peak = field('VmHWM');
+    return Number.isFinite(rss) && Number.isFinite(peak) ? { rss, peak } : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Runs `node script args` to completion and returns its trimmed stdout. */

@@ -12,47 +12,77 @@ export interface RunningServer {
   baseUrl: string;
   dataDir: string;
   pid: number;
-  stop(): Promise<void>;
+  /** milliseconds from spawning the process to its "listening on" line */
+  startupMs: number;
+  /** SIGTERM, SIGKILL after `graceMs` (default 7 s); removes the data folder if the bench made it for this server */
+  stop(graceMs?: number): Promise<void>;
 }
 
 export interface RunningLocalgraph extends RunningServer {
-  /** `localgraph token --data DIR --scopes ...` against the running server's folder */
+  /** `localgraph token --data DIR --scopes ...` against the running server's folder (its default tenant) */
   token(scopes: string): Promise<string>;
+}
+
+export interface LocalgraphStart {
+  /** serve this existing (seeded) folder, and leave it in place on stop; default: a fresh temporary folder */
+  dataDir?: string;
+  /** a file the server's SQL statements are written to (loads dist/bench/sql-trace.js; slows the server, never for measured runs) */
+  sqlTraceFile?: string;
+}
+
+export interface BaselineStart {
+  /** serve this existing database file (e.g. a seeded localgraph.db, whose connectors table has the baseline's columns) and leave it in place */
+  dbFile?: string;
+  /** the tenant whose connectors the baseline serves (default: its built-in one) */
+  tenantId?: string;
 }
 
 function profileArgs(options: ServerOptions, name: string): string[] {
   return options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`, `--cpu-prof-name=${name}-${Date.now()}.cpuprofile`] : [];
 }
 
-/** The real CLI: `localgraph serve --port 0 --host 127.0.0.1 --data <tmp>`. */
-export async function startLocalgraph(options: ServerOptions = {}): Promise<RunningLocalgraph> {
-  const dataDir = tempDir('localgraph');
+/** The real CLI: `localgraph serve --port 0 --host 127.0.0.1 --data <dir>`. */
+export async function startLocalgraph(options: ServerOptions = {}, start: LocalgraphStart = {}): Promise<RunningLocalgraph> {
+  const owned = start.dataDir === undefined;
+  const dataDir = start.dataDir ?? tempDir('localgraph');
+  const nodeArgs = profileArgs(options, 'localgraph');
+  if (start.sqlTraceFile) nodeArgs.push('--import', join(BENCH_DIST, 'sql-trace.js'));
   const started = await startProcess({
     label: 'localgraph serve',
     script: CLI,
     args: ['serve', '--port', '0', '--host', '127.0.0.1', '--data', dataDir],
-    nodeArgs: profileArgs(options, 'localgraph'),
+    nodeArgs,
     ready: /^localgraph listening on (http:\/\/\S+\/beta\/)$/,
+    env: start.sqlTraceFile ? { ...process.env, LOCALGRAPH_BENCH_SQL_TRACE: start.sqlTraceFile } : undefined,
   });
   return {
     baseUrl: started.match[1],
     dataDir,
     pid: started.child.pid!,
+    startupMs: started.readyMs,
     token: (scopes) => runNode(CLI, ['token', '--data', dataDir, '--scopes', scopes]),
-    stop: async () => {
-      await started.stop();
-      removeTempDir(dataDir);
+    stop: async (graceMs) => {
+      await started.stop(graceMs);
+      if (owned) removeTempDir(dataDir);
     },
   };
 }
 
+/** `localgraph token --data DIR --tenant GUID --scopes ...`: makes the tenant if it is new; works with or without a server on the folder. */
+export function localgraphToken(dataDir: string, tenantId: string, scopes: string, lifetimeSeconds = 86_400): Promise<string> {
+  return runNode(CLI, ['token', '--data', dataDir, '--tenant', tenantId, '--scopes', scopes, '--lifetime', String(lifetimeSeconds)]);
+}
+
 /** The plain node:http + better-sqlite3 server of bench/baseline-server.ts. */
-export async function startBaseline(options: ServerOptions = {}): Promise<RunningServer> {
-  const dataDir = tempDir('baseline');
+export async function startBaseline(options: ServerOptions = {}, start: BaselineStart = {}): Promise<RunningServer> {
+  const owned = start.dbFile === undefined;
+  const dataDir = owned ? tempDir('baseline') : '';
+  const args = owned ? ['--data', dataDir] : ['--db', start.dbFile!];
+  if (start.tenantId) args.push('--tenant', start.tenantId);
   const started = await startProcess({
     label: 'baseline server',
     script: join(BENCH_DIST, 'baseline-server.js'),
-    args: ['--data', dataDir],
+    args,
     nodeArgs: profileArgs(options, 'baseline'),
     ready: /^baseline listening on (http:\/\/\S+\/)$/,
   });
@@ -60,9 +90,10 @@ export async function startBaseline(options: ServerOptions = {}): Promise<Runnin
     baseUrl: started.match[1],
     dataDir,
     pid: started.child.pid!,
-    stop: async () => {
-      await started.stop();
-      removeTempDir(dataDir);
+    startupMs: started.readyMs,
+    stop: async (graceMs) => {
+      await started.stop(graceMs);
+      if (owned) removeTempDir(dataDir);
     },
   };
 }

@@ -1,11 +1,11 @@
 import { startBaseline, startLocalgraph } from '../lib/targets.js';
-import type { Scenario } from './scenario.js';
+import { single, type Scenario } from './scenario.js';
 
 const BODY = JSON.stringify({ externalIp: '10.0.0.1', machineName: 'bench', status: 'active' });
 
 /** `POST .../applicationProxy/connectors`: one row inserted per request, 201 with the entity. */
-export const createConnector: Scenario = {
-  name: 'create connector',
+const scenario: Scenario = {
+  name: 'create-connector',
   connections: 32,
 
   async baseline(options) {
@@ -15,6 +15,7 @@ export const createConnector: Scenario = {
       request: { url: `${server.baseUrl}connectors`, method: 'POST', headers: { 'content-type': 'application/json' }, body: BODY },
       expectStatus: 201,
       pid: server.pid,
+      startupMs: server.startupMs,
       stop: () => server.stop(),
     };
   },
@@ -33,6 +34,7 @@ export const createConnector: Scenario = {
         },
         expectStatus: 201,
         pid: server.pid,
+        startupMs: server.startupMs,
         stop: () => server.stop(),
       };
     } catch (error) {
@@ -41,3 +43,9 @@ export const createConnector: Scenario = {
     }
   },
 };
+
+export const createConnector = single(
+  scenario,
+  'POST .../applicationProxy/connectors with a small JSON body on an empty tenant: one row inserted per request, 201 with the entity. ' +
+    'Baseline: POST /connectors on bench/baseline-server.ts (parse, one INSERT, JSON.stringify).',
+);

@@ -1,5 +1,7 @@
 import { createConnector } from './create-connector.js';
-import type { Scenario } from './scenario.js';
+import { filteredPageScale } from './filtered-page-scale.js';
+import { listTop100 } from './list-top-100.js';
+import type { Suite } from './scenario.js';
 
-/** Every scenario, in the order they run. BENCH_SCENARIOS="create connector,..." picks some. */
-export const scenarios: Scenario[] = [createConnector];
+/** Every suite, in the order they run. BENCH_SCENARIOS="create-connector,list-top-100" picks some. */
+export const suites: Suite[] = [createConnector, listTop100, filteredPageScale];
