@@ -23,8 +23,6 @@
  *                            sizes are 10k, 100k, 1M up to it; 100000 for a quick run)
  *   BENCH_SCALE_ROUNDS       filtered-page-scale: rounds per size (default 1, at most BENCH_ROUNDS)
  *   BENCH_SCALE_CONNECTIONS  filtered-page-scale: connections (default 8)
- *   BENCH_SUGGESTED_INDEXES  filtered-page-scale: 1 to seed with the indexes the suite suggests (what-if; the
- *                            schema in src/ stays as it is)
  *   BENCH_CPU_PROF           a folder: run the servers under `node --cpu-prof`, profiles land there
  *   BENCH_RESULTS            where to write the Markdown (default bench/RESULTS.md, or nowhere when
  *                            profiling; "-" for nowhere)

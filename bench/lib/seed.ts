@@ -37,8 +37,6 @@ export interface SeedOptions {
   rows: number;
   /** connectors in each of the other two tenants */
   otherRows: number;
-  /** extra CREATE INDEX statements to run after the rows are in (e.g. the suggested ones) */
-  extraIndexes?: string[];
   /** prefix for the temporary folder's name */
   label: string;
 }
@@ -163,7 +161,6 @@ export async function seedFolder(serverOptions: ServerOptions, options: SeedOpti
         }
         for (let at = 0; at < values.length; at += 7) insertOne.run(values.slice(at, at + 7));
         for (const index of indexes) db.exec(index.sql);
-        for (const ddl of options.extraIndexes ?? []) db.exec(ddl);
         // Machine names are lower-case ASCII and unique: JS order is SQLite's byte order.
         matches.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.id < b.id ? -1 : 1));
         return {

@@ -102,18 +102,6 @@ export function explainAndTime(dbFile: string, statements: TracedStatement[], ru
   }
 }
 
-/** Runs DDL (CREATE INDEX …) against `dbFile`; returns the milliseconds it took. */
-export function runDdl(dbFile: string, statements: string[]): number {
-  const db = new Database(dbFile);
-  try {
-    const start = performance.now();
-    for (const ddl of statements) db.exec(ddl);
-    return performance.now() - start;
-  } finally {
-    db.close();
-  }
-}
-
 /** What a plan says about the work, in words: a full table scan, a sort of every matching row. */
 export function planWarnings(plan: string): string[] {
   const warnings: string[] = [];

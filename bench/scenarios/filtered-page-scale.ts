@@ -2,7 +2,7 @@ import { median } from '../lib/load.js';
 import { memoryKiB } from '../lib/processes.js';
 import { summarize, type ScenarioRuns, type Summary } from '../lib/report.js';
 import { CONNECTORS_PATH, expectPage, FILTER_PREFIX, seedFolder, type SeededFolder, type SeedFacts } from '../lib/seed.js';
-import { explainAndTime, runDdl, traceRequests, type PlannedStatement, type TracedStatement } from '../lib/sql-plan.js';
+import { explainAndTime, traceRequests, type PlannedStatement, type TracedStatement } from '../lib/sql-plan.js';
 import { startLocalgraph, type ServerOptions } from '../lib/targets.js';
 import type { Scenario, Suite, SuiteContext } from './scenario.js';
 import { baselineOn, describePlan, describeStatement, localgraphOn, ms, ratio } from './seeded.js';
@@ -24,20 +24,6 @@ const WALK_PATH = `${CONNECTORS_PATH}?$filter=${encodeURIComponent("status eq 'i
 const WALK_HEADERS = { prefer: 'odata.maxpagesize=1000' };
 /** The goal: p99 of the page at the largest size at most this multiple of the smallest size's. */
 const GOAL = 2;
-
-/**
- * Indexes that the connectors table would need for these queries (the schema in src/ has only the
- * primary key (tenant_id, id) and (tenant_id, connector_group_id, id)). BENCH_SUGGESTED_INDEXES=1
- * seeds with them, to measure what they would change.
- */
-export const SUGGESTED_INDEXES = [
-  // $filter=status eq … and startswith(machineName, …) with $orderby=machineName: the rows come in
-  // order from the index and the scan stops after a page; LIKE is checked on the index entry.
-  'CREATE INDEX connectors_by_status_machine_name ON connectors (tenant_id, status, lower(machine_name), id)',
-  // $filter=status eq … in id order (every nextLink page of a status filter): a range seek per page
-  // instead of reading every status through the primary key.
-  'CREATE INDEX connectors_by_status ON connectors (tenant_id, status, id)',
-];
 
 function sizeLabel(n: number): string {
   if (n >= 1_000_000 && n % 1_000_000 === 0) return `${n / 1_000_000}M`;
@@ -104,24 +90,13 @@ interface SizeResult {
   subject: Summary;
   walk: Walk;
   plans: PlannedStatement[];
-  /** with the suggested indexes added after the load (absent when the folder was seeded with them) */
-  indexed?: { ddlMs: number; plans: PlannedStatement[]; latePrefixMs?: number };
 }
 
-/** The traced statement with the startswith parameter moved to the end of the name order ('host-9%'). */
-function withLatePrefix(statement: TracedStatement): TracedStatement | undefined {
-  const at = statement.params.indexOf(`${FILTER_PREFIX}%`);
-  if (at < 0) return undefined;
-  const params = [...statement.params];
-  params[at] = 'host-9%';
-  return { label: `${statement.label}, startswith 'host-9'`, sql: statement.sql, params };
-}
-
-async function runSize(context: SuiteContext, size: number, traced: TracedStatement[] | undefined, seededWithIndexes: boolean): Promise<SizeResult & { traced: TracedStatement[] }> {
+async function runSize(context: SuiteContext, size: number, traced: TracedStatement[] | undefined): Promise<SizeResult & { traced: TracedStatement[] }> {
   const { serverOptions, settings, log } = context;
   const folder = await seedFolder(
     serverOptions,
-    { rows: size, otherRows: Math.max(1, Math.round(size / 10)), extraIndexes: seededWithIndexes ? SUGGESTED_INDEXES : [], label: `scale-${sizeLabel(size)}` },
+    { rows: size, otherRows: Math.max(1, Math.round(size / 10)), label: `scale-${sizeLabel(size)}` },
     log,
   );
   try {
@@ -142,7 +117,7 @@ async function runSize(context: SuiteContext, size: number, traced: TracedStatem
 
     const expected = folder.facts.filteredPage;
     const scenario: Scenario = {
-      name: `filtered-page-scale ${sizeLabel(size)}${seededWithIndexes ? ' +indexes' : ''}`,
+      name: `filtered-page-scale ${sizeLabel(size)}`,
       connections: env('BENCH_SCALE_CONNECTIONS', 8),
       rounds: Math.min(env('BENCH_SCALE_ROUNDS', 1), settings.rounds),
       timeoutSeconds: 60,
@@ -155,16 +130,7 @@ async function runSize(context: SuiteContext, size: number, traced: TracedStatem
     const walked = await walk(serverOptions, folder);
     log(`${sizeLabel(size)}: walk: ${walked.rows} rows in ${walked.pages} pages, ${(walked.ms / 1000).toFixed(1)} s, ${((walked.ms * 1000) / walked.rows).toFixed(1)} µs/row`);
 
-    let indexed: SizeResult['indexed'];
-    if (!seededWithIndexes) {
-      const ddlMs = runDdl(folder.dbFile, SUGGESTED_INDEXES);
-      const withIndexes = explainAndTime(folder.dbFile, statements);
-      const late = statements.map(withLatePrefix).find((s) => s !== undefined);
-      const latePrefixMs = late ? explainAndTime(folder.dbFile, [late])[0].ms : undefined;
-      indexed = { ddlMs, plans: withIndexes, latePrefixMs };
-      log(`${sizeLabel(size)}: with the suggested indexes (built in ${(ddlMs / 1000).toFixed(1)} s), SQL alone: ${withIndexes.map((p) => ms(p.ms, 2)).join(', ')}`);
-    }
-    return { size, facts: folder.facts, runs, base: summarize(runs.baseline), subject: summarize(runs.subject), walk: walked, plans, indexed, traced: statements };
+    return { size, facts: folder.facts, runs, base: summarize(runs.baseline), subject: summarize(runs.subject), walk: walked, plans, traced: statements };
   } finally {
     folder.remove();
   }
@@ -173,7 +139,7 @@ async function runSize(context: SuiteContext, size: number, traced: TracedStatem
 const mib = (kib: number | undefined) => (kib === undefined ? 'n/a' : `${(kib / 1024).toFixed(0)} MiB`);
 const perRowUs = (w: Walk) => (w.ms * 1000) / w.rows;
 
-function notes(results: SizeResult[], seededWithIndexes: boolean): string[] {
+function notes(results: SizeResult[]): string[] {
   const first = results[0];
   const last = results[results.length - 1];
   const lines: string[] = [];
@@ -221,29 +187,11 @@ function notes(results: SizeResult[], seededWithIndexes: boolean): string[] {
     `Walk, time per row ${sizeLabel(last.size)} ÷ ${sizeLabel(first.size)}: **${ratio(perRowUs(last.walk) / perRowUs(first.walk))}** ` +
       `(1× is linear growth of the whole walk; the rows walked grow ${ratio(last.walk.rows / first.walk.rows)}).`,
   );
-  lines.push(`SQL localgraph runs (traced at ${sizeLabel(first.size)}), EXPLAIN QUERY PLAN, and the statement's time in SQLite alone at each size${seededWithIndexes ? ' (seeded with the suggested indexes)' : ', as served'}:`);
+  lines.push(`SQL localgraph runs (traced at ${sizeLabel(first.size)}), EXPLAIN QUERY PLAN, and the statement's time in SQLite alone at each size, as served:`);
   for (const [i, statement] of first.plans.entries()) {
     lines.push(...describeStatement(statement).slice(0, 1));
     lines.push(`    - plan: ${describePlan(statement.plan)}`);
     lines.push(`    - SQLite alone: ${results.map((r) => `${sizeLabel(r.size)} ${ms(r.plans[i].ms, 2)}`).join(', ')}`);
-  }
-  if (!seededWithIndexes) {
-    lines.push(`Suggested indexes (not in src/store/migrations.ts; the bench adds them to its copy after the load, to measure them): \`${SUGGESTED_INDEXES.join('; ')}\`. With them:`);
-    for (const [i, statement] of first.plans.entries()) {
-      const withIndexes = first.indexed!.plans[i];
-      lines.push(`  - ${statement.label}:`);
-      lines.push(`    - plan: ${describePlan(withIndexes.plan)}`);
-      lines.push(`    - SQLite alone: ${results.map((r) => `${sizeLabel(r.size)} ${ms(r.indexed!.plans[i].ms, 2)} (was ${ms(r.plans[i].ms, 2)})`).join(', ')}`);
-    }
-    const late = results.filter((r) => r.indexed?.latePrefixMs !== undefined);
-    if (late.length > 0) {
-      lines.push(
-        `  - The same page with startswith(machineName,'host-9') instead of 'host-1', with the indexes: ${late.map((r) => `${sizeLabel(r.size)} ${ms(r.indexed!.latePrefixMs!, 2)}`).join(', ')}: ` +
-          'SQLite does not turn LIKE on an expression into an index range, so the scan starts at the beginning of (tenant, status) and grows with the rows before the prefix. ' +
-          "Adding `lower(machine_name) >= 'host-9' AND lower(machine_name) < 'host-:'` (the prefix and its successor) next to the LIKE makes it a range seek.",
-      );
-    }
-    lines.push(`  - Building both indexes: ${results.map((r) => `${sizeLabel(r.size)} ${(r.indexed!.ddlMs / 1000).toFixed(1)} s`).join(', ')}.`);
   }
   return lines;
 }
@@ -260,14 +208,13 @@ export const filteredPageScale: Suite = {
     const max = env('BENCH_MAX_ROWS', 1_000_000);
     const sizes = SIZES.filter((n) => n <= max);
     if (!sizes.includes(max) && max > (sizes[sizes.length - 1] ?? 0)) sizes.push(max);
-    const seededWithIndexes = process.env.BENCH_SUGGESTED_INDEXES === '1';
     const results: SizeResult[] = [];
     let traced: TracedStatement[] | undefined;
     for (const size of sizes) {
-      const result = await runSize(context, size, traced, seededWithIndexes);
+      const result = await runSize(context, size, traced);
       traced = result.traced;
       results.push(result);
     }
-    return notes(results, seededWithIndexes);
+    return notes(results);
   },
 };
