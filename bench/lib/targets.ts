@@ -41,7 +41,7 @@ function profileArgs(options: ServerOptions, name: string): string[] {
   return options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`, `--cpu-prof-name=${name}-${Date.now()}.cpuprofile`] : [];
 }
 
-/** The real CLI: `localgraph serve --port 0 --host 127.0.0.1 --data <dir>`. */
+/** The real CLI: `localgraph serve --port 0 --host 127.0.0.1 --data <dir> --log-level warn`. */
 export async function startLocalgraph(options: ServerOptions = {}, start: LocalgraphStart = {}): Promise<RunningLocalgraph> {
   const owned = start.dataDir === undefined;
   const dataDir = start.dataDir ?? tempDir('localgraph');
@@ -50,7 +50,8 @@ export async function startLocalgraph(options: ServerOptions = {}, start: Localg
   const started = await startProcess({
     label: 'localgraph serve',
     script: CLI,
-    args: ['serve', '--port', '0', '--host', '127.0.0.1', '--data', dataDir],
+    // Request logs off (warn): the baseline writes none, and the comparison is of the work itself.
+    args: ['serve', '--port', '0', '--host', '127.0.0.1', '--data', dataDir, '--log-level', 'warn'],
     nodeArgs,
     ready: /^localgraph listening on (http:\/\/\S+\/beta\/)$/,
     env: start.sqlTraceFile ? { ...process.env, LOCALGRAPH_BENCH_SQL_TRACE: start.sqlTraceFile } : undefined,

@@ -104,8 +104,9 @@ export async function serveCommand(args: string[]): Promise<number> {
   // Once stopping, every answer closes its connection: an idle keep-alive connection would
   // otherwise hold the shutdown until the grace period ends.
   let stopping = false;
-  app.addHook('onSend', async (_request, reply) => {
+  app.addHook('onSend', (_request, reply, payload, done) => {
     if (stopping) reply.header('Connection', 'close');
+    done(null, payload);
   });
   const address = await app.listen({ host, port });
   const origin = publicOrigin(address, https);

@@ -105,7 +105,11 @@ export function createApp(options: AppOptions): FastifyInstance {
   });
 
   app.decorateRequest('clientRequestId', '');
-  app.addHook('onRequest', async (request, reply) => identify(request, reply));
+  // Callback-style hooks: an async hook costs a promise per request on the hot path.
+  app.addHook('onRequest', (request, reply, done) => {
+    identify(request, reply);
+    done();
+  });
 
   registerBodyParsing(app);
   app.setErrorHandler((error, request, reply) => sendError(request, reply, toGraphError(error, request, bodyLimit), clock));
