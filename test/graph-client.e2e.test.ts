@@ -49,6 +49,17 @@ describe('@microsoft/microsoft-graph-client over HTTPS', () => {
     assert.equal(new Set(result.seen).size, result.seen.length, 'no item twice');
   });
 
+  it('$batch through graph-client\'s BatchRequestContent and BatchResponseContent', async () => {
+    const batch = await run('batch');
+    assert.equal(batch.created.status, 201, JSON.stringify(batch.created.body));
+    assert.equal(batch.created.body.machineName, 'batched.contoso.com');
+    assert.equal(batch.listed.status, 200);
+    assert.equal(batch.listed.body.value.length, 1);
+    assert.equal(batch.refused.status, 400);
+    assert.equal(batch.refused.body.error.code, 'Request_BadRequest');
+    assert.equal(batch.dependent.status, 424, 'a request after a failed dependency');
+  });
+
   it('errors are GraphError with code, statusCode and requestId', () => {
     assert.deepEqual(
       { graphError: result.notFound.graphError, statusCode: result.notFound.statusCode, code: result.notFound.code },
@@ -71,7 +82,7 @@ describe('@microsoft/microsoft-graph-client over HTTPS', () => {
   it('the Kiota beta SDK\'s request adapter, with AzureIdentityAuthenticationProvider, as the README shows', async () => {
     const kiota = await run('kiota');
     assert.equal(kiota.listedContext, `${server.baseUrl}/beta/$metadata#onPremisesPublishingProfiles('applicationProxy')/connectors`);
-    assert.equal(kiota.listedCount, 4, 'the connectors the graph-client test left');
+    assert.equal(kiota.listedCount, 5, 'the connectors the graph-client and batch tests left');
     assert.equal(kiota.notFound.status, 404);
     assert.match(kiota.notFound.message, /does not exist/);
   });

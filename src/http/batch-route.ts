@@ -46,7 +46,10 @@ function itemError(status: number, code: string, message: string) {
 
 async function executeItem(request: FastifyRequest, version: string, item: BatchItem) {
   // Resolve dot-segments first, then check: an item may address only the version's own surface.
-  const resolved = new URL(item.url.replace(/^\/+/, ''), `http://item/${version}/`);
+  // graph-client 3.0.7 strips the version from item URLs only for Microsoft's own hosts: on a
+  // custom host it sends `/beta/...`, which is read as relative to the version root too.
+  const relative = item.url.replace(/^\/+/, '').replace(new RegExp(`^${version.replace('.', '\\.')}/`, 'i'), '');
+  const resolved = new URL(relative, `http://item/${version}/`);
   if (!resolved.pathname.startsWith(`/${version}/`)) return itemError(400, 'BadRequest', `The request URL '${item.url}' is outside /${version}/.`);
   const path = `${resolved.pathname.slice(version.length + 2)}${resolved.search}`;
   if (/^\$batch(\/|\?|$)/i.test(path)) return itemError(400, 'BadRequest', 'A batch cannot contain a batch.');

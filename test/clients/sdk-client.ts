@@ -15,7 +15,7 @@ import { GraphBetaRequestAdapter } from '@microsoft/msgraph-beta-sdk/graphBetaRe
 import { createODataErrorFromDiscriminatorValue } from '@microsoft/msgraph-beta-sdk/models/oDataErrors/index.js';
 import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials/index.js';
 
-const { Client, PageIterator, GraphError } = graph;
+const { Client, PageIterator, GraphError, BatchRequestContent, BatchResponseContent } = graph;
 const env = (name: string): string => {
   const value = process.env[name];
   if (value === undefined) throw new Error(`${name} is not set`);
@@ -111,6 +111,26 @@ const scenarios: Record<string, () => Promise<unknown>> = {
     await client.api(`${CONNECTORS}/${created[4]}`).delete();
     return { created, got, patched, firstPageSize: (first.value as unknown[]).length, firstNextLink: first['@odata.nextLink'], seen, notFound, badBody, appOnly, appCreatesGroup };
   },
+};
+
+scenarios.batch = async () => {
+  // graph-client's own batch helpers: requests as fetch Requests, one POST to /$batch, answers by id.
+  const client = graphClient(userCredential());
+  const url = `${origin}/beta${CONNECTORS}`;
+  const create = { id: '1', request: new Request(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ externalIp: '10.2.0.1', machineName: 'batched.contoso.com', status: 'active' }) }) };
+  const list = { id: '2', request: new Request(`${url}?$top=1`, { method: 'GET' }), dependsOn: ['1'] };
+  // The helper accepts only parallel or serial layouts: a chain, whose first link fails.
+  const bad = { id: '3', request: new Request(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ status: 'active' }) }) };
+  const after = { id: '4', request: new Request(url, { method: 'GET' }), dependsOn: ['3'] };
+  const post = async (steps: ConstructorParameters<typeof BatchRequestContent>[0]) =>
+    new BatchResponseContent(await client.api('/$batch').post(await new BatchRequestContent(steps).getContent()));
+  const first = await post([create, list]);
+  const second = await post([bad, after]);
+  const read = async (answer: InstanceType<typeof BatchResponseContent>, id: string) => {
+    const response = answer.getResponseById(id);
+    return { status: response.status, body: response.status === 204 ? undefined : await response.json() };
+  };
+  return { created: await read(first, '1'), listed: await read(first, '2'), refused: await read(second, '3'), dependent: await read(second, '4') };
 };
 
 scenarios.kiota = async () => {
