@@ -120,9 +120,8 @@ describe('admin API', () => {
     const imported = await cli(['import', file]);
     assert.equal(imported.code, 0, imported.stderr);
     assert.ok(JSON.parse(imported.stdout).tenants.some((t: { id: string }) => t.id === server.tenantId));
-    const second = await cli(['export']);
+    const [second, one] = await Promise.all([cli(['export']), cli(['export', '--tenant', server.tenantId])]);
     assert.equal(second.stdout, first.stdout);
-    const one = await cli(['export', '--tenant', server.tenantId]);
     assert.equal(JSON.parse(one.stdout).tenants.length, 1);
 
     // The imported world is served.
@@ -142,15 +141,16 @@ describe('admin API', () => {
   });
 
   it('admin ids --seed makes ids repeat; --random ends it', async () => {
-    const run = async () => {
-      assert.equal((await cli(['ids', '--seed', 'e2e-seed'])).code, 0);
+    const run = async (how: 'cli' | 'api') => {
+      if (how === 'cli') assert.equal((await cli(['ids', '--seed', 'e2e-seed'])).code, 0);
+      else assert.equal((await admin(server, key, 'PUT', '/ids', { seed: 'e2e-seed' })).status, 200);
       await admin(server, key, 'POST', '/reset', { tenantId: server.tenantId });
       const group = await graph(server, token, 'POST', GROUPS, { name: 'seeded' });
       const connector = await graph(server, token, 'POST', CONNECTORS, device('seeded'));
       return [group.body.id, connector.body.id];
     };
-    const first = await run();
-    assert.deepEqual(await run(), first);
+    const first = await run('cli');
+    assert.deepEqual(await run('api'), first);
     for (const id of first) assert.match(id, GUID);
     const shown = await cli(['ids']);
     assert.equal(JSON.parse(shown.stdout).seed, 'e2e-seed');
@@ -166,17 +166,17 @@ describe('admin API', () => {
     assert.equal(app.body.createdDateTime, '2030-01-01T00:00:00Z');
     const notFound = await graph(server, token, 'GET', `${CONNECTORS}/5e5e5e5e-0000-4000-8000-000000000000`);
     assert.equal(notFound.body.error.innerError.date, '2030-01-01T00:00:00');
-    const advanced = await cli(['clock', '--advance', '90s']);
-    assert.equal(JSON.parse(advanced.stdout).now, '2030-01-01T00:01:30.000Z');
+    const advanced = await admin(server, key, 'PUT', '/clock', { advance: '90s' });
+    assert.equal(advanced.body.now, '2030-01-01T00:01:30.000Z');
     const back = await cli(['clock', '--advance=-30s']);
     assert.equal(JSON.parse(back.stdout).now, '2030-01-01T00:01:00.000Z');
     const system = await cli(['clock', '--system']);
     assert.equal(JSON.parse(system.stdout).mode, 'system');
-    assert.ok(Math.abs(Date.parse(JSON.parse((await cli(['clock'])).stdout).now) - Date.now()) < 60_000);
+    assert.ok(Math.abs(Date.parse((await admin(server, key, 'GET', '/clock')).body.now) - Date.now()) < 60_000);
     // Tokens keep working whatever the clock says: lifetimes are checked against real time.
-    await cli(['clock', '--freeze', '2001-01-01T00:00:00Z']);
+    await admin(server, key, 'PUT', '/clock', { freeze: '2001-01-01T00:00:00Z' });
     assert.equal((await graph(server, token, 'GET', CONNECTORS)).status, 200);
-    await cli(['clock', '--system']);
+    await admin(server, key, 'PUT', '/clock', { system: true });
   });
 
   it('admin token prints a token the server accepts; admin status shows the state', async () => {
@@ -194,82 +194,25 @@ describe('admin API', () => {
       assert.match(result.stderr, message);
       assert.equal(result.stderr.trim().split('\n').length, 1);
     };
-    await usage(['admin', 'clock', '--freeze', 'soon', '--admin-key', key], /--freeze must be an ISO 8601/);
-    await usage(['admin', 'clock', '--freeze', '2030-01-01', '--system', '--admin-key', key], /give one of/);
-    await usage(['admin', 'import', '--admin-key', key], /takes one FILE/);
-    await usage(['admin', 'export'], /no admin key/);
-    await usage(['admin', 'export', '--tenant', 'x', '--admin-key', key], /--tenant must be a GUID/);
-    await usage(['admin', 'frobnicate'], /unknown admin command 'frobnicate'/);
-    await usage(['admin', 'export', '--bogus'], /Unknown option '--bogus'/);
-    await usage(['admin', 'export', '--url', 'ftp://x', '--admin-key', key], /--url must be/);
     const closed = await closedPort();
-    const down = await runCli(['admin', 'export', '--url', `http://127.0.0.1:${closed}`, '--admin-key', key]);
+    const [down] = await Promise.all([
+      runCli(['admin', 'export', '--url', `http://127.0.0.1:${closed}`, '--admin-key', key]),
+      usage(['admin', 'clock', '--freeze', 'soon', '--admin-key', key], /--freeze must be an ISO 8601/),
+      usage(['admin', 'clock', '--freeze', '2030-01-01', '--system', '--admin-key', key], /give one of/),
+      usage(['admin', 'import', '--admin-key', key], /takes one FILE/),
+      usage(['admin', 'export'], /no admin key/),
+      usage(['admin', 'export', '--tenant', 'x', '--admin-key', key], /--tenant must be a GUID/),
+      usage(['admin', 'frobnicate'], /unknown admin command 'frobnicate'/),
+      usage(['admin', 'export', '--bogus'], /Unknown option '--bogus'/),
+      usage(['admin', 'export', '--url', 'ftp://x', '--admin-key', key], /--url must be/),
+      usage(['simulate', 'connectors', '--admin-key', key], /--count must be a number from 1 to 1000/),
+    ]);
     assert.equal(down.code, 1);
     assert.match(down.stderr, new RegExp(`^localgraph: cannot reach http://127\\.0\\.0\\.1:${closed}: ECONNREFUSED`));
-    const wrongKey = await runCli(['admin', 'export', '--url', server.baseUrl, '--admin-key', 'not-the-key']);
+    const [wrongKey, help] = await Promise.all([runCli(['admin', 'export', '--url', server.baseUrl, '--admin-key', 'not-the-key']), runCli(['admin', '--help'])]);
     assert.equal(wrongKey.code, 1);
     assert.match(wrongKey.stderr, /^localgraph: 401 InvalidAuthenticationToken: The admin key is missing or wrong/);
-    const help = await runCli(['admin', '--help']);
     assert.equal(help.code, 0);
     assert.match(help.stdout, /localgraph admin <reset\|import\|export/);
-  });
-});
-
-describe('admin key and serve --seed', () => {
-  it('the generated key survives a restart; --admin-key and LOCALGRAPH_ADMIN_KEY override it', async () => {
-    const first = await startServer();
-    const key = printedAdminKey(first);
-    assert.equal(await first.stop(), 0);
-    const again = await startServer({ dataDir: first.dataDir });
-    assert.equal(printedAdminKey(again), key);
-    assert.equal(await again.stop(), 0);
-    const flagged = await startServer({ dataDir: first.dataDir, args: ['--admin-key', 'my-own-admin-key'] });
-    assert.equal(printedAdminKey(flagged), 'my-own-admin-key');
-    assert.equal((await admin(flagged, 'my-own-admin-key', 'GET', '/')).status, 200);
-    assert.equal((await admin(flagged, key, 'GET', '/')).status, 401);
-    assert.equal(await flagged.stop(), 0);
-    const env = await startServer({ inMemory: true, env: { ...process.env, LOCALGRAPH_ADMIN_KEY: 'key-from-the-env' } });
-    assert.equal((await admin(env, 'key-from-the-env', 'GET', '/')).status, 200);
-    assert.equal(await env.stop(), 0);
-  });
-
-  it('serve --seed FILE loads a fixture at start', async () => {
-    const tenant = '7a7a7a7a-0000-4000-8000-000000000001';
-    const group = '7a7a7a7a-0000-4000-8000-000000000002';
-    const connector = '7a7a7a7a-0000-4000-8000-000000000003';
-    const file = join(tempDir(), 'seed.json');
-    writeFileSync(
-      file,
-      JSON.stringify({
-        version: 1,
-        tenants: [
-          {
-            id: tenant,
-            connectorGroups: [{ id: group, name: 'Seeded default', isDefault: true, region: 'eur' }],
-            connectors: [{ id: connector, externalIp: '1.2.3.4', machineName: 'seeded.contoso.com', status: 'inactive' }],
-          },
-        ],
-      }),
-    );
-    const server = await startServer({ inMemory: true, args: ['--seed', file, '--admin-key', 'seed-test-key'] });
-    try {
-      assert.match(server.stdout(), /seed: .*seed\.json loaded \(1 tenant\)/);
-      const token = await adminToken(server, 'seed-test-key', { tenantId: tenant });
-      const got = await graph(server, token, 'GET', `${CONNECTORS}/${connector}`);
-      assert.equal(got.status, 200);
-      assert.equal(got.body.machineName, 'seeded.contoso.com');
-      const memberOf = await graph(server, token, 'GET', `${CONNECTORS}/${connector}/memberOf`);
-      assert.equal(memberOf.body.value[0].name, 'Seeded default');
-    } finally {
-      assert.equal(await server.stop(), 0);
-    }
-    const bad = join(tempDir(), 'bad-seed.json');
-    writeFileSync(bad, JSON.stringify({ version: 1, tenants: [{ id: tenant, sensors: [{}] }] }));
-    const refused = await runCli(['serve', '--in-memory', '--port', '0', '--seed', bad]);
-    assert.equal(refused.code, 1);
-    assert.match(refused.stderr, /--seed .*bad-seed\.json: Invalid fixture at tenants\[0\]\.sensors\[0\]\.id/);
-    const missing = await runCli(['serve', '--in-memory', '--port', '0', '--seed', join(tempDir(), 'none.json')]);
-    assert.equal(missing.code, 2);
-    assert.match(missing.stderr, /--seed .*none\.json: no such file/);
   });
 });

@@ -185,7 +185,8 @@ describe('fault injection', () => {
 describe('@microsoft/microsoft-graph-client RetryHandler over HTTPS', () => {
   let server: RunningServer;
   before(async () => {
-    server = await startServer({ args: ['--https', '--admin-key', KEY] });
+    // A data folder (whatever the suite's backend): `localgraph cert --data` gives its certificate.
+    server = await startServer({ dataDir: join(tempDir(), 'data'), args: ['--https', '--admin-key', KEY] });
   });
   after(async () => {
     if (server) assert.equal(await server.stop(), 0);

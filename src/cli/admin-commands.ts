@@ -48,7 +48,7 @@ Controls the server's clock (createdDateTime, error dates, heartbeat timeouts; t
 stay on real time). Without an option, prints it.
 
   --freeze ISO       stop the clock at this time (2030-01-01T00:00:00Z)
-  --advance D        move it forward by D (30s, 5m, 1h; -30s moves it back)
+  --advance D        move it forward by D (30s, 5m, 1h; --advance=-30s moves it back)
   --system           back to real time
 ${targetHelp}`,
   faults: `Usage: localgraph admin faults [FILE | --clear] [--url URL] [--admin-key K]

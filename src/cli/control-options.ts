@@ -31,7 +31,7 @@ export const CONTROL_OPTIONS = {
 } as const;
 
 export const controlHelp = `  --admin-key K   the admin API's key (default: $LOCALGRAPH_ADMIN_KEY, else one made on
-                  first start and kept in the data folder; the banner prints it)
+                  first start and kept with the data; the banner prints it)
   --seed FILE     load this fixture at every start (replaces the tenants it names; see
                   localgraph admin import)
   --id-seed S     deterministic ids (and fault draws) from this seed (localgraph admin ids)

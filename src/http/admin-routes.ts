@@ -12,7 +12,6 @@ import { issueAccessToken } from '../auth/tokens.js';
 import { errors } from '../graph/errors.js';
 import { isGuid } from '../odata/path.js';
 import type { Clock, IdGenerator } from '../resources/collection.js';
-import type { TenantState } from '../resources/tenant-state.js';
 import type { Store } from '../store/store.js';
 import { readFaultRules, type FaultInjector } from './faults.js';
 
@@ -39,7 +38,11 @@ export interface AdminParts {
   key: string;
   store: Store;
   fixtures: FixtureContext;
-  tenants: TenantState;
+  /**
+   * After a reset or an import: the engine forgets what it knew of the tenants (their default
+   * group), here and, on a shared database, in the other instances.
+   */
+  forgetTenants(tenantId?: string): Promise<void>;
   clock: Clock;
   ids: IdGenerator;
   faults: FaultInjector;
@@ -126,7 +129,7 @@ export function registerAdminRoutes(app: FastifyInstance, parts: AdminParts): vo
         if (body.registrations !== undefined && typeof body.registrations !== 'boolean') throw errors.adminBadRequest('registrations must be true or false.', 'registrations');
         const reset = await resetTenants(parts.store, { tenantId, registrations: body.registrations === true });
         if (tenantId !== undefined && reset.length === 0) throw errors.resourceNotFound(tenantId);
-        parts.tenants.forget(tenantId);
+        await parts.forgetTenants(tenantId);
         return { reset, registrations: body.registrations === true };
       });
 
@@ -136,7 +139,7 @@ export function registerAdminRoutes(app: FastifyInstance, parts: AdminParts): vo
           return await importFixture(parts.store, parts.fixtures, request.body, { ids: parts.ids, now: parts.clock.now() });
         } finally {
           // Whatever was written (a later tenant may have failed), the engine reads it afresh.
-          parts.tenants.forget();
+          await parts.forgetTenants();
         }
       });
 

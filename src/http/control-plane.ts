@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { fixtureContext } from '../admin/fixture.js';
 import { HeartbeatMonitor, type HeartbeatSettings } from '../admin/heartbeats.js';
@@ -74,17 +75,20 @@ export function registerControlPlane(app: FastifyInstance, parts: ControlPlanePa
   }
   app.addHook('onReady', async () => heartbeats.start());
   app.addHook('onClose', async () => heartbeats.stop());
+  const forgetTenants = sharedDataChanges(app, parts);
 
   if (parts.logging) registerRequestLogging(app, resolver);
 
   // Faults: only on the Graph surface, after the request ids are set, before anything else.
-  app.addHook('onRequest', async (request) => {
-    if (!faults.active) return;
+  // A callback hook: without rules it costs one check per request, no promise.
+  app.addHook('onRequest', (request, _reply, done) => {
+    if (!faults.active) return done();
     const pattern = requestPattern(request, resolver);
-    if (pattern.surface !== 'graph') return;
+    if (pattern.surface !== 'graph') return done();
     const decision = faults.decide({ method: request.method, path: pattern.path, pattern: pattern.pattern, authorization: request.headers.authorization });
-    if (decision.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, decision.latencyMs));
-    if (decision.error) throw decision.error;
+    const answer = () => done(decision.error);
+    if (decision.latencyMs > 0) setTimeout(answer, decision.latencyMs);
+    else answer();
   });
 
   registerHealthRoute(app, parts.store);
@@ -94,7 +98,7 @@ export function registerControlPlane(app: FastifyInstance, parts: ControlPlanePa
       key: options.adminKey,
       store: parts.store,
       fixtures,
-      tenants: parts.engine.tenants,
+      forgetTenants,
       clock: parts.clock,
       ids: parts.ids,
       faults,
@@ -103,4 +107,38 @@ export function registerControlPlane(app: FastifyInstance, parts: ControlPlanePa
     });
   }
   return controlPlane;
+}
+
+/** The setting a reset or an import changes, so that other instances on the same database notice. */
+const DATA_GENERATION = 'admin.dataGeneration';
+const GENERATION_POLL_MS = 1000;
+
+/**
+ * What a reset or import does to the engine's per-process tenant cache. On PostgreSQL, where
+ * several instances share the data, it also records a new data generation, which every instance
+ * checks once a second (forgetting its cache when it changed). SQLite has one server per folder.
+ */
+function sharedDataChanges(app: FastifyInstance, parts: ControlPlaneParts): (tenantId?: string) => Promise<void> {
+  const shared = parts.store.dialect.name === 'postgres';
+  let seen: string | undefined;
+  if (shared) {
+    let timer: NodeJS.Timeout | undefined;
+    const check = async () => {
+      const current = await parts.store.getSetting(DATA_GENERATION);
+      if (current !== seen) parts.engine.tenants.forget();
+      seen = current;
+    };
+    app.addHook('onReady', async () => {
+      seen = await parts.store.getSetting(DATA_GENERATION).catch(() => undefined);
+      timer = setInterval(() => void check().catch(() => undefined), GENERATION_POLL_MS);
+      timer.unref();
+    });
+    app.addHook('onClose', async () => clearInterval(timer));
+  }
+  return async (tenantId) => {
+    parts.engine.tenants.forget(tenantId);
+    if (!shared) return;
+    seen = randomUUID();
+    await parts.store.putSetting(DATA_GENERATION, seen);
+  };
 }

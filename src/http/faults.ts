@@ -75,7 +75,8 @@ export function readFaultRules(doc: unknown): FaultRule[] {
 
 function readRule(raw: unknown, at: string): FaultRule {
   const bad = (field: string, why: string): never => {
-    throw errors.adminBadRequest(`Invalid fault rule ${at}.${field}: ${why}`, `${at}.${field}`);
+    const target = field === '' ? at : `${at}.${field}`;
+    throw errors.adminBadRequest(`Invalid fault rule ${target}: ${why}`, target);
   };
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) bad('', 'expected an object.');
   const r = raw as Record<string, unknown>;

@@ -87,8 +87,8 @@ const INFO_OR_BELOW = new Set(['info', 'debug', 'trace']);
 
 /** Logs one line per request once it is answered (fastify's own two lines per request are off). */
 export function registerRequestLogging(app: FastifyInstance, resolver: PatternResolver): void {
-  app.addHook('onResponse', async (request, reply) => {
-    if (!INFO_OR_BELOW.has(request.log.level)) return;
+  app.addHook('onResponse', (request, reply, done) => {
+    if (!INFO_OR_BELOW.has(request.log.level)) return done();
     const fault = reply.getHeader('x-localgraph-fault');
     request.log.info(
       {
@@ -100,5 +100,6 @@ export function registerRequestLogging(app: FastifyInstance, resolver: PatternRe
       },
       'request',
     );
+    done();
   });
 }

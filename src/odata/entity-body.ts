@@ -34,7 +34,8 @@ export function readEntityBody(model: Model, type: StructuredType, body: unknown
   const input = body as Record<string, unknown>;
   const actual = declaredType(model, type, input);
   const resource = actual.name;
-  const entity: Entity = Object.create(null) as Entity;
+  // A plain object is safe: declared names are never `__proto__`, and reserved names are refused above.
+  const entity: Entity = {};
   for (const [name, value] of Object.entries(input)) {
     if (name.startsWith('@')) continue;
     const property = actual.properties.get(name);

@@ -140,8 +140,7 @@ function readComplex(model: Model, expected: StructuredType, value: unknown, ctx
   const body = value as Record<string, unknown>;
   const type = declaredType(model, expected, body);
   if (type.abstract) invalid(ctx, `Type '${type.qualifiedName}' is abstract; name a derived type with @odata.type.`);
-  const result = Object.create(null) as Record<string, unknown>;
-  if (type !== expected) result['@odata.type'] = `#${type.qualifiedName}`;
+  const result: Record<string, unknown> = type !== expected ? { '@odata.type': `#${type.qualifiedName}` } : {};
   for (const [name, raw] of Object.entries(body)) {
     if (name.startsWith('@')) continue;
     const property = type.properties.get(name);

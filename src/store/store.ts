@@ -105,6 +105,8 @@ export interface Store {
   getSetting(name: string): Promise<string | undefined>;
   /** Stores `value` unless the setting exists; returns whichever value is stored (first writer wins). */
   putSettingIfAbsent(name: string, value: string): Promise<string>;
+  /** Stores `value`, replacing any earlier one. */
+  putSetting(name: string, value: string): Promise<void>;
   ensureTenant(id: string, createdAt: Date): Promise<void>;
   insertSigningKey(key: SigningKeyRow, createdAt: Date): Promise<void>;
   getSigningKey(kid: string): Promise<SigningKeyRow | undefined>;
@@ -352,6 +354,10 @@ export class SqlStore implements Store {
   async getSetting(name: string): Promise<string | undefined> {
     const row = await this.executor.get<{ value: string }>('SELECT value FROM settings WHERE name = ?', [name]);
     return row?.value;
+  }
+
+  async putSetting(name: string, value: string): Promise<void> {
+    await this.executor.run('INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value', [name, value]);
   }
 
   async putSettingIfAbsent(name: string, value: string): Promise<string> {
