@@ -1,10 +1,10 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { GraphError } from '../../graph/errors.js';
 import { family } from '../../model/family.js';
 import { Model, type StructuredType } from '../../model/model.js';
 import { printBound, type BoundExpr } from './filter-binder.js';
 import { parseFilter } from './index.js';
+import { badRequest } from './test-fixtures.js';
 
 const model = new Model(family);
 const types: Record<string, StructuredType> = {
@@ -19,16 +19,6 @@ const types: Record<string, StructuredType> = {
 
 const bind = (type: string, text: string) => printBound(parseFilter(text, types[type], model).expression);
 
-function badRequest(message: string | RegExp) {
-  return (error: unknown): boolean => {
-    assert.ok(error instanceof GraphError, `expected a GraphError, got ${String(error)}`);
-    assert.equal(error.status, 400);
-    assert.equal(error.code, 'BadRequest');
-    if (typeof message === 'string') assert.equal(error.message, message);
-    else assert.match(error.message, message);
-    return true;
-  };
-}
 
 describe('$filter binder: accepted, in canonical form', () => {
   const cases: [string, string, string][] = [

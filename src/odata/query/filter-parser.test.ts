@@ -1,22 +1,12 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { GraphError } from '../../graph/errors.js';
 import { printFilter } from './filter-ast.js';
 import { parseFilterExpression } from './filter-parser.js';
 import { MAX_FILTER_DEPTH, MAX_FILTER_LENGTH, MAX_FILTER_NODES } from './limits.js';
+import { badRequest } from './test-fixtures.js';
 
 const parse = (text: string) => printFilter(parseFilterExpression(text));
 
-function badRequest(message: string | RegExp) {
-  return (error: unknown): boolean => {
-    assert.ok(error instanceof GraphError, `expected a GraphError, got ${String(error)}`);
-    assert.equal(error.status, 400);
-    assert.equal(error.code, 'BadRequest');
-    if (typeof message === 'string') assert.equal(error.message, message);
-    else assert.match(error.message, message);
-    return true;
-  };
-}
 
 describe('$filter parser: valid expressions', () => {
   const cases: [string, string][] = [

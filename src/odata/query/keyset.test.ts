@@ -1,6 +1,5 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { GraphError } from '../../graph/errors.js';
 import type { Entity } from '../../store/store.js';
 import type { BoundFilter } from './filter-binder.js';
 import { filterToSql } from './filter-sql.js';
@@ -9,18 +8,8 @@ import { afterCondition, cursorValues, decodeCursor, encodeCursor, orderBySql, q
 import { parseOrderBy, type OrderKey } from './orderby.js';
 import { asciiLower } from './sql-dialect-functions.js';
 import { keysetApplications, seedKeysetData, walkSpecs, type WalkSpec } from './test-data.js';
-import { model, openTestDb, tables, TENANT, type TestDb } from './test-fixtures.js';
+import { model, openTestDb, tables, TENANT, type TestDb, badRequest } from './test-fixtures.js';
 
-function badRequest(message: string | RegExp) {
-  return (error: unknown): boolean => {
-    assert.ok(error instanceof GraphError, `expected a GraphError, got ${String(error)}`);
-    assert.equal(error.status, 400);
-    assert.equal(error.code, 'BadRequest');
-    if (typeof message === 'string') assert.equal(error.message, message);
-    else assert.match(error.message, message);
-    return true;
-  };
-}
 const INVALID = 'The $skiptoken is not valid. Use the @odata.nextLink of a previous page as it is.';
 
 describe('cursor tokens', () => {

@@ -1,24 +1,13 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { GraphError } from '../../graph/errors.js';
 import { orderBySql } from './keyset.js';
 import { MAX_ORDERBY_KEYS, MAX_ORDERBY_LENGTH } from './limits.js';
 import { parseOrderBy, printOrderBy } from './orderby.js';
-import { model, tables } from './test-fixtures.js';
+import { model, tables, badRequest } from './test-fixtures.js';
 
 const connector = tables.connectors.type;
 const application = tables.applications.type;
 
-function badRequest(message: string | RegExp) {
-  return (error: unknown): boolean => {
-    assert.ok(error instanceof GraphError, `expected a GraphError, got ${String(error)}`);
-    assert.equal(error.status, 400);
-    assert.equal(error.code, 'BadRequest');
-    if (typeof message === 'string') assert.equal(error.message, message);
-    else assert.match(error.message, message);
-    return true;
-  };
-}
 
 describe('$orderby: accepted', () => {
   const cases: [string | undefined, string, string?][] = [

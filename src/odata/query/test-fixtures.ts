@@ -1,3 +1,5 @@
+import assert from 'node:assert/strict';
+import { GraphError } from '../../graph/errors.js';
 import { family } from '../../model/family.js';
 import { Model } from '../../model/model.js';
 import { familyTables, type FamilyTables } from '../../resources/tables.js';
@@ -54,5 +56,17 @@ export async function openTestDb(): Promise<TestDb> {
       return rows.map((r) => r.id);
     },
     close: () => db.close(),
+  };
+}
+
+/** An assert.throws matcher for a Graph 400 BadRequest with this message (or one matching it). */
+export function badRequest(message: string | RegExp) {
+  return (error: unknown): boolean => {
+    assert.ok(error instanceof GraphError, `expected a GraphError, got ${String(error)}`);
+    assert.equal(error.status, 400);
+    assert.equal(error.code, 'BadRequest');
+    if (typeof message === 'string') assert.equal(error.message, message);
+    else assert.match(error.message, message);
+    return true;
   };
 }
