@@ -941,6 +941,8 @@ describe('hostile input (property-based, one real server)', { concurrency: false
   });
 
   it('regression: $batch item responses carry @odata.context and @odata.nextLink on http://localhost, not the batch request\'s origin [src/http/batch-route.ts inject without Host]', async () => {
+    // Two connectors at least, whatever the properties left: a page of one then has a nextLink.
+    for (const n of [1, 2]) await post(`${AP}/connectors`, { externalIp: '10.9.0.1', machineName: `origin-${n}.contoso.com`, status: 'active' });
     const response = await rawOne({
       method: 'POST',
       target: '/beta/$batch',
