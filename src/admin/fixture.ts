@@ -54,25 +54,11 @@ export interface TenantFixture {
   users?: UserFixture[];
 }
 
-/** A registered client, as stored (the secret hashed). */
-export interface AppRegistrationFixture {
-  clientId: string;
-  displayName: string;
-  servicePrincipalId: string;
-  secretHash: string;
-  roles: string[];
-  scopes: string[];
-  createdAt: string;
-}
+/** A registered client, as stored (the secret hashed); its tenant is the fixture tenant's. */
+export type AppRegistrationFixture = Omit<AppRegistrationRow, 'tenantId'>;
 
-/** A registered user, as stored (the password hashed). */
-export interface UserFixture {
-  id: string;
-  userPrincipalName: string;
-  displayName: string;
-  passwordHash: string;
-  createdAt: string;
-}
+/** A registered user, as stored (the password hashed); its tenant is the fixture tenant's. */
+export type UserFixture = Omit<RegisteredUserRow, 'tenantId'>;
 
 /** What fixtures need of the model: the tables and the profile keys. */
 export interface FixtureContext {
