@@ -58,8 +58,9 @@ function requestUrl(request: FastifyRequest): URL {
   const socket = request.raw.socket;
   const local = socket?.localAddress?.includes(':') ? `[${socket.localAddress}]` : socket?.localAddress;
   const host = request.headers.host === undefined && local ? `${local}:${socket.localPort}` : request.host;
-  const origin = batchOrigin(request) ?? `${request.protocol}://${host}`;
-  if (!batchOrigin(request) && !HOST.test(host ?? '')) throw errors.invalidHost();
+  const fromBatch = batchOrigin(request);
+  if (!fromBatch && !HOST.test(host ?? '')) throw errors.invalidHost();
+  const origin = fromBatch ?? `${request.protocol}://${host}`;
   try {
     return new URL(`${origin}${request.url}`);
   } catch {

@@ -166,6 +166,30 @@ const HEARTBEAT_TABLES: { kind: HeartbeatKind; table: string; profile: string }[
   { kind: 'agent', table: 'agents', profile: 'agents.profile_id' },
 ];
 
+function appRegistrationFromRow(row: Record<string, string>): AppRegistrationRow {
+  return {
+    clientId: row.client_id,
+    tenantId: row.tenant_id,
+    displayName: row.display_name,
+    servicePrincipalId: row.service_principal_id,
+    secretHash: row.secret_hash,
+    roles: JSON.parse(row.app_roles) as string[],
+    scopes: JSON.parse(row.delegated_scopes) as string[],
+    createdAt: row.created_at,
+  };
+}
+
+function registeredUserFromRow(row: Record<string, string>): RegisteredUserRow {
+  return {
+    tenantId: row.tenant_id,
+    id: row.id,
+    userPrincipalName: row.user_principal_name,
+    displayName: row.display_name,
+    passwordHash: row.password_hash,
+    createdAt: row.created_at,
+  };
+}
+
 /** The one SQL implementation of {@link Store}, over any {@link SqlDatabase}. */
 export class SqlStore implements Store {
   readonly dialect: Dialect;
@@ -408,17 +432,7 @@ export class SqlStore implements Store {
 
   async getAppRegistration(clientId: string): Promise<AppRegistrationRow | undefined> {
     const row = await this.executor.get<Record<string, string>>('SELECT * FROM app_registrations WHERE client_id = ?', [clientId]);
-    if (!row) return undefined;
-    return {
-      clientId: row.client_id,
-      tenantId: row.tenant_id,
-      displayName: row.display_name,
-      servicePrincipalId: row.service_principal_id,
-      secretHash: row.secret_hash,
-      roles: JSON.parse(row.app_roles) as string[],
-      scopes: JSON.parse(row.delegated_scopes) as string[],
-      createdAt: row.created_at,
-    };
+    return row && appRegistrationFromRow(row);
   }
 
   async insertRegisteredUser(row: RegisteredUserRow): Promise<'inserted' | 'duplicate'> {
@@ -435,15 +449,7 @@ export class SqlStore implements Store {
       tenantId,
       userPrincipalName.toLowerCase(),
     ]);
-    if (!row) return undefined;
-    return {
-      tenantId: row.tenant_id,
-      id: row.id,
-      userPrincipalName: row.user_principal_name,
-      displayName: row.display_name,
-      passwordHash: row.password_hash,
-      createdAt: row.created_at,
-    };
+    return row && registeredUserFromRow(row);
   }
 
   async listTenants(): Promise<string[]> {
@@ -460,22 +466,13 @@ export class SqlStore implements Store {
   }
 
   async listAppRegistrations(tenantId: string): Promise<AppRegistrationRow[]> {
-    const rows = await this.executor.all<{ client_id: string }>('SELECT client_id FROM app_registrations WHERE tenant_id = ? ORDER BY client_id', [tenantId]);
-    const result: AppRegistrationRow[] = [];
-    for (const row of rows) result.push((await this.getAppRegistration(row.client_id))!);
-    return result;
+    const rows = await this.executor.all<Record<string, string>>('SELECT * FROM app_registrations WHERE tenant_id = ? ORDER BY client_id', [tenantId]);
+    return rows.map(appRegistrationFromRow);
   }
 
   async listRegisteredUsers(tenantId: string): Promise<RegisteredUserRow[]> {
     const rows = await this.executor.all<Record<string, string>>('SELECT * FROM registered_users WHERE tenant_id = ? ORDER BY id', [tenantId]);
-    return rows.map((row) => ({
-      tenantId: row.tenant_id,
-      id: row.id,
-      userPrincipalName: row.user_principal_name,
-      displayName: row.display_name,
-      passwordHash: row.password_hash,
-      createdAt: row.created_at,
-    }));
+    return rows.map(registeredUserFromRow);
   }
 
   async recordHeartbeat(row: HeartbeatRow): Promise<void> {
