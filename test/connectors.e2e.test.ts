@@ -526,6 +526,23 @@ describe('bad input: Graph error, JSON, nothing stored', () => {
     await refusedPatch('{"externalIp":["1.2.3.4"]}', 400, 'Request_BadRequest', /'externalIp'/);
   });
 
+  it('a machineName over 255 characters: 400 naming it (the longest is kept whole, whatever its characters)', async () => {
+    const longest = `${'😀'.repeat(100)}${'m'.repeat(55)}`;
+    assert.equal(longest.length, 255);
+    const made = await create(connector({ machineName: longest }));
+    assert.equal(made.machineName, longest);
+    const error = await refusedCreate({ headers: auth(admin, json), body: JSON.stringify(connector({ machineName: `${longest}x` })) }, 400, 'Request_BadRequest', /longer than 255 characters/);
+    assert.equal(error.details?.[0]?.target, 'machineName');
+    await refusedPatch(JSON.stringify({ machineName: '😀'.repeat(30_000) }), 400, 'Request_BadRequest', /'machineName'/);
+  });
+
+  it('U+0000 in a string (PostgreSQL cannot store it): 400 on every backend, in the body and in $filter', async () => {
+    await refusedCreate({ headers: auth(admin, json), body: JSON.stringify(connector({ machineName: 'nul\u0000.contoso.com' })) }, 400, 'Request_BadRequest', /U\+0000/);
+    await refusedPatch(JSON.stringify({ machineName: '\u0000' }), 400, 'Request_BadRequest', /'machineName'/);
+    const filtered = await request(url(`${CONNECTORS_PATH}?$filter=${encodeURIComponent("machineName eq 'a\u0000'")}`), { headers: auth(admin) });
+    assertGraphError(filtered, 400, 'BadRequest', /U\+0000/);
+  });
+
   it('an invalid enum member on PATCH', async () => {
     await refusedPatch('{"status":"String"}', 400, 'Request_BadRequest', /'status'/);
   });

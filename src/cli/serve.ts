@@ -10,6 +10,7 @@ import { lockFolder } from '../store/folder-lock.js';
 import { openStore } from '../store/open.js';
 import { buildAuthenticator, parseAuthOptions } from './auth-setup.js';
 import { banner } from './banner.js';
+import { CONNECTION_OPTIONS, connectionHelp, connectionUsage, parseConnectionOptions } from './connection-options.js';
 import { CONTROL_OPTIONS, controlHelp, controlUsage, parseControlOptions, prepareControlPlane } from './control-options.js';
 import { describeLocation, STORAGE_OPTIONS, storageHelp, storageLocation } from './storage-options.js';
 import { parseOptions, parsePort, UsageError } from './usage.js';
@@ -19,6 +20,7 @@ const SHUTDOWN_GRACE_MS = 5000;
 
 export const serveHelp = `Usage: localgraph serve [--host H] [--port N] [--data DIR | --database-url URL | --in-memory] [--https [--cert FILE --key FILE]]
                        [--auth strict|claims|off] [--trust-issuer URL]... [--audience ID]... [--status-codes live|docs]
+                       ${connectionUsage}
                        ${controlUsage}
 
 Serves Microsoft Graph beta's on-premises publishing API at http(s)://H:N/beta/, and Entra ID's
@@ -45,6 +47,7 @@ ${storageHelp}
   --status-codes M  where Graph's docs and its live service disagree (connector group create
                   and update): 'live' answers 200 and 204 as the service does, 'docs' answers
                   201 and 200 with the group as the reference pages say (default: live)
+${connectionHelp}
 ${controlHelp}
   -h, --help      this help
 
@@ -66,6 +69,7 @@ export async function serveCommand(args: string[]): Promise<number> {
     'trust-issuer': { type: 'string', multiple: true },
     audience: { type: 'string', multiple: true },
     'status-codes': { type: 'string' },
+    ...CONNECTION_OPTIONS,
     ...CONTROL_OPTIONS,
   });
   if (values.help) {
@@ -77,6 +81,7 @@ export async function serveCommand(args: string[]): Promise<number> {
   const statusCodes = values['status-codes'] ?? 'live';
   if (statusCodes !== 'live' && statusCodes !== 'docs') throw new UsageError(`--status-codes must be 'live' or 'docs', not '${statusCodes}'`);
   const authOptions = parseAuthOptions(values);
+  const connectionLimits = parseConnectionOptions(values);
   const control = parseControlOptions(values);
   const https = values.https === true || values.cert !== undefined;
   const host = values.host ?? '127.0.0.1';
@@ -100,7 +105,7 @@ export async function serveCommand(args: string[]): Promise<number> {
 
   const { authenticator, trusted } = buildAuthenticator(authOptions, store, identity);
   const unreachable = trusted ? await trusted.prefetch() : [];
-  const app = createApp({ store, serverOptions: { statusCodes }, authenticator, https: tls && { cert: tls.cert, key: tls.key }, ...plane.appOptions });
+  const app = createApp({ store, serverOptions: { statusCodes }, authenticator, https: tls && { cert: tls.cert, key: tls.key }, connectionLimits, ...plane.appOptions });
   // Once stopping, every answer closes its connection: an idle keep-alive connection would
   // otherwise hold the shutdown until the grace period ends.
   let stopping = false;

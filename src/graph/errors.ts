@@ -125,9 +125,19 @@ export const errors = {
   tokenInvalid: (why?: string) => invalidToken(why ? `Access token validation failure. ${why}` : 'Access token validation failure.'),
   accessDenied: () => new GraphError(403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.'),
   expectationFailed: () => new GraphError(417, 'ExpectationFailed', "The Expect header's value is not supported; only 100-continue is."),
+  unstorableValue: () => new GraphError(400, 'Request_BadRequest', 'A value in the request cannot be stored: it holds a character or a length the database refuses.'),
   invalidUrl: () => new GraphError(400, 'BadRequest', 'Bad Request - Invalid URL: the path has a malformed percent-escape.'),
+  /** Bytes Node's HTTP parser cannot read as a request (a malformed head, broken chunked framing). */
+  unreadableRequest: () => new GraphError(400, 'BadRequest', 'The request could not be read.'),
   /** Request headers over the server's limit: refused before any parsing, as one Graph error. */
   headersTooLarge: () => new GraphError(431, 'Request_HeaderTooLarge', 'The request headers are too large.'),
+  /**
+   * A slow client (`serve --headers-timeout`, `--request-timeout`): its request head, or its body,
+   * did not arrive in time. Named like its siblings 413 and 431, the other limits met before a
+   * request is served; the connection is closed after it.
+   */
+  requestTimeout: (part: 'headers' | 'body') =>
+    new GraphError(408, 'Request_Timeout', `The request ${part} did not arrive in time; the connection is closed. Send the request again.`),
 
   serviceUnavailable: (retryAfterSeconds: number) =>
     new GraphError(503, 'serviceNotAvailable', 'The service is temporarily unavailable: its database cannot be reached. Retry after the delay given.', undefined, {
@@ -136,6 +146,24 @@ export const errors = {
   tooBusy: (retryAfterSeconds: number) =>
     new GraphError(503, 'serviceNotAvailable', 'The request kept conflicting with concurrent changes to the same objects. Retry after the delay given.', undefined, {
       'Retry-After': String(retryAfterSeconds),
+    }),
+  /**
+   * A connection opened while `serve --max-connections` were open already: answered on its first
+   * request, then closed. A 503 with Retry-After, which the Graph SDKs retry.
+   */
+  tooManyConnections: (limit: number) =>
+    new GraphError(503, 'serviceNotAvailable', `The server already has ${limit} connections open, its limit. Retry after the delay given.`, undefined, {
+      'Retry-After': '1',
+      Connection: 'close',
+    }),
+  /**
+   * A request pipelined on a connection past `serve --max-requests-per-connection`: the answer
+   * before it closed the connection, so it is not served (and in practice never reaches the client).
+   */
+  connectionExhausted: (limit: number) =>
+    new GraphError(503, 'serviceNotAvailable', `This connection has served its ${limit} requests and is closed. Send the request again on a new connection.`, undefined, {
+      'Retry-After': '1',
+      Connection: 'close',
     }),
   internal: () => new GraphError(500, 'generalException', 'An unexpected error occurred on the server.'),
 

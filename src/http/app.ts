@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
 import { StrictAuthenticator, type Authenticator } from '../auth/authenticator.js';
 import { PermissionPolicy } from '../auth/permissions.js';
 import { TokenService } from '../auth/token-service.js';
@@ -15,9 +14,11 @@ import { Engine } from '../resources/engine.js';
 import { ResourceRegistry } from '../resources/registry.js';
 import { defaultServerOptions, type ServerOptions } from '../resources/server-options.js';
 import type { Store } from '../store/store.js';
-import { isRetryableConflict } from '../store/postgres.js';
+import { isRetryableConflict, isUnstorableValue } from '../store/postgres.js';
 import { isDatabaseUnavailable } from '../store/unavailable.js';
 import { registerBodyParsing } from './body-parsing.js';
+import { answerClientError, answeredOnSocket } from './client-errors.js';
+import { nodeServerOptions, registerConnectionLimits, resolveConnectionLimits, type ConnectionLimits } from './connection-limits.js';
 import { registerConsoleRoute } from './console-route.js';
 import { ControlledClock } from '../admin/controlled-clock.js';
 import { SeededIds } from '../admin/seeded-ids.js';
@@ -48,6 +49,8 @@ export interface AppOptions {
    * With it, the default clock and ids are controllable (ControlledClock, SeededIds).
    */
   controlPlane?: ControlPlaneOptions;
+  /** Connections, requests per connection and the slow-client timeouts (src/http/connection-limits.ts); defaults for the rest. */
+  connectionLimits?: Partial<ConnectionLimits>;
 }
 
 export const systemClock: Clock = { now: () => new Date() };
@@ -76,12 +79,17 @@ export function createApp(options: AppOptions): FastifyInstance {
   const clock = options.clock ?? (options.controlPlane ? new ControlledClock() : systemClock);
   const ids = options.ids ?? (options.controlPlane ? new SeededIds() : randomIds);
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
+  const limits = resolveConnectionLimits(options.connectionLimits);
+  const nodeServer = { maxHeaderSize: MAX_HEADER_SIZE, ...nodeServerOptions(limits) };
   const app = Fastify({
     logger: options.logger ?? false,
     // One log line per request, written by the control plane (src/http/logging.ts).
     logController: requestLogController(),
     bodyLimit,
-    ...(options.https ? { https: { ...options.https, maxHeaderSize: MAX_HEADER_SIZE } } : { http: { maxHeaderSize: MAX_HEADER_SIZE } }),
+    ...(options.https ? { https: { ...options.https, ...nodeServer } } : { http: nodeServer }),
+    // Fastify sets these two on the server itself after creating it, over createServer's.
+    requestTimeout: limits.requestTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
     clientErrorHandler: (error, socket) => answerClientError(error, socket, clock),
     // Errors the router raises before any hook runs (a malformed percent-escape in the path):
     // Graph's envelope and request ids too, not Fastify's own body.
@@ -93,6 +101,11 @@ export function createApp(options: AppOptions): FastifyInstance {
     // Graph tolerates trailing slashes and long ids; routing is ours, not the router's.
     routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 2048 },
   });
+
+  // A client may half-close its side once it has sent its request (HTTP/1.0 style, `nc -N`):
+  // by default Node then aborts the request and never answers one that awaits the database.
+  // (A property of Node's http.Server its type declarations leave out.)
+  (app.server as typeof app.server & { httpAllowHalfOpen: boolean }).httpAllowHalfOpen = true;
 
   // Node answers an Expect other than 100-continue with a bare 417; Graph's envelope instead.
   app.server.on('checkExpectation', (request: IncomingMessage, response: ServerResponse) => {
@@ -110,6 +123,7 @@ export function createApp(options: AppOptions): FastifyInstance {
     identify(request, reply);
     done();
   });
+  registerConnectionLimits(app, limits, options.https !== undefined);
 
   registerBodyParsing(app);
   app.setErrorHandler((error, request, reply) => sendError(request, reply, toGraphError(error, request, bodyLimit), clock));
@@ -152,6 +166,10 @@ const DATABASE_RETRY_AFTER_SECONDS = 2;
 
 function toGraphError(error: unknown, request: FastifyRequest, bodyLimit: number): GraphError {
   if (error instanceof GraphError) return error;
+  // Answered on the socket while its body was arriving (src/http/client-errors.ts): the route
+  // fails on the aborted body; rendered, and logged, as what the client was sent.
+  const answered = answeredOnSocket(request.raw);
+  if (answered) return answered;
   const code = (error as { code?: string }).code;
   if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') return errors.payloadTooLarge(bodyLimit);
   // A method Fastify expects a body for (QUERY) but that no route serves.
@@ -164,6 +182,7 @@ function toGraphError(error: unknown, request: FastifyRequest, bodyLimit: number
   if (isDatabaseUnavailable(error)) return errors.serviceUnavailable(DATABASE_RETRY_AFTER_SECONDS);
   // Still colliding with concurrent writes after the store's own retries: the SDKs retry a 503.
   if (isRetryableConflict(error)) return errors.tooBusy(1);
+  if (isUnstorableValue(error)) return errors.unstorableValue();
   request.log.error({ err: error }, 'unexpected error');
   return errors.internal();
 }
@@ -174,22 +193,4 @@ function sendError(request: FastifyRequest, reply: FastifyReply, error: GraphErr
     .status(error.status)
     .type('application/json')
     .send(renderError(error, { requestId: request.id, clientRequestId: request.clientRequestId || request.id, date: clock.now() }));
-}
-
-/**
- * Errors Node's HTTP parser raises before a request exists (headers over the limit, garbage):
- * answered with Graph's envelope too, so even they leak nothing but a Graph error.
- */
-function answerClientError(error: Error & { code?: string }, socket: Socket, clock: Clock): void {
-  if (error.code === 'ECONNRESET' || socket.destroyed) return;
-  const graphError = error.code === 'HPE_HEADER_OVERFLOW' ? errors.headersTooLarge() : new GraphError(400, 'BadRequest', 'The request could not be read.');
-  const id = randomUUID();
-  const body = JSON.stringify(renderError(graphError, { requestId: id, clientRequestId: id, date: clock.now() }));
-  if (!socket.writable) return void socket.destroy(error);
-  // end() rather than destroy(): on a TLS socket the write is encrypted asynchronously.
-  socket.end(
-    `HTTP/1.1 ${graphError.status} ${graphError.status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}\r\n` +
-      `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nrequest-id: ${id}\r\nConnection: close\r\n\r\n${body}`,
-  );
-  setTimeout(() => socket.destroy(), 1000).unref();
 }

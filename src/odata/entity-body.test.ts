@@ -119,6 +119,17 @@ describe('readEntityBody: refusals', () => {
     assert.deepEqual(readEntityBody(model, connectorGroup, { region: null }, rules, 'update'), { region: null });
   });
 
+  test('a string longer than its rule allows is an invalid value, on create and update', () => {
+    const rules: WriteRules = { writable: ['machineName'], maxLength: { machineName: 4 } };
+    assert.deepEqual(readEntityBody(model, connector, { machineName: 'abcd' }, rules, 'update'), { machineName: 'abcd' });
+    for (const mode of ['create', 'update'] as const) {
+      assert.throws(
+        () => readEntityBody(model, connector, { machineName: 'abcde' }, rules, mode),
+        graphError(400, 'Request_BadRequest', "Invalid value specified for property 'machineName' of resource 'connector'. The value is longer than 4 characters.", 'machineName'),
+      );
+    }
+  });
+
   test('null on a non-nullable property is an invalid value', () => {
     assert.throws(
       () => readEntityBody(model, connector, { ...valid, machineName: null }, createRules, 'create'),

@@ -14,6 +14,11 @@ export interface WriteRules {
   ignored?: readonly string[];
   /** Only on create. */
   required?: readonly string[];
+  /**
+   * The longest string values, in characters, of properties the store indexes: a PostgreSQL
+   * index entry holds at most 2704 bytes, so an unbounded value there would fail the write.
+   */
+  maxLength?: Readonly<Record<string, number>>;
 }
 
 /** The default rules: every property the docs do not call read-only is writable. */
@@ -53,6 +58,10 @@ export function readEntityBody(model: Model, type: StructuredType, body: unknown
     if (rules.ignored?.includes(name)) continue;
     if (!rules.writable.includes(name)) throw errors.readOnlyProperty(name, resource);
     entity[name] = readPropertyValue(model, property, value, { path: name, resource });
+    const maxLength = rules.maxLength?.[name];
+    if (maxLength !== undefined && typeof entity[name] === 'string' && (entity[name] as string).length > maxLength) {
+      throw errors.invalidValue(name, resource, `The value is longer than ${maxLength} characters.`);
+    }
   }
   if (mode === 'create') {
     for (const name of rules.required ?? []) {

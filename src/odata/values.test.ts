@@ -78,6 +78,7 @@ describe('primitives', () => {
     ['Edm.String', true, /Expected a string\./],
     ['Edm.String', null, /Expected a string\./],
     ['Edm.String', {}, /Expected a string\./],
+    ['Edm.String', 'a\u0000b', /cannot contain the character U\+0000/],
     ['Edm.Boolean', 'true', /Expected true or false\./],
     ['Edm.Boolean', 0, /Expected true or false\./],
     ['Edm.Int32', INT32_MAX + 1, /32-bit integer/],

@@ -44,6 +44,8 @@ export function describe(value: unknown): string {
   }
 }
 
+export const NUL_REFUSED = 'Strings cannot contain the character U+0000.';
+
 function invalid(ctx: ValueContext, why: string): never {
   throw errors.invalidValue(ctx.path, ctx.resource, why);
 }
@@ -52,6 +54,8 @@ function readPrimitive(name: string, value: unknown, ctx: ValueContext): unknown
   switch (name) {
     case 'Edm.String':
       if (typeof value !== 'string') invalid(ctx, 'Expected a string.');
+      // PostgreSQL text cannot hold U+0000: refused on every backend, so all keep the same data.
+      if (value.includes('\u0000')) invalid(ctx, NUL_REFUSED);
       return value;
     case 'Edm.Boolean':
       if (typeof value !== 'boolean') invalid(ctx, 'Expected true or false.');

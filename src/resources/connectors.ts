@@ -15,8 +15,12 @@ export function onlyApplicationProxy(kind: string) {
   return ([profile]: string[]) => profile === 'applicationProxy' || `${kind} are served by the 'applicationProxy' profile only, not by '${profile}'.`;
 }
 
+/** A machine's fully qualified domain name is at most 253 characters (RFC 1035); localgraph indexes it. */
+export const MACHINE_NAME_MAX_LENGTH = 255;
+
 export function connectorsBehaviour(tables: FamilyTables): CollectionBehaviour {
   const fields = ['externalIp', 'machineName', 'status', 'version'];
+  const maxLength = { machineName: MACHINE_NAME_MAX_LENGTH };
   return {
     path: 'onPremisesPublishingProfiles/connectors',
     type: tables.connectors.type,
@@ -24,12 +28,12 @@ export function connectorsBehaviour(tables: FamilyTables): CollectionBehaviour {
     servedBy: onlyApplicationProxy('Connectors'),
     scope: (tenantId) => ({ tenantId }),
     create: {
-      rules: { writable: ['id', ...fields], required: ['externalIp', 'machineName', 'status'] },
+      rules: { writable: ['id', ...fields], required: ['externalIp', 'machineName', 'status'], maxLength },
       clientId: 'guid',
       defaults: () => ({ version: DEFAULT_CONNECTOR_VERSION }),
       hidden: (ctx) => ({ connector_group_id: ctx.tenant.defaultConnectorGroupId }),
     },
-    update: { rules: { writable: fields } },
+    update: { rules: { writable: fields, maxLength } },
     remove: {},
     relationships: {
       memberOf: {

@@ -40,7 +40,30 @@ const RETRYABLE = new Set(['40001', '40P01']);
 export function isRetryableConflict(error: unknown): boolean {
   return RETRYABLE.has((error as { code?: string } | null)?.code ?? '');
 }
-const MAX_ATTEMPTS = 10;
+
+/**
+ * Values PostgreSQL refuses that SQLite takes: a character it cannot store (U+0000), an index
+ * entry over its size limit. Input validation keeps them out; this is the net behind it, so
+ * what slips through is the client's 400, not a 500.
+ */
+const UNSTORABLE = new Set(['22021', '22P05', '54000']);
+
+export function isUnstorableValue(error: unknown): boolean {
+  return UNSTORABLE.has((error as { code?: string } | null)?.code ?? '');
+}
+/**
+ * Under contention (many clients moving connectors into the same groups) serialisable
+ * transactions collide often: PostgreSQL's predicate locks are page-sized on small tables.
+ * Retries back off exponentially with full jitter (up to 500 ms a wait, about 3 s in all), so
+ * colliding transactions spread out instead of colliding again.
+ */
+const MAX_ATTEMPTS = 12;
+const BACKOFF_BASE_MS = 4;
+const BACKOFF_CAP_MS = 500;
+
+export function conflictBackoffMs(attempt: number, random: number = Math.random()): number {
+  return random * Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** attempt);
+}
 
 /**
  * A {@link SqlDatabase} over a `pg` connection pool, for several localgraph instances sharing
@@ -108,8 +131,7 @@ export class PostgresDatabase implements SqlDatabase {
       } finally {
         client.release();
       }
-      // Colliding transactions back off by a random, growing delay, so they stop colliding.
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
+      await new Promise((resolve) => setTimeout(resolve, conflictBackoffMs(attempt)));
     }
   }
 

@@ -105,6 +105,8 @@ export function lex(text: string, fail: SyntaxFail): Token[] {
     }
     if (c === "'") {
       const { value, end } = readString(text, pos, fail);
+      // No stored string holds U+0000 (src/odata/values.ts), and PostgreSQL refuses it as a parameter.
+      if (value.includes('\u0000')) fail('string literals cannot contain the character U+0000', start);
       tokens.push({ kind: 'string', pos: start, text: text.slice(start, end), value });
       pos = end;
       continue;

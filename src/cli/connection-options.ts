@@ -1,0 +1,68 @@
+import { DEFAULT_CONNECTION_LIMITS, MAX_TIMEOUT_MS, type ConnectionLimits } from '../http/connection-limits.js';
+import { UsageError } from './usage.js';
+
+/**
+ * `serve`'s connection limits (src/http/connection-limits.ts). Counts and milliseconds, as
+ * `--statement-timeout MS`; 0 lifts a limit, except the keep-alive timeout (0 would keep idle
+ * connections forever).
+ */
+export const CONNECTION_OPTIONS = {
+  'max-connections': { type: 'string' },
+  'max-requests-per-connection': { type: 'string' },
+  'headers-timeout': { type: 'string' },
+  'request-timeout': { type: 'string' },
+  'keep-alive-timeout': { type: 'string' },
+} as const;
+
+const d = DEFAULT_CONNECTION_LIMITS;
+export const connectionHelp = `  --max-connections N
+                  connections served at once; one more is answered 503 with Retry-After,
+                  then closed; 0: no limit (default: ${d.maxConnections})
+  --max-requests-per-connection N
+                  requests served over one keep-alive connection; the last answer closes it
+                  and the client reconnects; 0: no limit (default: ${d.maxRequestsPerConnection})
+  --headers-timeout MS
+                  time a request's head may take to arrive; 408, then closed; 0: none
+                  (default: ${d.headersTimeoutMs})
+  --request-timeout MS
+                  time a whole request, head and body, may take to arrive; 408, then closed;
+                  0: none (default: ${d.requestTimeoutMs})
+  --keep-alive-timeout MS
+                  how long an idle keep-alive connection is kept (default: ${d.keepAliveTimeoutMs})`;
+
+export const connectionUsage = `[--max-connections N] [--max-requests-per-connection N] [--headers-timeout MS]
+                       [--request-timeout MS] [--keep-alive-timeout MS]`;
+
+interface ConnectionValues {
+  'max-connections'?: string;
+  'max-requests-per-connection'?: string;
+  'headers-timeout'?: string;
+  'request-timeout'?: string;
+  'keep-alive-timeout'?: string;
+}
+
+function wholeNumber(option: string, value: string | undefined, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+    throw new UsageError(`${option} must be a whole number from ${min} to ${max}, not '${value}'`);
+  }
+  return Number(value);
+}
+
+/** The limits the options set (the others keep their defaults in createApp). */
+export function parseConnectionOptions(values: ConnectionValues): Partial<ConnectionLimits> {
+  const count = Number.MAX_SAFE_INTEGER;
+  const limits: Partial<ConnectionLimits> = {
+    maxConnections: wholeNumber('--max-connections', values['max-connections'], 0, count),
+    maxRequestsPerConnection: wholeNumber('--max-requests-per-connection', values['max-requests-per-connection'], 0, count),
+    headersTimeoutMs: wholeNumber('--headers-timeout', values['headers-timeout'], 0, MAX_TIMEOUT_MS),
+    requestTimeoutMs: wholeNumber('--request-timeout', values['request-timeout'], 0, MAX_TIMEOUT_MS),
+    keepAliveTimeoutMs: wholeNumber('--keep-alive-timeout', values['keep-alive-timeout'], 1, MAX_TIMEOUT_MS),
+  };
+  const headers = limits.headersTimeoutMs ?? d.headersTimeoutMs;
+  const whole = limits.requestTimeoutMs ?? d.requestTimeoutMs;
+  if (headers > 0 && whole > 0 && headers > whole) {
+    throw new UsageError(`--headers-timeout (${headers}) must not exceed --request-timeout (${whole}): the whole request's deadline covers its head`);
+  }
+  return Object.fromEntries(Object.entries(limits).filter(([, value]) => value !== undefined));
+}
