@@ -1,14 +1,16 @@
-// Runs every compiled test file (unit tests beside the code, end-to-end tests under test/) with
-// node's own test runner, on SQLite; then the storage-agnostic end-to-end files again on
-// PostgreSQL (LOCALGRAPH_TEST_BACKEND=postgres: a fresh schema per server). PostgreSQL is
-// required under CI (CI=true); elsewhere its pass is skipped, saying why, when it is unreachable.
-// Node 20's `--test` takes no globs, so the files are listed here. Arguments filter by path.
+// Runs every compiled test file with node's own test runner: the unit tests beside the code
+// (src/, bench/) once, and the end-to-end suite under test/ once per storage backend
+// (test/helpers/backend.ts):
+//   sqlite    a data folder per server (with the unit tests, output as it comes)
+//   memory    --in-memory             } side by side, each pass's output printed when it ends
+//   postgres  a fresh schema per server }
+// PostgreSQL is required under CI (CI=true); elsewhere its pass is skipped, saying why, when the
+// database is unreachable. Node 20's `--test` takes no globs, so the files are listed here.
+// Arguments filter by path.
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 
-/** End-to-end files whose behaviour does not depend on where data is kept (no data-folder checks). */
-const POSTGRES_PASS = ['connectors', 'tutorial', 'family-profiles', 'family-connector-groups', 'family-agents', 'kiota'].map((n) => `dist/test/${n}.e2e.test.js`);
 const DATABASE_URL = process.env.LOCALGRAPH_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 function find(dir) {
@@ -19,14 +21,25 @@ function find(dir) {
   });
 }
 
-function run(files, env = {}) {
-  const result = spawnSync(process.execPath, ['--test', '--test-reporter=spec', ...files], { stdio: 'inherit', env: { ...process.env, ...env } });
-  return result.status ?? 1;
+/** Runs node --test over `files` on `backend`; resolves with its exit status and, when captured, its output. */
+function run(files, backend, capture) {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--test', '--test-reporter=spec', ...files], {
+      stdio: capture ? ['ignore', 'pipe', 'pipe'] : 'inherit',
+      env: { ...process.env, LOCALGRAPH_TEST_BACKEND: backend },
+    });
+    let output = '';
+    if (capture) {
+      child.stdout.setEncoding('utf8').on('data', (d) => (output += d));
+      child.stderr.setEncoding('utf8').on('data', (d) => (output += d));
+    }
+    child.on('close', (code) => resolve({ backend, status: code ?? 1, output }));
+  });
 }
 
 const only = process.argv.slice(2);
 const selected = (f) => only.length === 0 || only.some((o) => f.includes(o));
-const files = ['dist/src', 'dist/test']
+const files = ['dist/src', 'dist/bench', 'dist/test']
   .flatMap((d) => { try { return find(d); } catch { return []; } })
   .filter(selected)
   .sort();
@@ -34,20 +47,24 @@ if (files.length === 0) {
   console.error('run-tests: no test files found under dist/');
   process.exit(1);
 }
-let status = run(files);
+const endToEnd = files.filter((f) => f.startsWith('dist/test/'));
+const results = [await run(files, 'sqlite', false)];
 
-const postgresFiles = POSTGRES_PASS.filter(selected);
-if (postgresFiles.length > 0) {
+if (endToEnd.length > 0) {
+  const passes = ['memory'];
   const probe = spawnSync('psql', [DATABASE_URL, '-qAtc', 'SELECT 1'], { encoding: 'utf8', timeout: 10_000 });
-  const reachable = probe.status === 0 && probe.stdout.trim() === '1';
-  if (reachable) {
-    console.log(`\nrun-tests: the end-to-end files again on PostgreSQL (${DATABASE_URL})`);
-    status = run(postgresFiles, { LOCALGRAPH_TEST_BACKEND: 'postgres' }) || status;
-  } else if (process.env.CI === 'true') {
+  if (probe.status === 0 && probe.stdout.trim() === '1') passes.push('postgres');
+  else if (process.env.CI === 'true') {
     console.error(`run-tests: PostgreSQL is required under CI but not reachable at ${DATABASE_URL}: ${(probe.stderr || probe.error?.message || '').trim()}`);
-    status = 1;
+    results.push({ backend: 'postgres', status: 1 });
   } else {
     console.log(`run-tests: skipping the PostgreSQL pass: not reachable at ${DATABASE_URL} (set LOCALGRAPH_TEST_DATABASE_URL; CI requires it)`);
   }
+  console.log(`\nrun-tests: the end-to-end suite again, ${passes.join(' and ')} side by side${passes.includes('postgres') ? ` (${DATABASE_URL})` : ''}`);
+  for (const result of await Promise.all(passes.map((backend) => run(endToEnd, backend, true)))) {
+    console.log(`\nrun-tests: ---- the ${result.backend} pass ----\n${result.output}`);
+    results.push(result);
+  }
 }
-process.exit(status);
+console.log(`run-tests: ${results.map((r) => `${r.backend} ${r.status === 0 ? 'passed' : 'FAILED'}`).join(', ')}`);
+process.exit(results.some((r) => r.status !== 0) ? 1 : 0);

@@ -7,13 +7,13 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { admin, adminToken, graph, printedAdminKey } from './helpers/admin.js';
-import { needsPostgres } from './helpers/postgres.js';
+import { durable, onlyOn } from './helpers/backend.js';
 import { freshDatabaseUrl, runCli, startServer, tempDir } from './helpers/server.js';
 
 const CONNECTORS = '/onPremisesPublishingProfiles/applicationProxy/connectors';
 
 describe('admin key and serve --seed', () => {
-  it('the generated key survives a restart; --admin-key and LOCALGRAPH_ADMIN_KEY override it', async () => {
+  it('the generated key survives a restart; --admin-key and LOCALGRAPH_ADMIN_KEY override it', durable(), async () => {
     const first = await startServer();
     const key = printedAdminKey(first);
     assert.equal(await first.stop(), 0);
@@ -48,7 +48,7 @@ describe('admin key and serve --seed', () => {
         ],
       }),
     );
-    const server = await startServer({ inMemory: true, args: ['--seed', file, '--admin-key', 'seed-test-key'] });
+    const server = await startServer({ args: ['--seed', file, '--admin-key', 'seed-test-key'] });
     try {
       assert.match(server.stdout(), /seed: .*seed\.json loaded \(1 tenant\)/);
       const token = await adminToken(server, 'seed-test-key', { tenantId: tenant });
@@ -73,7 +73,7 @@ describe('admin key and serve --seed', () => {
   });
 });
 
-describe('several instances on one PostgreSQL database', needsPostgres(), () => {
+describe('several instances on one PostgreSQL database', onlyOn('postgres', 'two instances share one database'), () => {
   it('a reset or an import through one instance is seen by the others within a second', async () => {
     const first = await startServer({ databaseUrl: freshDatabaseUrl(), args: ['--admin-key', 'shared-admin-key'] });
     const second = await startServer({ ...first.sameStorage(), args: ['--admin-key', 'shared-admin-key'] });

@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { Agent, request as httpRequest } from 'node:http';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ADMIN_SCOPES, CONNECTORS_PATH, GUID, request, runCli, startServer, tempDir, type RunningServer } from './helpers/server.js';
+import { durable, onlyOn } from './helpers/backend.js';
+import { ADMIN_SCOPES, CONNECTORS_PATH, GUID, request, runCli, startServer, tempDir, type RunningServer, type ServerOptions } from './helpers/server.js';
 
 const json = { 'content-type': 'application/json' };
 
@@ -45,7 +46,10 @@ function lines(text: string): string[] {
   return text.split('\n').filter((l) => l.length > 0);
 }
 
-describe('help', { concurrency: true }, () => {
+// The CLI's own checks start no server: one pass covers them.
+const cliOnly = onlyOn('sqlite', 'no server, no storage: the same in every pass');
+
+describe('help', { concurrency: true, ...cliOnly }, () => {
   it('localgraph --help / -h / help: exit 0, names both commands', async () => {
     for (const args of [['--help'], ['help']]) {
       const r = await runCli(args);
@@ -74,7 +78,7 @@ describe('help', { concurrency: true }, () => {
   });
 });
 
-describe('usage errors: exit 2, exactly one line on stderr', { concurrency: 4 }, () => {
+describe('usage errors: exit 2, exactly one line on stderr', { concurrency: 4, ...cliOnly }, () => {
   const dir = tempDir();
   const data = join(dir, 'never-created');
   const cases: [string, string[]][] = [
@@ -158,12 +162,14 @@ describe('serve lifecycle', () => {
     assert.match(server.baseUrl, /^http:\/\/127\.0\.0\.1:\d+$/);
     assert.ok(server.port > 0);
     assert.match(server.tenantId, GUID);
-    assert.ok(server.stdout().includes(`SQLite in ${server.dataDir}`), server.stdout());
+    assert.ok(server.stdout().includes(`storage: ${storageLine(server)}`), server.stdout());
     const token = await server.token();
     const machineName = await signalDuringRequest(server, token, 'SIGTERM', false);
     assert.match(server.stdout(), /SIGTERM/);
+    // In memory there is no row to keep (the --in-memory tests show a restart forgets).
+    if (server.inMemory) return;
 
-    const again = await startServer({ dataDir: server.dataDir });
+    const again = await startServer(server.sameStorage());
     try {
       assert.ok((await list(again, token)).some((c) => c.machineName === machineName));
     } finally {
@@ -203,22 +209,22 @@ describe('serve lifecycle', () => {
   );
 });
 
-describe('durability', () => {
-  let dataDir: string;
+describe('durability', durable(), () => {
+  let storage: ServerOptions;
   let token: string;
   let tenantId: string;
   let created: Record<string, any>[] = [];
 
-  it('connectors and tokens survive a SIGTERM restart on the same --data', async () => {
+  it('connectors and tokens survive a SIGTERM restart on the same data', async () => {
     const first = await startServer();
-    dataDir = first.dataDir!;
+    storage = first.sameStorage();
     tenantId = first.tenantId;
     token = await first.token();
     created = [];
     for (let i = 0; i < 3; i++) created.push(await create(first, token));
     assert.equal(await first.stop(), 0);
 
-    const second = await startServer({ dataDir });
+    const second = await startServer(storage);
     try {
       assert.equal(second.tenantId, tenantId, 'the default tenant changed across a restart');
       // The token issued before the restart still verifies: the signing key is kept.
@@ -238,7 +244,7 @@ describe('durability', () => {
   });
 
   it('kill -9 right after a 201, a 204 PATCH and a 204 DELETE: after a restart all three happened', async () => {
-    const server = await startServer({ dataDir });
+    const server = await startServer(storage);
     const fresh = await create(server, token);
     const [patchTarget, deleteTarget] = created;
     const patched = await request(`${server.baseUrl}${CONNECTORS_PATH}/${patchTarget.id}`, {
@@ -251,7 +257,7 @@ describe('durability', () => {
     await server.kill();
     assert.equal(server.process.signalCode, 'SIGKILL');
 
-    const again = await startServer({ dataDir });
+    const again = await startServer(storage);
     try {
       assert.equal(again.tenantId, tenantId);
       const got = await request(`${again.baseUrl}${CONNECTORS_PATH}/${fresh.id}`, { headers: auth(token) });
@@ -267,7 +273,7 @@ describe('durability', () => {
   });
 });
 
-describe('--in-memory', () => {
+describe('--in-memory', onlyOn('memory', 'about --in-memory'), () => {
   it('prints a token that works; a restart forgets the data and the key', async () => {
     const first = await startServer({ inMemory: true });
     assert.ok(first.printedToken, first.stdout());
@@ -292,11 +298,19 @@ describe('--in-memory', () => {
   });
 });
 
+/** What the banner's `storage:` line says of where the server keeps its data. */
+function storageLine(server: RunningServer): string {
+  if (server.inMemory) return 'in memory (nothing is kept)';
+  if (server.dataDir !== undefined) return `SQLite in ${server.dataDir}`;
+  const url = new URL(server.databaseUrl!);
+  return `PostgreSQL at ${url.host}${url.pathname} (schema ${url.searchParams.get('schema')})`;
+}
+
 function claimsOf(token: string): Record<string, any> {
   return JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8'));
 }
 
-describe('token', () => {
+describe('token', onlyOn('sqlite', 'localgraph token on a data folder and $LOCALGRAPH_DATA'), () => {
   it('works while a server runs on the same folder, also through $LOCALGRAPH_DATA; a busy port is refused', async () => {
     const server = await startServer();
     try {

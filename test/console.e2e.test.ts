@@ -394,6 +394,8 @@ describe('the console in headless Chromium', { skip: typeof unavailable === 'str
     await signin.goto(`${server.baseUrl}/console`);
     await signin.getByRole('heading', { name: 'Sign in' }).waitFor();
     const credentials = printedCredentials(server);
+    // The form is filled from /console/config.json, then focused: wait for the focus.
+    await signin.locator('#password:focus, #username:focus').waitFor();
     assert.equal(await signin.getByLabel('User name').inputValue(), credentials.userPrincipalName, 'prefilled');
     await screenshot(signin, 'signin');
 

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { needsPostgres } from './helpers/postgres.js';
+import { onlyOn } from './helpers/backend.js';
 import { freshDatabaseUrl, GUID, request, startServer, type GraphErrorBody, type JsonResponse, type RunningServer } from './helpers/server.js';
 
 let server: RunningServer;
@@ -150,7 +150,7 @@ describe('the default connector group', () => {
     assert.equal(members.body.value.length, 10);
   });
 
-  it('is made exactly once when two instances on one PostgreSQL database get a fresh tenant at once', needsPostgres(), async () => {
+  it('is made exactly once when two instances on one PostgreSQL database get a fresh tenant at once', onlyOn('postgres', 'two instances share one database'), async () => {
     const databaseUrl = freshDatabaseUrl();
     const first = await startServer({ databaseUrl });
     const twin = await startServer({ databaseUrl });

@@ -28,7 +28,7 @@ describe('fault injection', () => {
   before(async () => {
     const file = join(tempDir(), 'faults.json');
     writeFileSync(file, JSON.stringify([{ match: CONNECTORS_RULE, status: 429, retryAfterSeconds: 1, times: 1 }]));
-    server = await startServer({ inMemory: true, args: ['--admin-key', KEY, '--faults', file] });
+    server = await startServer({ args: ['--admin-key', KEY, '--faults', file] });
     token = await adminToken(server, KEY);
   });
   after(async () => {
@@ -186,14 +186,14 @@ describe('@microsoft/microsoft-graph-client RetryHandler over HTTPS', () => {
   let server: RunningServer;
   before(async () => {
     // A data folder (whatever the suite's backend): `localgraph cert --data` gives its certificate.
-    server = await startServer({ dataDir: join(tempDir(), 'data'), args: ['--https', '--admin-key', KEY] });
+    server = await startServer({ args: ['--https', '--admin-key', KEY] });
   });
   after(async () => {
     if (server) assert.equal(await server.stop(), 0);
   });
 
   it('recovers from a 429 with Retry-After: 1', async () => {
-    const ca = await serverCertificate(server.dataDir!);
+    const ca = await serverCertificate(server);
     const fetchAdmin = async (method: string, path: string, body?: unknown) => {
       const res = await secureRequest(`${server.baseUrl}/_admin${path}`, ca.pem, {
         method,

@@ -17,7 +17,7 @@ describe('@microsoft/microsoft-graph-client over HTTPS', () => {
   before(async () => {
     server = await startServer({ args: ['--https'] });
     const creds = printedCredentials(server);
-    const ca = await serverCertificate(server.dataDir!);
+    const ca = await serverCertificate(server);
     run = (scenario) =>
       runSdkClient(scenario, ca.file, {
         LG_ORIGIN: server.baseUrl,

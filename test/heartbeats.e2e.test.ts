@@ -26,7 +26,7 @@ describe('heartbeats with --simulate-heartbeats', () => {
   let server: RunningServer;
   let token: string;
   before(async () => {
-    server = await startServer({ inMemory: true, args: ['--admin-key', KEY, '--simulate-heartbeats', '--heartbeat-timeout', '60s'] });
+    server = await startServer({ args: ['--admin-key', KEY, '--simulate-heartbeats', '--heartbeat-timeout', '60s'] });
     token = await adminToken(server, KEY);
   });
   after(async () => {
@@ -144,7 +144,7 @@ describe('heartbeats with --simulate-heartbeats', () => {
 describe('heartbeats without --simulate-heartbeats (the default)', () => {
   let server: RunningServer;
   before(async () => {
-    server = await startServer({ inMemory: true, args: ['--admin-key', KEY] });
+    server = await startServer({ args: ['--admin-key', KEY] });
   });
   after(async () => {
     if (server) assert.equal(await server.stop(), 0);

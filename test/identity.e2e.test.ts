@@ -5,12 +5,21 @@
  * localgraph as the foreign issuer.
  */
 import assert from 'node:assert/strict';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { durable } from './helpers/backend.js';
 import { CONNECTORS_PATH, request, runCli, startServer, type RunningServer } from './helpers/server.js';
 import { claimsOf, printedCredentials, runSdkClient, secureRequest, serverCertificate, tokenRequest, type DefaultCredentials } from './helpers/identity.js';
 
 const GRAPH_DEFAULT = 'https://graph.microsoft.com/.default';
 const GROUPS_PATH = '/beta/onPremisesPublishingProfiles/applicationProxy/connectorGroups';
+
+/** Where the banner says a new self-signed certificate is kept. */
+function certificateSource(server: RunningServer): string {
+  if (server.inMemory) return tmpdir();
+  return server.dataDir !== undefined ? join(server.dataDir, 'tls', 'cert.pem') : 'kept in the database';
+}
 
 function json(text: string): Record<string, any> {
   return JSON.parse(text);
@@ -23,7 +32,7 @@ describe('serve --https: the token endpoint and registrations', () => {
   before(async () => {
     server = await startServer({ args: ['--https'] });
     creds = printedCredentials(server);
-    ca = await serverCertificate(server.dataDir!);
+    ca = await serverCertificate(server);
   });
   after(async () => {
     if (server.process.exitCode === null) await server.stop();
@@ -47,13 +56,13 @@ describe('serve --https: the token endpoint and registrations', () => {
     assert.match(server.baseUrl, /^https:\/\/localhost:\d+$/);
     const out = server.stdout();
     assert.match(out, /auth: strict/);
-    assert.match(out, /tls: new self-signed certificate .*tls\/cert\.pem/);
+    assert.ok(out.includes(`tls: new self-signed certificate ${certificateSource(server)}`), out);
     assert.match(out, new RegExp(`token endpoint: ${server.baseUrl}/${server.tenantId}/oauth2/v2.0/token`));
     assert.equal(creds.userPrincipalName, 'admin@localgraph.onmicrosoft.com');
     assert.equal(server.stderr(), '');
   });
 
-  it('`localgraph cert` prints the certificate the server presents', async () => {
+  it('the certificate `localgraph cert` prints (in memory: the banner\'s file) is the one the server presents', async () => {
     const res = await secureRequest(`${server.baseUrl}/beta/`, ca.pem);
     assert.equal(res.status, 200);
     assert.equal(res.peerCertificate.replace(/\s/g, ''), ca.pem.replace(/\s/g, ''));
@@ -75,8 +84,8 @@ describe('serve --https: the token endpoint and registrations', () => {
     assert.equal((await graph(CONNECTORS_PATH, res.body.access_token)).status, 200);
   });
 
-  it('`app add` and `user add` work while the server runs, at once, with exactly what was granted', async () => {
-    const added = await runCli(['app', 'add', '--data', server.dataDir!, '--name', 'Reader', '--roles', 'Application.Read.All', '--scopes', 'Directory.ReadWrite.All']);
+  it('`app add` and `user add` work while the server runs, at once, with exactly what was granted', durable(), async () => {
+    const added = await runCli(['app', 'add', ...server.storageArgs(), '--name', 'Reader', '--roles', 'Application.Read.All', '--scopes', 'Directory.ReadWrite.All']);
     assert.equal(added.code, 0, added.stderr);
     const app = json(added.stdout);
     assert.deepEqual(Object.keys(app), ['tenantId', 'clientId', 'clientSecret']);
@@ -86,7 +95,7 @@ describe('serve --https: the token endpoint and registrations', () => {
     assert.equal((await graph('/beta/applications', appToken)).status, 200);
     assert.equal((await graph(GROUPS_PATH, appToken, { method: 'POST', body: { name: 'not allowed' } })).status, 403);
 
-    const user = await runCli(['user', 'add', '--data', server.dataDir!, '--upn', 'alice@contoso.com', '--password', 'Correct-Horse-9']);
+    const user = await runCli(['user', 'add', ...server.storageArgs(), '--upn', 'alice@contoso.com', '--password', 'Correct-Horse-9']);
     assert.equal(user.code, 0, user.stderr);
     const alice = json(user.stdout);
     assert.deepEqual(Object.keys(alice), ['tenantId', 'id', 'userPrincipalName']);
@@ -96,17 +105,17 @@ describe('serve --https: the token endpoint and registrations', () => {
     assert.equal(claimsOf(signIn.body.access_token).scp, 'Directory.ReadWrite.All');
     assert.equal((await graph(CONNECTORS_PATH, signIn.body.access_token)).status, 200);
 
-    const again = await runCli(['user', 'add', '--data', server.dataDir!, '--upn', 'Alice@Contoso.com', '--password', 'x']);
+    const again = await runCli(['user', 'add', ...server.storageArgs(), '--upn', 'Alice@Contoso.com', '--password', 'x']);
     assert.equal(again.code, 1);
     assert.match(again.stderr, /already has a user/);
-    for (const args of [['app', 'add', '--data', server.dataDir!], ['user', 'add', '--data', server.dataDir!, '--upn', 'nobody', '--password', 'x'], ['app'], ['app', 'remove']]) {
+    for (const args of [['app', 'add', ...server.storageArgs()], ['user', 'add', ...server.storageArgs(), '--upn', 'nobody', '--password', 'x'], ['app'], ['app', 'remove']]) {
       const wrong = await runCli(args);
       assert.equal(wrong.code, 2, `${args.join(' ')}: ${wrong.stderr}`);
     }
   });
 
-  it('brute force at the token endpoint: ten wrong passwords lock the account, even against the right one', async () => {
-    const added = json((await runCli(['user', 'add', '--data', server.dataDir!, '--upn', 'target@contoso.com', '--password', 'Right-Password-1'])).stdout);
+  it('brute force at the token endpoint: ten wrong passwords lock the account, even against the right one', durable(), async () => {
+    const added = json((await runCli(['user', 'add', ...server.storageArgs(), '--upn', 'target@contoso.com', '--password', 'Right-Password-1'])).stdout);
     for (let i = 0; i < 10; i++) {
       const res = await userToken(creds.clientId, 'target@contoso.com', `guess-${i}`);
       assert.equal(res.status, 400);
@@ -142,9 +151,9 @@ describe('serve --https: the token endpoint and registrations', () => {
     assert.match(result.wrongTenant, /CredentialUnavailableError|endpoints/i);
   });
 
-  it('a restart keeps the certificate and the registrations, and prints no secret again', async () => {
+  it('a restart keeps the certificate and the registrations, and prints no secret again', durable(), async () => {
     assert.equal(await server.stop(), 0);
-    server = await startServer({ dataDir: server.dataDir, args: ['--https'] });
+    server = await startServer({ ...server.sameStorage(), args: ['--https'] });
     assert.doesNotMatch(server.stdout(), /shown once/);
     assert.match(server.stdout(), /tls: certificate /);
     assert.equal((await secureRequest(`${server.baseUrl}/beta/`, ca.pem)).status, 200, 'the same certificate is served');
@@ -191,7 +200,7 @@ describe('--auth modes', () => {
   });
 
   it('strict (the default) refuses the unsigned token claims mode takes', async () => {
-    const server = await startServer({ inMemory: true });
+    const server = await startServer();
     try {
       assert.match(server.stdout(), /auth: strict/);
       const res = await request(`${server.baseUrl}${CONNECTORS_PATH}`, { headers: { authorization: `Bearer ${unsigned({ tid: server.tenantId, oid: 'u', scp: 'Directory.ReadWrite.All' })}` } });
@@ -224,7 +233,7 @@ describe('--trust-issuer: tokens of a second localgraph', () => {
   let issuerCa: { pem: string; file: string };
   before(async () => {
     issuer = await startServer({ args: ['--https'] });
-    issuerCa = await serverCertificate(issuer.dataDir!);
+    issuerCa = await serverCertificate(issuer);
     // The v1 metadata of the issuer's tenant: its issuer is the `iss` its Graph tokens carry.
     server = await startServer({ args: ['--trust-issuer', `${issuer.baseUrl}/${issuer.tenantId}/`], env: { ...process.env, NODE_EXTRA_CA_CERTS: issuerCa.file } });
     stranger = await startServer({ args: ['--https'] });
@@ -247,7 +256,7 @@ describe('--trust-issuer: tokens of a second localgraph', () => {
     assert.equal(ownGroups.status, 200);
     assert.ok(!ownGroups.text.includes(created.body.id));
 
-    const strangerCa = await serverCertificate(stranger.dataDir!);
+    const strangerCa = await serverCertificate(stranger);
     const strangerCreds = printedCredentials(stranger);
     const untrusted = await tokenRequest(stranger.baseUrl, stranger.tenantId, strangerCa.pem, { grant_type: 'client_credentials', client_id: strangerCreds.clientId, client_secret: strangerCreds.clientSecret, scope: GRAPH_DEFAULT });
     const refused = await request(`${server.baseUrl}${GROUPS_PATH}`, { headers: { authorization: `Bearer ${untrusted.body.access_token}` } });

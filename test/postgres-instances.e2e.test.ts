@@ -7,14 +7,14 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { needsPostgres } from './helpers/postgres.js';
-import { freshDatabaseUrl, request, startServer, TEST_DATABASE_URL, type RunningServer } from './helpers/server.js';
+import { onlyOn, TEST_DATABASE_URL } from './helpers/backend.js';
+import { freshDatabaseUrl, request, startServer, type RunningServer } from './helpers/server.js';
 
 const AP = '/beta/onPremisesPublishingProfiles/applicationProxy';
 const SCOPES = 'Directory.ReadWrite.All';
 const json = { 'content-type': 'application/json' };
 
-describe('two instances, one database: invariants under concurrency', needsPostgres(), () => {
+describe('two instances, one database: invariants under concurrency', onlyOn('postgres', 'two instances share one database'), () => {
   let a: RunningServer;
   let b: RunningServer;
   let token: string;
@@ -106,7 +106,7 @@ class Proxy {
   }
 }
 
-describe('a lost database: 503 with Retry-After, then recovery on its own', needsPostgres(), () => {
+describe('a lost database: 503 with Retry-After, then recovery on its own', onlyOn('postgres', 'a database outage is PostgreSQL\'s'), () => {
   it('answers 503 while PostgreSQL is unreachable and serves again once it is back', async () => {
     const target = new URL(TEST_DATABASE_URL);
     const proxy = new Proxy({ host: target.hostname, port: Number(target.port || 5432) });

@@ -5,7 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { request as httpsRequest } from 'node:https';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runCli, tempDir, type RunningServer } from './server.js';
@@ -29,9 +29,17 @@ export function printedCredentials(server: RunningServer): DefaultCredentials {
   return { clientId: app[1], clientSecret: app[2], userPrincipalName: user[1], password: user[2] };
 }
 
-/** `localgraph cert --data DIR`, written to a file for NODE_EXTRA_CA_CERTS; returns both. */
-export async function serverCertificate(dataDir: string): Promise<{ pem: string; file: string }> {
-  const result = await runCli(['cert', '--data', dataDir]);
+/**
+ * The certificate a `--https` server presents, written to a file for NODE_EXTRA_CA_CERTS; returns
+ * both. From `localgraph cert` on its folder or database; in memory, from the file its banner names.
+ */
+export async function serverCertificate(server: RunningServer): Promise<{ pem: string; file: string }> {
+  if (server.inMemory) {
+    const named = /tls: new self-signed certificate (\S+) /.exec(server.stdout());
+    if (!named) throw new Error(`no certificate file in the banner\n${server.stdout()}`);
+    return { pem: readFileSync(named[1], 'utf8'), file: named[1] };
+  }
+  const result = await runCli(['cert', ...server.storageArgs()]);
   if (result.code !== 0) throw new Error(`localgraph cert exited ${result.code}: ${result.stderr}`);
   const file = join(tempDir('localgraph-ca-'), 'localgraph.pem');
   writeFileSync(file, result.stdout);

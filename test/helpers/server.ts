@@ -10,8 +10,10 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { TEST_BACKEND, TEST_DATABASE_URL } from './backend.js';
 
 /** dist/test/helpers/server.js → dist/src/cli/main.js */
 export const CLI_PATH = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
@@ -60,12 +62,6 @@ for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
   });
 }
 
-/**
- * Which database the end-to-end suite runs on: `sqlite` (a data folder per server, the default) or
- * `postgres` (a fresh schema per server in LOCALGRAPH_TEST_DATABASE_URL, dropped at exit).
- */
-export const TEST_BACKEND = process.env.LOCALGRAPH_TEST_BACKEND === 'postgres' ? 'postgres' : 'sqlite';
-export const TEST_DATABASE_URL = process.env.LOCALGRAPH_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const schemas = new Set<string>();
 process.once('exit', () => {
   for (const schema of schemas) spawnSync('psql', [TEST_DATABASE_URL, '-qc', `DROP SCHEMA IF EXISTS ${schema} CASCADE`], { stdio: 'ignore' });
@@ -134,10 +130,14 @@ export async function storageToken(storage: string[], args: string[]): Promise<s
   return token;
 }
 
+/**
+ * Where a server keeps its data. Without any of `inMemory`, `dataDir` and `databaseUrl`, the
+ * pass's backend decides (test/helpers/backend.ts): a fresh folder, `--in-memory` or a fresh schema.
+ */
 export interface ServerOptions {
-  /** `--in-memory` instead of a data folder. */
+  /** `--in-memory`, whatever the pass. */
   inMemory?: boolean;
-  /** Reuse this data folder (e.g. to restart on it); default: a fresh temp folder. */
+  /** Serve this data folder (e.g. to restart on it). */
   dataDir?: string;
   /** Extra arguments after `serve`. */
   args?: string[];
@@ -151,21 +151,30 @@ export interface RunningServer {
   /** `http://127.0.0.1:PORT` (`https://localhost:PORT` with `--https`), without a trailing slash. */
   baseUrl: string;
   port: number;
-  /** The data folder (undefined for `--in-memory`). */
+  /** The data folder, when it serves one. */
   dataDir: string | undefined;
   /** The PostgreSQL URL it serves from, when it does. */
   databaseUrl: string | undefined;
-  /** What starts another server on the same data (a restart, or a second instance). */
+  /** Whether it keeps nothing (`--in-memory`). */
+  inMemory: boolean;
+  /** What starts another server on the same data (a restart, or a second instance); throws in memory. */
   sameStorage(): ServerOptions;
+  /** The CLI arguments naming its data (`--data DIR` or `--database-url URL`), for `app add` and the like; throws in memory. */
+  storageArgs(): string[];
   /** The default tenant the server printed. */
   tenantId: string;
   /** The token an `--in-memory` server prints. */
   printedToken: string | undefined;
+  /** The admin API's key, from the banner. */
+  adminKey: string;
   process: ChildProcess;
   /** Everything printed so far. */
   stdout(): string;
   stderr(): string;
-  /** `localgraph token --data <dataDir> ...args`; delegated admin by default. */
+  /**
+   * A token as `localgraph token <storage> ...args` makes it (delegated admin by default); in
+   * memory, where no CLI command reaches the data, the same claims from `POST /_admin/token`.
+   */
   token(args?: string[]): Promise<string>;
   /** Sends a signal (SIGTERM by default) and waits for the exit code (null if killed by a signal). */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
@@ -177,8 +186,10 @@ export interface RunningServer {
 
 /** Starts `localgraph serve --host 127.0.0.1 --port 0 (--data DIR | --in-memory)` and waits until it listens. */
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
-  const databaseUrl = options.databaseUrl ?? (TEST_BACKEND === 'postgres' && !options.inMemory && !options.dataDir ? freshDatabaseUrl() : undefined);
-  const dataDir = options.inMemory || databaseUrl ? undefined : (options.dataDir ?? join(tempDir(), 'data'));
+  const chosen = options.inMemory || options.dataDir !== undefined || options.databaseUrl !== undefined;
+  const inMemory = options.inMemory === true || (!chosen && TEST_BACKEND === 'memory');
+  const databaseUrl = options.databaseUrl ?? (!chosen && TEST_BACKEND === 'postgres' ? freshDatabaseUrl() : undefined);
+  const dataDir = inMemory || databaseUrl ? undefined : (options.dataDir ?? join(tempDir(), 'data'));
   const storage = databaseUrl ? ['--database-url', databaseUrl] : dataDir ? ['--data', dataDir] : ['--in-memory'];
   const args = ['serve', '--host', '127.0.0.1', '--port', '0', ...storage, ...(options.args ?? [])];
   const child = spawn(process.execPath, [CLI_PATH, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: options.env ?? process.env });
@@ -212,7 +223,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       const token = /token \(delegated[^)]*\): (\S+)/.exec(line);
       if (token) printedToken = token[1];
       // The last line of the banner: the token (in memory) or how to get one (folder).
-      if (baseUrl && tenantId && (options.inMemory ? printedToken : /get a token:/.test(line))) {
+      if (baseUrl && tenantId && (inMemory ? printedToken : /get a token:/.test(line))) {
         clearTimeout(timer);
         resolve();
       }
@@ -225,21 +236,34 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     throw error;
   }
 
+  const adminKey = /admin: \S+\/_admin\/ with key (\S+)/.exec(stdout)?.[1];
+  if (adminKey === undefined) throw new Error(`no admin key in the banner\n${stdout}`);
+  const kept = (): void => {
+    if (inMemory) throw new Error('an --in-memory server keeps nothing for another server or a CLI command to use');
+  };
   const server: RunningServer = {
     baseUrl: baseUrl!,
     port: Number(new URL(baseUrl!).port),
     dataDir,
     databaseUrl,
-    sameStorage: () => (databaseUrl ? { databaseUrl } : { dataDir }),
+    inMemory,
+    sameStorage() {
+      kept();
+      return databaseUrl ? { databaseUrl } : { dataDir };
+    },
+    storageArgs() {
+      kept();
+      return storage;
+    },
     tenantId: tenantId!,
     printedToken,
+    adminKey,
     process: child,
     stdout: () => stdout,
     stderr: () => stderr,
     exited,
     token(tokenArgs = ['--scopes', ADMIN_SCOPES]) {
-      if (!dataDir && !databaseUrl) throw new Error('an --in-memory server has no data folder to issue tokens from; use printedToken');
-      return storageToken(storage, tokenArgs);
+      return inMemory ? adminApiToken(baseUrl!, adminKey, tokenArgs) : storageToken(storage, tokenArgs);
     },
     async stop(signal = 'SIGTERM') {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
@@ -254,6 +278,28 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     },
   };
   return server;
+}
+
+/** `localgraph token`'s arguments as a `POST /_admin/token` body. */
+async function adminApiToken(baseUrl: string, adminKey: string, args: string[]): Promise<string> {
+  const { values } = parseArgs({
+    args,
+    options: { tenant: { type: 'string' }, scopes: { type: 'string' }, roles: { type: 'string' }, user: { type: 'string' }, lifetime: { type: 'string' } },
+  });
+  const body = {
+    tenantId: values.tenant,
+    scopes: values.scopes,
+    roles: values.roles,
+    user: values.user,
+    lifetimeSeconds: values.lifetime === undefined ? undefined : Number(values.lifetime),
+  };
+  const res = await request<{ access_token: string }>(`${baseUrl}/_admin/token`, {
+    method: 'POST',
+    headers: { 'x-localgraph-admin-key': adminKey, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (res.status !== 200) throw new Error(`POST /_admin/token ${args.join(' ')}: ${res.status} ${res.text}`);
+  return res.body.access_token;
 }
 
 /** A Graph error envelope, as the server writes it. */
