@@ -3,16 +3,30 @@
  * is shared and noisy; absolute figures mean little, ratios a bit more).
  *
  * How to run:
- *   npm run bench                                          every suite, defaults (about 5-6 minutes on 2 cores)
+ *   npm run bench                                          every suite, defaults (about 10 minutes on 2 cores, more with mixed-load)
  *   BENCH_SCENARIOS=list-top-100 npm run bench             one suite (comma-separate several)
  *   BENCH_SCENARIOS=filtered-page-scale BENCH_MAX_ROWS=100000 npm run bench    the scale suite without the 1M size
+ *   BENCH_SCENARIOS=create-connector,list-top-100,postgres-create-connector,postgres-list-top-100,json-server-create npm run bench
+ *                                                          SQLite, PostgreSQL and the json-server peer side by side
  *   BENCH_SECONDS=30 BENCH_ROUNDS=3 BENCH_SCALE_ROUNDS=3 npm run bench         longer, steadier figures
+ *   BENCH_SCENARIOS=mixed-load npm run bench               the 60-second mixed load alone (about 80 s)
  *
  * Suites (bench/scenarios/index.ts):
  *   create-connector       POST connectors, 32 connections
  *   list-top-100           GET connectors?$top=100 over 10k connectors in one tenant, 32 connections
  *   filtered-page-scale    a $filter/$orderby/$top=100 page at 10k, 100k and 1M connectors per tenant,
  *                          a full nextLink walk at each size, startup time and memory, and the SQL plans
+ *   postgres-create-connector   create-connector with localgraph on PostgreSQL: one instance, then two
+ *                          instances on one schema sharing the connections (a fresh schema per round)
+ *   postgres-list-top-100  list-top-100 on PostgreSQL (the same rows, seeded into one schema), 1 and 2 instances
+ *   json-server-create     a peer: json-server 0.17 (devDependency) answering POST /connectors with the same body
+ *   mixed-load             no baseline: 64 clients over two tenants, mixed reads and writes (bench/lib/mixed-load-client.ts)
+ *                          for BENCH_LOAD_SECONDS on a fresh SQLite folder; notes give requests/s, per-operation
+ *                          p50/p99, failures, server CPU and RSS (start, after warm-up, peak, end, trend) and the
+ *                          membership invariants; a failed request, a broken invariant or growing memory sets exit code 1
+ *   Every suite's rows are ratios to the baseline measured in its own rounds. The PostgreSQL suites
+ *   skip, saying so in the report, when the database does not answer; they make schemas named
+ *   lg_bench_* and drop them afterwards (also when the bench is interrupted, with psql, best effort).
  *
  * Environment:
  *   BENCH_SECONDS            measured seconds per round and server (default 10)
@@ -23,6 +37,9 @@
  *                            sizes are 10k, 100k, 1M up to it; 100000 for a quick run)
  *   BENCH_SCALE_ROUNDS       filtered-page-scale: rounds per size (default 1, at most BENCH_ROUNDS)
  *   BENCH_SCALE_CONNECTIONS  filtered-page-scale: connections (default 8)
+ *   BENCH_LOAD_SECONDS       mixed-load: seconds of load (default 60)
+ *   BENCH_DATABASE_URL       the PostgreSQL suites' database (default postgres://postgres@127.0.0.1:5432/test);
+ *                            any ?schema= is replaced by a fresh schema; a password is left out of the report
  *   BENCH_CPU_PROF           a folder: run the servers under `node --cpu-prof`, profiles land there
  *   BENCH_RESULTS            where to write the Markdown (default bench/RESULTS.md, or nowhere when
  *                            profiling; "-" for nowhere)
@@ -31,7 +48,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { probe, runLoad, runSequential, type LoadResult } from './lib/load.js';
+import { probe, runLoad, runSequential, urlsOf, type LoadResult } from './lib/load.js';
 import { cpuTimeMs, guardChildren, killAll, memoryKiB, ROOT } from './lib/processes.js';
 import { renderReport, summarize, writeResults, type RunSettings, type ScenarioRuns, type SuiteSection } from './lib/report.js';
 import type { ServerOptions } from './lib/targets.js';
@@ -54,15 +71,32 @@ const log = (message: string) => console.error(`bench: ${message}`);
  */
 const SLOW_PROBE_MS = 3000;
 
+/** Probes every server of the target (each instance must answer right); returns the first probe's milliseconds. */
 async function check(target: Target): Promise<number> {
-  const start = performance.now();
-  const { status, body } = await probe(target.request);
-  const ms = performance.now() - start;
-  if (status !== target.expectStatus) {
-    throw new Error(`${target.label}: probe ${target.request.method} ${target.request.url} answered ${status}, expected ${target.expectStatus}: ${body.slice(0, 500)}`);
+  let first: number | undefined;
+  for (const url of urlsOf(target.request)) {
+    const start = performance.now();
+    const { status, body } = await probe({ ...target.request, url });
+    first ??= performance.now() - start;
+    if (status !== target.expectStatus) {
+      throw new Error(`${target.label}: probe ${target.request.method} ${url} answered ${status}, expected ${target.expectStatus}: ${body.slice(0, 500)}`);
+    }
+    target.verify?.(body);
   }
-  target.verify?.(body);
-  return ms;
+  return first!;
+}
+
+/** CPU time of all the target's server processes together (undefined if any is unmeasurable). */
+function targetCpuMs(target: Target): number | undefined {
+  const times = [target.pid, ...(target.otherPids ?? [])].map(cpuTimeMs);
+  return times.some((t) => t === undefined) ? undefined : times.reduce<number>((a, b) => a + b!, 0);
+}
+
+/** Memory of all the target's server processes together: what the deployment takes. */
+function targetMemoryKiB(target: Target): { rss: number; peak: number } | undefined {
+  const all = [target.pid, ...(target.otherPids ?? [])].map(memoryKiB);
+  if (all.some((m) => m === undefined)) return undefined;
+  return { rss: all.reduce((a, m) => a + m!.rss, 0), peak: all.reduce((a, m) => a + m!.peak, 0) };
 }
 
 function describe(result: LoadResult): string {
@@ -75,7 +109,7 @@ function describe(result: LoadResult): string {
 async function measure(start: () => Promise<Target>, scenario: Scenario, settings: RunSettings): Promise<{ label: string; result: LoadResult }> {
   const target = await start();
   try {
-    const cpuAtProbe = cpuTimeMs(target.pid);
+    const cpuAtProbe = targetCpuMs(target);
     const probeMs = await check(target);
     const slow = probeMs > SLOW_PROBE_MS;
     const load = { connections: scenario.connections, timeoutSeconds: scenario.timeoutSeconds };
@@ -86,12 +120,12 @@ async function measure(start: () => Promise<Target>, scenario: Scenario, setting
       await runLoad(target.request, { ...load, seconds: settings.warmupSeconds });
       await probe(target.request); // waits for whatever the warm-up left queued
     }
-    const cpuBefore = slow ? cpuAtProbe : cpuTimeMs(target.pid);
+    const cpuBefore = slow ? cpuAtProbe : targetCpuMs(target);
     const result = slow
       ? await runSequential(target.request, { seconds: Math.max(0, settings.seconds - probeMs / 1000), minRequests: 2, earlier: [probeMs] })
       : await runLoad(target.request, { ...load, seconds: settings.seconds });
-    const cpuAfter = cpuTimeMs(target.pid);
-    const memory = memoryKiB(target.pid);
+    const cpuAfter = targetCpuMs(target);
+    const memory = targetMemoryKiB(target);
     if (cpuBefore !== undefined && cpuAfter !== undefined && result.total > 0) result.cpuMsPerRequest = (cpuAfter - cpuBefore) / result.total;
     result.rssKiB = memory?.rss;
     result.peakRssKiB = memory?.peak;
@@ -128,12 +162,25 @@ async function runScenario(scenario: Scenario, settings: RunSettings, serverOpti
   return runs;
 }
 
+/** A knob's value for the report: a URL's password (BENCH_DATABASE_URL's, say) is left out. */
+function shown(value: string): string {
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) return value;
+  try {
+    const url = new URL(value);
+    if (url.password === '') return value;
+    url.password = '***';
+    return url.href;
+  } catch {
+    return value;
+  }
+}
+
 /** The knobs of this run, as the command that repeats it (for one suite, when given). */
 function reproduce(suite?: string): string {
   const knobs = Object.entries(process.env)
     .filter(([name, value]) => name.startsWith('BENCH_') && !['BENCH_SCENARIOS', 'BENCH_RESULTS', 'BENCH_CPU_PROF'].includes(name) && value)
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([name, value]) => `${name}=${value}`);
+    .map(([name, value]) => `${name}=${shown(value!)}`);
   const scenarios = suite ?? process.env.BENCH_SCENARIOS;
   return [...(scenarios ? [`BENCH_SCENARIOS=${scenarios}`] : []), ...knobs, 'npm run bench'].join(' ');
 }
@@ -174,6 +221,7 @@ async function main(): Promise<void> {
         all.push(runs);
         return runs;
       },
+      measured: all,
     };
     const notes = await suite.run(context);
     sections.push({ name: suite.name, description: suite.description, command: reproduce(suite.name), notes });
@@ -192,7 +240,7 @@ async function main(): Promise<void> {
   for (const runs of all) {
     const base = summarize(runs.baseline);
     const subject = summarize(runs.subject);
-    log(`${runs.scenario}: localgraph at ${(subject.rps / base.rps).toFixed(2)}× the baseline's throughput, p99 ${(subject.p99 / base.p99).toFixed(2)}× the baseline's`);
+    log(`${runs.scenario}: ${runs.subject.label} at ${(subject.rps / base.rps).toFixed(2)}× the baseline's throughput, p99 ${(subject.p99 / base.p99).toFixed(2)}× the baseline's`);
     if (base.non2xx + base.errors + subject.non2xx + subject.errors > 0) process.exitCode = 1;
   }
 }

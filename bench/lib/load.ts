@@ -3,6 +3,12 @@ import autocannon from 'autocannon';
 /** One kind of request, sent over and over by every connection. */
 export interface LoadRequest {
   url: string;
+  /**
+   * The same request at further servers (a second instance on the same database): the load is
+   * split evenly, connection i going to the i-th of [url, ...otherUrls] in turn (autocannon's own
+   * multi-URL mode, so there is one latency histogram and one p99 over all of them).
+   */
+  otherUrls?: string[];
   method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
   headers?: Record<string, string>;
   body?: string;
@@ -40,12 +46,18 @@ export interface LoadResult {
   sequential?: boolean;
 }
 
+/** Every URL a request is sent to: `url`, then any `otherUrls`. */
+export function urlsOf(request: LoadRequest): string[] {
+  return [request.url, ...(request.otherUrls ?? [])];
+}
+
 /** Drives `request` with autocannon (in this process) and sums up the run. */
 export function runLoad(request: LoadRequest, options: LoadOptions): Promise<LoadResult> {
+  const urls = urlsOf(request);
   return new Promise((resolve, reject) => {
     autocannon(
       {
-        url: request.url,
+        url: urls.length === 1 ? urls[0] : urls,
         method: request.method,
         headers: request.headers,
         body: request.body,
@@ -85,11 +97,13 @@ export async function runSequential(request: LoadRequest, options: { seconds: nu
   let non2xx = 0;
   let errors = 0;
   let busyMs = latencies.reduce((a, b) => a + b, 0);
+  const urls = urlsOf(request);
   const start = performance.now();
   while (performance.now() - start < options.seconds * 1000 || latencies.length < options.minRequests) {
     const sent = performance.now();
     try {
-      const { status } = await probe(request);
+      // Several servers take turns, as autocannon's connections do.
+      const { status } = await probe({ ...request, url: urls[latencies.length % urls.length] });
       statusCodes[status] = (statusCodes[status] ?? 0) + 1;
       if (status < 200 || status > 299) non2xx++;
     } catch {

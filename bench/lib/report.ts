@@ -54,6 +54,17 @@ export function summarize(runs: TargetRuns): Summary {
   };
 }
 
+/** The subject's medians as shares of the baseline's, in the same run: throughput (higher is better), p99 and CPU per request (lower is better). */
+export function ratiosOf(runs: ScenarioRuns): { throughput: number; p99: number; cpu?: number } {
+  const base = summarize(runs.baseline);
+  const subject = summarize(runs.subject);
+  return {
+    throughput: subject.rps / base.rps,
+    p99: subject.p99 / base.p99,
+    cpu: subject.cpu !== undefined && base.cpu ? subject.cpu / base.cpu : undefined,
+  };
+}
+
 export function machine(): string {
   const list = cpus();
   const model = list[0]?.model.trim() ?? 'unknown CPU';
@@ -86,8 +97,9 @@ export function renderReport(all: ScenarioRuns[], settings: RunSettings, section
   lines.push(`- Command: \`${command}\` (each suite's own command is under its heading)`);
   lines.push(
     `- Method: autocannon (in the bench process, on the same machine) drives ${settings.rounds} rounds (unless a suite says otherwise); each round starts a fresh baseline, ` +
-      `warms it up for ${settings.warmupSeconds} s, measures ${settings.seconds} s and stops it, then does the same with a fresh localgraph. ` +
-      'Figures are the medians of the rounds. Throughput ratio: localgraph ÷ baseline (higher is better); p99 and CPU ratios: localgraph ÷ baseline ' +
+      `warms it up for ${settings.warmupSeconds} s, measures ${settings.seconds} s and stops it, then does the same with a fresh localgraph ` +
+      '(or the peer or PostgreSQL deployment a suite names; two instances share the connections, alternately, and their CPU time and RSS are summed). ' +
+      'Figures are the medians of the rounds. Throughput ratio: the row\'s server ÷ baseline (higher is better); p99 and CPU ratios: the row\'s server ÷ baseline ' +
       '(lower is better). Server CPU per request is the server process\'s user + system time during the measured run (from /proc) over the requests ' +
       'completed; it is less sensitive to other load on the machine than requests/s. Only the ratios are meant to be compared across runs. ' +
       'Before the measured run the bench sends one request and waits for it, so that no work queued by the warm-up is left; ' +
@@ -106,7 +118,7 @@ export function renderReport(all: ScenarioRuns[], settings: RunSettings, section
             (r.startupMs === undefined ? '' : `, started in ${fmt(r.startupMs, 0)} ms`),
         )
         .join('; ');
-    lines.push(`- Rounds, ${runs.scenario}: baseline ${perRound(runs.baseline)} | localgraph ${perRound(runs.subject)}`);
+    lines.push(`- Rounds, ${runs.scenario}: baseline ${perRound(runs.baseline)} | ${runs.subject.label} ${perRound(runs.subject)}`);
   }
   for (const runs of all) {
     for (const t of [runs.baseline, runs.subject]) {

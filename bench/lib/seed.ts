@@ -71,6 +71,17 @@ function status(i: number): 'active' | 'inactive' {
   return (Math.imul(i + 1, 0x9e3779b1) >>> 0) % 5 === 0 ? 'inactive' : 'active';
 }
 
+/** The connectors table's columns the seed fills, in the order of {@link seedRow}'s values. */
+export const SEED_COLUMNS = ['tenant_id', 'id', 'external_ip', 'machine_name', 'status', 'version', 'connector_group_id'] as const;
+
+/** Row i of a tenant (see the module comment), with a fresh random id; shared with the PostgreSQL seed. */
+export function seedRow(tenant: string, i: number, group: string): { id: string; name: string; status: 'active' | 'inactive'; values: unknown[] } {
+  const id = randomUUID();
+  const name = `host-${i}`;
+  const s = status(i);
+  return { id, name, status: s, values: [tenant, id, `10.${(i >>> 16) & 255}.${(i >>> 8) & 255}.${i & 255}`, name, s, '1.5.3437.0', group] };
+}
+
 interface Template {
   dir: string;
   /** main tenant's token */
@@ -108,7 +119,7 @@ function emptyFolder(serverOptions: ServerOptions): Promise<Template> {
 
 /** Rows per INSERT statement (7 parameters each; SQLite allows 32766). */
 const BATCH = 50;
-const COLUMNS = 'INSERT INTO connectors (tenant_id, id, external_ip, machine_name, status, version, connector_group_id) VALUES ';
+const COLUMNS = `INSERT INTO connectors (${SEED_COLUMNS.join(', ')}) VALUES `;
 
 /** Makes a folder with localgraph's schema and the three tenants, then the rows; see the module comment. */
 export async function seedFolder(serverOptions: ServerOptions, options: SeedOptions, log: (message: string) => void): Promise<SeededFolder> {
@@ -145,10 +156,8 @@ export async function seedFolder(serverOptions: ServerOptions, options: SeedOpti
           const main = tenant === MAIN_TENANT;
           const n = main ? options.rows : options.otherRows;
           for (let i = 0; i < n; i++) {
-            const id = randomUUID();
-            const name = `host-${i}`;
-            const s = status(i);
-            values.push(tenant, id, `10.${(i >>> 16) & 255}.${(i >>> 8) & 255}.${i & 255}`, name, s, '1.5.3437.0', group);
+            const { id, name, status: s, values: row } = seedRow(tenant, i, group);
+            values.push(...row);
             if (values.length === 7 * BATCH) {
               insertBatch.run(values);
               values.length = 0;

@@ -10,6 +10,7 @@ export interface ServerOptions {
 export interface RunningServer {
   /** e.g. http://127.0.0.1:PORT/beta/ for localgraph, http://127.0.0.1:PORT/ for the baseline */
   baseUrl: string;
+  /** the data folder; '' for a server on PostgreSQL or on a given database file */
   dataDir: string;
   pid: number;
   /** milliseconds from spawning the process to its "listening on" line */
@@ -26,6 +27,8 @@ export interface RunningLocalgraph extends RunningServer {
 export interface LocalgraphStart {
   /** serve this existing (seeded) folder, and leave it in place on stop; default: a fresh temporary folder */
   dataDir?: string;
+  /** serve this PostgreSQL database (`postgres://…?schema=…`) instead of a folder; the caller owns the schema */
+  databaseUrl?: string;
   /** a file the server's SQL statements are written to (loads dist/bench/sql-trace.js; slows the server, never for measured runs) */
   sqlTraceFile?: string;
 }
@@ -37,21 +40,30 @@ export interface BaselineStart {
   tenantId?: string;
 }
 
-function profileArgs(options: ServerOptions, name: string): string[] {
+/** node flags that write a CPU profile named after `name` on exit, when the run profiles. */
+export function profileArgs(options: ServerOptions, name: string): string[] {
   return options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`, `--cpu-prof-name=${name}-${Date.now()}.cpuprofile`] : [];
 }
 
-/** The real CLI: `localgraph serve --port 0 --host 127.0.0.1 --data <dir> --log-level warn`. */
+/** The CLI's storage options for a data folder or, when it is a postgres:// URL, a database. */
+function storageArgs(where: string): string[] {
+  return /^postgres(ql)?:\/\//.test(where) ? ['--database-url', where] : ['--data', where];
+}
+
+/** The real CLI: `localgraph serve --port 0 --host 127.0.0.1 (--data <dir> | --database-url <url>) --log-level warn`. */
 export async function startLocalgraph(options: ServerOptions = {}, start: LocalgraphStart = {}): Promise<RunningLocalgraph> {
-  const owned = start.dataDir === undefined;
-  const dataDir = start.dataDir ?? tempDir('localgraph');
+  const owned = start.dataDir === undefined && start.databaseUrl === undefined;
+  const dataDir = start.databaseUrl !== undefined ? '' : (start.dataDir ?? tempDir('localgraph'));
+  const where = start.databaseUrl ?? dataDir;
   const nodeArgs = profileArgs(options, 'localgraph');
   if (start.sqlTraceFile) nodeArgs.push('--import', join(BENCH_DIST, 'sql-trace.js'));
   const started = await startProcess({
     label: 'localgraph serve',
     script: CLI,
     // Request logs off (warn): the baseline writes none, and the comparison is of the work itself.
-    args: ['serve', '--port', '0', '--host', '127.0.0.1', '--data', dataDir, '--log-level', 'warn'],
+    // No cap on requests per connection: autocannon writes its next request before it reads a
+    // `Connection: close`, and would count the one lost at each reconnect as an error.
+    args: ['serve', '--port', '0', '--host', '127.0.0.1', ...storageArgs(where), '--log-level', 'warn', '--max-requests-per-connection', '0'],
     nodeArgs,
     ready: /^localgraph listening on (http:\/\/\S+\/beta\/)$/,
     env: start.sqlTraceFile ? { ...process.env, LOCALGRAPH_BENCH_SQL_TRACE: start.sqlTraceFile } : undefined,
@@ -61,7 +73,7 @@ export async function startLocalgraph(options: ServerOptions = {}, start: Localg
     dataDir,
     pid: started.child.pid!,
     startupMs: started.readyMs,
-    token: (scopes) => runNode(CLI, ['token', '--data', dataDir, '--scopes', scopes]),
+    token: (scopes) => runNode(CLI, ['token', ...storageArgs(where), '--scopes', scopes]),
     stop: async (graceMs) => {
       await started.stop(graceMs);
       if (owned) removeTempDir(dataDir);
@@ -69,9 +81,13 @@ export async function startLocalgraph(options: ServerOptions = {}, start: Localg
   };
 }
 
-/** `localgraph token --data DIR --tenant GUID --scopes ...`: makes the tenant if it is new; works with or without a server on the folder. */
-export function localgraphToken(dataDir: string, tenantId: string, scopes: string, lifetimeSeconds = 86_400): Promise<string> {
-  return runNode(CLI, ['token', '--data', dataDir, '--tenant', tenantId, '--scopes', scopes, '--lifetime', String(lifetimeSeconds)]);
+/**
+ * `localgraph token (--data DIR | --database-url URL) --tenant GUID --scopes ...`: makes the tenant
+ * if it is new; works with or without a server on the folder or database. `where` is a folder or a
+ * postgres:// URL.
+ */
+export function localgraphToken(where: string, tenantId: string, scopes: string, lifetimeSeconds = 86_400): Promise<string> {
+  return runNode(CLI, ['token', ...storageArgs(where), '--tenant', tenantId, '--scopes', scopes, '--lifetime', String(lifetimeSeconds)]);
 }
 
 /** The plain node:http + better-sqlite3 server of bench/baseline-server.ts. */

@@ -4,7 +4,8 @@ import { explainAndTime, traceRequests } from '../lib/sql-plan.js';
 import type { Scenario, Suite } from './scenario.js';
 import { baselineOn, describeStatement, localgraphOn, ratio } from './seeded.js';
 
-const ROWS = 10_000;
+/** Connectors in the main tenant (the PostgreSQL list suite seeds the same). */
+export const ROWS = 10_000;
 /** The goal: localgraph's throughput at least this share of the baseline's. */
 const GOAL = 0.7;
 

@@ -13,6 +13,8 @@ export interface Target {
   verify?(body: string): void;
   /** the server's process id, to measure its CPU time and memory */
   pid: number;
+  /** further server processes taking the load (a second instance, at `request.otherUrls`): their CPU time and memory are added in */
+  otherPids?: number[];
   /** milliseconds from spawning the server to its "listening on" line */
   startupMs?: number;
   /** stops the server (a read-only target may pass a short grace period) */
@@ -37,7 +39,7 @@ export interface Scenario {
   timeoutSeconds?: number;
   /** starts the baseline (seeded, if the scenario needs data) */
   baseline(options: ServerOptions): Promise<Target>;
-  /** starts localgraph (seeded, if the scenario needs data) */
+  /** starts localgraph (seeded, if the scenario needs data), or the peer a suite compares instead (json-server) */
   localgraph(options: ServerOptions): Promise<Target>;
 }
 
@@ -48,6 +50,8 @@ export interface SuiteContext {
   log(message: string): void;
   /** runs a scenario's rounds (baseline, then localgraph, each round), adds them to the report's table and returns them */
   compare(scenario: Scenario): Promise<ScenarioRuns>;
+  /** every scenario measured so far in this run, earlier suites' included: to set a suite's figures beside them */
+  measured: readonly ScenarioRuns[];
 }
 
 /**

@@ -5,7 +5,7 @@ import { planWarnings, type PlannedStatement } from '../lib/sql-plan.js';
 import type { Target } from './scenario.js';
 
 /** Read-only servers on a seeded folder lose nothing to a quick SIGKILL (seconds-long queries may still be queued). */
-const READ_ONLY_STOP_GRACE_MS = 2000;
+export const READ_ONLY_STOP_GRACE_MS = 2000;
 
 /** The baseline on the folder's localgraph.db, serving the main tenant; GET `path` (e.g. "connectors?top=100"). */
 export async function baselineOn(options: ServerOptions, folder: SeededFolder, path: string, verify: (body: string) => void): Promise<Target> {

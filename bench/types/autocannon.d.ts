@@ -5,7 +5,8 @@
 declare module 'autocannon' {
   namespace autocannon {
     interface Options {
-      url: string;
+      /** several URLs: connection i goes to url[i % url.length] */
+      url: string | string[];
       method?: string;
       headers?: Record<string, string>;
       body?: string | Buffer;
