@@ -1,15 +1,16 @@
 /**
  * The baseline the benchmark measures localgraph against: the least a Node server can do for the
- * same work. Plain `node:http`, better-sqlite3 with the same pragmas and table as localgraph (WAL,
- * synchronous=NORMAL), no framework, no auth, no validation beyond parsing the JSON.
+ * same work. Plain `node:http`, better-sqlite3 with the same pragmas as localgraph (WAL,
+ * synchronous=NORMAL, foreign keys on), no framework, no auth, no validation beyond parsing the JSON.
  *
  *   node dist/bench/baseline-server.js --data DIR [--tenant GUID]
  *   node dist/bench/baseline-server.js --db FILE [--tenant GUID]
  *
- * `--db` serves an existing database instead of DIR/baseline.db: the bench points it at a seeded
- * localgraph.db (whose connectors table has the baseline's columns and more), so that both servers
- * read the same rows from the same file with the same indexes. `--tenant` is the tenant whose
- * connectors it serves.
+ * `--db` serves an existing database instead of DIR/baseline.db: the bench points it at a
+ * localgraph.db (whose connectors table has the baseline's columns and more), seeded or empty, so
+ * that both servers read the same rows and write into the same table, with the same indexes and
+ * the same foreign key (a new connector joins the tenant's default connector group, as in
+ * localgraph). `--tenant` is the tenant whose connectors it serves.
  *
  * Listens on 127.0.0.1, port 0, and prints "baseline listening on http://127.0.0.1:PORT/".
  * SIGTERM closes the server and the database and exits 0.
@@ -44,6 +45,7 @@ if (values.data !== undefined) {
 const db = new Database(file!);
 db.pragma('journal_mode = WAL');
 db.pragma('synchronous = NORMAL');
+db.pragma('foreign_keys = ON');
 db.exec(`CREATE TABLE IF NOT EXISTS connectors (
   tenant_id TEXT NOT NULL,
   id TEXT NOT NULL,
@@ -56,7 +58,18 @@ db.exec(`CREATE TABLE IF NOT EXISTS connectors (
 
 const TENANT_ID = values.tenant ?? '00000000-0000-4000-8000-000000000001';
 const DEFAULT_VERSION = '1.5.3437.0';
-const insertConnector = db.prepare('INSERT INTO connectors (tenant_id, id, external_ip, machine_name, status, version) VALUES (?, ?, ?, ?, ?, ?)');
+/** In localgraph's schema, a connector row names its group: the tenant's default one. */
+const defaultGroup = (() => {
+  const columns = db.prepare<[], { name: string }>('PRAGMA table_info(connectors)').all();
+  if (!columns.some((c) => c.name === 'connector_group_id')) return undefined;
+  const group = db.prepare<[string], { id: string }>('SELECT id FROM connector_groups WHERE tenant_id = ? AND is_default = 1').get(TENANT_ID);
+  if (!group) throw new Error(`tenant ${TENANT_ID} has no default connector group in ${file}`);
+  return group.id;
+})();
+const insertConnector =
+  defaultGroup === undefined
+    ? db.prepare('INSERT INTO connectors (tenant_id, id, external_ip, machine_name, status, version) VALUES (?, ?, ?, ?, ?, ?)')
+    : db.prepare(`INSERT INTO connectors (tenant_id, id, external_ip, machine_name, status, version, connector_group_id) VALUES (?, ?, ?, ?, ?, ?, '${defaultGroup}')`);
 
 function send(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);

@@ -96,7 +96,7 @@ let template: Promise<Template> | undefined;
  * but no connectors, made once per bench run: a first start (migrations), a token per tenant
  * (the CLI makes the tenant) and one GET connectors each. Seeded folders are copies of it.
  */
-function emptyFolder(serverOptions: ServerOptions): Promise<Template> {
+export function emptyFolder(serverOptions: ServerOptions): Promise<Template> {
   template ??= (async () => {
     const start = performance.now();
     const dir = tempDir('template');
