@@ -3,14 +3,12 @@
  * same work. Plain `node:http`, better-sqlite3 with the same pragmas as localgraph (WAL,
  * synchronous=NORMAL, foreign keys on), no framework, no auth, no validation beyond parsing the JSON.
  *
- *   node dist/bench/baseline-server.js --data DIR [--tenant GUID]
- *   node dist/bench/baseline-server.js --db FILE [--tenant GUID]
+ *   node dist/bench/baseline-server.js --db FILE --tenant GUID
  *
- * `--db` serves an existing database instead of DIR/baseline.db: the bench points it at a
- * localgraph.db (whose connectors table has the baseline's columns and more), seeded or empty, so
- * that both servers read the same rows and write into the same table, with the same indexes and
- * the same foreign key (a new connector joins the tenant's default connector group, as in
- * localgraph). `--tenant` is the tenant whose connectors it serves.
+ * It serves a localgraph.db (whose connectors table has the baseline's columns and more), seeded
+ * or empty, so that both servers read the same rows and write into the same table, with the same
+ * indexes and the same foreign key (a new connector joins the tenant's default connector group,
+ * as in localgraph). `--tenant` is the tenant whose connectors it serves.
  *
  * Listens on 127.0.0.1, port 0, and prints "baseline listening on http://127.0.0.1:PORT/".
  * SIGTERM closes the server and the database and exits 0.
@@ -25,51 +23,28 @@
  *                      nothing else: no paging link, no validation.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 
-const { values } = parseArgs({ options: { data: { type: 'string' }, db: { type: 'string' }, tenant: { type: 'string' } } });
-if ((values.data === undefined) === (values.db === undefined)) {
-  console.error('usage: baseline-server (--data DIR | --db FILE) [--tenant GUID]');
+const { values } = parseArgs({ options: { db: { type: 'string' }, tenant: { type: 'string' } } });
+if (values.db === undefined || values.tenant === undefined) {
+  console.error('usage: baseline-server --db FILE --tenant GUID');
   process.exit(2);
 }
-let file = values.db;
-if (values.data !== undefined) {
-  mkdirSync(values.data, { recursive: true });
-  file = join(values.data, 'baseline.db');
-}
+const file = values.db;
+const TENANT_ID = values.tenant;
 
-const db = new Database(file!);
+const db = new Database(file, { fileMustExist: true });
 db.pragma('journal_mode = WAL');
 db.pragma('synchronous = NORMAL');
 db.pragma('foreign_keys = ON');
-db.exec(`CREATE TABLE IF NOT EXISTS connectors (
-  tenant_id TEXT NOT NULL,
-  id TEXT NOT NULL,
-  external_ip TEXT NOT NULL,
-  machine_name TEXT NOT NULL,
-  status TEXT NOT NULL,
-  version TEXT NOT NULL,
-  PRIMARY KEY (tenant_id, id)
-)`);
 
-const TENANT_ID = values.tenant ?? '00000000-0000-4000-8000-000000000001';
 const DEFAULT_VERSION = '1.5.3437.0';
-/** In localgraph's schema, a connector row names its group: the tenant's default one. */
-const defaultGroup = (() => {
-  const columns = db.prepare<[], { name: string }>('PRAGMA table_info(connectors)').all();
-  if (!columns.some((c) => c.name === 'connector_group_id')) return undefined;
-  const group = db.prepare<[string], { id: string }>('SELECT id FROM connector_groups WHERE tenant_id = ? AND is_default = 1').get(TENANT_ID);
-  if (!group) throw new Error(`tenant ${TENANT_ID} has no default connector group in ${file}`);
-  return group.id;
-})();
-const insertConnector =
-  defaultGroup === undefined
-    ? db.prepare('INSERT INTO connectors (tenant_id, id, external_ip, machine_name, status, version) VALUES (?, ?, ?, ?, ?, ?)')
-    : db.prepare(`INSERT INTO connectors (tenant_id, id, external_ip, machine_name, status, version, connector_group_id) VALUES (?, ?, ?, ?, ?, ?, '${defaultGroup}')`);
+/** A connector row names its group: the tenant's default one, as localgraph's creates do. */
+const defaultGroup = db.prepare<[string], { id: string }>('SELECT id FROM connector_groups WHERE tenant_id = ? AND is_default = 1').get(TENANT_ID);
+if (!defaultGroup) throw new Error(`tenant ${TENANT_ID} has no default connector group in ${file}`);
+const insertConnector = db.prepare('INSERT INTO connectors (tenant_id, id, external_ip, machine_name, status, version, connector_group_id) VALUES (?, ?, ?, ?, ?, ?, ?)');
 
 function send(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
@@ -100,7 +75,7 @@ async function createConnector(req: IncomingMessage, res: ServerResponse): Promi
     status: String(input.status),
     version: input.version ?? DEFAULT_VERSION,
   };
-  insertConnector.run(TENANT_ID, row.id, row.externalIp, row.machineName, row.status, row.version);
+  insertConnector.run(TENANT_ID, row.id, row.externalIp, row.machineName, row.status, row.version, defaultGroup!.id);
   send(res, 201, row);
 }
 

@@ -34,10 +34,10 @@ export interface LocalgraphStart {
 }
 
 export interface BaselineStart {
-  /** serve this existing database file (e.g. a seeded localgraph.db, whose connectors table has the baseline's columns) and leave it in place */
-  dbFile?: string;
-  /** the tenant whose connectors the baseline serves (default: its built-in one) */
-  tenantId?: string;
+  /** the localgraph.db to serve (seeded, or an empty copy); left in place */
+  dbFile: string;
+  /** the tenant whose connectors the baseline serves and creates */
+  tenantId: string;
 }
 
 /** node flags that write a CPU profile named after `name` on exit, when the run profiles. */
@@ -91,11 +91,8 @@ export function localgraphToken(where: string, tenantId: string, scopes: string,
 }
 
 /** The plain node:http + better-sqlite3 server of bench/baseline-server.ts. */
-export async function startBaseline(options: ServerOptions = {}, start: BaselineStart = {}): Promise<RunningServer> {
-  const owned = start.dbFile === undefined;
-  const dataDir = owned ? tempDir('baseline') : '';
-  const args = owned ? ['--data', dataDir] : ['--db', start.dbFile!];
-  if (start.tenantId) args.push('--tenant', start.tenantId);
+export async function startBaseline(options: ServerOptions, start: BaselineStart): Promise<RunningServer> {
+  const args = ['--db', start.dbFile, '--tenant', start.tenantId];
   const started = await startProcess({
     label: 'baseline server',
     script: join(BENCH_DIST, 'baseline-server.js'),
@@ -105,12 +102,9 @@ export async function startBaseline(options: ServerOptions = {}, start: Baseline
   });
   return {
     baseUrl: started.match[1],
-    dataDir,
+    dataDir: '',
     pid: started.child.pid!,
     startupMs: started.readyMs,
-    stop: async (graceMs) => {
-      await started.stop(graceMs);
-      if (owned) removeTempDir(dataDir);
-    },
+    stop: (graceMs) => started.stop(graceMs),
   };
 }
