@@ -9,9 +9,9 @@
 // Arguments filter by path.
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { spawn, spawnSync } from 'node:child_process';
-
-const DATABASE_URL = process.env.LOCALGRAPH_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+import { spawn } from 'node:child_process';
+// Compiled by `tsc` before this runs: the suite's own idea of the test database.
+import { postgresProblem, TEST_DATABASE_URL } from '../dist/test/helpers/backend.js';
 
 function find(dir) {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
@@ -52,15 +52,15 @@ const results = [await run(files, 'sqlite', false)];
 
 if (endToEnd.length > 0) {
   const passes = ['memory'];
-  const probe = spawnSync('psql', [DATABASE_URL, '-qAtc', 'SELECT 1'], { encoding: 'utf8', timeout: 10_000 });
-  if (probe.status === 0 && probe.stdout.trim() === '1') passes.push('postgres');
+  const problem = postgresProblem();
+  if (problem === undefined) passes.push('postgres');
   else if (process.env.CI === 'true') {
-    console.error(`run-tests: PostgreSQL is required under CI but not reachable at ${DATABASE_URL}: ${(probe.stderr || probe.error?.message || '').trim()}`);
+    console.error(`run-tests: PostgreSQL is required under CI but not reachable at ${TEST_DATABASE_URL}: ${problem}`);
     results.push({ backend: 'postgres', status: 1 });
   } else {
-    console.log(`run-tests: skipping the PostgreSQL pass: not reachable at ${DATABASE_URL} (set LOCALGRAPH_TEST_DATABASE_URL; CI requires it)`);
+    console.log(`run-tests: skipping the PostgreSQL pass: not reachable at ${TEST_DATABASE_URL} (set LOCALGRAPH_TEST_DATABASE_URL; CI requires it)`);
   }
-  console.log(`\nrun-tests: the end-to-end suite again, ${passes.join(' and ')} side by side${passes.includes('postgres') ? ` (${DATABASE_URL})` : ''}`);
+  console.log(`\nrun-tests: the end-to-end suite again, ${passes.join(' and ')} side by side${passes.includes('postgres') ? ` (${TEST_DATABASE_URL})` : ''}`);
   for (const result of await Promise.all(passes.map((backend) => run(endToEnd, backend, true)))) {
     console.log(`\nrun-tests: ---- the ${result.backend} pass ----\n${result.output}`);
     results.push(result);

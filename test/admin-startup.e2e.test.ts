@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { admin, adminToken, graph, printedAdminKey } from './helpers/admin.js';
+import { admin, adminToken, graph } from './helpers/admin.js';
 import { durable, onlyOn } from './helpers/backend.js';
 import { freshDatabaseUrl, runCli, startServer, tempDir } from './helpers/server.js';
 
@@ -15,13 +15,13 @@ const CONNECTORS = '/onPremisesPublishingProfiles/applicationProxy/connectors';
 describe('admin key and serve --seed', () => {
   it('the generated key survives a restart; --admin-key and LOCALGRAPH_ADMIN_KEY override it', durable(), async () => {
     const first = await startServer();
-    const key = printedAdminKey(first);
+    const key = first.adminKey;
     assert.equal(await first.stop(), 0);
     const again = await startServer(first.sameStorage());
-    assert.equal(printedAdminKey(again), key);
+    assert.equal(again.adminKey, key);
     assert.equal(await again.stop(), 0);
     const flagged = await startServer({ ...first.sameStorage(), args: ['--admin-key', 'my-own-admin-key'] });
-    assert.equal(printedAdminKey(flagged), 'my-own-admin-key');
+    assert.equal(flagged.adminKey, 'my-own-admin-key');
     assert.equal((await admin(flagged, 'my-own-admin-key', 'GET', '/')).status, 200);
     assert.equal((await admin(flagged, key, 'GET', '/')).status, 401);
     assert.equal(await flagged.stop(), 0);

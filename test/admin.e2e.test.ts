@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { admin, adminToken, graph, printedAdminKey } from './helpers/admin.js';
+import { admin, adminToken, graph } from './helpers/admin.js';
 import { CONNECTORS_PATH, GUID, request, runCli, startServer, tempDir, type RunningServer } from './helpers/server.js';
 
 const CONNECTORS = '/onPremisesPublishingProfiles/applicationProxy/connectors';
@@ -33,7 +33,7 @@ describe('admin API', () => {
   let cli: (args: string[]) => ReturnType<typeof runCli>;
   before(async () => {
     server = await startServer();
-    key = printedAdminKey(server);
+    key = server.adminKey;
     token = await adminToken(server, key);
     cli = (args) => runCli(['admin', ...args, '--url', server.baseUrl, '--admin-key', key]);
   });

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { GUID, request, startServer, type GraphErrorBody, type JsonResponse, type RunningServer } from './helpers/server.js';
+import { errorOf, GUID, request, startServer, stripContext, type JsonResponse, type RunningServer } from './helpers/server.js';
 
 let server: RunningServer;
 /** Every permission this file needs. */
@@ -59,16 +59,6 @@ function send(method: string, path: string, body?: unknown, token = admin, heade
     headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : json), ...headers },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-}
-
-function errorOf(res: JsonResponse<any>): GraphErrorBody['error'] {
-  assert.ok(res.body?.error, `expected an error body: ${res.text}`);
-  return (res.body as GraphErrorBody).error;
-}
-
-function stripContext(body: Record<string, any>): Record<string, any> {
-  const { '@odata.context': _context, ...rest } = body;
-  return rest;
 }
 
 async function createAgent(profile = PROV, body: Record<string, unknown> = {}): Promise<Record<string, any>> {

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { queryStorage } from './helpers/storage-query.js';
-import { GUID, request, startServer, type GraphErrorBody, type JsonResponse, type RunningServer } from './helpers/server.js';
+import { errorOf, GUID, request, startServer, stripContext, type JsonResponse, type RunningServer } from './helpers/server.js';
 
 let server: RunningServer;
 let admin: string;
@@ -44,17 +44,6 @@ function send(method: string, path: string, body?: unknown): Promise<JsonRespons
     headers: { authorization: `Bearer ${admin}`, ...(body === undefined ? {} : json) },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-}
-
-function errorOf(res: JsonResponse<any>): GraphErrorBody['error'] {
-  assert.ok(res.body?.error, `expected an error body: ${res.text}`);
-  return (res.body as GraphErrorBody).error;
-}
-
-/** The entity without its `@odata.context`, to compare states before and after a request. */
-function stripContext(body: Record<string, any>): Record<string, any> {
-  const { '@odata.context': _context, ...rest } = body;
-  return rest;
 }
 
 async function createApp(body: Record<string, unknown> = {}): Promise<Record<string, any>> {

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { onlyOn } from './helpers/backend.js';
-import { freshDatabaseUrl, GUID, request, startServer, type GraphErrorBody, type JsonResponse, type RunningServer } from './helpers/server.js';
+import { errorOf, freshDatabaseUrl, GUID, request, startServer, type JsonResponse, type RunningServer } from './helpers/server.js';
 
 let server: RunningServer;
 let admin: string;
@@ -48,11 +48,6 @@ function send(method: string, path: string, body?: unknown, token = admin): Prom
     headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : json) },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-}
-
-function errorOf(res: JsonResponse<any>): GraphErrorBody['error'] {
-  assert.ok(res.body?.error, `expected an error body: ${res.text}`);
-  return (res.body as GraphErrorBody).error;
 }
 
 async function createGroup(body: Record<string, unknown> = {}, token = admin): Promise<Record<string, any>> {

@@ -18,15 +18,7 @@ describe('@microsoft/microsoft-graph-client over HTTPS', () => {
     server = await startServer({ args: ['--https'] });
     const creds = printedCredentials(server);
     const ca = await serverCertificate(server);
-    run = (scenario) =>
-      runSdkClient(scenario, ca.file, {
-        LG_ORIGIN: server.baseUrl,
-        LG_TENANT: server.tenantId,
-        LG_CLIENT_ID: creds.clientId,
-        LG_SECRET: creds.clientSecret,
-        LG_UPN: creds.userPrincipalName,
-        LG_PASSWORD: creds.password,
-      });
+    run = (scenario) => runSdkClient(scenario, server, creds, ca.file);
     result = await run('graph-client');
   });
   after(async () => {

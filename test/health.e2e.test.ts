@@ -7,7 +7,6 @@ import { after, before, describe, it } from 'node:test';
 import { createApp } from '../src/http/app.js';
 import { openStore } from '../src/store/open.js';
 import type { Store } from '../src/store/store.js';
-import { printedAdminKey } from './helpers/admin.js';
 import { request, startServer, type RunningServer } from './helpers/server.js';
 
 describe('GET /health on a running server', () => {
@@ -25,7 +24,7 @@ describe('GET /health on a running server', () => {
     assert.match(res.headers.get('content-type') ?? '', /^application\/json/);
     assert.deepEqual(res.body, { status: 'ok', checks: { database: 'ok' } });
     assert.equal(res.headers.get('cache-control'), 'no-store');
-    for (const secret of [server.tenantId, printedAdminKey(server), server.dataDir, server.databaseUrl]) if (secret) assert.ok(!res.text.includes(secret));
+    for (const secret of [server.tenantId, server.adminKey, server.dataDir, server.databaseUrl]) if (secret) assert.ok(!res.text.includes(secret));
   });
 
   it('HEAD answers the same status, and the banner names the endpoint', async () => {

@@ -129,14 +129,7 @@ describe('serve --https: the token endpoint and registrations', () => {
   });
 
   it('@azure/identity ClientSecretCredential and UsernamePasswordCredential get tokens from localgraph', async () => {
-    const result = await runSdkClient('credentials', ca.file, {
-      LG_ORIGIN: server.baseUrl,
-      LG_TENANT: server.tenantId,
-      LG_CLIENT_ID: creds.clientId,
-      LG_SECRET: creds.clientSecret,
-      LG_UPN: creds.userPrincipalName,
-      LG_PASSWORD: creds.password,
-    });
+    const result = await runSdkClient('credentials', server, creds, ca.file);
     assert.equal(result.app.claims.idtyp, 'app');
     assert.equal(result.app.claims.tid, server.tenantId);
     assert.ok(result.app.claims.roles.includes('Directory.ReadWrite.All'));

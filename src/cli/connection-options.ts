@@ -1,4 +1,4 @@
-import { DEFAULT_CONNECTION_LIMITS, MAX_TIMEOUT_MS, type ConnectionLimits } from '../http/connection-limits.js';
+import { DEFAULT_CONNECTION_LIMITS, headExceedsRequest, MAX_TIMEOUT_MS, type ConnectionLimits } from '../http/connection-limits.js';
 import { UsageError } from './usage.js';
 
 /**
@@ -61,7 +61,7 @@ export function parseConnectionOptions(values: ConnectionValues): Partial<Connec
   };
   const headers = limits.headersTimeoutMs ?? d.headersTimeoutMs;
   const whole = limits.requestTimeoutMs ?? d.requestTimeoutMs;
-  if (headers > 0 && whole > 0 && headers > whole) {
+  if (headExceedsRequest(headers, whole)) {
     throw new UsageError(`--headers-timeout (${headers}) must not exceed --request-timeout (${whole}): the whole request's deadline covers its head`);
   }
   return Object.fromEntries(Object.entries(limits).filter(([, value]) => value !== undefined));

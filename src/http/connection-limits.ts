@@ -51,6 +51,11 @@ export const HARD_CONNECTION_FACTOR = 2;
 /** The largest timeout accepted: a day (Node's timers take at most ~24.8 days). */
 export const MAX_TIMEOUT_MS = 86_400_000;
 
+/** Node refuses a head timeout longer than the whole request's: the request's deadline covers its head. */
+export function headExceedsRequest(headersTimeoutMs: number, requestTimeoutMs: number): boolean {
+  return headersTimeoutMs > 0 && requestTimeoutMs > 0 && headersTimeoutMs > requestTimeoutMs;
+}
+
 /** The defaults, with what `given` sets; throws a RangeError for a value Node could not take. */
 export function resolveConnectionLimits(given: Partial<ConnectionLimits> = {}): ConnectionLimits {
   const limits = { ...DEFAULT_CONNECTION_LIMITS };
@@ -60,8 +65,7 @@ export function resolveConnectionLimits(given: Partial<ConnectionLimits> = {}): 
     if (name.endsWith('Ms') && value > MAX_TIMEOUT_MS) throw new RangeError(`connection limit ${name} must be at most ${MAX_TIMEOUT_MS}, not ${value}`);
   }
   if (limits.keepAliveTimeoutMs === 0) throw new RangeError('connection limit keepAliveTimeoutMs must be positive');
-  // Node refuses it too: the whole request's deadline covers its head.
-  if (limits.headersTimeoutMs > 0 && limits.requestTimeoutMs > 0 && limits.headersTimeoutMs > limits.requestTimeoutMs) {
+  if (headExceedsRequest(limits.headersTimeoutMs, limits.requestTimeoutMs)) {
     throw new RangeError(`connection limit headersTimeoutMs (${limits.headersTimeoutMs}) must not exceed requestTimeoutMs (${limits.requestTimeoutMs})`);
   }
   return limits;

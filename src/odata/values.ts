@@ -44,7 +44,7 @@ export function describe(value: unknown): string {
   }
 }
 
-export const NUL_REFUSED = 'Strings cannot contain the character U+0000.';
+const NUL_REFUSED = 'Strings cannot contain the character U+0000.';
 
 function invalid(ctx: ValueContext, why: string): never {
   throw errors.invalidValue(ctx.path, ctx.resource, why);

@@ -25,14 +25,15 @@ function backendFrom(value: string | undefined): TestBackend {
 export const TEST_BACKEND: TestBackend = backendFrom(process.env.LOCALGRAPH_TEST_BACKEND);
 export const TEST_DATABASE_URL = process.env.LOCALGRAPH_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
-let reachable: boolean | undefined;
+let problem: string | null | undefined;
 
-export function postgresReachable(): boolean {
-  if (reachable === undefined) {
-    const probe = spawnSync('psql', [TEST_DATABASE_URL, '-qAtc', 'SELECT 1'], { encoding: 'utf8', timeout: 5000 });
-    reachable = probe.status === 0 && probe.stdout.trim() === '1';
+/** Why the test database cannot be used (psql's complaint), or undefined when it answers. */
+export function postgresProblem(): string | undefined {
+  if (problem === undefined) {
+    const probe = spawnSync('psql', [TEST_DATABASE_URL, '-qAtc', 'SELECT 1'], { encoding: 'utf8', timeout: 10_000 });
+    problem = probe.status === 0 && probe.stdout.trim() === '1' ? null : (probe.stderr || probe.error?.message || 'no answer').trim();
   }
-  return reachable;
+  return problem ?? undefined;
 }
 
 type TestOptions = { skip?: string };
@@ -44,7 +45,7 @@ type TestOptions = { skip?: string };
  */
 export function onlyOn(backend: TestBackend, why: string): TestOptions {
   if (TEST_BACKEND !== backend) return { skip: `${why} (runs in the ${backend} pass)` };
-  if (backend === 'postgres' && !postgresReachable() && process.env.CI !== 'true') {
+  if (backend === 'postgres' && postgresProblem() !== undefined && process.env.CI !== 'true') {
     return { skip: `PostgreSQL is not reachable at ${TEST_DATABASE_URL} (set LOCALGRAPH_TEST_DATABASE_URL); CI runs this` };
   }
   return {};

@@ -88,8 +88,19 @@ export function tokenRequest(origin: string, tenant: string, ca: string, params:
   });
 }
 
-/** Runs test/clients/sdk-client.js `scenario` with NODE_EXTRA_CA_CERTS=caFile; resolves with its JSON. */
-export function runSdkClient(scenario: string, caFile: string, env: Record<string, string>): Promise<Record<string, any>> {
+/**
+ * Runs test/clients/sdk-client.js `scenario` against `server` as its default app and user, with
+ * NODE_EXTRA_CA_CERTS=caFile; resolves with its JSON.
+ */
+export function runSdkClient(scenario: string, server: RunningServer, creds: DefaultCredentials, caFile: string): Promise<Record<string, any>> {
+  const env = {
+    LG_ORIGIN: server.baseUrl,
+    LG_TENANT: server.tenantId,
+    LG_CLIENT_ID: creds.clientId,
+    LG_SECRET: creds.clientSecret,
+    LG_UPN: creds.userPrincipalName,
+    LG_PASSWORD: creds.password,
+  };
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [SDK_CLIENT, scenario], { env: { ...process.env, ...env, NODE_EXTRA_CA_CERTS: caFile }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';

@@ -5,6 +5,7 @@
  * Every child started here is tracked; whatever a test does, they are all killed when the test
  * process exits, so a failed assertion never leaves a server behind.
  */
+import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -280,26 +281,30 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   return server;
 }
 
-/** `localgraph token`'s arguments as a `POST /_admin/token` body. */
-async function adminApiToken(baseUrl: string, adminKey: string, args: string[]): Promise<string> {
-  const { values } = parseArgs({
-    args,
-    options: { tenant: { type: 'string' }, scopes: { type: 'string' }, roles: { type: 'string' }, user: { type: 'string' }, lifetime: { type: 'string' } },
-  });
-  const body = {
-    tenantId: values.tenant,
-    scopes: values.scopes,
-    roles: values.roles,
-    user: values.user,
-    lifetimeSeconds: values.lifetime === undefined ? undefined : Number(values.lifetime),
-  };
+/** A Graph token from the admin API: `POST /_admin/token` with `body` ({tenantId?, scopes? | roles?, user?, lifetimeSeconds?}). */
+export async function postAdminToken(baseUrl: string, adminKey: string, body: Record<string, unknown>): Promise<string> {
   const res = await request<{ access_token: string }>(`${baseUrl}/_admin/token`, {
     method: 'POST',
     headers: { 'x-localgraph-admin-key': adminKey, 'content-type': 'application/json' },
     body: JSON.stringify(body),
   });
-  if (res.status !== 200) throw new Error(`POST /_admin/token ${args.join(' ')}: ${res.status} ${res.text}`);
+  if (res.status !== 200) throw new Error(`POST /_admin/token ${JSON.stringify(body)}: ${res.status} ${res.text}`);
   return res.body.access_token;
+}
+
+/** `localgraph token`'s arguments as the admin API's token request. */
+function adminApiToken(baseUrl: string, adminKey: string, args: string[]): Promise<string> {
+  const { values } = parseArgs({
+    args,
+    options: { tenant: { type: 'string' }, scopes: { type: 'string' }, roles: { type: 'string' }, user: { type: 'string' }, lifetime: { type: 'string' } },
+  });
+  return postAdminToken(baseUrl, adminKey, {
+    tenantId: values.tenant,
+    scopes: values.scopes,
+    roles: values.roles,
+    user: values.user,
+    lifetimeSeconds: values.lifetime === undefined ? undefined : Number(values.lifetime),
+  });
 }
 
 /** A Graph error envelope, as the server writes it. */
@@ -310,6 +315,18 @@ export interface GraphErrorBody {
     details?: { code: string; message: string; target?: string }[];
     innerError: { date: string; 'request-id': string; 'client-request-id': string };
   };
+}
+
+/** The error of a Graph error response (fails when the body holds none). */
+export function errorOf(res: JsonResponse<any>): GraphErrorBody['error'] {
+  assert.ok(res.body?.error, `expected an error body: ${res.text}`);
+  return (res.body as GraphErrorBody).error;
+}
+
+/** The entity without its `@odata.context`, to compare states before and after a request. */
+export function stripContext(body: Record<string, any>): Record<string, any> {
+  const { '@odata.context': _context, ...rest } = body;
+  return rest;
 }
 
 export interface JsonResponse<T = unknown> {

@@ -6,8 +6,8 @@
  */
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import pg from 'pg';
 import { postgresTarget } from '../../src/store/open.js';
+import { PostgresDatabase } from '../../src/store/postgres.js';
 import type { RunningServer } from './server.js';
 
 /** The rows of `sql` (`?` placeholders) on the server's data. */
@@ -21,15 +21,11 @@ export async function queryStorage(server: RunningServer, sql: string, params: u
     }
   }
   if (server.databaseUrl === undefined) throw new Error('an --in-memory server has no storage to query from outside');
-  const { connectionString, schema } = postgresTarget(server.databaseUrl);
-  const client = new pg.Client({ connectionString });
-  await client.connect();
+  // localgraph's own driver: the same `?` placeholders and schema as the server's.
+  const db = new PostgresDatabase({ ...postgresTarget(server.databaseUrl), poolSize: 1 });
   try {
-    if (schema) await client.query(`SET search_path TO "${schema.replaceAll('"', '""')}"`);
-    let n = 0;
-    const result = await client.query(sql.replace(/\?/g, () => `$${++n}`), params);
-    return result.rows;
+    return await db.all(sql, params);
   } finally {
-    await client.end();
+    await db.close();
   }
 }
