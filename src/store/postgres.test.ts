@@ -20,11 +20,12 @@ describe('PostgreSQL driver helpers', () => {
     assert.equal(isUnstorableValue(undefined), false);
   });
 
-  it('backs off exponentially with full jitter, capped at 500 ms a wait', () => {
+  it('backs off exponentially with full jitter, capped at 1 s a wait', () => {
     assert.equal(conflictBackoffMs(1, 1), 8);
     assert.equal(conflictBackoffMs(4, 1), 64);
-    assert.equal(conflictBackoffMs(7, 1), 500);
-    assert.equal(conflictBackoffMs(11, 1), 500);
+    assert.equal(conflictBackoffMs(7, 1), 512);
+    assert.equal(conflictBackoffMs(8, 1), 1000);
+    assert.equal(conflictBackoffMs(15, 1), 1000);
     assert.equal(conflictBackoffMs(11, 0), 0);
     assert.equal(conflictBackoffMs(3, 0.5), 16);
   });

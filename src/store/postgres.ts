@@ -13,6 +13,11 @@ export function numberPlaceholders(sql: string): string {
   return out;
 }
 
+/** PostgreSQL's SQLSTATE of an error from `pg`, or '' for any other error. */
+function sqlState(error: unknown): string {
+  return (error as { code?: string } | null)?.code ?? '';
+}
+
 export const postgresDialect: Dialect = {
   name: 'postgres',
   // Byte order, as SQLite compares: ids and keyset paging sort the same on both databases.
@@ -20,8 +25,8 @@ export const postgresDialect: Dialect = {
   jsonType: 'TEXT',
   booleanType: 'BOOLEAN',
   readBoolean: (value) => (value === null || value === undefined ? null : value === true || value === 't'),
-  isUniqueViolation: (error) => (error as { code?: string }).code === '23505',
-  isForeignKeyViolation: (error) => (error as { code?: string }).code === '23503',
+  isUniqueViolation: (error) => sqlState(error) === '23505',
+  isForeignKeyViolation: (error) => sqlState(error) === '23503',
   // Several instances starting at once: the first migrates, the others wait, then find nothing to do.
   migrationLock: "SELECT pg_advisory_xact_lock(hashtext('localgraph.migrations'))",
 };
@@ -38,7 +43,7 @@ export interface PostgresOptions {
 const RETRYABLE = new Set(['40001', '40P01']);
 
 export function isRetryableConflict(error: unknown): boolean {
-  return RETRYABLE.has((error as { code?: string } | null)?.code ?? '');
+  return RETRYABLE.has(sqlState(error));
 }
 
 /**
@@ -49,17 +54,19 @@ export function isRetryableConflict(error: unknown): boolean {
 const UNSTORABLE = new Set(['22021', '22P05', '54000']);
 
 export function isUnstorableValue(error: unknown): boolean {
-  return UNSTORABLE.has((error as { code?: string } | null)?.code ?? '');
+  return UNSTORABLE.has(sqlState(error));
 }
+
 /**
  * Under contention (many clients moving connectors into the same groups) serialisable
  * transactions collide often: PostgreSQL's predicate locks are page-sized on small tables.
- * Retries back off exponentially with full jitter (up to 500 ms a wait, about 3 s in all), so
- * colliding transactions spread out instead of colliding again.
+ * Retries back off exponentially with full jitter (up to 1 s a wait, about 9 s at the very most),
+ * so colliding transactions spread out instead of colliding again; on a loaded machine twelve
+ * attempts within 3 s were not always enough for a move inside a busy $batch.
  */
-const MAX_ATTEMPTS = 12;
+const MAX_ATTEMPTS = 16;
 const BACKOFF_BASE_MS = 4;
-const BACKOFF_CAP_MS = 500;
+const BACKOFF_CAP_MS = 1000;
 
 export function conflictBackoffMs(attempt: number, random: number = Math.random()): number {
   return random * Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** attempt);
