@@ -66,7 +66,7 @@ export class SqliteDatabase implements SqlDatabase {
   }
 
   /**
-   * A write outside a transaction joins the writes already waiting for their turn, and all of them
+   * A write outside a transaction joins the writes already waiting for the next commit, and all of them
    * commit together: one commit per batch instead of one per request, with the same promise (each
    * caller hears back only after the commit). A failing statement fails alone: SQLite undoes just
    * that statement, and the rest of the batch commits.
@@ -79,9 +79,14 @@ export class SqliteDatabase implements SqlDatabase {
       }
       const batch = [{ sql, params, resolve, reject }];
       this.pending = batch;
-      void this.queue.run(() => {
-        this.pending = undefined;
-        this.commitBatch(batch);
+      // Wait for the rest of this turn of the event loop: every request whose bytes arrived with
+      // this one reaches its write before the check phase, so they all join this batch. Queued
+      // straight away instead, the batch would commit in the same turn and always hold one write.
+      setImmediate(() => {
+        void this.queue.run(() => {
+          this.pending = undefined;
+          this.commitBatch(batch);
+        });
       });
     });
   }

@@ -1,0 +1,82 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SqliteDatabase } from './sqlite.js';
+
+const WAL_HEADER = 32;
+const FRAME_HEADER = 24;
+
+/**
+ * Frames in the write-ahead log: each commit appends every page it changed, so N separate
+ * commits of one row into a one-page table write N frames, and one shared commit writes one.
+ */
+async function walFrames(db: SqliteDatabase, file: string): Promise<number> {
+  const page = (await db.get<{ page_size: number }>('PRAGMA page_size'))!.page_size;
+  return (statSync(`${file}-wal`).size - WAL_HEADER) / (FRAME_HEADER + page);
+}
+
+/**
+ * Calls `write` from `count` separate callbacks of one event-loop turn, as requests arriving
+ * together are (immediates queued now all run in the same check phase; timers could straddle a
+ * millisecond and land in two turns).
+ */
+function fromSeparateCallbacks<T>(count: number, write: (i: number) => Promise<T>): Promise<T[]> {
+  return Promise.all(Array.from({ length: count }, (_, i) => new Promise<T>((resolve, reject) => setImmediate(() => write(i).then(resolve, reject)))));
+}
+
+async function withDatabase(work: (db: SqliteDatabase, file: string) => Promise<void>): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'localgraph-sqlite-'));
+  const file = join(dir, 'test.db');
+  const db = new SqliteDatabase(file);
+  try {
+    await db.exec(`PRAGMA wal_autocheckpoint = 0; CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT UNIQUE)`);
+    await work(db, file);
+  } finally {
+    await db.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The frames one commit of one row appends (a page of the table and one of its unique index). */
+async function framesOfOneCommit(db: SqliteDatabase, file: string): Promise<number> {
+  const before = await walFrames(db, file);
+  await db.run('INSERT INTO t (id, v) VALUES (?, ?)', [1000, 'first']);
+  return (await walFrames(db, file)) - before;
+}
+
+test('writes issued during one event-loop turn share one commit, and each hears back after it', async () => {
+  await withDatabase(async (db, file) => {
+    const perCommit = await framesOfOneCommit(db, file);
+    const before = await walFrames(db, file);
+    const results = await fromSeparateCallbacks(20, (i) => db.run('INSERT INTO t (id, v) VALUES (?, ?)', [i, `v${i}`]));
+    assert.deepEqual(results, Array.from({ length: 20 }, () => ({ changes: 1 })));
+    assert.equal((await walFrames(db, file)) - before, perCommit, 'twenty rows in the same pages, one commit');
+    assert.equal((await db.get<{ n: number }>('SELECT COUNT(*) AS n FROM t'))?.n, 21);
+  });
+});
+
+test('writes in different turns commit separately', async () => {
+  await withDatabase(async (db, file) => {
+    const perCommit = await framesOfOneCommit(db, file);
+    const before = await walFrames(db, file);
+    for (let i = 0; i < 3; i++) await db.run('INSERT INTO t (id, v) VALUES (?, ?)', [i, `v${i}`]);
+    assert.equal((await walFrames(db, file)) - before, 3 * perCommit);
+  });
+});
+
+test('a failing write in a shared commit fails alone; the others commit', async () => {
+  await withDatabase(async (db) => {
+    await db.run('INSERT INTO t (id, v) VALUES (?, ?)', [100, 'taken']);
+    const outcomes = await fromSeparateCallbacks(5, (i) =>
+      db.run('INSERT INTO t (id, v) VALUES (?, ?)', [i, i === 2 ? 'taken' : `v${i}`]).then(
+        () => 'ok',
+        (error: unknown) => (error as { code?: string }).code,
+      ),
+    );
+    assert.deepEqual(outcomes, ['ok', 'ok', 'SQLITE_CONSTRAINT_UNIQUE', 'ok', 'ok']);
+    const ids = await db.all<{ id: number }>('SELECT id FROM t ORDER BY id');
+    assert.deepEqual(ids.map((r) => r.id), [0, 1, 3, 4, 100]);
+  });
+});
