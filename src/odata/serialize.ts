@@ -12,35 +12,65 @@ export interface SerializeOptions {
   select?: readonly string[];
 }
 
-function writeValue(model: Model, type: TypeRef, value: unknown, options: SerializeOptions): unknown {
-  if (value === null || value === undefined) return null;
-  if (type.collection) return (value as unknown[]).map((v) => writeValue(model, { ...type, collection: false }, v, options));
+/** Writes one stored value of a property as Graph JSON. */
+type ValueWriter = (value: unknown, options: SerializeOptions) => unknown;
+
+interface PropertyWriter {
+  name: string;
+  write: ValueWriter;
+}
+
+/**
+ * Each type's writers, built once from the model: a list page writes the same properties of the
+ * same type a hundred times, and looking up each property's type and enum on every value showed
+ * in the profile of `$top=100`.
+ */
+const writersByType = new WeakMap<StructuredType, PropertyWriter[]>();
+
+function propertyWriters(model: Model, type: StructuredType): PropertyWriter[] {
+  let writers = writersByType.get(type);
+  if (!writers) {
+    writers = [...type.properties.values()].map((property) => ({ name: property.name, write: valueWriter(model, property.type) }));
+    writersByType.set(type, writers);
+  }
+  return writers;
+}
+
+function valueWriter(model: Model, type: TypeRef): ValueWriter {
+  if (type.collection) {
+    const item = valueWriter(model, { ...type, collection: false });
+    return (value, options) => (value === null || value === undefined ? null : (value as unknown[]).map((v) => item(v, options)));
+  }
   if (type.kind === 'enum') {
-    if (options.includeUnknownEnumMembers) return value;
     const enumType = model.enumType(type.name);
-    if (enumType.isFlags) {
-      return String(value)
-        .split(',')
-        .map((m) => (enumType.evolvableMembers.has(m) ? 'unknownFutureValue' : m))
-        .filter((m, i, all) => all.indexOf(m) === i)
-        .join(',');
-    }
-    return enumType.evolvableMembers.has(String(value)) ? 'unknownFutureValue' : value;
+    const hide = enumType.isFlags
+      ? (value: unknown) =>
+          String(value)
+            .split(',')
+            .map((m) => (enumType.evolvableMembers.has(m) ? 'unknownFutureValue' : m))
+            .filter((m, i, all) => all.indexOf(m) === i)
+            .join(',')
+      : (value: unknown) => (enumType.evolvableMembers.has(String(value)) ? 'unknownFutureValue' : value);
+    return (value, options) => (value === null || value === undefined ? null : options.includeUnknownEnumMembers ? value : hide(value));
   }
   if (type.kind === 'complex') {
-    const object = value as Record<string, unknown>;
-    const declared = typeof object['@odata.type'] === 'string' ? model.findStructuredType(object['@odata.type']) : undefined;
-    return writeStructured(model, declared ?? model.structured(type.name), object, options);
+    // Resolved when written: complex types may nest themselves.
+    return (value, options) => {
+      if (value === null || value === undefined) return null;
+      const object = value as Record<string, unknown>;
+      const declared = typeof object['@odata.type'] === 'string' ? model.findStructuredType(object['@odata.type']) : undefined;
+      return writeStructured(model, declared ?? model.structured(type.name), object, options);
+    };
   }
-  return value;
+  return (value) => value ?? null;
 }
 
 function writeStructured(model: Model, type: StructuredType, value: Record<string, unknown>, options: SerializeOptions): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   if (typeof value['@odata.type'] === 'string') out['@odata.type'] = value['@odata.type'];
-  for (const property of type.properties.values()) {
+  for (const property of propertyWriters(model, type)) {
     if (!(property.name in value)) continue;
-    out[property.name] = writeValue(model, property.type, value[property.name], options);
+    out[property.name] = property.write(value[property.name], options);
   }
   if (type.openType) {
     for (const [name, v] of Object.entries(value)) if (!type.properties.has(name) && !name.startsWith('@')) out[name] = v;
@@ -51,9 +81,9 @@ function writeStructured(model: Model, type: StructuredType, value: Record<strin
 export function serializeEntity(model: Model, type: StructuredType, entity: Entity, options: SerializeOptions): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const selected = (name: string) => !options.select || name === 'id' || options.select.includes(name);
-  for (const property of type.properties.values()) {
+  for (const property of propertyWriters(model, type)) {
     if (!(property.name in entity) || !selected(property.name)) continue;
-    out[property.name] = writeValue(model, property.type, entity[property.name], options);
+    out[property.name] = property.write(entity[property.name], options);
   }
   // An open type's undeclared (dynamic) properties come back as they were sent.
   if (type.openType) {

@@ -35,9 +35,10 @@ export async function listPage(call: Call, behaviour: CollectionBehaviour, paren
   const table = behaviour.table;
   const filter = options.filter === undefined ? undefined : parseFilter(options.filter, behaviour.type, model);
   const keys = parseOrderBy(options.orderBy, behaviour.type, model);
-  const hash = queryHash(filter, keys, behaviour.path);
+  // The cursor is bound to the query: hashed only when a token is read or written.
+  const hash = () => queryHash(filter, keys, behaviour.path);
   const filtered = allOf([where, filter && filterToSql(filter, table, store.dialect)]);
-  const after = options.skipToken === undefined ? undefined : afterCondition(keys, decodeCursor(options.skipToken, hash), table, store.dialect);
+  const after = options.skipToken === undefined ? undefined : afterCondition(keys, decodeCursor(options.skipToken, hash()), table, store.dialect);
   const size = pageSize(options.top, request.preferences.maxPageSize);
   const scope = scopeOf(call, behaviour, parentKeys);
   // `$skip` applies to the first page only: later pages continue after the last row served.
@@ -48,10 +49,12 @@ export async function listPage(call: Call, behaviour: CollectionBehaviour, paren
   const body: Record<string, unknown> = { '@odata.context': context(call, false, contextPath) };
   // Graph's directory counts only for advanced queries (ConsistencyLevel: eventual); otherwise `$count=true` is ignored.
   if (options.count && request.eventual) body['@odata.count'] = await store.count(table, scope, filtered);
-  body.value = await Promise.all(page.map((e) => writeExpanded(call, behaviour, parentKeys, e, options.expand)));
+  body.value = options.expand?.length
+    ? await Promise.all(page.map((e) => writeExpanded(call, behaviour, parentKeys, e, options.expand)))
+    : page.map((e) => writeEntity(call, behaviour, e));
   // `$top` asks for that many rows, not for a page size: only a page-size cut gets a nextLink.
   if (rows.length > size && options.top === undefined) {
-    body['@odata.nextLink'] = nextLink(request.url, encodeCursor(cursorValues(keys, page[page.length - 1]), hash));
+    body['@odata.nextLink'] = nextLink(request.url, encodeCursor(cursorValues(keys, page[page.length - 1]), hash()));
   }
   return { status: 200, body };
 }
