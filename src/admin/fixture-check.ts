@@ -1,0 +1,254 @@
+import type { IdGenerator } from '../resources/collection.js';
+import { DEFAULT_CONNECTOR_VERSION } from '../resources/connectors.js';
+import { DEFAULT_SENSOR_VERSION } from '../resources/sensors.js';
+import type { Entity } from '../store/store.js';
+import { FIXTURE_VERSION, type AppRegistrationFixture, type FixtureContext, type UserFixture } from './fixture.js';
+import { complete, fail, guid, isObject, list, onlyKeys, readEntity, strings, text, uniqueIds } from './fixture-read.js';
+
+/** A fixture checked and completed (defaults filled in), ready to be written. */
+export interface CheckedFixture {
+  tenants: CheckedTenant[];
+}
+
+export interface CheckedTenant {
+  id: string;
+  profiles: Entity[];
+  connectorGroups: Entity[];
+  connectors: { entity: Entity; groupId: string }[];
+  applications: { entity: Entity; groupId: string | null; segments: Entity[] }[];
+  agents: { entity: Entity; profile: string }[];
+  agentGroups: { entity: Entity; profile: string; agentIds: string[]; publishedResourceIds: string[] }[];
+  publishedResources: { entity: Entity; profile: string }[];
+  sensors: Entity[];
+  appRegistrations?: AppRegistrationFixture[];
+  users?: UserFixture[];
+}
+
+const TENANT_KEYS = new Set([
+  'id',
+  'profiles',
+  'connectorGroups',
+  'connectors',
+  'applications',
+  'agents',
+  'agentGroups',
+  'publishedResources',
+  'sensors',
+  'appRegistrations',
+  'users',
+]);
+
+/**
+ * Checks a fixture document and completes it (defaults, canonical values). Every refusal is a
+ * Graph 400 naming the place (`tenants[0].connectors[2].connectorGroupId`) and the problem.
+ */
+export function checkFixture(ctx: FixtureContext, doc: unknown, ids: IdGenerator, now: Date): CheckedFixture {
+  if (!isObject(doc)) fail('$', 'a fixture is a JSON object: {"version": 1, "tenants": [...]}.');
+  for (const key of Object.keys(doc)) if (key !== 'version' && key !== 'tenants') fail(key, `unknown member '${key}' (a fixture has 'version' and 'tenants').`);
+  if (doc.version !== FIXTURE_VERSION) fail('version', `expected ${FIXTURE_VERSION}, not ${JSON.stringify(doc.version)}.`);
+  if (!Array.isArray(doc.tenants)) fail('tenants', 'expected an array.');
+  const tenants = doc.tenants.map((raw, i) => checkTenant(ctx, raw, `tenants[${i}]`, ids, now));
+  uniqueIds(
+    tenants.map((t, i) => ({ id: t.id, path: `tenants[${i}].id` })),
+    'Tenant',
+  );
+  // Client ids are unique across tenants, as in Entra ID.
+  uniqueIds(
+    tenants.flatMap((t, i) => (t.appRegistrations ?? []).map((a, j) => ({ id: a.clientId, path: `tenants[${i}].appRegistrations[${j}].clientId` }))),
+    'Client id',
+  );
+  return { tenants };
+}
+
+function checkTenant(ctx: FixtureContext, raw: unknown, path: string, ids: IdGenerator, now: Date): CheckedTenant {
+  if (!isObject(raw)) fail(path, 'expected an object.');
+  for (const key of Object.keys(raw)) if (!TENANT_KEYS.has(key)) fail(`${path}.${key}`, `unknown member '${key}' (a tenant has ${[...TENANT_KEYS].join(', ')}).`);
+  const t = ctx.tables;
+  const tenantId = guid(raw.id, `${path}.id`);
+  const publishingType = ctx.model.enumType('microsoft.graph.onPremisesPublishingType');
+
+  const profiles = list(raw.profiles, `${path}.profiles`).map((item, i) => {
+    const at = `${path}.profiles[${i}]`;
+    const { entity } = readEntity(ctx, t.profiles.type, item, at, []);
+    const id = typeof entity.id === 'string' ? publishingType.parse(entity.id) : undefined;
+    if (!id || !ctx.profileIds.has(id)) fail(`${at}.id`, `expected a publishing profile (${[...ctx.profileIds].join(', ')}).`);
+    entity.id = id;
+    return complete(t.profiles.type, entity, {}, at);
+  });
+  uniqueIds(
+    profiles.map((p, i) => ({ id: String(p.id), path: `${path}.profiles[${i}].id` })),
+    'Profile',
+  );
+
+  const withId = (entity: Entity, at: string): Entity => {
+    entity.id = guid(entity.id, `${at}.id`);
+    return entity;
+  };
+
+  const connectorGroups = list(raw.connectorGroups, `${path}.connectorGroups`).map((item, i) => {
+    const at = `${path}.connectorGroups[${i}]`;
+    const { entity } = readEntity(ctx, t.connectorGroups.type, item, at, []);
+    return complete(t.connectorGroups.type, withId(entity, at), { connectorGroupType: 'applicationProxy', isDefault: false }, at);
+  });
+  uniqueIds(
+    connectorGroups.map((g, i) => ({ id: String(g.id), path: `${path}.connectorGroups[${i}].id` })),
+    'Connector group',
+  );
+  const defaults = connectorGroups.filter((g) => g.isDefault === true);
+  if (defaults.length > 1) fail(`${path}.connectorGroups`, 'a tenant has one default connector group (isDefault: true), not several.');
+  const groupIds = new Set(connectorGroups.map((g) => String(g.id)));
+  const groupRef = (value: unknown, at: string): string => {
+    const id = guid(value, at);
+    if (!groupIds.has(id)) fail(at, `no connector group '${id}' in this tenant's connectorGroups.`);
+    return id;
+  };
+
+  const connectors = list(raw.connectors, `${path}.connectors`).map((item, i) => {
+    const at = `${path}.connectors[${i}]`;
+    const { entity, links } = readEntity(ctx, t.connectors.type, item, at, ['connectorGroupId']);
+    withId(entity, at);
+    let groupId: string;
+    if (links.connectorGroupId !== undefined) groupId = groupRef(links.connectorGroupId, `${at}.connectorGroupId`);
+    else if (defaults.length === 1) groupId = String(defaults[0].id);
+    else fail(`${at}.connectorGroupId`, 'a connector is in one connector group: name it, or give the tenant a default group.');
+    return { entity: complete(t.connectors.type, entity, { version: DEFAULT_CONNECTOR_VERSION }, at), groupId };
+  });
+  uniqueIds(
+    connectors.map((c, i) => ({ id: String(c.entity.id), path: `${path}.connectors[${i}].id` })),
+    'Connector',
+  );
+
+  const applications = list(raw.applications, `${path}.applications`).map((item, i) => {
+    const at = `${path}.applications[${i}]`;
+    const { entity, links } = readEntity(ctx, t.applications.type, item, at, ['connectorGroupId', 'applicationSegments']);
+    withId(entity, at);
+    const groupId = links.connectorGroupId === undefined || links.connectorGroupId === null ? null : groupRef(links.connectorGroupId, `${at}.connectorGroupId`);
+    const segments = list(links.applicationSegments, `${at}.applicationSegments`).map((s, j) => {
+      const segmentAt = `${at}.applicationSegments[${j}]`;
+      const { entity: segment } = readEntity(ctx, t.ipApplicationSegments.type, s, segmentAt, []);
+      return complete(t.ipApplicationSegments.type, withId(segment, segmentAt), { action: 'tunnel' }, segmentAt);
+    });
+    uniqueIds(
+      segments.map((s, j) => ({ id: String(s.id), path: `${at}.applicationSegments[${j}].id` })),
+      'Application segment',
+    );
+    return { entity: complete(t.applications.type, entity, { appId: ids.newId() }, at), groupId, segments };
+  });
+  uniqueIds(
+    applications.map((a, i) => ({ id: String(a.entity.id), path: `${path}.applications[${i}].id` })),
+    'Application',
+  );
+  uniqueIds(
+    applications.map((a, i) => ({ id: String(a.entity.appId).toLowerCase(), path: `${path}.applications[${i}].appId` })),
+    'Application appId',
+  );
+
+  const hybridProfile = (value: unknown, at: string): string => {
+    const profile = typeof value === 'string' ? publishingType.parse(value) : undefined;
+    if (!profile || !ctx.hybridProfiles.includes(profile)) fail(at, `expected a hybrid agent profile (${ctx.hybridProfiles.join(', ')}).`);
+    return profile;
+  };
+  const agents = list(raw.agents, `${path}.agents`).map((item, i) => {
+    const at = `${path}.agents[${i}]`;
+    const { entity, links } = readEntity(ctx, t.agents.type, item, at, ['profile']);
+    const profile = hybridProfile(links.profile, `${at}.profile`);
+    return { entity: complete(t.agents.type, withId(entity, at), { supportedPublishingTypes: [profile] }, at), profile };
+  });
+  const publishedResources = list(raw.publishedResources, `${path}.publishedResources`).map((item, i) => {
+    const at = `${path}.publishedResources[${i}]`;
+    const { entity, links } = readEntity(ctx, t.publishedResources.type, item, at, ['profile']);
+    const profile = hybridProfile(links.profile, `${at}.profile`);
+    return { entity: complete(t.publishedResources.type, withId(entity, at), { publishingType: profile }, at), profile };
+  });
+  const keyed = (profile: string, id: unknown) => `${profile}/${String(id)}`;
+  uniqueIds(
+    agents.map((a, i) => ({ id: keyed(a.profile, a.entity.id), path: `${path}.agents[${i}].id` })),
+    'Agent',
+  );
+  uniqueIds(
+    publishedResources.map((r, i) => ({ id: keyed(r.profile, r.entity.id), path: `${path}.publishedResources[${i}].id` })),
+    'Published resource',
+  );
+  const agentKeys = new Set(agents.map((a) => keyed(a.profile, a.entity.id)));
+  const resourceKeys = new Set(publishedResources.map((r) => keyed(r.profile, r.entity.id)));
+  const agentGroups = list(raw.agentGroups, `${path}.agentGroups`).map((item, i) => {
+    const at = `${path}.agentGroups[${i}]`;
+    const { entity, links } = readEntity(ctx, t.agentGroups.type, item, at, ['profile', 'agentIds', 'publishedResourceIds']);
+    const profile = hybridProfile(links.profile, `${at}.profile`);
+    const refs = (field: string, known: Set<string>, what: string) =>
+      [
+        ...new Set(
+          list(links[field], `${at}.${field}`).map((value, j) => {
+            const id = guid(value, `${at}.${field}[${j}]`);
+            if (!known.has(keyed(profile, id))) fail(`${at}.${field}[${j}]`, `no ${what} '${id}' in the profile '${profile}' of this tenant.`);
+            return id;
+          }),
+        ),
+      ];
+    return {
+      entity: complete(t.agentGroups.type, withId(entity, at), { isDefault: false, publishingType: profile }, at),
+      profile,
+      agentIds: refs('agentIds', agentKeys, 'agent'),
+      publishedResourceIds: refs('publishedResourceIds', resourceKeys, 'published resource'),
+    };
+  });
+  uniqueIds(
+    agentGroups.map((g, i) => ({ id: keyed(g.profile, g.entity.id), path: `${path}.agentGroups[${i}].id` })),
+    'Agent group',
+  );
+
+  const sensors = list(raw.sensors, `${path}.sensors`).map((item, i) => {
+    const at = `${path}.sensors[${i}]`;
+    const { entity } = readEntity(ctx, t.sensors.type, item, at, []);
+    return complete(t.sensors.type, withId(entity, at), { isBreakglassEnabled: false, version: DEFAULT_SENSOR_VERSION }, at);
+  });
+  uniqueIds(
+    sensors.map((s, i) => ({ id: String(s.id), path: `${path}.sensors[${i}].id` })),
+    'Sensor',
+  );
+
+  const appRegistrations =
+    raw.appRegistrations === undefined
+      ? undefined
+      : list(raw.appRegistrations, `${path}.appRegistrations`).map((item, i) => checkAppRegistration(item, `${path}.appRegistrations[${i}]`, now));
+  const users = raw.users === undefined ? undefined : list(raw.users, `${path}.users`).map((item, i) => checkUser(item, `${path}.users[${i}]`, now));
+  if (users) {
+    uniqueIds(
+      users.map((u, i) => ({ id: u.id, path: `${path}.users[${i}].id` })),
+      'User',
+    );
+    uniqueIds(
+      users.map((u, i) => ({ id: u.userPrincipalName.toLowerCase(), path: `${path}.users[${i}].userPrincipalName` })),
+      'User principal name',
+    );
+  }
+
+  return { id: tenantId, profiles, connectorGroups, connectors, applications, agents, agentGroups, publishedResources, sensors, appRegistrations, users };
+}
+
+function checkAppRegistration(raw: unknown, path: string, now: Date): AppRegistrationFixture {
+  if (!isObject(raw)) fail(path, 'expected an object.');
+  onlyKeys(raw, ['clientId', 'displayName', 'servicePrincipalId', 'secretHash', 'roles', 'scopes', 'createdAt'], path);
+  return {
+    clientId: guid(raw.clientId, `${path}.clientId`),
+    displayName: text(raw.displayName, `${path}.displayName`),
+    servicePrincipalId: guid(raw.servicePrincipalId, `${path}.servicePrincipalId`),
+    secretHash: text(raw.secretHash, `${path}.secretHash`),
+    roles: raw.roles === undefined ? [] : strings(raw.roles, `${path}.roles`),
+    scopes: raw.scopes === undefined ? [] : strings(raw.scopes, `${path}.scopes`),
+    createdAt: raw.createdAt === undefined ? now.toISOString() : text(raw.createdAt, `${path}.createdAt`),
+  };
+}
+
+function checkUser(raw: unknown, path: string, now: Date): UserFixture {
+  if (!isObject(raw)) fail(path, 'expected an object.');
+  onlyKeys(raw, ['id', 'userPrincipalName', 'displayName', 'passwordHash', 'createdAt'], path);
+  const userPrincipalName = text(raw.userPrincipalName, `${path}.userPrincipalName`);
+  return {
+    id: guid(raw.id, `${path}.id`),
+    userPrincipalName,
+    displayName: raw.displayName === undefined ? userPrincipalName : text(raw.displayName, `${path}.displayName`),
+    passwordHash: text(raw.passwordHash, `${path}.passwordHash`),
+    createdAt: raw.createdAt === undefined ? now.toISOString() : text(raw.createdAt, `${path}.createdAt`),
+  };
+}

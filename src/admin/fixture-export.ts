@@ -1,0 +1,114 @@
+import type { Condition, Entity, LinkMapping, Scope, Store } from '../store/store.js';
+import type { TableMapping } from '../store/table.js';
+import { AGENT_LINKS, compare, FIXTURE_VERSION, RESOURCE_LINKS, type Fixture, type FixtureContext, type TenantFixture } from './fixture.js';
+
+const byId = (a: Entity, b: Entity) => compare(String(a.id), String(b.id));
+
+const PAGE = 500;
+
+/** Every row of a table in a scope (optionally filtered), in id order, a page at a time. */
+async function readAll(store: Store, table: TableMapping, scope: Scope, where?: Condition): Promise<Entity[]> {
+  const rows: Entity[] = [];
+  for (;;) {
+    const page = await store.list(table, scope, { top: PAGE, where, afterId: rows.length > 0 ? String(rows[rows.length - 1].id) : undefined });
+    rows.push(...page);
+    if (page.length < PAGE) return rows;
+  }
+}
+
+/** An entity as a fixture writes it: declared properties that are null are left out. */
+function clean(table: TableMapping, entity: Entity): Entity {
+  const out: Entity = {};
+  for (const [name, value] of Object.entries(entity)) {
+    if ((value === null || value === undefined) && table.byProperty.has(name)) continue;
+    out[name] = value;
+  }
+  return out;
+}
+
+async function ids(store: Store, table: TableMapping, scope: Scope, where: Condition): Promise<string[]> {
+  return (await readAll(store, table, scope, where)).map((e) => String(e.id)).sort(compare);
+}
+
+/** The fixture of one tenant, or of every tenant. Deterministic: the same state gives the same document. */
+export async function exportFixture(store: Store, ctx: FixtureContext, tenantId?: string): Promise<Fixture> {
+  const tenants = tenantId === undefined ? await store.listTenants() : [tenantId];
+  const result: TenantFixture[] = [];
+  for (const id of [...tenants].sort(compare)) result.push(await exportTenant(store, ctx, id));
+  return { version: FIXTURE_VERSION, tenants: result };
+}
+
+async function exportTenant(store: Store, ctx: FixtureContext, tenantId: string): Promise<TenantFixture> {
+  const t = ctx.tables;
+  const scope: Scope = { tenantId };
+  const profiles = (await readAll(store, t.profiles, scope)).map((p) => clean(t.profiles, p)).sort(byId);
+  const groups = (await readAll(store, t.connectorGroups, scope)).map((g) => clean(t.connectorGroups, g)).sort(byId);
+
+  const connectors: Entity[] = [];
+  const applications: Entity[] = [];
+  const inGroup = (id: unknown): Condition => ({ sql: 'connector_group_id = ?', params: [id] });
+  for (const group of groups) {
+    for (const c of await readAll(store, t.connectors, scope, inGroup(group.id))) connectors.push({ ...clean(t.connectors, c), connectorGroupId: group.id });
+    for (const a of await readAll(store, t.applications, scope, inGroup(group.id))) applications.push({ ...clean(t.applications, a), connectorGroupId: group.id });
+  }
+  for (const a of await readAll(store, t.applications, scope, { sql: 'connector_group_id IS NULL', params: [] })) applications.push(clean(t.applications, a));
+  for (const app of applications) {
+    const segments = await readAll(store, t.ipApplicationSegments, { tenantId, parents: [String(app.id)] });
+    app.applicationSegments = segments.map((s) => clean(t.ipApplicationSegments, s)).sort(byId);
+  }
+
+  const agents: Entity[] = [];
+  const agentGroups: Entity[] = [];
+  const publishedResources: Entity[] = [];
+  for (const profile of ctx.hybridProfiles) {
+    const inProfile: Scope = { tenantId, parents: [profile] };
+    for (const a of await readAll(store, t.agents, inProfile)) agents.push({ ...clean(t.agents, a), profile });
+    for (const r of await readAll(store, t.publishedResources, inProfile)) publishedResources.push({ ...clean(t.publishedResources, r), profile });
+    for (const g of await readAll(store, t.agentGroups, inProfile)) {
+      const linked = (link: LinkMapping): Condition => ({
+        sql: `id IN (SELECT ${link.targetColumn} FROM ${link.table} WHERE tenant_id = ? AND profile_id = ? AND ${link.sourceColumn} = ?)`,
+        params: [tenantId, profile, g.id],
+      });
+      agentGroups.push({
+        ...clean(t.agentGroups, g),
+        profile,
+        agentIds: await ids(store, t.agents, inProfile, linked(AGENT_LINKS)),
+        publishedResourceIds: await ids(store, t.publishedResources, inProfile, linked(RESOURCE_LINKS)),
+      });
+    }
+  }
+  const sensors = (await readAll(store, t.sensors, scope)).map((s) => clean(t.sensors, s));
+
+  const appRegistrations = (await store.listAppRegistrations(tenantId))
+    .map((row) => ({
+      clientId: row.clientId,
+      displayName: row.displayName,
+      servicePrincipalId: row.servicePrincipalId,
+      secretHash: row.secretHash,
+      roles: row.roles,
+      scopes: row.scopes,
+      createdAt: row.createdAt,
+    }))
+    .sort((a, b) => compare(a.clientId, b.clientId));
+  const users = (await store.listRegisteredUsers(tenantId))
+    .map((row) => ({ id: row.id, userPrincipalName: row.userPrincipalName, displayName: row.displayName, passwordHash: row.passwordHash, createdAt: row.createdAt }))
+    .sort((a, b) => compare(a.id, b.id));
+
+  return {
+    id: tenantId,
+    profiles,
+    connectorGroups: groups,
+    connectors: connectors.sort(byId),
+    applications: applications.sort(byId),
+    agents: agents.sort(byProfileAndId),
+    agentGroups: agentGroups.sort(byProfileAndId),
+    publishedResources: publishedResources.sort(byProfileAndId),
+    sensors: sensors.sort(byId),
+    appRegistrations,
+    users,
+  };
+}
+
+function byProfileAndId(a: Entity, b: Entity): number {
+  return compare(String(a.profile), String(b.profile)) || byId(a, b);
+}

@@ -1,0 +1,93 @@
+import { errors, GraphError } from '../graph/errors.js';
+import type { StructuredType } from '../model/model.js';
+import { isGuid } from '../odata/path.js';
+import { readPropertyValue } from '../odata/values.js';
+import type { Entity } from '../store/store.js';
+import type { FixtureContext } from './fixture.js';
+
+interface Linked {
+  entity: Entity;
+  links: Record<string, unknown>;
+}
+
+export function fail(path: string, why: string): never {
+  throw errors.invalidFixture(path, why);
+}
+
+export function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export function list(value: unknown, path: string): unknown[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) fail(path, 'expected an array.');
+  return value;
+}
+
+export function guid(value: unknown, path: string): string {
+  if (typeof value !== 'string' || !isGuid(value)) fail(path, `expected a GUID, not ${JSON.stringify(value)}.`);
+  return value.toLowerCase();
+}
+
+export function text(value: unknown, path: string): string {
+  if (typeof value !== 'string' || value.length === 0) fail(path, 'expected a non-empty string.');
+  return value;
+}
+
+export function strings(value: unknown, path: string): string[] {
+  if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) fail(path, 'expected an array of strings.');
+  return value as string[];
+}
+
+/**
+ * Reads one entity of a fixture against its type: every property must be the model's (or, on an
+ * open type, anything), with a value of its type; `linkFields` are returned apart.
+ */
+export function readEntity(ctx: FixtureContext, type: StructuredType, raw: unknown, path: string, linkFields: readonly string[]): Linked {
+  if (!isObject(raw)) fail(path, 'expected an object.');
+  const entity: Entity = {};
+  const links: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(raw)) {
+    if (linkFields.includes(name)) {
+      links[name] = value;
+      continue;
+    }
+    if (name.startsWith('@')) continue;
+    const property = type.properties.get(name);
+    if (!property) {
+      if (type.openType && !type.navigations.has(name) && !name.includes('@')) {
+        entity[name] = value;
+        continue;
+      }
+      fail(`${path}.${name}`, `'${name}' is not a property of ${type.qualifiedName}${linkFields.length > 0 ? ` (link fields here: ${linkFields.join(', ')})` : ''}.`);
+    }
+    try {
+      entity[name] = readPropertyValue(ctx.model, property, value, { path: `${path}.${name}`, resource: type.name });
+    } catch (error) {
+      if (error instanceof GraphError) fail(`${path}.${name}`, error.details?.[0]?.message ?? error.message);
+      throw error;
+    }
+  }
+  return { entity, links };
+}
+
+/** Fills in what the server would have set, then checks every non-nullable property has a value. */
+export function complete(type: StructuredType, entity: Entity, defaults: Entity, path: string): Entity {
+  for (const [name, value] of Object.entries(defaults)) if (entity[name] === undefined || entity[name] === null) entity[name] = value;
+  for (const property of type.properties.values()) {
+    if (!property.nullable && (entity[property.name] === undefined || entity[property.name] === null)) fail(`${path}.${property.name}`, 'a value is required.');
+  }
+  return entity;
+}
+
+export function uniqueIds(items: { id: string; path: string }[], what: string): void {
+  const seen = new Set<string>();
+  for (const { id, path } of items) {
+    if (seen.has(id)) fail(path, `${what} '${id}' appears twice.`);
+    seen.add(id);
+  }
+}
+
+export function onlyKeys(raw: Record<string, unknown>, keys: string[], path: string): void {
+  for (const key of Object.keys(raw)) if (!keys.includes(key)) fail(`${path}.${key}`, `unknown member '${key}' (expected ${keys.join(', ')}).`);
+}
