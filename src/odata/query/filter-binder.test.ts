@@ -2,7 +2,8 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { family } from '../../model/family.js';
 import { Model, type StructuredType } from '../../model/model.js';
-import { printBound, type BoundExpr } from './filter-binder.js';
+import type { BoundExpr } from './bound-filter.js';
+import { printBound } from './bound-print.js';
 import { parseFilter } from './index.js';
 import { badRequest } from './test-fixtures.js';
 

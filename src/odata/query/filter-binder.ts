@@ -1,6 +1,9 @@
 import { errors } from '../../graph/errors.js';
-import { isNavigation, type EnumType, type Model, type StructuredType, type TypeRef } from '../../model/model.js';
+import type { EnumType, Model, StructuredType } from '../../model/model.js';
+import type { BoundExpr, BoundFilter, BoundOperand, BoundValue, ScalarKind } from './bound-filter.js';
 import type { CompareOp, FilterNode, LambdaNode, LiteralNode, PathNode } from './filter-ast.js';
+import { INT32, literalDisplay, literalEdmType } from './filter-literal.js';
+import { resolvePropertyPath } from './property-path.js';
 
 /**
  * Type-checks a `$filter` syntax tree against the entity type it filters and produces the bound
@@ -18,52 +21,6 @@ import type { CompareOp, FilterNode, LambdaNode, LiteralNode, PathNode } from '.
  * properties with each other is not supported.
  */
 
-export type ScalarKind = 'string' | 'boolean' | 'integer' | 'decimal' | 'dateTimeOffset' | 'date' | 'timeOfDay' | 'guid' | 'enum' | 'other';
-
-export interface ValueType {
-  kind: ScalarKind | 'complex';
-  /** Qualified EDM name: `Edm.String`, `microsoft.graph.connectorStatus`. */
-  edmType: string;
-  enumType?: EnumType;
-  complexType?: StructuredType;
-}
-
-/** A value the filter reads: a property path from the entity or from a lambda's current item. */
-export interface BoundOperand {
-  /** `$it` for the entity being filtered, else the variable of the enclosing lambda. */
-  root: string;
-  /** Canonical property names from the root; empty for a lambda item itself. */
-  path: string[];
-  /** The type of the value (for a collection, the type of its items). */
-  type: ValueType;
-  /** Whether the path ends on a collection (only lambdas and `$count` take one). */
-  collection: boolean;
-  /** `collection/$count`: the number of items (type Edm.Int32). */
-  count: boolean;
-  /** Whether the value can be null (complex paths always can: the parent may be null). */
-  nullable: boolean;
-  /** The path as shown in messages: `onPremisesPublishing/externalUrl`, `t`. */
-  display: string;
-}
-
-export type BoundValue = string | number | boolean | null;
-
-export type BoundExpr =
-  | { kind: 'constant'; value: boolean }
-  | { kind: 'compare'; op: CompareOp; operand: BoundOperand; value: BoundValue }
-  | { kind: 'in'; operand: BoundOperand; values: BoundValue[] }
-  | { kind: 'has'; operand: BoundOperand; members: string[] }
-  | { kind: 'match'; fn: 'startswith' | 'endswith' | 'contains'; operand: BoundOperand; value: string }
-  | { kind: 'and' | 'or'; left: BoundExpr; right: BoundExpr }
-  | { kind: 'not'; operand: BoundExpr }
-  | { kind: 'lambda'; quantifier: 'any' | 'all'; collection: BoundOperand; variable?: string; body?: BoundExpr };
-
-export interface BoundFilter {
-  /** The entity type filtered. */
-  type: StructuredType;
-  expression: BoundExpr;
-}
-
 const ORDERED_KINDS = new Set<ScalarKind | 'complex'>(['string', 'guid', 'integer', 'decimal', 'dateTimeOffset', 'date', 'timeOfDay']);
 const MATCH_FUNCTIONS = new Set(['startswith', 'endswith', 'contains']);
 const CASE_FUNCTIONS = new Set(['tolower', 'toupper']);
@@ -73,145 +30,14 @@ const UNSUPPORTED_FUNCTIONS = new Set([
   'fractionalseconds', 'totalseconds', 'date', 'time', 'totaloffsetminutes', 'now', 'mindatetime', 'maxdatetime', 'round',
   'floor', 'ceiling', 'cast', 'isof', 'geo.distance', 'geo.length', 'geo.intersects', 'hassubset', 'hassubsequence', 'case',
 ]);
-const INT32 = [-2147483648, 2147483647];
 
 function fail(message: string): never {
   throw errors.invalidQueryOption(message);
 }
 
-/** Graph's directory wording for a property the type does not declare. */
-export function unknownPropertyError(name: string): never {
-  fail(`Property '${name}' does not exist as a declared property or extension property.`);
-}
-
-export function valueType(model: Model, ref: TypeRef): ValueType {
-  const edmType = ref.name;
-  if (ref.kind === 'enum') return { kind: 'enum', edmType, enumType: model.enumType(edmType) };
-  if (ref.kind === 'complex' || ref.kind === 'entity') return { kind: 'complex', edmType, complexType: model.structured(edmType) };
-  switch (edmType) {
-    case 'Edm.String':
-      return { kind: 'string', edmType };
-    case 'Edm.Boolean':
-      return { kind: 'boolean', edmType };
-    case 'Edm.Byte':
-    case 'Edm.SByte':
-    case 'Edm.Int16':
-    case 'Edm.Int32':
-    case 'Edm.Int64':
-      return { kind: 'integer', edmType };
-    case 'Edm.Decimal':
-    case 'Edm.Double':
-    case 'Edm.Single':
-      return { kind: 'decimal', edmType };
-    case 'Edm.DateTimeOffset':
-      return { kind: 'dateTimeOffset', edmType };
-    case 'Edm.Date':
-      return { kind: 'date', edmType };
-    case 'Edm.TimeOfDay':
-      return { kind: 'timeOfDay', edmType };
-    case 'Edm.Guid':
-      return { kind: 'guid', edmType };
-    default:
-      return { kind: 'other', edmType };
-  }
-}
-
-export interface ResolveOptions {
-  /** The query option named in messages: `$filter`, `$orderby`. */
-  option: string;
-}
-
 interface LambdaScope {
   variable: string;
   item: BoundOperand;
-}
-
-/**
- * Resolves a property path against a structured type (names ignore case, as Graph resolves
- * them). Refuses unknown properties, navigations, paths through collections, and paths that
- * continue past a primitive.
- */
-export function resolvePropertyPath(
-  model: Model,
-  type: StructuredType,
-  segments: readonly string[],
-  options: ResolveOptions,
-  start: { root: string; type: StructuredType | undefined; display: string[]; nullable: boolean; item?: ValueType } = {
-    root: '$it',
-    type,
-    display: [],
-    nullable: false,
-  },
-): BoundOperand {
-  let current: StructuredType | undefined = start.type;
-  let valueTypeSoFar: ValueType | undefined = start.item;
-  let collection = false;
-  let nullable = start.nullable;
-  const path: string[] = [];
-  const display = [...start.display];
-  for (const [index, segment] of segments.entries()) {
-    if (collection) fail(`Property '${display.join('/')}' is a collection; filter on its items with any or all, as in '${display.join('/')}/any(x: …)'.`);
-    if (!current) fail(`'${display.join('/')}' is of type '${valueTypeSoFar?.edmType}' and has no property '${segment}'.`);
-    const member = current.member(segment);
-    if (!member) unknownPropertyError(segment);
-    if (isNavigation(member)) fail(`The navigation property '${member.name}' cannot be used in ${options.option}.`);
-    path.push(member.name);
-    display.push(member.name);
-    // The first property of the entity has its declared nullability; deeper ones live inside
-    // JSON, where any parent on the way can be null or absent.
-    nullable = index === 0 && start.root === '$it' && start.type === type ? member.nullable : true;
-    collection = member.type.collection;
-    valueTypeSoFar = valueType(model, member.type);
-    current = valueTypeSoFar.complexType;
-  }
-  if (!valueTypeSoFar) fail(`The lambda variable or '$it' alone cannot be used here in ${options.option}.`);
-  return {
-    root: start.root,
-    path,
-    type: valueTypeSoFar,
-    collection,
-    count: false,
-    nullable,
-    display: display.join('/'),
-  };
-}
-
-function literalEdmType(literal: LiteralNode): string {
-  switch (literal.type) {
-    case 'string':
-      return 'Edm.String';
-    case 'number':
-      return literal.integer ? (Number.isSafeInteger(literal.value) && Math.abs(literal.value) <= INT32[1] ? 'Edm.Int32' : 'Edm.Int64') : 'Edm.Decimal';
-    case 'boolean':
-      return 'Edm.Boolean';
-    case 'null':
-      return 'null';
-    case 'guid':
-      return 'Edm.Guid';
-    case 'dateTimeOffset':
-      return 'Edm.DateTimeOffset';
-    case 'date':
-      return 'Edm.Date';
-    case 'timeOfDay':
-      return 'Edm.TimeOfDay';
-    case 'enum':
-      return literal.typeName;
-  }
-}
-
-function literalDisplay(literal: LiteralNode): string {
-  switch (literal.type) {
-    case 'string':
-      return `'${literal.value.replace(/'/g, "''")}'`;
-    case 'number':
-    case 'dateTimeOffset':
-    case 'timeOfDay':
-      return literal.text;
-    case 'enum':
-      return `${literal.typeName}'${literal.value}'`;
-    default:
-      return String(literal.value);
-  }
 }
 
 class Binder {
@@ -486,41 +312,4 @@ const FLIP: Record<CompareOp, CompareOp> = { eq: 'eq', ne: 'ne', gt: 'lt', ge: '
 /** Binds a parsed `$filter` tree to the entity type it filters. */
 export function bindFilter(node: FilterNode, type: StructuredType, model: Model): BoundFilter {
   return { type, expression: new Binder(model, type).bind(node) };
-}
-
-function valueText(value: BoundValue): string {
-  return typeof value === 'string' ? `'${value.replace(/'/g, "''")}'` : String(value);
-}
-
-function operandText(operand: BoundOperand): string {
-  const path = operand.root === '$it' ? operand.path.join('/') : [operand.root, ...operand.path].join('/');
-  return operand.count ? `${path}/$count` : path;
-}
-
-/**
- * A canonical S-expression of a bound filter: property names as the model declares them, literals
- * in stored form. Equal for filters that mean the same (`MachineName eq 'x'`, `'x' eq machineName`).
- */
-export function printBound(expr: BoundExpr): string {
-  switch (expr.kind) {
-    case 'constant':
-      return String(expr.value);
-    case 'compare':
-      return `(${expr.op} ${operandText(expr.operand)} ${valueText(expr.value)})`;
-    case 'in':
-      return `(in ${operandText(expr.operand)} [${expr.values.map(valueText).join(' ')}])`;
-    case 'has':
-      return `(has ${operandText(expr.operand)} [${expr.members.map(valueText).join(' ')}])`;
-    case 'match':
-      return `(${expr.fn} ${operandText(expr.operand)} ${valueText(expr.value)})`;
-    case 'and':
-    case 'or':
-      return `(${expr.kind} ${printBound(expr.left)} ${printBound(expr.right)})`;
-    case 'not':
-      return `(not ${printBound(expr.operand)})`;
-    case 'lambda':
-      return expr.variable === undefined
-        ? `(${expr.quantifier} ${operandText(expr.collection)})`
-        : `(${expr.quantifier} ${operandText(expr.collection)} ${expr.variable} ${printBound(expr.body!)})`;
-  }
 }

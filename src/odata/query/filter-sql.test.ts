@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Entity } from '../../store/store.js';
 import type { TableMapping } from '../../store/table.js';
-import type { BoundExpr, BoundOperand, BoundValue } from './filter-binder.js';
+import type { BoundExpr, BoundOperand, BoundValue } from './bound-filter.js';
 import { filterToSql } from './filter-sql.js';
 import { parseFilter } from './index.js';
 import { asciiLower } from './sql-dialect-functions.js';

@@ -1,8 +1,8 @@
 import type { Dialect } from '../../store/sql.js';
 import type { Condition } from '../../store/store.js';
 import type { Column, TableMapping } from '../../store/table.js';
+import type { BoundExpr, BoundFilter, BoundOperand, BoundValue, ScalarKind, ValueType } from './bound-filter.js';
 import type { CompareOp } from './filter-ast.js';
-import type { BoundExpr, BoundFilter, BoundOperand, BoundValue, ScalarKind, ValueType } from './filter-binder.js';
 import { asciiLower, sqlFunctions, type SqlFunctions } from './sql-dialect-functions.js';
 
 /**

@@ -1,5 +1,6 @@
 import type { Model, StructuredType } from '../../model/model.js';
-import { bindFilter, type BoundFilter } from './filter-binder.js';
+import type { BoundFilter } from './bound-filter.js';
+import { bindFilter } from './filter-binder.js';
 import { parseFilterExpression } from './filter-parser.js';
 import type { FilterLimits } from './limits.js';
 
@@ -20,8 +21,9 @@ export function parseFilter(text: string, type: StructuredType, model: Model, li
   return bindFilter(parseFilterExpression(text, limits), type, model);
 }
 
-export type { BoundExpr, BoundFilter, BoundOperand, BoundValue, ScalarKind, ValueType } from './filter-binder.js';
-export { bindFilter, printBound } from './filter-binder.js';
+export type { BoundExpr, BoundFilter, BoundOperand, BoundValue, ScalarKind, ValueType } from './bound-filter.js';
+export { printBound } from './bound-print.js';
+export { bindFilter } from './filter-binder.js';
 export type { FilterNode } from './filter-ast.js';
 export { printFilter } from './filter-ast.js';
 export { parseFilterExpression } from './filter-parser.js';

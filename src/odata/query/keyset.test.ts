@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Entity } from '../../store/store.js';
-import type { BoundFilter } from './filter-binder.js';
+import type { BoundFilter } from './bound-filter.js';
 import { filterToSql } from './filter-sql.js';
 import { parseFilter } from './index.js';
 import { afterCondition, cursorValues, decodeCursor, encodeCursor, orderBySql, queryHash, type CursorValue } from './keyset.js';

@@ -2,10 +2,11 @@ import { errors } from '../../graph/errors.js';
 import type { EnumType, Model, StructuredType } from '../../model/model.js';
 import type { Dialect } from '../../store/sql.js';
 import type { TableMapping } from '../../store/table.js';
-import { resolvePropertyPath, type ScalarKind } from './filter-binder.js';
+import type { ScalarKind } from './bound-filter.js';
 import { lex, quoteForMessage, type Token } from './filter-lexer.js';
 import { entityValueSql, qualifierFor, type SqlOptions } from './filter-sql.js';
 import { MAX_ORDERBY_KEYS, MAX_ORDERBY_LENGTH } from './limits.js';
+import { resolvePropertyPath } from './property-path.js';
 import { sqlFunctions } from './sql-dialect-functions.js';
 
 /**
