@@ -80,3 +80,45 @@ test('a failing write in a shared commit fails alone; the others commit', async 
     assert.deepEqual(ids.map((r) => r.id), [0, 1, 3, 4, 100]);
   });
 });
+
+test('transactions issued during one turn share one commit; one that throws is undone alone', async () => {
+  await withDatabase(async (db, file) => {
+    const perCommit = await framesOfOneCommit(db, file);
+    const before = await walFrames(db, file);
+    const outcomes = await fromSeparateCallbacks(6, (i) =>
+      db
+        .transaction(async (tx) => {
+          await tx.run('INSERT INTO t (id, v) VALUES (?, ?)', [i, `a${i}`]);
+          await tx.run('INSERT INTO t (id, v) VALUES (?, ?)', [100 + i, `b${i}`]);
+          if (i === 3) throw new Error('changed its mind');
+          return (await tx.get<{ n: number }>('SELECT COUNT(*) AS n FROM t WHERE id IN (?, ?)', [i, 100 + i]))!.n;
+        })
+        .then(
+          (n) => `saw ${n}`,
+          (error: Error) => error.message,
+        ),
+    );
+    assert.deepEqual(outcomes, ['saw 2', 'saw 2', 'saw 2', 'changed its mind', 'saw 2', 'saw 2']);
+    assert.equal((await walFrames(db, file)) - before, perCommit, 'one commit');
+    const ids = await db.all<{ id: number }>('SELECT id FROM t WHERE id < 1000 ORDER BY id');
+    assert.deepEqual(ids.map((r) => r.id), [0, 1, 2, 4, 5, 100, 101, 102, 104, 105]);
+  });
+});
+
+test('a batch that fails to commit fails every piece of work in it, and keeps none of them', async () => {
+  await withDatabase(async (db) => {
+    await db.exec('CREATE TABLE parent (id INTEGER PRIMARY KEY); CREATE TABLE child (id INTEGER PRIMARY KEY, parent_id INTEGER REFERENCES parent (id) DEFERRABLE INITIALLY DEFERRED)');
+    // A deferred foreign key is checked at COMMIT: the orphan makes the whole batch's commit fail.
+    const outcomes = await fromSeparateCallbacks(3, (i) =>
+      (i === 1 ? db.run('INSERT INTO child (id, parent_id) VALUES (1, 42)') : db.run('INSERT INTO t (id, v) VALUES (?, ?)', [i, `v${i}`])).then(
+        () => 'ok',
+        (error: { code?: string }) => error.code,
+      ),
+    );
+    assert.deepEqual(outcomes, ['SQLITE_CONSTRAINT_FOREIGNKEY', 'SQLITE_CONSTRAINT_FOREIGNKEY', 'SQLITE_CONSTRAINT_FOREIGNKEY']);
+    assert.equal((await db.get<{ n: number }>('SELECT COUNT(*) AS n FROM t'))?.n, 0);
+    assert.equal((await db.get<{ n: number }>('SELECT COUNT(*) AS n FROM child'))?.n, 0);
+    // And the connection is usable afterwards.
+    assert.deepEqual(await db.run('INSERT INTO t (id, v) VALUES (?, ?)', [9, 'v9']), { changes: 1 });
+  });
+});

@@ -15,6 +15,15 @@ export const sqliteDialect: Dialect = {
   isForeignKeyViolation: (error) => error instanceof Error && 'code' in error && error.code === 'SQLITE_CONSTRAINT_FOREIGNKEY',
 };
 
+/** A write or a transaction waiting for the next commit, and the caller waiting for its outcome. */
+interface PendingWork {
+  work: (tx: SqlExecutor) => Promise<unknown>;
+  /** One statement: SQLite undoes a failing statement by itself, so it needs no savepoint. */
+  statement: boolean;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
 /** SQLite cannot bind booleans; everything else binds as is. */
 function bind(params: unknown[]): unknown[] {
   return params.map((p) => (typeof p === 'boolean' ? (p ? 1 : 0) : p));
@@ -31,8 +40,8 @@ export class SqliteDatabase implements SqlDatabase {
   private readonly statements = new Map<string, Database.Statement>();
   private readonly queue = new SerialQueue();
   private readonly direct: SqlExecutor;
-  /** Writes waiting to share one commit (group commit); closed once its turn in the queue comes. */
-  private pending: Array<{ sql: string; params: unknown[]; resolve: (r: { changes: number }) => void; reject: (e: unknown) => void }> | undefined;
+  /** Writes and transactions waiting to share the next commit (group commit). */
+  private pending: PendingWork[] | undefined;
 
   /** @param file a path, or `:memory:` for a database that keeps nothing */
   constructor(file: string) {
@@ -66,66 +75,71 @@ export class SqliteDatabase implements SqlDatabase {
   }
 
   /**
-   * A write outside a transaction joins the writes already waiting for the next commit, and all of them
-   * commit together: one commit per batch instead of one per request, with the same promise (each
-   * caller hears back only after the commit). A failing statement fails alone: SQLite undoes just
-   * that statement, and the rest of the batch commits.
+   * A write outside a transaction is one piece of work of the next commit (see {@link enqueue}).
+   * A failing statement fails alone: SQLite undoes just that statement.
    */
   run(sql: string, params: unknown[] = []): Promise<{ changes: number }> {
-    return new Promise((resolve, reject) => {
+    return this.enqueue((db) => db.run(sql, params), true);
+  }
+
+  /** Runs `work` as one piece of work of the next commit: rolled back alone when it throws. */
+  transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
+    return this.enqueue(work, false);
+  }
+
+  /**
+   * Group commit: work joins the batch waiting for the next commit, and the whole batch commits
+   * in one transaction, each piece in its own savepoint, so one that throws is undone alone. Every
+   * caller hears back only after the commit: one disk write per batch instead of one per request.
+   * A batch waits for the rest of this turn of the event loop: every request whose bytes arrived
+   * with this one reaches its write before the check phase, so they all join. (Queued straight
+   * away, a batch would commit in the same turn and always hold one piece of work.)
+   */
+  private enqueue<T>(work: (tx: SqlExecutor) => Promise<T>, statement: boolean): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const item: PendingWork = { work, statement, resolve: resolve as (value: unknown) => void, reject };
       if (this.pending) {
-        this.pending.push({ sql, params, resolve, reject });
+        this.pending.push(item);
         return;
       }
-      const batch = [{ sql, params, resolve, reject }];
+      const batch = [item];
       this.pending = batch;
-      // Wait for the rest of this turn of the event loop: every request whose bytes arrived with
-      // this one reaches its write before the check phase, so they all join this batch. Queued
-      // straight away instead, the batch would commit in the same turn and always hold one write.
       setImmediate(() => {
         void this.queue.run(() => {
           this.pending = undefined;
-          this.commitBatch(batch);
+          return this.commitBatch(batch);
         });
       });
     });
   }
 
-  private commitBatch(batch: NonNullable<SqliteDatabase['pending']>): void {
-    const results: Array<{ ok: true; value: { changes: number } } | { ok: false; error: unknown }> = [];
+  private async commitBatch(batch: PendingWork[]): Promise<void> {
+    const results: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
     try {
-      if (batch.length > 1) this.db.exec('BEGIN IMMEDIATE');
-      for (const write of batch) {
+      this.db.exec('BEGIN IMMEDIATE');
+      for (const item of batch) {
+        if (!item.statement) this.db.exec('SAVEPOINT work');
         try {
-          results.push({ ok: true, value: { changes: this.prepare(write.sql).run(...bind(write.params)).changes } });
+          const value = await item.work(this.direct);
+          if (!item.statement) this.db.exec('RELEASE work');
+          results.push({ ok: true, value });
         } catch (error) {
+          // Some errors (a full disk, an I/O error) end the whole transaction: then nothing commits.
+          if (!this.db.inTransaction) throw error;
+          if (!item.statement) this.db.exec('ROLLBACK TO work; RELEASE work');
           results.push({ ok: false, error });
         }
       }
-      if (batch.length > 1) this.db.exec('COMMIT');
+      this.db.exec('COMMIT');
     } catch (error) {
       if (this.db.inTransaction) this.db.exec('ROLLBACK');
-      for (const write of batch) write.reject(error);
+      for (const item of batch) item.reject(error);
       return;
     }
-    batch.forEach((write, i) => {
+    batch.forEach((item, i) => {
       const result = results[i];
-      if (result.ok) write.resolve(result.value);
-      else write.reject(result.error);
-    });
-  }
-
-  transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
-    return this.queue.run(async () => {
-      this.db.exec('BEGIN IMMEDIATE');
-      try {
-        const result = await work(this.direct);
-        this.db.exec('COMMIT');
-        return result;
-      } catch (error) {
-        if (this.db.inTransaction) this.db.exec('ROLLBACK');
-        throw error;
-      }
+      if (result.ok) item.resolve(result.value);
+      else item.reject(result.error);
     });
   }
 
