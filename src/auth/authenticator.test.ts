@@ -6,7 +6,7 @@ import { exportJWK, generateKeyPair, SignJWT, type JWK, type JWTPayload } from '
 import { GraphError } from '../graph/errors.js';
 import { migrate } from '../store/migrations.js';
 import { SqliteDatabase } from '../store/sqlite.js';
-import { SqlStore } from '../store/store.js';
+import { SqlStore } from '../store/sql-store.js';
 import { ClaimsAuthenticator, OffAuthenticator, StrictAuthenticator } from './authenticator.js';
 import type { Principal } from './principal.js';
 import { activeSigningKey, type SigningKey } from './signing-key.js';

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { jwtVerify } from 'jose';
 import { migrate } from '../store/migrations.js';
 import { SqliteDatabase } from '../store/sqlite.js';
-import { SqlStore } from '../store/store.js';
+import { SqlStore } from '../store/sql-store.js';
 import { activeSigningKey, publicKeyFor } from './signing-key.js';
 import { issueAccessToken } from './tokens.js';
 

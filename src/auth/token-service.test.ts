@@ -4,7 +4,7 @@ import { decodeJwt } from 'jose';
 import { OAuthError } from '../graph/errors.js';
 import { migrate } from '../store/migrations.js';
 import { SqliteDatabase } from '../store/sqlite.js';
-import { SqlStore } from '../store/store.js';
+import { SqlStore } from '../store/sql-store.js';
 import { SignInLockout } from './lockout.js';
 import { registerApp, registerUser } from './registrations.js';
 import { TokenService, type TokenGrantRequest } from './token-service.js';

@@ -5,7 +5,7 @@ import { generateKeyPair, SignJWT, type JWTPayload } from 'jose';
 import { GraphError } from '../graph/errors.js';
 import { migrate } from '../store/migrations.js';
 import { SqliteDatabase } from '../store/sqlite.js';
-import { SqlStore } from '../store/store.js';
+import { SqlStore } from '../store/sql-store.js';
 import { activeSigningKey, type SigningKey } from './signing-key.js';
 import { GRAPH_AUDIENCE, issueAccessToken, issuerFor } from './tokens.js';
 import { TokenVerifier } from './verifier.js';

@@ -5,7 +5,7 @@ import { randomIds } from '../http/app.js';
 import { isGuid } from '../odata/path.js';
 import { openStore, type StoreLocation } from '../store/open.js';
 import { STORAGE_OPTIONS, storageHelp, storageLocation } from './storage-options.js';
-import type { SqlStore } from '../store/store.js';
+import type { SqlStore } from '../store/sql-store.js';
 import { parseList, parseOptions, UsageError } from './usage.js';
 
 export const appAddHelp = `Usage: localgraph app add [--data DIR | --database-url URL] [--tenant GUID] --name NAME [--roles "A B"] [--scopes "A B"]

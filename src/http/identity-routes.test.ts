@@ -6,7 +6,7 @@ import { defaultIdentity, ensureDefaultRegistrations, type DefaultIdentity } fro
 import { activeSigningKey } from '../auth/signing-key.js';
 import { migrate } from '../store/migrations.js';
 import { SqliteDatabase } from '../store/sqlite.js';
-import { SqlStore } from '../store/store.js';
+import { SqlStore } from '../store/sql-store.js';
 import { createApp, randomIds } from './app.js';
 
 let app: FastifyInstance;

@@ -5,7 +5,7 @@ import { activeSigningKey, type SigningKey } from '../auth/signing-key.js';
 import { issueAccessToken } from '../auth/tokens.js';
 import { migrate } from '../store/migrations.js';
 import { SqliteDatabase } from '../store/sqlite.js';
-import { SqlStore } from '../store/store.js';
+import { SqlStore } from '../store/sql-store.js';
 import { createApp } from './app.js';
 
 /**

@@ -4,7 +4,7 @@ import { migrate } from './migrations.js';
 import { PostgresDatabase } from './postgres.js';
 import type { SqlDatabase } from './sql.js';
 import { SqliteDatabase } from './sqlite.js';
-import { SqlStore } from './store.js';
+import { SqlStore } from './sql-store.js';
 
 /** Where the embedded default keeps its data when no folder is named. */
 export const DEFAULT_DATA_DIR = 'data';

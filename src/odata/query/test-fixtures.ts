@@ -5,7 +5,8 @@ import { Model } from '../../model/model.js';
 import { familyTables, type FamilyTables } from '../../resources/tables.js';
 import { migrate } from '../../store/migrations.js';
 import { SqliteDatabase } from '../../store/sqlite.js';
-import { SqlStore, type Condition, type Entity, type Scope } from '../../store/store.js';
+import { SqlStore } from '../../store/sql-store.js';
+import type { Condition, Entity, Scope } from '../../store/store.js';
 import type { TableMapping } from '../../store/table.js';
 
 /**

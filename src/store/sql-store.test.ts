@@ -5,7 +5,8 @@ import { Model } from '../model/model.js';
 import { migrate } from './migrations.js';
 import { SerialQueue } from './serial-queue.js';
 import { SqliteDatabase } from './sqlite.js';
-import { SqlStore, type Entity, type LinkMapping, type Scope } from './store.js';
+import { SqlStore } from './sql-store.js';
+import type { Entity, LinkMapping, Scope } from './store.js';
 import { tableFor } from './table.js';
 
 const model = new Model(family);
