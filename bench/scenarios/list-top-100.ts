@@ -19,7 +19,8 @@ export const listTop100: Suite = {
   name: 'list-top-100',
   description:
     `GET .../applicationProxy/connectors?$top=100 over ${ROWS} connectors in one tenant (two other tenants hold ${ROWS / 10} each), 32 connections. ` +
-    'Baseline: GET /connectors?top=100 on bench/baseline-server.ts: SELECT … WHERE tenant_id = ? ORDER BY id LIMIT 100, then JSON.stringify, ' +
+    'Baseline: GET /connectors?top=100 on bench/baseline-server.ts: SELECT … WHERE tenant_id = ? ORDER BY id LIMIT 100 (better-sqlite3\'s `.all()`, ' +
+    'row objects built by the driver; localgraph reads raw arrays and builds them itself), then JSON.stringify, ' +
     'on the same seeded database file. Both answers are checked against the expected 100 ids before the load.',
   async run(context) {
     const folder = await seedFolder(context.serverOptions, { rows: ROWS, otherRows: ROWS / 10, label: 'list' }, context.log);
