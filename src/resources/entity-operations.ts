@@ -35,8 +35,9 @@ export async function listPage(call: Call, behaviour: CollectionBehaviour, paren
   const table = behaviour.table;
   const filter = options.filter === undefined ? undefined : parseFilter(options.filter, behaviour.type, model);
   const keys = parseOrderBy(options.orderBy, behaviour.type, model);
-  // The cursor is bound to the query: hashed only when a token is read or written.
-  const hash = () => queryHash(filter, keys, behaviour.path);
+  // The cursor is bound to the query: hashed only when a token is read or written, and once.
+  let hashed: string | undefined;
+  const hash = () => (hashed ??= queryHash(filter, keys, behaviour.path));
   const filtered = allOf([where, filter && filterToSql(filter, table, store.dialect)]);
   const after = options.skipToken === undefined ? undefined : afterCondition(keys, decodeCursor(options.skipToken, hash()), table, store.dialect);
   const size = pageSize(options.top, request.preferences.maxPageSize);
