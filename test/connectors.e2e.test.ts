@@ -220,10 +220,22 @@ describe('list', () => {
     assert.equal(res.body['@odata.nextLink'], undefined);
   });
 
-  it('$top limits the rows', async () => {
+  it('$top is the page size, as in Graph\'s directory: its nextLink keeps $top and the walk returns every row once', async () => {
     const res = await request(url(`${CONNECTORS_PATH}?$top=3`), { headers: auth(admin) });
     assert.equal(res.status, 200, res.text);
     assert.equal(res.body.value.length, 3);
+    const seen: string[] = res.body.value.map((c: { id: string }) => c.id);
+    let next: string | undefined = res.body['@odata.nextLink'];
+    assert.ok(next, 'a cut $top page links to the next one');
+    while (next) {
+      assert.equal(new URL(next).searchParams.get('$top'), '3');
+      const page: JsonResponse<any> = await request(next, { headers: auth(admin) });
+      assert.equal(page.status, 200, page.text);
+      assert.ok(page.body.value.length <= 3);
+      seen.push(...page.body.value.map((c: { id: string }) => c.id));
+      next = page.body['@odata.nextLink'];
+    }
+    assert.deepEqual([...seen].sort(), [...(await allIds())].sort());
     const one = await request(url(`${CONNECTORS_PATH}?top=1`), { headers: auth(admin) });
     assert.equal(one.status, 200, one.text);
     assert.equal(one.body.value.length, 1);

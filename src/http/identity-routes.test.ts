@@ -91,6 +91,23 @@ describe('OpenID discovery', () => {
   });
 });
 
+describe('user realm discovery', () => {
+  test('every user is a managed (cloud) account, so MSAL goes on with the password grant', async () => {
+    for (const path of ['userrealm', 'UserRealm']) {
+      const res = await app.inject({ url: `/common/${path}/Alice@Contoso.com?api-version=1.0` });
+      assert.equal(res.statusCode, 200, res.body);
+      assert.match(String(res.headers['content-type']), /^application\/json/);
+      assert.deepEqual(res.json(), {
+        ver: '1.0',
+        account_type: 'Managed',
+        domain_name: 'contoso.com',
+        cloud_instance_name: 'microsoftonline.com',
+        cloud_audience_urn: 'urn:federation:MicrosoftOnline',
+      });
+    }
+  });
+});
+
 describe('token endpoint over HTTP', () => {
   const credentials = () => ({ grant_type: 'client_credentials', client_id: identity.appId, client_secret: secret, scope: 'https://graph.microsoft.com/.default' });
 

@@ -12,6 +12,7 @@ import type { Store } from '../store/store.js';
  *   GET  /{tenant}/v2.0/.well-known/openid-configuration   and  /{tenant}/.well-known/openid-configuration (v1)
  *   GET  /{tenant}/discovery/v2.0/keys                     and  /{tenant}/discovery/keys (v1)
  *   POST /{tenant}/oauth2/v2.0/token                       and  /{tenant}/oauth2/token (v1, takes `resource`)
+ *   GET  /common/userrealm/{upn}                           the home realm MSAL asks before a password grant
  *
  * Errors here are Entra's OAuth JSON, not Graph's envelope. The routes live in their own
  * plugin scope so that their form-body parser and error handler leave the Graph route alone.
@@ -56,6 +57,23 @@ export function registerIdentityRoutes(app: FastifyInstance, parts: IdentityRout
     const interactive = async () => {
       throw oauthErrors.unsupportedGrantType('interactive sign-in');
     };
+
+    // MSAL for Python, Go and Java ask it before a password grant, and take the WS-Trust path only
+    // for "Federated": every localgraph user is a cloud (managed) account. Answered for any name,
+    // as Entra answers per domain, so it tells nothing about which users exist.
+    const userRealm = async (request: FastifyRequest<{ Params: { username: string } }>, reply: FastifyReply) => {
+      const domain = request.params.username.includes('@') ? request.params.username.slice(request.params.username.lastIndexOf('@') + 1).toLowerCase() : '';
+      return sendJson(reply, {
+        ver: '1.0',
+        account_type: 'Managed',
+        domain_name: domain,
+        cloud_instance_name: 'microsoftonline.com',
+        cloud_audience_urn: 'urn:federation:MicrosoftOnline',
+      });
+    };
+    // Route paths are case-sensitive: MSAL for Python and Java write `userrealm`, MSAL for Go `UserRealm`.
+    scope.get('/common/userrealm/:username', userRealm);
+    scope.get('/common/UserRealm/:username', userRealm);
 
     scope.get('/:tenant/v2.0/.well-known/openid-configuration', metadata('v2'));
     scope.get('/:tenant/.well-known/openid-configuration', metadata('v1'));

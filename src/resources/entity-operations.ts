@@ -53,8 +53,9 @@ export async function listPage(call: Call, behaviour: CollectionBehaviour, paren
   body.value = options.expand?.length
     ? await Promise.all(page.map((e) => writeExpanded(call, behaviour, parentKeys, e, options.expand)))
     : page.map((e) => writeEntity(call, behaviour, e));
-  // `$top` asks for that many rows, not for a page size: only a page-size cut gets a nextLink.
-  if (rows.length > size && options.top === undefined) {
+  // As in Graph's directory, `$top` is the page size: a cut page links to the next one, which
+  // keeps `$top` (GET /users?$top=5 answers 5 users and a nextLink).
+  if (rows.length > size) {
     body['@odata.nextLink'] = nextLink(request.url, encodeCursor(cursorValues(keys, page[page.length - 1]), hash()));
   }
   return { status: 200, body };
