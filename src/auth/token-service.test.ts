@@ -78,6 +78,10 @@ describe('client_credentials', () => {
     for (const scope of ['00000003-0000-0000-c000-000000000000/.default', `${ORIGIN}/.default`, 'https://graph.microsoft.com//.default']) {
       await service.grant(request(credentials({ scope })));
     }
+    // MSAL for Go sends the OpenID scopes with every grant; Entra ignores them here.
+    const withOidc = await service.grant(request(credentials({ scope: `${GRAPH_DEFAULT} openid offline_access profile` })));
+    assert.equal(decodeJwt(withOidc.access_token).roles?.toString(), 'Directory.ReadWrite.All');
+    assert.equal(withOidc.id_token, undefined);
     for (const tenant of ['common', 'organizations', TENANT.toUpperCase()]) await service.grant(request(credentials({ client_id: clientId.toUpperCase() }), { tenant }));
   });
 
@@ -86,7 +90,7 @@ describe('client_credentials', () => {
     await assert.rejects(service.grant(request(credentials({ client_secret: '' }))), refused(7000218, 'invalid_client', 401));
     await assert.rejects(service.grant(request(credentials({ client_secret: otherSecret }))), refused(7000215, 'invalid_client', 401));
     await assert.rejects(service.grant(request(credentials({ scope: 'https://graph.microsoft.com/Directory.ReadWrite.All' }))), refused(1002012, 'invalid_scope'));
-    await assert.rejects(service.grant(request(credentials({ scope: `${GRAPH_DEFAULT} openid` }))), refused(1002012, 'invalid_scope'));
+    await assert.rejects(service.grant(request(credentials({ scope: 'openid offline_access profile' }))), refused(1002012, 'invalid_scope'));
     await assert.rejects(service.grant(request(credentials({ scope: 'api://unknown/.default' }))), refused(500011, 'invalid_resource'));
     await assert.rejects(service.grant(request(credentials({ scope: `${GRAPH_DEFAULT} api://x/.default` }))), refused(28000, 'invalid_scope'));
     await assert.rejects(service.grant(request(credentials({ scope: '' }))), refused(900144, 'invalid_request'));
@@ -118,7 +122,7 @@ describe('password', () => {
     assert.equal(access.upn, 'Alice@contoso.com');
     assert.equal(access.scp, 'Directory.ReadWrite.All Application.Read.All');
     assert.equal(access.appidacr, '0', 'a public client');
-    assert.equal(body.scope, 'https://graph.microsoft.com/Directory.ReadWrite.All https://graph.microsoft.com/Application.Read.All openid profile');
+    assert.equal(body.scope, 'https://graph.microsoft.com/Directory.ReadWrite.All https://graph.microsoft.com/Application.Read.All https://graph.microsoft.com/.default openid profile');
     const id = decodeJwt(body.id_token!);
     assert.equal(id.aud, clientId);
     assert.equal(id.iss, `${ORIGIN}/${TENANT}/v2.0`);

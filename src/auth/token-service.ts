@@ -92,7 +92,9 @@ export class TokenService {
     const secret = params.client_secret;
     if (!secret) throw oauthErrors.clientSecretMissing();
     if (!(await verifySecret(secret, app.secretHash))) throw oauthErrors.invalidClientSecret(app.clientId);
-    if (!requested.isDefault || requested.oidc.length > 0) throw oauthErrors.scopeNotDefault(scope);
+    // OpenID scopes beside `.default` are ignored, as Entra ignores them: MSAL for Go adds
+    // `openid offline_access profile` to every token request, client credentials included.
+    if (!requested.isDefault) throw oauthErrors.scopeNotDefault(scope);
     const accessToken = await issueAccessToken(
       await this.signingKey(),
       { tenantId: app.tenantId, appId: app.clientId, servicePrincipalId: app.servicePrincipalId, roles: app.roles, lifetimeSeconds: this.lifetime },
@@ -132,7 +134,9 @@ export class TokenService {
     const oidc = requested.oidc.filter((s) => s !== 'offline_access');
     const body: TokenResponseBody = {
       token_type: 'Bearer',
-      scope: [...scopes.map((s) => `${GRAPH_AUDIENCE}/${s}`), ...oidc].join(' '),
+      // Entra names `.default` itself after the scopes it stands for when it was asked for; MSAL
+      // for Go and Java check that every requested scope is in this list ("declined scopes").
+      scope: [...scopes.map((s) => `${GRAPH_AUDIENCE}/${s}`), ...(requested.isDefault ? [`${GRAPH_AUDIENCE}/.default`] : []), ...oidc].join(' '),
       expires_in: this.lifetime,
       ext_expires_in: this.lifetime,
       access_token: accessToken,

@@ -71,7 +71,8 @@ export function readBatch(body: unknown): BatchItem[] {
         headers[name.toLowerCase()] = value;
       }
     }
-    let body = r.body;
+    // `"body": null` is no body: the Go SDK's batch helper writes it for every GET.
+    let body = r.body === null ? undefined : r.body;
     if (body !== undefined && headers['content-type'] === undefined) {
       // Graph asks for Content-Type with a body, but the Kiota core batch helper (msgraph-sdk-core
       // 1.0.0-preview.17) drops every item header and sends the body base64-encoded: such a body is

@@ -48,6 +48,8 @@ export const errors = {
   bodyNotObject: () => new GraphError(400, 'BadRequest', 'The request body must be a JSON object.'),
   unsupportedMediaType: (contentType: string) =>
     new GraphError(415, 'BadRequest', `Content-Type '${contentType}' is not supported. Send 'application/json'.`),
+  unsupportedContentEncoding: (encoding: string) =>
+    new GraphError(415, 'BadRequest', `Content-Encoding '${encoding}' is not supported. Send 'gzip', 'deflate' or an uncompressed body.`),
   payloadTooLarge: (limit: number) =>
     new GraphError(413, 'Request_EntityTooLarge', `The request body exceeds the limit of ${limit} bytes.`),
   invalidVersion: () => new GraphError(400, 'BadRequest', 'Invalid version.'),

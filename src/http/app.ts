@@ -174,6 +174,8 @@ function toGraphError(error: unknown, request: FastifyRequest, bodyLimit: number
   if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') return errors.payloadTooLarge(bodyLimit);
   // A method Fastify expects a body for (QUERY) but that no route serves.
   if (code === 'FST_ERR_ROUTE_MISSING_CONTENT_TYPE') return errors.methodNotAllowed();
+  // A compressed body that does not decompress (see body-parsing.ts).
+  if (code === 'Z_DATA_ERROR' || code === 'Z_BUF_ERROR') return errors.unreadableRequest();
   if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || code === 'FST_ERR_CTP_INVALID_CONTENT_LENGTH') {
     return errors.invalidJson();
   }

@@ -1,4 +1,6 @@
 import type { FastifyInstance } from 'fastify';
+import { createGunzip, createInflate } from 'node:zlib';
+import type { Transform } from 'node:stream';
 import { errors } from '../graph/errors.js';
 
 /** How deep JSON may nest in a request body: far beyond any Graph payload, far below a stack overflow. */
@@ -21,6 +23,22 @@ export function nestsDeeperThan(value: unknown, limit: number): boolean {
  * A body of any other media type is kept raw and refused by the route (415), never parsed.
  */
 export function registerBodyParsing(app: FastifyInstance): void {
+  app.addHook('preParsing', async (request, _reply, payload) => {
+    const encoding = request.headers['content-encoding']?.trim().toLowerCase();
+    if (!encoding || encoding === 'identity') return payload;
+    // The Graph SDKs for Go and Java (Kiota's compression handler) gzip every request body, and fall
+    // back to plain bodies only on a 415: Graph reads them, so localgraph does too.
+    if (encoding !== 'gzip' && encoding !== 'x-gzip' && encoding !== 'deflate') throw errors.unsupportedContentEncoding(encoding);
+    const decoded: Transform & { receivedEncodedLength?: number } = encoding === 'deflate' ? createInflate() : createGunzip();
+    // Content-Length counts the compressed bytes; the body limit applies to the decompressed ones.
+    decoded.receivedEncodedLength = 0;
+    payload.on('data', (chunk: Buffer) => {
+      decoded.receivedEncodedLength! += chunk.length;
+    });
+    payload.on('error', (error) => decoded.destroy(error));
+    decoded.on('error', () => payload.destroy());
+    return payload.pipe(decoded);
+  });
   app.removeAllContentTypeParsers();
   app.addContentTypeParser(/^application\/json(\s*;.*)?$/i, { parseAs: 'string' }, (_request, body, done) => {
     const text = String(body);
