@@ -24,9 +24,17 @@ test('every permission row names an operation localgraph serves', () => {
   assert.deepEqual(orphans, []);
 });
 
+const sdks = JSON.parse(readFileSync(new URL('../../../docs/sdk-coverage.json', import.meta.url), 'utf8')) as Record<string, string[]>;
+
 test('docs/coverage.md is generated from the current model and behaviours (run `npm run docs`)', () => {
   const committed = readFileSync(new URL('../../../docs/coverage.md', import.meta.url), 'utf8');
-  assert.equal(committed, renderCoverage(graphModel, registry, permissionMatrix));
+  assert.equal(committed, renderCoverage(graphModel, registry, permissionMatrix, sdks));
+});
+
+test('every served operation is exercised by at least one official SDK (docs/sdk-coverage.json, from npm run test:clients)', () => {
+  const served = familyOperations(graphModel, registry).filter((op) => op.implemented).map((op) => `${op.method} ${op.pattern}`);
+  assert.deepEqual(Object.keys(sdks).sort(), [...served].sort());
+  assert.deepEqual(served.filter((op) => sdks[op].length === 0), []);
 });
 
 test('the coverage lists the tutorial operations as served, and unserved navigations as 501', () => {

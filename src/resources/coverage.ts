@@ -20,26 +20,56 @@ const DIFFERENCES: Record<string, string> = {
   'PUT /applications/{id}/connectorGroup/$ref': 'Application_NotFound until onPremisesPublishing is set (as observed live).',
 };
 
+/**
+ * Operations none of Microsoft's beta SDKs (Python, Go, Java) has a request builder for: the
+ * clients send them through their SDK's own request adapter (same auth, errors and models).
+ */
+const NO_SDK_BUILDER = new Set([
+  'GET /onPremisesPublishingProfiles/{id}/hybridAgentUpdaterConfiguration',
+  'PATCH /onPremisesPublishingProfiles/{id}/hybridAgentUpdaterConfiguration',
+  'POST /onPremisesPublishingProfiles/{id}/agentGroups/{id}/agents/$ref',
+  'DELETE /onPremisesPublishingProfiles/{id}/agentGroups/{id}/agents/{id}/$ref',
+  'POST /onPremisesPublishingProfiles/{id}/agentGroups/{id}/publishedResources/$ref',
+  'DELETE /onPremisesPublishingProfiles/{id}/agentGroups/{id}/publishedResources/{id}/$ref',
+  ...['GET', 'POST'].map((m) => `${m} /applications/{id}/onPremisesPublishing/segmentsConfiguration/microsoft.graph.ipSegmentConfiguration/applicationSegments`),
+  ...['GET', 'PATCH', 'DELETE'].map((m) => `${m} /applications/{id}/onPremisesPublishing/segmentsConfiguration/microsoft.graph.ipSegmentConfiguration/applicationSegments/{id}`),
+  'GET /applications/{id}/onPremisesPublishing/segmentsConfiguration/microsoft.graph.ipSegmentConfiguration/applicationSegments/{id}/application',
+]);
+
+const SDK_NAMES: Record<string, string> = { python: 'Python', go: 'Go', java: 'Java' };
+
+/** Which official SDKs sent the operation in `npm run test:clients` (docs/sdk-coverage.json). */
+export type SdkCoverage = Record<string, string[]>;
+
+function sdkCell(operation: string, sdks: SdkCoverage): string {
+  const names = (sdks[operation] ?? []).map((sdk) => SDK_NAMES[sdk] ?? sdk);
+  if (names.length === 0) return '';
+  return NO_SDK_BUILDER.has(operation) ? `${names.join(', ')} (request adapter: no builder in the SDKs)` : names.join(', ');
+}
+
 function cell(permissions: string[]): string {
   return permissions.length === 0 ? 'not supported' : permissions.join(', ');
 }
 
-export function renderCoverage(model: Model, registry: ResourceRegistry, matrix: PermissionRow[]): string {
+export function renderCoverage(model: Model, registry: ResourceRegistry, matrix: PermissionRow[], sdks: SdkCoverage): string {
   const policy = new PermissionPolicy(matrix);
   const lines = [
     '# Coverage',
     '',
     'Generated from the model and the behaviour modules by `npm run docs`; do not edit by hand.',
     'Paths are relative to `/beta`; `{id}` is any key. Permissions: least privileged first.',
+    '"official SDK": which of Microsoft\'s Graph beta SDKs sent the operation in `npm run test:clients`',
+    '(the servers\' request logs, kept in docs/sdk-coverage.json; see clients/).',
     '',
-    '| method | path | delegated | application | served | difference from Graph |',
-    '|---|---|---|---|---|---|',
+    '| method | path | delegated | application | served | official SDK | difference from Graph |',
+    '|---|---|---|---|---|---|---|',
   ];
   for (const op of familyOperations(model, registry)) {
     const row = policy.row(op.method, op.pattern);
     const served = op.implemented ? 'yes' : 'no (501)';
     const note = DIFFERENCES[`${op.method} ${op.pattern}`] ?? '';
-    lines.push(`| ${op.method} | \`${op.pattern}\` | ${row ? cell(row.delegated) : ''} | ${row ? cell(row.application) : ''} | ${served} | ${note} |`);
+    const sdk = sdkCell(`${op.method} ${op.pattern}`, sdks);
+    lines.push(`| ${op.method} | \`${op.pattern}\` | ${row ? cell(row.delegated) : ''} | ${row ? cell(row.application) : ''} | ${served} | ${sdk} | ${note} |`);
   }
   return `${lines.join('\n')}\n`;
 }
