@@ -66,14 +66,14 @@ async function startServer({ port = 0 } = {}) {
   const exited = new Promise((resolve) => child.once('exit', resolve));
   server.exited = exited;
   const lines = createInterface({ input: child.stdout });
-  await new Promise((resolve, reject) => {
+  const started = new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`localgraph did not start in 30 s\n${server.lines.join('\n')}${server.stderr}`)), 30_000);
     exited.then((code) => reject(new Error(`localgraph exited ${code} at start\n${server.lines.join('\n')}${server.stderr}`)));
     lines.on('line', (line) => {
       server.lines.push(line);
       const listening = /^localgraph listening on (https:\/\/[^/]+)\/beta\/$/.exec(line);
       if (listening) server.origin = listening[1];
-      const proxy = /^\s*proxy: (http:\/\/\S+?)\/?$/.exec(line);
+      const proxy = /^\s*proxy: (http:\/\/[^\s/]+)/.exec(line);
       if (proxy) server.proxy = proxy[1];
       if (server.origin && (!features.proxy || server.proxy)) {
         clearTimeout(timer);
@@ -81,6 +81,13 @@ async function startServer({ port = 0 } = {}) {
       }
     });
   });
+  try {
+    await started;
+  } catch (error) {
+    child.kill('SIGKILL');
+    servers.delete(server);
+    throw error;
+  }
   // The certificate the HTTPS port presents, and the CA the proxy's leaves come from: one bundle.
   const pems = [run(process.execPath, [CLI, 'cert', '--data', data])];
   if (features.proxy) pems.push(run(process.execPath, [CLI, 'ca', '--data', data]));
