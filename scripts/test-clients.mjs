@@ -224,6 +224,29 @@ function runScenario({ command, args, env }, cwd) {
   });
 }
 
+/** A loopback port nothing listens on. */
+async function closedPort() {
+  const { createServer } = await import('node:net');
+  const probe = createServer();
+  await new Promise((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address();
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+/** Unchanged code with its proxy gone must fail on the proxy, never reach Microsoft directly. */
+async function proxyAbsent(language, server) {
+  const port = await closedPort();
+  const started = performance.now();
+  const { code, output } = await runScenario(language.command({ ...server, proxy: `http://127.0.0.1:${port}` }, 'proxy'), language.dir);
+  const onProxy = new RegExp(`127\\.0\\.0\\.1.{0,20}\\b${port}\\b`).test(output);
+  if (code !== 0 && onProxy) report(`${language.name} proxy absent`, 'pass', `refused on the proxy's port after ${seconds(started)} s, no direct connection`);
+  else {
+    report(`${language.name} proxy absent`, 'fail', code === 0 ? 'the scenario ran without its proxy' : 'it failed, but not on connecting to the proxy');
+    console.log(output.trimEnd().replace(/^/gm, '    '));
+  }
+}
+
 const results = [];
 const observed = {};
 const directPassed = new Set();
@@ -269,11 +292,11 @@ for (const language of LANGUAGES) {
     if (code === 0) {
       report(name, 'pass', `${took} s${mode === 'direct' ? `; ${prepared}` : ''}`);
       if (mode === 'direct') directPassed.add(language.name);
-    }
-    else {
+    } else {
       report(name, 'fail', `exit ${code} after ${took} s`);
       console.log(output.trimEnd().replace(/^/gm, '    '));
     }
+    if (mode === 'proxy') await proxyAbsent(language, server);
   }
 }
 
