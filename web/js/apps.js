@@ -64,7 +64,7 @@ export function createApps({ graph, live, picker, confirm }) {
       const assigned = new Set((listed?.items ?? []).map((a) => a.id));
       for (const a of inDefault) a.assigned = assigned.has(a.id);
     }
-    return { apps, index: pager.index, next: page.next, count: page.count, search: text };
+    return { query: first, apps, index: pager.index, next: page.next, count: page.count, search: text };
   }
 
   function render(data) {
@@ -108,9 +108,9 @@ export function createApps({ graph, live, picker, confirm }) {
         h(
           'nav',
           { class: 'pager', 'aria-label': 'Pages of applications' },
-          h('button', { type: 'button', class: 'button button-small', disabled: data.index === 0, 'data-focus-key': 'apps-previous', onclick: () => turn(() => pager.back()) }, 'Previous page'),
+          h('button', { type: 'button', class: 'button button-small', disabled: data.index === 0, 'data-focus-key': 'apps-previous', onclick: () => turn(data, () => pager.back()) }, 'Previous page'),
           h('span', { class: 'pager-at' }, `Page ${data.index + 1}`),
-          h('button', { type: 'button', class: 'button button-small', disabled: !data.next, 'data-focus-key': 'apps-next', onclick: () => turn(() => pager.forward(data.next)) }, 'Next page'),
+          h('button', { type: 'button', class: 'button button-small', disabled: !data.next, 'data-focus-key': 'apps-next', onclick: () => turn(data, () => pager.forward(data.next)) }, 'Next page'),
         ),
     );
   }
@@ -120,7 +120,9 @@ export function createApps({ graph, live, picker, confirm }) {
     replaceContent(body, permissionNotice(error, 'Application.Read.All', 'list applications'));
   }
 
-  function turn(step) {
+  /** Turns the page, unless the list on screen is from an older query (its links lead elsewhere). */
+  function turn(data, step) {
+    if (data.query !== queryKey) return;
     step();
     void live.refresh();
   }

@@ -77,6 +77,7 @@ export function createConnectorTable({ graph, host, name, basePath, showGroup = 
     }
     const page = await graph.page(pager.url, { size: CONNECTOR_PAGE, count: true });
     return {
+      query: first,
       base,
       filtered: Boolean(search.value.trim() || status.value),
       index: pager.index,
@@ -148,13 +149,15 @@ export function createConnectorTable({ graph, host, name, basePath, showGroup = 
     return h(
       'nav',
       { class: 'pager', 'aria-label': `Pages of ${name.replace(/-/g, ' ')}` },
-      h('button', { type: 'button', class: 'button button-small', disabled: data.index === 0, 'data-focus-key': `${name}-previous`, onclick: () => turn(() => pager.back()) }, 'Previous page'),
+      h('button', { type: 'button', class: 'button button-small', disabled: data.index === 0, 'data-focus-key': `${name}-previous`, onclick: () => turn(data, () => pager.back()) }, 'Previous page'),
       h('span', { class: 'pager-at' }, `Page ${data.index + 1}`),
-      h('button', { type: 'button', class: 'button button-small', disabled: !data.next, 'data-focus-key': `${name}-next`, onclick: () => turn(() => pager.forward(data.next)) }, 'Next page'),
+      h('button', { type: 'button', class: 'button button-small', disabled: !data.next, 'data-focus-key': `${name}-next`, onclick: () => turn(data, () => pager.forward(data.next)) }, 'Next page'),
     );
   }
 
-  function turn(step) {
+  /** Turns the page, unless the table on screen is from an older query (its links lead elsewhere). */
+  function turn(data, step) {
+    if (data.query !== queryKey) return;
     step();
     onChange();
   }
@@ -216,8 +219,11 @@ export function createConnectorTable({ graph, host, name, basePath, showGroup = 
   return {
     load,
     render,
-    /** Forgets the page and the query (another group was chosen). */
+    /** Back to the first page, without search or filter (another group was chosen). */
     reset() {
+      clearTimeout(timer);
+      search.value = '';
+      status.value = '';
       queryKey = null;
     },
     focusSearch: () => search.focus(),

@@ -37,7 +37,8 @@ export function createGroupPicker(graph) {
       if (mine !== generation || !current) return;
       const groups = page.items.filter((g) => g.id !== current.exclude);
       const options = [
-        current.extra && h('option', { value: current.extra.id }, current.extra.name),
+        // "No assignment" and the like are offered until a search names groups.
+        current.extra && !text && h('option', { value: current.extra.id }, current.extra.name),
         ...groups.map((g) => h('option', { value: g.id, dataset: { name: g.name ?? '' } }, `${g.name || '(no name)'}${g.isDefault ? ' (default group)' : ''}${g.region ? ` · ${g.region}` : ''}`)),
       ].filter(Boolean);
       list.replaceChildren(...options);

@@ -32,6 +32,7 @@ export function createGroups({ graph, live, picker, confirm }) {
   let selectedId = null;
   let selected = null;
   let dragging = null;
+  let dragStarted = 0;
   let editing = null;
   let timer;
 
@@ -42,7 +43,10 @@ export function createGroups({ graph, live, picker, confirm }) {
     basePath: () => (selectedId ? `${PROXY}/connectorGroups/${encodeURIComponent(selectedId)}/members` : null),
     onChange: () => void live.refresh(),
     onMove: (connector, button) => moveWithPicker(connector, button),
-    onDragState: (connector) => (dragging = connector),
+    onDragState: (connector) => {
+      dragging = connector;
+      dragStarted = Date.now();
+    },
     empty: () => [
       h('p', null, h('strong', null, 'No connectors in this group yet.')),
       h(
@@ -71,6 +75,11 @@ export function createGroups({ graph, live, picker, confirm }) {
     timer = setTimeout(() => void live.refresh(), SEARCH_DELAY_MS);
   });
 
+  // However a drag ends (dropped anywhere, cancelled with Escape), redrawing may resume.
+  for (const type of ['dragend', 'drop']) document.addEventListener(type, () => (dragging = null));
+  /** A drag under way holds redrawing back, so rows do not move under the pointer (a minute at most). */
+  const busy = () => dragging !== null && Date.now() - dragStarted < 60_000;
+
   function firstPage() {
     const text = search.value.trim();
     const order = sort.key === 'name' ? `name${sort.descending ? ' desc' : ''}` : `region${sort.descending ? ' desc' : ''},name`;
@@ -96,7 +105,7 @@ export function createGroups({ graph, live, picker, confirm }) {
       g.connectors = counts.get(`${PROXY}/connectorGroups/${g.id}/members`) ?? null;
       g.applications = counts.get(`${PROXY}/connectorGroups/${g.id}/applications`) ?? null;
     }
-    return { groups, index: pager.index, next: page.next, count: page.count, search: search.value.trim() };
+    return { query: first, groups, index: pager.index, next: page.next, count: page.count, search: search.value.trim() };
   }
 
   async function loadDetail() {
@@ -201,9 +210,9 @@ export function createGroups({ graph, live, picker, confirm }) {
         h(
           'nav',
           { class: 'pager', 'aria-label': 'Pages of connector groups' },
-          h('button', { type: 'button', class: 'button button-small', disabled: data.index === 0, 'data-focus-key': 'groups-previous', onclick: () => turn(() => pager.back()) }, 'Previous page'),
+          h('button', { type: 'button', class: 'button button-small', disabled: data.index === 0, 'data-focus-key': 'groups-previous', onclick: () => turn(data, () => pager.back()) }, 'Previous page'),
           h('span', { class: 'pager-at' }, `Page ${data.index + 1}`),
-          h('button', { type: 'button', class: 'button button-small', disabled: !data.next, 'data-focus-key': 'groups-next', onclick: () => turn(() => pager.forward(data.next)) }, 'Next page'),
+          h('button', { type: 'button', class: 'button button-small', disabled: !data.next, 'data-focus-key': 'groups-next', onclick: () => turn(data, () => pager.forward(data.next)) }, 'Next page'),
         ),
     );
   }
@@ -260,7 +269,9 @@ export function createGroups({ graph, live, picker, confirm }) {
     void live.refresh();
   }
 
-  function turn(step) {
+  /** Turns the page, unless the list on screen is from an older query (its links lead elsewhere). */
+  function turn(data, step) {
+    if (data.query !== queryKey) return;
     step();
     void live.refresh();
   }
@@ -272,6 +283,7 @@ export function createGroups({ graph, live, picker, confirm }) {
   }
 
   function choose(id) {
+    if (id !== selectedId) connectors.reset();
     selectedId = id;
     void live.refresh().then(() => byId('group-detail-title')?.focus());
   }
@@ -469,6 +481,6 @@ export function createGroups({ graph, live, picker, confirm }) {
   }
 
   return {
-    view: { name: 'groups', load, render, renderError, busy: () => dragging !== null, leave: () => feedback.clear() },
+    view: { name: 'groups', load, render, renderError, busy, leave: () => feedback.clear() },
   };
 }
