@@ -590,7 +590,7 @@ describe('the console in headless Chromium, with 500 groups and 5,000 connectors
 
   test('changes made through the API appear without a reload', async () => {
     await page.evaluate(() => ((window as any).__sameDocument = true));
-    await findGroup(page, 'Branch', ids.branch);
+    await findGroup(page, 'Branch off', ids.branch);
     const renamed = await api('PATCH', `${PROXY}/connectorGroups/${ids.branch}`, { name: 'Branch offices (EMEA)' });
     assert.equal(renamed.status, 204, renamed.text);
     await groupRow(page, ids.branch).getByRole('button', { name: 'Branch offices (EMEA)' }).waitFor({ timeout: LIVE_WITHIN_MS });
