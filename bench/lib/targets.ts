@@ -31,6 +31,8 @@ export interface LocalgraphStart {
   databaseUrl?: string;
   /** a file the server's SQL statements are written to (loads dist/bench/sql-trace.js; slows the server, never for measured runs) */
   sqlTraceFile?: string;
+  /** further `serve` options (e.g. `--admin-key K`) */
+  args?: string[];
 }
 
 export interface BaselineStart {
@@ -63,7 +65,7 @@ export async function startLocalgraph(options: ServerOptions = {}, start: Localg
     // Request logs off (warn): the baseline writes none, and the comparison is of the work itself.
     // No cap on requests per connection: autocannon writes its next request before it reads a
     // `Connection: close`, and would count the one lost at each reconnect as an error.
-    args: ['serve', '--port', '0', '--host', '127.0.0.1', ...storageArgs(where), '--log-level', 'warn', '--max-requests-per-connection', '0'],
+    args: ['serve', '--port', '0', '--host', '127.0.0.1', ...storageArgs(where), '--log-level', 'warn', '--max-requests-per-connection', '0', ...(start.args ?? [])],
     nodeArgs,
     ready: /^localgraph listening on (http:\/\/\S+\/beta\/)$/,
     env: start.sqlTraceFile ? { ...process.env, LOCALGRAPH_BENCH_SQL_TRACE: start.sqlTraceFile } : undefined,
