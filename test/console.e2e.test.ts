@@ -316,6 +316,15 @@ describe('the console in headless Chromium, with 500 groups and 5,000 connectors
     assert.equal(await page.locator('#groups-summary').innerText(), '1 group whose name contains "West"');
   });
 
+  test('keeps polling, and redraws only when what Graph answers has changed', async () => {
+    await page.evaluate(() => ((document.getElementById('groups-table') as any).__sameTable = true));
+    const checked = await page.locator('#live-state').innerText();
+    await page.waitForFunction((before) => document.getElementById('live-state')!.textContent !== before, checked, { timeout: LIVE_WITHIN_MS });
+    await page.waitForTimeout(2500);
+    assert.match(await page.locator('#live-state').innerText(), /^Live · checked /);
+    assert.equal(await page.evaluate(() => (document.getElementById('groups-table') as any)?.__sameTable), true, 'the table was not redrawn');
+  });
+
   test('sorts by name or region and pages with @odata.nextLink, never loading everything', async () => {
     await page.locator('#groups-search').fill('');
     await page.locator('#groups-range', { hasText: /^1–25 of/ }).waitFor();
