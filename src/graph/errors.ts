@@ -230,6 +230,8 @@ export class OAuthError extends Error {
     readonly aadsts: number,
     message: string,
     readonly suberror?: string,
+    /** Response headers the error calls for (`Retry-After` on throttling). */
+    readonly headers?: Record<string, string>,
   ) {
     super(message);
     this.name = 'OAuthError';
@@ -310,6 +312,28 @@ export const oauthErrors = {
   accountLocked: () =>
     new OAuthError(400, 'invalid_grant', 50053, "The account is locked, you've tried to sign in too many times with an incorrect user ID or password."),
   serverError: () => new OAuthError(500, 'server_error', 90033, 'A transient error has occurred. Please try again.'),
+  /**
+   * Too many failed credential checks from a client or an address (or too many waiting to be
+   * checked): Entra answers a client that calls it too often with 429 and `Retry-After`, and
+   * names request loops AADSTS50196; the Microsoft identity libraries wait `Retry-After`.
+   */
+  throttled: (retryAfterSeconds: number) =>
+    new OAuthError(
+      429,
+      'temporarily_unavailable',
+      50196,
+      `The server terminated an operation because it encountered a client request loop: too many failed sign-ins from this client or address. Retry after ${retryAfterSeconds} seconds.`,
+      undefined,
+      { 'Retry-After': String(retryAfterSeconds) },
+    ),
+  /** A cross-site form post (a browser page of another origin): refused before it is read. */
+  crossSiteRequest: () =>
+    new OAuthError(
+      400,
+      'invalid_request',
+      9002326,
+      'Cross-origin token redemption is permitted only for the Single-Page Application client-type; localgraph refuses token requests that browsers send from other sites.',
+    ),
 };
 
 export interface OAuthErrorContext {
