@@ -445,11 +445,13 @@ describe('the console in headless Chromium', { skip: typeof unavailable === 'str
     assert.equal(await p.locator('#workspace').isVisible(), false);
     assert.doesNotMatch(p.url(), /access_token/);
 
-    // Asked and accepted, it signs in, in that tenant.
-    await p.goto(`${server.baseUrl}/console#access_token=${foreign}`);
-    await dialog.waitFor();
-    await dialog.getByRole('button', { name: 'Sign in' }).click();
-    await p.locator('#who', { hasText: otherTenant }).waitFor();
+    // Asked and accepted (in a new tab: a change of fragment alone does not reload the page), it signs in, in that tenant.
+    const q = await fresh.newPage();
+    await q.goto(`${server.baseUrl}/console#access_token=${foreign}`);
+    const asked = q.getByRole('dialog', { name: 'Sign in with the token from the address?' });
+    await asked.waitFor();
+    await asked.getByRole('button', { name: 'Sign in' }).click();
+    await q.locator('#who', { hasText: otherTenant }).waitFor();
     await fresh.close();
   });
 });

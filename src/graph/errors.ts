@@ -269,6 +269,8 @@ export const oauthErrors = {
       7000215,
       `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${clientId}'.`,
     ),
+  malformedBasicCredentials: () =>
+    new OAuthError(401, 'invalid_client', 7000215, "Invalid client credentials provided: the client id and secret of 'Authorization: Basic' must be form-urlencoded (client_secret_basic)."),
   scopeNotDefault: (scope: string) =>
     new OAuthError(
       400,
