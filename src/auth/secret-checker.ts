@@ -38,6 +38,7 @@ export class SecretChecker {
   private running = 0;
   private readonly waiting: (() => void)[] = [];
   private decoy: Promise<string> | undefined;
+  private computed = 0;
 
   constructor(private readonly options: SecretCheckerOptions = DEFAULT_SECRET_CHECKER) {}
 
@@ -64,13 +65,21 @@ export class SecretChecker {
    */
   async verifyNothing(secret: string): Promise<false> {
     this.decoy ??= hashSecret(randomBytes(16).toString('base64url'));
-    await this.verify(secret, await this.decoy);
+    const decoy = await this.decoy;
+    // Never answered from memory: a real user's hash is checked anew for each new password, so
+    // this is too (else a password tried on two unknown names would answer faster the second time).
+    await this.hashing(() => verifySecret(secret, decoy));
     return false;
   }
 
   /** Hashes waiting for a slot now (for tests and diagnostics). */
   get queued(): number {
     return this.waiting.length;
+  }
+
+  /** Hashes computed so far (for tests and diagnostics). */
+  get hashes(): number {
+    return this.computed;
   }
 
   private async hashing<T>(work: () => Promise<T>): Promise<T> {
@@ -80,6 +89,7 @@ export class SecretChecker {
     } else {
       this.running += 1;
     }
+    this.computed += 1;
     try {
       return await work();
     } finally {

@@ -109,17 +109,21 @@ export class TokenService {
       if (!known) this.throttle.recordFailure(throttleKeys(request, clientId));
       return known;
     }
-    const keys = throttleKeys(request, clientId);
-    const wait = this.throttle.retryAfter(keys);
-    if (wait > 0) throw oauthErrors.throttled(wait);
-    let ok: boolean;
+    const ticket = this.throttle.begin(throttleKeys(request, clientId));
+    if ('retryAfter' in ticket) throw oauthErrors.throttled(ticket.retryAfter);
+    let ok = false;
     try {
       ok = stored === undefined ? await this.secrets.verifyNothing(secret) : await this.secrets.verify(secret, stored);
     } catch (error) {
-      if (error instanceof HashingBusyError) throw oauthErrors.throttled(1);
+      if (error instanceof HashingBusyError) {
+        ticket.passed(); // nothing was checked: not a failure
+        throw oauthErrors.throttled(1);
+      }
       throw error;
+    } finally {
+      if (ok) ticket.passed();
+      else ticket.failed();
     }
-    if (!ok) this.throttle.recordFailure(keys);
     return ok;
   }
 

@@ -14,11 +14,19 @@ export interface TokenThrottleOptions {
   maxEntries: number;
 }
 
-export const DEFAULT_TOKEN_THROTTLE: TokenThrottleOptions = { maxFailures: 50, windowSeconds: 60, maxEntries: 10_000 };
+export const DEFAULT_TOKEN_THROTTLE: TokenThrottleOptions = { maxFailures: 20, windowSeconds: 60, maxEntries: 10_000 };
 
 interface Window {
   startedAt: number;
   failures: number;
+  /** Checks under way: counted as failures until they end, so a burst cannot outrun the limit. */
+  pending: number;
+}
+
+/** A check allowed by {@link TokenThrottle.begin}: end it with `failed` or `passed`, once. */
+export interface ThrottleTicket {
+  failed(): void;
+  passed(): void;
 }
 
 export class TokenThrottle {
@@ -29,36 +37,51 @@ export class TokenThrottle {
     private readonly options: TokenThrottleOptions = DEFAULT_TOKEN_THROTTLE,
   ) {}
 
-  /** Seconds to wait before checking a credential for any of these keys again; 0 when allowed. */
-  retryAfter(keys: string[]): number {
-    let seconds = 0;
-    for (const key of keys) {
-      const window = this.current(key);
-      if (window && window.failures >= this.options.maxFailures) {
-        seconds = Math.max(seconds, Math.ceil((window.startedAt + this.options.windowSeconds * 1000 - this.now()) / 1000));
-      }
+  /**
+   * Starts a check for these keys, synchronously: refused (the seconds to wait) when any key's
+   * failures plus checks under way reach the limit; otherwise a ticket, counted as pending.
+   */
+  begin(keys: string[]): ThrottleTicket | { retryAfter: number } {
+    const windows = keys.map((key) => this.window(key));
+    const full = windows.filter((w) => w.failures + w.pending >= this.options.maxFailures);
+    if (full.length > 0) {
+      // At least a second: a check under way that fails or passes decides sooner, but not by much.
+      const ends = full.map((w) => Math.ceil((w.startedAt + this.options.windowSeconds * 1000 - this.now()) / 1000));
+      return { retryAfter: Math.max(1, ...ends) };
     }
-    return seconds;
+    for (const w of windows) w.pending += 1;
+    let ended = false;
+    const end = (failed: boolean) => {
+      if (ended) return;
+      ended = true;
+      for (const w of windows) {
+        w.pending -= 1;
+        if (failed) w.failures += 1;
+      }
+    };
+    return { failed: () => end(true), passed: () => end(false) };
   }
 
-  /** Counts a failed check against each key. */
+  /** Counts a failed check against each key (one that needed no hashing: a known wrong secret). */
   recordFailure(keys: string[]): void {
-    for (const key of keys) {
-      let window = this.current(key);
-      if (!window) {
-        if (this.windows.size >= this.options.maxEntries) this.windows.delete(this.windows.keys().next().value as string);
-        window = { startedAt: this.now(), failures: 0 };
-        this.windows.set(key, window);
-      }
-      window.failures += 1;
-    }
+    for (const key of keys) this.window(key).failures += 1;
   }
 
-  private current(key: string): Window | undefined {
-    const window = this.windows.get(key);
+  /** The key's current window, a fresh one when its last has ended (checks under way carry over). */
+  private window(key: string): Window {
+    let window = this.windows.get(key);
     if (window && this.now() - window.startedAt >= this.options.windowSeconds * 1000) {
-      this.windows.delete(key);
-      return undefined;
+      window.startedAt = this.now();
+      window.failures = 0;
+      if (window.pending === 0) {
+        this.windows.delete(key);
+        window = undefined;
+      }
+    }
+    if (!window) {
+      if (this.windows.size >= this.options.maxEntries) this.windows.delete(this.windows.keys().next().value as string);
+      window = { startedAt: this.now(), failures: 0, pending: 0 };
+      this.windows.set(key, window);
     }
     return window;
   }

@@ -73,19 +73,15 @@ describe('user enumeration at password sign-in', () => {
     await app.close();
   });
 
-  test('an unknown user costs the same hashing as a known one', async () => {
-    let hashed = 0;
+  test('an unknown user costs the same hashing as a known one, every time', async () => {
     const checker = new SecretChecker();
-    const verify = checker.verify.bind(checker);
-    checker.verify = async (s, stored) => {
-      if (checker.known(s, stored) === undefined) hashed += 1;
-      return verify(s, stored);
-    };
     const app = appWith({ secrets: checker });
     await post(app, passwordGrant(identity.userPrincipalName, 'not-it'));
-    assert.equal(hashed, 1);
-    await post(app, passwordGrant('ghost@contoso.com', 'not-it-either'));
-    assert.equal(hashed, 2);
+    assert.equal(checker.hashes, 1);
+    await post(app, passwordGrant('ghost@contoso.com', 'not-it'));
+    assert.equal(checker.hashes, 2);
+    await post(app, passwordGrant('phantom@contoso.com', 'not-it'));
+    assert.equal(checker.hashes, 3, 'the same password on another unknown name is hashed again, as it would be for a real user');
     await app.close();
   });
 });
@@ -150,13 +146,7 @@ describe('client credentials in Authorization: Basic', () => {
 
 describe('cross-site form posts', () => {
   test('a browser post from another site is refused before anything is checked; same-origin and library requests work', async () => {
-    let checked = 0;
     const checker = new SecretChecker();
-    const verify = checker.verify.bind(checker);
-    checker.verify = async (s, stored) => {
-      checked += 1;
-      return verify(s, stored);
-    };
     const app = appWith({ secrets: checker });
     const host = 'localhost:5080';
     for (const headers of <Record<string, string>[]>[
@@ -170,7 +160,7 @@ describe('cross-site form posts', () => {
       assert.equal(res.statusCode, 400, JSON.stringify(headers));
       assert.deepEqual(JSON.parse(res.body).error_codes, [9002326]);
     }
-    assert.equal(checked, 0, 'no password was checked, so no lockout was counted');
+    assert.equal(checker.hashes, 0, 'no password was checked, so no lockout was counted');
     // The console (same origin) and the identity libraries (no Origin at all) are served.
     assert.equal((await post(app, clientCredentials(secret), { headers: { host, origin: `http://${host}`, 'sec-fetch-site': 'same-origin' } })).statusCode, 200);
     assert.equal((await post(app, clientCredentials(secret), { headers: { host } })).statusCode, 200);
