@@ -151,6 +151,11 @@ export const errors = {
    * A connection opened while `serve --max-connections` were open already: answered on its first
    * request, then closed. A 503 with Retry-After, which the Graph SDKs retry.
    */
+  tooManyConnectionsFromSource: (limit: number) =>
+    new GraphError(503, 'serviceNotAvailable', `This client already has ${limit} connections open, the most one address may hold. Reuse them, or retry after the delay given.`, undefined, {
+      'Retry-After': '1',
+      Connection: 'close',
+    }),
   tooManyConnections: (limit: number) =>
     new GraphError(503, 'serviceNotAvailable', `The server already has ${limit} connections open, its limit. Retry after the delay given.`, undefined, {
       'Retry-After': '1',

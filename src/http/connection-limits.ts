@@ -11,6 +11,8 @@ import { errors } from '../graph/errors.js';
 export interface ConnectionLimits {
   /** Connections served at once; a further one is answered 503 on its first request, then closed. 0: no limit. */
   maxConnections: number;
+  /** Connections served at once from one client address; past it, the same 503. 0: no limit. */
+  maxConnectionsPerSource: number;
   /** Requests served over one connection; the answer to the last says `Connection: close`. 0: no limit. */
   maxRequestsPerConnection: number;
   /** Time a request's head may take to arrive (from its first byte, or from the connection's opening). 0: none. */
@@ -24,6 +26,8 @@ export interface ConnectionLimits {
 /**
  * - 1024 connections: far more than any test suite or SDK pool opens (the benchmarks use 32),
  *   few enough to stay well inside the usual descriptor limits.
+ * - 256 per client address: one client (a runaway pool, a flood) cannot take them all; every
+ *   client on the loopback shares 127.0.0.1, so it stays well above what a machine's tests open.
  * - 1000 requests per connection: nginx's `keepalive_requests`; a client reconnects once in a
  *   thousand requests, and no connection is pinned to one instance of several forever.
  * - 10 s for the head: a real client sends it at once; Node's 60 s lets a slow-loris client hold a
@@ -35,6 +39,7 @@ export interface ConnectionLimits {
  */
 export const DEFAULT_CONNECTION_LIMITS: Readonly<ConnectionLimits> = Object.freeze({
   maxConnections: 1024,
+  maxConnectionsPerSource: 256,
   maxRequestsPerConnection: 1000,
   headersTimeoutMs: 10_000,
   requestTimeoutMs: 30_000,
@@ -94,7 +99,8 @@ export function nodeServerOptions(limits: ConnectionLimits) {
 
 const requestsServed = Symbol('localgraph.requestsServed');
 const overLimit = Symbol('localgraph.connectionOverLimit');
-type CountedSocket = Socket & { [requestsServed]?: number; [overLimit]?: boolean };
+/** Why a connection is over a limit: the error each of its requests is answered with. */
+type CountedSocket = Socket & { [requestsServed]?: number; [overLimit]?: () => Error };
 
 /**
  * Counts connections and the requests on each. Register it right after the hook that sets the
@@ -111,12 +117,24 @@ export function registerConnectionLimits(app: FastifyInstance, limits: Connectio
     // Node's `maxConnections` alone would close extra connections unanswered; the client could
     // not tell a full server from a dead one. It stays as the hard limit past the answered one.
     app.server.maxConnections = limits.maxConnections * HARD_CONNECTION_FACTOR;
+  }
+  if (limits.maxConnections > 0 || limits.maxConnectionsPerSource > 0) {
     let open = 0;
+    const bySource = new Map<string, number>();
     app.server.on(tls ? 'secureConnection' : 'connection', (socket: CountedSocket) => {
+      const source = socket.remoteAddress ?? '';
       open += 1;
-      if (open > limits.maxConnections) socket[overLimit] = true;
+      const fromSource = (bySource.get(source) ?? 0) + 1;
+      bySource.set(source, fromSource);
+      if (limits.maxConnections > 0 && open > limits.maxConnections) socket[overLimit] = () => errors.tooManyConnections(limits.maxConnections);
+      else if (limits.maxConnectionsPerSource > 0 && fromSource > limits.maxConnectionsPerSource) {
+        socket[overLimit] = () => errors.tooManyConnectionsFromSource(limits.maxConnectionsPerSource);
+      }
       socket.once('close', () => {
         open -= 1;
+        const left = (bySource.get(source) ?? 1) - 1;
+        if (left > 0) bySource.set(source, left);
+        else bySource.delete(source);
       });
     });
   }
@@ -126,7 +144,8 @@ export function registerConnectionLimits(app: FastifyInstance, limits: Connectio
     // `app.inject` requests have a socket of their own each: nothing to count across them.
     const socket = request.raw.socket as CountedSocket | null;
     if (!socket) return done();
-    if (socket[overLimit]) return done(errors.tooManyConnections(limits.maxConnections));
+    const over = socket[overLimit];
+    if (over) return done(over());
     if (perConnection === 0) return done();
     const served = (socket[requestsServed] ?? 0) + 1;
     socket[requestsServed] = served;
