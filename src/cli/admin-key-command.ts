@@ -1,6 +1,6 @@
 import { replaceAdminKey } from '../admin/admin-key.js';
 import { openStore } from '../store/open.js';
-import { STORAGE_OPTIONS, storageHelp, storageLocation } from './storage-options.js';
+import { existingStorage, STORAGE_OPTIONS, storageHelp } from './storage-options.js';
 import { parseOptions } from './usage.js';
 
 export const adminKeyNewHelp = `Usage: localgraph admin-key new [--data DIR | --database-url URL]
@@ -20,7 +20,7 @@ export async function adminKeyNewCommand(args: string[]): Promise<number> {
     console.log(adminKeyNewHelp);
     return 0;
   }
-  const store = await openStore(storageLocation(values));
+  const store = await openStore(existingStorage(values));
   try {
     console.log(await replaceAdminKey(store));
   } finally {

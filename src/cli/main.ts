@@ -34,7 +34,7 @@ Commands:
   cert       print the TLS certificate of --https (localgraph cert --help)
   admin      reset, import, export, ids, clock, faults, token: a running server's admin API
              (localgraph admin --help)
-  admin-key new   a new admin key for a data folder or database, printed once
+  admin-key  a new admin key for a data folder or database, printed once: admin-key new
              (localgraph admin-key new --help)
   simulate   play connector machines that send heartbeats (localgraph simulate connectors --help)
 
@@ -89,7 +89,7 @@ const commands: Record<string, Command> = {
   }),
   cert: certCommand,
   admin: adminCommand,
-  'admin-key': group('admin-key', { new: adminKeyNewCommand }),
+  'admin-key': group('admin-key', { new: { run: adminKeyNewCommand, help: adminKeyNewHelp } }),
   simulate: simulateCommand,
 };
 
