@@ -21,7 +21,8 @@ export const connectionHelp = `  --max-connections N
                   then closed; 0: no limit (default: ${d.maxConnections})
   --max-connections-per-source N
                   connections served at once from one client address (every local client
-                  is 127.0.0.1); past it, the same 503; 0: no limit (default: ${d.maxConnectionsPerSource})
+                  is 127.0.0.1); past it, the same 503; 0: no limit (default: ${d.maxConnectionsPerSource},
+                  or three quarters of --max-connections when that is lower)
   --max-requests-per-connection N
                   requests served over one keep-alive connection; the last answer closes it
                   and the client reconnects; 0: no limit (default: ${d.maxRequestsPerConnection})

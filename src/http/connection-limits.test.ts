@@ -148,3 +148,10 @@ test('one client address holds at most --max-connections-per-source; another add
     await store.close();
   }
 });
+
+test('the per-address limit defaults to three quarters of a lower --max-connections, so one client never holds them all', () => {
+  assert.equal(resolveConnectionLimits().maxConnectionsPerSource, 768);
+  assert.equal(resolveConnectionLimits({ maxConnections: 100 }).maxConnectionsPerSource, 75);
+  assert.equal(resolveConnectionLimits({ maxConnections: 100, maxConnectionsPerSource: 100 }).maxConnectionsPerSource, 100, 'given, it is kept');
+  assert.equal(resolveConnectionLimits({ maxConnections: 0 }).maxConnectionsPerSource, 768);
+});
