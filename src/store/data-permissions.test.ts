@@ -30,3 +30,18 @@ test('an open folder and its files are narrowed to 0700 and 0600, and each is na
   assert.match(narrowedWarning(dir, narrowed), /localgraph\.db \(was 0644, now 0600\)/);
   assert.deepEqual(secureDataFolder(dir), [], 'nothing to do the second time');
 });
+
+test('only what is localgraph\'s is narrowed: a folder pointed at by mistake keeps its other files', { skip: !posix && 'no POSIX modes' }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lg-perm-'));
+  chmodSync(dir, 0o755);
+  writeFileSync(join(dir, 'notes.txt'), 'x', { mode: 0o644 });
+  mkdirSync(join(dir, 'src'), { mode: 0o755 });
+  assert.deepEqual(secureDataFolder(dir), [], 'no database here: nothing is localgraph\'s yet');
+  assert.equal(mode(dir), 0o755);
+  writeFileSync(join(dir, 'localgraph.db'), 'x', { mode: 0o644 });
+  secureDataFolder(dir);
+  assert.equal(mode(dir), 0o700);
+  assert.equal(mode(join(dir, 'localgraph.db')), 0o600);
+  assert.equal(mode(join(dir, 'notes.txt')), 0o644);
+  assert.equal(mode(join(dir, 'src')), 0o755);
+});

@@ -19,29 +19,47 @@ export interface NarrowedPath {
 }
 
 /**
- * Makes `dir` (when missing) as 0700, and narrows it and what is in it (two levels: the database
- * files, the lock, `tls/`) to 0700 folders and 0600 files. Symbolic links are left alone.
+ * What in a data folder is localgraph's: the database and its journals, the lock, the TLS
+ * folder (and its expired or half-written copies). Only these are narrowed, so that a `--data`
+ * pointed at a folder holding other things (a project folder, by mistake) changes nothing else.
+ */
+const OWN_ENTRY = /^(localgraph\.(db(-wal|-shm|-journal)?|lock)|tls(\.expired-[\w-]+|\.tmp-[0-9a-f]+)?)$/;
+
+/**
+ * Makes `dir` (when missing) as 0700, and narrows it and localgraph's files in it (the database
+ * files, the lock, `tls/` and what is in it) to 0700 folders and 0600 files. The folder itself
+ * is narrowed when it is localgraph's: new, empty, or holding its database or lock. Symbolic
+ * links are left alone.
  */
 export function secureDataFolder(dir: string): NarrowedPath[] {
-  mkdirSync(dir, { recursive: true, mode: PRIVATE_FOLDER_MODE });
+  const made = mkdirSync(dir, { recursive: true, mode: PRIVATE_FOLDER_MODE }) !== undefined;
   if (process.platform === 'win32') return [];
   const narrowed: NarrowedPath[] = [];
-  const visit = (path: string, depth: number) => {
+  const narrow = (path: string, wanted: number) => {
     const stat = lstatSync(path, { throwIfNoEntry: false });
-    if (!stat || stat.isSymbolicLink()) return;
+    if (!stat || stat.isSymbolicLink()) return undefined;
     const mode = stat.mode & 0o777;
-    if (stat.isDirectory()) {
-      if ((mode & 0o077) !== 0 || (mode & 0o700) !== 0o700) {
-        chmodSync(path, PRIVATE_FOLDER_MODE);
-        narrowed.push({ path, was: mode, now: PRIVATE_FOLDER_MODE });
-      }
-      if (depth < 2) for (const name of readdirSync(path)) visit(join(path, name), depth + 1);
-    } else if (stat.isFile() && (mode & 0o077) !== 0) {
-      chmodSync(path, PRIVATE_FILE_MODE);
-      narrowed.push({ path, was: mode, now: PRIVATE_FILE_MODE });
+    if ((mode & 0o077) !== 0 || (mode & wanted) !== wanted) {
+      chmodSync(path, wanted);
+      narrowed.push({ path, was: mode, now: wanted });
     }
+    return stat;
   };
-  visit(dir, 0);
+  const all = readdirSync(dir);
+  const entries = all.filter((name) => OWN_ENTRY.test(name));
+  if (made || all.length === 0 || entries.includes('localgraph.db') || entries.includes('localgraph.lock')) narrow(dir, PRIVATE_FOLDER_MODE);
+  for (const name of entries) {
+    const path = join(dir, name);
+    const stat = lstatSync(path, { throwIfNoEntry: false });
+    if (!stat || stat.isSymbolicLink()) continue;
+    if (stat.isDirectory()) {
+      narrow(path, PRIVATE_FOLDER_MODE);
+      for (const inner of readdirSync(path)) {
+        const innerPath = join(path, inner);
+        if (lstatSync(innerPath).isFile()) narrow(innerPath, PRIVATE_FILE_MODE);
+      }
+    } else if (stat.isFile()) narrow(path, PRIVATE_FILE_MODE);
+  }
   return narrowed;
 }
 
