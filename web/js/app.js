@@ -2,12 +2,14 @@
 // in step with Graph.
 import { createAgents } from './agents.js';
 import { createApps } from './apps.js';
-import { createBoard } from './board.js';
+import { createConnectors } from './connectors.js';
+import { confirmAction } from './dialogs.js';
 import { byId } from './dom.js';
 import { confirmAction } from './dialogs.js';
 import { createGraph } from './graph.js';
+import { createGroupPicker } from './group-picker.js';
+import { createGroups } from './groups.js';
 import { createLive } from './live.js';
-import { alertMessage, announce, clearAlert } from './messages.js';
 import { createSensors } from './sensors.js';
 import {
   anonymousSession,
@@ -30,12 +32,24 @@ const graph = createGraph({
   onUnauthorized: (error) => signOut(error.message),
 });
 const live = createLive({ onState: showLiveState });
+const picker = createGroupPicker(graph);
 const views = {
-  groups: createBoard({ graph, live }).view,
-  apps: createApps({ graph, live }).view,
+  groups: createGroups({ graph, live, picker, confirm: confirmAction }).view,
+  connectors: createConnectors({ graph, live, picker }).view,
+  apps: createApps({ graph, live, picker, confirm: confirmAction }).view,
   agents: createAgents({ graph, live }).view,
   sensors: createSensors({ graph, live }).view,
 };
+
+let sessionTimer;
+
+/** Says something about the session (signed in, signed out) to screen readers, once. */
+function announce(text) {
+  const line = byId('session-message');
+  clearTimeout(sessionTimer);
+  line.textContent = text;
+  sessionTimer = setTimeout(() => (line.textContent = ''), 8000);
+}
 
 function showLiveState(state, detail) {
   const el = byId('live-state');
@@ -50,7 +64,7 @@ function showLiveState(state, detail) {
 function signIn(next, how) {
   session = next;
   saveSession(session);
-  clearAlert();
+  byId('signin-error').textContent = '';
   byId('signin-view').hidden = true;
   byId('workspace').hidden = false;
   byId('session').hidden = false;
@@ -170,7 +184,12 @@ function currentTab() {
   return 'groups';
 }
 
+let shown = null;
+
 function selectTab(name, { focus = true } = {}) {
+  // Notices belong to their tab: leaving it clears them.
+  if (shown && shown !== name) views[shown].leave();
+  shown = name;
   for (const tab of tabs) {
     const selected = tabName(tab) === name;
     tab.setAttribute('aria-selected', String(selected));
@@ -230,7 +249,8 @@ async function start() {
       if (await fragmentAccepted(next, restored)) return signIn(next, 'Signed in with the token from the address.');
       announce('The token in the address was not used.');
     } catch (failure) {
-      alertMessage(failure.message, { title: 'Token in the address not used' });
+      byId('token-error').textContent = `The token in the address was not used: ${failure.message}`;
+      byId('signin-view').querySelector('.token-signin').open = true;
     }
   }
   if (restored) return signIn(restored);
