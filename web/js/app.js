@@ -5,7 +5,6 @@ import { createApps } from './apps.js';
 import { createConnectors } from './connectors.js';
 import { confirmAction } from './dialogs.js';
 import { byId } from './dom.js';
-import { confirmAction } from './dialogs.js';
 import { createGraph } from './graph.js';
 import { createGroupPicker } from './group-picker.js';
 import { createGroups } from './groups.js';
