@@ -307,14 +307,6 @@ export const oauthErrors = {
       `The user or administrator has not consented to use the application with ID '${clientId}' named '${name}'. Send an interactive authorization request for this user and resource.`,
       'consent_required',
     ),
-  // Entra hides the user name in this message ("{EUII Hidden}"): it is personal data.
-  userNotFound: (tenant: string) =>
-    new OAuthError(
-      400,
-      'invalid_grant',
-      50034,
-      `The user account {EUII Hidden} does not exist in the ${tenant} directory. To sign into this application, the account must be added to the directory.`,
-    ),
   invalidCredentials: () => new OAuthError(400, 'invalid_grant', 50126, 'Error validating credentials due to invalid username or password.'),
   accountLocked: () =>
     new OAuthError(400, 'invalid_grant', 50053, "The account is locked, you've tried to sign in too many times with an incorrect user ID or password."),
