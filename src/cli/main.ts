@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { adminCommand } from './admin-commands.js';
+import { caCommand, caHelp } from './ca.js';
 import { certCommand, certHelp } from './cert.js';
 import { appAddCommand, appAddHelp, userAddCommand, userAddHelp } from './registration-commands.js';
 import { serveCommand, serveHelp } from './serve.js';
@@ -16,6 +17,7 @@ Commands:
   token      print an access token (localgraph token --help)
   app add    register an application that gets tokens (localgraph app add --help)
   user add   create a user who signs in with a password (localgraph user add --help)
+  ca         print the CA certificate to trust for the proxy and --https (localgraph ca --help)
   cert       print the TLS certificate of --https (localgraph cert --help)
   admin      reset, import, export, ids, clock, faults, token: a running server's admin API
              (localgraph admin --help)
@@ -28,6 +30,7 @@ ${serveHelp.split('\n')[0]}
 ${tokenHelp.split('\n')[0]}
 ${appAddHelp.split('\n')[0]}
 ${userAddHelp.split('\n')[0]}
+${caHelp.split('\n')[0]}
 ${certHelp.split('\n')[0]}
 Usage: localgraph admin <reset|import|export|ids|clock|faults|token|status> [options]
 ${simulateHelp.split('\n')[0]}`;
@@ -48,6 +51,7 @@ const commands: Record<string, Command> = {
   token: tokenCommand,
   app: group('app', { add: appAddCommand }),
   user: group('user', { add: userAddCommand }),
+  ca: caCommand,
   cert: certCommand,
   admin: adminCommand,
   simulate: simulateCommand,

@@ -26,6 +26,7 @@ import { registerControlPlane, type ControlPlaneOptions } from './control-plane.
 import { requestLogController } from './logging.js';
 import { registerGraphRoute } from './graph-route.js';
 import { registerIdentityRoutes } from './identity-routes.js';
+import { hostPolicy, registerHostCheck, type HostPolicy } from './host-check.js';
 
 export interface AppOptions {
   store: Store;
@@ -51,6 +52,8 @@ export interface AppOptions {
   controlPlane?: ControlPlaneOptions;
   /** Connections, requests per connection and the slow-client timeouts (src/http/connection-limits.ts); defaults for the rest. */
   connectionLimits?: Partial<ConnectionLimits>;
+  /** Which Host names are answered (DNS rebinding protection, src/http/host-check.ts); default: loopback names and the intercepted Microsoft hosts. */
+  hosts?: HostPolicy;
 }
 
 export const systemClock: Clock = { now: () => new Date() };
@@ -124,6 +127,7 @@ export function createApp(options: AppOptions): FastifyInstance {
     done();
   });
   registerConnectionLimits(app, limits, options.https !== undefined);
+  registerHostCheck(app, options.hosts ?? hostPolicy('127.0.0.1'), clock);
 
   registerBodyParsing(app);
   app.setErrorHandler((error, request, reply) => sendError(request, reply, toGraphError(error, request, bodyLimit), clock));
