@@ -74,7 +74,7 @@ export async function createCertificateAuthority(now: Date = new Date()): Promis
       new x509.Extension('2.5.29.30', true, nameConstraints([...INTERCEPTED_HOSTS.keys(), 'localhost'])),
     ],
   });
-  return { cert: cert.toString('pem'), key: await privateKeyPem(keys.privateKey) };
+  return { cert: withNewline(cert.toString('pem')), key: await privateKeyPem(keys.privateKey) };
 }
 
 /**
@@ -136,7 +136,7 @@ export class LeafIssuer {
         await x509.AuthorityKeyIdentifierExtension.create(this.caCert),
       ],
     });
-    return { cert: cert.toString('pem'), key: await privateKeyPem(keys.privateKey), notAfter };
+    return { cert: withNewline(cert.toString('pem')), key: await privateKeyPem(keys.privateKey), notAfter };
   }
 }
 
@@ -149,6 +149,10 @@ export function issuedBy(cert: string, ca: CaMaterial): boolean {
   } catch {
     return false;
   }
+}
+
+function withNewline(pem: string): string {
+  return pem.endsWith('\n') ? pem : `${pem}\n`;
 }
 
 async function privateKeyPem(key: CryptoKey): Promise<string> {

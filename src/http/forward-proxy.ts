@@ -61,8 +61,9 @@ export function createForwardProxy(options: ForwardProxyOptions): Server {
   proxy.on('request', (request: IncomingMessage, response: ServerResponse) => {
     const { status, reason } = plainRequestRefusal(request);
     options.onRefused?.(`${request.method} ${request.url}`, reason);
-    response.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', connection: 'close', 'cache-control': 'no-store' });
-    response.end(`${reason}\n`);
+    const body = `${reason}\n`;
+    response.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(body), connection: 'close', 'cache-control': 'no-store' });
+    response.end(body);
   });
 
   proxy.on('connect', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
