@@ -46,7 +46,7 @@ export function banner(facts: BannerFacts): string[] {
   if (facts.tls) {
     const trust =
       facts.dataDir !== undefined ? `localgraph cert --data ${facts.dataDir}` : facts.inMemoryToken ? 'made anew at each start' : 'localgraph cert --database-url <the same URL>';
-    lines.push(`  tls: ${facts.tls.created ? 'new self-signed certificate' : 'certificate'} ${facts.tls.source} (trust it: NODE_EXTRA_CA_CERTS; ${trust})`);
+    lines.push(`  tls: ${facts.tls.created ? 'new certificate' : 'certificate'} ${facts.tls.source} (trust it, or localgraph's CA: NODE_EXTRA_CA_CERTS; ${trust})`);
   }
   if (facts.caFile) {
     const command = facts.dataDir !== undefined ? `localgraph ca --data ${facts.dataDir}` : facts.inMemoryToken ? 'made anew at each start' : 'localgraph ca --database-url <the same URL>';

@@ -54,7 +54,8 @@ ${storageHelp}
                            registrations and TLS certificate across restarts; one server per
                            data folder, any number per database)
   --in-memory     keep nothing: data lives until the process ends; prints a ready token
-  --https         serve TLS with a certificate for localhost, 127.0.0.1 and ::1, made on first
+  --https         serve TLS with a certificate for localhost, 127.0.0.1 and ::1 issued by
+                  localgraph's CA (localgraph ca), made on first
                   use and kept in the data folder or database (localgraph cert prints it)
   --cert FILE, --key FILE
                   serve TLS with this certificate and key (PEM) instead

@@ -8,7 +8,7 @@ import { LOOPBACK_NAMES, type LeafIssuer } from './certificate-authority.js';
  * (src/http/certificate-authority.ts) for `localhost`, `127.0.0.1` and `::1`, made on first use
  * and kept in the data folder (`tls/cert.pem`, `tls/key.pem`) or the database. Trusting the CA
  * once covers it and the proxy's leaves for graph.microsoft.com and login.microsoftonline.com;
- * trusting the leaf alone still works for the direct port. A folder's older self-signed
+ * trusting the certificate file (leaf and CA) works too. A folder's older self-signed
  * certificate is served until it expires (delete `DIR/tls/` to have one issued by the CA).
  */
 export interface TlsMaterial {
@@ -26,10 +26,15 @@ const VALIDITY_DAYS = 825;
 /** A certificate this close to its end is replaced at start rather than served. */
 const RENEW_BEFORE_MS = 24 * 3600 * 1000;
 
-/** Makes a new key pair and a certificate for the loopback names, issued by localgraph's CA. */
+/**
+ * Makes a new key pair and a certificate for the loopback names, issued by localgraph's CA.
+ * `cert` is the full chain, the leaf then the CA (as in a `fullchain.pem`): the server presents
+ * both, and a client told to trust this file trusts the CA in it, so the file works as a trust
+ * anchor on its own, as the self-signed certificate before it did.
+ */
 export async function generateCertificate(issuer: LeafIssuer): Promise<{ cert: string; key: string }> {
   const leaf = await issuer.issue(LOOPBACK_NAMES, VALIDITY_DAYS);
-  return { cert: leaf.cert, key: leaf.key };
+  return { cert: leaf.cert + issuer.ca.cert, key: leaf.key };
 }
 
 /** Reads a certificate and key brought with `--cert` / `--key`; refuses a pair that does not match. */
