@@ -23,15 +23,12 @@ export const DEV_CREDENTIALS = Object.freeze({
 export const DEV_APP_NAME = 'localgraph dev credentials app';
 
 /**
- * Provisions the development credentials (idempotent). On a fresh store the dev tenant and app
- * also become the default ones, so an in-memory server has one tenant; on a store that has a
- * default tenant already they are added beside it.
+ * Provisions the development credentials (idempotent): a tenant of their own beside the default
+ * one, so that two servers never share a default tenant by accident (a `--trust-issuer` pair, a
+ * test suite's servers) while every server has the same dev tenant.
  */
 export async function ensureDevCredentials(store: Store, ids: IdGenerator, now: Date): Promise<void> {
   const dev = DEV_CREDENTIALS;
-  await store.putSettingIfAbsent('default.tenantId', dev.tenantId);
-  await store.putSettingIfAbsent('default.appId', dev.clientId);
-  await store.putSettingIfAbsent('default.servicePrincipalId', dev.servicePrincipalId);
   await store.ensureTenant(dev.tenantId, now);
   if (!(await store.getAppRegistration(dev.clientId))) {
     await registerApp(

@@ -69,11 +69,7 @@ export function banner(facts: BannerFacts): string[] {
   lines.push(`  token endpoint: ${facts.origin}/${identity.tenantId}/oauth2/v2.0/token`);
   lines.push(
     `  default app: client id ${identity.appId}, ` +
-      (created.clientSecret
-        ? `client secret ${created.clientSecret} (shown once)`
-        : identity.appId === DEV_CREDENTIALS.clientId
-          ? `client secret ${DEV_CREDENTIALS.clientSecret} (the dev credentials' app)`
-          : 'client secret shown at first start (localgraph app add registers more)'),
+      (created.clientSecret ? `client secret ${created.clientSecret} (shown once)` : 'client secret shown at first start (localgraph app add registers more)'),
   );
   lines.push(
     `  default user: ${identity.userPrincipalName}, ` +
