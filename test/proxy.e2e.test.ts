@@ -323,10 +323,13 @@ describe('the CA in the data store', () => {
 
   it('two instances on one PostgreSQL database share one CA, and tokens', onlyOn('postgres', 'two instances on one database'), async () => {
     const databaseUrl = freshDatabaseUrl();
-    const [one, two] = await Promise.all([
-      startServer({ databaseUrl, args: ['--proxy-port', '0', '--dev-credentials'] }),
-      startServer({ databaseUrl, args: ['--proxy-port', '0', '--dev-credentials'] }),
-    ]);
+    // One after the other: two instances migrating a fresh schema at once is issue 16's point 11
+    // (a race in the migrations, not in the CA; concurrent first uses of the CA are unit-tested).
+    const one = await startServer({ databaseUrl, args: ['--proxy-port', '0', '--dev-credentials'] });
+    const two = await startServer({ databaseUrl, args: ['--proxy-port', '0', '--dev-credentials'] }).catch(async (error: unknown) => {
+      await one.stop();
+      throw error;
+    });
     try {
       const caOne = readFileSync(one.caFile!, 'utf8');
       assert.equal(readFileSync(two.caFile!, 'utf8'), caOne);
