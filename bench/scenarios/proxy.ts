@@ -40,10 +40,11 @@ async function freePort(): Promise<number> {
 }
 
 /** `workers` loops of `work` for `durationMs`; completed iterations per second, and failures. */
-async function loop(workers: number, durationMs: number, work: () => Promise<void>): Promise<{ perSecond: number; failures: number }> {
+async function loop(workers: number, durationMs: number, work: () => Promise<void>): Promise<{ perSecond: number; failures: number; firstFailure?: string }> {
   const end = Date.now() + durationMs;
   let done = 0;
   let failures = 0;
+  let firstFailure: string | undefined;
   const started = Date.now();
   await Promise.all(
     Array.from({ length: workers }, async () => {
@@ -51,13 +52,14 @@ async function loop(workers: number, durationMs: number, work: () => Promise<voi
         try {
           await work();
           done += 1;
-        } catch {
+        } catch (error) {
           failures += 1;
+          firstFailure ??= String((error as Error).cause ?? error);
         }
       }
     }),
   );
-  return { perSecond: done / ((Date.now() - started) / 1000), failures };
+  return { perSecond: done / ((Date.now() - started) / 1000), failures, firstFailure };
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
@@ -79,18 +81,21 @@ export const proxy: Suite = {
       const proxyUrl = `http://127.0.0.1:${proxyPort}`;
       const ca = readFileSync(join(dataDir, 'ca.pem'), 'utf8');
       const token = (await runNode(CLI, ['token', '--data', dataDir, '--scopes', 'Directory.ReadWrite.All'])).trim();
-      const headers = { authorization: `Bearer ${token}` };
+      const authorization = `Bearer ${token}`;
       const durationMs = seconds() * 1000;
 
       const get = (dispatcher: Agent | ProxyAgent, base: string) => async () => {
-        const { statusCode, body } = await request(`${base}${PATH}`, { dispatcher, headers });
+        // Headers made per request: undici's ProxyAgent writes `host` into the object it is given.
+        const { statusCode, body } = await request(`${base}${PATH}`, { dispatcher, headers: { authorization } });
         await body.text();
         if (statusCode !== 200) throw new Error(`status ${statusCode}`);
       };
-      const directAgent = new Agent({ connections: CONNECTIONS, connect: { ca } });
+      // 127.0.0.1 with the certificate's name: `localhost` may resolve to ::1, where nothing listens.
+      const { port } = new URL(origin);
+      const direct = `https://127.0.0.1:${port}`;
+      const directAgent = new Agent({ connections: CONNECTIONS, connect: { ca, servername: 'localhost' } });
       const proxyAgent = new ProxyAgent({ uri: proxyUrl, requestTls: { ca }, connections: CONNECTIONS });
       // New connections each time: the direct port's TLS handshake, or CONNECT plus the handshake with a cached leaf.
-      const { port } = new URL(origin);
       const directHandshake = async () => {
         const socket = tlsConnect({ host: '127.0.0.1', port: Number(port), servername: 'localhost', ca, ALPNProtocols: ['http/1.1'] });
         await once(socket, 'secureConnect');
@@ -106,22 +111,25 @@ export const proxy: Suite = {
       };
 
       // Warm-up: connections opened, the leaf made and cached, the token verified.
-      await loop(CONNECTIONS, 1000, get(directAgent, origin));
+      await loop(CONNECTIONS, 1000, get(directAgent, direct));
       await loop(CONNECTIONS, 1000, get(proxyAgent, 'https://graph.microsoft.com'));
       const ratios: number[] = [];
       const tunnelRatios: number[] = [];
       const lines: string[] = [];
       let failures = 0;
       for (let round = 1; round <= ROUNDS; round++) {
-        const direct = await loop(CONNECTIONS, durationMs, get(directAgent, origin));
+        const directRun = await loop(CONNECTIONS, durationMs, get(directAgent, direct));
         const proxied = await loop(CONNECTIONS, durationMs, get(proxyAgent, 'https://graph.microsoft.com'));
         const newTls = await loop(HANDSHAKERS, durationMs / 2, directHandshake);
         const newTunnels = await loop(HANDSHAKERS, durationMs / 2, tunnelHandshake);
-        failures += direct.failures + proxied.failures + newTls.failures + newTunnels.failures;
-        ratios.push(proxied.perSecond / direct.perSecond);
+        failures += directRun.failures + proxied.failures + newTls.failures + newTunnels.failures;
+        for (const [what, run] of [['direct', directRun], ['proxy', proxied], ['new TLS', newTls], ['new tunnels', newTunnels]] as const) {
+          if (run.firstFailure) log(`round ${round}: ${what}: ${run.failures} failures, the first: ${run.firstFailure}`);
+        }
+        ratios.push(proxied.perSecond / directRun.perSecond);
         tunnelRatios.push(newTunnels.perSecond / newTls.perSecond);
         const line =
-          `round ${round}: direct HTTPS ${direct.perSecond.toFixed(0)} req/s, proxy ${proxied.perSecond.toFixed(0)} req/s (${ratios.at(-1)!.toFixed(2)}); ` +
+          `round ${round}: direct HTTPS ${directRun.perSecond.toFixed(0)} req/s, proxy ${proxied.perSecond.toFixed(0)} req/s (${ratios.at(-1)!.toFixed(2)}); ` +
           `new TLS connections ${newTls.perSecond.toFixed(0)}/s, new tunnels ${newTunnels.perSecond.toFixed(0)}/s (${tunnelRatios.at(-1)!.toFixed(2)})`;
         log(line);
         lines.push(line);
