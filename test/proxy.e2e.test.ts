@@ -304,8 +304,10 @@ describe('Host names on the direct port (DNS rebinding)', () => {
     const refused = await rawStatus(port, `evil.example:${port}`);
     assert.equal(refused.status, 403);
     assert.match(refused.body, /--allowed-host evil\.example/);
-    const allowing = await startServer({ inMemory: true, args: ['--allowed-host', 'evil.example'] });
+    // (Its proxy from the environment variable rather than the flag.)
+    const allowing = await startServer({ inMemory: true, args: ['--allowed-host', 'evil.example'], env: { ...process.env, LOCALGRAPH_PROXY_PORT: '0' } });
     try {
+      assert.match(allowing.proxyUrl ?? '', /^http:\/\/127\.0\.0\.1:\d+$/, 'LOCALGRAPH_PROXY_PORT starts the proxy');
       assert.equal(await status(allowing, `evil.example:${allowing.port}`), 200);
       assert.equal(await status(allowing, `other.example:${allowing.port}`), 403);
     } finally {
