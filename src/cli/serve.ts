@@ -27,7 +27,8 @@ const SHUTDOWN_GRACE_MS = 5000;
 
 export const serveHelp = `Usage: localgraph serve [--host H] [--port N] [--proxy-port N] [--data DIR | --database-url URL | --in-memory] [--https [--cert FILE --key FILE]]
                        [--dev-credentials [--allow-dev-credentials-on-network]] [--allowed-host NAME]...
-                       [--auth strict|claims|off] [--trust-issuer URL]... [--audience ID]... [--status-codes live|docs]
+                       [--auth strict|claims|off] [--trust-issuer [TENANT,...=]URL]... [--audience ID]...
+                       [--max-claims-tenants N] [--status-codes live|docs]
                        ${connectionUsage}
                        ${controlUsage}
 
@@ -62,10 +63,14 @@ ${storageHelp}
   --auth MODE     strict: tokens verified (signature, issuer, audience, lifetime, tenant) and
                   permissions enforced; claims: tokens only decoded, their tenant and
                   permissions believed; off: no token needed, every permission (default: strict)
-  --trust-issuer URL
-                  also accept tokens of this OpenID issuer (its keys are fetched from its
-                  discovery document); repeatable
+  --trust-issuer [TENANT,...=]URL
+                  also accept tokens of this OpenID issuer (https; its keys are fetched from
+                  its discovery document, redirects not followed), in these tenants only
+                  (made at start; a URL naming one tenant id needs no list); repeatable
   --audience ID   an audience accepted on trusted issuers' tokens besides Graph's; repeatable
+  --max-claims-tenants N
+                  with --auth claims: tokens of a new tenant are refused once the data holds N
+                  tenants (default: 1000)
   --status-codes M  where Graph's docs and its live service disagree (connector group create
                   and update): 'live' answers 200 and 204 as the service does, 'docs' answers
                   201 and 200 with the group as the reference pages say (default: live)
@@ -90,6 +95,7 @@ export async function serveCommand(args: string[]): Promise<number> {
     auth: { type: 'string' },
     'trust-issuer': { type: 'string', multiple: true },
     audience: { type: 'string', multiple: true },
+    'max-claims-tenants': { type: 'string' },
     'status-codes': { type: 'string' },
     'proxy-port': { type: 'string' },
     'allowed-host': { type: 'string', multiple: true },
@@ -144,6 +150,8 @@ export async function serveCommand(args: string[]): Promise<number> {
   else if (https && dataDir !== undefined) tls = { ...(await folderCertificate(dataDir, issuer!, now)), file: true };
   else if (https) tls = { ...(await storeCertificate(store, 'kept in the database', issuer!)), file: false };
 
+  // The tenants trusted issuers are mapped to exist from the start: their tokens never make one.
+  for (const issuer of authOptions.trustIssuers) for (const tenant of issuer.tenants) await store.ensureTenant(tenant, now);
   const { authenticator, trusted } = buildAuthenticator(authOptions, store, identity);
   const unreachable = trusted ? await trusted.prefetch() : [];
   const app = createApp({
@@ -198,7 +206,7 @@ export async function serveCommand(args: string[]): Promise<number> {
     devCredentials,
     allowedHosts,
     host,
-    trustedIssuers: (trusted?.urls ?? []).map((url) => ({ url, reachable: !unreachable.includes(url) })),
+    trustedIssuers: (trusted?.specs ?? []).map(({ url, tenants }) => ({ url, tenants, reachable: !unreachable.includes(url) })),
     identity,
     created,
     dataDir,
