@@ -41,6 +41,15 @@ describe('@microsoft/microsoft-graph-client over HTTPS', () => {
     assert.equal(new Set(result.seen).size, result.seen.length, 'no item twice');
   });
 
+  it('PageIterator walks pages of .top(2): the nextLink keeps $top and $select', () => {
+    assert.equal(result.topFirstPageSize, 2);
+    const link = new URL(result.topNextLink);
+    assert.equal(link.searchParams.get('$top'), '2');
+    assert.equal(link.searchParams.get('$select'), 'id,machineName');
+    assert.deepEqual([...result.topSeen].sort(), [...result.created].sort());
+    assert.equal(new Set(result.topSeen).size, result.topSeen.length, 'no item twice');
+  });
+
   it('$batch through graph-client\'s BatchRequestContent and BatchResponseContent', async () => {
     const batch = await run('batch');
     assert.equal(batch.created.status, 201, JSON.stringify(batch.created.body));
