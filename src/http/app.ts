@@ -23,7 +23,7 @@ import { registerConsoleRoute } from './console-route.js';
 import { ControlledClock } from '../admin/controlled-clock.js';
 import { SeededIds } from '../admin/seeded-ids.js';
 import { registerControlPlane, type ControlPlaneOptions } from './control-plane.js';
-import { requestLogController } from './logging.js';
+import { addLogFields, requestLogController } from './logging.js';
 import { registerGraphRoute } from './graph-route.js';
 import { registerIdentityRoutes } from './identity-routes.js';
 
@@ -189,6 +189,7 @@ function toGraphError(error: unknown, request: FastifyRequest, bodyLimit: number
 
 function sendError(request: FastifyRequest, reply: FastifyReply, error: GraphError, clock: Clock): FastifyReply {
   if (error.headers) reply.headers(error.headers);
+  if (error.logFields) addLogFields(request, error.logFields);
   return reply
     .status(error.status)
     .type('application/json')

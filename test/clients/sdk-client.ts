@@ -62,7 +62,8 @@ async function graphError(work: () => Promise<unknown>): Promise<Record<string, 
     return { thrown: false };
   } catch (error) {
     if (!(error instanceof GraphError)) return { thrown: true, graphError: false, message: String(error) };
-    return { thrown: true, graphError: true, statusCode: error.statusCode, code: error.code, message: error.message, requestId: error.requestId, date: error.date };
+    const details = typeof error.body === 'string' ? (JSON.parse(error.body) as { details?: unknown }).details : undefined;
+    return { thrown: true, graphError: true, statusCode: error.statusCode, code: error.code, message: error.message, requestId: error.requestId, date: error.date, details };
   }
 }
 
