@@ -23,6 +23,7 @@ import { registerConsoleRoute } from './console-route.js';
 import { ControlledClock } from '../admin/controlled-clock.js';
 import { SeededIds } from '../admin/seeded-ids.js';
 import { registerControlPlane, type ControlPlaneOptions } from './control-plane.js';
+import { lingerAfterAnswer } from './lingering-close.js';
 import { addLogFields, requestLogController } from './logging.js';
 import { registerGraphRoute } from './graph-route.js';
 import { registerIdentityRoutes } from './identity-routes.js';
@@ -190,6 +191,8 @@ function toGraphError(error: unknown, request: FastifyRequest, bodyLimit: number
 function sendError(request: FastifyRequest, reply: FastifyReply, error: GraphError, clock: Clock): FastifyReply {
   if (error.headers) reply.headers(error.headers);
   if (error.logFields) addLogFields(request, error.logFields);
+  // Refused before its body all arrived (a body over the limit): the client is still sending.
+  if (!request.raw.complete) lingerAfterAnswer(request.raw);
   return reply
     .status(error.status)
     .type('application/json')
