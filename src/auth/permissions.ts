@@ -26,14 +26,22 @@ export class PermissionPolicy {
   row(method: string, pattern: string): PermissionRow | undefined {
     const verb = method.toUpperCase();
     const base = verb === 'GET' ? pattern.replace(/\/\$(count|ref)$/, '') : pattern;
-    return this.rows.get(`${verb} ${base.toLowerCase()}`);
+    const row = this.rows.get(`${verb} ${base.toLowerCase()}`);
+    if (row) return row;
+    // Reading one related entity (`members/{id}`) needs what reading the navigation needs.
+    if (verb === 'GET' && base.endsWith('/{id}')) return this.rows.get(`GET ${base.slice(0, -'/{id}'.length).toLowerCase()}`);
+    // `DELETE .../$ref?$id=…` removes the reference `DELETE .../{id}/$ref` removes.
+    if (verb === 'DELETE' && base.endsWith('/$ref')) return this.rows.get(`DELETE ${base.slice(0, -'/$ref'.length).toLowerCase()}/{id}/$ref`);
+    return undefined;
   }
 
   check(principal: Principal, method: string, pattern: string): void {
     const row = this.row(method, pattern);
     if (!row) {
       const base = pattern.replace(/\/\$(count|ref)$/, '').toLowerCase();
-      if (this.patterns.has(pattern.toLowerCase()) || this.patterns.has(base)) throw errors.methodNotAllowed();
+      // `X/{id}/$ref` of a navigation whose `X/$ref` is known: a method that navigation does not allow.
+      const itemRef = pattern.replace(/\/\{id\}\/\$ref$/, '/$ref').toLowerCase();
+      if (this.patterns.has(pattern.toLowerCase()) || this.patterns.has(base) || this.patterns.has(itemRef)) throw errors.methodNotAllowed();
       throw errors.notImplemented(`The path '${pattern}'`);
     }
     const granted = principal.kind === 'user' ? principal.scopes : principal.roles;
