@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { adminCommand } from './admin-commands.js';
 import { certCommand, certHelp } from './cert.js';
+import { openapiCommand, openapiHelp } from './openapi.js';
 import { appAddCommand, appAddHelp, userAddCommand, userAddHelp } from './registration-commands.js';
 import { serveCommand, serveHelp } from './serve.js';
 import { simulateCommand, simulateHelp } from './simulate.js';
@@ -17,6 +18,7 @@ Commands:
   app add    register an application that gets tokens (localgraph app add --help)
   user add   create a user who signs in with a password (localgraph user add --help)
   cert       print the TLS certificate of --https (localgraph cert --help)
+  openapi    print the OpenAPI 3.0 description of what is served (localgraph openapi --help)
   admin      reset, import, export, ids, clock, faults, token: a running server's admin API
              (localgraph admin --help)
   simulate   play connector machines that send heartbeats (localgraph simulate connectors --help)
@@ -29,6 +31,7 @@ ${tokenHelp.split('\n')[0]}
 ${appAddHelp.split('\n')[0]}
 ${userAddHelp.split('\n')[0]}
 ${certHelp.split('\n')[0]}
+${openapiHelp.split('\n')[0]}
 Usage: localgraph admin <reset|import|export|ids|clock|faults|token|status> [options]
 ${simulateHelp.split('\n')[0]}`;
 
@@ -49,6 +52,7 @@ const commands: Record<string, Command> = {
   app: group('app', { add: appAddCommand }),
   user: group('user', { add: userAddCommand }),
   cert: certCommand,
+  openapi: openapiCommand,
   admin: adminCommand,
   simulate: simulateCommand,
 };
