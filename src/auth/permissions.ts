@@ -41,7 +41,11 @@ export class PermissionPolicy {
       const base = pattern.replace(/\/\$(count|ref)$/, '').toLowerCase();
       // `X/{id}/$ref` of a navigation whose `X/$ref` is known: a method that navigation does not allow.
       const itemRef = pattern.replace(/\/\{id\}\/\$ref$/, '/$ref').toLowerCase();
-      if (this.patterns.has(pattern.toLowerCase()) || this.patterns.has(base) || this.patterns.has(itemRef)) throw errors.methodNotAllowed();
+      // `X/{id}` of a navigation `X` that is read: one related entity, which no other method changes there.
+      const related = /\/\{id\}$/.test(pattern) ? pattern.slice(0, -'/{id}'.length).toLowerCase() : undefined;
+      if (this.patterns.has(pattern.toLowerCase()) || this.patterns.has(base) || this.patterns.has(itemRef) || (related !== undefined && this.patterns.has(related))) {
+        throw errors.methodNotAllowed();
+      }
       throw errors.notImplemented(`The path '${pattern}'`);
     }
     const granted = principal.kind === 'user' ? principal.scopes : principal.roles;

@@ -37,13 +37,13 @@ export const NOT_SERVED: Readonly<Record<string, string>> = {
   'POST /onPremisesPublishingProfiles/{id}/publishedResources/{id}/agentGroups':
     'A group is created on the profile\'s `agentGroups`, then linked through `agentGroups/$ref` (the documented way): 405.',
   'PATCH /onPremisesPublishingProfiles/{id}/agentGroups/{id}/agents/{id}':
-    'Update an agent at its canonical URL (`agents/{id}`); writes through a navigation are not served: 501.',
+    'Update an agent at its canonical URL (`agents/{id}`); writes through a navigation are not served: 405.',
   'DELETE /onPremisesPublishingProfiles/{id}/agentGroups/{id}/agents/{id}':
-    'Delete an agent at its canonical URL; removing it from the group is `DELETE .../agents/{id}/$ref`; writes through a navigation are not served: 501.',
+    'Delete an agent at its canonical URL; removing it from the group is `DELETE .../agents/{id}/$ref`; writes through a navigation are not served: 405.',
   'PATCH /onPremisesPublishingProfiles/{id}/agentGroups/{id}/publishedResources/{id}':
-    'Update a published resource at its canonical URL (`publishedResources/{id}`); writes through a navigation are not served: 501.',
+    'Update a published resource at its canonical URL (`publishedResources/{id}`); writes through a navigation are not served: 405.',
   'DELETE /onPremisesPublishingProfiles/{id}/agentGroups/{id}/publishedResources/{id}':
-    'Delete a published resource at its canonical URL; unlinking is `DELETE .../publishedResources/{id}/$ref`; writes through a navigation are not served: 501.',
+    'Delete a published resource at its canonical URL; unlinking is `DELETE .../publishedResources/{id}/$ref`; writes through a navigation are not served: 405.',
   'DELETE /onPremisesPublishingProfiles/{id}/connectorGroups/{id}/members/$ref':
     'A connector is always in exactly one group: it leaves one by joining another (`POST .../members/$ref`): 405.',
   'DELETE /onPremisesPublishingProfiles/{id}/connectorGroups/{id}/members/{id}/$ref':
