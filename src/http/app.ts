@@ -191,8 +191,10 @@ function toGraphError(error: unknown, request: FastifyRequest, bodyLimit: number
 function sendError(request: FastifyRequest, reply: FastifyReply, error: GraphError, clock: Clock): FastifyReply {
   if (error.headers) reply.headers(error.headers);
   if (error.logFields) addLogFields(request, error.logFields);
-  // Refused before its body all arrived (a body over the limit): the client is still sending.
-  if (!request.raw.complete) lingerAfterAnswer(request.raw);
+  // A body over the limit, refused before it all arrived: the client is still sending. (Only the
+  // 413: other refusals of a request whose body is still coming, such as one pipelined past
+  // --max-requests-per-connection, are never answered and must not hold the connection open.)
+  if (error.status === 413 && !request.raw.complete) lingerAfterAnswer(request.raw);
   return reply
     .status(error.status)
     .type('application/json')
