@@ -652,6 +652,32 @@ describe('the console in headless Chromium, with 500 groups and 5,000 connectors
     assert.equal(await p.locator('#workspace').isVisible(), false);
     await fresh.close();
   });
+
+  test('a link with a token of another tenant does not sign in without asking (login CSRF)', async () => {
+    const otherTenant = '0b0b0b0b-0000-4000-8000-00000000c5f0';
+    const foreign = await server.token(['--tenant', otherTenant, '--scopes', CONSOLE_SCOPES]);
+    const fresh = await browser.newContext();
+    fresh.setDefaultTimeout(UI_TIMEOUT_MS);
+    const p = await fresh.newPage();
+    await p.goto(`${server.baseUrl}/console#access_token=${foreign}`);
+    const dialog = p.getByRole('dialog', { name: 'Sign in with the token from the address?' });
+    await dialog.waitFor();
+    assert.match(String(await dialog.textContent()), new RegExp(otherTenant));
+    assert.equal(await p.locator('#workspace').isVisible(), false, 'nothing is shown before the user answers');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await p.getByRole('heading', { name: 'Sign in' }).waitFor();
+    assert.equal(await p.locator('#workspace').isVisible(), false);
+    assert.doesNotMatch(p.url(), /access_token/);
+
+    // Asked and accepted (in a new tab: a change of fragment alone does not reload the page), it signs in, in that tenant.
+    const q = await fresh.newPage();
+    await q.goto(`${server.baseUrl}/console#access_token=${foreign}`);
+    const asked = q.getByRole('dialog', { name: 'Sign in with the token from the address?' });
+    await asked.waitFor();
+    await asked.getByRole('button', { name: 'Sign in' }).click();
+    await q.locator('#who', { hasText: otherTenant }).waitFor();
+    await fresh.close();
+  });
 });
 
 function pick(group: any): { name: string; region: string; isDefault: boolean } {

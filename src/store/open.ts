@@ -1,5 +1,5 @@
-import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { narrowedWarning, secureDataFolder } from './data-permissions.js';
 import { migrate } from './migrations.js';
 import { PostgresDatabase } from './postgres.js';
 import type { SqlDatabase } from './sql.js';
@@ -34,7 +34,9 @@ function openDatabase(location: StoreLocation): SqlDatabase {
   }
   if (location.kind === 'memory') return new SqliteDatabase(':memory:');
   const dir = resolve(location.dir);
-  mkdirSync(dir, { recursive: true });
+  // Only the owner may read the folder (keys, data); an open one is narrowed and said so.
+  const narrowed = secureDataFolder(dir);
+  if (narrowed.length > 0) console.warn(narrowedWarning(location.dir, narrowed));
   return new SqliteDatabase(join(dir, DATABASE_FILE));
 }
 

@@ -217,17 +217,41 @@ for (const tab of tabs) {
 
 // ---- start ---------------------------------------------------------------------------
 
+/**
+ * Whether a token from the address may be used. Any page can link here with a token of its own
+ * (a login CSRF: the victim would then work, unaware, in the linking page's tenant or as its
+ * user), so without asking it is used only for this server's default tenant and when it does not
+ * replace a signed-in session of another user or tenant; otherwise the user is asked, and told who
+ * and which tenant the link would sign them in as.
+ */
+async function fragmentAccepted(next, current) {
+  const defaults = await signInDefaults();
+  const sameTenant = Boolean(defaults.tenant) && String(next.tenant).toLowerCase() === String(defaults.tenant).toLowerCase();
+  const replaces = current && (current.anonymous || current.user !== next.user || current.tenant !== next.tenant);
+  if (sameTenant && !replaces) return true;
+  return confirmAction({
+    title: 'Sign in with the token from the address?',
+    text:
+      `The link you opened carries a token for ${next.user}${next.tenant ? ` in tenant ${next.tenant}` : ''}` +
+      `${sameTenant ? '' : ', which is not this localgraph\'s default tenant'}.` +
+      `${current ? ` You are signed in as ${current.user} now.` : ''} Use it only if you asked for this link.`,
+    ok: 'Sign in',
+  });
+}
+
 async function start() {
   const fromFragment = takeTokenFromFragment();
+  const restored = restoreSession();
   if (fromFragment) {
     try {
-      return signIn(sessionFromToken(fromFragment), 'Signed in with the token from the address.');
+      const next = sessionFromToken(fromFragment);
+      if (await fragmentAccepted(next, restored)) return signIn(next, 'Signed in with the token from the address.');
+      announce('The token in the address was not used.');
     } catch (failure) {
       byId('token-error').textContent = `The token in the address was not used: ${failure.message}`;
       byId('signin-view').querySelector('.token-signin').open = true;
     }
   }
-  const restored = restoreSession();
   if (restored) return signIn(restored);
   if (await serverNeedsNoToken()) return signIn(anonymousSession(), 'This localgraph takes requests without a token (--auth off).');
   await showSignIn();
