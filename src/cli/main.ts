@@ -3,6 +3,7 @@ import { adminCommand } from './admin-commands.js';
 import { caCommand, caHelp } from './ca.js';
 import { adminKeyNewCommand, adminKeyNewHelp } from './admin-key-command.js';
 import { certCommand, certHelp } from './cert.js';
+import { openapiCommand, openapiHelp } from './openapi.js';
 import { readFileSync } from 'node:fs';
 import {
   appAddCommand,
@@ -36,6 +37,7 @@ Commands:
   user add   create a user who signs in with a password (localgraph user add --help)
   ca         print the CA certificate to trust for the proxy and --https (localgraph ca --help)
   cert       print the TLS certificate of --https (localgraph cert --help)
+  openapi    print the OpenAPI 3.0 description of what is served (localgraph openapi --help)
   admin      reset, import, export, ids, clock, faults, token: a running server's admin API
              (localgraph admin --help)
   admin-key  a new admin key for a data folder or database, printed once: admin-key new
@@ -55,6 +57,7 @@ ${userAddHelp.split('\n')[0]}
 ${userSetPasswordHelp.split('\n')[0]}
 ${caHelp.split('\n')[0]}
 ${certHelp.split('\n')[0]}
+${openapiHelp.split('\n')[0]}
 Usage: localgraph admin <reset|import|export|ids|clock|faults|token|status> [options]
 ${adminKeyNewHelp.split('\n')[0]}
 ${simulateHelp.split('\n')[0]}`;
@@ -94,6 +97,7 @@ const commands: Record<string, Command> = {
   }),
   ca: caCommand,
   cert: certCommand,
+  openapi: openapiCommand,
   admin: adminCommand,
   'admin-key': group('admin-key', { new: { run: adminKeyNewCommand, help: adminKeyNewHelp } }),
   simulate: simulateCommand,

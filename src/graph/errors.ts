@@ -21,6 +21,8 @@ export class GraphError extends Error {
     readonly headers?: Record<string, string>,
     /** Extra members of `innerError`, written before `date` (throttling's `code`, `message`, `status`). */
     readonly inner?: Record<string, string>,
+    /** Fields the request's log line gets (a 403's reason), never sent to the client. */
+    readonly logFields?: Record<string, unknown>,
   ) {
     super(message);
     this.name = 'GraphError';
@@ -131,7 +133,9 @@ export const errors = {
   tokenMalformed: () => invalidToken('CompactToken parsing failed with error code: 80049217'),
   tokenExpired: () => invalidToken('Access token has expired or is not yet valid.'),
   tokenInvalid: (why?: string) => invalidToken(why ? `Access token validation failure. ${why}` : 'Access token validation failure.'),
-  accessDenied: () => new GraphError(403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.'),
+  /** Graph's code and message; `details` say which permissions the operation accepts and what the token carries. */
+  accessDenied: (details?: ErrorDetail[], logFields?: Record<string, unknown>) =>
+    new GraphError(403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.', details, undefined, undefined, logFields),
   expectationFailed: () => new GraphError(417, 'ExpectationFailed', "The Expect header's value is not supported; only 100-continue is."),
   unstorableValue: () => new GraphError(400, 'Request_BadRequest', 'A value in the request cannot be stored: it holds a character or a length the database refuses.'),
   invalidUrl: () => new GraphError(400, 'BadRequest', 'Bad Request - Invalid URL: the path has a malformed percent-escape.'),
