@@ -13,7 +13,7 @@ import os
 import re
 import sys
 import uuid
-from urllib.parse import urlparse
+from urllib.parse import quote, urlparse
 
 from azure.identity import ClientSecretCredential, UsernamePasswordCredential
 from kiota_abstractions.method import Method
@@ -185,6 +185,10 @@ async def scenario(client: GraphServiceClient, app_client: GraphServiceClient) -
     equal([c.id for c in members.value], [connector.id], "members after members/$ref")
     member_of = await connectors.by_connector_id(connector.id).member_of.get()
     equal([g.id for g in member_of.value], [group.id], "memberOf after members/$ref")
+    # One related entity: no GET on these item builders in the SDK, so through its adapter.
+    base = "/onPremisesPublishingProfiles/applicationProxy"
+    equal((await raw(client, Method.GET, f"{base}/connectorGroups/{group.id}/members/{connector.id}", model=Connector)).id, connector.id, "GET members/{id}")
+    equal((await raw(client, Method.GET, f"{base}/connectors/{connector.id}/memberOf/{group.id}", model=ConnectorGroup)).id, group.id, "GET memberOf/{id}")
     await connectors.by_connector_id(connector.id).member_of.ref.post(
         ReferenceCreate(odata_id=f"{GRAPH_REF}/applicationProxy/connectorGroups/{default.id}")
     )
@@ -205,6 +209,7 @@ async def scenario(client: GraphServiceClient, app_client: GraphServiceClient) -
     equal((await application.connector_group.get()).id, group.id, "GET application connectorGroup")
     apps = await proxy.connector_groups.by_connector_group_id(group.id).applications.get()
     equal([a.id for a in apps.value], [app.id], "connector group applications")
+    equal((await raw(client, Method.GET, f"{base}/connectorGroups/{group.id}/applications/{app.id}", model=Application)).id, app.id, "GET connectorGroups/{id}/applications/{id}")
     read = await application.get()
     equal(read.on_premises_publishing.internal_url, f"https://python-{run}.contoso.com", "application onPremisesPublishing")
     listed_apps = await app_client.applications.get()
@@ -297,6 +302,24 @@ async def scenario(client: GraphServiceClient, app_client: GraphServiceClient) -
     equal((await prov.agents.by_on_premises_agent_id(agent.id).get()).status, AgentStatus.Inactive, "agent after PATCH")
     check(agent.id in {a.id for a in (await prov.agents.get()).value}, "agents listed")
     check(agent_group.id in {g.id for g in (await prov.agent_groups.get()).value}, "agent groups listed")
+    prov_path = "/onPremisesPublishingProfiles/provisioning"
+    equal((await raw(client, Method.GET, f"{prov_path}/agents/{agent.id}/agentGroups/{agent_group.id}", model=OnPremisesAgentGroup)).id, agent_group.id, "GET agents/{id}/agentGroups/{id}")
+    equal((await raw(client, Method.GET, f"{prov_path}/agentGroups/{agent_group.id}/agents/{agent.id}", model=OnPremisesAgent)).id, agent.id, "GET agentGroups/{id}/agents/{id}")
+    equal((await raw(client, Method.GET, f"{prov_path}/agentGroups/{agent_group.id}/publishedResources/{resource.id}", model=PublishedResource)).id, resource.id, "GET agentGroups/{id}/publishedResources/{id}")
+    equal((await raw(client, Method.GET, f"{prov_path}/publishedResources/{resource.id}/agentGroups/{agent_group.id}", model=OnPremisesAgentGroup)).id, agent_group.id, "GET publishedResources/{id}/agentGroups/{id}")
+    # The other DELETE form of a reference: the collection's $ref with the object's URL in $id.
+    for collection, ref in ((f"agents/{agent.id}/agentGroups", f"agentGroups/{agent_group.id}"), (f"publishedResources/{resource.id}/agentGroups", f"agentGroups/{agent_group.id}")):
+        await raw(client, Method.DELETE, f"{prov_path}/{collection}/$ref?@id={quote(GRAPH_REF + '/provisioning/' + ref, safe='')}")
+    equal((await prov.agent_groups.by_on_premises_agent_group_id(agent_group.id).agents.get()).value, [], "agents after agents/{id}/agentGroups/$ref?$id=")
+    equal((await prov.agent_groups.by_on_premises_agent_group_id(agent_group.id).published_resources.get()).value, [], "publishedResources after publishedResources/{id}/agentGroups/$ref?$id=")
+    await prov.agents.by_on_premises_agent_id(agent.id).agent_groups.ref.post(ReferenceCreate(odata_id=f"{GRAPH_REF}/provisioning/agentGroups/{agent_group.id}"))
+    await prov.published_resources.by_published_resource_id(resource.id).agent_groups.ref.post(ReferenceCreate(odata_id=f"{GRAPH_REF}/provisioning/agentGroups/{agent_group.id}"))
+    for collection, ref in ((f"agentGroups/{agent_group.id}/agents", f"agents/{agent.id}"), (f"agentGroups/{agent_group.id}/publishedResources", f"publishedResources/{resource.id}")):
+        await raw(client, Method.DELETE, f"{prov_path}/{collection}/$ref?@id={quote(GRAPH_REF + '/provisioning/' + ref, safe='')}")
+    equal((await prov.agent_groups.by_on_premises_agent_group_id(agent_group.id).agents.get()).value, [], "agents after agentGroups/{id}/agents/$ref?$id=")
+    equal((await prov.agent_groups.by_on_premises_agent_group_id(agent_group.id).published_resources.get()).value, [], "publishedResources after agentGroups/{id}/publishedResources/$ref?$id=")
+    await prov.agents.by_on_premises_agent_id(agent.id).agent_groups.ref.post(ReferenceCreate(odata_id=f"{GRAPH_REF}/provisioning/agentGroups/{agent_group.id}"))
+    await prov.published_resources.by_published_resource_id(resource.id).agent_groups.ref.post(ReferenceCreate(odata_id=f"{GRAPH_REF}/provisioning/agentGroups/{agent_group.id}"))
     # The references come apart from either side.
     await prov.agents.by_on_premises_agent_id(agent.id).agent_groups.by_on_premises_agent_group_id(agent_group.id).ref.delete()
     equal((await prov.agent_groups.by_on_premises_agent_group_id(agent_group.id).agents.get()).value, [], "agents after agentGroups/{id}/$ref DELETE")
@@ -359,6 +382,9 @@ async def scenario(client: GraphServiceClient, app_client: GraphServiceClient) -
     equal(got.destination_host, "10.1.2.0/24", "segment after PATCH")
     listed_segments = await adapter.send_async(RequestInformation(Method.GET, segments_url), IpApplicationSegmentCollectionResponse, ERRORS)
     equal([s.id for s in listed_segments.value], [segment.id], "segments listed")
+    profile_segments = proxy.application_segments
+    check(segment.id in {x.id for x in (await profile_segments.get()).value}, "the profile's applicationSegments list the segment")
+    equal((await profile_segments.by_ip_application_segment_id(segment.id).get()).id, segment.id, "GET the profile's applicationSegments/{id}")
     owner = await adapter.send_async(RequestInformation(Method.GET, f"{segments_url}/{segment.id}/application"), Application, ERRORS)
     equal(owner.id, app.id, "segment application")
     await adapter.send_no_response_content_async(RequestInformation(Method.DELETE, f"{segments_url}/{segment.id}"), ERRORS)
