@@ -165,6 +165,16 @@ export const errors = {
       'Retry-After': '1',
       Connection: 'close',
     }),
+  /**
+   * A database query that ran past its deadline (`serve --statement-timeout`): stopped, as Graph's
+   * gateway stops a request its backend does not answer in time. The SDKs retry a 504 a few times.
+   */
+  queryTimeout: () =>
+    new GraphError(
+      504,
+      'gatewayTimeout',
+      "The request's database query ran past the server's deadline and was stopped. Narrow the query (a simpler $filter, a smaller $top or $expand) and retry.",
+    ),
   internal: () => new GraphError(500, 'generalException', 'An unexpected error occurred on the server.'),
 
   // Injected faults (`serve --faults`, `PUT /_admin/faults`): Graph's throttling and outage answers.

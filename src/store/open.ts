@@ -11,8 +11,8 @@ export const DEFAULT_DATA_DIR = 'data';
 export const DATABASE_FILE = 'localgraph.db';
 
 export type StoreLocation =
-  | { kind: 'memory' }
-  | { kind: 'folder'; dir: string }
+  | { kind: 'memory'; statementTimeoutMs?: number }
+  | { kind: 'folder'; dir: string; statementTimeoutMs?: number }
   | { kind: 'postgres'; url: string; poolSize?: number; statementTimeoutMs?: number };
 
 /**
@@ -32,10 +32,10 @@ function openDatabase(location: StoreLocation): SqlDatabase {
     const { connectionString, schema } = postgresTarget(location.url);
     return new PostgresDatabase({ connectionString, schema, poolSize: location.poolSize, statementTimeoutMs: location.statementTimeoutMs });
   }
-  if (location.kind === 'memory') return new SqliteDatabase(':memory:');
+  if (location.kind === 'memory') return new SqliteDatabase(':memory:', { statementTimeoutMs: location.statementTimeoutMs });
   const dir = resolve(location.dir);
   mkdirSync(dir, { recursive: true });
-  return new SqliteDatabase(join(dir, DATABASE_FILE));
+  return new SqliteDatabase(join(dir, DATABASE_FILE), { statementTimeoutMs: location.statementTimeoutMs });
 }
 
 /** Opens (creating if needed) and migrates the store at a location. */

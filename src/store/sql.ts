@@ -29,6 +29,12 @@ export interface Dialect {
   isForeignKeyViolation(error: unknown): boolean;
   /** A statement that makes concurrent migrations wait for each other, where the database needs one. */
   migrationLock?: string;
+  /**
+   * An always-true SQL condition that lets a long statement be stopped at its deadline, for the
+   * WHERE of statements that may visit many rows (src/store/query-deadline.ts); PostgreSQL needs
+   * none (its statement_timeout does it).
+   */
+  liveCheck?: string;
 }
 
 export interface SqlDatabase extends SqlExecutor {

@@ -1,6 +1,8 @@
 import Database from 'better-sqlite3';
+import { DEFAULT_STATEMENT_TIMEOUT_MS, LIVE_CHECK, StatementDeadline } from './query-deadline.js';
 import type { Dialect, Row, SqlDatabase, SqlExecutor } from './sql.js';
 import { SerialQueue } from './serial-queue.js';
+import { SqliteReaders } from './sqlite-readers.js';
 
 export const sqliteDialect: Dialect = {
   name: 'sqlite',
@@ -13,7 +15,15 @@ export const sqliteDialect: Dialect = {
     'code' in error &&
     (error.code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || error.code === 'SQLITE_CONSTRAINT_UNIQUE'),
   isForeignKeyViolation: (error) => error instanceof Error && 'code' in error && error.code === 'SQLITE_CONSTRAINT_FOREIGNKEY',
+  liveCheck: LIVE_CHECK,
 };
+
+export interface SqliteOptions {
+  /** Every statement's deadline (`--statement-timeout`); default 10 s. */
+  statementTimeoutMs?: number;
+  /** Reader threads of a file database (see sqlite-readers.ts); 0 reads on the main connection. */
+  readers?: number;
+}
 
 /** A write or a transaction waiting for the next commit, and the caller waiting for its outcome. */
 interface PendingWork {
@@ -48,7 +58,9 @@ function bind(params: unknown[]): unknown[] {
 /**
  * A {@link SqlDatabase} over better-sqlite3: WAL journal, `synchronous=NORMAL` (a committed write
  * survives a crash of the process, which is what a response promises), prepared statements cached
- * by their text, and one {@link SerialQueue} in front of the single connection.
+ * by their text, and one {@link SerialQueue} in front of the writing connection. Reads of a file
+ * database run on reader threads ({@link SqliteReaders}), off the event loop; an in-memory
+ * database has one connection only, so its reads run here (still stopped at their deadline).
  */
 export class SqliteDatabase implements SqlDatabase {
   readonly dialect = sqliteDialect;
@@ -58,25 +70,36 @@ export class SqliteDatabase implements SqlDatabase {
   private readonly direct: SqlExecutor;
   /** Writes and transactions waiting to share the next commit (group commit). */
   private pending: PendingWork[] | undefined;
+  private readonly deadline: StatementDeadline;
+  private readonly readers: SqliteReaders | undefined;
 
   /** @param file a path, or `:memory:` for a database that keeps nothing */
-  constructor(file: string) {
+  constructor(file: string, options: SqliteOptions = {}) {
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('busy_timeout = 5000');
+    const timeoutMs = options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS;
+    this.deadline = new StatementDeadline(this.db, timeoutMs);
+    if (file !== ':memory:' && options.readers !== 0) this.readers = new SqliteReaders(file, timeoutMs, options.readers);
     this.direct = {
       all: async <T>(sql: string, params: unknown[] = []) => {
         const { statement, columns } = this.prepare(sql);
+        this.deadline.start();
         return (statement.all(...bind(params)) as unknown[][]).map((values) => toRow(columns, values) as T);
       },
       get: async <T>(sql: string, params: unknown[] = []) => {
         const { statement, columns } = this.prepare(sql);
+        this.deadline.start();
         const values = statement.get(...bind(params)) as unknown[] | undefined;
         return values && (toRow(columns, values) as T);
       },
-      run: async (sql: string, params: unknown[] = []) => ({ changes: this.prepare(sql).statement.run(...bind(params)).changes }),
+      run: async (sql: string, params: unknown[] = []) => {
+        const { statement } = this.prepare(sql);
+        this.deadline.start();
+        return { changes: statement.run(...bind(params)).changes };
+      },
     };
   }
 
@@ -91,12 +114,16 @@ export class SqliteDatabase implements SqlDatabase {
     return prepared;
   }
 
-  all<T = Row>(sql: string, params: unknown[] = []): Promise<T[]> {
-    return this.queue.run(() => this.direct.all<T>(sql, params));
+  async all<T = Row>(sql: string, params: unknown[] = []): Promise<T[]> {
+    if (!this.readers) return this.queue.run(() => this.direct.all<T>(sql, params));
+    const { columns, rows } = await this.readers.read('all', sql, bind(params));
+    return rows.map((values) => toRow(columns, values) as T);
   }
 
-  get<T = Row>(sql: string, params: unknown[] = []): Promise<T | undefined> {
-    return this.queue.run(() => this.direct.get<T>(sql, params));
+  async get<T = Row>(sql: string, params: unknown[] = []): Promise<T | undefined> {
+    if (!this.readers) return this.queue.run(() => this.direct.get<T>(sql, params));
+    const { columns, rows } = await this.readers.read('get', sql, bind(params));
+    return rows.length === 0 ? undefined : (toRow(columns, rows[0]) as T);
   }
 
   /**
@@ -171,7 +198,8 @@ export class SqliteDatabase implements SqlDatabase {
     });
   }
 
-  close(): Promise<void> {
+  async close(): Promise<void> {
+    await this.readers?.close();
     return this.queue.run(() => {
       this.statements.clear();
       this.db.close();

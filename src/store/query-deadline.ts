@@ -1,0 +1,51 @@
+import type Database from 'better-sqlite3';
+
+/**
+ * Every query has a deadline (`--statement-timeout`, 10 s by default), on SQLite as PostgreSQL
+ * has its `statement_timeout`. SQLite has no timer of its own, and better-sqlite3 cannot
+ * interrupt a statement, so the SQL that can visit many rows (a list's or a count's WHERE, each
+ * `any`/`all` subquery of a `$filter`) calls {@link LIVE_CHECK}: a function of the connection
+ * that throws once the running statement is past its deadline. SQLite then stops the statement
+ * at the next row it visits. (The call costs about a tenth of a microsecond a row.)
+ */
+export const LIVE_FUNCTION = 'localgraph_live';
+export const LIVE_CHECK = `${LIVE_FUNCTION}()`;
+
+export const DEFAULT_STATEMENT_TIMEOUT_MS = 10_000;
+
+/** A statement that ran past its deadline (PostgreSQL's SQLSTATE 57014 is the same event). */
+export class QueryTimeoutError extends Error {
+  readonly code = 'LOCALGRAPH_QUERY_TIMEOUT';
+  constructor(readonly timeoutMs: number) {
+    super(`the query ran longer than its deadline of ${timeoutMs} ms`);
+    this.name = 'QueryTimeoutError';
+  }
+}
+
+/** Whether an error is a statement stopped at its deadline, on either database. */
+export function isQueryTimeout(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === 'LOCALGRAPH_QUERY_TIMEOUT' || code === '57014';
+}
+
+/**
+ * The deadline of the statement a connection is running: {@link start} before each statement,
+ * and the connection's {@link LIVE_FUNCTION} throws a {@link QueryTimeoutError} once it is past.
+ */
+export class StatementDeadline {
+  private deadline = Infinity;
+
+  constructor(
+    db: Database.Database,
+    readonly timeoutMs: number,
+  ) {
+    db.function(LIVE_FUNCTION, { deterministic: false, directOnly: true }, () => {
+      if (Date.now() > this.deadline) throw new QueryTimeoutError(this.timeoutMs);
+      return 1;
+    });
+  }
+
+  start(): void {
+    this.deadline = Date.now() + this.timeoutMs;
+  }
+}
