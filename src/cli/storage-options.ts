@@ -44,7 +44,7 @@ export function storageLocation(values: StorageValues, inMemory = false): StoreL
   }
   if (values['pool-size'] !== undefined) throw new UsageError('--pool-size goes with --database-url');
   const statementTimeoutMs = positive('--statement-timeout', values['statement-timeout']);
-  if (inMemory) return { kind: 'memory', statementTimeoutMs };
+  if (inMemory) return { kind: 'memory', statementTimeoutMs, offEventLoop: true };
   return { kind: 'folder', dir: values.data ?? process.env.LOCALGRAPH_DATA ?? DEFAULT_DATA_DIR, statementTimeoutMs };
 }
 

@@ -11,7 +11,8 @@ export const DEFAULT_DATA_DIR = 'data';
 export const DATABASE_FILE = 'localgraph.db';
 
 export type StoreLocation =
-  | { kind: 'memory'; statementTimeoutMs?: number }
+  /** `offEventLoop`: in a scratch file, read by reader threads (`serve --in-memory`); else `:memory:`. */
+  | { kind: 'memory'; statementTimeoutMs?: number; offEventLoop?: boolean }
   | { kind: 'folder'; dir: string; statementTimeoutMs?: number }
   | { kind: 'postgres'; url: string; poolSize?: number; statementTimeoutMs?: number };
 
@@ -32,7 +33,10 @@ function openDatabase(location: StoreLocation): SqlDatabase {
     const { connectionString, schema } = postgresTarget(location.url);
     return new PostgresDatabase({ connectionString, schema, poolSize: location.poolSize, statementTimeoutMs: location.statementTimeoutMs });
   }
-  if (location.kind === 'memory') return new SqliteDatabase(':memory:', { statementTimeoutMs: location.statementTimeoutMs });
+  if (location.kind === 'memory') {
+    const options = { statementTimeoutMs: location.statementTimeoutMs };
+    return location.offEventLoop ? SqliteDatabase.scratch(options) : new SqliteDatabase(':memory:', options);
+  }
   const dir = resolve(location.dir);
   mkdirSync(dir, { recursive: true });
   return new SqliteDatabase(join(dir, DATABASE_FILE), { statementTimeoutMs: location.statementTimeoutMs });

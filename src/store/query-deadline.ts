@@ -4,12 +4,20 @@ import type Database from 'better-sqlite3';
  * Every query has a deadline (`--statement-timeout`, 10 s by default), on SQLite as PostgreSQL
  * has its `statement_timeout`. SQLite has no timer of its own, and better-sqlite3 cannot
  * interrupt a statement, so the SQL that can visit many rows (a list's or a count's WHERE, each
- * `any`/`all` subquery of a `$filter`) calls {@link LIVE_CHECK}: a function of the connection
+ * `any`/`all` subquery of a `$filter`) calls {@link liveCheck}: a function of the connection
  * that throws once the running statement is past its deadline. SQLite then stops the statement
  * at the next row it visits. (The call costs about a tenth of a microsecond a row.)
  */
 export const LIVE_FUNCTION = 'localgraph_live';
-export const LIVE_CHECK = `${LIVE_FUNCTION}()`;
+
+/**
+ * The always-true condition, given a value of the row being visited (a rowid, a JSON item's
+ * key): without an argument from the row, SQLite would hoist the call out of the loop as a
+ * constant and evaluate it once.
+ */
+export function liveCheck(rowValue: string): string {
+  return `${LIVE_FUNCTION}(${rowValue})`;
+}
 
 export const DEFAULT_STATEMENT_TIMEOUT_MS = 10_000;
 
@@ -39,7 +47,7 @@ export class StatementDeadline {
     db: Database.Database,
     readonly timeoutMs: number,
   ) {
-    db.function(LIVE_FUNCTION, { deterministic: false, directOnly: true }, () => {
+    db.function(LIVE_FUNCTION, { deterministic: false, directOnly: true, varargs: true }, () => {
       if (Date.now() > this.deadline) throw new QueryTimeoutError(this.timeoutMs);
       return 1;
     });

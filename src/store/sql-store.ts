@@ -145,7 +145,7 @@ export class SqlStore implements Store {
       sql += ` AND (${options.where.sql})`;
       params.push(...options.where.params);
     }
-    if (this.dialect.liveCheck) sql += ` AND ${this.dialect.liveCheck}`;
+    if (this.dialect.liveCheck) sql += ` AND ${this.dialect.liveCheck(`${table.table}.rowid`)}`;
     sql += ` ORDER BY ${options.orderBy ?? 'id'} LIMIT ?`;
     params.push(options.top);
     if (options.offset) {
@@ -158,7 +158,7 @@ export class SqlStore implements Store {
 
   async count(table: TableMapping, scope: Scope, where?: Condition): Promise<number> {
     const scoped = this.scopeWhere(table, scope);
-    const extra = (where ? ` AND (${where.sql})` : '') + (this.dialect.liveCheck ? ` AND ${this.dialect.liveCheck}` : '');
+    const extra = (where ? ` AND (${where.sql})` : '') + (this.dialect.liveCheck ? ` AND ${this.dialect.liveCheck(`${table.table}.rowid`)}` : '');
     const row = await this.executor.get<{ n: number | string }>(`SELECT COUNT(*) AS n FROM ${table.table} WHERE ${scoped.sql}${extra}`, [
       ...scoped.params,
       ...(where?.params ?? []),

@@ -34,7 +34,7 @@ export interface Dialect {
    * WHERE of statements that may visit many rows (src/store/query-deadline.ts); PostgreSQL needs
    * none (its statement_timeout does it).
    */
-  liveCheck?: string;
+  liveCheck?: (rowValue: string) => string;
 }
 
 export interface SqlDatabase extends SqlExecutor {

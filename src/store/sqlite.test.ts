@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { isQueryTimeout, LIVE_CHECK } from './query-deadline.js';
+import { isQueryTimeout, liveCheck } from './query-deadline.js';
 import { SqliteDatabase, type SqliteOptions } from './sqlite.js';
 
 const WAL_HEADER = 32;
@@ -125,7 +125,7 @@ test('a batch that fails to commit fails every piece of work in it, and keeps no
 });
 
 /** A read that would count to a billion, a row at a time, checking its deadline at each row. */
-const ENDLESS_READ = `WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 1000000000 AND ${LIVE_CHECK}) SELECT COUNT(*) AS n FROM c`;
+const ENDLESS_READ = `WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 1000000000 AND ${liveCheck('x')}) SELECT COUNT(*) AS n FROM c`;
 
 test('a read past its deadline is stopped off the event loop, while other reads and timers go on', async () => {
   await withDatabase(

@@ -1,5 +1,8 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { DEFAULT_STATEMENT_TIMEOUT_MS, LIVE_CHECK, StatementDeadline } from './query-deadline.js';
+import { DEFAULT_STATEMENT_TIMEOUT_MS, liveCheck, StatementDeadline } from './query-deadline.js';
 import type { Dialect, Row, SqlDatabase, SqlExecutor } from './sql.js';
 import { SerialQueue } from './serial-queue.js';
 import { SqliteReaders } from './sqlite-readers.js';
@@ -15,7 +18,7 @@ export const sqliteDialect: Dialect = {
     'code' in error &&
     (error.code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || error.code === 'SQLITE_CONSTRAINT_UNIQUE'),
   isForeignKeyViolation: (error) => error instanceof Error && 'code' in error && error.code === 'SQLITE_CONSTRAINT_FOREIGNKEY',
-  liveCheck: LIVE_CHECK,
+  liveCheck,
 };
 
 export interface SqliteOptions {
@@ -23,6 +26,8 @@ export interface SqliteOptions {
   statementTimeoutMs?: number;
   /** Reader threads of a file database (see sqlite-readers.ts); 0 reads on the main connection. */
   readers?: number;
+  /** A folder to remove when the database closes or the process ends (see {@link SqliteDatabase.scratch}). */
+  scratchDir?: string;
 }
 
 /** A write or a transaction waiting for the next commit, and the caller waiting for its outcome. */
@@ -73,8 +78,22 @@ export class SqliteDatabase implements SqlDatabase {
   private readonly deadline: StatementDeadline;
   private readonly readers: SqliteReaders | undefined;
 
+  /**
+   * A database that keeps nothing but still reads off the event loop (`serve --in-memory`):
+   * better-sqlite3 cannot share a `:memory:` database between threads, so it lives in a private
+   * temporary folder (mode 0700), removed when it closes and when the process exits.
+   */
+  static scratch(options: SqliteOptions = {}): SqliteDatabase {
+    const dir = mkdtempSync(join(tmpdir(), 'localgraph-memory-'));
+    return new SqliteDatabase(join(dir, 'scratch.db'), { ...options, scratchDir: dir });
+  }
+
+  private readonly scratchDir: string | undefined;
+
   /** @param file a path, or `:memory:` for a database that keeps nothing */
   constructor(file: string, options: SqliteOptions = {}) {
+    this.scratchDir = options.scratchDir;
+    if (this.scratchDir) process.once('exit', this.removeScratch);
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
@@ -198,11 +217,19 @@ export class SqliteDatabase implements SqlDatabase {
     });
   }
 
+  private readonly removeScratch = (): void => {
+    if (this.scratchDir) rmSync(this.scratchDir, { recursive: true, force: true });
+  };
+
   async close(): Promise<void> {
     await this.readers?.close();
-    return this.queue.run(() => {
+    await this.queue.run(() => {
       this.statements.clear();
       this.db.close();
     });
+    if (this.scratchDir) {
+      process.removeListener('exit', this.removeScratch);
+      this.removeScratch();
+    }
   }
 }

@@ -221,7 +221,7 @@ class Translator {
     if (e.variable === undefined || e.body === undefined) return `EXISTS (SELECT 1 FROM ${from})`;
     this.lambdas.set(e.variable, { alias });
     // Each item a lambda visits checks the statement's deadline (SQLite: see query-deadline.ts).
-    const live = this.fns.liveCheck ? `${this.fns.liveCheck} AND ` : '';
+    const live = this.fns.itemLiveCheck ? `${this.fns.itemLiveCheck(alias)} AND ` : '';
     try {
       // EXISTS is two-valued: the body starts afresh, outside any enclosing negation.
       if (e.quantifier === 'any') return `EXISTS (SELECT 1 FROM ${from} WHERE ${live}${this.expr(e.body, false)})`;

@@ -1,4 +1,4 @@
-import { LIVE_CHECK } from '../../store/query-deadline.js';
+import { liveCheck } from '../../store/query-deadline.js';
 import type { Dialect } from '../../store/sql.js';
 
 /**
@@ -48,8 +48,8 @@ export interface SqlFunctions {
   dateTimeKey(expr: string): string;
   /** Whether `haystack` contains the text of the parameter `needle` (`?`). */
   containsText(haystack: string, needle: string): string;
-  /** The condition that stops a statement at its deadline, for the rows of a lambda (see Dialect.liveCheck). */
-  readonly liveCheck?: string;
+  /** The condition that stops a statement at its deadline, for the items of a lambda (see Dialect.liveCheck). */
+  itemLiveCheck?(alias: string): string;
 }
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -61,7 +61,7 @@ function checked(path: readonly string[]): readonly string[] {
 
 const sqlite: SqlFunctions = {
   name: 'sqlite',
-  liveCheck: LIVE_CHECK,
+  itemLiveCheck: (alias) => liveCheck(`${alias}.key`),
   jsonDocument: (column) => column,
   jsonText: (doc, path) => (path.length === 0 ? doc : `json_extract(${doc}, '$.${checked(path).join('.')}')`),
   jsonBoolean: (doc, path) => sqlite.jsonText(doc, path),
