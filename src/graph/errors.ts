@@ -116,6 +116,14 @@ export const errors = {
   failedDependency: () => new GraphError(424, 'FailedDependency', 'The request depends on a request of the batch that failed.'),
   expandNotSupported: (navigation: string) =>
     new GraphError(400, 'ExpandNotSupported', `Expand is not allowed for property '${navigation}' according to the entity schema.`),
+  expandTooLarge: (limit: number) =>
+    new GraphError(
+      400,
+      'Request_UnsupportedQuery',
+      `The $expand of this request would return more than ${limit} expanded objects, the limit for one response (and for one $batch, across its requests). Ask for fewer: a smaller $top, a $filter, or fewer levels of $expand.`,
+    ),
+  expandOptionNotSupported: (option: string, navigation: string, why: string) =>
+    new GraphError(400, 'BadRequest', `Query option '${option}' is not supported inside the $expand of '${navigation}': ${why}`),
   consistencyRequired: () => new GraphError(400, 'Request_BadRequest', '$count is not currently supported.'),
   invalidQueryOption: (message: string) => new GraphError(400, 'BadRequest', message),
 
