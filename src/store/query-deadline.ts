@@ -42,18 +42,35 @@ export function isQueryTimeout(error: unknown): boolean {
  */
 export class StatementDeadline {
   private deadline = Infinity;
+  private slice = false;
 
   constructor(
     db: Database.Database,
     readonly timeoutMs: number,
   ) {
     db.function(LIVE_FUNCTION, { deterministic: false, directOnly: true, varargs: true }, () => {
-      if (Date.now() > this.deadline) throw new QueryTimeoutError(this.timeoutMs);
+      if (Date.now() > this.deadline) throw this.slice ? new SliceSpentError() : new QueryTimeoutError(this.timeoutMs);
       return 1;
     });
   }
 
+  /** The next statement runs until the deadline. */
   start(): void {
     this.deadline = Date.now() + this.timeoutMs;
+    this.slice = false;
+  }
+
+  /** The next statement runs for `ms` at most, then stops with a {@link SliceSpentError}. */
+  startSlice(ms: number): void {
+    this.deadline = Date.now() + ms;
+    this.slice = true;
+  }
+}
+
+/** A read tried on the event loop took longer than its slice: it goes to a reader thread instead. */
+export class SliceSpentError extends Error {
+  constructor() {
+    super('the read took longer than its slice of the event loop');
+    this.name = 'SliceSpentError';
   }
 }

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { DEFAULT_STATEMENT_TIMEOUT_MS, liveCheck, StatementDeadline } from './query-deadline.js';
+import { DEFAULT_STATEMENT_TIMEOUT_MS, liveCheck, SliceSpentError, StatementDeadline } from './query-deadline.js';
 import type { Dialect, Row, SqlDatabase, SqlExecutor } from './sql.js';
 import { SerialQueue } from './serial-queue.js';
 import { SqliteReaders } from './sqlite-readers.js';
@@ -54,6 +54,9 @@ function toRow(columns: string[], values: unknown[]): Row {
   for (let i = 0; i < columns.length; i++) row[columns[i]] = values[i];
   return row;
 }
+
+/** The longest a read of a file database runs on the event loop before it moves to a reader thread. */
+export const EVENT_LOOP_SLICE_MS = 20;
 
 /** SQLite cannot bind booleans; everything else binds as is. */
 function bind(params: unknown[]): unknown[] {
@@ -133,16 +136,36 @@ export class SqliteDatabase implements SqlDatabase {
     return prepared;
   }
 
-  async all<T = Row>(sql: string, params: unknown[] = []): Promise<T[]> {
+  all<T = Row>(sql: string, params: unknown[] = []): Promise<T[]> {
     if (!this.readers) return this.queue.run(() => this.direct.all<T>(sql, params));
-    const { columns, rows } = await this.readers.read('all', sql, bind(params));
-    return rows.map((values) => toRow(columns, values) as T);
+    return this.read('all', sql, params).then((rows) => rows.map((values) => toRow(this.prepare(sql).columns, values) as T));
   }
 
-  async get<T = Row>(sql: string, params: unknown[] = []): Promise<T | undefined> {
+  get<T = Row>(sql: string, params: unknown[] = []): Promise<T | undefined> {
     if (!this.readers) return this.queue.run(() => this.direct.get<T>(sql, params));
-    const { columns, rows } = await this.readers.read('get', sql, bind(params));
-    return rows.length === 0 ? undefined : (toRow(columns, rows[0]) as T);
+    return this.read('get', sql, params).then((rows) => (rows.length === 0 ? undefined : (toRow(this.prepare(sql).columns, rows[0]) as T)));
+  }
+
+  /**
+   * A read of a file database: first on the main connection for a slice of the event loop (most
+   * reads take well under a millisecond there, and a thread hop costs more than that); a read
+   * still running when its slice is spent is stopped and run again on a reader thread, with the
+   * whole deadline. No read holds the event loop longer than {@link EVENT_LOOP_SLICE_MS}.
+   */
+  private async read(kind: 'all' | 'get', sql: string, params: unknown[]): Promise<unknown[][]> {
+    const bound = bind(params);
+    try {
+      return await this.queue.run(() => {
+        const { statement } = this.prepare(sql);
+        this.deadline.startSlice(EVENT_LOOP_SLICE_MS);
+        if (kind === 'all') return statement.all(...bound) as unknown[][];
+        const row = statement.get(...bound) as unknown[] | undefined;
+        return row === undefined ? [] : [row];
+      });
+    } catch (error) {
+      if (!(error instanceof SliceSpentError)) throw error;
+      return (await this.readers!.read(kind, sql, bound)).rows;
+    }
   }
 
   /**
