@@ -43,6 +43,14 @@ export const errors = {
       'BadRequest',
       'Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.',
     ),
+  bodyNotUtf8: () =>
+    new GraphError(400, 'BadRequest', 'Unable to read JSON request payload: the body is not valid UTF-8. Send JSON encoded as UTF-8.'),
+  numberOutOfRange: () =>
+    new GraphError(
+      400,
+      'BadRequest',
+      'Unable to read JSON request payload: a number is out of range (JSON numbers must fit a double, at most ±1.7976931348623157e308).',
+    ),
   bodyTooDeep: (limit: number) => new GraphError(400, 'BadRequest', `The request body nests deeper than ${limit} levels.`),
   invalidHost: () => new GraphError(400, 'BadRequest', 'The Host header is missing or not a valid host.'),
   bodyNotObject: () => new GraphError(400, 'BadRequest', 'The request body must be a JSON object.'),
