@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Agent, request as httpRequest } from 'node:http';
 import { describe, it } from 'node:test';
@@ -71,6 +71,23 @@ describe('help', { concurrency: true, ...cliOnly }, () => {
     for (const option of ['--host', '--port', '--data', '--in-memory', '--status-codes', '--help']) assert.ok(r.stdout.includes(option), `no ${option} in\n${r.stdout}`);
   });
 
+  it('localgraph --version / -V: the package version, exit 0', async () => {
+    const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    for (const flag of ['--version', '-V']) {
+      const r = await runCli([flag]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stdout, `${version}\n`);
+    }
+  });
+
+  it('app --help and user --help list their subcommands, exit 0', async () => {
+    for (const [group, subcommands] of [['app', ['add', 'list', 'reset-secret']], ['user', ['add', 'set-password']]] as const) {
+      const r = await runCli([group, '--help']);
+      assert.equal(r.code, 0, r.stderr);
+      for (const sub of subcommands) assert.ok(r.stdout.includes(`localgraph ${group} ${sub} `), `no ${sub} in\n${r.stdout}`);
+    }
+  });
+
   it('token --help: exit 0, every option', async () => {
     const r = await runCli(['token', '--help']);
     assert.equal(r.code, 0, r.stderr);
@@ -107,6 +124,23 @@ describe('usage errors: exit 2, exactly one line on stderr', { concurrency: 4, .
       assert.match(r.stderr, /^localgraph: /);
       assert.equal(r.stdout, '');
       assert.equal(existsSync(data), false, 'a refused command created the data folder');
+    });
+  }
+});
+
+describe('commands beside a server need its data folder', { concurrency: true, ...cliOnly }, () => {
+  const data = join(tempDir(), 'mistyped');
+  for (const args of [
+    ['token', '--data', data, '--scopes', ADMIN_SCOPES],
+    ['app', 'add', '--data', data, '--name', 'x'],
+    ['app', 'list', '--data', data],
+    ['user', 'set-password', '--data', data, '--upn', 'a@contoso.com', '--password', 'x'],
+  ]) {
+    it(`localgraph ${args.slice(0, 2).join(' ')} on a folder that does not exist: exit 1, nothing made`, async () => {
+      const r = await runCli(args);
+      assert.equal(r.code, 1, r.stderr);
+      assert.equal(r.stderr, `localgraph: no data folder ${data}: start a server on it first (localgraph serve --data ${data}), or name the folder a server uses\n`);
+      assert.equal(existsSync(data), false);
     });
   }
 });

@@ -114,6 +114,43 @@ describe('serve --https: the token endpoint and registrations', () => {
     }
   });
 
+  it('credentials are never lost: `app list`, `app reset-secret` and `user set-password` beside the running server', durable(), async () => {
+    const listed = await runCli(['app', 'list', ...server.storageArgs()]);
+    assert.equal(listed.code, 0, listed.stderr);
+    const apps = JSON.parse(listed.stdout) as Record<string, unknown>[];
+    const defaultApp = apps.find((a) => a.clientId === creds.clientId);
+    assert.ok(defaultApp, listed.stdout);
+    assert.deepEqual(Object.keys(defaultApp).sort(), ['clientId', 'createdAt', 'displayName', 'roles', 'scopes', 'tenantId']);
+    assert.ok(!listed.stdout.includes(creds.clientSecret) && !listed.stdout.includes('scrypt'), 'no secret nor hash is listed');
+
+    const reset = await runCli(['app', 'reset-secret', ...server.storageArgs(), '--client-id', creds.clientId.toUpperCase()]);
+    assert.equal(reset.code, 0, reset.stderr);
+    const fresh = json(reset.stdout);
+    assert.deepEqual(fresh, { tenantId: server.tenantId, clientId: creds.clientId, clientSecret: fresh.clientSecret });
+    assert.notEqual(fresh.clientSecret, creds.clientSecret);
+    const old = await tokenRequest(server.baseUrl, server.tenantId, ca.pem, { grant_type: 'client_credentials', client_id: creds.clientId, client_secret: creds.clientSecret, scope: GRAPH_DEFAULT });
+    assert.equal(old.status, 401, old.text);
+    assert.equal(old.body.error, 'invalid_client');
+    assert.equal(claimsOf(await clientToken(creds.clientId, fresh.clientSecret)).idtyp, 'app');
+    creds = { ...creds, clientSecret: fresh.clientSecret };
+
+    const set = await runCli(['user', 'set-password', ...server.storageArgs(), '--upn', creds.userPrincipalName.toUpperCase(), '--password', 'New-Password-42']);
+    assert.equal(set.code, 0, set.stderr);
+    assert.deepEqual(Object.keys(json(set.stdout)), ['tenantId', 'id', 'userPrincipalName']);
+    assert.equal((await userToken(creds.clientId, creds.userPrincipalName, creds.password)).status, 400, 'the old password stops working');
+    const signIn = await userToken(creds.clientId, creds.userPrincipalName, 'New-Password-42');
+    assert.equal(signIn.status, 200, signIn.text);
+    creds = { ...creds, password: 'New-Password-42' };
+
+    const unknownApp = await runCli(['app', 'reset-secret', ...server.storageArgs(), '--client-id', '00000000-0000-4000-8000-000000000000']);
+    assert.equal(unknownApp.code, 1);
+    assert.match(unknownApp.stderr, /no application has client id/);
+    const unknownUser = await runCli(['user', 'set-password', ...server.storageArgs(), '--upn', 'nobody@contoso.com', '--password', 'x']);
+    assert.equal(unknownUser.code, 1);
+    assert.match(unknownUser.stderr, /has no user nobody@contoso.com/);
+    assert.equal((await runCli(['app', 'reset-secret', ...server.storageArgs(), '--client-id', 'not-a-guid'])).code, 2);
+  });
+
   it('brute force at the token endpoint: ten wrong passwords lock the account, even against the right one', durable(), async () => {
     const added = json((await runCli(['user', 'add', ...server.storageArgs(), '--upn', 'target@contoso.com', '--password', 'Right-Password-1'])).stdout);
     for (let i = 0; i < 10; i++) {

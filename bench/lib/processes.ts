@@ -1,5 +1,5 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,6 +26,12 @@ export interface StartOptions {
   /** a line on stdout that says the process takes requests; its first group is returned */
   ready: RegExp;
   env?: NodeJS.ProcessEnv;
+  /**
+   * Standard output into this file instead of a pipe, as `localgraph serve > FILE` does (Node
+   * writes a file synchronously and a pipe asynchronously, so the two cost differently); the
+   * ready line is then read from the file.
+   */
+  stdoutFile?: string;
 }
 
 export interface Started {
@@ -83,18 +89,20 @@ export function removeTempDir(dir: string): void {
 /** Spawns `node [nodeArgs] script args` and waits for its ready line. */
 export function startProcess(options: StartOptions): Promise<Started> {
   const spawnedAt = performance.now();
+  const out = options.stdoutFile === undefined ? 'pipe' : openSync(options.stdoutFile, 'w');
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), options.script, ...options.args], {
     cwd: ROOT,
     env: options.env ?? process.env,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', out, 'pipe'],
   });
+  if (typeof out === 'number') closeSync(out);
   running.add(child);
   let tail = '';
   const keep = (chunk: Buffer) => {
     tail = (tail + chunk.toString('utf8')).slice(-TAIL_CHARS);
   };
   // Both pipes are read until the end, so a chatty child never blocks on a full pipe.
-  child.stdout!.on('data', keep);
+  child.stdout?.on('data', keep);
   child.stderr!.on('data', keep);
 
   const exited = new Promise<void>((done) => child.once('exit', () => done()));
@@ -131,13 +139,24 @@ export function startProcess(options: StartOptions): Promise<Started> {
     const onExit = (code: number | null, signal: NodeJS.Signals | null) => fail(`exited (${signal ?? `code ${code}`}) before it was ready`);
     const onError = (error: Error) => fail(`could not start: ${error.message}`);
     const timer = setTimeout(() => fail(`not ready after ${READY_TIMEOUT_MS} ms`), READY_TIMEOUT_MS);
+    // A file has no 'data' events: it is read again until the ready line is there.
+    let read = 0;
+    const poll =
+      options.stdoutFile === undefined
+        ? undefined
+        : setInterval(() => {
+            const text = readFileSync(options.stdoutFile!);
+            if (text.length > read) onData(text.subarray(read));
+            read = text.length;
+          }, 20);
     function cleanup() {
       clearTimeout(timer);
-      child.stdout!.off('data', onData);
+      clearInterval(poll);
+      child.stdout?.off('data', onData);
       child.off('exit', onExit);
       child.off('error', onError);
     }
-    child.stdout!.on('data', onData);
+    child.stdout?.on('data', onData);
     child.once('exit', onExit);
     child.once('error', onError);
   });

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { cpus, platform, release, totalmem } from 'node:os';
-import { median, type LoadResult } from './load.js';
+import { failed, median, type LoadResult } from './load.js';
 
 /** The rounds of one target in one scenario. */
 export interface TargetRuns {
@@ -122,7 +122,7 @@ export function renderReport(all: ScenarioRuns[], settings: RunSettings, section
   }
   for (const runs of all) {
     for (const t of [runs.baseline, runs.subject]) {
-      const bad = t.rounds.filter((r) => r.non2xx > 0 || r.errors > 0);
+      const bad = t.rounds.filter(failed);
       if (bad.length > 0) {
         const codes = bad.map((r) => JSON.stringify(r.statusCodes)).join(', ');
         lines.push(`- **Warning**: ${runs.scenario}, ${t.label}: non-2xx responses or errors (status codes ${codes})`);

@@ -31,6 +31,13 @@ export interface LocalgraphStart {
   databaseUrl?: string;
   /** a file the server's SQL statements are written to (loads dist/bench/sql-trace.js; slows the server, never for measured runs) */
   sqlTraceFile?: string;
+  /**
+   * How the server is set up: `tuned` (the default) turns request logs off and lifts the cap on
+   * requests per connection, so the comparison is of the work itself; `logs` keeps request logs
+   * at `info` written to a file (standard output redirected, JSON lines); `defaults` is what a
+   * user gets from a bare `localgraph serve > FILE`: those logs and the default connection limits.
+   */
+  settings?: 'tuned' | 'logs' | 'defaults';
 }
 
 export interface BaselineStart {
@@ -50,20 +57,27 @@ function storageArgs(where: string): string[] {
   return /^postgres(ql)?:\/\//.test(where) ? ['--database-url', where] : ['--data', where];
 }
 
-/** The real CLI: `localgraph serve --port 0 --host 127.0.0.1 (--data <dir> | --database-url <url>) --log-level warn`. */
+/** The real CLI: `localgraph serve --port 0 --host 127.0.0.1 (--data <dir> | --database-url <url>)`, set up as `start.settings` says. */
 export async function startLocalgraph(options: ServerOptions = {}, start: LocalgraphStart = {}): Promise<RunningLocalgraph> {
   const owned = start.dataDir === undefined && start.databaseUrl === undefined;
   const dataDir = start.databaseUrl !== undefined ? '' : (start.dataDir ?? tempDir('localgraph'));
   const where = start.databaseUrl ?? dataDir;
+  const settings = start.settings ?? 'tuned';
+  const logDir = settings === 'tuned' ? undefined : tempDir('logs');
   const nodeArgs = profileArgs(options, 'localgraph');
   if (start.sqlTraceFile) nodeArgs.push('--import', join(BENCH_DIST, 'sql-trace.js'));
   const started = await startProcess({
     label: 'localgraph serve',
     script: CLI,
-    // Request logs off (warn): the baseline writes none, and the comparison is of the work itself.
-    // No cap on requests per connection: autocannon writes its next request before it reads a
-    // `Connection: close`, and would count the one lost at each reconnect as an error.
-    args: ['serve', '--port', '0', '--host', '127.0.0.1', ...storageArgs(where), '--log-level', 'warn', '--max-requests-per-connection', '0'],
+    // Tuned: request logs off (warn): the baseline writes none, and the comparison is of the work
+    // itself. No cap on requests per connection: autocannon writes its next request before it
+    // reads a `Connection: close`, and would count the one lost at each reconnect as an error.
+    args: [
+      'serve', '--port', '0', '--host', '127.0.0.1', ...storageArgs(where),
+      ...(settings === 'tuned' ? ['--log-level', 'warn'] : ['--log-level', 'info', '--log-format', 'json']),
+      ...(settings === 'defaults' ? [] : ['--max-requests-per-connection', '0']),
+    ],
+    stdoutFile: settings === 'tuned' ? undefined : join(logDir!, 'localgraph.log'),
     nodeArgs,
     ready: /^localgraph listening on (http:\/\/\S+\/beta\/)$/,
     env: start.sqlTraceFile ? { ...process.env, LOCALGRAPH_BENCH_SQL_TRACE: start.sqlTraceFile } : undefined,
@@ -77,6 +91,7 @@ export async function startLocalgraph(options: ServerOptions = {}, start: Localg
     stop: async (graceMs) => {
       await started.stop(graceMs);
       if (owned) removeTempDir(dataDir);
+      if (logDir !== undefined) removeTempDir(logDir);
     },
   };
 }

@@ -54,13 +54,13 @@ export async function skipNote(log: (message: string) => void): Promise<string |
   const why = await unreachable();
   if (why === undefined) return undefined;
   log(`skipped: PostgreSQL is not reachable at ${describeDatabase()}: ${why}`);
-  return `**Skipped**: PostgreSQL is not reachable at ${describeDatabase()} (${why}). Set BENCH_DATABASE_URL to a database where the bench may create and drop schemas.`;
+  return `**Skipped**: PostgreSQL could not be had (${describeDatabase()}: ${why}). Set BENCH_DATABASE_URL to a database where the bench may create and drop schemas.`;
 }
 
 /** What the PostgreSQL rows do and do not show; notes under each PostgreSQL suite. */
 export function postgresNotes(): string[] {
   return [
-    `Database: ${describeDatabase()} (BENCH_DATABASE_URL), a fresh schema per data set, dropped afterwards; localgraph's defaults (pool of 10 connections per instance, serialisable transactions).`,
+    `Database: ${describeDatabase()}, a fresh schema per data set, dropped afterwards; localgraph's defaults (pool of 10 connections per instance, serialisable transactions).`,
     'Two instances: autocannon\'s connections alternate between the two ports (16 each), one latency histogram over both; CPU per request and RSS are the two processes\' sums.',
     'Server CPU per request counts localgraph\'s processes only: PostgreSQL\'s backends, which do the work SQLite does inside the baseline\'s process, are not counted, so that ratio flatters these rows. Throughput and p99 are the comparable figures.',
     'Everything shares the 2 cores: the load generator, the baseline or the instances, and PostgreSQL. A second instance adds no cores here; its row shows what sharing one database costs more than how it scales.',

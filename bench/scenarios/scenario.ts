@@ -17,6 +17,12 @@ export interface Target {
   otherPids?: number[];
   /** milliseconds from spawning the server to its "listening on" line */
   startupMs?: number;
+  /**
+   * the server closes each keep-alive connection after this many requests (localgraph's default
+   * --max-requests-per-connection); autocannon loses the request it already sent on the closing
+   * connection, so up to one error per that many requests (plus one per connection) is tolerated
+   */
+  reconnectsEvery?: number;
   /** stops the server (a read-only target may pass a short grace period) */
   stop(): Promise<void>;
 }

@@ -187,14 +187,17 @@ roundTrip('SQLite', async () => {
 });
 
 roundTrip('PostgreSQL', async () => {
-  const schema = `lg_fixture_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
-  const url = `postgres://postgres@127.0.0.1:5432/test?schema=${schema}`;
-  const probe = new pg.Client({ connectionString: postgresTarget(url).connectionString, connectionTimeoutMillis: 2000 });
-  try {
-    await probe.connect();
-  } catch {
+  const database = process.env.LOCALGRAPH_TEST_DATABASE_URL;
+  if (!database) {
+    if (process.env.CI === 'true') throw new Error('LOCALGRAPH_TEST_DATABASE_URL is required under CI (npm test sets it)');
     return undefined;
   }
+  const schema = `lg_fixture_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+  const target = new URL(database);
+  target.searchParams.set('schema', schema);
+  const url = target.href;
+  const probe = new pg.Client({ connectionString: postgresTarget(url).connectionString, connectionTimeoutMillis: 5000 });
+  await probe.connect();
   const store = await openStore({ kind: 'postgres', url });
   return {
     store,

@@ -80,3 +80,23 @@ export async function registerUser(store: Store, user: NewUser, ids: IdGenerator
   }
   return row;
 }
+
+/**
+ * Gives an application a new client secret, replacing the old one at once (the token endpoint
+ * reads registrations on every request). Resolves with the secret in clear, or `undefined` when
+ * no application has that client id.
+ */
+export async function resetAppSecret(store: Store, clientId: string): Promise<{ registration: AppRegistrationRow; clientSecret: string } | undefined> {
+  const registration = await store.getAppRegistration(clientId.toLowerCase());
+  if (!registration) return undefined;
+  const clientSecret = newClientSecret();
+  if (!(await store.replaceAppSecretHash(registration.clientId, await hashSecret(clientSecret)))) return undefined;
+  return { registration, clientSecret };
+}
+
+/** Sets a user's password; resolves with the user, or `undefined` when the tenant has no such user. */
+export async function setUserPassword(store: Store, tenantId: string, userPrincipalName: string, password: string): Promise<RegisteredUserRow | undefined> {
+  const user = await store.findRegisteredUser(tenantId.toLowerCase(), userPrincipalName);
+  if (!user) return undefined;
+  return (await store.replaceUserPasswordHash(user.tenantId, user.userPrincipalName, await hashSecret(password))) ? user : undefined;
+}

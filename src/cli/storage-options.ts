@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { DEFAULT_DATA_DIR, type StoreLocation } from '../store/open.js';
 import { UsageError } from './usage.js';
 
@@ -46,6 +47,19 @@ export function storageLocation(values: StorageValues, inMemory = false): StoreL
   const statementTimeoutMs = positive('--statement-timeout', values['statement-timeout']);
   if (inMemory) return { kind: 'memory', statementTimeoutMs, offEventLoop: true };
   return { kind: 'folder', dir: values.data ?? process.env.LOCALGRAPH_DATA ?? DEFAULT_DATA_DIR, statementTimeoutMs };
+}
+
+/**
+ * The location of data that must exist already: the commands that work beside a server (token,
+ * app, user) would otherwise make a fresh folder, and with it a tenant and signing key nobody
+ * serves, from a mistyped path.
+ */
+export function existingStorage(values: StorageValues): StoreLocation {
+  const location = storageLocation(values);
+  if (location.kind === 'folder' && !existsSync(location.dir)) {
+    throw new Error(`no data folder ${location.dir}: start a server on it first (localgraph serve --data ${location.dir}), or name the folder a server uses`);
+  }
+  return location;
 }
 
 /** How the banner names a location (never the database password). */

@@ -4,7 +4,7 @@ import { DEFAULT_TOKEN_LIFETIME_SECONDS, issueAccessToken } from '../auth/tokens
 import { randomIds } from '../http/app.js';
 import { isGuid } from '../odata/path.js';
 import { openStore } from '../store/open.js';
-import { STORAGE_OPTIONS, storageHelp, storageLocation } from './storage-options.js';
+import { existingStorage, STORAGE_OPTIONS, storageHelp } from './storage-options.js';
 import { parseList, parseOptions, UsageError } from './usage.js';
 
 export const tokenHelp = `Usage: localgraph token [--data DIR | --database-url URL] [--tenant GUID] (--scopes "A B" | --roles "A B") [--user UPN] [--lifetime SECONDS]
@@ -38,7 +38,7 @@ export async function tokenCommand(args: string[]): Promise<number> {
   if (values.tenant !== undefined && !isGuid(values.tenant)) throw new UsageError(`--tenant must be a GUID, not '${values.tenant}'`);
   if (values.lifetime !== undefined && !/^[1-9]\d*$/.test(values.lifetime)) throw new UsageError('--lifetime must be a positive number of seconds');
 
-  const store = await openStore(storageLocation(values));
+  const store = await openStore(existingStorage(values));
   try {
     const now = new Date();
     const identity = await defaultIdentity(store, randomIds, now);

@@ -1,4 +1,5 @@
 import { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { destination } from 'pino';
 import { requestPattern, type PatternResolver } from './request-pattern.js';
 
 /**
@@ -25,10 +26,25 @@ export interface LineSink {
   isTTY?: boolean;
 }
 
-/** The `logger` option of {@link createApp} for a level and format, writing to `out` (stdout by default). */
-export function loggerOptions(level: LogLevel, format: LogFormat, out: LineSink = process.stdout): NonNullable<FastifyServerOptions['logger']> {
+/**
+ * JSON lines for standard output, written asynchronously: Node writes to a file (`serve > log`)
+ * synchronously, one system call per line on the request path; pino's destination queues the
+ * lines and writes them together while a write is under way, and flushes what is left when the
+ * process exits (SIGTERM, SIGINT and the grace period's exit alike).
+ */
+function asyncStdout(): LineSink {
+  return destination({ dest: 1, sync: false });
+}
+
+/**
+ * The `logger` option of {@link createApp} for a level and format, writing to `out` (by default
+ * standard output: asynchronously for JSON, which is what services and CI collect; the pretty
+ * lines of a terminal as they come).
+ */
+export function loggerOptions(level: LogLevel, format: LogFormat, out?: LineSink): NonNullable<FastifyServerOptions['logger']> {
   if (level === 'silent') return { level: 'silent' };
-  return { level, stream: format === 'pretty' ? prettyStream(out, out.isTTY === true) : out };
+  if (format === 'pretty') return { level, stream: prettyStream(out ?? process.stdout, (out ?? process.stdout).isTTY === true) };
+  return { level, stream: out ?? asyncStdout() };
 }
 
 /** `pretty` on a terminal, `json` otherwise. */

@@ -73,6 +73,30 @@ export function conflictBackoffMs(attempt: number, random: number = Math.random(
 }
 
 /**
+ * Named prepared statements: PostgreSQL parses and plans a named statement once per connection
+ * and reuses the plan, where an unnamed one is parsed and planned on every execution. The store's
+ * SQL comes from code, but `$filter` and `$orderby` shape it, so clients could make any number of
+ * texts: the first {@link MAX_NAMED_STATEMENTS} get names (each connection keeps at most that
+ * many), later ones run unnamed as before.
+ */
+export const MAX_NAMED_STATEMENTS = 500;
+
+export class StatementNames {
+  private readonly named = new Map<string, { name: string; text: string }>();
+
+  /** The query config for the store's SQL (`?` placeholders): PostgreSQL's text, and a name when it has one. */
+  of(sql: string): { name?: string; text: string } {
+    const known = this.named.get(sql);
+    if (known) return known;
+    const text = numberPlaceholders(sql);
+    if (this.named.size >= MAX_NAMED_STATEMENTS) return { text };
+    const statement = { name: `lg_${this.named.size + 1}`, text };
+    this.named.set(sql, statement);
+    return statement;
+  }
+}
+
+/**
  * A {@link SqlDatabase} over a `pg` connection pool, for several localgraph instances sharing
  * one database. Transactions run on one pooled client; serialization failures and deadlocks are
  * retried, as PostgreSQL expects of its clients.
@@ -102,11 +126,14 @@ export class PostgresDatabase implements SqlDatabase {
     await this.pool.query(`CREATE SCHEMA IF NOT EXISTS ${this.schema}`);
   }
 
+  private readonly statements = new StatementNames();
+
   private executor(client: pg.Pool | pg.PoolClient): SqlExecutor {
+    const query = (sql: string, params: unknown[]) => client.query({ ...this.statements.of(sql), values: params });
     return {
-      all: async <T>(sql: string, params: unknown[] = []) => (await client.query(numberPlaceholders(sql), params)).rows as T[],
-      get: async <T>(sql: string, params: unknown[] = []) => (await client.query(numberPlaceholders(sql), params)).rows[0] as T | undefined,
-      run: async (sql: string, params: unknown[] = []) => ({ changes: (await client.query(numberPlaceholders(sql), params)).rowCount ?? 0 }),
+      all: async <T>(sql: string, params: unknown[] = []) => (await query(sql, params)).rows as T[],
+      get: async <T>(sql: string, params: unknown[] = []) => (await query(sql, params)).rows[0] as T | undefined,
+      run: async (sql: string, params: unknown[] = []) => ({ changes: (await query(sql, params)).rowCount ?? 0 }),
     };
   }
 

@@ -309,6 +309,20 @@ export class SqlStore implements Store {
     return row && registeredUserFromRow(row);
   }
 
+  async replaceAppSecretHash(clientId: string, secretHash: string): Promise<boolean> {
+    const result = await this.executor.run('UPDATE app_registrations SET secret_hash = ? WHERE client_id = ?', [secretHash, clientId]);
+    return result.changes > 0;
+  }
+
+  async replaceUserPasswordHash(tenantId: string, userPrincipalName: string, passwordHash: string): Promise<boolean> {
+    const result = await this.executor.run('UPDATE registered_users SET password_hash = ? WHERE tenant_id = ? AND upn_key = ?', [
+      passwordHash,
+      tenantId,
+      userPrincipalName.toLowerCase(),
+    ]);
+    return result.changes > 0;
+  }
+
   async listTenants(): Promise<string[]> {
     const rows = await this.executor.all<{ id: string }>('SELECT id FROM tenants ORDER BY id');
     return rows.map((r) => r.id);

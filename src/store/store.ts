@@ -121,6 +121,10 @@ export interface Store {
   insertRegisteredUser(row: RegisteredUserRow): Promise<'inserted' | 'duplicate'>;
   /** A tenant's user by user principal name, ignoring case. */
   findRegisteredUser(tenantId: string, userPrincipalName: string): Promise<RegisteredUserRow | undefined>;
+  /** Replaces an application's client secret hash; false when no application has that client id. */
+  replaceAppSecretHash(clientId: string, secretHash: string): Promise<boolean>;
+  /** Replaces a user's password hash (user principal name in any case); false when the tenant has no such user. */
+  replaceUserPasswordHash(tenantId: string, userPrincipalName: string, passwordHash: string): Promise<boolean>;
 
   // The control plane (src/admin/): reset, fixtures, heartbeats.
   /** Every tenant id, sorted. */

@@ -3,14 +3,15 @@
  * backend, naming it in LOCALGRAPH_TEST_BACKEND:
  *   sqlite    a data folder per server (the default)
  *   memory    `--in-memory`: nothing kept
- *   postgres  a fresh schema per server in LOCALGRAPH_TEST_DATABASE_URL, dropped at exit
+ *   postgres  a fresh schema per server in LOCALGRAPH_TEST_DATABASE_URL (run-tests starts a
+ *             throwaway PostgreSQL when it is unset), dropped at exit
  * `startServer()` without a storage option serves from the pass's backend, so every test that does
  * not care where data lives runs on all three with the same expectations. A test about one
  * storage (a data folder's lock, a restart on the same data, two instances on one database) says
  * so with `onlyOn` or `durable` and runs in the passes it belongs to, skipped with the reason
  * elsewhere.
  */
-import { spawnSync } from 'node:child_process';
+import { probeSync } from './postgres-admin.js';
 
 export type TestBackend = 'sqlite' | 'memory' | 'postgres';
 
@@ -23,16 +24,17 @@ function backendFrom(value: string | undefined): TestBackend {
 }
 
 export const TEST_BACKEND: TestBackend = backendFrom(process.env.LOCALGRAPH_TEST_BACKEND);
-export const TEST_DATABASE_URL = process.env.LOCALGRAPH_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+/**
+ * The test database: LOCALGRAPH_TEST_DATABASE_URL, which scripts/run-tests.mjs sets to a
+ * PostgreSQL of its own (test/helpers/throwaway-postgres.ts) when the caller named none.
+ */
+export const TEST_DATABASE_URL = process.env.LOCALGRAPH_TEST_DATABASE_URL ?? '';
 
 let problem: string | null | undefined;
 
-/** Why the test database cannot be used (psql's complaint), or undefined when it answers. */
+/** Why the test database cannot be used, or undefined when it answers. */
 export function postgresProblem(): string | undefined {
-  if (problem === undefined) {
-    const probe = spawnSync('psql', [TEST_DATABASE_URL, '-qAtc', 'SELECT 1'], { encoding: 'utf8', timeout: 10_000 });
-    problem = probe.status === 0 && probe.stdout.trim() === '1' ? null : (probe.stderr || probe.error?.message || 'no answer').trim();
-  }
+  if (problem === undefined) problem = TEST_DATABASE_URL === '' ? 'LOCALGRAPH_TEST_DATABASE_URL is not set' : probeSync(TEST_DATABASE_URL) ?? null;
   return problem ?? undefined;
 }
 

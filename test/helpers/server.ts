@@ -6,7 +6,7 @@
  * process exits, so a failed assertion never leaves a server behind.
  */
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,6 +15,7 @@ import { parseArgs } from 'node:util';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { TEST_BACKEND, TEST_DATABASE_URL } from './backend.js';
+import { dropSchemasSync } from './postgres-admin.js';
 
 /** dist/test/helpers/server.js → dist/src/cli/main.js */
 export const CLI_PATH = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
@@ -65,7 +66,7 @@ for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
 
 const schemas = new Set<string>();
 process.once('exit', () => {
-  for (const schema of schemas) spawnSync('psql', [TEST_DATABASE_URL, '-qc', `DROP SCHEMA IF EXISTS ${schema} CASCADE`], { stdio: 'ignore' });
+  if (schemas.size > 0) dropSchemasSync(TEST_DATABASE_URL, schemas);
 });
 
 /** A URL naming a schema of its own in the test database (created by the server that uses it). */
