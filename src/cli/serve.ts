@@ -91,7 +91,7 @@ export async function serveCommand(args: string[]): Promise<number> {
   const unlock = dataDir !== undefined ? lockFolder(resolve(dataDir)) : undefined;
   process.once('exit', () => unlock?.());
 
-  const store = await openStore(location);
+  const store = await openStore(location, (message) => console.error(`localgraph: ${message}`));
   const plane = await prepareControlPlane(control, store, graphModel);
   const now = new Date();
   const identity = await defaultIdentity(store, randomIds, now);

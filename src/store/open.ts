@@ -42,11 +42,14 @@ function openDatabase(location: StoreLocation): SqlDatabase {
   return new SqliteDatabase(join(dir, DATABASE_FILE), { statementTimeoutMs: location.statementTimeoutMs });
 }
 
-/** Opens (creating if needed) and migrates the store at a location. */
-export async function openStore(location: StoreLocation): Promise<SqlStore> {
+/**
+ * Opens (creating if needed) and migrates the store at a location. `onWait` hears why, while
+ * PostgreSQL cannot be reached yet, the start waits for it.
+ */
+export async function openStore(location: StoreLocation, onWait?: (message: string) => void): Promise<SqlStore> {
   const db = openDatabase(location);
   try {
-    if (db instanceof PostgresDatabase) await db.prepare();
+    if (db instanceof PostgresDatabase) await db.prepare(onWait);
     await migrate(db);
   } catch (error) {
     await db.close();
