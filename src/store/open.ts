@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { checkDatabaseFile, damagedDatabase } from './database-file.js';
 import { migrate } from './migrations.js';
 import { PostgresDatabase } from './postgres.js';
 import type { SqlDatabase } from './sql.js';
@@ -39,7 +40,13 @@ function openDatabase(location: StoreLocation): SqlDatabase {
   }
   const dir = resolve(location.dir);
   mkdirSync(dir, { recursive: true });
-  return new SqliteDatabase(join(dir, DATABASE_FILE), { statementTimeoutMs: location.statementTimeoutMs });
+  const file = join(dir, DATABASE_FILE);
+  checkDatabaseFile(file);
+  try {
+    return new SqliteDatabase(file, { statementTimeoutMs: location.statementTimeoutMs });
+  } catch (error) {
+    throw damagedDatabase(file, error) ?? error;
+  }
 }
 
 /**
@@ -53,7 +60,7 @@ export async function openStore(location: StoreLocation, onWait?: (message: stri
     await migrate(db);
   } catch (error) {
     await db.close();
-    throw error;
+    throw (location.kind === 'folder' && damagedDatabase(join(resolve(location.dir), DATABASE_FILE), error)) || error;
   }
   return new SqlStore(db);
 }
