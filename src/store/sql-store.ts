@@ -145,7 +145,10 @@ export class SqlStore implements Store {
       sql += ` AND (${options.where.sql})`;
       params.push(...options.where.params);
     }
-    if (this.dialect.liveCheck) sql += ` AND ${this.dialect.liveCheck(`${table.table}.rowid`)}`;
+    // A page in id order with no condition visits at most its LIMIT rows (+ OFFSET): no deadline
+    // check needed. Any other page may visit many rows (src/store/query-deadline.ts).
+    const bounded = !options.where && !options.offset && (options.orderBy === undefined || options.orderBy === `${table.table}.id ASC`);
+    if (this.dialect.liveCheck && !bounded) sql += ` AND ${this.dialect.liveCheck(`${table.table}.rowid`)}`;
     sql += ` ORDER BY ${options.orderBy ?? 'id'} LIMIT ?`;
     params.push(options.top);
     if (options.offset) {
