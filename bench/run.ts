@@ -27,6 +27,8 @@
  *                          for BENCH_LOAD_SECONDS on a fresh SQLite folder; notes give requests/s, per-operation
  *                          p50/p99, failures, server CPU and RSS (start, after warm-up, peak, end, trend) and the
  *                          membership invariants; a failed request, a broken invariant or growing memory sets exit code 1
+ *   console-first-view     the web console in headless Chromium: time to its first complete view with 500 groups and
+ *                          5,000 connectors, against a fresh tenant in the same run (skipped without Chromium)
  *   Every suite's rows are ratios to the baseline measured in its own rounds. The PostgreSQL suites
  *   skip, saying so in the report, when the database does not answer; they make schemas named
  *   lg_bench_* and drop them afterwards (also when the bench is interrupted, best effort).

@@ -17,11 +17,16 @@ describe('admin key and serve --seed', () => {
     const first = await startServer();
     const key = first.adminKey;
     assert.equal(await first.stop(), 0);
+    assert.ok(first.stdout().includes(key), 'the first start prints the key it made');
     const again = await startServer(first.sameStorage());
     assert.equal(again.adminKey, key);
+    assert.equal((await admin(again, key, 'GET', '/')).status, 200, 'the key works after a restart');
+    assert.ok(!again.stdout().includes(key), 'a restart does not print the key again');
+    assert.match(again.stdout(), /admin: \S+\/_admin\/ with the key shown at first start/);
     assert.equal(await again.stop(), 0);
     const flagged = await startServer({ ...first.sameStorage(), args: ['--admin-key', 'my-own-admin-key'] });
     assert.equal(flagged.adminKey, 'my-own-admin-key');
+    assert.ok(!flagged.stdout().includes('my-own-admin-key'), 'a given key is never printed');
     assert.equal((await admin(flagged, 'my-own-admin-key', 'GET', '/')).status, 200);
     assert.equal((await admin(flagged, key, 'GET', '/')).status, 401);
     assert.equal(await flagged.stop(), 0);

@@ -660,6 +660,18 @@ describe('reading members and applications', () => {
     assert.equal(res.text.trim(), '3');
     assert.match(res.headers.get('content-type') ?? '', /text\/plain/);
 
+    // `/$count` counts what `$filter` keeps, as `$count=true` does.
+    res = await get(`${GROUPS}/${group.id}/members?$top=1`, admin);
+    const patched = await send('PATCH', `${CONNECTORS}/${res.body.value[0].id}`, { status: 'inactive' });
+    assert.equal(patched.status, 204, patched.text);
+    res = await get(`${GROUPS}/${group.id}/members/$count?$filter=status eq 'inactive'`, admin, { ConsistencyLevel: 'eventual' });
+    assert.equal(res.status, 200, res.text);
+    assert.equal(res.text.trim(), '1');
+    res = await get(`${GROUPS}/${group.id}/members?$filter=status eq 'active'&$count=true`, admin, { ConsistencyLevel: 'eventual' });
+    assert.equal(res.body['@odata.count'], 2);
+    res = await get(`${GROUPS}/${group.id}/members/$count?$filter=nosuch eq 1`, admin, { ConsistencyLevel: 'eventual' });
+    assert.equal(res.status, 400, res.text);
+
     // Without the header: $count=true is ignored, /$count is refused.
     res = await get(`${GROUPS}/${group.id}/members?$count=true`);
     assert.equal(res.status, 200, res.text);

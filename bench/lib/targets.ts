@@ -31,6 +31,8 @@ export interface LocalgraphStart {
   databaseUrl?: string;
   /** a file the server's SQL statements are written to (loads dist/bench/sql-trace.js; slows the server, never for measured runs) */
   sqlTraceFile?: string;
+  /** further `serve` options (e.g. `--admin-key K`) */
+  args?: string[];
   /**
    * How the server is set up: `tuned` (the default) turns request logs off and lifts the cap on
    * requests per connection, so the comparison is of the work itself; `logs` keeps request logs
@@ -76,6 +78,7 @@ export async function startLocalgraph(options: ServerOptions = {}, start: Localg
       'serve', '--port', '0', '--host', '127.0.0.1', ...storageArgs(where),
       ...(settings === 'tuned' ? ['--log-level', 'warn'] : ['--log-level', 'info', '--log-format', 'json']),
       ...(settings === 'defaults' ? [] : ['--max-requests-per-connection', '0']),
+      ...(start.args ?? []),
     ],
     stdoutFile: settings === 'tuned' ? undefined : join(logDir!, 'localgraph.log'),
     nodeArgs,

@@ -1,4 +1,5 @@
 import { asUsersRunIt } from './as-users-run-it.js';
+import { consoleFirstView } from './console-first-view.js';
 import { createConnector } from './create-connector.js';
 import { filteredPageScale } from './filtered-page-scale.js';
 import { listTop100 } from './list-top-100.js';
@@ -9,4 +10,4 @@ import { postgresListTop100 } from './postgres-list-top-100.js';
 import type { Suite } from './scenario.js';
 
 /** Every suite, in the order they run. BENCH_SCENARIOS="create-connector,list-top-100" picks some. */
-export const suites: Suite[] = [createConnector, listTop100, asUsersRunIt, filteredPageScale, postgresCreateConnector, postgresListTop100, jsonServerCreate, mixedLoad];
+export const suites: Suite[] = [createConnector, listTop100, asUsersRunIt, filteredPageScale, postgresCreateConnector, postgresListTop100, jsonServerCreate, mixedLoad, consoleFirstView];

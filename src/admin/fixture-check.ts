@@ -3,7 +3,9 @@ import { DEFAULT_CONNECTOR_VERSION } from '../resources/connectors.js';
 import { DEFAULT_SENSOR_VERSION } from '../resources/sensors.js';
 import type { Entity } from '../store/store.js';
 import { FIXTURE_VERSION, type AppRegistrationFixture, type FixtureContext, type UserFixture } from './fixture.js';
-import { complete, fail, guid, isObject, list, onlyKeys, readEntity, strings, text, uniqueIds } from './fixture-read.js';
+import { PERMISSION_PATTERN, UPN_PATTERN } from '../auth/registrations.js';
+import { isOwnHash } from '../auth/secrets.js';
+import { complete, dateTime, fail, guid, isObject, list, onlyKeys, readEntity, strings, text, uniqueIds } from './fixture-read.js';
 
 /** A fixture checked and completed (defaults filled in), ready to be written. */
 export interface CheckedFixture {
@@ -226,6 +228,26 @@ function checkTenant(ctx: FixtureContext, raw: unknown, path: string, ids: IdGen
   return { id: tenantId, profiles, connectorGroups, connectors, applications, agents, agentGroups, publishedResources, sensors, appRegistrations, users };
 }
 
+/**
+ * A stored secret or password hash: only in the form localgraph writes, with its own scrypt
+ * parameters. A fixture names the hash, never the cost of checking it.
+ */
+function ownHash(value: unknown, path: string): string {
+  const hash = text(value, path, 200);
+  if (!isOwnHash(hash)) fail(path, "expected a hash as localgraph writes it (scrypt$16384$8$1$<salt>$<hash>, from admin export); hashing parameters are localgraph's and are not imported.");
+  return hash;
+}
+
+/** Permission names: each a dotted name, each once. */
+function permissions(value: unknown, path: string): string[] {
+  if (value === undefined) return [];
+  const names = strings(value, path);
+  names.forEach((name, i) => {
+    if (!PERMISSION_PATTERN.test(name) || name.length > 100) fail(`${path}[${i}]`, `'${name.slice(0, 100)}' is not a permission name.`);
+  });
+  return [...new Set(names)];
+}
+
 function checkAppRegistration(raw: unknown, path: string, now: Date): AppRegistrationFixture {
   if (!isObject(raw)) fail(path, 'expected an object.');
   onlyKeys(raw, ['clientId', 'displayName', 'servicePrincipalId', 'secretHash', 'roles', 'scopes', 'createdAt'], path);
@@ -233,22 +255,26 @@ function checkAppRegistration(raw: unknown, path: string, now: Date): AppRegistr
     clientId: guid(raw.clientId, `${path}.clientId`),
     displayName: text(raw.displayName, `${path}.displayName`),
     servicePrincipalId: guid(raw.servicePrincipalId, `${path}.servicePrincipalId`),
-    secretHash: text(raw.secretHash, `${path}.secretHash`),
-    roles: raw.roles === undefined ? [] : strings(raw.roles, `${path}.roles`),
-    scopes: raw.scopes === undefined ? [] : strings(raw.scopes, `${path}.scopes`),
-    createdAt: raw.createdAt === undefined ? now.toISOString() : text(raw.createdAt, `${path}.createdAt`),
+    secretHash: ownHash(raw.secretHash, `${path}.secretHash`),
+    roles: permissions(raw.roles, `${path}.roles`),
+    scopes: permissions(raw.scopes, `${path}.scopes`),
+    createdAt: raw.createdAt === undefined ? now.toISOString() : dateTime(raw.createdAt, `${path}.createdAt`),
   };
 }
+
+/** Entra's longest user principal name. */
+const MAX_UPN_LENGTH = 113;
 
 function checkUser(raw: unknown, path: string, now: Date): UserFixture {
   if (!isObject(raw)) fail(path, 'expected an object.');
   onlyKeys(raw, ['id', 'userPrincipalName', 'displayName', 'passwordHash', 'createdAt'], path);
-  const userPrincipalName = text(raw.userPrincipalName, `${path}.userPrincipalName`);
+  const userPrincipalName = text(raw.userPrincipalName, `${path}.userPrincipalName`, MAX_UPN_LENGTH);
+  if (!UPN_PATTERN.test(userPrincipalName)) fail(`${path}.userPrincipalName`, `expected a user principal name (alias@domain), not ${JSON.stringify(userPrincipalName)}.`);
   return {
     id: guid(raw.id, `${path}.id`),
     userPrincipalName,
     displayName: raw.displayName === undefined ? userPrincipalName : text(raw.displayName, `${path}.displayName`),
-    passwordHash: text(raw.passwordHash, `${path}.passwordHash`),
-    createdAt: raw.createdAt === undefined ? now.toISOString() : text(raw.createdAt, `${path}.createdAt`),
+    passwordHash: ownHash(raw.passwordHash, `${path}.passwordHash`),
+    createdAt: raw.createdAt === undefined ? now.toISOString() : dateTime(raw.createdAt, `${path}.createdAt`),
   };
 }

@@ -29,14 +29,29 @@ export function guid(value: unknown, path: string): string {
   return value.toLowerCase();
 }
 
-export function text(value: unknown, path: string): string {
+/** The longest string a registration field takes unless it says otherwise (Entra's displayName limit). */
+export const MAX_TEXT_LENGTH = 256;
+
+export function text(value: unknown, path: string, maxLength = MAX_TEXT_LENGTH): string {
   if (typeof value !== 'string' || value.length === 0) fail(path, 'expected a non-empty string.');
+  if (value.length > maxLength) fail(path, `at most ${maxLength} characters, not ${value.length}.`);
   return value;
 }
 
-export function strings(value: unknown, path: string): string[] {
+export function strings(value: unknown, path: string, maxItems = 100): string[] {
   if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) fail(path, 'expected an array of strings.');
+  if (value.length > maxItems) fail(path, `at most ${maxItems} items, not ${value.length}.`);
   return value as string[];
+}
+
+/** An ISO 8601 date and time with a zone, as the store writes them; returned in the store's form. */
+export function dateTime(value: unknown, path: string): string {
+  const raw = text(value, path, 40);
+  const parsed = new Date(raw);
+  if (!/^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d{1,7})?)?(Z|[+-]\d\d:\d\d)$/.test(raw) || Number.isNaN(parsed.getTime())) {
+    fail(path, `expected an ISO 8601 date and time (2026-01-01T00:00:00Z), not ${JSON.stringify(raw)}.`);
+  }
+  return parsed.toISOString();
 }
 
 /**

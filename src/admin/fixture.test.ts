@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
 import type { FastifyInstance } from 'fastify';
+import { hashSecret } from '../auth/secrets.js';
 import { createApp } from '../http/app.js';
 import { openStore, postgresTarget } from '../store/open.js';
 import type { Store } from '../store/store.js';
@@ -90,7 +91,7 @@ async function populate(h: Harness): Promise<void> {
     tenantId: TENANT,
     displayName: 'ci app',
     servicePrincipalId: '0a0a0a0a-0000-4000-8000-000000000002',
-    secretHash: 'scrypt$salt$hash',
+    secretHash: await hashSecret('ci-app-secret'),
     roles: ['Directory.ReadWrite.All'],
     scopes: [],
     createdAt: '2026-01-01T00:00:00.000Z',
@@ -100,7 +101,7 @@ async function populate(h: Harness): Promise<void> {
     id: '0a0a0a0a-0000-4000-8000-000000000003',
     userPrincipalName: 'Alice@contoso.com',
     displayName: 'Alice',
-    passwordHash: 'scrypt$salt$hash',
+    passwordHash: await hashSecret('Alice-Password-1'),
     createdAt: '2026-01-01T00:00:00.000Z',
   });
 }
@@ -209,6 +210,30 @@ roundTrip('PostgreSQL', async () => {
   };
 });
 
+const SALT = 'A'.repeat(22);
+const HASH = 'B'.repeat(43);
+const user = (fields: Record<string, unknown>) => ({ version: 1, tenants: [{ id: TENANT, users: [{ id: randomUUID(), userPrincipalName: 'eve@contoso.com', passwordHash: `scrypt$16384$8$1$${SALT}$${HASH}`, ...fields }] }] });
+const app = (fields: Record<string, unknown>) => ({
+  version: 1,
+  tenants: [{ id: TENANT, appRegistrations: [{ clientId: randomUUID(), servicePrincipalId: randomUUID(), displayName: 'x', secretHash: `scrypt$16384$8$1$${SALT}$${HASH}`, ...fields }] }],
+});
+
+/** Fixtures that set what they must not: a hashing cost, oversized or malformed registration fields. */
+function hostileRegistrations(): [string, unknown, RegExp][] {
+  return [
+    ['a password hash with a huge scrypt cost', user({ passwordHash: `scrypt$1073741824$8$1$${SALT}$${HASH}` }), /users\[0\]\.passwordHash: .*hashing parameters are localgraph's/],
+    ['a password hash with a big block size', user({ passwordHash: `scrypt$16384$1024$1$${SALT}$${HASH}` }), /users\[0\]\.passwordHash/],
+    ['a secret hash with many lanes', app({ secretHash: `scrypt$16384$8$64$${SALT}$${HASH}` }), /appRegistrations\[0\]\.secretHash: .*not imported/],
+    ['a hash of another scheme', app({ secretHash: 'bcrypt$2b$31$abc' }), /appRegistrations\[0\]\.secretHash/],
+    ['a user name that is no UPN', user({ userPrincipalName: 'not a upn' }), /users\[0\]\.userPrincipalName: expected a user principal name/],
+    ['a long user name', user({ userPrincipalName: `${'a'.repeat(120)}@contoso.com` }), /users\[0\]\.userPrincipalName: at most 113 characters/],
+    ['a long display name', app({ displayName: 'x'.repeat(257) }), /appRegistrations\[0\]\.displayName: at most 256 characters/],
+    ['a role that is no permission name', app({ roles: ['Directory.ReadWrite.All', 'drop table'] }), /appRegistrations\[0\]\.roles\[1\]: 'drop table' is not a permission name/],
+    ['too many scopes', app({ scopes: Array.from({ length: 101 }, (_, i) => `Scope${i}.Read`) }), /appRegistrations\[0\]\.scopes: at most 100 items/],
+    ['a date that is no date', user({ createdAt: 'yesterday' }), /users\[0\]\.createdAt: expected an ISO 8601 date/],
+  ];
+}
+
 describe('fixture validation', () => {
   let h: Harness;
   before(async () => {
@@ -263,6 +288,8 @@ describe('fixture validation', () => {
       /agentGroups\[0\]\.agentIds\[0\]: no agent/,
     ],
     ['duplicate ids', { version: 1, tenants: [{ id: TENANT }, { id: TENANT.toUpperCase() }] }, /tenants\[1\]\.id: Tenant .* appears twice/],
+    // Sign-in registrations: every field within bounds; the hashing cost is never imported.
+    ...hostileRegistrations(),
   ];
   for (const [name, doc, message] of cases) {
     test(name, async () => {

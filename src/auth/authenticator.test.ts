@@ -23,6 +23,7 @@ class LocalIssuer {
   server!: Server;
   keys: { kid: string; privateKey: CryptoKey; jwk: JWK }[] = [];
   jwksFetches = 0;
+  redirectsServed = 0;
   constructor(private readonly issuerPath: (origin: string) => string) {}
 
   get origin(): string {
@@ -35,6 +36,14 @@ class LocalIssuer {
     this.server = createServer((req, res) => {
       res.setHeader('content-type', 'application/json');
       if (req.url === '/tenant/.well-known/openid-configuration') return res.end(JSON.stringify({ issuer: this.issuer, jwks_uri: `${this.origin}/keys` }));
+      // Hostile or careless metadata: a redirect elsewhere, a key set in clear on another host.
+      if (req.url === '/redirect/.well-known/openid-configuration') {
+        this.redirectsServed++;
+        res.statusCode = 302;
+        res.setHeader('location', '/tenant/.well-known/openid-configuration');
+        return res.end();
+      }
+      if (req.url === '/plain-keys/.well-known/openid-configuration') return res.end(JSON.stringify({ issuer: this.issuer, jwks_uri: 'http://keys.example.invalid/keys' }));
       if (req.url === '/keys') {
         this.jwksFetches++;
         return res.end(JSON.stringify({ keys: this.keys.map((k) => k.jwk) }));
@@ -69,6 +78,8 @@ before(async () => {
   store = new SqlStore(db);
   ownKey = await activeSigningKey(store, new Date());
   await store.ensureTenant(TENANT, new Date());
+  // The tenant the trusted issuers are mapped to exists, as `serve` makes it at start.
+  await store.ensureTenant(FOREIGN_TENANT, new Date());
   await single.start();
   await multi.start();
 });
@@ -77,9 +88,10 @@ after(() => {
   multi.server.close();
 });
 
-function strict(urls: string[]): StrictAuthenticator {
+/** Trusts these issuers, each for FOREIGN_TENANT (or the tenants given). */
+function strict(urls: string[], tenants = [FOREIGN_TENANT]): StrictAuthenticator {
   const now = () => new Date();
-  return new StrictAuthenticator(store, new TokenVerifier(store, now), new TrustedIssuers(urls, { audiences: [...GRAPH_AUDIENCES, AUDIENCE], now, cooldownMs: 0 }));
+  return new StrictAuthenticator(store, new TokenVerifier(store, now), new TrustedIssuers(urls.map((url) => ({ url, tenants })), { audiences: [...GRAPH_AUDIENCES, AUDIENCE], now, cooldownMs: 0 }));
 }
 
 function unauthorized(message: RegExp | string) {
@@ -162,6 +174,31 @@ describe('strict, with a trusted issuer', () => {
     await assert.rejects(auth.authenticate(`Bearer ${await single.token(single.keys.at(-1)!)}`), unauthorized(/^Access token validation failure/));
   });
 
+  test('a trusted issuer acts only in the tenants it is mapped to, and its tokens never make a tenant', async () => {
+    const key = await multi.addKey('m3');
+    const elsewhere = crypto.randomUUID();
+    await store.ensureTenant(elsewhere, new Date());
+    const auth = strict([`${multi.origin}/tenant`]);
+    // A multi-tenant issuer signs for any tenant; an existing tenant it was not mapped to is refused.
+    await assert.rejects(auth.authenticate(`Bearer ${await multi.token(key, { tid: elsewhere, iss: `${multi.origin}/${elsewhere}/v2.0` })}`), unauthorized('Access token validation failure. Invalid tenant.'));
+    // Mapped to a tenant that does not exist (yet): refused, and not made.
+    const absent = crypto.randomUUID();
+    const mapped = strict([`${multi.origin}/tenant`], [absent]);
+    await assert.rejects(mapped.authenticate(`Bearer ${await multi.token(key, { tid: absent, iss: `${multi.origin}/${absent}/v2.0` })}`), unauthorized('Access token validation failure. Invalid tenant.'));
+    assert.equal(await store.hasTenant(absent), false);
+    // A bare URL stands for the tenant its path names.
+    assert.deepEqual(new TrustedIssuers([`https://login.microsoftonline.com/${FOREIGN_TENANT.toUpperCase()}/v2.0`], { audiences: [], now: () => new Date() }).specs[0].tenants, [FOREIGN_TENANT]);
+  });
+
+  test('discovery follows no redirect, and a key set outside https is refused', async () => {
+    const options = { audiences: [AUDIENCE], now: () => new Date(), timeoutMs: 2000 };
+    const redirected = new TrustedIssuers([{ url: `${single.origin}/redirect`, tenants: [FOREIGN_TENANT] }], options);
+    assert.deepEqual(await redirected.prefetch(), [`${single.origin}/redirect`]);
+    assert.equal(single.redirectsServed, 1, 'asked once, not followed');
+    const plain = new TrustedIssuers([{ url: `${single.origin}/plain-keys`, tenants: [FOREIGN_TENANT] }], options);
+    assert.deepEqual(await plain.prefetch(), [`${single.origin}/plain-keys`]);
+  });
+
   test('only https issuers, or http on the loopback', () => {
     assert.throws(() => new TrustedIssuers(['http://login.example.com/t'], { audiences: [], now: () => new Date() }), /must use https/);
     assert.doesNotThrow(() => new TrustedIssuers(['https://login.microsoftonline.com/t/v2.0', 'http://localhost:9/x'], { audiences: [], now: () => new Date() }));
@@ -179,6 +216,24 @@ describe('claims', () => {
     const app = await auth.authenticate(`Bearer ${unsigned({ tid: FOREIGN_TENANT, sub: 'sp', roles: ['Directory.ReadWrite.All'], exp: 1 })}`);
     assert.deepEqual([app.kind, app.objectId, [...app.roles]], ['app', 'sp', ['Directory.ReadWrite.All']]);
     assert.equal(auth.enforcesPermissions, true);
+  });
+
+  test('tokens of new tenants are refused once the store holds the limit', async () => {
+    const db = new SqliteDatabase(':memory:');
+    await migrate(db);
+    const own = new SqlStore(db);
+    await own.ensureTenant(TENANT, new Date());
+    const bounded = new ClaimsAuthenticator(own, 3);
+    const fresh = [crypto.randomUUID(), crypto.randomUUID(), crypto.randomUUID()];
+    const results = await Promise.allSettled([...fresh, TENANT].map((tid) => bounded.authenticate(`Bearer ${unsigned({ tid, oid: 'u', scp: 'Directory.Read.All' })}`)));
+    assert.deepEqual(
+      results.map((r) => r.status),
+      ['fulfilled', 'fulfilled', 'rejected', 'fulfilled'],
+      'two new tenants fit beside the one there; the third does not; the existing one always works',
+    );
+    await assert.rejects(bounded.authenticate(`Bearer ${unsigned({ tid: fresh[2], oid: 'u' })}`), unauthorized(/Invalid tenant\. This localgraph \(--auth claims\) holds 3 tenants/));
+    assert.ok(await bounded.authenticate(`Bearer ${unsigned({ tid: fresh[0], oid: 'u' })}`), 'a tenant admitted before stays admitted');
+    await own.close();
   });
 
   test('still needs a token, one that decodes, with a tenant id', async () => {

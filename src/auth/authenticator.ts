@@ -52,10 +52,9 @@ export class StrictAuthenticator implements Authenticator {
 
   async authenticate(authorization: string | undefined): Promise<Principal> {
     const token = readBearer(authorization);
-    const foreign = this.trusted ? await this.verifyForeign(token) : undefined;
-    if (foreign) return foreign;
-    const principal = await this.verifier.verifyToken(token);
-    // A token signed by this localgraph names a tenant it made; any other is refused.
+    const principal = (this.trusted ? await this.verifyForeign(token) : undefined) ?? (await this.verifier.verifyToken(token));
+    // Every token names a tenant that exists: one this localgraph made (its own tokens), or one
+    // a trusted issuer was mapped to at start. No token creates a tenant.
     if (!this.knownTenants.has(principal.tenantId)) {
       if (!(await this.store.hasTenant(principal.tenantId))) throw errors.tokenInvalid('Invalid tenant.');
       this.knownTenants.add(principal.tenantId);
@@ -78,10 +77,24 @@ export class StrictAuthenticator implements Authenticator {
   }
 }
 
-/** `--auth claims`: any token's claims believed, unverified. */
+/** How many tenants `--auth claims` lets unsigned tokens bring into being, in all (`--max-claims-tenants`). */
+export const DEFAULT_MAX_CLAIMS_TENANTS = 1000;
+
+/**
+ * `--auth claims`: any token's claims believed, unverified. Since any caller can name any tenant,
+ * the tenants a store may hold are bounded: past `maxTenants` (counting those it has), a token of
+ * a tenant not yet there is refused, so unsigned tokens cannot fill the disk with tenants.
+ */
 export class ClaimsAuthenticator implements Authenticator {
   readonly mode = 'claims';
   readonly enforcesPermissions = true;
+  private readonly knownTenants = new Set<string>();
+  private tenantCount: Promise<{ value: number }> | undefined;
+
+  constructor(
+    private readonly store?: Store,
+    private readonly maxTenants = DEFAULT_MAX_CLAIMS_TENANTS,
+  ) {}
 
   async authenticate(authorization: string | undefined): Promise<Principal> {
     const token = readBearer(authorization);
@@ -93,7 +106,28 @@ export class ClaimsAuthenticator implements Authenticator {
     }
     // The tenant partitions all data: without a tenant id there is no caller to act for.
     if (typeof payload.tid !== 'string' || !isGuid(payload.tid)) throw errors.tokenInvalid('Invalid tenant.');
-    return toPrincipal({ ...payload, oid: payload.oid ?? payload.sub ?? '00000000-0000-0000-0000-000000000000' });
+    const principal = toPrincipal({ ...payload, oid: payload.oid ?? payload.sub ?? '00000000-0000-0000-0000-000000000000' });
+    if (this.store) await this.admitTenant(principal.tenantId, this.store);
+    return principal;
+  }
+
+  private async admitTenant(tenantId: string, store: Store): Promise<void> {
+    if (this.knownTenants.has(tenantId)) return;
+    const exists = await store.hasTenant(tenantId);
+    // Counted once, then kept here; one shared count, so concurrent first requests agree on it.
+    if (!this.tenantCount) {
+      this.tenantCount = store.listTenants().then((tenants) => ({ value: tenants.length }));
+      this.tenantCount.catch(() => (this.tenantCount = undefined)); // counted again next time
+    }
+    const count = await this.tenantCount;
+    // Decided with no await between the check and the count: a burst of new tenants stops at the limit.
+    if (!exists && !this.knownTenants.has(tenantId)) {
+      if (count.value >= this.maxTenants) {
+        throw errors.tokenInvalid(`Invalid tenant. This localgraph (--auth claims) holds ${this.maxTenants} tenants, its limit (--max-claims-tenants).`);
+      }
+      count.value += 1;
+    }
+    this.knownTenants.add(tenantId);
   }
 }
 

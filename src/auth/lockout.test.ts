@@ -53,3 +53,28 @@ test('memory is bounded: the oldest accounts are forgotten first', () => {
   for (const account of ['b', 'c', 'd']) lockout.recordFailure(account, 'x');
   assert.equal(lockout.isLocked('first'), false);
 });
+
+test('attempts are counted before they are verified: a burst gets at most the threshold verified', () => {
+  const lockout = new SignInLockout(clock().now);
+  const attempts = Array.from({ length: 60 }, (_, i) => lockout.begin('a', `guess-${i}`));
+  assert.equal(attempts.filter((a) => a.outcome === 'verify').length, 10);
+  assert.equal(attempts.filter((a) => a.outcome === 'locked').length, 50);
+  assert.equal(lockout.begin('a', 'the right one').outcome, 'locked', 'the right password in the same burst is not even checked');
+  for (const attempt of attempts) if (attempt.outcome === 'verify') attempt.failed();
+  assert.equal(lockout.isLocked('a'), true);
+});
+
+test('an attempt that succeeds frees its place; a known wrong password is answered without verifying', () => {
+  const lockout = new SignInLockout(clock().now);
+  const first = lockout.begin('a', 'wrong');
+  assert.equal(first.outcome, 'verify');
+  if (first.outcome === 'verify') assert.equal(first.failed(), false);
+  assert.equal(lockout.begin('a', 'wrong').outcome, 'repeat');
+  const right = lockout.begin('a', 'right');
+  assert.equal(right.outcome, 'verify');
+  if (right.outcome === 'verify') {
+    right.succeeded();
+    assert.throws(() => right.succeeded(), /settled once/);
+  }
+  assert.equal(lockout.begin('a', 'wrong').outcome, 'verify', 'a success forgets the wrong passwords');
+});

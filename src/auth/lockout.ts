@@ -20,10 +20,22 @@ const REMEMBERED_PASSWORDS = 3;
 
 interface Account {
   failures: number;
+  /** Attempts being verified now: counted before their hash is checked, so parallel guesses cannot outrun the count. */
+  pending: number;
   lockouts: number;
   lockedUntil: number;
   recent: string[];
 }
+
+/**
+ * What {@link SignInLockout.begin} decided about one attempt: refused at once (`locked`), known
+ * wrong without hashing (`repeat`: one of the last wrong passwords), or to be verified, after
+ * which exactly one of `succeeded`, `failed` or `abandoned` must be called.
+ */
+export type Attempt =
+  | { outcome: 'locked' }
+  | { outcome: 'repeat' }
+  | { outcome: 'verify'; succeeded(): void; failed(): boolean; abandoned(): void };
 
 /** Failed password sign-ins per account (`{tenant}/{user id}`), and the lockouts they cause. */
 export class SignInLockout {
@@ -42,10 +54,43 @@ export class SignInLockout {
     return state !== undefined && state.lockedUntil > this.now();
   }
 
+  /**
+   * Starts a sign-in attempt, synchronously (no await between the check and the count): an
+   * account whose confirmed failures plus attempts in flight reach the threshold refuses further
+   * attempts as locked, so sixty guesses sent at once get at most `threshold` verifications.
+   */
+  begin(account: string, password: string): Attempt {
+    if (this.isLocked(account)) return { outcome: 'locked' };
+    const state = this.state(account);
+    const fingerprint = this.fingerprint(password);
+    if (state.recent.includes(fingerprint)) return { outcome: 'repeat' };
+    if (state.failures + state.pending >= this.options.threshold) return { outcome: 'locked' };
+    state.pending += 1;
+    let settled = false;
+    const settle = () => {
+      if (settled) throw new Error('a sign-in attempt is settled once');
+      settled = true;
+      state.pending -= 1;
+    };
+    return {
+      outcome: 'verify',
+      succeeded: () => {
+        settle();
+        this.recordSuccess(account);
+      },
+      failed: () => {
+        settle();
+        return this.recordFailure(account, password);
+      },
+      // The check never ran (throttled, or the hashing queue full): nothing to count.
+      abandoned: settle,
+    };
+  }
+
   /** Counts a failed sign-in with `password`; returns whether the account is now locked. */
   recordFailure(account: string, password: string): boolean {
     const state = this.state(account);
-    const fingerprint = createHmac('sha256', this.pepper).update(password).digest('base64');
+    const fingerprint = this.fingerprint(password);
     if (state.recent.includes(fingerprint)) return this.isLocked(account);
     state.recent = [fingerprint, ...state.recent].slice(0, REMEMBERED_PASSWORDS);
     state.failures += 1;
@@ -69,11 +114,15 @@ export class SignInLockout {
     }
   }
 
+  private fingerprint(password: string): string {
+    return createHmac('sha256', this.pepper).update(password).digest('base64');
+  }
+
   private state(account: string): Account {
     let state = this.accounts.get(account);
     if (!state) {
       if (this.accounts.size >= this.options.maxEntries) this.accounts.delete(this.accounts.keys().next().value as string);
-      state = { failures: 0, lockouts: 0, lockedUntil: 0, recent: [] };
+      state = { failures: 0, pending: 0, lockouts: 0, lockedUntil: 0, recent: [] };
       this.accounts.set(account, state);
     }
     return state;

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { hashSecret, newClientSecret, newPassword, verifySecret } from './secrets.js';
+import { hashSecret, isOwnHash, newClientSecret, newPassword, verifySecret } from './secrets.js';
 
 test('a hash verifies its secret and nothing else', async () => {
   const stored = await hashSecret('correct horse');
@@ -39,5 +39,16 @@ test('new passwords meet Entra ID complexity (upper, lower, digit, symbol)', () 
     const password = newPassword();
     assert.ok(password.length >= 16);
     for (const kind of [/[A-Z]/, /[a-z]/, /\d/, /[^A-Za-z0-9]/]) assert.match(password, kind);
+  }
+});
+
+test('only localgraph\'s own parameters are read: a stored cost is never believed', async () => {
+  const stored = await hashSecret('secret');
+  assert.equal(isOwnHash(stored), true);
+  const [, , , , salt, hash] = stored.split('$');
+  // A work factor of 2^30 would take gigabytes and minutes per check; it is refused unread.
+  for (const hostile of [`scrypt$1073741824$8$1$${salt}$${hash}`, `scrypt$16384$64$1$${salt}$${hash}`, `scrypt$16384$8$16$${salt}$${hash}`, `scrypt$1024$8$1$${salt}$${hash}`]) {
+    assert.equal(isOwnHash(hostile), false, hostile);
+    assert.equal(await verifySecret('secret', hostile), false, hostile);
   }
 });

@@ -23,10 +23,23 @@ export async function hashSecret(secret: string): Promise<string> {
   return ['scrypt', N, R, P, salt.toString('base64url'), hash.toString('base64url')].join('$');
 }
 
+/**
+ * The stored form this localgraph writes, and the only one it reads: its own scrypt parameters,
+ * a 16-byte salt and a 32-byte hash. The parameters decide how much memory and CPU a check costs,
+ * so they are never taken from a stored row (a fixture could otherwise set a cost that hangs
+ * the server at the next sign-in).
+ */
+const OWN_HASH = new RegExp(`^scrypt\\$${N}\\$${R}\\$${P}\\$[A-Za-z0-9_-]{22}\\$[A-Za-z0-9_-]{43}$`);
+
+/** Whether `stored` is a hash in localgraph's own form (what {@link hashSecret} writes). */
+export function isOwnHash(stored: string): boolean {
+  return OWN_HASH.test(stored);
+}
+
 /** Whether `secret` is the one `stored` was made from; false for a stored form it cannot read. */
 export async function verifySecret(secret: string, stored: string): Promise<boolean> {
-  const [scheme, n, r, p, salt, hash] = stored.split('$');
-  if (scheme !== 'scrypt' || !salt || !hash) return false;
+  if (!isOwnHash(stored)) return false;
+  const [, n, r, p, salt, hash] = stored.split('$');
   const expected = Buffer.from(hash, 'base64url');
   try {
     const actual = await derive(secret, Buffer.from(salt, 'base64url'), Number(n), Number(r), Number(p));

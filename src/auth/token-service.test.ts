@@ -144,20 +144,20 @@ describe('password', () => {
     await assert.rejects(service.grant(request(password({ client_secret: 'nope' }))), refused(7000215, 'invalid_client', 401));
   });
 
-  test('refusals, with Entra ID codes; the unknown user is not named', async () => {
+  test('refusals, with Entra ID codes; the unknown user is not named, and answered as a wrong password (50126, not 50034)', async () => {
     await assert.rejects(service.grant(request(password({ scope: 'Mail.Read' }))), (e: unknown) => {
       refused(65001, 'invalid_grant')(e);
       assert.equal((e as OAuthError).suberror, 'consent_required');
       return true;
     });
     await assert.rejects(service.grant(request(password({ username: 'mallory@contoso.com' }))), (e: unknown) => {
-      refused(50034, 'invalid_grant')(e);
+      refused(50126, 'invalid_grant')(e);
       assert.ok(!(e as Error).message.includes('mallory'), 'the user name is not echoed');
       return true;
     });
     await assert.rejects(service.grant(request(password({ password: '' }))), refused(900144, 'invalid_request'));
     await assert.rejects(service.grant(request(password({ username: '' }))), refused(900144, 'invalid_request'));
-    await assert.rejects(service.grant(request(password({ client_id: otherClientId }), { tenant: OTHER })), refused(50034, 'invalid_grant'));
+    await assert.rejects(service.grant(request(password({ client_id: otherClientId }), { tenant: OTHER })), refused(50126, 'invalid_grant'));
   });
 
   test('smart lockout: ten wrong passwords lock the account; then even the right one is refused', async () => {

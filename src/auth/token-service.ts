@@ -3,7 +3,8 @@ import { isGuid } from '../odata/path.js';
 import type { AppRegistrationRow, Store } from '../store/store.js';
 import { SignInLockout } from './lockout.js';
 import { consentedScopes, isGraphResource, parseScopes, type RequestedScopes } from './scopes.js';
-import { verifySecret } from './secrets.js';
+import { HashingBusyError, SecretChecker } from './secret-checker.js';
+import { TokenThrottle } from './token-throttle.js';
 import { activeSigningKey, type SigningKey } from './signing-key.js';
 import { clientInfo, DEFAULT_TOKEN_LIFETIME_SECONDS, GRAPH_AUDIENCE, issueAccessToken, issueIdToken } from './tokens.js';
 
@@ -22,6 +23,8 @@ export interface TokenGrantRequest {
   origin: string;
   /** `v1` for `/oauth2/token` (takes `resource`), `v2` for `/oauth2/v2.0/token` (takes `scope`). */
   endpoint: 'v1' | 'v2';
+  /** The client's address, which failed checks are throttled by. */
+  source?: string;
 }
 
 export interface TokenResponseBody {
@@ -38,6 +41,8 @@ export interface TokenResponseBody {
 export interface TokenServiceOptions {
   lifetimeSeconds?: number;
   lockout?: SignInLockout;
+  secrets?: SecretChecker;
+  throttle?: TokenThrottle;
 }
 
 const TENANT_ALIASES = new Set(['common', 'organizations']);
@@ -46,6 +51,8 @@ const TENANT_ALIASES = new Set(['common', 'organizations']);
 export class TokenService {
   private key: Promise<SigningKey> | undefined;
   private readonly lockout: SignInLockout;
+  private readonly secrets: SecretChecker;
+  private readonly throttle: TokenThrottle;
   private readonly lifetime: number;
 
   constructor(
@@ -54,6 +61,9 @@ export class TokenService {
     options: TokenServiceOptions = {},
   ) {
     this.lockout = options.lockout ?? new SignInLockout(() => this.now().getTime());
+    this.secrets = options.secrets ?? new SecretChecker();
+    // Throttling windows run on real time: a frozen test clock must not throttle forever.
+    this.throttle = options.throttle ?? new TokenThrottle();
     this.lifetime = options.lifetimeSeconds ?? DEFAULT_TOKEN_LIFETIME_SECONDS;
   }
 
@@ -71,7 +81,7 @@ export class TokenService {
     if (requested.resource !== undefined && !isGraphResource(requested.resource, [request.origin])) {
       throw oauthErrors.resourceNotFound(requested.resource, tenantId);
     }
-    const body = grantType === 'client_credentials' ? await this.clientCredentials(app, params, requested, scope) : await this.password(app, request, requested);
+    const body = grantType === 'client_credentials' ? await this.clientCredentials(app, request, requested, scope) : await this.password(app, request, requested);
     if (request.endpoint === 'v1') body.resource = params.resource;
     return body;
   }
@@ -88,10 +98,39 @@ export class TokenService {
     return lower;
   }
 
-  private async clientCredentials(app: AppRegistrationRow, params: TokenGrantRequest['params'], requested: RequestedScopes, scope: string): Promise<TokenResponseBody> {
-    const secret = params.client_secret;
+  /**
+   * Checks a secret against its hash: at once when already known; otherwise only if neither the
+   * client nor the address is throttled, and with the hashing queue's bound. A failure counts
+   * against both.
+   */
+  private async check(secret: string, stored: string | undefined, request: TokenGrantRequest, clientId: string): Promise<boolean> {
+    const known = stored === undefined ? undefined : this.secrets.known(secret, stored);
+    if (known !== undefined) {
+      if (!known) this.throttle.recordFailure(throttleKeys(request, clientId));
+      return known;
+    }
+    const ticket = this.throttle.begin(throttleKeys(request, clientId));
+    if ('retryAfter' in ticket) throw oauthErrors.throttled(ticket.retryAfter);
+    let ok = false;
+    try {
+      ok = stored === undefined ? await this.secrets.verifyNothing(secret) : await this.secrets.verify(secret, stored);
+    } catch (error) {
+      if (error instanceof HashingBusyError) {
+        ticket.passed(); // nothing was checked: not a failure
+        throw oauthErrors.throttled(1);
+      }
+      throw error;
+    } finally {
+      if (ok) ticket.passed();
+      else ticket.failed();
+    }
+    return ok;
+  }
+
+  private async clientCredentials(app: AppRegistrationRow, request: TokenGrantRequest, requested: RequestedScopes, scope: string): Promise<TokenResponseBody> {
+    const secret = request.params.client_secret;
     if (!secret) throw oauthErrors.clientSecretMissing();
-    if (!(await verifySecret(secret, app.secretHash))) throw oauthErrors.invalidClientSecret(app.clientId);
+    if (!(await this.check(secret, app.secretHash, request, app.clientId))) throw oauthErrors.invalidClientSecret(app.clientId);
     if (!requested.isDefault || requested.oidc.length > 0) throw oauthErrors.scopeNotDefault(scope);
     const accessToken = await issueAccessToken(
       await this.signingKey(),
@@ -106,18 +145,27 @@ export class TokenService {
     const username = required(params, 'username');
     const password = required(params, 'password');
     // A confidential client may send its secret with the password grant; it must then be right.
-    if (params.client_secret !== undefined && !(await verifySecret(params.client_secret, app.secretHash))) {
+    if (params.client_secret !== undefined && !(await this.check(params.client_secret, app.secretHash, request, app.clientId))) {
       throw oauthErrors.invalidClientSecret(app.clientId);
     }
     const user = await this.store.findRegisteredUser(app.tenantId, username);
-    if (!user) throw oauthErrors.userNotFound(app.tenantId);
-    const account = `${app.tenantId}/${user.id}`;
-    if (this.lockout.isLocked(account)) throw oauthErrors.accountLocked();
-    if (!(await verifySecret(password, user.passwordHash))) {
-      this.lockout.recordFailure(account, password);
+    // A name that is no user gets the same answer after the same work (a hash checked, the
+    // lockout counted) as a wrong password: neither the code nor the time tells who exists.
+    const attempt = this.lockout.begin(`${app.tenantId}/${username.toLowerCase()}`, password);
+    if (attempt.outcome === 'locked') throw oauthErrors.accountLocked();
+    if (attempt.outcome === 'repeat') throw oauthErrors.invalidCredentials();
+    let ok: boolean;
+    try {
+      ok = await this.check(password, user?.passwordHash, request, app.clientId);
+    } catch (error) {
+      attempt.abandoned(); // throttled, or the hashing queue full: no check ran
+      throw error;
+    }
+    if (!ok || !user) {
+      attempt.failed();
       throw oauthErrors.invalidCredentials();
     }
-    this.lockout.recordSuccess(account);
+    attempt.succeeded();
 
     const scopes = consentedScopes(requested, app.scopes);
     if (!scopes) throw oauthErrors.consentRequired(app.clientId, app.displayName);
@@ -152,6 +200,11 @@ export class TokenService {
     }
     return this.key;
   }
+}
+
+/** The throttling keys of a request: its client id, and its source address when known. */
+function throttleKeys(request: TokenGrantRequest, clientId: string): string[] {
+  return request.source === undefined ? [`client:${clientId}`] : [`client:${clientId}`, `address:${request.source}`];
 }
 
 function required(params: TokenGrantRequest['params'], name: string): string {

@@ -37,12 +37,27 @@ export function discoveryUrl(issuerUrl: string): string {
   return `${issuerUrl.replace(/\/+$/, '')}/.well-known/openid-configuration`;
 }
 
-/** Refuses issuer URLs that are not https, except on the loopback (for local test issuers). */
-export function checkIssuerUrl(issuerUrl: string): string {
+/** Refuses issuer (and key set) URLs that are not https, except on the loopback (for local test issuers). */
+export function checkIssuerUrl(issuerUrl: string, what = 'trusted issuer'): string {
   const url = new URL(issuerUrl);
   const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) throw new Error(`trusted issuer ${issuerUrl} must use https`);
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) throw new Error(`${what} ${issuerUrl} must use https`);
   return url.href;
+}
+
+/**
+ * An issuer and the tenants its tokens may act in. A multi-tenant issuer (Entra's `common`, or
+ * metadata with `{tenantid}`) signs for every tenant in the world; trusting it must not let any
+ * of them into localgraph, so the tenants are always named.
+ */
+export interface TrustedIssuerSpec {
+  url: string;
+  tenants: string[];
+}
+
+/** The tenant ids a URL's path names (`https://login.microsoftonline.com/{tid}/v2.0`), lower-cased. */
+export function tenantsNamedIn(issuerUrl: string): string[] {
+  return new URL(issuerUrl).pathname.split('/').filter((segment) => isGuid(segment)).map((t) => t.toLowerCase());
 }
 
 interface Discovered {
@@ -58,6 +73,7 @@ class TrustedIssuer {
 
   constructor(
     readonly url: string,
+    readonly tenants: ReadonlySet<string>,
     private readonly options: TrustedIssuerOptions,
   ) {}
 
@@ -71,12 +87,16 @@ class TrustedIssuer {
 
   private async fetchMetadata(): Promise<Discovered | undefined> {
     try {
-      const response = await fetch(discoveryUrl(this.url), { signal: AbortSignal.timeout(this.options.timeoutMs ?? 5000) });
+      // No redirects: the document is read where the operator said, never where a response points
+      // (and jose reads the key set with redirects off too).
+      const response = await fetch(discoveryUrl(this.url), { redirect: 'error', signal: AbortSignal.timeout(this.options.timeoutMs ?? 5000) });
       const body = (await response.json()) as { issuer?: unknown; jwks_uri?: unknown };
       if (!response.ok || typeof body.issuer !== 'string' || typeof body.jwks_uri !== 'string') throw new Error('not an OpenID discovery document');
+      // The key set is held to https as the issuer is: keys read in clear could be anyone's.
+      const jwksUri = checkIssuerUrl(body.jwks_uri, 'key set');
       this.discovered = {
         issuer: body.issuer,
-        keys: createRemoteJWKSet(new URL(body.jwks_uri), {
+        keys: createRemoteJWKSet(new URL(jwksUri), {
           cooldownDuration: this.options.cooldownMs ?? DEFAULT_COOLDOWN_MS,
           cacheMaxAge: this.options.maxAgeMs ?? DEFAULT_MAX_AGE_MS,
           timeoutDuration: this.options.timeoutMs ?? 5000,
@@ -122,12 +142,21 @@ class TrustedIssuer {
 export class TrustedIssuers {
   private readonly issuers: TrustedIssuer[];
 
-  constructor(urls: string[], options: TrustedIssuerOptions) {
-    this.issuers = urls.map((url) => new TrustedIssuer(checkIssuerUrl(url), options));
+  /** A bare URL stands for the tenants its path names (none: its tokens act nowhere). */
+  constructor(issuers: (string | TrustedIssuerSpec)[], options: TrustedIssuerOptions) {
+    this.issuers = issuers.map((issuer) => {
+      const spec = typeof issuer === 'string' ? { url: issuer, tenants: tenantsNamedIn(issuer) } : issuer;
+      return new TrustedIssuer(checkIssuerUrl(spec.url), new Set(spec.tenants.map((t) => t.toLowerCase())), options);
+    });
   }
 
   get urls(): string[] {
     return this.issuers.map((issuer) => issuer.url);
+  }
+
+  /** Each issuer with the tenants it may act in. */
+  get specs(): TrustedIssuerSpec[] {
+    return this.issuers.map((issuer) => ({ url: issuer.url, tenants: [...issuer.tenants] }));
   }
 
   /** Fetches every discovery document now; returns the URLs that could not be read. */
@@ -150,7 +179,8 @@ export class TrustedIssuers {
       // A multi-tenant issuer (`{tenantid}`) names the tenant in `iss`: it must be the token's `tid`.
       const expected = tenant ? TrustedIssuer.expectedIssuer(discovered, tenant) : discovered.issuer;
       if (expected !== payload.iss) continue;
-      if (!tenant) throw errors.tokenInvalid('Invalid tenant.');
+      // Only the tenants this issuer was trusted for (checked before any key is fetched).
+      if (!tenant || !issuer.tenants.has(tenant.toLowerCase())) throw errors.tokenInvalid('Invalid tenant.');
       return issuer.verify(token, discovered, expected);
     }
     return undefined;

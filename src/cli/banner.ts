@@ -14,7 +14,7 @@ export interface BannerFacts {
   auth: AuthMode;
   /** `file`: the certificate is a file a client can be pointed at (not made in memory). */
   tls?: { source: string; created: boolean; file: boolean };
-  trustedIssuers: { url: string; reachable: boolean }[];
+  trustedIssuers: { url: string; tenants: string[]; reachable: boolean }[];
   identity: DefaultIdentity;
   created: NewDefaultCredentials;
   /** The data folder (`--data`), absent in memory. */
@@ -36,6 +36,7 @@ export function banner(facts: BannerFacts): string[] {
   }
   for (const issuer of facts.trustedIssuers) {
     lines.push(`  trusted issuer: ${issuer.url}${issuer.reachable ? '' : ' (not reachable yet; tried again when a token needs it)'}`);
+    lines.push(`    its tokens act in: ${issuer.tenants.join(', ')}`);
   }
   lines.push(`  default tenant: ${identity.tenantId}`);
   lines.push(`  token endpoint: ${facts.origin}/${identity.tenantId}/oauth2/v2.0/token`);

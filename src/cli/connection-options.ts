@@ -8,6 +8,7 @@ import { UsageError } from './usage.js';
  */
 export const CONNECTION_OPTIONS = {
   'max-connections': { type: 'string' },
+  'max-connections-per-source': { type: 'string' },
   'max-requests-per-connection': { type: 'string' },
   'headers-timeout': { type: 'string' },
   'request-timeout': { type: 'string' },
@@ -18,6 +19,10 @@ const d = DEFAULT_CONNECTION_LIMITS;
 export const connectionHelp = `  --max-connections N
                   connections served at once; one more is answered 503 with Retry-After,
                   then closed; 0: no limit (default: ${d.maxConnections})
+  --max-connections-per-source N
+                  connections served at once from one client address (every local client
+                  is 127.0.0.1); past it, the same 503; 0: no limit (default: ${d.maxConnectionsPerSource},
+                  or three quarters of --max-connections when that is lower)
   --max-requests-per-connection N
                   requests served over one keep-alive connection; the last answer closes it
                   and the client reconnects; 0: no limit (default: ${d.maxRequestsPerConnection})
@@ -30,11 +35,12 @@ export const connectionHelp = `  --max-connections N
   --keep-alive-timeout MS
                   how long an idle keep-alive connection is kept (default: ${d.keepAliveTimeoutMs})`;
 
-export const connectionUsage = `[--max-connections N] [--max-requests-per-connection N] [--headers-timeout MS]
+export const connectionUsage = `[--max-connections N] [--max-connections-per-source N] [--max-requests-per-connection N] [--headers-timeout MS]
                        [--request-timeout MS] [--keep-alive-timeout MS]`;
 
 interface ConnectionValues {
   'max-connections'?: string;
+  'max-connections-per-source'?: string;
   'max-requests-per-connection'?: string;
   'headers-timeout'?: string;
   'request-timeout'?: string;
@@ -54,6 +60,7 @@ export function parseConnectionOptions(values: ConnectionValues): Partial<Connec
   const count = Number.MAX_SAFE_INTEGER;
   const limits: Partial<ConnectionLimits> = {
     maxConnections: wholeNumber('--max-connections', values['max-connections'], 0, count),
+    maxConnectionsPerSource: wholeNumber('--max-connections-per-source', values['max-connections-per-source'], 0, count),
     maxRequestsPerConnection: wholeNumber('--max-requests-per-connection', values['max-requests-per-connection'], 0, count),
     headersTimeoutMs: wholeNumber('--headers-timeout', values['headers-timeout'], 0, MAX_TIMEOUT_MS),
     requestTimeoutMs: wholeNumber('--request-timeout', values['request-timeout'], 0, MAX_TIMEOUT_MS),

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { ensureAdminKey } from '../admin/admin-key.js';
+import { ensureAdminKey, type StoredAdminKey } from '../admin/admin-key.js';
 import { ControlledClock } from '../admin/controlled-clock.js';
 import { parseDuration, formatDuration } from '../admin/durations.js';
 import { fixtureContext } from '../admin/fixture.js';
@@ -32,7 +32,8 @@ export const CONTROL_OPTIONS = {
 } as const;
 
 export const controlHelp = `  --admin-key K   the admin API's key (default: $LOCALGRAPH_ADMIN_KEY, else one made on
-                  first start and kept with the data; the banner prints it)
+                  first start, printed that once, and kept with the data as a hash; a key
+                  given here is never printed nor stored)
   --seed FILE     load this fixture at every start (replaces the tenants it names; see
                   localgraph admin import)
   --id-seed S     deterministic ids (and fault draws) from this seed (localgraph admin ids)
@@ -134,6 +135,17 @@ export function parseControlOptions(values: ControlValues, env: NodeJS.ProcessEn
   };
 }
 
+/**
+ * How the banner speaks of the admin key: the key itself only when this start made it (service
+ * logs keep banners; a key in every one of them would be a key in every log reader's hands).
+ */
+function adminKeyLine(given: ControlSetup['adminKey'], stored: StoredAdminKey | undefined): string {
+  if (given) return `with the key given by ${given.source === 'flag' ? '--admin-key' : '$LOCALGRAPH_ADMIN_KEY'}`;
+  if (stored?.key) return `with key ${stored.key} (shown once; only its hash is kept)`;
+  const how = 'lost it? localgraph admin-key new makes another, or start with --admin-key K';
+  return stored?.migrated ? `with the key shown before (now kept as a hash only; ${how})` : `with the key shown at first start (${how})`;
+}
+
 export interface PreparedControlPlane {
   /** Spread into createApp's options. */
   appOptions: Pick<AppOptions, 'clock' | 'ids' | 'logger' | 'controlPlane'>;
@@ -160,17 +172,17 @@ export async function prepareControlPlane(setup: ControlSetup, store: Store, mod
       throw error;
     }
   }
-  const admin = setup.adminKey ?? { ...(await ensureAdminKey(store)), source: 'stored' as const };
+  const stored = setup.adminKey ? undefined : await ensureAdminKey(store);
   const faults = new FaultInjector(setup.faultRules ?? []);
   return {
     appOptions: {
       clock,
       ids,
       logger: loggerOptions(setup.logLevel, setup.logFormat),
-      controlPlane: { adminKey: admin.key, faults, heartbeats: setup.heartbeats },
+      controlPlane: { ...(setup.adminKey ? { adminKey: setup.adminKey.key } : { adminKeyHash: stored!.hash }), faults, heartbeats: setup.heartbeats },
     },
     bannerLines(origin) {
-      const lines = [`  health: ${origin}/health`, `  admin: ${origin}/_admin/ with key ${admin.key} (localgraph admin --help)`];
+      const lines = [`  health: ${origin}/health`, `  admin: ${origin}/_admin/ ${adminKeyLine(setup.adminKey, stored)} (localgraph admin --help)`];
       if (seeded) lines.push(`  seed: ${setup.seedFile} loaded (${seeded})`);
       if (setup.idSeed !== undefined) lines.push(`  ids: deterministic, seed '${setup.idSeed}'`);
       if (setup.freezeAt) lines.push(`  clock: frozen at ${setup.freezeAt.toISOString()}`);

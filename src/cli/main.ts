@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { adminCommand } from './admin-commands.js';
+import { adminKeyNewCommand, adminKeyNewHelp } from './admin-key-command.js';
 import { certCommand, certHelp } from './cert.js';
 import { readFileSync } from 'node:fs';
 import {
@@ -33,6 +34,8 @@ Commands:
   cert       print the TLS certificate of --https (localgraph cert --help)
   admin      reset, import, export, ids, clock, faults, token: a running server's admin API
              (localgraph admin --help)
+  admin-key  a new admin key for a data folder or database, printed once: admin-key new
+             (localgraph admin-key new --help)
   simulate   play connector machines that send heartbeats (localgraph simulate connectors --help)
 
 Options:
@@ -48,6 +51,7 @@ ${userAddHelp.split('\n')[0]}
 ${userSetPasswordHelp.split('\n')[0]}
 ${certHelp.split('\n')[0]}
 Usage: localgraph admin <reset|import|export|ids|clock|faults|token|status> [options]
+${adminKeyNewHelp.split('\n')[0]}
 ${simulateHelp.split('\n')[0]}`;
 
 type Command = (args: string[]) => Promise<number>;
@@ -85,10 +89,14 @@ const commands: Record<string, Command> = {
   }),
   cert: certCommand,
   admin: adminCommand,
+  'admin-key': group('admin-key', { new: { run: adminKeyNewCommand, help: adminKeyNewHelp } }),
   simulate: simulateCommand,
 };
 
 async function main(argv: string[]): Promise<number> {
+  // Everything localgraph writes (database, its WAL, lock, certificates, keys) is its owner's
+  // alone, whatever the shell's umask; SQLite gives its WAL the database file's mode.
+  if (process.platform !== 'win32') process.umask(0o077);
   const [command, ...args] = argv;
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
     console.log(help);

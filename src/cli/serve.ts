@@ -19,7 +19,8 @@ export const DEFAULT_PORT = 5080;
 const SHUTDOWN_GRACE_MS = 5000;
 
 export const serveHelp = `Usage: localgraph serve [--host H] [--port N] [--data DIR | --database-url URL | --in-memory] [--https [--cert FILE --key FILE]]
-                       [--auth strict|claims|off] [--trust-issuer URL]... [--audience ID]... [--status-codes live|docs]
+                       [--auth strict|claims|off] [--trust-issuer [TENANT,...=]URL]... [--audience ID]...
+                       [--max-claims-tenants N] [--status-codes live|docs]
                        ${connectionUsage}
                        ${controlUsage}
 
@@ -40,10 +41,14 @@ ${storageHelp}
   --auth MODE     strict: tokens verified (signature, issuer, audience, lifetime, tenant) and
                   permissions enforced; claims: tokens only decoded, their tenant and
                   permissions believed; off: no token needed, every permission (default: strict)
-  --trust-issuer URL
-                  also accept tokens of this OpenID issuer (its keys are fetched from its
-                  discovery document); repeatable
+  --trust-issuer [TENANT,...=]URL
+                  also accept tokens of this OpenID issuer (https; its keys are fetched from
+                  its discovery document, redirects not followed), in these tenants only
+                  (made at start; a URL naming one tenant id needs no list); repeatable
   --audience ID   an audience accepted on trusted issuers' tokens besides Graph's; repeatable
+  --max-claims-tenants N
+                  with --auth claims: tokens of a new tenant are refused once the data holds N
+                  tenants (default: 1000)
   --status-codes M  where Graph's docs and its live service disagree (connector group create
                   and update): 'live' answers 200 and 204 as the service does, 'docs' answers
                   201 and 200 with the group as the reference pages say (default: live)
@@ -68,6 +73,7 @@ export async function serveCommand(args: string[]): Promise<number> {
     auth: { type: 'string' },
     'trust-issuer': { type: 'string', multiple: true },
     audience: { type: 'string', multiple: true },
+    'max-claims-tenants': { type: 'string' },
     'status-codes': { type: 'string' },
     ...CONNECTION_OPTIONS,
     ...CONTROL_OPTIONS,
@@ -103,6 +109,8 @@ export async function serveCommand(args: string[]): Promise<number> {
   else if (https && dataDir !== undefined) tls = { ...(await folderCertificate(dataDir, now)), file: true };
   else if (https) tls = { ...(await storeCertificate(store, 'kept in the database', now)), file: false };
 
+  // The tenants trusted issuers are mapped to exist from the start: their tokens never make one.
+  for (const issuer of authOptions.trustIssuers) for (const tenant of issuer.tenants) await store.ensureTenant(tenant, now);
   const { authenticator, trusted } = buildAuthenticator(authOptions, store, identity);
   const unreachable = trusted ? await trusted.prefetch() : [];
   const app = createApp({ store, serverOptions: { statusCodes }, authenticator, https: tls && { cert: tls.cert, key: tls.key }, connectionLimits, ...plane.appOptions });
@@ -130,7 +138,7 @@ export async function serveCommand(args: string[]): Promise<number> {
     storage: describeLocation(location),
     auth: authOptions.mode,
     tls: tls && { source: tls.source, created: tls.created, file: tls.file },
-    trustedIssuers: (trusted?.urls ?? []).map((url) => ({ url, reachable: !unreachable.includes(url) })),
+    trustedIssuers: (trusted?.specs ?? []).map(({ url, tenants }) => ({ url, tenants, reachable: !unreachable.includes(url) })),
     identity,
     created,
     dataDir,

@@ -167,6 +167,11 @@ export const errors = {
    * A connection opened while `serve --max-connections` were open already: answered on its first
    * request, then closed. A 503 with Retry-After, which the Graph SDKs retry.
    */
+  tooManyConnectionsFromSource: (limit: number) =>
+    new GraphError(503, 'serviceNotAvailable', `This client already has ${limit} connections open, the most one address may hold. Reuse them, or retry after the delay given.`, undefined, {
+      'Retry-After': '1',
+      Connection: 'close',
+    }),
   tooManyConnections: (limit: number) =>
     new GraphError(503, 'serviceNotAvailable', `The server already has ${limit} connections open, its limit. Retry after the delay given.`, undefined, {
       'Retry-After': '1',
@@ -256,6 +261,8 @@ export class OAuthError extends Error {
     readonly aadsts: number,
     message: string,
     readonly suberror?: string,
+    /** Response headers the error calls for (`Retry-After` on throttling). */
+    readonly headers?: Record<string, string>,
   ) {
     super(message);
     this.name = 'OAuthError';
@@ -293,6 +300,8 @@ export const oauthErrors = {
       7000215,
       `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${clientId}'.`,
     ),
+  malformedBasicCredentials: () =>
+    new OAuthError(401, 'invalid_client', 7000215, "Invalid client credentials provided: the client id and secret of 'Authorization: Basic' must be form-urlencoded (client_secret_basic)."),
   scopeNotDefault: (scope: string) =>
     new OAuthError(
       400,
@@ -324,18 +333,32 @@ export const oauthErrors = {
       `The user or administrator has not consented to use the application with ID '${clientId}' named '${name}'. Send an interactive authorization request for this user and resource.`,
       'consent_required',
     ),
-  // Entra hides the user name in this message ("{EUII Hidden}"): it is personal data.
-  userNotFound: (tenant: string) =>
-    new OAuthError(
-      400,
-      'invalid_grant',
-      50034,
-      `The user account {EUII Hidden} does not exist in the ${tenant} directory. To sign into this application, the account must be added to the directory.`,
-    ),
   invalidCredentials: () => new OAuthError(400, 'invalid_grant', 50126, 'Error validating credentials due to invalid username or password.'),
   accountLocked: () =>
     new OAuthError(400, 'invalid_grant', 50053, "The account is locked, you've tried to sign in too many times with an incorrect user ID or password."),
   serverError: () => new OAuthError(500, 'server_error', 90033, 'A transient error has occurred. Please try again.'),
+  /**
+   * Too many failed credential checks from a client or an address (or too many waiting to be
+   * checked): Entra answers a client that calls it too often with 429 and `Retry-After`, and
+   * names request loops AADSTS50196; the Microsoft identity libraries wait `Retry-After`.
+   */
+  throttled: (retryAfterSeconds: number) =>
+    new OAuthError(
+      429,
+      'temporarily_unavailable',
+      50196,
+      `The server terminated an operation because it encountered a client request loop: too many failed sign-ins from this client or address. Retry after ${retryAfterSeconds} seconds.`,
+      undefined,
+      { 'Retry-After': String(retryAfterSeconds) },
+    ),
+  /** A cross-site form post (a browser page of another origin): refused before it is read. */
+  crossSiteRequest: () =>
+    new OAuthError(
+      400,
+      'invalid_request',
+      9002326,
+      'Cross-origin token redemption is permitted only for the Single-Page Application client-type; localgraph refuses token requests that browsers send from other sites.',
+    ),
 };
 
 export interface OAuthErrorContext {

@@ -38,7 +38,8 @@ import { readFaultRules, type FaultInjector } from './faults.js';
 export const ADMIN_PREFIX = '/_admin';
 
 export interface AdminParts {
-  key: string;
+  /** The admin key's stored form (`sha256$…`, src/admin/admin-key.ts). */
+  keyHash: string;
   store: Store;
   fixtures: FixtureContext;
   /**
@@ -85,7 +86,7 @@ export function registerAdminRoutes(app: FastifyInstance, parts: AdminParts): vo
   void app.register(
     async (scope) => {
       scope.addHook('onRequest', async (request) => {
-        if (!adminKeyMatches(parts.key, presentedAdminKey(request.headers))) throw errors.adminUnauthorized();
+        if (!adminKeyMatches(parts.keyHash, presentedAdminKey(request.headers))) throw errors.adminUnauthorized();
       });
       scope.addHook('onSend', async (_request, reply) => {
         reply.header('Cache-Control', 'no-store');

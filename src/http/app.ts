@@ -20,6 +20,7 @@ import { isQueryTimeout } from '../store/query-deadline.js';
 import { registerBodyParsing } from './body-parsing.js';
 import { answerClientError, answeredOnSocket } from './client-errors.js';
 import { nodeServerOptions, registerConnectionLimits, resolveConnectionLimits, type ConnectionLimits } from './connection-limits.js';
+import { registerCors } from './cors.js';
 import { registerConsoleRoute } from './console-route.js';
 import { ControlledClock } from '../admin/controlled-clock.js';
 import { SeededIds } from '../admin/seeded-ids.js';
@@ -126,6 +127,9 @@ export function createApp(options: AppOptions): FastifyInstance {
   });
   registerConnectionLimits(app, limits, options.https !== undefined);
 
+  const authenticator = options.authenticator ?? new StrictAuthenticator(options.store, new TokenVerifier(options.store, () => clock.now()));
+  if (authenticator.mode === 'strict') registerCors(app);
+
   registerBodyParsing(app);
   app.setErrorHandler((error, request, reply) => sendError(request, reply, toGraphError(error, request, bodyLimit), clock));
   app.setNotFoundHandler((request, reply) => sendError(request, reply, errors.methodNotAllowed(), clock));
@@ -148,7 +152,7 @@ export function createApp(options: AppOptions): FastifyInstance {
     model: graphModel,
     registry,
     engine,
-    authenticator: options.authenticator ?? new StrictAuthenticator(options.store, new TokenVerifier(options.store, () => clock.now())),
+    authenticator,
     permissions: new PermissionPolicy(),
     metadataXml: renderMetadata(family),
   });

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import type { AddressInfo } from 'node:net';
+import { connect as netConnect, type AddressInfo, type Socket } from 'node:net';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import { openStore } from '../store/open.js';
 import { createApp } from './app.js';
@@ -116,4 +116,42 @@ test('over TLS, the connections counted are the TLS ones: one over the limit is 
     await app.close();
     await store.close();
   }
+});
+
+test('one client address holds at most --max-connections-per-source; another address is still served', async () => {
+  const store = await openStore({ kind: 'memory' });
+  const app = createApp({ store, connectionLimits: { maxConnections: 10, maxConnectionsPerSource: 2 } });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const { port } = app.server.address() as AddressInfo;
+  const sockets: Socket[] = [];
+  const open = async (localAddress: string) => {
+    const socket = netConnect({ host: '127.0.0.1', port, localAddress });
+    sockets.push(socket);
+    await once(socket, 'connect');
+    return socket;
+  };
+  try {
+    const mine = [await open('127.0.0.1'), await open('127.0.0.1')];
+    for (const socket of mine) assert.match(await tlsRequest(socket as TLSSocket, '/health'), /^HTTP\/1\.1 200 /);
+    const third = await open('127.0.0.1');
+    const refused = await tlsRequest(third as TLSSocket, '/health');
+    assert.match(refused, /^HTTP\/1\.1 503 /);
+    assert.match(refused, /\r\nretry-after: 1\r\n/i);
+    const body = JSON.parse(refused.slice(refused.indexOf('\r\n\r\n') + 4));
+    assert.equal(body.error.code, 'serviceNotAvailable');
+    assert.match(body.error.message, /This client already has 2 connections open/);
+    // Another client (another loopback address) is not held up by the first one's connections.
+    assert.match(await tlsRequest((await open('127.0.0.2')) as TLSSocket, '/health'), /^HTTP\/1\.1 200 /);
+  } finally {
+    for (const socket of sockets) socket.destroy();
+    await app.close();
+    await store.close();
+  }
+});
+
+test('the per-address limit defaults to three quarters of a lower --max-connections, so one client never holds them all', () => {
+  assert.equal(resolveConnectionLimits().maxConnectionsPerSource, 768);
+  assert.equal(resolveConnectionLimits({ maxConnections: 100 }).maxConnectionsPerSource, 75);
+  assert.equal(resolveConnectionLimits({ maxConnections: 100, maxConnectionsPerSource: 100 }).maxConnectionsPerSource, 100, 'given, it is kept');
+  assert.equal(resolveConnectionLimits({ maxConnections: 0 }).maxConnectionsPerSource, 768);
 });

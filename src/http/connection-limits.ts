@@ -11,6 +11,8 @@ import { errors } from '../graph/errors.js';
 export interface ConnectionLimits {
   /** Connections served at once; a further one is answered 503 on its first request, then closed. 0: no limit. */
   maxConnections: number;
+  /** Connections served at once from one client address; past it, the same 503. 0: no limit. */
+  maxConnectionsPerSource: number;
   /** Requests served over one connection; the answer to the last says `Connection: close`. 0: no limit. */
   maxRequestsPerConnection: number;
   /** Time a request's head may take to arrive (from its first byte, or from the connection's opening). 0: none. */
@@ -24,6 +26,10 @@ export interface ConnectionLimits {
 /**
  * - 1024 connections: far more than any test suite or SDK pool opens (the benchmarks use 32),
  *   few enough to stay well inside the usual descriptor limits.
+ * - 768 per client address (three quarters of the connections, when fewer are allowed): one
+ *   client (a runaway pool, a flood) cannot take them all; every client on the loopback shares
+ *   127.0.0.1, so it stays well above what a machine's tests open (the hostile-input suite holds
+ *   a few hundred at once).
  * - 1000 requests per connection: nginx's `keepalive_requests`; a client reconnects once in a
  *   thousand requests, and no connection is pinned to one instance of several forever.
  * - 10 s for the head: a real client sends it at once; Node's 60 s lets a slow-loris client hold a
@@ -35,6 +41,7 @@ export interface ConnectionLimits {
  */
 export const DEFAULT_CONNECTION_LIMITS: Readonly<ConnectionLimits> = Object.freeze({
   maxConnections: 1024,
+  maxConnectionsPerSource: 768,
   maxRequestsPerConnection: 1000,
   headersTimeoutMs: 10_000,
   requestTimeoutMs: 30_000,
@@ -60,6 +67,10 @@ export function headExceedsRequest(headersTimeoutMs: number, requestTimeoutMs: n
 export function resolveConnectionLimits(given: Partial<ConnectionLimits> = {}): ConnectionLimits {
   const limits = { ...DEFAULT_CONNECTION_LIMITS };
   for (const [name, value] of Object.entries(given) as [keyof ConnectionLimits, number | undefined][]) if (value !== undefined) limits[name] = value;
+  // Fewer connections in all: one address still leaves a quarter of them to the others.
+  if (given.maxConnectionsPerSource === undefined && limits.maxConnections > 0) {
+    limits.maxConnectionsPerSource = Math.min(limits.maxConnectionsPerSource, Math.ceil((limits.maxConnections * 3) / 4));
+  }
   for (const [name, value] of Object.entries(limits)) {
     if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`connection limit ${name} must be a whole number ≥ 0, not ${value}`);
     if (name.endsWith('Ms') && value > MAX_TIMEOUT_MS) throw new RangeError(`connection limit ${name} must be at most ${MAX_TIMEOUT_MS}, not ${value}`);
@@ -94,7 +105,8 @@ export function nodeServerOptions(limits: ConnectionLimits) {
 
 const requestsServed = Symbol('localgraph.requestsServed');
 const overLimit = Symbol('localgraph.connectionOverLimit');
-type CountedSocket = Socket & { [requestsServed]?: number; [overLimit]?: boolean };
+/** Why a connection is over a limit: the error each of its requests is answered with. */
+type CountedSocket = Socket & { [requestsServed]?: number; [overLimit]?: () => Error };
 
 /**
  * Counts connections and the requests on each. Register it right after the hook that sets the
@@ -111,12 +123,24 @@ export function registerConnectionLimits(app: FastifyInstance, limits: Connectio
     // Node's `maxConnections` alone would close extra connections unanswered; the client could
     // not tell a full server from a dead one. It stays as the hard limit past the answered one.
     app.server.maxConnections = limits.maxConnections * HARD_CONNECTION_FACTOR;
+  }
+  if (limits.maxConnections > 0 || limits.maxConnectionsPerSource > 0) {
     let open = 0;
+    const bySource = new Map<string, number>();
     app.server.on(tls ? 'secureConnection' : 'connection', (socket: CountedSocket) => {
+      const source = socket.remoteAddress ?? '';
       open += 1;
-      if (open > limits.maxConnections) socket[overLimit] = true;
+      const fromSource = (bySource.get(source) ?? 0) + 1;
+      bySource.set(source, fromSource);
+      if (limits.maxConnections > 0 && open > limits.maxConnections) socket[overLimit] = () => errors.tooManyConnections(limits.maxConnections);
+      else if (limits.maxConnectionsPerSource > 0 && fromSource > limits.maxConnectionsPerSource) {
+        socket[overLimit] = () => errors.tooManyConnectionsFromSource(limits.maxConnectionsPerSource);
+      }
       socket.once('close', () => {
         open -= 1;
+        const left = (bySource.get(source) ?? 1) - 1;
+        if (left > 0) bySource.set(source, left);
+        else bySource.delete(source);
       });
     });
   }
@@ -126,7 +150,8 @@ export function registerConnectionLimits(app: FastifyInstance, limits: Connectio
     // `app.inject` requests have a socket of their own each: nothing to count across them.
     const socket = request.raw.socket as CountedSocket | null;
     if (!socket) return done();
-    if (socket[overLimit]) return done(errors.tooManyConnections(limits.maxConnections));
+    const over = socket[overLimit];
+    if (over) return done(over());
     if (perConnection === 0) return done();
     const served = (socket[requestsServed] ?? 0) + 1;
     socket[requestsServed] = served;

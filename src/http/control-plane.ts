@@ -12,6 +12,7 @@ import type { Store } from '../store/store.js';
 import { registerAdminRoutes } from './admin-routes.js';
 import { FaultInjector } from './faults.js';
 import { registerHealthRoute } from './health-route.js';
+import { adminKeyHash } from '../admin/admin-key.js';
 import { registerRequestLogging } from './logging.js';
 import { requestPattern } from './request-pattern.js';
 
@@ -21,8 +22,10 @@ import { requestPattern } from './request-pattern.js';
  * per-request log line.
  */
 export interface ControlPlaneOptions {
-  /** Serves the admin API under `/_admin/` with this key; without it there is no admin API. */
+  /** Serves the admin API under `/_admin/` with this key; without it (or `adminKeyHash`) there is no admin API. */
   adminKey?: string;
+  /** The key's stored form (`sha256$…`) instead, when only that is known (a key made at an earlier start). */
+  adminKeyHash?: string;
   /** Fault rules (empty: no faults). */
   faults?: FaultInjector;
   /** The connector life simulation; off by default. */
@@ -92,10 +95,11 @@ export function registerControlPlane(app: FastifyInstance, parts: ControlPlanePa
   });
 
   registerHealthRoute(app, parts.store);
-  if (options.adminKey !== undefined) {
+  const keyHash = options.adminKey !== undefined ? adminKeyHash(options.adminKey) : options.adminKeyHash;
+  if (keyHash !== undefined) {
     const publishingType = parts.model.enumType('microsoft.graph.onPremisesPublishingType');
     registerAdminRoutes(app, {
-      key: options.adminKey,
+      keyHash,
       store: parts.store,
       fixtures,
       forgetTenants,

@@ -45,7 +45,8 @@ export function registerIdentityRoutes(app: FastifyInstance, parts: IdentityRout
       return sendJson(reply, await jsonWebKeySet(parts.store));
     };
     const token = (endpoint: 'v1' | 'v2') => async (request: FastifyRequest<{ Params: { tenant: string } }>, reply: FastifyReply) => {
-      const body = await parts.tokens.grant({ tenant: request.params.tenant, params: formParams(request), origin: origin(request), endpoint });
+      if (crossSite(request)) throw oauthErrors.crossSiteRequest();
+      const body = await parts.tokens.grant({ tenant: request.params.tenant, params: formParams(request), origin: origin(request), endpoint, source: request.ip });
       // Tokens must not be cached by anything between the client and localgraph (RFC 6749 §5.1).
       reply.header('Cache-Control', 'no-store, no-cache').header('Pragma', 'no-cache');
       return sendJson(reply, body);
@@ -77,6 +78,19 @@ function origin(request: FastifyRequest): string {
 }
 
 /**
+ * Whether a browser sent this request from another site (a page's form post or fetch): such a
+ * page must not make guesses in the user's name, or lock an account out. Browsers say where a
+ * request comes from (`Sec-Fetch-Site`, `Origin`); the identity libraries, which run outside a
+ * browser, send neither, and the console, on this origin, sends its own.
+ */
+function crossSite(request: FastifyRequest): boolean {
+  const site = request.headers['sec-fetch-site'];
+  if (site !== undefined && site !== 'same-origin' && site !== 'none') return true;
+  const from = request.headers.origin;
+  return from !== undefined && from !== origin(request);
+}
+
+/**
  * The form's parameters, plus the client's id and secret from `Authorization: Basic`
  * (client_secret_basic) when the form has none. A body of another type has no parameters, so
  * the answer is Entra's "must contain the following parameter: 'grant_type'".
@@ -89,8 +103,13 @@ function formParams(request: FastifyRequest): Record<string, string | undefined>
     const decoded = Buffer.from(basic[1], 'base64').toString('utf8');
     const colon = decoded.indexOf(':');
     if (colon > 0) {
-      params.client_id = decodeURIComponent(decoded.slice(0, colon));
-      params.client_secret = decodeURIComponent(decoded.slice(colon + 1));
+      // RFC 6749 §2.3.1: both are form-urlencoded; a malformed escape is a bad credential.
+      try {
+        params.client_id = decodeURIComponent(decoded.slice(0, colon));
+        params.client_secret = decodeURIComponent(decoded.slice(colon + 1));
+      } catch {
+        throw oauthErrors.malformedBasicCredentials();
+      }
     }
   }
   return params;
@@ -114,6 +133,7 @@ function toOAuthError(error: unknown, request: FastifyRequest): OAuthError {
 
 function sendOAuthError(request: FastifyRequest, reply: FastifyReply, error: OAuthError, date: Date): FastifyReply {
   // Entra's trace id is its own request id; the correlation id is the client's `client-request-id`.
+  if (error.headers) reply.headers(error.headers);
   return reply
     .status(error.status)
     .type('application/json; charset=utf-8')

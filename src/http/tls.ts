@@ -81,10 +81,10 @@ export async function folderCertificate(dataDir: string, now: Date = new Date())
   if (existing) renameSync(dir, `${dir}.expired-${now.toISOString().replace(/[:.]/g, '-')}`);
 
   const fresh = await generateCertificate(now);
-  mkdirSync(resolve(dataDir), { recursive: true });
+  mkdirSync(resolve(dataDir), { recursive: true, mode: 0o700 });
   const staging = `${dir}.tmp-${randomBytes(6).toString('hex')}`;
   mkdirSync(staging, { mode: 0o700 });
-  writeFileSync(join(staging, CERT_FILE), fresh.cert);
+  writeFileSync(join(staging, CERT_FILE), fresh.cert, { mode: 0o600 });
   writeFileSync(join(staging, KEY_FILE), fresh.key, { mode: 0o600 });
   try {
     renameSync(staging, dir);

@@ -147,6 +147,9 @@ export async function deleteEntity(call: Call, target: EntityTarget): Promise<Gr
 
 export async function countCollection(call: Call, behaviour: CollectionBehaviour, parentKeys: string[], where?: Condition): Promise<GraphResponse> {
   if (!call.request.eventual) throw errors.consistencyRequired();
-  const count = await call.ctx.store.count(behaviour.table, scopeOf(call, behaviour, parentKeys), where);
+  const { options, ctx } = call;
+  // `/$count?$filter=…` counts what the filter keeps, as Graph's directory does.
+  const filter = options.filter === undefined ? undefined : filterToSql(parseFilter(options.filter, behaviour.type, ctx.model), behaviour.table, ctx.store.dialect);
+  const count = await ctx.store.count(behaviour.table, scopeOf(call, behaviour, parentKeys), allOf([where, filter]));
   return { status: 200, text: String(count) };
 }

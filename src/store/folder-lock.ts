@@ -82,11 +82,11 @@ function alive(pid: number): boolean {
 
 /** Takes the folder's lock; returns the function that releases it. */
 export function lockFolder(dir: string): () => void {
-  mkdirSync(dir, { recursive: true });
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
   const path = join(dir, LOCK_FILE);
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
-      const fd = openSync(path, 'wx');
+      const fd = openSync(path, 'wx', 0o600);
       const holder: LockHolder = { pid: process.pid, start: processStart(process.pid), command: process.argv.join(' ') };
       writeSync(fd, `${JSON.stringify(holder)}\n`);
       closeSync(fd);

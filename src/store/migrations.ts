@@ -134,6 +134,29 @@ export const migrations: Migration[] = [
       ];
     },
   },
+  {
+    version: 5,
+    description: 'indexes that serve the queries localgraph sends (query-plans.test.ts proves each)',
+    statements: (d) => {
+      const folded = d.name === 'postgres' ? 'lower(app_id COLLATE "C")' : 'lower(app_id)';
+      return [
+        // SQLite never chose it (without statistics it reads connectors_by_machine_name and checks
+        // the status), and the filtered page meets its goals without it: one index less per write.
+        'DROP INDEX connectors_by_status_machine_name',
+        // `appId eq '…'` compares lower(app_id), as every string comparison does: an index on the
+        // bare column kept appIds unique but served no lookup. Unique ignoring case is what a
+        // GUID's uniqueness means anyway.
+        'DROP INDEX applications_by_app_id',
+        `CREATE UNIQUE INDEX applications_by_app_id ON applications (tenant_id, ${folded})`,
+        // Covering: an agent's (a resource's) groups are read from the index alone; without the
+        // group id in it, SQLite preferred scanning the profile's links in the primary key.
+        'DROP INDEX agent_group_agents_by_agent',
+        'CREATE INDEX agent_group_agents_by_agent ON agent_group_agents (tenant_id, profile_id, agent_id, agent_group_id)',
+        'DROP INDEX agent_group_published_resources_by_resource',
+        'CREATE INDEX agent_group_published_resources_by_resource ON agent_group_published_resources (tenant_id, profile_id, published_resource_id, agent_group_id)',
+      ];
+    },
+  },
 ];
 
 export class SchemaTooNewError extends Error {

@@ -1,6 +1,6 @@
-import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { checkDatabaseFile, damagedDatabase } from './database-file.js';
+import { narrowedWarning, secureDataFolder } from './data-permissions.js';
 import { migrate } from './migrations.js';
 import { PostgresDatabase } from './postgres.js';
 import type { SqlDatabase } from './sql.js';
@@ -39,7 +39,9 @@ function openDatabase(location: StoreLocation): SqlDatabase {
     return location.offEventLoop ? SqliteDatabase.scratch(options) : new SqliteDatabase(':memory:', options);
   }
   const dir = resolve(location.dir);
-  mkdirSync(dir, { recursive: true });
+  // Only the owner may read the folder (keys, data); an open one is narrowed and said so.
+  const narrowed = secureDataFolder(dir);
+  if (narrowed.length > 0) console.warn(narrowedWarning(location.dir, narrowed));
   const file = join(dir, DATABASE_FILE);
   checkDatabaseFile(file);
   try {

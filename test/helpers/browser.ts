@@ -5,7 +5,8 @@
  * Without Chromium the tests skip with the reason printed, except under CI (`CI` set to
  * anything but `false`/`0`), where a missing browser is a failure: CI must run them.
  */
-import { accessSync, constants, mkdirSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { Browser, ConsoleMessage, Page } from 'playwright-core';
 
@@ -89,4 +90,57 @@ export function watchPage(page: Page): { problems: string[] } {
   });
   page.on('requestfailed', (request) => problems.push(`request failed: ${request.url()} (${request.failure()?.errorText})`));
   return { problems };
+}
+
+/** One accessibility problem axe-core found: its rule, impact, and where. */
+export interface AxeViolation {
+  id: string;
+  impact: string;
+  help: string;
+  targets: string[];
+}
+
+let axeSource: string | undefined;
+
+/**
+ * Runs axe-core (the npm package, pinned) in the page and returns its serious and critical
+ * violations. It is evaluated through the DevTools protocol, which the page's Content-Security-
+ * Policy does not govern, so the page keeps its real policy while it is checked.
+ */
+export async function axeViolations(page: Page, impacts: string[] = ['serious', 'critical']): Promise<AxeViolation[]> {
+  axeSource ??= readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(`${axeSource}\n;void 0`);
+  const violations = await page.evaluate(async () => {
+    const result = await (window as any).axe.run(document, { resultTypes: ['violations'] });
+    return result.violations.map((v: any) => ({ id: v.id, impact: v.impact ?? '', help: v.help, targets: v.nodes.map((n: any) => n.target.join(' ')).slice(0, 5) }));
+  });
+  return (violations as AxeViolation[]).filter((v) => impacts.includes(v.impact));
+}
+
+/**
+ * Watches what the page asks Graph for, to prove that it never loads a whole collection: every
+ * GET of a collection must ask for a page (`Prefer: odata.maxpagesize` up to `maxPage`) and get
+ * at most that many items back. Returns the problems found and the collection reads seen.
+ */
+export function watchCollections(page: Page, maxPage: number): { problems: string[]; reads: number } {
+  const watch = { problems: [] as string[], reads: 0 };
+  const isCollection = (url: URL) => url.pathname.startsWith('/beta/') && /\/(connectorGroups|connectors|members|applications|memberOf)$/.test(url.pathname);
+  page.on('request', (request) => {
+    const url = new URL(request.url());
+    if (request.method() !== 'GET' || !isCollection(url)) return;
+    watch.reads++;
+    const asked = /odata\.maxpagesize=(\d+)/.exec(request.headers()['prefer'] ?? '');
+    if (!asked || Number(asked[1]) > maxPage) watch.problems.push(`GET ${url.pathname}${url.search} asked for ${asked ? asked[1] : 'no page size'}`);
+  });
+  page.on('response', async (response) => {
+    const url = new URL(response.url());
+    if (response.request().method() !== 'GET' || !isCollection(url) || response.status() !== 200) return;
+    try {
+      const body = await response.json();
+      if (Array.isArray(body.value) && body.value.length > maxPage) watch.problems.push(`GET ${url.pathname} answered ${body.value.length} items`);
+    } catch {
+      // a page closed under it
+    }
+  });
+  return watch;
 }

@@ -186,6 +186,19 @@ export interface RunningServer {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
+/** Admin keys that servers made and printed, by data folder or database URL. */
+const keysMade = new Map<string, string>();
+
+/** The admin key a start is given (`--admin-key`, else LOCALGRAPH_ADMIN_KEY), as serve reads it. */
+function givenAdminKey(options: ServerOptions): string | undefined {
+  const args = options.args ?? [];
+  const at = args.indexOf('--admin-key');
+  if (at >= 0) return args[at + 1]?.trim();
+  const inline = args.find((a) => a.startsWith('--admin-key='));
+  if (inline) return inline.slice('--admin-key='.length).trim();
+  return (options.env ?? process.env).LOCALGRAPH_ADMIN_KEY?.trim();
+}
+
 /** Starts `localgraph serve --host 127.0.0.1 --port 0 (--data DIR | --in-memory)` and waits until it listens. */
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
   const chosen = options.inMemory || options.dataDir !== undefined || options.databaseUrl !== undefined;
@@ -238,8 +251,14 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     throw error;
   }
 
-  const adminKey = /admin: \S+\/_admin\/ with key (\S+)/.exec(stdout)?.[1];
-  if (adminKey === undefined) throw new Error(`no admin key in the banner\n${stdout}`);
+  // The banner shows a key only when this start made it; a given key, or one made by an earlier
+  // start on the same data (remembered here, as its user would have noted it), is not shown again.
+  const printedKey = /admin: \S+\/_admin\/ with key (\S+)/.exec(stdout)?.[1];
+  const storageId = databaseUrl ?? dataDir;
+  if (printedKey !== undefined && storageId !== undefined) keysMade.set(storageId, printedKey);
+  const givenKey = givenAdminKey(options);
+  const adminKey = givenKey ?? printedKey ?? (storageId === undefined ? undefined : keysMade.get(storageId));
+  if (adminKey === undefined) throw new Error(`no admin key: none given, none in the banner, none made earlier on this storage\n${stdout}`);
   const kept = (): void => {
     if (inMemory) throw new Error('an --in-memory server keeps nothing for another server or a CLI command to use');
   };

@@ -49,7 +49,21 @@ export function createAgents({ graph }) {
     replaceContent(
       body,
       used.map(profileSection),
-      used.length === 0 && h('p', { class: 'empty' }, 'No agents and no agent groups in any profile.'),
+      used.length === 0 &&
+        h(
+          'div',
+          { class: 'empty-state' },
+          h('p', null, h('strong', null, 'No agents and no agent groups in any profile yet.')),
+          h(
+            'p',
+            null,
+            'Register an agent with ',
+            h('code', null, 'POST /beta/onPremisesPublishingProfiles/provisioning/agents'),
+            ' (or another profile: authentication, exchangeOnline, …) and group agents with ',
+            h('code', null, 'POST …/agentGroups'),
+            '; they appear here within seconds.',
+          ),
+        ),
       empty.length > 0 && used.length > 0 && h('p', { class: 'hint' }, `Nothing in: ${empty.map((p) => p.label).join(', ')}.`),
     );
   }
@@ -111,5 +125,5 @@ export function createAgents({ graph }) {
     replaceContent(body, permissionNotice(error, 'Policy.Read.HybridAuthentication', 'list agents and agent groups'));
   }
 
-  return { view: { name: 'agents', load, render, renderError } };
+  return { view: { name: 'agents', load, render, renderError, leave: () => {} } };
 }

@@ -2,11 +2,13 @@
 // in step with Graph.
 import { createAgents } from './agents.js';
 import { createApps } from './apps.js';
-import { createBoard } from './board.js';
+import { createConnectors } from './connectors.js';
+import { confirmAction } from './dialogs.js';
 import { byId } from './dom.js';
 import { createGraph } from './graph.js';
+import { createGroupPicker } from './group-picker.js';
+import { createGroups } from './groups.js';
 import { createLive } from './live.js';
-import { alertMessage, announce, clearAlert } from './messages.js';
 import { createSensors } from './sensors.js';
 import {
   anonymousSession,
@@ -29,12 +31,24 @@ const graph = createGraph({
   onUnauthorized: (error) => signOut(error.message),
 });
 const live = createLive({ onState: showLiveState });
+const picker = createGroupPicker(graph);
 const views = {
-  groups: createBoard({ graph, live }).view,
-  apps: createApps({ graph, live }).view,
+  groups: createGroups({ graph, live, picker, confirm: confirmAction }).view,
+  connectors: createConnectors({ graph, live, picker }).view,
+  apps: createApps({ graph, live, picker, confirm: confirmAction }).view,
   agents: createAgents({ graph, live }).view,
   sensors: createSensors({ graph, live }).view,
 };
+
+let sessionTimer;
+
+/** Says something about the session (signed in, signed out) to screen readers, once. */
+function announce(text) {
+  const line = byId('session-message');
+  clearTimeout(sessionTimer);
+  line.textContent = text;
+  sessionTimer = setTimeout(() => (line.textContent = ''), 8000);
+}
 
 function showLiveState(state, detail) {
   const el = byId('live-state');
@@ -49,7 +63,7 @@ function showLiveState(state, detail) {
 function signIn(next, how) {
   session = next;
   saveSession(session);
-  clearAlert();
+  byId('signin-error').textContent = '';
   byId('signin-view').hidden = true;
   byId('workspace').hidden = false;
   byId('session').hidden = false;
@@ -169,7 +183,12 @@ function currentTab() {
   return 'groups';
 }
 
+let shown = null;
+
 function selectTab(name, { focus = true } = {}) {
+  // Notices belong to their tab: leaving it clears them.
+  if (shown && shown !== name) views[shown].leave();
+  shown = name;
   for (const tab of tabs) {
     const selected = tabName(tab) === name;
     tab.setAttribute('aria-selected', String(selected));
@@ -198,16 +217,41 @@ for (const tab of tabs) {
 
 // ---- start ---------------------------------------------------------------------------
 
+/**
+ * Whether a token from the address may be used. Any page can link here with a token of its own
+ * (a login CSRF: the victim would then work, unaware, in the linking page's tenant or as its
+ * user), so without asking it is used only for this server's default tenant and when it does not
+ * replace a signed-in session of another user or tenant; otherwise the user is asked, and told who
+ * and which tenant the link would sign them in as.
+ */
+async function fragmentAccepted(next, current) {
+  const defaults = await signInDefaults();
+  const sameTenant = Boolean(defaults.tenant) && String(next.tenant).toLowerCase() === String(defaults.tenant).toLowerCase();
+  const replaces = current && (current.anonymous || current.user !== next.user || current.tenant !== next.tenant);
+  if (sameTenant && !replaces) return true;
+  return confirmAction({
+    title: 'Sign in with the token from the address?',
+    text:
+      `The link you opened carries a token for ${next.user}${next.tenant ? ` in tenant ${next.tenant}` : ''}` +
+      `${sameTenant ? '' : ', which is not this localgraph\'s default tenant'}.` +
+      `${current ? ` You are signed in as ${current.user} now.` : ''} Use it only if you asked for this link.`,
+    ok: 'Sign in',
+  });
+}
+
 async function start() {
   const fromFragment = takeTokenFromFragment();
+  const restored = restoreSession();
   if (fromFragment) {
     try {
-      return signIn(sessionFromToken(fromFragment), 'Signed in with the token from the address.');
+      const next = sessionFromToken(fromFragment);
+      if (await fragmentAccepted(next, restored)) return signIn(next, 'Signed in with the token from the address.');
+      announce('The token in the address was not used.');
     } catch (failure) {
-      alertMessage(failure.message, { title: 'Token in the address not used' });
+      byId('token-error').textContent = `The token in the address was not used: ${failure.message}`;
+      byId('signin-view').querySelector('.token-signin').open = true;
     }
   }
-  const restored = restoreSession();
   if (restored) return signIn(restored);
   if (await serverNeedsNoToken()) return signIn(anonymousSession(), 'This localgraph takes requests without a token (--auth off).');
   await showSignIn();

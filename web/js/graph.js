@@ -19,7 +19,7 @@ export class GraphRequestError extends Error {
 
 /**
  * createGraph({ token: () => string|null, onUnauthorized: (error) => void })
- * → { get, list, post, patch, put, del, batch, url }
+ * → { get, list, page, counts, post, patch, put, del, batch, url }
  */
 export function createGraph({ token, onUnauthorized }) {
   const url = (path) => {
@@ -57,6 +57,42 @@ export function createGraph({ token, onUnauthorized }) {
       throw error;
     }
     return json;
+  }
+
+  /**
+   * One page of a collection: { items, next (the @odata.nextLink or null), count (with
+   * `count: true`: @odata.count, which Graph's directory gives only to ConsistencyLevel: eventual) }.
+   * The page size is asked for with `Prefer: odata.maxpagesize`, never with $top, so the next
+   * page is always reachable through @odata.nextLink.
+   */
+  async function page(path, { size = 25, count = false } = {}) {
+    const headers = { Prefer: `odata.maxpagesize=${size}` };
+    if (count) headers.ConsistencyLevel = 'eventual';
+    const answer = await send('GET', path, undefined, headers);
+    return { items: answer?.value ?? [], next: answer?.['@odata.nextLink'] ?? null, count: typeof answer?.['@odata.count'] === 'number' ? answer['@odata.count'] : null };
+  }
+
+  /**
+   * How many objects each collection path holds (`…/members/$count`), read in $batch requests
+   * of 20: resolves with a Map path → number (null where Graph refused).
+   */
+  async function counts(paths) {
+    const result = new Map();
+    const chunks = [];
+    for (let start = 0; start < paths.length; start += 20) chunks.push(paths.slice(start, start + 20));
+    await Promise.all(
+      chunks.map(async (chunk) => {
+        const answer = await send('POST', '/$batch', {
+          requests: chunk.map((path, i) => ({ id: String(i), method: 'GET', url: `${path}/$count`, headers: { ConsistencyLevel: 'eventual' } })),
+        });
+        for (const item of answer?.responses ?? []) {
+          const n = Number(item.body);
+          result.set(chunk[Number(item.id)], item.status === 200 && Number.isFinite(n) ? n : null);
+          if (item.status === 401) onUnauthorized?.(toGraphRequestError(item.status, item.body));
+        }
+      }),
+    );
+    return result;
   }
 
   /** Every item of a collection, following @odata.nextLink. */
@@ -100,6 +136,8 @@ export function createGraph({ token, onUnauthorized }) {
     url,
     get: (path) => send('GET', path),
     list,
+    page,
+    counts,
     batch,
     post: (path, body) => send('POST', path, body),
     patch: (path, body) => send('PATCH', path, body),
@@ -107,6 +145,17 @@ export function createGraph({ token, onUnauthorized }) {
     del: (path) => send('DELETE', path),
   };
 }
+
+/** A path with OData query options, each value percent-encoded: withQuery('/x', { $filter: "a eq 'b'" }). */
+export function withQuery(path, options) {
+  const parts = Object.entries(options)
+    .filter(([, value]) => value !== undefined && value !== null && value !== '')
+    .map(([name, value]) => `${name}=${encodeURIComponent(value)}`);
+  return parts.length ? `${path}?${parts.join('&')}` : path;
+}
+
+/** A string literal for $filter: quoted, with single quotes doubled. */
+export const literal = (text) => `'${String(text).replace(/'/g, "''")}'`;
 
 /** The `@odata.id` of an object of this origin's Graph, for $ref bodies. */
 export function odataId(path) {

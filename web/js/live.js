@@ -18,6 +18,8 @@ export function createLive({ interval = POLL_INTERVAL_MS, onState = () => {} } =
   let again = false;
   let started = false;
   let waiters = [];
+  /** Counts the refreshes asked for: a load that started before the latest one is not drawn. */
+  let generation = 0;
 
   async function tick() {
     clearTimeout(timer);
@@ -34,10 +36,18 @@ export function createLive({ interval = POLL_INTERVAL_MS, onState = () => {} } =
     const current = view;
     const mine = waiters;
     waiters = [];
+    const asked = generation;
     let delay = interval;
+    let stale = false;
     try {
       const data = await current.load();
       if (current !== view) return;
+      // Asked again while this load ran (a search typed, a page turned): what it read is out of
+      // date, and the load asked for now draws instead.
+      if (asked !== generation) {
+        stale = true;
+        return;
+      }
       const signature = JSON.stringify(data);
       lastError = null;
       if (current.busy?.()) {
@@ -49,7 +59,7 @@ export function createLive({ interval = POLL_INTERVAL_MS, onState = () => {} } =
       }
       onState('live', new Date());
     } catch (error) {
-      if (current === view) {
+      if (current === view && asked === generation) {
         const message = error?.message ?? String(error);
         if (message !== lastError) {
           lastError = message;
@@ -57,10 +67,13 @@ export function createLive({ interval = POLL_INTERVAL_MS, onState = () => {} } =
           current.renderError(error);
         }
         onState(error?.status === 0 || error?.code === 'NetworkError' ? 'offline' : 'error', error);
+      } else {
+        stale = true;
       }
     } finally {
       running = false;
-      for (const resolve of mine) resolve();
+      if (stale) waiters.unshift(...mine);
+      else for (const resolve of mine) resolve();
       // A refresh asked for while this load ran gets a load of its own, at once.
       schedule(again || waiters.length > 0 ? 0 : delay);
       again = false;
@@ -90,6 +103,7 @@ export function createLive({ interval = POLL_INTERVAL_MS, onState = () => {} } =
     },
     /** Reloads now (after an action); resolves once the view is drawn. */
     refresh() {
+      generation++;
       const drawn = new Promise((resolve) => waiters.push(resolve));
       if (!running) void tick();
       return drawn;

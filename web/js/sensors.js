@@ -23,7 +23,17 @@ export function createSensors({ graph }) {
 
   function render(sensors) {
     summary.textContent = `${sensors.length} sensor${sensors.length === 1 ? '' : 's'}`;
-    if (sensors.length === 0) return void replaceContent(body, h('p', { class: 'empty' }, 'No Private Access sensors.'));
+    if (sensors.length === 0) {
+      return void replaceContent(
+        body,
+        h(
+          'div',
+          { class: 'empty-state' },
+          h('p', null, h('strong', null, 'No Private Access sensors yet.')),
+          h('p', null, 'Register one with ', h('code', null, 'POST /beta/onPremisesPublishingProfiles/privateAccess/sensors'), ' (machineName, externalIp, status); it appears here within seconds.'),
+        ),
+      );
+    }
     const sorted = [...sensors].sort((a, b) => byText(a.machineName, b.machineName));
     replaceContent(
       body,
@@ -53,5 +63,5 @@ export function createSensors({ graph }) {
     replaceContent(body, permissionNotice(error, 'OnPremisesPublishingProfiles.ReadWrite.All', 'list Private Access sensors'));
   }
 
-  return { view: { name: 'sensors', load, render, renderError } };
+  return { view: { name: 'sensors', load, render, renderError, leave: () => {} } };
 }

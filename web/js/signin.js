@@ -115,7 +115,7 @@ export async function passwordSignIn({ tenant, clientId, username, password, sco
 
 const SIGN_IN_ERRORS = {
   50126: 'Wrong user name or password.',
-  50034: 'There is no such user in this tenant.',
+  50196: 'Too many failed sign-ins from here. Wait a minute and try again.',
   50053: 'This account is locked for a while after too many failed sign-ins. Try again in a minute.',
   700016: 'There is no application with this client ID in this tenant. Check the ID printed when localgraph started.',
   90002: 'There is no such tenant on this localgraph.',

@@ -136,7 +136,7 @@ export function orderBySql(orderKeys: readonly OrderKey[], table: TableMapping, 
   return orderKeys
     .map((key) => {
       const expression = key.expression(table, dialect, options);
-      if (key.tieBreaker) return `${expression} ${key.descending ? 'DESC' : 'ASC'}`;
+      if (key.tieBreaker || !key.nullable) return `${expression} ${key.descending ? 'DESC' : 'ASC'}`;
       return key.descending ? `${expression} DESC NULLS LAST` : `${expression} ASC NULLS FIRST`;
     })
     .join(', ');

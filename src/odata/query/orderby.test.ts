@@ -82,9 +82,16 @@ describe('$orderby: refused with 400', () => {
 describe('$orderby: ORDER BY text', () => {
   test('SQLite: case-insensitive strings, explicit NULL placement, enums by declared value, id last', () => {
     const keys = parseOrderBy('machineName desc, status', connector, model);
+    // machineName is not nullable: no NULLS clause, so PostgreSQL can read it from an index in
+    // order; the enum's CASE is NULL for text that is no member, so it keeps its clause.
     assert.equal(
       orderBySql(keys, tables.connectors, { name: 'sqlite' }),
-      "lower(connectors.machine_name) DESC NULLS LAST, (CASE connectors.status WHEN 'active' THEN 0 WHEN 'inactive' THEN 1 END) ASC NULLS FIRST, connectors.id ASC",
+      "lower(connectors.machine_name) DESC, (CASE connectors.status WHEN 'active' THEN 0 WHEN 'inactive' THEN 1 END) ASC NULLS FIRST, connectors.id ASC",
+    );
+    assert.equal(
+      orderBySql(parseOrderBy('description desc', application, model), tables.applications, { name: 'sqlite' }),
+      'lower(applications.description) DESC NULLS LAST, applications.id ASC',
+      'a nullable property keeps NULLs last descending',
     );
   });
 

@@ -38,6 +38,12 @@ export interface OrderKey {
   enumType?: EnumType;
   /** The `id` key every ordering ends with. */
   tieBreaker: boolean;
+  /**
+   * Whether the key can be NULL. A non-nullable key is ordered without a NULLS clause, so that
+   * PostgreSQL can read it from an index in order (its indexes put NULLs last ascending, where
+   * localgraph orders them first, as SQLite does).
+   */
+  nullable: boolean;
   /** The key's SQL expression over `table` (column or JSON extraction, in comparable form); no parameters. */
   expression(table: TableMapping, dialect: Pick<Dialect, 'name'>, options?: SqlOptions): string;
 }
@@ -66,13 +72,14 @@ function keyKind(kind: ScalarKind): OrderKeyKind | undefined {
   }
 }
 
-function makeKey(path: string[], kind: OrderKeyKind, scalar: ScalarKind, descending: boolean, tieBreaker: boolean, enumType?: EnumType): OrderKey {
+function makeKey(path: string[], kind: OrderKeyKind, scalar: ScalarKind, descending: boolean, tieBreaker: boolean, nullable: boolean, enumType?: EnumType): OrderKey {
   return {
     path,
     descending,
     kind,
     enumType,
     tieBreaker,
+    nullable,
     expression(table, dialect, options) {
       const fns = sqlFunctions(dialect);
       const qualifier = qualifierFor(table, options);
@@ -92,7 +99,7 @@ function makeKey(path: string[], kind: OrderKeyKind, scalar: ScalarKind, descend
 
 /** The final tie-breaker: `id`, ascending, in byte order. */
 export function idKey(): OrderKey {
-  return makeKey(['id'], 'text', 'string', false, true);
+  return makeKey(['id'], 'text', 'string', false, true, false);
 }
 
 function orderbyError(reason: string, pos: number): never {
@@ -148,7 +155,8 @@ export function parseOrderBy(text: string | undefined, type: StructuredType, mod
     const canonical = operand.path.join('/');
     if (seen.has(canonical)) throw errors.invalidQueryOption(`Property '${display}' appears more than once in $orderby.`);
     seen.add(canonical);
-    keys.push(makeKey(operand.path, kind, operand.type.kind, descending, false, operand.type.enumType));
+    // An enum key is a CASE over the members: text that is no member sorts as NULL.
+    keys.push(makeKey(operand.path, kind, operand.type.kind, descending, false, operand.nullable || kind === 'enum' || kind === 'dateTimeOffset', operand.type.enumType));
     if (keys.length > MAX_ORDERBY_KEYS) throw errors.invalidQueryOption(`Invalid $orderby clause: more than ${MAX_ORDERBY_KEYS} properties, the limit.`);
     const after = tokens[i];
     if (after.kind === 'end') break;
