@@ -301,6 +301,84 @@ describe('concurrent connections: --max-connections 2', memoryPassOnly, () => {
   });
 });
 
+describe('limits answer clients that are still sending (lingering close)', memoryPassOnly, () => {
+  let server: RunningServer;
+  const TEN_MB = Buffer.alloc(10 * 1024 * 1024, 0x61);
+  before(async () => {
+    server = await startServer();
+  });
+  after(async () => {
+    assert.equal(await server.stop(), 0);
+  });
+
+  /** What fetch made of each of `rounds` requests: the status read, or the error it failed with. */
+  async function outcomes(rounds: number, send: () => Promise<Response>): Promise<string[]> {
+    const seen: string[] = [];
+    for (let i = 0; i < rounds; i++) {
+      try {
+        const res = await send();
+        const body = JSON.parse(await res.text());
+        seen.push(`${res.status} ${body.error?.code}`);
+      } catch (error) {
+        const cause = (error as { cause?: { code?: string } }).cause;
+        seen.push(`failed: ${cause?.code ?? String(error)}`);
+      }
+    }
+    return seen;
+  }
+
+  it('fetch sending 10 MB reads the 413 every time (20 in a row), then the server serves on', async () => {
+    const seen = await outcomes(20, () =>
+      fetch(`${server.baseUrl}${CONNECTORS_PATH}`, { method: 'POST', headers: { authorization: `Bearer ${server.printedToken}`, 'content-type': 'application/json' }, body: TEN_MB }),
+    );
+    assert.deepEqual(seen, Array(20).fill('413 Request_EntityTooLarge'));
+    await stillServing(server);
+  });
+
+  it('fetch streaming 10 MB chunked (no Content-Length) reads the 413 every time', async () => {
+    const seen = await outcomes(5, () => {
+      const chunks = Array.from({ length: 40 }, () => TEN_MB.subarray(0, 256 * 1024));
+      const body = new ReadableStream<Uint8Array>({
+        pull(controller) {
+          const next = chunks.shift();
+          if (next) controller.enqueue(next);
+          else controller.close();
+        },
+      });
+      return fetch(`${server.baseUrl}${CONNECTORS_PATH}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${server.printedToken}`, 'content-type': 'application/json' },
+        body,
+        duplex: 'half',
+      } as RequestInit);
+    });
+    assert.deepEqual(seen, Array(5).fill('413 Request_EntityTooLarge'));
+  });
+
+  it('fetch sending 100 KB of headers and 10 MB reads the 431 every time (20 in a row)', async () => {
+    const seen = await outcomes(20, () =>
+      fetch(`${server.baseUrl}${CONNECTORS_PATH}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-padding': 'a'.repeat(100_000) }, body: TEN_MB }),
+    );
+    assert.deepEqual(seen, Array(20).fill('431 Request_HeaderTooLarge'));
+    await stillServing(server);
+  });
+
+  it('the 413 arrives while the body is still coming; the rest is read and discarded, then the connection is closed', async () => {
+    const connection = await openConnection(server.port);
+    const head = `POST ${CONNECTORS_PATH} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${TEN_MB.length}\r\n\r\n`;
+    connection.socket.write(head);
+    connection.socket.write(TEN_MB.subarray(0, 1024 * 1024));
+    const [answer] = await connection.responses(1);
+    assertGraphError(answer, 413, 'Request_EntityTooLarge');
+    assert.equal(connection.isClosed(), false, 'closed while the client was still sending');
+    // The other 9 MB go through: the server reads them (a closed socket would reset these writes).
+    const rest = TEN_MB.subarray(1024 * 1024);
+    await new Promise<void>((resolve, reject) => connection.socket.write(rest, (error) => (error ? reject(error) : resolve())));
+    await closedByServer(connection, 'once the body it discarded had ended');
+    assert.equal(parseResponses(connection.received(), false).responses.length, 1, 'one answer only');
+  });
+});
+
 describe('connection limit options: usage errors', memoryPassOnly, () => {
   const cases: [string[], RegExp][] = [
     [['--max-connections', 'many'], /^localgraph: --max-connections must be a whole number from 0/],

@@ -220,13 +220,82 @@ describe('list', () => {
     assert.equal(res.body['@odata.nextLink'], undefined);
   });
 
-  it('$top limits the rows', async () => {
-    const res = await request(url(`${CONNECTORS_PATH}?$top=3`), { headers: auth(admin) });
-    assert.equal(res.status, 200, res.text);
-    assert.equal(res.body.value.length, 3);
+  it('$top is a page size: pages of $top, a nextLink keeping $top and the other options, every row once', async () => {
+    const expected = await allIds();
+    assert.ok(expected.length >= 7);
     const one = await request(url(`${CONNECTORS_PATH}?top=1`), { headers: auth(admin) });
     assert.equal(one.status, 200, one.text);
     assert.equal(one.body.value.length, 1);
+    assert.match(one.body['@odata.nextLink'], /[?&]top=1(&|$)/, 'the nextLink keeps top (without the $, as sent)');
+
+    const seen: string[] = [];
+    let next: string | undefined = url(`${CONNECTORS_PATH}?$top=3&$select=machineName&$orderby=machineName&custom=kept`);
+    let pages = 0;
+    while (next) {
+      const res: JsonResponse<any> = await request(next, { headers: auth(admin) });
+      assert.equal(res.status, 200, res.text);
+      pages++;
+      const last = seen.length + res.body.value.length === expected.length;
+      assert.equal(res.body.value.length, last ? expected.length - 3 * (pages - 1) : 3, `page ${pages}`);
+      for (const c of res.body.value) assert.deepEqual(Object.keys(c), ['id', 'machineName']);
+      seen.push(...res.body.value.map((c: { id: string }) => c.id));
+      next = res.body['@odata.nextLink'];
+      if (next) {
+        const params = new URL(next).searchParams;
+        assert.equal(params.get('$top'), '3');
+        assert.equal(params.get('$select'), 'machineName');
+        assert.equal(params.get('$orderby'), 'machineName');
+        assert.equal(params.get('custom'), 'kept');
+        assert.ok(params.get('$skiptoken'));
+      }
+      assert.ok(pages < 100, 'nextLink never ends');
+    }
+    assert.equal(pages, Math.ceil(expected.length / 3));
+    assert.equal(new Set(seen).size, seen.length, 'a row came twice');
+    assert.deepEqual([...seen].sort(), [...expected].sort());
+  });
+
+  it('$top with Prefer: odata.maxpagesize: the smaller wins on each page', async () => {
+    const expected = await allIds();
+    for (const [top, max, size] of [[2, 5, 2], [5, 2, 2]] as const) {
+      const seen: string[] = [];
+      let next: string | undefined = url(`${CONNECTORS_PATH}?$top=${top}`);
+      while (next) {
+        const res: JsonResponse<any> = await request(next, { headers: auth(admin, { prefer: `odata.maxpagesize=${max}` }) });
+        assert.equal(res.status, 200, res.text);
+        if (res.body['@odata.nextLink']) assert.equal(res.body.value.length, size, `$top=${top} maxpagesize=${max}`);
+        seen.push(...res.body.value.map((c: { id: string }) => c.id));
+        next = res.body['@odata.nextLink'];
+      }
+      assert.deepEqual([...seen].sort(), [...expected].sort());
+    }
+  });
+
+  it('$top with $skip: $skip skips once, on the first page', async () => {
+    const expected = (await request(url(`${CONNECTORS_PATH}?$orderby=id`), { headers: auth(admin) })).body.value.map((c: { id: string }) => c.id);
+    const seen: string[] = [];
+    let next: string | undefined = url(`${CONNECTORS_PATH}?$orderby=id&$skip=2&$top=2`);
+    while (next) {
+      const res: JsonResponse<any> = await request(next, { headers: auth(admin) });
+      assert.equal(res.status, 200, res.text);
+      seen.push(...res.body.value.map((c: { id: string }) => c.id));
+      next = res.body['@odata.nextLink'];
+      if (next) assert.equal(new URL(next).searchParams.get('$skip'), null);
+    }
+    assert.deepEqual(seen, expected.slice(2));
+  });
+
+  it('$count=true counts the whole result on every $top page', async () => {
+    const total = (await allIds()).length;
+    let next: string | undefined = url(`${CONNECTORS_PATH}?$top=2&$count=true`);
+    let pages = 0;
+    while (next) {
+      const res: JsonResponse<any> = await request(next, { headers: auth(admin, { consistencylevel: 'eventual' }) });
+      assert.equal(res.status, 200, res.text);
+      assert.equal(res.body['@odata.count'], total, `page ${++pages}`);
+      next = res.body['@odata.nextLink'];
+    }
+    assert.equal(pages, Math.ceil(total / 2));
   });
 
   it('$top=0 and $top=abc are 400', async () => {

@@ -696,6 +696,29 @@ describe('reading members and applications', () => {
     for (const g of byId.values()) assert.ok(Array.isArray(g.members));
   });
 
+  it('a nested $top inside $expand stays a cap: no nextLink inside, the outer page still pages by $top', async () => {
+    const group = await createGroup();
+    const members = [await createConnector(), await createConnector(), await createConnector()];
+    for (const connector of members) {
+      const moved = await send('POST', `${GROUPS}/${group.id}/members/$ref`, graphRef(`connectors/${connector.id}`));
+      assert.equal(moved.status, 204, moved.text);
+    }
+    let res = await get(`${GROUPS}/${group.id}?$expand=members($top=2)`);
+    assert.equal(res.status, 200, res.text);
+    assert.equal(res.body.members.length, 2);
+    assert.ok(members.some((c) => c.id === res.body.members[0].id));
+    assert.ok(!Object.keys(res.body).some((k) => k.startsWith('members@')), `an annotation on the expanded members: ${Object.keys(res.body)}`);
+
+    await createGroup();
+    res = await get(`${GROUPS}?$top=1&$expand=members($top=1)`);
+    assert.equal(res.status, 200, res.text);
+    assert.equal(res.body.value.length, 1);
+    assert.ok(res.body.value[0].members.length <= 1);
+    const link = new URL(res.body['@odata.nextLink']);
+    assert.equal(link.searchParams.get('$top'), '1');
+    assert.equal(link.searchParams.get('$expand'), 'members($top=1)');
+  });
+
   it('connectorGroups/{id}/applications lists the assigned applications', async () => {
     const group = await createGroup();
     let res = await get(`${GROUPS}/${group.id}/applications`);

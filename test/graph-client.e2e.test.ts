@@ -41,6 +41,15 @@ describe('@microsoft/microsoft-graph-client over HTTPS', () => {
     assert.equal(new Set(result.seen).size, result.seen.length, 'no item twice');
   });
 
+  it('PageIterator walks pages of .top(2): the nextLink keeps $top and $select', () => {
+    assert.equal(result.topFirstPageSize, 2);
+    const link = new URL(result.topNextLink);
+    assert.equal(link.searchParams.get('$top'), '2');
+    assert.equal(link.searchParams.get('$select'), 'id,machineName');
+    assert.deepEqual([...result.topSeen].sort(), [...result.created].sort());
+    assert.equal(new Set(result.topSeen).size, result.topSeen.length, 'no item twice');
+  });
+
   it('$batch through graph-client\'s BatchRequestContent and BatchResponseContent', async () => {
     const batch = await run('batch');
     assert.equal(batch.created.status, 201, JSON.stringify(batch.created.body));
@@ -68,6 +77,12 @@ describe('@microsoft/microsoft-graph-client over HTTPS', () => {
     assert.equal(result.appOnly.statusCode, 403);
     assert.equal(result.appOnly.code, 'Authorization_RequestDenied');
     assert.equal(result.appOnly.message, 'Insufficient privileges to complete the operation.');
+    // The 403 says why, in Graph's error.details: this operation needs a delegated token.
+    const [accepted, carried] = result.appOnly.details;
+    assert.equal(accepted.code, 'DelegatedTokenRequired');
+    assert.match(accepted.message, /^GET \/onPremisesPublishingProfiles\/\{id\}\/connectors supports no application permissions: call it with a delegated \(user\) token that carries one of the delegated permissions Directory\.ReadWrite\.All\.$/);
+    assert.equal(carried.code, 'TokenPermissions');
+    assert.match(carried.message, /^The app-only token carries the application permissions .*Directory\.ReadWrite\.All/);
     assert.equal(result.appCreatesGroup.name, 'made by an app');
   });
 

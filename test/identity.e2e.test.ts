@@ -15,7 +15,7 @@ import { claimsOf, printedCredentials, runSdkClient, secureRequest, serverCertif
 const GRAPH_DEFAULT = 'https://graph.microsoft.com/.default';
 const GROUPS_PATH = '/beta/onPremisesPublishingProfiles/applicationProxy/connectorGroups';
 
-/** Where the banner says a new self-signed certificate is kept. */
+/** Where the banner says a new certificate is kept. */
 function certificateSource(server: RunningServer): string {
   if (server.inMemory) return tmpdir();
   return server.dataDir !== undefined ? join(server.dataDir, 'tls', 'cert.pem') : 'kept in the database';
@@ -56,7 +56,7 @@ describe('serve --https: the token endpoint and registrations', () => {
     assert.match(server.baseUrl, /^https:\/\/localhost:\d+$/);
     const out = server.stdout();
     assert.match(out, /auth: strict/);
-    assert.ok(out.includes(`tls: new self-signed certificate ${certificateSource(server)}`), out);
+    assert.ok(out.includes(`tls: new certificate ${certificateSource(server)}`), out);
     assert.match(out, new RegExp(`token endpoint: ${server.baseUrl}/${server.tenantId}/oauth2/v2.0/token`));
     assert.equal(creds.userPrincipalName, 'admin@localgraph.onmicrosoft.com');
     assert.equal(server.stderr(), '');
@@ -65,7 +65,9 @@ describe('serve --https: the token endpoint and registrations', () => {
   it('the certificate `localgraph cert` prints (in memory: the banner\'s file) is the one the server presents', async () => {
     const res = await secureRequest(`${server.baseUrl}/beta/`, ca.pem);
     assert.equal(res.status, 200);
-    assert.equal(res.peerCertificate.replace(/\s/g, ''), ca.pem.replace(/\s/g, ''));
+    // The file is the chain, leaf first then localgraph's CA: the leaf is what the server presents.
+    const leaf = ca.pem.slice(0, ca.pem.indexOf('-----END CERTIFICATE-----') + '-----END CERTIFICATE-----'.length);
+    assert.equal(res.peerCertificate.replace(/\s/g, ''), leaf.replace(/\s/g, ''));
     await assert.rejects(secureRequest(`https://127.0.0.1:${server.port}/beta/`, '-----BEGIN CERTIFICATE-----\nMA==\n-----END CERTIFICATE-----\n'));
     const plain = await request(`http://127.0.0.1:${server.port}/beta/`).catch((error: Error) => error);
     assert.ok(plain instanceof Error || plain.status >= 400, 'plain http is not served on the TLS port');

@@ -256,6 +256,45 @@ describe('Kiota GraphBetaRequestAdapter against localgraph', () => {
   });
 });
 
+describe('Kiota PageIterator over $top pages', () => {
+  it('walks pages of $top=2 with $select and no Prefer header: each connector once, $select on every page', async () => {
+    const all = await adapter.send<ConnectorCollectionResponse>(collectionRequest(HttpMethod.GET), createConnectorCollectionResponseFromDiscriminatorValue, errorMapping);
+    const expected = (all?.value ?? []).map((c) => c.id!);
+    assert.ok(expected.length >= 5);
+
+    // As the generated ConnectorsRequestBuilder builds it: the query options in the URL template.
+    const first = new RequestInformation(HttpMethod.GET, `${COLLECTION}{?%24top,%24select}`);
+    first.pathParameters['baseurl'] = adapter.baseUrl;
+    first.pathParameters['onPremisesPublishingProfile%2Did'] = 'applicationProxy';
+    first.queryParameters['%24top'] = 2;
+    first.queryParameters['%24select'] = ['id', 'machineName'];
+    first.headers.tryAdd('Accept', 'application/json');
+    const page = await adapter.send<ConnectorCollectionResponse>(first, createConnectorCollectionResponseFromDiscriminatorValue, errorMapping);
+    assert.ok(page?.value);
+    assert.equal(page.value.length, 2);
+    assert.ok(page.odataNextLink, 'a $top page with rows left has a nextLink');
+    assert.equal(new URL(page.odataNextLink).searchParams.get('$top'), '2');
+
+    const seen: string[] = [];
+    const iterator = new PageIterator<Connector>(
+      adapter,
+      page as PageCollection<Connector>,
+      (c) => {
+        assert.equal(c.status ?? undefined, undefined, '$select was lost on a later page');
+        assert.ok(c.machineName);
+        seen.push(c.id!);
+        return true;
+      },
+      createConnectorCollectionResponseFromDiscriminatorValue as never,
+      errorMapping,
+    );
+    await iterator.iterate();
+    assert.equal(iterator.getPagingState(), 'Complete');
+    assert.equal(new Set(seen).size, seen.length, 'a connector came twice');
+    assert.deepEqual([...seen].sort(), [...expected].sort());
+  });
+});
+
 describe('$batch through the Kiota core batch helpers', () => {
   it('BatchRequestContent posts creates and reads; each answer parses with the generated models', async () => {
     const batch = new BatchRequestContent(adapter, errorMapping);

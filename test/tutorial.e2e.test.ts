@@ -2,18 +2,25 @@
  * Microsoft's tutorial "Configure application proxy using the Microsoft Graph API", replayed
  * against a real localgraph process with the requests the tutorial sends: publish an
  * application, list connectors, create a connector group, move a connector into it, assign the
- * group to the app, configure Kerberos SSO, clean up.
+ * group to the app, configure Kerberos SSO, clean up. It runs twice: on the direct port, and
+ * through the proxy (`serve --proxy-port`) at https://graph.microsoft.com with a token from
+ * login.microsoftonline.com, as an unchanged script would.
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
+import { EnvHttpProxyAgent, fetch as undiciFetch } from 'undici';
 import { startServer, type RunningServer } from './helpers/server.js';
 
 let server: RunningServer;
 let token: string;
+/** Where the tutorial's requests go: the direct port, or graph.microsoft.com through the proxy. */
+let graphOrigin: () => string = () => server.baseUrl;
+let send: typeof fetch = fetch;
 const GROUP_URL = (id: string) => `https://graph.microsoft.com/beta/onPremisesPublishingProfiles/applicationproxy/connectorGroups/${id}`;
 
 async function call(method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
-  const response = await fetch(`${server.baseUrl}/beta${path}`, {
+  const response = await send(`${graphOrigin()}/beta${path}`, {
     method,
     headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
     body: body === undefined ? undefined : JSON.stringify(body),
@@ -28,7 +35,41 @@ before(async () => {
 });
 after(() => server.stop());
 
-test('the application proxy tutorial runs end to end', async () => {
+test('the application proxy tutorial runs end to end', () => tutorial());
+
+test('the tutorial runs end to end through the proxy, at graph.microsoft.com', async () => {
+  const proxied = await startServer({ args: ['--proxy-port', '0', '--dev-credentials'] });
+  // Only through localgraph's proxy (no NO_PROXY exceptions), trusting only its CA.
+  // (EnvHttpProxyAgent hands `requestTls`, the TLS options inside the tunnel, to its ProxyAgent;
+  // undici 6's declarations leave it out of its options.)
+  const options = { httpProxy: proxied.proxyUrl, httpsProxy: proxied.proxyUrl, noProxy: '', requestTls: { ca: readFileSync(proxied.caFile!, 'utf8') } };
+  const dispatcher = new EnvHttpProxyAgent(options as ConstructorParameters<typeof EnvHttpProxyAgent>[0]);
+  const [direct, directToken] = [graphOrigin, token];
+  try {
+    send = ((url: string, init: RequestInit) => undiciFetch(url, { ...(init as object), dispatcher })) as unknown as typeof fetch;
+    const granted = await send('https://login.microsoftonline.com/6c6f6361-6c67-4000-8000-000000000001/oauth2/v2.0/token', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'password',
+        client_id: '6c6f6361-6c67-4000-8000-000000000002',
+        username: 'dev@localgraph.onmicrosoft.com',
+        password: 'Localgraph-Dev-Password-1',
+        scope: 'https://graph.microsoft.com/.default',
+      }).toString(),
+    });
+    assert.equal(granted.status, 200);
+    token = ((await granted.json()) as { access_token: string }).access_token;
+    graphOrigin = () => 'https://graph.microsoft.com';
+    await tutorial();
+  } finally {
+    [graphOrigin, token, send] = [direct, directToken, fetch];
+    await dispatcher.close();
+    await proxied.stop();
+  }
+});
+
+async function tutorial(): Promise<void> {
   // The connectors an installer would have registered on three machines.
   for (const [machineName, externalIp] of [
     ['connectorA.redmond.contoso.com', '131.137.147.164'],
@@ -118,4 +159,4 @@ test('the application proxy tutorial runs end to end', async () => {
   assert.equal((await call('GET', `/applications/${appId}/connectorGroup`)).json.id, defaultGroup.id, 'an unassigned app reads as the default group');
   assert.equal((await call('DELETE', `/onPremisesPublishingProfiles/applicationProxy/connectorGroups/${groupId}`)).status, 204);
   assert.equal((await call('GET', `/onPremisesPublishingProfiles/applicationProxy/connectorGroups/${groupId}`)).status, 404);
-});
+}

@@ -30,8 +30,12 @@ export async function resolveTenantSegment(store: Store, segment: string): Promi
 }
 
 /** The `/.well-known/openid-configuration` document of a tenant. */
-export function openIdConfiguration(origin: string, tenant: { segment: string; tenantId?: string }, version: MetadataVersion): Record<string, unknown> {
-  const base = `${origin}/${tenant.segment}`;
+export function openIdConfiguration(
+  urls: { endpointOrigin: string; issuerOrigin: string; cloudInstanceName: string; graphHost: string },
+  tenant: { segment: string; tenantId?: string },
+  version: MetadataVersion,
+): Record<string, unknown> {
+  const base = `${urls.endpointOrigin}/${tenant.segment}`;
   const tid = tenant.tenantId ?? '{tenantid}';
   const v2 = version === 'v2';
   const oauth = v2 ? `${base}/oauth2/v2.0` : `${base}/oauth2`;
@@ -45,7 +49,7 @@ export function openIdConfiguration(origin: string, tenant: { segment: string; t
     response_types_supported: ['code', 'id_token', 'code id_token', 'token id_token', 'token'],
     scopes_supported: ['openid', 'profile', 'email', 'offline_access'],
     grant_types_supported: ['client_credentials', 'password'],
-    issuer: v2 ? `${origin}/${tid}/v2.0` : issuerFor(tid),
+    issuer: v2 ? `${urls.issuerOrigin}/${tid}/v2.0` : issuerFor(tid),
     request_uri_parameter_supported: false,
     // localgraph serves no interactive sign-in; MSAL needs the field, and a call gets a clear error.
     authorization_endpoint: `${oauth}/authorize`,
@@ -55,8 +59,8 @@ export function openIdConfiguration(origin: string, tenant: { segment: string; t
     end_session_endpoint: `${oauth}/logout`,
     claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'nbf', 'name', 'oid', 'preferred_username', 'tid', 'ver', 'upn', 'scp', 'roles', 'appid', 'idtyp'],
     tenant_region_scope: null,
-    cloud_instance_name: new URL(origin).host,
-    msgraph_host: new URL(origin).host,
+    cloud_instance_name: urls.cloudInstanceName,
+    msgraph_host: urls.graphHost,
   };
 }
 

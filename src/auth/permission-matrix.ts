@@ -105,6 +105,8 @@ export const permissionMatrix: PermissionRow[] = [
   ...rows(['GET'], `${RESOURCES}/{id}/agentGroups`, [OPP_RW], [], 'as reading the resource'),
   ...rows(['POST'], `${RESOURCES}/{id}/agentGroups/$ref`, [OPP_RW], [], DOCS),
   ...rows(['DELETE'], `${RESOURCES}/{id}/agentGroups/{id}/$ref`, [OPP_RW], [], DOCS),
+  // The profile's view of every application's IP segments (IS6)
+  ...rows(['GET'], `${PROFILE}/applicationSegments`, [OPP_RW], [OPP_RW], 'perms.json (IS6: delegated and application)'),
   // Private Access sensors (S1-S2)
   ...rows(['GET'], SENSORS, [OPP_RW], [], DOCS),
   ...rows(['GET'], `${SENSORS}/{id}`, [OPP_RW], [], DOCS),

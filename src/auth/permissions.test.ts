@@ -155,3 +155,49 @@ describe('operations without a row are never performed (fail closed)', () => {
     assert.throws(() => custom.check(user(...first.delegated), first.method, first.pattern), (e: unknown) => e instanceof GraphError && e.status === 501);
   });
 });
+
+describe('a 403 says why', () => {
+  const detailsOf = (run: () => void) => {
+    try {
+      run();
+    } catch (error) {
+      denied(error);
+      return error as GraphError;
+    }
+    assert.fail('not refused');
+  };
+
+  test('an app-only token on an operation with no application permissions: it needs a delegated token', () => {
+    const error = detailsOf(() => policy.check(app('Directory.ReadWrite.All', 'User.Read.All'), 'GET', '/onPremisesPublishingProfiles/{id}/connectors'));
+    assert.deepEqual(error.details, [
+      {
+        code: 'DelegatedTokenRequired',
+        message: 'GET /onPremisesPublishingProfiles/{id}/connectors supports no application permissions: call it with a delegated (user) token that carries one of the delegated permissions Directory.ReadWrite.All.',
+        target: 'roles',
+      },
+      { code: 'TokenPermissions', message: "The app-only token carries the application permissions Directory.ReadWrite.All, User.Read.All (claim 'roles').", target: 'roles' },
+    ]);
+    const logged = error.logFields?.denied as Record<string, unknown>;
+    assert.equal(logged.operation, 'GET /onPremisesPublishingProfiles/{id}/connectors');
+    assert.equal(logged.token, 'app-only');
+    assert.equal(logged.delegatedOnly, true);
+    assert.deepEqual(logged.delegated, ['Directory.ReadWrite.All']);
+    assert.deepEqual(logged.carried, ['Directory.ReadWrite.All', 'User.Read.All']);
+    assert.match(String(logged.reason), /supports no application permissions.*carries the application permissions/);
+  });
+
+  test('a delegated token: the delegated permissions accepted and the scopes it carries', () => {
+    const error = detailsOf(() => policy.check(user('User.Read'), 'POST', '/onPremisesPublishingProfiles/{id}/connectorGroups'));
+    assert.deepEqual(error.details, [
+      { code: 'RequiredPermissions', message: 'POST /onPremisesPublishingProfiles/{id}/connectorGroups accepts a token with one of the delegated permissions Directory.ReadWrite.All.', target: 'scp' },
+      { code: 'TokenPermissions', message: "The delegated token carries the delegated permissions User.Read (claim 'scp').", target: 'scp' },
+    ]);
+  });
+
+  test('an app-only token without the role an operation accepts: the roles accepted, and that it carries none', () => {
+    const error = detailsOf(() => policy.check(app(), 'GET', '/applications'));
+    assert.equal(error.details?.[0]?.code, 'RequiredPermissions');
+    assert.match(error.details?.[0]?.message ?? '', /^GET \/applications accepts a token with one of the application permissions Application\.Read\.All, /);
+    assert.equal(error.details?.[1]?.message, "The app-only token carries no application permissions (claim 'roles').");
+  });
+});

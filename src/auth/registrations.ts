@@ -19,6 +19,8 @@ export interface NewApp {
   /** A fixed client id (the default app keeps the one in settings); a new GUID otherwise. */
   clientId?: string;
   servicePrincipalId?: string;
+  /** A fixed client secret (the well-known dev credentials); a new random one otherwise. */
+  clientSecret?: string;
 }
 
 export interface RegisteredApp {
@@ -40,7 +42,7 @@ export class DuplicateRegistrationError extends Error {}
  * id is taken (a concurrent first start registered the default app first).
  */
 export async function registerApp(store: Store, app: NewApp, ids: IdGenerator, now: Date): Promise<RegisteredApp | undefined> {
-  const clientSecret = newClientSecret();
+  const clientSecret = app.clientSecret ?? newClientSecret();
   const registration: AppRegistrationRow = {
     clientId: (app.clientId ?? ids.newId()).toLowerCase(),
     tenantId: app.tenantId.toLowerCase(),

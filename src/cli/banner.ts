@@ -1,5 +1,8 @@
 import { describeMode, type AuthMode } from '../auth/authenticator.js';
+import { DEV_CREDENTIALS } from '../auth/dev-credentials.js';
 import type { DefaultIdentity, NewDefaultCredentials } from '../auth/identity.js';
+import { isLoopbackName } from '../http/host-check.js';
+import { hostName, INTERCEPTED_HOSTS } from '../http/intercepted-hosts.js';
 
 /**
  * What `localgraph serve` prints once it listens: where it is, how it keeps data and checks
@@ -23,16 +26,41 @@ export interface BannerFacts {
   inMemoryToken?: string;
   /** The control plane's lines (health, admin API and key, seed, faults, heartbeats, logs). */
   control?: string[];
+  /** The proxy's URL (`--proxy-port`). */
+  proxyUrl?: string;
+  /** The CA certificate's file, when a CA is in use (proxy or --https). */
+  caFile?: string;
+  /** Whether the well-known dev credentials are provisioned. */
+  devCredentials?: boolean;
+  /** `--allowed-host` names. */
+  allowedHosts?: string[];
+  /** The address listened on (`--host`). */
+  host?: string;
 }
 
 /** The banner's lines, in order. */
 export function banner(facts: BannerFacts): string[] {
   const { identity, created } = facts;
   const lines = [`localgraph listening on ${facts.baseUrl}`, `  storage: ${facts.storage}`, `  auth: ${describeMode(facts.auth)}`];
+  lines.push(...warnings(facts));
   if (facts.tls) {
     const trust =
       facts.dataDir !== undefined ? `localgraph cert --data ${facts.dataDir}` : facts.inMemoryToken ? 'made anew at each start' : 'localgraph cert --database-url <the same URL>';
-    lines.push(`  tls: ${facts.tls.created ? 'new self-signed certificate' : 'certificate'} ${facts.tls.source} (trust it: NODE_EXTRA_CA_CERTS; ${trust})`);
+    lines.push(`  tls: ${facts.tls.created ? 'new certificate' : 'certificate'} ${facts.tls.source} (trust it, or localgraph's CA: NODE_EXTRA_CA_CERTS; ${trust})`);
+  }
+  if (facts.caFile) {
+    const command = facts.dataDir !== undefined ? `localgraph ca --data ${facts.dataDir}` : facts.inMemoryToken ? 'made anew at each start' : 'localgraph ca --database-url <the same URL>';
+    lines.push(`  ca: ${facts.caFile} (trust it once for the proxy and --https: NODE_EXTRA_CA_CERTS, SSL_CERT_FILE, ...; ${command})`);
+  }
+  if (facts.proxyUrl) {
+    lines.push(`  proxy: ${facts.proxyUrl} (HTTPS_PROXY; intercepts ${[...INTERCEPTED_HOSTS.keys()].join(', ')}; refuses every other host)`);
+  }
+  if (facts.devCredentials) {
+    const dev = DEV_CREDENTIALS;
+    lines.push(
+      `  dev credentials (well-known, public): tenant ${dev.tenantId}, client id ${dev.clientId}, client secret ${dev.clientSecret}, ` +
+        `user ${dev.userPrincipalName}, password ${dev.password}`,
+    );
   }
   for (const issuer of facts.trustedIssuers) {
     lines.push(`  trusted issuer: ${issuer.url}${issuer.reachable ? '' : ' (not reachable yet; tried again when a token needs it)'}`);
@@ -59,6 +87,31 @@ export function banner(facts: BannerFacts): string[] {
   else {
     const where = facts.dataDir !== undefined ? `--data ${facts.dataDir}` : '--database-url <the same URL>';
     lines.push(`  get a token: localgraph token ${where} --scopes "Directory.ReadWrite.All"`);
+  }
+  return lines;
+}
+
+/**
+ * Loud lines for configurations where anyone who reaches the server, or a web page in the
+ * user's browser, may act without a real token.
+ */
+function warnings(facts: BannerFacts): string[] {
+  const lines: string[] = [];
+  const exposed = facts.host !== undefined && !isLoopbackName(hostName(facts.host));
+  if (facts.auth !== 'strict') {
+    lines.push(
+      `  WARNING: --auth ${facts.auth}: anyone who reaches this server acts ${facts.auth === 'off' ? 'with every permission, no token needed' : 'with whatever claims an unsigned token states'}` +
+        (exposed ? `, and it listens on ${facts.host}, beyond this machine` : ' (only loopback Host names are answered, against DNS rebinding)'),
+    );
+  }
+  if (exposed) {
+    lines.push(
+      `  WARNING: listening on ${facts.host}, reachable beyond this machine; ` +
+        (facts.allowedHosts && facts.allowedHosts.length > 0
+          ? `Host names answered: loopback names and ${facts.allowedHosts.join(', ')}`
+          : 'every Host name is answered (DNS rebinding is not guarded against: name the server with --allowed-host NAME)'),
+    );
+    if (facts.devCredentials) lines.push('  WARNING: the well-known dev credentials are enabled on a reachable server (--allow-dev-credentials-on-network)');
   }
   return lines;
 }

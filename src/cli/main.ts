@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 import { adminCommand } from './admin-commands.js';
+import { caCommand, caHelp } from './ca.js';
 import { adminKeyNewCommand, adminKeyNewHelp } from './admin-key-command.js';
 import { certCommand, certHelp } from './cert.js';
+import { openapiCommand, openapiHelp } from './openapi.js';
 import { readFileSync } from 'node:fs';
 import {
   appAddCommand,
@@ -31,7 +33,11 @@ Commands:
              (localgraph app --help)
   user       create users who sign in with a password, set their passwords: user add | set-password
              (localgraph user --help)
+  app add    register an application that gets tokens (localgraph app add --help)
+  user add   create a user who signs in with a password (localgraph user add --help)
+  ca         print the CA certificate to trust for the proxy and --https (localgraph ca --help)
   cert       print the TLS certificate of --https (localgraph cert --help)
+  openapi    print the OpenAPI 3.0 description of what is served (localgraph openapi --help)
   admin      reset, import, export, ids, clock, faults, token: a running server's admin API
              (localgraph admin --help)
   admin-key  a new admin key for a data folder or database, printed once: admin-key new
@@ -49,7 +55,9 @@ ${appListHelp.split('\n')[0]}
 ${appResetSecretHelp.split('\n')[0]}
 ${userAddHelp.split('\n')[0]}
 ${userSetPasswordHelp.split('\n')[0]}
+${caHelp.split('\n')[0]}
 ${certHelp.split('\n')[0]}
+${openapiHelp.split('\n')[0]}
 Usage: localgraph admin <reset|import|export|ids|clock|faults|token|status> [options]
 ${adminKeyNewHelp.split('\n')[0]}
 ${simulateHelp.split('\n')[0]}`;
@@ -87,7 +95,9 @@ const commands: Record<string, Command> = {
     add: { run: userAddCommand, help: userAddHelp },
     'set-password': { run: userSetPasswordCommand, help: userSetPasswordHelp },
   }),
+  ca: caCommand,
   cert: certCommand,
+  openapi: openapiCommand,
   admin: adminCommand,
   'admin-key': group('admin-key', { new: { run: adminKeyNewCommand, help: adminKeyNewHelp } }),
   simulate: simulateCommand,

@@ -21,6 +21,8 @@ export class GraphError extends Error {
     readonly headers?: Record<string, string>,
     /** Extra members of `innerError`, written before `date` (throttling's `code`, `message`, `status`). */
     readonly inner?: Record<string, string>,
+    /** Fields the request's log line gets (a 403's reason), never sent to the client. */
+    readonly logFields?: Record<string, unknown>,
   ) {
     super(message);
     this.name = 'GraphError';
@@ -53,6 +55,14 @@ export const errors = {
     ),
   bodyTooDeep: (limit: number) => new GraphError(400, 'BadRequest', `The request body nests deeper than ${limit} levels.`),
   invalidHost: () => new GraphError(400, 'BadRequest', 'The Host header is missing or not a valid host.'),
+  /** DNS rebinding protection (src/http/host-check.ts): a Host name localgraph does not answer for. */
+  hostNotAllowed: (host: string) =>
+    new GraphError(403, 'Forbidden', `The Host '${host}' is not one this server answers for (loopback names and --allowed-host names only). Start localgraph with --allowed-host ${host} to allow it.`),
+  /** A request in a proxy tunnel to one host whose Host header names another. */
+  misdirectedRequest: (tunnelHost: string) =>
+    new GraphError(421, 'MisdirectedRequest', `This connection was opened to ${tunnelHost}; send requests for another host on a connection of their own.`),
+  /** A Graph (or localgraph) path asked of an intercepted Entra ID host. */
+  notOnLoginHost: (host: string) => new GraphError(404, 'NotFound', `${host} serves Entra ID's endpoints only; Graph is at https://graph.microsoft.com.`),
   bodyNotObject: () => new GraphError(400, 'BadRequest', 'The request body must be a JSON object.'),
   unsupportedMediaType: (contentType: string) =>
     new GraphError(415, 'BadRequest', `Content-Type '${contentType}' is not supported. Send 'application/json'.`),
@@ -139,7 +149,9 @@ export const errors = {
   tokenMalformed: () => invalidToken('CompactToken parsing failed with error code: 80049217'),
   tokenExpired: () => invalidToken('Access token has expired or is not yet valid.'),
   tokenInvalid: (why?: string) => invalidToken(why ? `Access token validation failure. ${why}` : 'Access token validation failure.'),
-  accessDenied: () => new GraphError(403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.'),
+  /** Graph's code and message; `details` say which permissions the operation accepts and what the token carries. */
+  accessDenied: (details?: ErrorDetail[], logFields?: Record<string, unknown>) =>
+    new GraphError(403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.', details, undefined, undefined, logFields),
   expectationFailed: () => new GraphError(417, 'ExpectationFailed', "The Expect header's value is not supported; only 100-continue is."),
   unstorableValue: () => new GraphError(400, 'Request_BadRequest', 'A value in the request cannot be stored: it holds a character or a length the database refuses.'),
   invalidUrl: () => new GraphError(400, 'BadRequest', 'Bad Request - Invalid URL: the path has a malformed percent-escape.'),
@@ -273,6 +285,8 @@ export class OAuthError extends Error {
 export const oauthErrors = {
   methodNotAllowed: (method: string) =>
     new OAuthError(405, 'invalid_request', 900561, `The endpoint only accepts POST, OPTIONS requests. Received a ${method} request.`),
+  /** Instance discovery for an authority localgraph does not serve (Entra: AADSTS50049). */
+  invalidInstance: () => new OAuthError(400, 'invalid_instance', 50049, 'Unknown or invalid instance.'),
   missingParameter: (name: string) => new OAuthError(400, 'invalid_request', 900144, `The request body must contain the following parameter: '${name}'.`),
   invalidRequest: (message: string) => new OAuthError(400, 'invalid_request', 90014, message),
   unsupportedGrantType: (grant: string) =>

@@ -25,9 +25,11 @@ import { registerConsoleRoute } from './console-route.js';
 import { ControlledClock } from '../admin/controlled-clock.js';
 import { SeededIds } from '../admin/seeded-ids.js';
 import { registerControlPlane, type ControlPlaneOptions } from './control-plane.js';
-import { requestLogController } from './logging.js';
+import { lingerAfterAnswer } from './lingering-close.js';
+import { addLogFields, requestLogController } from './logging.js';
 import { registerGraphRoute } from './graph-route.js';
 import { registerIdentityRoutes } from './identity-routes.js';
+import { hostPolicy, registerHostCheck, type HostPolicy } from './host-check.js';
 
 export interface AppOptions {
   store: Store;
@@ -53,6 +55,8 @@ export interface AppOptions {
   controlPlane?: ControlPlaneOptions;
   /** Connections, requests per connection and the slow-client timeouts (src/http/connection-limits.ts); defaults for the rest. */
   connectionLimits?: Partial<ConnectionLimits>;
+  /** Which Host names are answered (DNS rebinding protection, src/http/host-check.ts); default: loopback names and the intercepted Microsoft hosts. */
+  hosts?: HostPolicy;
 }
 
 export const systemClock: Clock = { now: () => new Date() };
@@ -126,6 +130,7 @@ export function createApp(options: AppOptions): FastifyInstance {
     done();
   });
   registerConnectionLimits(app, limits, options.https !== undefined);
+  registerHostCheck(app, options.hosts ?? hostPolicy('127.0.0.1'), clock);
 
   const authenticator = options.authenticator ?? new StrictAuthenticator(options.store, new TokenVerifier(options.store, () => clock.now()));
   if (authenticator.mode === 'strict') registerCors(app);
@@ -195,6 +200,11 @@ function toGraphError(error: unknown, request: FastifyRequest, bodyLimit: number
 
 function sendError(request: FastifyRequest, reply: FastifyReply, error: GraphError, clock: Clock): FastifyReply {
   if (error.headers) reply.headers(error.headers);
+  if (error.logFields) addLogFields(request, error.logFields);
+  // A body over the limit, refused before it all arrived: the client is still sending. (Only the
+  // 413: other refusals of a request whose body is still coming, such as one pipelined past
+  // --max-requests-per-connection, are never answered and must not hold the connection open.)
+  if (error.status === 413 && !request.raw.complete) lingerAfterAnswer(request.raw);
   return reply
     .status(error.status)
     .type('application/json')

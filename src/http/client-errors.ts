@@ -9,6 +9,7 @@ import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { Socket } from 'node:net';
 import { errors, renderError, type GraphError } from '../graph/errors.js';
 import type { Clock } from '../resources/collection.js';
+import { isLingering } from './lingering-close.js';
 
 /** Requests answered here while their body was arriving (a timeout, broken chunked framing). */
 const answered = new WeakMap<IncomingMessage, GraphError>();
@@ -26,6 +27,8 @@ const LINGER_MS = 1000;
 
 export function answerClientError(error: Error & { code?: string }, socket: Socket, clock: Clock): void {
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  // Discarding the body of a request already answered (a 413): nothing more is answered on it.
+  if (isLingering(socket)) return void socket.destroy();
   // The response in progress on this connection, if any (Node's own error answer checks the same).
   const inFlight = (socket as Socket & { _httpMessage?: ServerResponse | null })._httpMessage ?? undefined;
   // An answer already under way cannot be followed by another on the same bytes.

@@ -6,6 +6,7 @@ import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import { openStore } from '../store/open.js';
 import { createApp } from './app.js';
 import { connectionsCheckingInterval, DEFAULT_CONNECTION_LIMITS, nodeServerOptions, resolveConnectionLimits } from './connection-limits.js';
+import { createCertificateAuthority, LeafIssuer } from './certificate-authority.js';
 import { generateCertificate } from './tls.js';
 
 test('limits: the defaults, with what is given (undefined keeps a default)', () => {
@@ -88,7 +89,7 @@ function tlsRequest(socket: TLSSocket, path: string, extra = ''): Promise<string
 
 test('over TLS, the connections counted are the TLS ones: one over the limit is answered 503 in Graph envelope, then closed', async () => {
   const store = await openStore({ kind: 'memory' });
-  const app = createApp({ store, https: await generateCertificate(), connectionLimits: { maxConnections: 1 } });
+  const app = createApp({ store, https: await generateCertificate(new LeafIssuer(await createCertificateAuthority())), connectionLimits: { maxConnections: 1 } });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = app.server.address() as AddressInfo;
   const open = async () => {

@@ -5,6 +5,7 @@ import { errors } from '../graph/errors.js';
 import { readPreferences } from '../graph/prefer.js';
 import type { Model } from '../model/model.js';
 import { resolvePath } from '../odata/path.js';
+import { renderOpenApi, requestedFormat } from '../openapi/render.js';
 import { batchBudget, batchOrigin, handleBatch } from './batch-route.js';
 import { ExpandBudget } from '../resources/expand-budget.js';
 import { ODATA_JSON } from './odata-json.js';
@@ -76,7 +77,13 @@ async function handle(parts: GraphRouteParts, request: FastifyRequest, reply: Fa
   const path = rest.join('/');
   const first = rest.find((segment) => segment.length > 0);
 
-  // Like Graph, the metadata document and the service document need no token.
+  // Like Graph, the metadata document and the service document need no token; nor does the
+  // OpenAPI description (YAML, or JSON with ?format=json or Accept: application/json).
+  if (version === SERVED_VERSION && first === '$openapi' && request.method === 'GET') {
+    if (rest.filter(Boolean).length > 1) throw errors.segmentNotFound(rest.filter(Boolean)[1]);
+    const format = requestedFormat(url.searchParams.get('format') ?? url.searchParams.get('$format'), request.headers.accept);
+    return reply.type(format === 'json' ? 'application/json' : 'application/yaml').send(renderOpenApi(parts.model, parts.registry, format, `${url.origin}/${version}`));
+  }
   if (version === SERVED_VERSION && (first === '$metadata' || first === undefined) && request.method === 'GET') {
     if (rest.filter(Boolean).length > 1) throw errors.segmentNotFound(rest.filter(Boolean)[1]);
     if (first === '$metadata') return reply.type('application/xml').send(parts.metadataXml);

@@ -3,6 +3,8 @@ import { jsonWebKeySet, openIdConfiguration, resolveTenantSegment, type Metadata
 import type { TokenService } from '../auth/token-service.js';
 import { OAuthError, oauthErrors, renderOAuthError } from '../graph/errors.js';
 import type { Store } from '../store/store.js';
+import { hostName } from './intercepted-hosts.js';
+import { identityUrls } from './identity-urls.js';
 
 /**
  * Entra ID's endpoints on localgraph's own origin, per tenant (a tenant id, `common` or
@@ -12,7 +14,10 @@ import type { Store } from '../store/store.js';
  *   GET  /{tenant}/v2.0/.well-known/openid-configuration   and  /{tenant}/.well-known/openid-configuration (v1)
  *   GET  /{tenant}/discovery/v2.0/keys                     and  /{tenant}/discovery/keys (v1)
  *   POST /{tenant}/oauth2/v2.0/token                       and  /{tenant}/oauth2/token (v1, takes `resource`)
+ *   GET  /common/discovery/instance                        (MSAL's instance discovery)
  *
+ * The URLs they show follow the host the request arrived for (src/http/identity-urls.ts):
+ * login.microsoftonline.com through the proxy, localgraph's origin on the direct port.
  * Errors here are Entra's OAuth JSON, not Graph's envelope. The routes live in their own
  * plugin scope so that their form-body parser and error handler leave the Graph route alone.
  */
@@ -31,6 +36,10 @@ export function registerIdentityRoutes(app: FastifyInstance, parts: IdentityRout
     scope.addContentTypeParser(/^application\/x-www-form-urlencoded(\s*;.*)?$/i, { parseAs: 'string', bodyLimit: TOKEN_BODY_LIMIT }, (_request, body, done) =>
       done(null, Object.fromEntries(new URLSearchParams(String(body)))),
     );
+    // Marks these routes as Entra's, for the host check (the only ones a login host serves).
+    scope.addHook('onRoute', (route) => {
+      route.config = { ...(route.config as object), identity: true };
+    });
     scope.addHook('onRequest', async (request, reply) => {
       reply.header('x-ms-request-id', request.id);
     });
@@ -38,7 +47,7 @@ export function registerIdentityRoutes(app: FastifyInstance, parts: IdentityRout
 
     const metadata = (version: MetadataVersion) => async (request: FastifyRequest<{ Params: { tenant: string } }>, reply: FastifyReply) => {
       const tenant = await resolveTenantSegment(parts.store, request.params.tenant);
-      return sendJson(reply, openIdConfiguration(origin(request), tenant, version));
+      return sendJson(reply, openIdConfiguration(identityUrls(request), tenant, version));
     };
     const keys = async (request: FastifyRequest<{ Params: { tenant: string } }>, reply: FastifyReply) => {
       await resolveTenantSegment(parts.store, request.params.tenant);
@@ -46,11 +55,13 @@ export function registerIdentityRoutes(app: FastifyInstance, parts: IdentityRout
     };
     const token = (endpoint: 'v1' | 'v2') => async (request: FastifyRequest<{ Params: { tenant: string } }>, reply: FastifyReply) => {
       if (crossSite(request)) throw oauthErrors.crossSiteRequest();
-      const body = await parts.tokens.grant({ tenant: request.params.tenant, params: formParams(request), origin: origin(request), endpoint, source: request.ip });
+      const body = await parts.tokens.grant({ tenant: request.params.tenant, params: formParams(request), origin: identityUrls(request).issuerOrigin, endpoint, source: request.ip });
       // Tokens must not be cached by anything between the client and localgraph (RFC 6749 §5.1).
       reply.header('Cache-Control', 'no-store, no-cache').header('Pragma', 'no-cache');
       return sendJson(reply, body);
     };
+    const instanceDiscovery = async (request: FastifyRequest<{ Querystring: Record<string, string | undefined> }>, reply: FastifyReply) =>
+      sendJson(reply, discoverInstance(identityUrls(request), request.query.authorization_endpoint));
     const notPost = async (request: FastifyRequest) => {
       throw oauthErrors.methodNotAllowed(request.method);
     };
@@ -58,6 +69,7 @@ export function registerIdentityRoutes(app: FastifyInstance, parts: IdentityRout
       throw oauthErrors.unsupportedGrantType('interactive sign-in');
     };
 
+    scope.get('/common/discovery/instance', instanceDiscovery);
     scope.get('/:tenant/v2.0/.well-known/openid-configuration', metadata('v2'));
     scope.get('/:tenant/.well-known/openid-configuration', metadata('v1'));
     scope.get('/:tenant/discovery/v2.0/keys', keys);
@@ -75,6 +87,31 @@ export function registerIdentityRoutes(app: FastifyInstance, parts: IdentityRout
 
 function origin(request: FastifyRequest): string {
   return `${request.protocol}://${request.host}`;
+}
+
+/**
+ * MSAL's instance discovery (`/common/discovery/instance?api-version=1.1&authorization_endpoint=…`):
+ * the tenant's discovery document and the aliases of its cloud, as Entra answers for the public
+ * cloud. An authorization endpoint on a host localgraph does not answer for is Entra's
+ * `invalid_instance`.
+ */
+function discoverInstance(urls: ReturnType<typeof identityUrls>, authorizationEndpoint: string | undefined): Record<string, unknown> {
+  let endpoint: URL;
+  try {
+    endpoint = new URL(authorizationEndpoint ?? '');
+  } catch {
+    throw oauthErrors.invalidInstance();
+  }
+  const host = hostName(endpoint.host);
+  if (!urls.aliases.map(hostName).includes(host)) throw oauthErrors.invalidInstance();
+  const tenant = /^\/([^/]+)\//.exec(endpoint.pathname)?.[1] ?? 'common';
+  const v2 = /\/oauth2\/v2\.0\//.test(endpoint.pathname);
+  return {
+    tenant_discovery_endpoint: `${endpoint.origin}/${tenant}${v2 ? '/v2.0' : ''}/.well-known/openid-configuration`,
+    'api-version': '1.1',
+    // Entra's public cloud: requests go to login.microsoftonline.com, caches are keyed by login.windows.net.
+    metadata: [{ preferred_network: urls.aliases[0], preferred_cache: urls.aliases[1] ?? urls.aliases[0], aliases: urls.aliases }],
+  };
 }
 
 /**

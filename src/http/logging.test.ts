@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { activeSigningKey } from '../auth/signing-key.js';
+import { issueAccessToken } from '../auth/tokens.js';
+import { migrate } from '../store/migrations.js';
 import { openStore } from '../store/open.js';
+import { SqliteDatabase } from '../store/sqlite.js';
+import { SqlStore } from '../store/sql-store.js';
 import { createApp, graphModel } from './app.js';
 import { formatPretty, loggerOptions } from './logging.js';
 import { maskIds, patternOf } from './request-pattern.js';
@@ -61,5 +66,29 @@ describe('request logs', () => {
     const pretty = formatPretty(JSON.stringify({ level: 30, time: Date.UTC(2026, 0, 1, 6, 55, 1, 123), requestId: 'abcdef0123', msg: 'request', method: 'GET', path: '/health', status: 200, durationMs: 1.5 }));
     assert.equal(pretty, '06:55:01.123 INFO  200 GET /health 1.5 ms req abcdef01\n');
     assert.equal(formatPretty('{"level":50,"time":0,"msg":"boom","err":{"message":"x"}}'), '00:00:00.000 ERROR boom err={"message":"x"}\n');
+  });
+
+  test('a 403\'s line says why: the operation, what it accepts, what the token carries', async () => {
+    const lines: string[] = [];
+    const db = new SqliteDatabase(':memory:');
+    await migrate(db);
+    const store = new SqlStore(db);
+    const app = createApp({ store, logger: loggerOptions('info', 'json', { write: (text: string) => lines.push(text) }) });
+    const tenant = '5d2e1c4b-7a6f-4e3d-9c8b-0a1b2c3d4e5f';
+    await store.ensureTenant(tenant, new Date());
+    const key = await activeSigningKey(store, new Date());
+    const token = await issueAccessToken(key, { tenantId: tenant, appId: 'b1c2d3e4-0000-4000-8000-000000000002', servicePrincipalId: 'bbbbbbbb-0000-4000-8000-000000000002', roles: ['Directory.ReadWrite.All'] }, new Date());
+    const res = await app.inject({ method: 'GET', url: '/beta/onPremisesPublishingProfiles/applicationProxy/connectors', headers: { authorization: `Bearer ${token}` } });
+    assert.equal(res.statusCode, 403, res.body);
+    await app.close();
+    await store.close();
+    const entry = lines.flatMap((l) => l.split('\n')).filter(Boolean).map((l) => JSON.parse(l)).find((e) => e.msg === 'request');
+    assert.equal(entry.status, 403);
+    assert.equal(entry.denied.operation, 'GET /onPremisesPublishingProfiles/{id}/connectors');
+    assert.equal(entry.denied.delegatedOnly, true);
+    assert.deepEqual(entry.denied.carried, ['Directory.ReadWrite.All']);
+    assert.deepEqual(JSON.parse(res.body).error.details.map((d: { message: string }) => d.message).join(' '), entry.denied.reason);
+    const pretty = formatPretty(JSON.stringify(entry));
+    assert.match(pretty, / 403 GET \/beta\/onPremisesPublishingProfiles\/\{id\}\/connectors .* denied: GET \/onPremisesPublishingProfiles\/\{id\}\/connectors supports no application permissions/);
   });
 });

@@ -76,7 +76,11 @@ export function formatPretty(line: string, colour = false): string {
     parts.push(String(entry.msg));
   }
   const extra = Object.entries(entry).filter(([key]) => !OMITTED.has(key));
-  for (const [key, value] of extra) parts.push(`${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`);
+  for (const [key, value] of extra) {
+    // A 403's reason reads as the sentence it is (the JSON line keeps the structured fields).
+    const reason = key === 'denied' && typeof (value as { reason?: unknown })?.reason === 'string' ? (value as { reason: string }).reason : undefined;
+    parts.push(reason !== undefined ? `denied: ${reason}` : `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`);
+  }
   if (typeof entry[REQUEST_ID_LABEL] === 'string') parts.push(paint('90', `req ${(entry[REQUEST_ID_LABEL] as string).slice(0, 8)}`));
   return `${parts.join(' ')}\n`;
 }
@@ -101,6 +105,14 @@ export function prettyStream(out: LineSink, colour: boolean): LineSink {
 
 const INFO_OR_BELOW = new Set(['info', 'debug', 'trace']);
 
+/** Fields an answer adds to its request's log line (a 403's reason), keyed by the request. */
+const extraFields = new WeakMap<object, Record<string, unknown>>();
+
+/** Adds `fields` to the log line of `request`, written when it is answered. */
+export function addLogFields(request: object, fields: Record<string, unknown>): void {
+  extraFields.set(request, { ...extraFields.get(request), ...fields });
+}
+
 /** Logs one line per request once it is answered (fastify's own two lines per request are off). */
 export function registerRequestLogging(app: FastifyInstance, resolver: PatternResolver): void {
   app.addHook('onResponse', (request, reply, done) => {
@@ -113,6 +125,7 @@ export function registerRequestLogging(app: FastifyInstance, resolver: PatternRe
         status: reply.statusCode,
         durationMs: Math.round(reply.elapsedTime * 10) / 10,
         ...(fault !== undefined ? { fault: Number(fault) } : {}),
+        ...extraFields.get(request),
       },
       'request',
     );

@@ -32,6 +32,9 @@ function assertDenied(res: { statusCode: number; body: string }, what: string) {
   const error = JSON.parse(res.body).error;
   assert.equal(error.code, 'Authorization_RequestDenied', what);
   assert.equal(error.message, 'Insufficient privileges to complete the operation.', what);
+  // The reason: what the operation accepts (or that it needs a delegated token), what the token carries.
+  assert.deepEqual(error.details.map((d: { code: string }) => d.code).sort(), [error.details[0].code, 'TokenPermissions'].sort(), what);
+  assert.match(error.details[0].code, /^(RequiredPermissions|DelegatedTokenRequired)$/, what);
 }
 
 function assertAllowed(res: { statusCode: number; body: string }, what: string) {

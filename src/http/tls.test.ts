@@ -4,15 +4,20 @@ import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createCertificateAuthority, issuedBy, LeafIssuer } from './certificate-authority.js';
 import { folderCertificate, generateCertificate, loadCertificateFiles } from './tls.js';
+
+const ca = await createCertificateAuthority();
+const issuer = new LeafIssuer(ca);
 
 const temp = () => mkdtempSync(join(tmpdir(), 'localgraph-tls-'));
 
-test('a generated certificate is a self-signed leaf for localhost, 127.0.0.1 and ::1, and its key matches', async () => {
-  const { cert, key } = await generateCertificate();
+test("a generated certificate is a leaf of localgraph's CA for localhost, 127.0.0.1 and ::1, and its key matches", async () => {
+  const { cert, key } = await generateCertificate(issuer);
   const x509 = new X509Certificate(cert);
   assert.equal(x509.ca, false, 'a leaf: trusting it lets nobody mint other certificates');
-  assert.equal(x509.subject, x509.issuer);
+  assert.equal(x509.issuer, new X509Certificate(ca.cert).subject);
+  assert.ok(issuedBy(cert, ca), 'signed by the CA: trusting the CA covers it');
   assert.equal(x509.subjectAltName, 'DNS:localhost, IP Address:127.0.0.1, IP Address:0:0:0:0:0:0:0:1');
   for (const host of ['localhost']) assert.equal(x509.checkHost(host), host);
   for (const ip of ['127.0.0.1', '::1']) assert.equal(x509.checkIP(ip), ip);
@@ -28,11 +33,11 @@ test('a generated certificate is a self-signed leaf for localhost, 127.0.0.1 and
 
 test('the data folder keeps one certificate: made once, then reused; concurrent first uses agree', async () => {
   const dir = join(temp(), 'data');
-  const [a, b] = await Promise.all([folderCertificate(dir), folderCertificate(dir)]);
+  const [a, b] = await Promise.all([folderCertificate(dir, issuer), folderCertificate(dir, issuer)]);
   assert.equal(a.cert, b.cert);
   assert.equal(a.key, b.key);
   assert.deepEqual([a.created, b.created].sort(), [false, true]);
-  const again = await folderCertificate(dir);
+  const again = await folderCertificate(dir, issuer);
   assert.equal(again.created, false);
   assert.equal(again.cert, a.cert);
   assert.equal(readFileSync(join(dir, 'tls', 'cert.pem'), 'utf8'), a.cert);
@@ -42,9 +47,9 @@ test('the data folder keeps one certificate: made once, then reused; concurrent 
 
 test('a certificate about to expire is replaced at start, the old one kept aside', async () => {
   const dir = join(temp(), 'data');
-  const first = await folderCertificate(dir);
+  const first = await folderCertificate(dir, issuer);
   const later = new Date(Date.now() + 825 * 86_400_000);
-  const renewed = await folderCertificate(dir, later);
+  const renewed = await folderCertificate(dir, issuer, later);
   assert.equal(renewed.created, true);
   assert.notEqual(renewed.cert, first.cert);
   assert.equal(readdirSync(dir).filter((name) => name.startsWith('tls.expired-')).length, 1);
@@ -52,8 +57,8 @@ test('a certificate about to expire is replaced at start, the old one kept aside
 
 test('--cert and --key that do not belong together, or are not PEM, are refused', async () => {
   const dir = temp();
-  const one = await generateCertificate();
-  const two = await generateCertificate();
+  const one = await generateCertificate(issuer);
+  const two = await generateCertificate(issuer);
   writeFileSync(join(dir, 'c.pem'), one.cert);
   writeFileSync(join(dir, 'k.pem'), two.key);
   writeFileSync(join(dir, 'junk.pem'), 'not pem');

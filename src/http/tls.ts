@@ -1,12 +1,15 @@
 import { createPrivateKey, randomBytes, X509Certificate } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { LOOPBACK_NAMES, type LeafIssuer } from './certificate-authority.js';
 
 /**
- * The TLS certificate `localgraph serve --https` presents: self-signed, for `localhost`,
- * `127.0.0.1` and `::1`, made on first use and kept in the data folder (`tls/cert.pem`,
- * `tls/key.pem`) so clients that trusted it keep trusting it across restarts. It is a leaf, not
- * a CA (`CA:FALSE`): trusting it in an OS store lets nobody mint certificates for other names.
+ * The TLS certificate `localgraph serve --https` presents: a leaf of localgraph's CA
+ * (src/http/certificate-authority.ts) for `localhost`, `127.0.0.1` and `::1`, made on first use
+ * and kept in the data folder (`tls/cert.pem`, `tls/key.pem`) or the database. Trusting the CA
+ * once covers it and the proxy's leaves for graph.microsoft.com and login.microsoftonline.com;
+ * trusting the certificate file (leaf and CA) works too. A folder's older self-signed
+ * certificate is served until it expires (delete `DIR/tls/` to have one issued by the CA).
  */
 export interface TlsMaterial {
   cert: string;
@@ -23,23 +26,15 @@ const VALIDITY_DAYS = 825;
 /** A certificate this close to its end is replaced at start rather than served. */
 const RENEW_BEFORE_MS = 24 * 3600 * 1000;
 
-/** Makes a new key pair and self-signed certificate for the loopback names. */
-export async function generateCertificate(now: Date = new Date()): Promise<{ cert: string; key: string }> {
-  // Loaded only when a certificate is made: it brings a large ASN.1 stack most starts never need.
-  const { generate } = await import('selfsigned');
-  const pems = await generate([{ name: 'commonName', value: 'localhost' }, { name: 'organizationName', value: 'localgraph' }], {
-    keySize: 2048,
-    algorithm: 'sha256',
-    notBeforeDate: new Date(now.getTime() - 60_000),
-    notAfterDate: new Date(now.getTime() + VALIDITY_DAYS * 24 * 3600 * 1000),
-    extensions: [
-      { name: 'basicConstraints', cA: false, critical: true },
-      { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
-      { name: 'extKeyUsage', serverAuth: true },
-      { name: 'subjectAltName', altNames: [{ type: 2, value: 'localhost' }, { type: 7, ip: '127.0.0.1' }, { type: 7, ip: '::1' }] },
-    ],
-  });
-  return { cert: pems.cert, key: pems.private };
+/**
+ * Makes a new key pair and a certificate for the loopback names, issued by localgraph's CA.
+ * `cert` is the full chain, the leaf then the CA (as in a `fullchain.pem`): the server presents
+ * both, and a client told to trust this file trusts the CA in it, so the file works as a trust
+ * anchor on its own, as the self-signed certificate before it did.
+ */
+export async function generateCertificate(issuer: LeafIssuer): Promise<{ cert: string; key: string }> {
+  const leaf = await issuer.issue(LOOPBACK_NAMES, VALIDITY_DAYS);
+  return { cert: leaf.cert + issuer.ca.cert, key: leaf.key };
 }
 
 /** Reads a certificate and key brought with `--cert` / `--key`; refuses a pair that does not match. */
@@ -72,7 +67,7 @@ function checkPair(cert: string, key: string, what: string): X509Certificate {
  * processes starting at once agree on one: each writes into its own temporary folder and
  * renames it into place; the rename of the loser fails and it reads the winner's.
  */
-export async function folderCertificate(dataDir: string, now: Date = new Date()): Promise<TlsMaterial & { created: boolean }> {
+export async function folderCertificate(dataDir: string, issuer: LeafIssuer, now: Date = new Date()): Promise<TlsMaterial & { created: boolean }> {
   const dir = join(resolve(dataDir), TLS_DIR);
   const existing = readFolder(dir);
   if (existing && new Date(existing.x509.validTo).getTime() - now.getTime() > RENEW_BEFORE_MS) {
@@ -80,7 +75,7 @@ export async function folderCertificate(dataDir: string, now: Date = new Date())
   }
   if (existing) renameSync(dir, `${dir}.expired-${now.toISOString().replace(/[:.]/g, '-')}`);
 
-  const fresh = await generateCertificate(now);
+  const fresh = await generateCertificate(issuer);
   mkdirSync(resolve(dataDir), { recursive: true, mode: 0o700 });
   const staging = `${dir}.tmp-${randomBytes(6).toString('hex')}`;
   mkdirSync(staging, { mode: 0o700 });
@@ -118,11 +113,11 @@ const KEY_SETTING = 'tls.key';
 export async function storeCertificate(
   store: { getSetting(name: string): Promise<string | undefined>; putSettingIfAbsent(name: string, value: string): Promise<string> },
   source: string,
-  now: Date = new Date(),
+  issuer: LeafIssuer,
 ): Promise<TlsMaterial & { created: boolean }> {
   const existing = await store.getSetting(CERT_SETTING);
   if (existing) return { cert: existing, key: (await store.getSetting(KEY_SETTING))!, source, created: false };
-  const fresh = await generateCertificate(now);
+  const fresh = await generateCertificate(issuer);
   // The key first: whoever wins the certificate also wrote (or finds) a key of the same pair.
   const bundle = await store.putSettingIfAbsent(`${CERT_SETTING}+key`, JSON.stringify(fresh));
   const won = JSON.parse(bundle) as { cert: string; key: string };

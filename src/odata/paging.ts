@@ -4,11 +4,15 @@
  */
 export const DEFAULT_PAGE_SIZE = 100;
 
-/** The page size: `$top` when given, else `Prefer: odata.maxpagesize`, else the default. */
+/**
+ * The page size. `$top` is a page size in Graph, not a cap on the whole result: a `$top` page
+ * has a nextLink that keeps `$top`. With `Prefer: odata.maxpagesize` too, the smaller wins;
+ * with neither, the default.
+ */
 export function pageSize(top: number | undefined, maxPageSize: number | undefined): number {
-  if (top !== undefined) return top;
-  if (maxPageSize !== undefined) return Math.min(Math.max(maxPageSize, 1), 999);
-  return DEFAULT_PAGE_SIZE;
+  const preferred = maxPageSize === undefined ? undefined : Math.min(Math.max(maxPageSize, 1), 999);
+  if (top !== undefined && preferred !== undefined) return Math.min(top, preferred);
+  return top ?? preferred ?? DEFAULT_PAGE_SIZE;
 }
 
 /** The next page's URL: the request URL with every option kept, `$skiptoken` replaced (and `$skip`, which the token now accounts for). */

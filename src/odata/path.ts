@@ -10,7 +10,7 @@ import { splitPath, type RawSegment } from './segments.js';
 
 export type Step =
   | { kind: 'entitySet'; set: EntitySet; type: StructuredType }
-  | { kind: 'key'; key: string; type: StructuredType }
+  | { kind: 'key'; key: string; type: StructuredType; keyProperty?: string }
   | { kind: 'navigation'; navigation: Navigation; type: StructuredType }
   | { kind: 'property'; property: Property; type?: StructuredType }
   | { kind: 'cast'; type: StructuredType };
@@ -44,6 +44,14 @@ export function isGuid(value: string): boolean {
 
 export const defaultKeyNormalizer: KeyNormalizer = (_type, key) => (isGuid(key) ? key.toLowerCase() : key);
 
+/**
+ * Alternate keys Graph declares (`Org.OData.Core.V1.AlternateKeys`): `applications(appId='…')` and
+ * `applications(uniqueName='…')` address an application by those properties instead of its id.
+ */
+export const ALTERNATE_KEYS: Readonly<Record<string, readonly string[]>> = {
+  'microsoft.graph.application': ['appId', 'uniqueName'],
+};
+
 export function resolvePath(model: Model, path: string, normalizeKey: KeyNormalizer = defaultKeyNormalizer): ResolvedPath {
   const raw = splitPath(path);
   if (raw.length === 0) throw errors.segmentNotFound('');
@@ -63,13 +71,18 @@ export function resolvePath(model: Model, path: string, normalizeKey: KeyNormali
 
   const applyKey = (key: string, segment: RawSegment): void => {
     if (shape !== 'collection' || !type) throw errors.segmentNotFound(segment.text);
-    const normalized = normalizeKey(type, key);
-    steps.push({ kind: 'key', key: normalized, type });
+    let keyProperty: string | undefined;
+    if (segment.keyProperty !== undefined) {
+      keyProperty = ALTERNATE_KEYS[type.qualifiedName]?.find((name) => name.toLowerCase() === segment.keyProperty!.toLowerCase());
+      if (!keyProperty) throw errors.badKey(segment.text);
+    }
+    const normalized = keyProperty ? key : normalizeKey(type, key);
+    steps.push({ kind: 'key', key: normalized, type, ...(keyProperty ? { keyProperty } : {}) });
     shape = 'entity';
     kind = 'entity';
     pattern += '/{id}';
     beforeKey = contextPath;
-    contextPath += `('${normalized.replace(/'/g, "''")}')`;
+    contextPath += keyProperty ? `(${keyProperty}='${normalized.replace(/'/g, "''")}')` : `('${normalized.replace(/'/g, "''")}')`;
   };
 
   if (first.key !== undefined) applyKey(first.key, first);

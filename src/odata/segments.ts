@@ -9,6 +9,8 @@ export interface RawSegment {
   text: string;
   name: string;
   key?: string;
+  /** The property a named key names (`appId` in `applications(appId='…')`), when it is not `id`. */
+  keyProperty?: string;
 }
 
 const KEYED = /^([^()]+)\((.*)\)$/s;
@@ -32,7 +34,9 @@ function decode(raw: string): string {
 export function parseSegment(text: string): RawSegment {
   const keyed = KEYED.exec(text);
   if (!keyed) return { text, name: text };
-  return { text, name: keyed[1], key: parseKeyLiteral(keyed[2], text) };
+  const named = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=/.exec(keyed[2]);
+  const keyProperty = named && named[1].toLowerCase() !== 'id' ? named[1] : undefined;
+  return { text, name: keyed[1], key: parseKeyLiteral(keyed[2], text), ...(keyProperty ? { keyProperty } : {}) };
 }
 
 /** A key literal: `'quoted'` (with `''` for a quote), `id='quoted'`, or a bare GUID or number. */

@@ -22,9 +22,32 @@ describe('serializeEntity: shape', () => {
     assert.deepEqual(out, { id: 'c1', externalIp: '1.2.3.4', machineName: 'm', status: 'active', version: '1.5' });
   });
 
-  test('skips absent properties, writes null as null and drops what the type does not declare', () => {
+  test('writes unset declared properties as null, null as null, and drops what the type does not declare', () => {
     const out = serializeEntity(model, type('graph.connectorGroup'), { id: 'g', region: null, tenant_id: 't', extra: 1 }, hide);
-    assert.deepEqual(out, { id: 'g', region: null });
+    assert.deepEqual(out, { id: 'g', connectorGroupType: null, isDefault: null, name: null, region: null });
+  });
+
+  test('unset collections are [] (Graph never writes a collection as null)', () => {
+    const agent = serializeEntity(model, type('graph.onPremisesAgent'), { id: 'a1' }, hide);
+    assert.deepEqual(agent.supportedPublishingTypes, []);
+    const stored = serializeEntity(model, type('graph.onPremisesAgent'), { id: 'a1', supportedPublishingTypes: null }, hide);
+    assert.deepEqual(stored.supportedPublishingTypes, []);
+  });
+
+  test('$select writes the selected properties only, unset ones as null', () => {
+    const out = serializeEntity(model, type('graph.connectorGroup'), { id: 'g', name: 'n' }, { ...hide, select: ['region', 'name'] });
+    assert.deepEqual(out, { id: 'g', name: 'n', region: null });
+  });
+
+  test('an unset property of a complex value is null, the docs\' way for onPremisesPublishing', () => {
+    const out = serializeEntity(model, type('graph.application'), { id: 'a', onPremisesPublishing: { externalUrl: 'https://app.msappproxy.net/' } }, hide);
+    const publishing = out.onPremisesPublishing as Record<string, unknown>;
+    const declared = [...model.structured('graph.onPremisesPublishing').properties.keys()];
+    assert.deepEqual(Object.keys(publishing), declared);
+    for (const name of ['alternateUrl', 'singleSignOnSettings', 'verifiedCustomDomainCertificatesMetadata', 'verifiedCustomDomainKeyCredential', 'segmentsConfiguration']) {
+      assert.equal(publishing[name], null, name);
+    }
+    assert.deepEqual(publishing.onPremisesApplicationSegments, []);
   });
 
   test('complex values are written in their model order too', () => {
@@ -42,7 +65,7 @@ describe('serializeEntity: shape', () => {
       },
       hide,
     );
-    assert.deepEqual(Object.keys(out), ['id', 'hybridAgentUpdaterConfiguration', 'isEnabled']);
+    assert.deepEqual(Object.keys(out), ['id', 'hybridAgentUpdaterConfiguration', 'isDefaultAccessEnabled', 'isEnabled']);
     const config = out.hybridAgentUpdaterConfiguration as Record<string, unknown>;
     assert.deepEqual(Object.keys(config), ['allowUpdateConfigurationOverride', 'deferUpdateDateTime', 'updateWindow']);
     assert.deepEqual(Object.keys(config.updateWindow as object), ['updateWindowEndTime', 'updateWindowStartTime']);
@@ -62,14 +85,10 @@ describe('serializeEntity: shape', () => {
       },
       hide,
     );
-    assert.deepEqual(out, {
-      id: 'a',
-      onPremisesPublishing: {
-        externalUrl: 'https://app.msappproxy.net/',
-        wafAllowedHeaders: { 'X-Forwarded-For': 'allow' },
-        wafIpRanges: [{ '@odata.type': '#microsoft.graph.iPv4CidrRange', cidrAddress: '10.0.0.0/8' }],
-      },
-    });
+    const publishing = out.onPremisesPublishing as Record<string, unknown>;
+    assert.equal(publishing.externalUrl, 'https://app.msappproxy.net/');
+    assert.deepEqual(publishing.wafAllowedHeaders, { 'X-Forwarded-For': 'allow' });
+    assert.deepEqual(publishing.wafIpRanges, [{ '@odata.type': '#microsoft.graph.iPv4CidrRange', cidrAddress: '10.0.0.0/8' }]);
     const range = (out.onPremisesPublishing as { wafIpRanges: object[] }).wafIpRanges[0];
     assert.deepEqual(Object.keys(range), ['@odata.type', 'cidrAddress']);
   });

@@ -2,7 +2,9 @@ import type { Model, StructuredType, TypeRef } from '../model/model.js';
 import type { Entity } from '../store/store.js';
 
 /**
- * Writes stored entities as Graph JSON: properties in model order, and evolvable enum members
+ * Writes stored entities as Graph JSON: every declared property in model order (unset ones as
+ * `null`, collections as `[]`, as Graph does, so that a response never depends on what a client
+ * once sent), and evolvable enum members
  * (declared after `unknownFutureValue`) hidden as `unknownFutureValue` unless the client sent
  * `Prefer: include-unknown-enum-members`.
  */
@@ -39,7 +41,7 @@ function propertyWriters(model: Model, type: StructuredType): PropertyWriter[] {
 function valueWriter(model: Model, type: TypeRef): ValueWriter {
   if (type.collection) {
     const item = valueWriter(model, { ...type, collection: false });
-    return (value, options) => (value === null || value === undefined ? null : (value as unknown[]).map((v) => item(v, options)));
+    return (value, options) => (value === null || value === undefined ? [] : (value as unknown[]).map((v) => item(v, options)));
   }
   if (type.kind === 'enum') {
     const enumType = model.enumType(type.name);
@@ -68,10 +70,7 @@ function valueWriter(model: Model, type: TypeRef): ValueWriter {
 function writeStructured(model: Model, type: StructuredType, value: Record<string, unknown>, options: SerializeOptions): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   if (typeof value['@odata.type'] === 'string') out['@odata.type'] = value['@odata.type'];
-  for (const property of propertyWriters(model, type)) {
-    if (!(property.name in value)) continue;
-    out[property.name] = property.write(value[property.name], options);
-  }
+  for (const property of propertyWriters(model, type)) out[property.name] = property.write(value[property.name], options);
   if (type.openType) {
     for (const [name, v] of Object.entries(value)) if (!type.properties.has(name) && !name.startsWith('@')) out[name] = v;
   }
@@ -82,7 +81,7 @@ export function serializeEntity(model: Model, type: StructuredType, entity: Enti
   const out: Record<string, unknown> = {};
   const selected = (name: string) => !options.select || name === 'id' || options.select.includes(name);
   for (const property of propertyWriters(model, type)) {
-    if (!(property.name in entity) || !selected(property.name)) continue;
+    if (!selected(property.name)) continue;
     out[property.name] = property.write(entity[property.name], options);
   }
   // An open type's undeclared (dynamic) properties come back as they were sent.

@@ -50,7 +50,9 @@ export interface Relationship {
   storage:
     | { kind: 'sourceColumn'; column: string }
     | { kind: 'targetColumn'; column: string }
-    | { kind: 'link'; table: string; sourceColumn: string; targetColumn: string };
+    | { kind: 'link'; table: string; sourceColumn: string; targetColumn: string }
+    /** Every target of the tenant is related (the profile's `applicationSegments`), for these source keys only. */
+    | { kind: 'tenant'; sourceKeys: readonly string[] };
   /** `POST .../$ref`: add (a link) or move (a column). */
   add?: boolean;
   /** `DELETE .../{id}/$ref` on a collection, `DELETE .../$ref` on a single-valued navigation. */

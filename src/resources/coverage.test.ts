@@ -7,6 +7,8 @@ import { graphModel } from '../http/app.js';
 import { renderCoverage } from './coverage.js';
 import { familyOperations } from './operations.js';
 import { ResourceRegistry } from './registry.js';
+import { NOT_SERVED, sdkAnswers } from './sdk-coverage.js';
+import { SDK_OPERATIONS } from './sdk-surface.js';
 
 const registry = new ResourceRegistry(graphModel);
 
@@ -34,5 +36,28 @@ test('the coverage lists the tutorial operations as served, and unserved navigat
   const find = (method: string, pattern: string) => ops.find((o) => o.method === method && o.pattern === pattern);
   assert.equal(find('POST', '/onPremisesPublishingProfiles/{id}/connectors/{id}/memberOf/$ref')?.implemented, true);
   assert.equal(find('PUT', '/applications/{id}/connectorGroup/$ref')?.implemented, true);
-  assert.equal(find('GET', '/onPremisesPublishingProfiles/{id}/applicationSegments')?.implemented, false);
+  assert.equal(find('GET', '/onPremisesPublishingProfiles/{id}/applicationSegments')?.implemented, true);
+});
+
+test('every request-builder operation of the SDK is served or has its reason (no gap unexplained)', () => {
+  const answers = sdkAnswers(graphModel, registry);
+  assert.equal(answers.length, SDK_OPERATIONS.length);
+  assert.ok(answers.length >= 100, `only ${answers.length} SDK operations listed`);
+  const gaps = answers.filter((a) => !a.served && a.note === '').map((a) => `${a.method} ${a.template}`);
+  assert.deepEqual(gaps, []);
+  for (const a of answers.filter((x) => !x.served)) assert.match(a.note, /(: 405|: 501|, 400)\.$/, `${a.method} ${a.pattern}: the note names the status`);
+  // Reasons for operations that are in fact served would be stale.
+  const stale = Object.keys(NOT_SERVED).filter((key) => answers.some((a) => a.served && `${a.method} ${a.pattern}` === key));
+  assert.deepEqual(stale, []);
+  const unused = Object.keys(NOT_SERVED).filter((key) => !answers.some((a) => `${a.method} ${a.pattern}` === key));
+  assert.deepEqual(unused, []);
+});
+
+test('the SDK\'s alternate keys and the profile\'s applicationSegments are served', () => {
+  const served = new Set(sdkAnswers(graphModel, registry).filter((a) => a.served).map((a) => `${a.method} ${a.template}`));
+  for (const key of ["applications(appId='{appId}')", "applications(uniqueName='{uniqueName}')"]) {
+    assert.ok(served.has(`GET /onPremisesPublishingProfiles/{onPremisesPublishingProfile%2Did}/connectorGroups/{connectorGroup%2Did}/${key}`), key);
+  }
+  assert.ok(served.has('GET /onPremisesPublishingProfiles/{onPremisesPublishingProfile%2Did}/applicationSegments/{ipApplicationSegment%2Did}'));
+  assert.ok(served.has('GET /onPremisesPublishingProfiles/{onPremisesPublishingProfile%2Did}/applicationSegments/$count'));
 });

@@ -3,6 +3,8 @@ import { PermissionPolicy } from '../auth/permissions.js';
 import type { Model } from '../model/model.js';
 import { familyOperations } from './operations.js';
 import type { ResourceRegistry } from './registry.js';
+import { sdkAnswers } from './sdk-coverage.js';
+import { SDK_SOURCE } from './sdk-surface.js';
 
 /**
  * The coverage table (docs/coverage.md): every operation of the family with its permissions,
@@ -41,5 +43,19 @@ export function renderCoverage(model: Model, registry: ResourceRegistry, matrix:
     const note = DIFFERENCES[`${op.method} ${op.pattern}`] ?? '';
     lines.push(`| ${op.method} | \`${op.pattern}\` | ${row ? cell(row.delegated) : ''} | ${row ? cell(row.application) : ''} | ${served} | ${note} |`);
   }
+  const answers = sdkAnswers(model, registry);
+  lines.push(
+    '',
+    "## The SDKs' request builders",
+    '',
+    `Every operation the request builders of Microsoft's Python beta SDK offer under \`onPremisesPublishingProfiles\``,
+    `(${SDK_SOURCE.repository}, commit ${SDK_SOURCE.commit.slice(0, 12)}, \`${SDK_SOURCE.folder}\`; the Go, .NET,`,
+    'Java and TypeScript SDKs are generated from the same description), and what localgraph answers.',
+    `${answers.filter((a) => a.served).length} of ${answers.length} are served; each other one answers Graph's error envelope with the status given, for the reason given.`,
+    '',
+    '| method | SDK path | served | note |',
+    '|---|---|---|---|',
+  );
+  for (const a of answers) lines.push(`| ${a.method} | \`${a.template.replace(/\|/g, '\\|')}\` | ${a.served ? 'yes' : 'no'} | ${a.note} |`);
   return `${lines.join('\n')}\n`;
 }

@@ -1,4 +1,5 @@
 import { errors } from '../graph/errors.js';
+import { settleAlternateKeys } from './alternate-keys.js';
 import { readQueryOptions } from '../odata/query-options.js';
 import type { Store } from '../store/store.js';
 import { loadEntity, scopeOf, type Call, type GraphRequest, type GraphResponse } from './call.js';
@@ -36,8 +37,8 @@ export class Engine {
   }
 
   async handle(request: GraphRequest): Promise<GraphResponse> {
-    const target = resolveTarget(this.registry, request.path);
     const tenant = await this.tenants.ensure(request.principal.tenantId);
+    const target = resolveTarget(this.registry, await settleAlternateKeys(this.registry, this.services.store, request.principal.tenantId, request.path));
     const ctx: OperationContext = { ...this.services, model: this.registry.model, tables: this.registry.tables, principal: request.principal, tenant };
     const call: Call = { request, ctx, registry: this.registry, options: readQueryOptions(request.url.searchParams, optionsType(target), this.registry.model) };
     const parent = target.kind === 'collection' || target.kind === 'entity' ? target.parent : undefined;
@@ -66,7 +67,7 @@ export class Engine {
         if (method === 'GET') return listReferences(call, target);
         if (method === 'POST') return addReference(call, this.registry, target);
         if (method === 'PUT') return setReference(call, this.registry, target);
-        if (method === 'DELETE') return removeReference(call, target);
+        if (method === 'DELETE') return removeReference(call, this.registry, target);
         return refuse();
     }
   }

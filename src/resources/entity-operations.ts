@@ -27,7 +27,7 @@ function allOf(conditions: Array<Condition | undefined>): Condition | undefined 
 /**
  * One page of a collection: `$filter` and the keyset cursor as SQL conditions, `$orderby` (always
  * ending with id) as the SQL order, so a page costs an index range scan whatever the table's
- * size; a nextLink when a page-size cut left rows behind.
+ * size; a nextLink when the page (`$top`, `Prefer: odata.maxpagesize` or the default) left rows behind.
  */
 export async function listPage(call: Call, behaviour: CollectionBehaviour, parentKeys: string[], contextPath: string, where?: Condition): Promise<GraphResponse> {
   const { options, request, ctx } = call;
@@ -53,8 +53,8 @@ export async function listPage(call: Call, behaviour: CollectionBehaviour, paren
   body.value = options.expand?.length
     ? await Promise.all(page.map((e) => writeExpanded(call, behaviour, parentKeys, e, options.expand)))
     : page.map((e) => writeEntity(call, behaviour, e));
-  // `$top` asks for that many rows, not for a page size: only a page-size cut gets a nextLink.
-  if (rows.length > size && options.top === undefined) {
+  // `$top` is a page size as in Graph: rows left behind get a nextLink, which keeps `$top`.
+  if (rows.length > size) {
     body['@odata.nextLink'] = nextLink(request.url, encodeCursor(cursorValues(keys, page[page.length - 1]), hash()));
   }
   return { status: 200, body };

@@ -61,9 +61,11 @@ function servedOperations(model: Model, behaviour: CollectionBehaviour): Operati
   for (const [name, relationship] of Object.entries(behaviour.relationships ?? {})) {
     const single = !behaviour.type.navigations.get(name)!.type.collection;
     ops.push(op('GET', `${item}/${name}`));
+    if (!single) ops.push(op('GET', `${item}/${name}/{id}`));
     if (relationship.add) ops.push(op('POST', `${item}/${name}/$ref`));
     if (relationship.set) ops.push(op('PUT', `${item}/${name}/$ref`));
     if (relationship.remove) ops.push(op('DELETE', single ? `${item}/${name}/$ref` : `${item}/${name}/{id}/$ref`));
+    if (relationship.remove && !single) ops.push(op('DELETE', `${item}/${name}/$ref`));
   }
   return ops;
 }

@@ -35,5 +35,26 @@ export function profilesBehaviour(model: Model, tables: FamilyTables): Collectio
     properties: {
       hybridAgentUpdaterConfiguration: { rules: { writable: ['allowUpdateConfigurationOverride', 'deferUpdateDateTime', 'updateWindow'] } },
     },
+    relationships: {
+      // The IP application segments of every application of the tenant, read through the profile.
+      applicationSegments: { target: TENANT_SEGMENTS_PATH, targetParents: () => [], storage: { kind: 'tenant', sourceKeys: ['applicationProxy'] } },
+    },
+  };
+}
+
+/** The collection behind `onPremisesPublishingProfiles/{id}/applicationSegments`: not reached by its own path. */
+export const TENANT_SEGMENTS_PATH = 'onPremisesPublishingProfiles/applicationSegments';
+
+/**
+ * `GET onPremisesPublishingProfiles/applicationProxy/applicationSegments`: every application's IP
+ * segments, read-only (they are written under their application).
+ */
+export function tenantSegmentsBehaviour(tables: FamilyTables): CollectionBehaviour {
+  const table = { ...tables.ipApplicationSegments, scopeColumns: [] };
+  return {
+    path: TENANT_SEGMENTS_PATH,
+    type: table.type,
+    table,
+    scope: (tenantId) => ({ tenantId }),
   };
 }

@@ -31,6 +31,8 @@ export function relatedCondition(call: Call, target: RelatedTarget): Condition {
       return { sql: `id IN (SELECT ${storage.column} FROM ${source.behaviour.table.table} WHERE ${scopeSql} AND id = ?)`, params: [...scopeParams, source.key] };
     case 'targetColumn':
       return { sql: `${storage.column} = ?`, params: [source.key] };
+    case 'tenant':
+      return storage.sourceKeys.includes(source.key) ? { sql: '1 = 1', params: [] } : { sql: '1 = 0', params: [] };
     case 'link':
       return {
         sql: `id IN (SELECT ${storage.targetColumn} FROM ${storage.table} WHERE ${scopeSql} AND ${storage.sourceColumn} = ?)`,
@@ -48,7 +50,8 @@ export async function getRelated(call: Call, target: RelatedTarget): Promise<Gra
   const { ctx } = call;
   const source = await loadEntity(ctx.store, target.source.behaviour, scopeOf(call, target.source.behaviour, target.source.parentKeys), target.source.key);
   const parents = targetParents(target);
-  const contextPath = collectionContextPath(target.target, parents);
+  // A collection reached only through this navigation is canonically addressed by it.
+  const contextPath = target.relationship.storage.kind === 'tenant' ? call.request.path.contextPath : collectionContextPath(target.target, parents);
   const where = relatedCondition(call, target);
   if (target.count) return countCollection(call, target.target, parents, where);
   if (target.navigation.type.collection && target.key === undefined) return listPage(call, target.target, parents, contextPath, where);
@@ -68,6 +71,11 @@ function referencedKey(call: Call, registry: ResourceRegistry, target: RelatedTa
   const body = call.request.body;
   const url = typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>)['@odata.id'] : undefined;
   if (typeof url !== 'string' || url.trim() === '') throw errors.referenceRequired();
+  return keyOfReference(registry, target, url);
+}
+
+/** The key of the entity a reference URL names, which must be one of the relationship's targets. */
+function keyOfReference(registry: ResourceRegistry, target: RelatedTarget, url: string): string {
   let path = url.trim();
   try {
     path = new URL(path).pathname;
@@ -132,10 +140,19 @@ async function writeReference(call: Call, store: Store, target: RelatedTarget, t
   }
 }
 
-/** `DELETE .../{id}/$ref` (a link) or `DELETE .../connectorGroup/$ref` (a single reference). */
-export async function removeReference(call: Call, target: RelatedTarget): Promise<GraphResponse> {
-  const { source, relationship } = target;
+/**
+ * `DELETE .../{id}/$ref` (a link), `DELETE .../$ref?$id={url}` (the same link named by its URL, as
+ * the Kiota SDKs send it; `@id` too) or `DELETE .../connectorGroup/$ref` (a single reference).
+ */
+export async function removeReference(call: Call, registry: ResourceRegistry, named: RelatedTarget): Promise<GraphResponse> {
+  const { source, relationship } = named;
   if (!relationship.remove) throw errors.methodNotAllowed();
+  const params = call.request.url.searchParams;
+  const byUrl = named.navigation.type.collection && named.key === undefined ? (params.get('$id') ?? params.get('@id') ?? params.get('id')) : null;
+  if (named.navigation.type.collection && named.key === undefined && (byUrl === null || byUrl.trim() === '')) {
+    throw errors.invalidQueryOption("Removing a reference from a collection's $ref needs the reference: $id=<URL of the object>.");
+  }
+  const target = byUrl === null ? named : { ...named, key: keyOfReference(registry, named, byUrl) };
   const collection = target.navigation.type.collection;
   if (collection !== (target.key !== undefined)) throw errors.methodNotAllowed();
   const storage = relationship.storage;

@@ -6,7 +6,7 @@ import { connectorGroupsBehaviour } from './connector-groups.js';
 import { connectorsBehaviour } from './connectors.js';
 import { agentGroupsBehaviour, agentsBehaviour, publishedResourcesBehaviour } from './hybrid-agents.js';
 import { ipApplicationSegmentsBehaviour } from './ip-application-segments.js';
-import { profileIds, profileKeyNormalizer, profilesBehaviour } from './profiles.js';
+import { profileIds, profileKeyNormalizer, profilesBehaviour, tenantSegmentsBehaviour } from './profiles.js';
 import { sensorsBehaviour } from './sensors.js';
 import { familyTables, type FamilyTables } from './tables.js';
 
@@ -16,6 +16,8 @@ import { familyTables, type FamilyTables } from './tables.js';
  */
 export class ResourceRegistry {
   private readonly collections = new Map<string, CollectionBehaviour>();
+  /** Targets of relationships that no path addresses directly (not listed by `all()`). */
+  private readonly hidden = new Map<string, CollectionBehaviour>();
   readonly tables: FamilyTables;
   readonly normalizeKey: KeyNormalizer;
   /** The profile keys every tenant has. */
@@ -36,13 +38,16 @@ export class ResourceRegistry {
       sensorsBehaviour(t),
     ];
     for (const behaviour of behaviours) this.collections.set(behaviour.path.toLowerCase(), behaviour);
+    // Reached only through a navigation (its relationship names it), never by a path of its own.
+    const tenantSegments = tenantSegmentsBehaviour(t);
+    this.hidden.set(tenantSegments.path.toLowerCase(), tenantSegments);
     const profileKey = profileKeyNormalizer(model);
     this.normalizeKey = (type: StructuredType, key: string) => profileKey(type, key) ?? defaultKeyNormalizer(type, key);
     this.profileIds = profileIds(model);
   }
 
   collection(path: string): CollectionBehaviour | undefined {
-    return this.collections.get(path.toLowerCase());
+    return this.collections.get(path.toLowerCase()) ?? this.hidden.get(path.toLowerCase());
   }
 
   all(): CollectionBehaviour[] {

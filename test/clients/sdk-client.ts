@@ -62,7 +62,8 @@ async function graphError(work: () => Promise<unknown>): Promise<Record<string, 
     return { thrown: false };
   } catch (error) {
     if (!(error instanceof GraphError)) return { thrown: true, graphError: false, message: String(error) };
-    return { thrown: true, graphError: true, statusCode: error.statusCode, code: error.code, message: error.message, requestId: error.requestId, date: error.date };
+    const details = typeof error.body === 'string' ? (JSON.parse(error.body) as { details?: unknown }).details : undefined;
+    return { thrown: true, graphError: true, statusCode: error.statusCode, code: error.code, message: error.message, requestId: error.requestId, date: error.date, details };
   }
 }
 
@@ -104,12 +105,22 @@ const scenarios: Record<string, () => Promise<unknown>> = {
     }, pageOptions);
     await iterator.iterate();
 
+    // $top is a page size: the iterator walks pages of two with no Prefer header at all.
+    const topFirst = await client.api(CONNECTORS).top(2).select('id,machineName').get();
+    const topSeen: string[] = [];
+    const topIterator = new PageIterator(client, topFirst, (item: { id: string; machineName?: string }) => {
+      if (item.machineName === undefined) throw new Error('$select was lost on a later page');
+      topSeen.push(item.id);
+      return true;
+    });
+    await topIterator.iterate();
+
     const notFound = await graphError(() => client.api(`${CONNECTORS}/00000000-0000-0000-0000-000000000000`).get());
     const badBody = await graphError(() => client.api(CONNECTORS).post({ externalIp: '10.0.0.1', status: 'active' }));
     const appOnly = await graphError(() => graphClient(appCredential()).api(CONNECTORS).get());
     const appCreatesGroup = await graphClient(appCredential()).api('/onPremisesPublishingProfiles/applicationProxy/connectorGroups').post({ name: 'made by an app' });
     await client.api(`${CONNECTORS}/${created[4]}`).delete();
-    return { created, got, patched, firstPageSize: (first.value as unknown[]).length, firstNextLink: first['@odata.nextLink'], seen, notFound, badBody, appOnly, appCreatesGroup };
+    return { created, got, patched, firstPageSize: (first.value as unknown[]).length, firstNextLink: first['@odata.nextLink'], seen, topFirstPageSize: (topFirst.value as unknown[]).length, topNextLink: topFirst['@odata.nextLink'], topSeen, notFound, badBody, appOnly, appCreatesGroup };
   },
 };
 

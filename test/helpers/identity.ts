@@ -35,7 +35,7 @@ export function printedCredentials(server: RunningServer): DefaultCredentials {
  */
 export async function serverCertificate(server: RunningServer): Promise<{ pem: string; file: string }> {
   if (server.inMemory) {
-    const named = /tls: new self-signed certificate (\S+) /.exec(server.stdout());
+    const named = /tls: new certificate (\S+) /.exec(server.stdout());
     if (!named) throw new Error(`no certificate file in the banner\n${server.stdout()}`);
     return { pem: readFileSync(named[1], 'utf8'), file: named[1] };
   }

@@ -169,6 +169,10 @@ export interface RunningServer {
   printedToken: string | undefined;
   /** The admin API's key, from the banner. */
   adminKey: string;
+  /** The proxy's URL (`--proxy-port`), from the banner. */
+  proxyUrl: string | undefined;
+  /** The CA certificate's file (with the proxy or `--https`), from the banner. */
+  caFile: string | undefined;
   process: ChildProcess;
   /** Everything printed so far. */
   stdout(): string;
@@ -259,6 +263,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const givenKey = givenAdminKey(options);
   const adminKey = givenKey ?? printedKey ?? (storageId === undefined ? undefined : keysMade.get(storageId));
   if (adminKey === undefined) throw new Error(`no admin key: none given, none in the banner, none made earlier on this storage\n${stdout}`);
+  const proxyUrl = /^ {2}proxy: (http:\/\/\S+)/m.exec(stdout)?.[1];
+  const caFile = /^ {2}ca: (\S+)/m.exec(stdout)?.[1];
   const kept = (): void => {
     if (inMemory) throw new Error('an --in-memory server keeps nothing for another server or a CLI command to use');
   };
@@ -279,6 +285,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     tenantId: tenantId!,
     printedToken,
     adminKey,
+    proxyUrl,
+    caFile,
     process: child,
     stdout: () => stdout,
     stderr: () => stderr,
