@@ -142,3 +142,52 @@ describe('a lost database: 503 with Retry-After, then recovery on its own', only
     }
   });
 });
+
+describe('instances starting together, and a database that is not up yet', onlyOn('postgres', 'starting instances on one PostgreSQL schema'), () => {
+  it('four instances starting at once on a fresh schema all start, and share the data', async () => {
+    const databaseUrl = freshDatabaseUrl();
+    // One admin key for all (only the start that makes a key prints it; these starts race).
+    const started = await Promise.allSettled(Array.from({ length: 4 }, () => startServer({ databaseUrl, args: ['--admin-key', 'lgadm_four-at-once'] })));
+    const servers = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+    try {
+      for (const s of started) if (s.status === 'rejected') throw s.reason;
+      assert.equal(new Set(servers.map((s) => s.tenantId)).size, 1, 'one default tenant for all four');
+      const token = await servers[0].token(['--scopes', SCOPES]);
+      const created = await request(`${servers[1].baseUrl}${AP}/connectors`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, ...json },
+        body: JSON.stringify({ externalIp: '10.2.2.2', machineName: 'shared', status: 'active' }),
+      });
+      assert.equal(created.status, 201, created.text);
+      for (const server of servers) {
+        const res = await request(`${server.baseUrl}${AP}/connectors/${created.body.id}`, { headers: { authorization: `Bearer ${token}` } });
+        assert.equal(res.status, 200, res.text);
+      }
+    } finally {
+      await Promise.all(servers.map((s) => s.stop()));
+    }
+  });
+
+  it('waits for a PostgreSQL that is not up yet, saying so, and starts once it answers', async () => {
+    const target = new URL(TEST_DATABASE_URL);
+    const proxy = new Proxy({ host: target.hostname, port: Number(target.port || 5432) });
+    // A port with nothing behind it yet: the proxy starts listening there later.
+    await proxy.start();
+    const port = proxy.port;
+    await proxy.stop();
+    const viaProxy = new URL(freshDatabaseUrl());
+    viaProxy.host = `127.0.0.1:${port}`;
+    const starting = startServer({ databaseUrl: viaProxy.href });
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    await proxy.start(port);
+    const server = await starting;
+    try {
+      assert.match(server.stderr(), new RegExp(`PostgreSQL at 127\\.0\\.0\\.1:${port}/\\S+ is not reachable yet \\(ECONNREFUSED\\); retrying in`));
+      const token = await server.token(['--scopes', SCOPES]);
+      assert.equal((await request(`${server.baseUrl}${AP}/connectors`, { headers: { authorization: `Bearer ${token}` } })).status, 200);
+    } finally {
+      await server.stop();
+      await proxy.stop();
+    }
+  });
+});

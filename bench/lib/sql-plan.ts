@@ -7,6 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { LIVE_FUNCTION } from '../../src/store/query-deadline.js';
 import { removeTempDir, tempDir } from './processes.js';
 import { startLocalgraph, type ServerOptions } from './targets.js';
 
@@ -77,6 +78,8 @@ export interface PlannedStatement extends TracedStatement {
 /** The plan and SQLite-only time of each statement against `dbFile` (opened read-write, nothing written). */
 export function explainAndTime(dbFile: string, statements: TracedStatement[], runs = 7): PlannedStatement[] {
   const db = new Database(dbFile);
+  // The deadline check localgraph's SQL calls (src/store/query-deadline.ts), without a deadline here.
+  db.function(LIVE_FUNCTION, { deterministic: false, varargs: true }, () => 1);
   try {
     return statements.map((s) => {
       const plan = db

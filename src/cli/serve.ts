@@ -134,7 +134,7 @@ export async function serveCommand(args: string[]): Promise<number> {
   const unlock = dataDir !== undefined ? lockFolder(resolve(dataDir)) : undefined;
   process.once('exit', () => unlock?.());
 
-  const store = await openStore(location);
+  const store = await openStore(location, (message) => console.error(`localgraph: ${message}`));
   const plane = await prepareControlPlane(control, store, graphModel);
   const now = new Date();
   if (devCredentials) await ensureDevCredentials(store, randomIds, now);

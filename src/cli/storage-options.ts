@@ -18,7 +18,8 @@ export const storageHelp = `  --data DIR               SQLite data folder (defau
                            postgres://user@host:5432/db?schema=localgraph; several instances
                            may share it
   --pool-size N            PostgreSQL connections per process (default: 10)
-  --statement-timeout MS   PostgreSQL statement timeout in milliseconds (default: 10000)`;
+  --statement-timeout MS   every database query's deadline in milliseconds, on SQLite as on
+                           PostgreSQL; a query past it answers 504 (default: 10000)`;
 
 interface StorageValues {
   data?: string;
@@ -42,9 +43,10 @@ export function storageLocation(values: StorageValues, inMemory = false): StoreL
     if (!/^postgres(ql)?:\/\//.test(url)) throw new UsageError(`--database-url must be a postgres:// URL, not '${url}'`);
     return { kind: 'postgres', url, poolSize: positive('--pool-size', values['pool-size']), statementTimeoutMs: positive('--statement-timeout', values['statement-timeout']) };
   }
-  if (values['pool-size'] !== undefined || values['statement-timeout'] !== undefined) throw new UsageError('--pool-size and --statement-timeout go with --database-url');
-  if (inMemory) return { kind: 'memory' };
-  return { kind: 'folder', dir: values.data ?? process.env.LOCALGRAPH_DATA ?? DEFAULT_DATA_DIR };
+  if (values['pool-size'] !== undefined) throw new UsageError('--pool-size goes with --database-url');
+  const statementTimeoutMs = positive('--statement-timeout', values['statement-timeout']);
+  if (inMemory) return { kind: 'memory', statementTimeoutMs, offEventLoop: true };
+  return { kind: 'folder', dir: values.data ?? process.env.LOCALGRAPH_DATA ?? DEFAULT_DATA_DIR, statementTimeoutMs };
 }
 
 /**

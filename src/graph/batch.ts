@@ -32,6 +32,10 @@ function briefError(error: GraphError): object {
 }
 
 const METHODS = new Set(['GET', 'POST', 'PATCH', 'PUT', 'DELETE']);
+/** RFC 9110's token, for header names. */
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/** Visible ASCII, spaces and tabs. */
+const HEADER_VALUE = /^[\t\x20-\x7e]*$/;
 
 function invalid(message: string): never {
   throw errors.invalidBatch(message);
@@ -68,6 +72,10 @@ export function readBatch(body: unknown): BatchItem[] {
       if (typeof r.headers !== 'object' || r.headers === null || Array.isArray(r.headers)) invalid(`The "headers" of request '${r.id}' must be an object.`);
       for (const [name, value] of Object.entries(r.headers)) {
         if (typeof value !== 'string') invalid(`Header '${name}' of request '${r.id}' must be a string.`);
+        // Checked here, before any item runs: an item's headers become a request's, and its
+        // client-request-id a response header; one HTTP cannot carry fails only after its write.
+        if (!HEADER_NAME.test(name)) invalid(`Header '${name}' of request '${r.id}' is not a valid header name.`);
+        if (!HEADER_VALUE.test(value)) invalid(`Header '${name}' of request '${r.id}' has a character a header cannot carry (a control character such as CR or LF, or one outside ASCII).`);
         headers[name.toLowerCase()] = value;
       }
     }

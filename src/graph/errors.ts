@@ -45,6 +45,14 @@ export const errors = {
       'BadRequest',
       'Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.',
     ),
+  bodyNotUtf8: () =>
+    new GraphError(400, 'BadRequest', 'Unable to read JSON request payload: the body is not valid UTF-8. Send JSON encoded as UTF-8.'),
+  numberOutOfRange: () =>
+    new GraphError(
+      400,
+      'BadRequest',
+      'Unable to read JSON request payload: a number is out of range (JSON numbers must fit a double, at most ±1.7976931348623157e308).',
+    ),
   bodyTooDeep: (limit: number) => new GraphError(400, 'BadRequest', `The request body nests deeper than ${limit} levels.`),
   invalidHost: () => new GraphError(400, 'BadRequest', 'The Host header is missing or not a valid host.'),
   /** DNS rebinding protection (src/http/host-check.ts): a Host name localgraph does not answer for. */
@@ -128,6 +136,14 @@ export const errors = {
   failedDependency: () => new GraphError(424, 'FailedDependency', 'The request depends on a request of the batch that failed.'),
   expandNotSupported: (navigation: string) =>
     new GraphError(400, 'ExpandNotSupported', `Expand is not allowed for property '${navigation}' according to the entity schema.`),
+  expandTooLarge: (limit: number) =>
+    new GraphError(
+      400,
+      'Request_UnsupportedQuery',
+      `The $expand of this request would return more than ${limit} expanded objects, the limit for one response (and for one $batch, across its requests). Ask for fewer: a smaller $top, a $filter, or fewer levels of $expand.`,
+    ),
+  expandOptionNotSupported: (option: string, navigation: string, why: string) =>
+    new GraphError(400, 'BadRequest', `Query option '${option}' is not supported inside the $expand of '${navigation}': ${why}`),
   consistencyRequired: () => new GraphError(400, 'Request_BadRequest', '$count is not currently supported.'),
   invalidQueryOption: (message: string) => new GraphError(400, 'BadRequest', message),
 
@@ -184,6 +200,16 @@ export const errors = {
       'Retry-After': '1',
       Connection: 'close',
     }),
+  /**
+   * A database query that ran past its deadline (`serve --statement-timeout`): stopped, as Graph's
+   * gateway stops a request its backend does not answer in time. The SDKs retry a 504 a few times.
+   */
+  queryTimeout: () =>
+    new GraphError(
+      504,
+      'gatewayTimeout',
+      "The request's database query ran past the server's deadline and was stopped. Narrow the query (a simpler $filter, a smaller $top or $expand) and retry.",
+    ),
   internal: () => new GraphError(500, 'generalException', 'An unexpected error occurred on the server.'),
 
   // Injected faults (`serve --faults`, `PUT /_admin/faults`): Graph's throttling and outage answers.

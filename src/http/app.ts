@@ -16,6 +16,7 @@ import { defaultServerOptions, type ServerOptions } from '../resources/server-op
 import type { Store } from '../store/store.js';
 import { isRetryableConflict, isUnstorableValue } from '../store/postgres.js';
 import { isDatabaseUnavailable } from '../store/unavailable.js';
+import { isQueryTimeout } from '../store/query-deadline.js';
 import { registerBodyParsing } from './body-parsing.js';
 import { answerClientError, answeredOnSocket } from './client-errors.js';
 import { nodeServerOptions, registerConnectionLimits, resolveConnectionLimits, type ConnectionLimits } from './connection-limits.js';
@@ -194,6 +195,7 @@ function toGraphError(error: unknown, request: FastifyRequest, bodyLimit: number
   // Still colliding with concurrent writes after the store's own retries: the SDKs retry a 503.
   if (isRetryableConflict(error)) return errors.tooBusy(1);
   if (isUnstorableValue(error)) return errors.unstorableValue();
+  if (isQueryTimeout(error)) return errors.queryTimeout();
   request.log.error({ err: error }, 'unexpected error');
   return errors.internal();
 }

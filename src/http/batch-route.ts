@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { errors } from '../graph/errors.js';
 import { readBatch, runBatch, type BatchItem } from '../graph/batch.js';
 import { ODATA_JSON } from './odata-json.js';
+import { ExpandBudget } from '../resources/expand-budget.js';
 
 /** Response headers a batch item reports, with the casing clients match on (`Content-Type` exactly). */
 const REPORTED_HEADERS: Record<string, string> = {
@@ -22,8 +23,15 @@ const REPORTED_HEADERS: Record<string, string> = {
 export async function handleBatch(request: FastifyRequest, reply: FastifyReply, version: string): Promise<unknown> {
   if (request.method !== 'POST') throw errors.methodNotAllowed();
   const items = readBatch(request.body);
-  const responses = await runBatch(items, (item) => executeItem(request, version, item));
-  return reply.header('OData-Version', '4.0').type(ODATA_JSON).send(JSON.stringify({ responses }));
+  // One $expand budget for every item of the batch (src/resources/expand-budget.ts).
+  const budgetId = randomUUID();
+  budgets.set(budgetId, new ExpandBudget());
+  try {
+    const responses = await runBatch(items, (item) => executeItem(request, version, item, budgetId));
+    return reply.header('OData-Version', '4.0').type(ODATA_JSON).send(JSON.stringify({ responses }));
+  } finally {
+    budgets.delete(budgetId);
+  }
 }
 
 /**
@@ -32,19 +40,28 @@ export async function handleBatch(request: FastifyRequest, reply: FastifyReply, 
  * nextLinks point where the batch was sent.
  */
 const ORIGIN_HEADER = 'x-localgraph-batch-origin';
+const BUDGET_HEADER = 'x-localgraph-batch-budget';
 const SECRET_HEADER = 'x-localgraph-batch-secret';
 const SECRET = randomUUID();
+/** The $expand budgets of the batches running, by an id their items carry. */
+const budgets = new Map<string, ExpandBudget>();
 
 export function batchOrigin(request: FastifyRequest): string | undefined {
   const origin = request.headers[ORIGIN_HEADER];
   return request.headers[SECRET_HEADER] === SECRET && typeof origin === 'string' ? origin : undefined;
 }
 
+/** The $expand budget of the batch a request is an item of. */
+export function batchBudget(request: FastifyRequest): ExpandBudget | undefined {
+  const id = request.headers[BUDGET_HEADER];
+  return request.headers[SECRET_HEADER] === SECRET && typeof id === 'string' ? budgets.get(id) : undefined;
+}
+
 function itemError(status: number, code: string, message: string) {
   return { status, headers: { 'Content-Type': 'application/json' }, body: { error: { code, message } } };
 }
 
-async function executeItem(request: FastifyRequest, version: string, item: BatchItem) {
+async function executeItem(request: FastifyRequest, version: string, item: BatchItem, budgetId: string) {
   // Resolve dot-segments first, then check: an item may address only the version's own surface.
   // graph-client 3.0.7 strips the version from item URLs only for Microsoft's own hosts: on a
   // custom host it sends `/beta/...`, which is read as relative to the version root too.
@@ -55,8 +72,10 @@ async function executeItem(request: FastifyRequest, version: string, item: Batch
   if (/^\$batch(\/|\?|$)/i.test(path)) return itemError(400, 'BadRequest', 'A batch cannot contain a batch.');
   const headers: Record<string, string> = { ...item.headers };
   delete headers[ORIGIN_HEADER];
+  delete headers[BUDGET_HEADER];
   delete headers[SECRET_HEADER];
   headers[ORIGIN_HEADER] = batchOrigin(request) ?? `${request.protocol}://${request.host}`;
+  headers[BUDGET_HEADER] = budgetId;
   headers[SECRET_HEADER] = SECRET;
   if (request.headers.authorization !== undefined) headers.authorization = request.headers.authorization;
   const payload = item.body === undefined ? undefined : typeof item.body === 'string' ? item.body : JSON.stringify(item.body);

@@ -6,7 +6,8 @@ import { readPreferences } from '../graph/prefer.js';
 import type { Model } from '../model/model.js';
 import { resolvePath } from '../odata/path.js';
 import { renderOpenApi, requestedFormat } from '../openapi/render.js';
-import { batchOrigin, handleBatch } from './batch-route.js';
+import { batchBudget, batchOrigin, handleBatch } from './batch-route.js';
+import { ExpandBudget } from '../resources/expand-budget.js';
 import { ODATA_JSON } from './odata-json.js';
 import type { Engine } from '../resources/engine.js';
 import type { ResourceRegistry } from '../resources/registry.js';
@@ -112,6 +113,7 @@ async function handle(parts: GraphRouteParts, request: FastifyRequest, reply: Fa
     principal,
     authorize,
     eventual: String(request.headers.consistencylevel ?? '').toLowerCase() === 'eventual',
+    expandBudget: batchBudget(request) ?? new ExpandBudget(),
   });
   reply.status(response.status);
   if (response.text !== undefined) return reply.type('text/plain').send(response.text);

@@ -156,6 +156,15 @@ function readExpand(value: string, type: StructuredType | undefined, model: Mode
               if (eq < 0) throw errors.invalidQueryOption(`Invalid option '${p}' in $expand of '${member.name}'.`);
               return [p.slice(0, eq).trim(), p.slice(eq + 1)];
             });
-    return { navigation: member.name, options: readOptions(nested, model.structured(member.type.name), model, depth) };
+    const options = readOptions(nested, model.structured(member.type.name), model, depth);
+    // An expanded collection is one capped page without a nextLink (src/resources/expand.ts):
+    // no count, no skipping, no continuation; a single entity takes no filter or order.
+    if (options.count !== undefined) throw errors.expandOptionNotSupported('$count', member.name, 'an expanded collection has no count.');
+    if (options.skip !== undefined) throw errors.expandOptionNotSupported('$skip', member.name, 'an expanded collection is its first items only.');
+    if (options.skipToken !== undefined) throw errors.expandOptionNotSupported('$skiptoken', member.name, 'an expanded collection has no further pages.');
+    if (!member.type.collection && (options.filter !== undefined || options.orderBy !== undefined)) {
+      throw errors.expandOptionNotSupported(options.filter !== undefined ? '$filter' : '$orderby', member.name, 'it is a single-valued navigation.');
+    }
+    return { navigation: member.name, options };
   });
 }

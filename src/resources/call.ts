@@ -6,6 +6,7 @@ import type { QueryOptions } from '../odata/query-options.js';
 import { serializeEntity } from '../odata/serialize.js';
 import type { Entity, Scope, Store } from '../store/store.js';
 import type { CollectionBehaviour, Guard, OperationContext } from './collection.js';
+import type { ExpandBudget } from './expand-budget.js';
 import type { ResourceRegistry } from './registry.js';
 
 /** One Graph request as the engine sees it, after token verification and path resolution. */
@@ -21,6 +22,8 @@ export interface GraphRequest {
   principal: Principal;
   /** `ConsistencyLevel: eventual` was sent: Graph's advanced directory queries are allowed. */
   eventual: boolean;
+  /** What `$expand` may still add to the response (shared by the items of a `$batch`). */
+  expandBudget: ExpandBudget;
   /** Checks the caller may perform another operation too (what an `$expand` reads); throws 403 if not. */
   authorize(method: string, pattern: string): void;
 }

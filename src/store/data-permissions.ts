@@ -19,11 +19,12 @@ export interface NarrowedPath {
 }
 
 /**
- * What in a data folder is localgraph's: the database and its journals, the lock, the TLS
- * folder (and its expired or half-written copies). Only these are narrowed, so that a `--data`
- * pointed at a folder holding other things (a project folder, by mistake) changes nothing else.
+ * What in a data folder is localgraph's: the database and its journals, the lock, the CA
+ * certificate (`ca.pem`), the TLS folder (and its expired or half-written copies). Only these are
+ * narrowed, so that a `--data` pointed at a folder holding other things (a project folder, by
+ * mistake) changes nothing else.
  */
-const OWN_ENTRY = /^(localgraph\.(db(-wal|-shm|-journal)?|lock)|tls(\.expired-[\w-]+|\.tmp-[0-9a-f]+)?)$/;
+const OWN_ENTRY = /^(localgraph\.(db(-wal|-shm|-journal)?|lock)|ca\.pem|tls(\.expired-[\w-]+|\.tmp-[0-9a-f]+)?)$/;
 
 /**
  * Makes `dir` (when missing) as 0700, and narrows it and localgraph's files in it (the database

@@ -2,10 +2,14 @@ import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 
 import { join } from 'node:path';
 
 /**
- * One server per SQLite data folder: `serve` takes `localgraph.lock` (holding its pid) and
- * refuses to start while another live process holds it. Short-lived commands (`token`,
- * `app add`, ...) do not take it, so they keep working beside the server. A lock left by a
- * process that died is taken over.
+ * One server per SQLite data folder: `serve` takes `localgraph.lock` and refuses to start while
+ * another live localgraph holds it. Short-lived commands (`token`, `app add`, ...) do not take
+ * it, so they keep working beside the server. A lock left by a process that died is taken over,
+ * and so is one whose pid now belongs to another process (pids are reused, after a reboot
+ * say): the lock records its holder's start time (from /proc, where there is one) beside the
+ * pid, and a live process with that pid but another start time is not the holder. A lock of an
+ * older localgraph (the pid alone) counts as held only when that process's command line names
+ * localgraph.
  */
 export const LOCK_FILE = 'localgraph.lock';
 
@@ -17,6 +21,54 @@ export class FolderLockedError extends Error {
     );
     this.name = 'FolderLockedError';
   }
+}
+
+/** What the lock file holds: the holder's pid, its start time when known, its command line. */
+export interface LockHolder {
+  pid: number;
+  start?: string;
+  command?: string;
+}
+
+/** When a process started (clock ticks since boot, /proc/PID/stat's 22nd field); undefined where there is no /proc. */
+export function processStart(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) is in parentheses and may hold spaces: count after its end.
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  } catch {
+    return undefined;
+  }
+}
+
+function processCommand(pid: number): string | undefined {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
+  } catch {
+    return undefined;
+  }
+}
+
+export function readLock(text: string): LockHolder | undefined {
+  const trimmed = text.trim();
+  if (/^\d+$/.test(trimmed)) return { pid: Number(trimmed) };
+  try {
+    const parsed = JSON.parse(trimmed) as Partial<LockHolder>;
+    return Number.isInteger(parsed.pid) && (parsed.pid as number) > 0 ? { pid: parsed.pid as number, start: typeof parsed.start === 'string' ? parsed.start : undefined, command: parsed.command } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether the process a lock names still holds it. */
+export function holdsLock(holder: LockHolder): boolean {
+  if (holder.pid === process.pid || !alive(holder.pid)) return false;
+  const start = processStart(holder.pid);
+  if (holder.start !== undefined && start !== undefined) return start === holder.start;
+  const command = processCommand(holder.pid);
+  if (command !== undefined) return /localgraph|cli\/main\.js/.test(command);
+  // No way to tell (no /proc): a live process with that pid is taken for the holder.
+  return true;
 }
 
 function alive(pid: number): boolean {
@@ -35,13 +87,14 @@ export function lockFolder(dir: string): () => void {
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const fd = openSync(path, 'wx', 0o600);
-      writeSync(fd, String(process.pid));
+      const holder: LockHolder = { pid: process.pid, start: processStart(process.pid), command: process.argv.join(' ') };
+      writeSync(fd, `${JSON.stringify(holder)}\n`);
       closeSync(fd);
       return () => rmSync(path, { force: true });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const holder = Number(readFileSync(path, 'utf8').trim());
-      if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && alive(holder)) throw new FolderLockedError(dir, holder);
+      const holder = readLock(readFileSync(path, 'utf8'));
+      if (holder && holdsLock(holder)) throw new FolderLockedError(dir, holder.pid);
       rmSync(path, { force: true });
     }
   }

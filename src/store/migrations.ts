@@ -177,8 +177,7 @@ async function currentVersion(db: SqlExecutor): Promise<number> {
 /** Brings the schema up to the newest version this build knows; returns that version. */
 export async function migrate(db: SqlDatabase, now: () => Date = () => new Date()): Promise<number> {
   const known = migrations[migrations.length - 1].version;
-  return db.transaction(async (tx) => {
-    if (db.dialect.migrationLock) await tx.get(db.dialect.migrationLock);
+  const run = () => db.transaction(async (tx) => {
     await tx.run('CREATE TABLE IF NOT EXISTS localgraph_schema (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at TEXT NOT NULL)');
     const found = await currentVersion(tx);
     if (found > known) throw new SchemaTooNewError(found, known);
@@ -192,4 +191,5 @@ export async function migrate(db: SqlDatabase, now: () => Date = () => new Date(
     }
     return known;
   });
+  return db.withMigrationLock ? db.withMigrationLock(run) : run();
 }

@@ -1,4 +1,5 @@
 import { join, resolve } from 'node:path';
+import { checkDatabaseFile, damagedDatabase } from './database-file.js';
 import { narrowedWarning, secureDataFolder } from './data-permissions.js';
 import { migrate } from './migrations.js';
 import { PostgresDatabase } from './postgres.js';
@@ -11,8 +12,9 @@ export const DEFAULT_DATA_DIR = 'data';
 export const DATABASE_FILE = 'localgraph.db';
 
 export type StoreLocation =
-  | { kind: 'memory' }
-  | { kind: 'folder'; dir: string }
+  /** `offEventLoop`: in a scratch file, read by reader threads (`serve --in-memory`); else `:memory:`. */
+  | { kind: 'memory'; statementTimeoutMs?: number; offEventLoop?: boolean }
+  | { kind: 'folder'; dir: string; statementTimeoutMs?: number }
   | { kind: 'postgres'; url: string; poolSize?: number; statementTimeoutMs?: number };
 
 /**
@@ -32,23 +34,35 @@ function openDatabase(location: StoreLocation): SqlDatabase {
     const { connectionString, schema } = postgresTarget(location.url);
     return new PostgresDatabase({ connectionString, schema, poolSize: location.poolSize, statementTimeoutMs: location.statementTimeoutMs });
   }
-  if (location.kind === 'memory') return new SqliteDatabase(':memory:');
+  if (location.kind === 'memory') {
+    const options = { statementTimeoutMs: location.statementTimeoutMs };
+    return location.offEventLoop ? SqliteDatabase.scratch(options) : new SqliteDatabase(':memory:', options);
+  }
   const dir = resolve(location.dir);
   // Only the owner may read the folder (keys, data); an open one is narrowed and said so.
   const narrowed = secureDataFolder(dir);
   if (narrowed.length > 0) console.warn(narrowedWarning(location.dir, narrowed));
-  return new SqliteDatabase(join(dir, DATABASE_FILE));
+  const file = join(dir, DATABASE_FILE);
+  checkDatabaseFile(file);
+  try {
+    return new SqliteDatabase(file, { statementTimeoutMs: location.statementTimeoutMs });
+  } catch (error) {
+    throw damagedDatabase(file, error) ?? error;
+  }
 }
 
-/** Opens (creating if needed) and migrates the store at a location. */
-export async function openStore(location: StoreLocation): Promise<SqlStore> {
+/**
+ * Opens (creating if needed) and migrates the store at a location. `onWait` hears why, while
+ * PostgreSQL cannot be reached yet, the start waits for it.
+ */
+export async function openStore(location: StoreLocation, onWait?: (message: string) => void): Promise<SqlStore> {
   const db = openDatabase(location);
   try {
-    if (db instanceof PostgresDatabase) await db.prepare();
+    if (db instanceof PostgresDatabase) await db.prepare(onWait);
     await migrate(db);
   } catch (error) {
     await db.close();
-    throw error;
+    throw (location.kind === 'folder' && damagedDatabase(join(resolve(location.dir), DATABASE_FILE), error)) || error;
   }
   return new SqlStore(db);
 }

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import type { Dialect, Row, SqlDatabase, SqlExecutor } from './sql.js';
+import { isDatabaseUnavailable } from './unavailable.js';
 
 /** `?` placeholders (the store's SQL) to PostgreSQL's `$1, $2, ...`, leaving quoted text alone. */
 export function numberPlaceholders(sql: string): string {
@@ -27,9 +28,31 @@ export const postgresDialect: Dialect = {
   readBoolean: (value) => (value === null || value === undefined ? null : value === true || value === 't'),
   isUniqueViolation: (error) => sqlState(error) === '23505',
   isForeignKeyViolation: (error) => sqlState(error) === '23503',
-  // Several instances starting at once: the first migrates, the others wait, then find nothing to do.
-  migrationLock: "SELECT pg_advisory_xact_lock(hashtext('localgraph.migrations'))",
 };
+
+/** How long a starting instance waits for a PostgreSQL that does not answer yet. */
+export const STARTUP_WAIT_MS = 60_000;
+
+/** The waits between attempts to reach PostgreSQL at start: 0.25 s, doubling, at most 5 s. */
+export function startupBackoffMs(attempt: number): number {
+  return Math.min(5000, 250 * 2 ** attempt);
+}
+
+/** PostgreSQL did not answer within {@link STARTUP_WAIT_MS} of the start. */
+export class DatabaseUnreachableError extends Error {
+  constructor(where: string, waitedMs: number, cause: unknown) {
+    super(
+      `PostgreSQL at ${where} did not answer within ${Math.round(waitedMs / 1000)} s (${reasonOf(cause)}). ` +
+        'Check that it runs and that --database-url names the right host, port and database.',
+    );
+    this.name = 'DatabaseUnreachableError';
+  }
+}
+
+function reasonOf(error: unknown): string {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  return typeof code === 'string' && code !== '' ? code : String(message ?? error);
+}
 
 export interface PostgresOptions {
   connectionString: string;
@@ -105,9 +128,15 @@ export class PostgresDatabase implements SqlDatabase {
   readonly dialect = postgresDialect;
   private readonly pool: pg.Pool;
   private readonly schema: string;
+  private readonly connectionString: string;
+  /** `host:port/database`, for messages (never the password). */
+  readonly where: string;
 
   constructor(options: PostgresOptions) {
     this.schema = options.schema ?? 'public';
+    this.connectionString = options.connectionString;
+    const url = new URL(options.connectionString);
+    this.where = `${url.hostname}:${url.port || '5432'}${url.pathname}`;
     if (!/^[a-z_][a-z0-9_]*$/.test(this.schema)) throw new Error(`invalid schema name '${this.schema}'`);
     this.pool = new pg.Pool({
       connectionString: options.connectionString,
@@ -121,9 +150,47 @@ export class PostgresDatabase implements SqlDatabase {
     this.pool.on('error', () => undefined);
   }
 
-  /** Creates the schema if needed; call once before migrating. */
-  async prepare(): Promise<void> {
-    await this.pool.query(`CREATE SCHEMA IF NOT EXISTS ${this.schema}`);
+  /**
+   * Creates the schema if needed; call once before migrating. A database that cannot be reached
+   * yet (still starting, say) is tried again with back-off for up to {@link STARTUP_WAIT_MS},
+   * each wait announced through `onWait`.
+   */
+  async prepare(onWait: (message: string) => void = () => undefined, waitMs = STARTUP_WAIT_MS): Promise<void> {
+    const started = Date.now();
+    for (let attempt = 0; ; attempt++) {
+      try {
+        // Under the migration lock: concurrent CREATE SCHEMA IF NOT EXISTS can collide (23505).
+        await this.withMigrationLock(() => this.pool.query(`CREATE SCHEMA IF NOT EXISTS ${this.schema}`));
+        return;
+      } catch (error) {
+        if (!isDatabaseUnavailable(error)) throw error;
+        const wait = startupBackoffMs(attempt);
+        if (Date.now() - started + wait > waitMs) throw new DatabaseUnreachableError(this.where, Date.now() - started, error);
+        onWait(`PostgreSQL at ${this.where} is not reachable yet (${reasonOf(error)}); retrying in ${wait / 1000} s`);
+        await new Promise((resolve) => setTimeout(resolve, wait));
+      }
+    }
+  }
+
+  /**
+   * Several instances starting at once: the first migrates, the others wait, then find nothing to
+   * do. A session-level advisory lock on a connection of its own, taken before the migration's
+   * transaction begins: taken inside a serialisable transaction, as it once was, the snapshot of
+   * a waiting instance predated the lock, so it did not see the tables the first had created
+   * (`relation "settings" already exists`).
+   */
+  async withMigrationLock<T>(work: () => Promise<T>): Promise<T> {
+    const client = new pg.Client({ connectionString: this.connectionString, connectionTimeoutMillis: 5000 });
+    client.on('error', () => undefined);
+    await client.connect();
+    const key = `localgraph.migrations.${this.schema}`;
+    try {
+      await client.query('SELECT pg_advisory_lock(hashtext($1))', [key]);
+      return await work();
+    } finally {
+      await client.query('SELECT pg_advisory_unlock(hashtext($1))', [key]).catch(() => undefined);
+      await client.end().catch(() => undefined);
+    }
   }
 
   private readonly statements = new StatementNames();

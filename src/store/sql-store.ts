@@ -145,6 +145,10 @@ export class SqlStore implements Store {
       sql += ` AND (${options.where.sql})`;
       params.push(...options.where.params);
     }
+    // A page in id order with no condition visits at most its LIMIT rows (+ OFFSET): no deadline
+    // check needed. Any other page may visit many rows (src/store/query-deadline.ts).
+    const bounded = !options.where && !options.offset && (options.orderBy === undefined || options.orderBy === `${table.table}.id ASC`);
+    if (this.dialect.liveCheck && !bounded) sql += ` AND ${this.dialect.liveCheck(`${table.table}.rowid`)}`;
     sql += ` ORDER BY ${options.orderBy ?? 'id'} LIMIT ?`;
     params.push(options.top);
     if (options.offset) {
@@ -157,7 +161,7 @@ export class SqlStore implements Store {
 
   async count(table: TableMapping, scope: Scope, where?: Condition): Promise<number> {
     const scoped = this.scopeWhere(table, scope);
-    const extra = where ? ` AND (${where.sql})` : '';
+    const extra = (where ? ` AND (${where.sql})` : '') + (this.dialect.liveCheck ? ` AND ${this.dialect.liveCheck(`${table.table}.rowid`)}` : '');
     const row = await this.executor.get<{ n: number | string }>(`SELECT COUNT(*) AS n FROM ${table.table} WHERE ${scoped.sql}${extra}`, [
       ...scoped.params,
       ...(where?.params ?? []),

@@ -27,14 +27,24 @@ export interface Dialect {
   isUniqueViolation(error: unknown): boolean;
   /** Whether an error is a foreign-key violation (a reference to a row another request removed). */
   isForeignKeyViolation(error: unknown): boolean;
-  /** A statement that makes concurrent migrations wait for each other, where the database needs one. */
-  migrationLock?: string;
+  /**
+   * An always-true SQL condition that lets a long statement be stopped at its deadline, for the
+   * WHERE of statements that may visit many rows (src/store/query-deadline.ts); PostgreSQL needs
+   * none (its statement_timeout does it).
+   */
+  liveCheck?: (rowValue: string) => string;
 }
 
 export interface SqlDatabase extends SqlExecutor {
   readonly dialect: Dialect;
   /** Runs `work` in one transaction: committed when it resolves, rolled back when it throws. */
   transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  /**
+   * Runs `work` holding a lock that makes concurrent migrations (several instances starting on
+   * one database) wait for each other, where the database is shared. Taken before `work` starts
+   * its transaction, so that transaction's snapshot sees what the previous holder committed.
+   */
+  withMigrationLock?<T>(work: () => Promise<T>): Promise<T>;
   /** Runs DDL or several statements without parameters. */
   exec(sql: string): Promise<void>;
   close(): Promise<void>;

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SqliteDatabase } from './sqlite.js';
+import { isQueryTimeout, liveCheck } from './query-deadline.js';
+import { SqliteDatabase, type SqliteOptions } from './sqlite.js';
 
 const WAL_HEADER = 32;
 const FRAME_HEADER = 24;
@@ -26,10 +27,10 @@ function fromSeparateCallbacks<T>(count: number, write: (i: number) => Promise<T
   return Promise.all(Array.from({ length: count }, (_, i) => new Promise<T>((resolve, reject) => setImmediate(() => write(i).then(resolve, reject)))));
 }
 
-async function withDatabase(work: (db: SqliteDatabase, file: string) => Promise<void>): Promise<void> {
+async function withDatabase(work: (db: SqliteDatabase, file: string) => Promise<void>, options?: SqliteOptions): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'localgraph-sqlite-'));
   const file = join(dir, 'test.db');
-  const db = new SqliteDatabase(file);
+  const db = new SqliteDatabase(file, options);
   try {
     await db.exec(`PRAGMA wal_autocheckpoint = 0; CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT UNIQUE)`);
     await work(db, file);
@@ -121,4 +122,56 @@ test('a batch that fails to commit fails every piece of work in it, and keeps no
     // And the connection is usable afterwards.
     assert.deepEqual(await db.run('INSERT INTO t (id, v) VALUES (?, ?)', [9, 'v9']), { changes: 1 });
   });
+});
+
+/** A read that would count to a billion, a row at a time, checking its deadline at each row. */
+const ENDLESS_READ = `WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 1000000000 AND ${liveCheck('x')}) SELECT COUNT(*) AS n FROM c`;
+
+test('a read past its deadline is stopped off the event loop, while other reads and timers go on', async () => {
+  await withDatabase(
+    async (db) => {
+      await db.run('INSERT INTO t (id, v) VALUES (1, ?)', ['one']);
+      const order: string[] = [];
+      let ticks = 0;
+      const ticker = setInterval(() => ticks++, 10);
+      const slow = db.get(ENDLESS_READ).then(
+        () => order.push('slow answered'),
+        (error: unknown) => order.push(isQueryTimeout(error) ? 'slow stopped at its deadline' : `slow failed: ${String(error)}`),
+      );
+      // Issued after the slow read, answered before it: the slow one holds one reader thread only.
+      const fast = await db.get<{ v: string }>('SELECT v FROM t WHERE id = 1');
+      order.push(`fast read ${fast?.v}`);
+      await slow;
+      clearInterval(ticker);
+      assert.deepEqual(order, ['fast read one', 'slow stopped at its deadline']);
+      assert.ok(ticks > 0, 'the event loop kept turning while the slow read ran');
+      // The reader that was stopped serves again.
+      assert.deepEqual(await db.all('SELECT v FROM t'), [{ v: 'one' }]);
+    },
+    { statementTimeoutMs: 300, readers: 2 },
+  );
+});
+
+test('an in-memory database stops a read at its deadline too, on its one connection', async () => {
+  const db = new SqliteDatabase(':memory:', { statementTimeoutMs: 100 });
+  try {
+    await assert.rejects(db.get(ENDLESS_READ), (error) => isQueryTimeout(error));
+    assert.deepEqual(await db.get('SELECT 1 AS ok'), { ok: 1 });
+  } finally {
+    await db.close();
+  }
+});
+
+test('a transaction statement past its deadline fails that piece of work alone', async () => {
+  await withDatabase(
+    async (db) => {
+      const outcome = await db.transaction(async (tx) => tx.get(ENDLESS_READ)).then(
+        () => 'answered',
+        (error: unknown) => (isQueryTimeout(error) ? 'stopped' : String(error)),
+      );
+      assert.equal(outcome, 'stopped');
+      assert.deepEqual(await db.run('INSERT INTO t (id, v) VALUES (2, ?)', ['two']), { changes: 1 });
+    },
+    { statementTimeoutMs: 100 },
+  );
 });

@@ -1,6 +1,11 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { DEFAULT_STATEMENT_TIMEOUT_MS, liveCheck, SliceSpentError, StatementDeadline } from './query-deadline.js';
 import type { Dialect, Row, SqlDatabase, SqlExecutor } from './sql.js';
 import { SerialQueue } from './serial-queue.js';
+import { SqliteReaders } from './sqlite-readers.js';
 
 export const sqliteDialect: Dialect = {
   name: 'sqlite',
@@ -13,7 +18,17 @@ export const sqliteDialect: Dialect = {
     'code' in error &&
     (error.code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || error.code === 'SQLITE_CONSTRAINT_UNIQUE'),
   isForeignKeyViolation: (error) => error instanceof Error && 'code' in error && error.code === 'SQLITE_CONSTRAINT_FOREIGNKEY',
+  liveCheck,
 };
+
+export interface SqliteOptions {
+  /** Every statement's deadline (`--statement-timeout`); default 10 s. */
+  statementTimeoutMs?: number;
+  /** Reader threads of a file database (see sqlite-readers.ts); 0 reads on the main connection. */
+  readers?: number;
+  /** A folder to remove when the database closes or the process ends (see {@link SqliteDatabase.scratch}). */
+  scratchDir?: string;
+}
 
 /** A write or a transaction waiting for the next commit, and the caller waiting for its outcome. */
 interface PendingWork {
@@ -40,6 +55,9 @@ function toRow(columns: string[], values: unknown[]): Row {
   return row;
 }
 
+/** The longest a read of a file database runs on the event loop before it moves to a reader thread. */
+export const EVENT_LOOP_SLICE_MS = 20;
+
 /** SQLite cannot bind booleans; everything else binds as is. */
 function bind(params: unknown[]): unknown[] {
   return params.map((p) => (typeof p === 'boolean' ? (p ? 1 : 0) : p));
@@ -48,7 +66,9 @@ function bind(params: unknown[]): unknown[] {
 /**
  * A {@link SqlDatabase} over better-sqlite3: WAL journal, `synchronous=NORMAL` (a committed write
  * survives a crash of the process, which is what a response promises), prepared statements cached
- * by their text, and one {@link SerialQueue} in front of the single connection.
+ * by their text, and one {@link SerialQueue} in front of the writing connection. Reads of a file
+ * database run on reader threads ({@link SqliteReaders}), off the event loop; an in-memory
+ * database has one connection only, so its reads run here (still stopped at their deadline).
  */
 export class SqliteDatabase implements SqlDatabase {
   readonly dialect = sqliteDialect;
@@ -58,25 +78,50 @@ export class SqliteDatabase implements SqlDatabase {
   private readonly direct: SqlExecutor;
   /** Writes and transactions waiting to share the next commit (group commit). */
   private pending: PendingWork[] | undefined;
+  private readonly deadline: StatementDeadline;
+  private readonly readers: SqliteReaders | undefined;
+
+  /**
+   * A database that keeps nothing but still reads off the event loop (`serve --in-memory`):
+   * better-sqlite3 cannot share a `:memory:` database between threads, so it lives in a private
+   * temporary folder (mode 0700), removed when it closes and when the process exits.
+   */
+  static scratch(options: SqliteOptions = {}): SqliteDatabase {
+    const dir = mkdtempSync(join(tmpdir(), 'localgraph-memory-'));
+    return new SqliteDatabase(join(dir, 'scratch.db'), { ...options, scratchDir: dir });
+  }
+
+  private readonly scratchDir: string | undefined;
 
   /** @param file a path, or `:memory:` for a database that keeps nothing */
-  constructor(file: string) {
+  constructor(file: string, options: SqliteOptions = {}) {
+    this.scratchDir = options.scratchDir;
+    if (this.scratchDir) process.once('exit', this.removeScratch);
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('busy_timeout = 5000');
+    const timeoutMs = options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS;
+    this.deadline = new StatementDeadline(this.db, timeoutMs);
+    if (file !== ':memory:' && options.readers !== 0) this.readers = new SqliteReaders(file, timeoutMs, options.readers);
     this.direct = {
       all: async <T>(sql: string, params: unknown[] = []) => {
         const { statement, columns } = this.prepare(sql);
+        this.deadline.start();
         return (statement.all(...bind(params)) as unknown[][]).map((values) => toRow(columns, values) as T);
       },
       get: async <T>(sql: string, params: unknown[] = []) => {
         const { statement, columns } = this.prepare(sql);
+        this.deadline.start();
         const values = statement.get(...bind(params)) as unknown[] | undefined;
         return values && (toRow(columns, values) as T);
       },
-      run: async (sql: string, params: unknown[] = []) => ({ changes: this.prepare(sql).statement.run(...bind(params)).changes }),
+      run: async (sql: string, params: unknown[] = []) => {
+        const { statement } = this.prepare(sql);
+        this.deadline.start();
+        return { changes: statement.run(...bind(params)).changes };
+      },
     };
   }
 
@@ -92,11 +137,35 @@ export class SqliteDatabase implements SqlDatabase {
   }
 
   all<T = Row>(sql: string, params: unknown[] = []): Promise<T[]> {
-    return this.queue.run(() => this.direct.all<T>(sql, params));
+    if (!this.readers) return this.queue.run(() => this.direct.all<T>(sql, params));
+    return this.read('all', sql, params).then((rows) => rows.map((values) => toRow(this.prepare(sql).columns, values) as T));
   }
 
   get<T = Row>(sql: string, params: unknown[] = []): Promise<T | undefined> {
-    return this.queue.run(() => this.direct.get<T>(sql, params));
+    if (!this.readers) return this.queue.run(() => this.direct.get<T>(sql, params));
+    return this.read('get', sql, params).then((rows) => (rows.length === 0 ? undefined : (toRow(this.prepare(sql).columns, rows[0]) as T)));
+  }
+
+  /**
+   * A read of a file database: first on the main connection for a slice of the event loop (most
+   * reads take well under a millisecond there, and a thread hop costs more than that); a read
+   * still running when its slice is spent is stopped and run again on a reader thread, with the
+   * whole deadline. No read holds the event loop longer than {@link EVENT_LOOP_SLICE_MS}.
+   */
+  private async read(kind: 'all' | 'get', sql: string, params: unknown[]): Promise<unknown[][]> {
+    const bound = bind(params);
+    try {
+      return await this.queue.run(() => {
+        const { statement } = this.prepare(sql);
+        this.deadline.startSlice(EVENT_LOOP_SLICE_MS);
+        if (kind === 'all') return statement.all(...bound) as unknown[][];
+        const row = statement.get(...bound) as unknown[] | undefined;
+        return row === undefined ? [] : [row];
+      });
+    } catch (error) {
+      if (!(error instanceof SliceSpentError)) throw error;
+      return (await this.readers!.read(kind, sql, bound)).rows;
+    }
   }
 
   /**
@@ -171,10 +240,19 @@ export class SqliteDatabase implements SqlDatabase {
     });
   }
 
-  close(): Promise<void> {
-    return this.queue.run(() => {
+  private readonly removeScratch = (): void => {
+    if (this.scratchDir) rmSync(this.scratchDir, { recursive: true, force: true });
+  };
+
+  async close(): Promise<void> {
+    await this.readers?.close();
+    await this.queue.run(() => {
       this.statements.clear();
       this.db.close();
     });
+    if (this.scratchDir) {
+      process.removeListener('exit', this.removeScratch);
+      this.removeScratch();
+    }
   }
 }

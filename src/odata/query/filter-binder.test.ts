@@ -148,6 +148,13 @@ describe('$filter binder: refused with 400', () => {
     ['application', "web/redirectUriSettings/any(r: r eq 'x')", /Property 'r' is of complex type 'microsoft.graph.redirectUriSettings'/],
     ['application', "onPremisesPublishing/verifiedCustomDomainKeyCredential/key eq 'AAAA'", "Property 'onPremisesPublishing/verifiedCustomDomainKeyCredential/key' of type 'Edm.Binary' can only be compared with null."],
     ['agent', "supportedPublishingTypes/any(t: supportedPublishingTypes/any(t: t eq 'x'))", "The lambda variable 't' is already in use by an enclosing lambda; choose another name."],
+    ['application', "tags/any(t: identifierUris/any(u: u eq 'x'))", /The Any\/All nesting limit of '1' has been exceeded: inside the lambda of 't', 'any' may only range over a collection of 't' .*not over 'identifierUris'/],
+    ['application', "tags/any(t: tags/all(u: u eq 'x'))", /The Any\/All nesting limit of '1' has been exceeded/],
+    [
+      'application',
+      "onPremisesPublishing/onPremisesApplicationSegments/any(s: s/corsConfigurations/any(c: onPremisesPublishing/onPremisesApplicationSegments/any(o: o/alternateUrl eq 'x')))",
+      /The Any\/All nesting limit of '1' has been exceeded: inside the lambda of 'c'/,
+    ],
     ['connector', "$it eq 'x'", /'\$it' alone cannot be compared/],
     ['connector', "$root/machineName eq 'x'", "'$root' is not supported in $filter."],
     ['connector', "status in (machineName)", "The list after 'in' must hold literal values only."],

@@ -219,6 +219,15 @@ class Binder {
     if (node.variable === undefined) return { kind: 'lambda', quantifier: node.quantifier, collection };
     const variable = node.variable;
     if (this.scopes.some((s) => s.variable === variable)) fail(`The lambda variable '${variable}' is already in use by an enclosing lambda; choose another name.`);
+    // OData's Any/All nesting limit (ASP.NET OData's MaxAnyAllExpressionDepth, 1 by default, which
+    // Graph keeps): a lambda inside another would visit every pair of items. localgraph allows the
+    // one nesting that visits each item once: over a collection of the enclosing lambda's item.
+    const enclosing = this.scopes[this.scopes.length - 1];
+    if (enclosing && collection.root !== enclosing.variable) {
+      fail(
+        `The Any/All nesting limit of '1' has been exceeded: inside the lambda of '${enclosing.variable}', '${node.quantifier}' may only range over a collection of '${enclosing.variable}' (as in '${enclosing.variable}/…/${node.quantifier}(…)'), not over '${collection.display}'.`,
+      );
+    }
     const item: BoundOperand = {
       root: variable,
       path: [],

@@ -220,10 +220,12 @@ class Translator {
     const from = this.fns.arrayElements(doc, path, alias, e.collection.type.kind === 'complex' ? 'object' : 'scalar');
     if (e.variable === undefined || e.body === undefined) return `EXISTS (SELECT 1 FROM ${from})`;
     this.lambdas.set(e.variable, { alias });
+    // Each item a lambda visits checks the statement's deadline (SQLite: see query-deadline.ts).
+    const live = this.fns.itemLiveCheck ? `${this.fns.itemLiveCheck(alias)} AND ` : '';
     try {
       // EXISTS is two-valued: the body starts afresh, outside any enclosing negation.
-      if (e.quantifier === 'any') return `EXISTS (SELECT 1 FROM ${from} WHERE ${this.expr(e.body, false)})`;
-      return `NOT EXISTS (SELECT 1 FROM ${from} WHERE NOT (${this.expr(e.body, true)}))`;
+      if (e.quantifier === 'any') return `EXISTS (SELECT 1 FROM ${from} WHERE ${live}${this.expr(e.body, false)})`;
+      return `NOT EXISTS (SELECT 1 FROM ${from} WHERE ${live}NOT (${this.expr(e.body, true)}))`;
     } finally {
       this.lambdas.delete(e.variable);
     }

@@ -1,3 +1,4 @@
+import { liveCheck } from '../../store/query-deadline.js';
 import type { Dialect } from '../../store/sql.js';
 
 /**
@@ -47,6 +48,8 @@ export interface SqlFunctions {
   dateTimeKey(expr: string): string;
   /** Whether `haystack` contains the text of the parameter `needle` (`?`). */
   containsText(haystack: string, needle: string): string;
+  /** The condition that stops a statement at its deadline, for the items of a lambda (see Dialect.liveCheck). */
+  itemLiveCheck?(alias: string): string;
 }
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -58,6 +61,7 @@ function checked(path: readonly string[]): readonly string[] {
 
 const sqlite: SqlFunctions = {
   name: 'sqlite',
+  itemLiveCheck: (alias) => liveCheck(`${alias}.key`),
   jsonDocument: (column) => column,
   jsonText: (doc, path) => (path.length === 0 ? doc : `json_extract(${doc}, '$.${checked(path).join('.')}')`),
   jsonBoolean: (doc, path) => sqlite.jsonText(doc, path),
