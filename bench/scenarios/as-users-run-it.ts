@@ -1,10 +1,6 @@
-import { cpSync } from 'node:fs';
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
-import { removeTempDir, tempDir } from '../lib/processes.js';
 import { ratiosOf } from '../lib/report.js';
-import { CONNECTORS_PATH, emptyFolder, expectPage, MAIN_TENANT, seedFolder } from '../lib/seed.js';
-import { startBaseline, startLocalgraph, type LocalgraphStart, type ServerOptions } from '../lib/targets.js';
+import { CONNECTORS_PATH, expectPage, seedFolder } from '../lib/seed.js';
+import { startLocalgraph, type LocalgraphStart, type ServerOptions } from '../lib/targets.js';
 import { BODY, createBaseline } from './create-connector.js';
 import { ROWS } from './list-top-100.js';
 import type { Scenario, Suite, Target } from './scenario.js';
@@ -40,36 +36,6 @@ async function localgraphCreate(options: ServerOptions, settings: LocalgraphStar
   }
 }
 
-/**
- * The baseline's POST /connectors on a copy of an empty localgraph.db whose connectors table has
- * its primary key (and foreign key) only: what the secondary indexes cost localgraph's writes.
- */
-async function bareTableBaseline(options: ServerOptions): Promise<Target> {
-  const empty = await emptyFolder(options);
-  const dir = tempDir('bare-baseline');
-  cpSync(empty.dir, dir, { recursive: true });
-  const dbFile = join(dir, 'localgraph.db');
-  const db = new Database(dbFile);
-  try {
-    const indexes = db.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'connectors' AND sql IS NOT NULL").all();
-    for (const { name } of indexes) db.exec(`DROP INDEX "${name}"`);
-  } finally {
-    db.close();
-  }
-  const server = await startBaseline(options, { dbFile, tenantId: MAIN_TENANT });
-  return {
-    label: 'baseline on a bare table (primary key only)',
-    request: { url: `${server.baseUrl}connectors`, method: 'POST', headers: { 'content-type': 'application/json' }, body: BODY },
-    expectStatus: 201,
-    pid: server.pid,
-    startupMs: server.startupMs,
-    stop: async () => {
-      await server.stop();
-      removeTempDir(dir);
-    },
-  };
-}
-
 const createScenario = (name: string, baseline: Scenario['baseline'], settings: LocalgraphStart['settings'], label: string): Scenario => ({
   name,
   connections: 32,
@@ -94,7 +60,7 @@ export const asUsersRunIt: Suite = {
     const tuned = await context.compare(createScenario('create (tuned)', createBaseline, 'tuned', 'localgraph, tuned'));
     const logs = await context.compare(createScenario('create (request logs to a file)', createBaseline, 'logs', 'localgraph, logs at info to a file'));
     const defaults = await context.compare(createScenario('create (defaults)', createBaseline, 'defaults', 'localgraph, defaults'));
-    const bare = await context.compare(createScenario('create (tuned) vs a bare table', bareTableBaseline, 'tuned', 'localgraph, tuned'));
+    const bare = await context.compare(createScenario('create (tuned) vs a bare table', (options) => createBaseline(options, { bareTable: true }), 'tuned', 'localgraph, tuned'));
 
     const folder = await seedFolder(context.serverOptions, { rows: ROWS, otherRows: ROWS / 10, label: 'list-defaults' }, context.log);
     let list;
