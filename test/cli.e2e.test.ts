@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Agent, request as httpRequest } from 'node:http';
 import { describe, it } from 'node:test';
@@ -126,6 +126,71 @@ describe('usage errors: exit 2, exactly one line on stderr', { concurrency: 4, .
       assert.equal(existsSync(data), false, 'a refused command created the data folder');
     });
   }
+});
+
+describe('configuration mistakes name the option, the variable or the key', { concurrency: true, ...cliOnly }, () => {
+  const dir = tempDir();
+  const data = join(dir, 'never-created');
+  const config = (name: string, content: unknown) => {
+    const path = join(dir, name);
+    writeFileSync(path, JSON.stringify(content));
+    return path;
+  };
+  const cases: [string, string[], NodeJS.ProcessEnv, string][] = [
+    ['--port -1', ['serve', '--data', data, '--port', '-1'], {}, "--port must be a whole number from 0 to 65535, not '-1'"],
+    ['LOCALGRAPH_PORT=http', ['serve', '--data', data], { LOCALGRAPH_PORT: 'http' }, "LOCALGRAPH_PORT must be a whole number from 0 to 65535, not 'http'"],
+    ['LOCALGRAPH_HTTPS=maybe', ['serve', '--data', data], { LOCALGRAPH_HTTPS: 'maybe' }, "LOCALGRAPH_HTTPS must be true or false (1 or 0), not 'maybe'"],
+    ['an unknown key', ['serve', '--config', config('typo.json', { prot: 5080 })], {}, `${join(dir, 'typo.json')}: unknown key 'prot' (did you mean 'port'?); the keys are listed in docs/options.md`],
+    ['a key of the wrong type', ['serve', '--config', config('type.json', { port: '5080' })], {}, `${join(dir, 'type.json')}: 'port' must be a whole number from 0 to 65535, not the string "5080"`],
+    ['a missing file', ['serve', '--data', data], { LOCALGRAPH_CONFIG: join(dir, 'absent.json') }, `LOCALGRAPH_CONFIG ${join(dir, 'absent.json')}: no such file`],
+  ];
+  for (const [name, args, env, message] of cases) {
+    it(`${name}: exit 2, one line that says what is wrong`, async () => {
+      const r = await runCli(args, { env: { ...process.env, ...env } });
+      assert.equal(r.code, 2, r.stderr);
+      assert.equal(r.stderr, `localgraph: ${message}\n`);
+      assert.equal(existsSync(data), false);
+    });
+  }
+});
+
+describe('configuration precedence through the CLI', onlyOn('sqlite', 'about option sources, not storage'), () => {
+  it('flag over environment over config file over default', async () => {
+    const dir = tempDir();
+    const config = join(dir, 'localgraph.json');
+    writeFileSync(
+      config,
+      JSON.stringify({
+        $schema: '../schema/localgraph.schema.json',
+        port: 1, // the helper's --port 0 wins
+        idSeed: 'from-the-file', // nothing stronger: the file's
+        freezeClock: '2030-01-01T00:00:00.000Z', // LOCALGRAPH_FREEZE_CLOCK wins
+        logLevel: 'warn', // LOCALGRAPH_LOG_LEVEL loses to --log-level
+        adminKey: 'admin-key-in-the-file',
+      }),
+    );
+    const env = {
+      ...process.env,
+      LOCALGRAPH_CONFIG: config,
+      LOCALGRAPH_FREEZE_CLOCK: '2031-02-03T04:05:06.000Z',
+      LOCALGRAPH_LOG_LEVEL: 'error',
+      LOCALGRAPH_ADMIN_KEY: 'admin-key-in-the-environment',
+    };
+    const server = await startServer({ args: ['--log-level', 'debug'], env });
+    try {
+      const out = server.stdout();
+      assert.ok(server.port > 1);
+      assert.match(out, /ids: deterministic, seed 'from-the-file'/);
+      assert.match(out, /clock: frozen at 2031-02-03T04:05:06\.000Z/);
+      assert.match(out, /logs: debug, /);
+      assert.match(out, /with the key given by \$LOCALGRAPH_ADMIN_KEY/);
+      const res = await request(`${server.baseUrl}/_admin/clock`, { headers: { 'x-localgraph-admin-key': 'admin-key-in-the-environment' } });
+      assert.equal(res.status, 200, res.text);
+      assert.equal(res.body.now, '2031-02-03T04:05:06.000Z');
+    } finally {
+      assert.equal(await server.stop(), 0);
+    }
+  });
 });
 
 describe('commands beside a server need its data folder', { concurrency: true, ...cliOnly }, () => {
