@@ -193,6 +193,25 @@ describe('configuration precedence through the CLI', onlyOn('sqlite', 'about opt
   });
 });
 
+describe('first contact', onlyOn('sqlite', 'about the front page, not storage'), () => {
+  it('the banner names the console; GET / links it, $metadata, /health and a quick start (JSON on request)', async () => {
+    const server = await startServer();
+    try {
+      assert.ok(server.stdout().includes(`  console: ${server.baseUrl}/console/ `), server.stdout());
+      const page = await request(`${server.baseUrl}/`);
+      assert.equal(page.status, 200, page.text);
+      for (const href of ['/console/', '/beta/$metadata', '/health']) assert.ok(page.text.includes(`href="${server.baseUrl}${href}"`), `no ${href} in ${page.text}`);
+      assert.ok(page.text.includes('Quick start'));
+      const links = await request(`${server.baseUrl}/`, { headers: { accept: 'application/json' } });
+      assert.equal(links.body.tenantId, server.tenantId);
+      assert.equal(links.body.tokenEndpoint, `${server.baseUrl}/${server.tenantId}/oauth2/v2.0/token`);
+      for (const url of [links.body.console, links.body.metadata, links.body.health]) assert.equal((await request(url)).status, 200, url);
+    } finally {
+      assert.equal(await server.stop(), 0);
+    }
+  });
+});
+
 describe('commands beside a server need its data folder', { concurrency: true, ...cliOnly }, () => {
   const data = join(tempDir(), 'mistyped');
   for (const args of [

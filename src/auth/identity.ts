@@ -20,13 +20,15 @@ export interface DefaultIdentity {
 
 export const DEFAULT_UPN = 'admin@localgraph.onmicrosoft.com';
 export const DEFAULT_APP_NAME = 'localgraph default app';
+/** The setting the default tenant's id is kept under. */
+export const DEFAULT_TENANT_SETTING = 'default.tenantId';
 
 async function setting(store: Store, name: string, make: () => string): Promise<string> {
   return (await store.getSetting(name)) ?? store.putSettingIfAbsent(name, make());
 }
 
 export async function defaultIdentity(store: Store, ids: IdGenerator, now: Date): Promise<DefaultIdentity> {
-  const tenantId = await setting(store, 'default.tenantId', () => ids.newId());
+  const tenantId = await setting(store, DEFAULT_TENANT_SETTING, () => ids.newId());
   await store.ensureTenant(tenantId, now);
   return {
     tenantId,
