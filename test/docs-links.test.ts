@@ -35,6 +35,8 @@ const OTHER_TOOLS_FLAGS: Record<string, string> = {
   '--retry-delay': 'curl',
   '--service-principal': 'az login',
   '--allow-no-subscriptions': 'az login',
+  '--method': 'az rest',
+  '--body': 'az rest',
   '--strict': 'tsc',
   '--save-dev': 'npm install',
   '--write-coverage': 'scripts/test-clients.mjs (npm run test:clients -- --write-coverage)',
