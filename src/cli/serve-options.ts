@@ -105,7 +105,7 @@ export const SERVE_OPTIONS: readonly OptionDefinition[] = [
     type: 'boolean',
     section: 'Identity',
     description:
-      'provision the well-known development tenant, app and user; always on with --in-memory; refused on a non-loopback --host unless --allow-dev-credentials-on-network',
+      'provision the well-known development tenant, app and user (see docs/identity.md); always on with --in-memory; refused on a non-loopback --host unless --allow-dev-credentials-on-network',
   },
   { flag: 'allow-dev-credentials-on-network', type: 'boolean', section: 'Identity', description: 'allow --dev-credentials on a --host reachable beyond this machine' },
   {
