@@ -7,11 +7,13 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { spawn } from 'node:child_process';
 import { Agent, request as httpRequest } from 'node:http';
+import { createInterface } from 'node:readline';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { durable, onlyOn } from './helpers/backend.js';
-import { ADMIN_SCOPES, CONNECTORS_PATH, GUID, request, runCli, startServer, tempDir, type RunningServer, type ServerOptions } from './helpers/server.js';
+import { ADMIN_SCOPES, CLI_PATH, CONNECTORS_PATH, GUID, request, runCli, startServer, tempDir, type RunningServer, type ServerOptions } from './helpers/server.js';
 
 const json = { 'content-type': 'application/json' };
 
@@ -208,6 +210,63 @@ describe('first contact', onlyOn('sqlite', 'about the front page, not storage'),
       for (const url of [links.body.console, links.body.metadata, links.body.health]) assert.equal((await request(url)).status, 200, url);
     } finally {
       assert.equal(await server.stop(), 0);
+    }
+  });
+});
+
+describe('scripts', onlyOn('memory', 'about the ready signals, not storage'), () => {
+  it('--log-format json: every stdout line is JSON, one of them "ready"; the banner on stderr; --ready-file written whole, removed at stop', async () => {
+    const readyFile = join(tempDir(), 'ready.json');
+    writeFileSync(readyFile, '{"stale": true}');
+    const child = spawn(process.execPath, [CLI_PATH, 'serve', '--in-memory', '--port', '0', '--log-format', 'json', '--ready-file', readyFile], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    try {
+      const ready = await new Promise<Record<string, any>>((resolve, reject) => {
+        createInterface({ input: child.stdout }).on('line', (line) => {
+          stdout += `${line}\n`;
+          const record = JSON.parse(line) as Record<string, any>;
+          if (record.event === 'ready') resolve(record);
+        });
+        void exited.then((code) => reject(new Error(`exited ${code}\n${stdout}\n${stderr}`)));
+      });
+      // The ready file is written right after the ready line.
+      for (let i = 0; i < 50 && !existsSync(readyFile); i++) await sleep(20);
+      const facts = JSON.parse(readFileSync(readyFile, 'utf8')) as Record<string, any>;
+      assert.equal(facts.stale, undefined, 'the stale file was replaced');
+      assert.match(facts.url, /^http:\/\/127\.0\.0\.1:\d+$/);
+      assert.deepEqual(
+        { ...facts, pid: facts.pid },
+        {
+          url: facts.url,
+          graphUrl: `${facts.url}/beta/`,
+          consoleUrl: `${facts.url}/console/`,
+          tokenUrl: `${facts.url}/${facts.tenantId}/oauth2/v2.0/token`,
+          healthUrl: `${facts.url}/health`,
+          tenantId: facts.tenantId,
+          clientId: facts.clientId,
+          username: 'admin@localgraph.onmicrosoft.com',
+          pid: child.pid,
+          token: facts.token,
+        },
+      );
+      assert.match(facts.tenantId, GUID);
+      for (const key of Object.keys(facts)) assert.equal(ready[key], facts[key], key);
+      assert.equal(ready.msg, `localgraph listening on ${facts.graphUrl}`);
+      assert.match(stderr, /^localgraph listening on http:\/\/127\.0\.0\.1:\d+\/beta\/\n {2}console: /);
+      // The printed token works, and its request is logged as JSON too.
+      const res = await request(`${facts.url}${CONNECTORS_PATH}`, { headers: auth(facts.token) });
+      assert.equal(res.status, 200, res.text);
+      child.kill('SIGTERM');
+      assert.equal(await exited, 0, stderr);
+      assert.equal(existsSync(readyFile), false, 'the ready file is removed when the server stops');
+      const records = lines(stdout).map((line) => JSON.parse(line) as Record<string, any>);
+      assert.ok(records.some((r) => r.msg === 'request' && r.status === 200));
+      assert.ok(records.some((r) => r.event === 'stopping' && r.signal === 'SIGTERM'));
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
     }
   });
 });

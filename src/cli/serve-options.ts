@@ -215,15 +215,25 @@ export const SERVE_OPTIONS: readonly OptionDefinition[] = [
     section: 'Control plane',
     description: 'with --simulate-heartbeats: how long without a heartbeat makes one inactive: 90s, 2m',
   },
-  { flag: 'log-level', type: 'string', value: 'L', choices: LOG_LEVELS, default: 'info', section: 'Logs', description: 'the least severe level logged; silent: none' },
+  { flag: 'log-level', type: 'string', value: 'L', choices: LOG_LEVELS, default: 'info', section: 'Output', description: 'the least severe level logged; silent: none' },
   {
     flag: 'log-format',
     type: 'string',
     value: 'F',
     choices: LOG_FORMATS,
     defaultText: 'pretty on a terminal, json otherwise',
-    section: 'Logs',
-    description: 'json: one JSON object per line; pretty: short readable lines',
+    section: 'Output',
+    description:
+      'json: one JSON object per line on stdout, among them a "ready" record with the --ready-file facts (the banner goes to stderr); pretty: short readable lines, the banner on stdout',
+  },
+  {
+    flag: 'ready-file',
+    type: 'string',
+    value: 'FILE',
+    path: true,
+    section: 'Output',
+    description:
+      'once the server takes requests, write this JSON file (whole, by a rename): url, graphUrl, consoleUrl, tokenUrl, healthUrl, tenantId, clientId, username, pid, and proxyUrl, caFile and an in-memory server\'s token when there are; removed at start and when the server stops',
   },
 ];
 
@@ -267,6 +277,7 @@ export interface ServeValues {
   'heartbeat-timeout'?: string;
   'log-level'?: string;
   'log-format'?: string;
+  'ready-file'?: string;
 }
 
 /**

@@ -21,6 +21,7 @@ import { parseConnectionOptions } from './connection-options.js';
 import { parseControlOptions, prepareControlPlane } from './control-options.js';
 import { renderHelpOptions } from './option-docs.js';
 import { parseFlags } from './option-resolver.js';
+import { jsonRecord, readyFacts, removeReadyFile, writeReadyFile } from './ready.js';
 import { resolveServeOptions, SERVE_OPTIONS } from './serve-options.js';
 import { describeLocation, storageLocation } from './storage-options.js';
 import { UsageError } from './usage.js';
@@ -72,6 +73,8 @@ export async function serveCommand(args: string[]): Promise<number> {
     );
   }
   const location = storageLocation(values, values['in-memory'] === true);
+  const readyFile = values['ready-file'];
+  if (readyFile !== undefined) removeReadyFile(readyFile);
   const dataDir = location.kind === 'folder' ? location.dir : undefined;
   // One server per SQLite folder; short-lived commands do not take the lock and keep working.
   const unlock = dataDir !== undefined ? lockFolder(resolve(dataDir)) : undefined;
@@ -156,10 +159,16 @@ export async function serveCommand(args: string[]): Promise<number> {
     inMemoryToken,
     control: plane.bannerLines(origin),
   });
+  // With JSON logs, stdout carries JSON lines only: the banner goes to stderr, and one "ready"
+  // record (the --ready-file facts) joins the logs.
+  const jsonLogs = control.logFormat === 'json';
+  const ready = readyFacts(origin, identity, { proxyUrl, caFile, token: inMemoryToken });
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
       stopping = true;
-      console.log(`localgraph: ${signal}, finishing requests in flight`);
+      if (readyFile !== undefined) removeReadyFile(readyFile);
+      if (jsonLogs) process.stdout.write(jsonRecord(`${signal}, finishing requests in flight`, { event: 'stopping', signal }));
+      else console.log(`localgraph: ${signal}, finishing requests in flight`);
       const force = setTimeout(() => {
         console.error('localgraph: requests still running after the grace period; exiting');
         process.exit(1);
@@ -182,7 +191,9 @@ export async function serveCommand(args: string[]): Promise<number> {
     process.once('SIGINT', () => stop('SIGINT'));
     // The banner only once the handlers are in place: whoever waits for its last line may
     // signal at once (before, a SIGTERM right after the banner could kill the process outright).
-    for (const line of lines) console.log(line);
+    for (const line of lines) (jsonLogs ? console.error : console.log)(line);
+    if (jsonLogs) process.stdout.write(jsonRecord(`localgraph listening on ${ready.graphUrl}`, { event: 'ready', ...ready }));
+    if (readyFile !== undefined) writeReadyFile(readyFile, ready);
   });
   return 0;
 }
