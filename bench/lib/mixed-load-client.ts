@@ -117,9 +117,9 @@ export class MixedLoadClient {
     this.prefix = `lm${String(index).padStart(3, '0')}-`;
   }
 
-  /** Runs operations until `deadline` (a performance.now() time); the one under way finishes. */
-  async run(deadline: number): Promise<void> {
-    while (performance.now() < deadline) await this.step();
+  /** Runs operations while `goOn()` says so; the one under way finishes. */
+  async run(goOn: () => boolean): Promise<void> {
+    while (goOn()) await this.step();
   }
 
   private async step(): Promise<void> {
