@@ -54,8 +54,8 @@ function certificateMetadata(publishing: Record<string, unknown>): Record<string
   try {
     return { ...customDomainCertificateMetadata(key, typeof password === 'string' ? password : undefined) };
   } catch (error) {
-    if (error instanceof UnreadableCertificate) throw errors.invalidValue('verifiedCustomDomainKeyCredential', 'application', error.message);
-    throw errors.invalidValue('verifiedCustomDomainKeyCredential', 'application', 'The key is neither an X.509 certificate nor a PKCS #12 (PFX) file.');
+    if (error instanceof UnreadableCertificate) throw errors.invalidValue('onPremisesPublishing/verifiedCustomDomainKeyCredential', 'application', error.message);
+    throw error;
   }
 }
 

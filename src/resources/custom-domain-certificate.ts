@@ -24,9 +24,24 @@ export interface CertificateMetadata {
 /** Why a key could not be read; the message is the client's. */
 export class UnreadableCertificate extends Error {}
 
+/**
+ * The most key-derivation iterations a PFX may ask for: OpenSSL and Windows use 2,000 to 10,000;
+ * 600,000 is OWASP's figure for PBKDF2-SHA256. A bound, so that one upload cannot hold the
+ * server for minutes.
+ */
+export const MAX_KDF_ITERATIONS = 600_000;
+
+const NOT_A_CERTIFICATE = 'The key is neither an X.509 certificate nor a PKCS #12 (PFX) file.';
+
 export function customDomainCertificateMetadata(keyBase64: string, password: string | undefined): CertificateMetadata {
   const bytes = Buffer.from(keyBase64, 'base64');
-  const certificate = readCertificate(bytes) ?? leafOf(pfxCertificates(bytes, password ?? ''));
+  let certificate: Buffer;
+  try {
+    certificate = readCertificate(bytes) ?? leafOf(pfxCertificates(bytes, password ?? ''));
+  } catch (error) {
+    // Bytes that only look like DER for a while end up anywhere in the walk below.
+    throw error instanceof UnreadableCertificate ? error : new UnreadableCertificate(NOT_A_CERTIFICATE);
+  }
   const cert = new x509.X509Certificate(new Uint8Array(certificate));
   return {
     subjectName: cert.subject,
@@ -69,18 +84,18 @@ interface Tlv {
 }
 
 function readTlv(bytes: Buffer, offset: number): Tlv & { end: number } {
-  if (offset + 2 > bytes.length) throw new UnreadableCertificate('The key is neither an X.509 certificate nor a PKCS #12 (PFX) file.');
+  if (offset + 2 > bytes.length) throw new UnreadableCertificate(NOT_A_CERTIFICATE);
   const tag = bytes[offset];
   let length = bytes[offset + 1];
   let start = offset + 2;
   if (length & 0x80) {
     const octets = length & 0x7f;
-    if (octets === 0 || octets > 4) throw new UnreadableCertificate('The key is neither an X.509 certificate nor a PKCS #12 (PFX) file.');
+    if (octets === 0 || octets > 4) throw new UnreadableCertificate(NOT_A_CERTIFICATE);
     length = 0;
     for (let i = 0; i < octets; i++) length = length * 256 + bytes[start + i];
     start += octets;
   }
-  if (start + length > bytes.length) throw new UnreadableCertificate('The key is neither an X.509 certificate nor a PKCS #12 (PFX) file.');
+  if (start + length > bytes.length) throw new UnreadableCertificate(NOT_A_CERTIFICATE);
   return { tag, value: bytes.subarray(start, start + length), end: start + length };
 }
 
@@ -108,8 +123,10 @@ function oid(tlv: Tlv): string {
   return parts.join('.');
 }
 
-function integer(tlv: Tlv): number {
-  return tlv.value.reduce((n, byte) => n * 256 + byte, 0);
+function iterations(tlv: Tlv): number {
+  const n = tlv.value.length > 4 ? Infinity : tlv.value.reduce((n, byte) => n * 256 + byte, 0);
+  if (n < 1 || n > MAX_KDF_ITERATIONS) throw new UnreadableCertificate(`The PFX asks for ${tlv.value.length > 4 ? 'over 4 billion' : n} key-derivation iterations; localgraph reads 1 to ${MAX_KDF_ITERATIONS}.`);
+  return n;
 }
 
 /** An OCTET STRING's contents, whether encoded primitive or (BER) constructed. */
@@ -145,7 +162,7 @@ function pfxCertificates(bytes: Buffer, password: string): Buffer[] {
   const pfx = readTlv(bytes, 0);
   const [version, authSafe] = children(pfx);
   if (pfx.tag !== 0x30 || version?.tag !== 0x02 || authSafe?.tag !== 0x30) {
-    throw new UnreadableCertificate('The key is neither an X.509 certificate nor a PKCS #12 (PFX) file.');
+    throw new UnreadableCertificate(NOT_A_CERTIFICATE);
   }
   const [type, content] = children(authSafe);
   if (oid(type) !== OID.data) throw new UnreadableCertificate('The PFX is signed with a public key, which localgraph does not read; export it with a password.');
@@ -191,21 +208,22 @@ function decryptPbes2(params: Tlv, password: string, ciphertext: Buffer): Buffer
   if (oid(kdfId) !== OID.pbkdf2) throw new UnreadableCertificate('The PFX uses a key derivation other than PBKDF2, which localgraph does not read.');
   const fields = children(kdfParams);
   const salt = fields[0].value;
-  const iterations = integer(fields[1]);
+  const count = iterations(fields[1]);
   const prfField = fields.slice(2).find((f) => f.tag === 0x30);
   const digest = prfField ? PRF[oid(children(prfField)[0])] : 'sha1';
   const [encryptionId, iv] = children(encryption);
   const cipher = AES[oid(encryptionId)];
   if (!cipher || !digest) throw new UnreadableCertificate('The PFX uses a cipher localgraph does not read; export it with AES-256 (PBES2) or TripleDES.');
-  const key = pbkdf2Sync(Buffer.from(password, 'utf8'), salt, iterations, Number(cipher.split('-')[1]) / 8, digest);
+  const key = pbkdf2Sync(Buffer.from(password, 'utf8'), salt, count, Number(cipher.split('-')[1]) / 8, digest);
   const decipher = createDecipheriv(cipher, key, iv.value);
   return Buffer.concat([decipher.update(ciphertext), decipher.final()]);
 }
 
 function decryptPkcs12TripleDes(params: Tlv, password: string, ciphertext: Buffer): Buffer {
-  const [salt, iterations] = children(params);
-  const key = pkcs12Kdf(password, salt.value, integer(iterations), 1, 24);
-  const iv = pkcs12Kdf(password, salt.value, integer(iterations), 2, 8);
+  const [salt, iterationsField] = children(params);
+  const count = iterations(iterationsField);
+  const key = pkcs12Kdf(password, salt.value, count, 1, 24);
+  const iv = pkcs12Kdf(password, salt.value, count, 2, 8);
   const decipher = createDecipheriv('des-ede3-cbc', key, iv);
   return Buffer.concat([decipher.update(ciphertext), decipher.final()]);
 }
