@@ -57,7 +57,7 @@ function structuredSchema(type: StructuredType): Schema {
   const properties: Record<string, Schema> = {};
   for (const property of type.properties.values()) {
     const schema = valueSchema(property.type, property.nullable);
-    properties[property.name] = property.readOnly ? { ...schema, readOnly: true } : schema;
+    properties[property.name] = property.readOnly ? { ...schema, readOnly: true } : property.writeOnly ? { ...schema, writeOnly: true } : schema;
   }
   properties['@odata.type'] = { type: 'string' };
   const schema: Schema = { title: type.name, type: 'object', properties };
