@@ -1,4 +1,4 @@
-import type { IdGenerator } from '../resources/collection.js';
+import type { IdGenerator } from '../resources/id-generator.js';
 import { DEFAULT_CONNECTOR_VERSION } from '../resources/connectors.js';
 import { DEFAULT_SENSOR_VERSION } from '../resources/sensors.js';
 import type { Entity } from '../store/store.js';

@@ -1,4 +1,4 @@
-import type { IdGenerator } from '../resources/collection.js';
+import type { IdGenerator } from '../resources/id-generator.js';
 import type { AppRegistrationRow, Entity, RegisteredUserRow, Scope, Store } from '../store/store.js';
 import type { TableMapping } from '../store/table.js';
 import { AGENT_LINKS, APP_REGISTRATIONS_TABLE, GRAPH_DATA_TABLES, RESOURCE_LINKS, USERS_TABLE, type FixtureContext } from './fixture.js';

@@ -1,6 +1,6 @@
 import { errors } from '../graph/errors.js';
-import { isGuid } from '../odata/path.js';
-import type { Clock } from '../resources/collection.js';
+import { isGuid } from '../odata/guid.js';
+import type { Clock } from '../resources/clock.js';
 import { NOT_HYBRID_AGENT_PROFILES } from '../resources/profiles.js';
 import type { FamilyTables } from '../resources/tables.js';
 import type { HeartbeatKind, Scope, Store } from '../store/store.js';

@@ -13,8 +13,9 @@ import { allPermissions, defaultIdentity, userObjectId } from '../auth/identity.
 import { activeSigningKey } from '../auth/signing-key.js';
 import { issueAccessToken } from '../auth/tokens.js';
 import { errors } from '../graph/errors.js';
-import { isGuid } from '../odata/path.js';
-import type { Clock, IdGenerator } from '../resources/collection.js';
+import { isGuid } from '../odata/guid.js';
+import type { Clock } from '../resources/clock.js';
+import type { IdGenerator } from '../resources/id-generator.js';
 import type { Store } from '../store/store.js';
 import { readFaultRules, type FaultInjector } from './faults.js';
 

@@ -9,7 +9,8 @@ import { errors, GraphError, renderError } from '../graph/errors.js';
 import { family } from '../model/family.js';
 import { renderMetadata } from '../model/metadata.js';
 import { Model } from '../model/model.js';
-import type { Clock, IdGenerator } from '../resources/collection.js';
+import type { Clock } from '../resources/clock.js';
+import type { IdGenerator } from '../resources/id-generator.js';
 import { Engine } from '../resources/engine.js';
 import { ResourceRegistry } from '../resources/registry.js';
 import { defaultServerOptions, type ServerOptions } from '../resources/server-options.js';
@@ -19,6 +20,7 @@ import { isDatabaseUnavailable } from '../store/unavailable.js';
 import { isQueryTimeout } from '../store/query-deadline.js';
 import { registerBodyParsing } from './body-parsing.js';
 import { answerClientError, answeredOnSocket } from './client-errors.js';
+import { clientRequestIdOf } from './client-request-id.js';
 import { nodeServerOptions, registerConnectionLimits, resolveConnectionLimits, type ConnectionLimits } from './connection-limits.js';
 import { registerCors } from './cors.js';
 import { registerConsoleRoute } from './console-route.js';
@@ -117,7 +119,7 @@ export function createApp(options: AppOptions): FastifyInstance {
   app.server.on('checkExpectation', (request: IncomingMessage, response: ServerResponse) => {
     const sent = request.headers['client-request-id'];
     const requestId = randomUUID();
-    const clientRequestId = typeof sent === 'string' && sent.length > 0 && sent.length <= 200 ? sent : requestId;
+    const clientRequestId = clientRequestIdOf(sent, requestId);
     const body = JSON.stringify(renderError(errors.expectationFailed(), { requestId, clientRequestId, date: clock.now() }));
     response.writeHead(417, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'request-id': requestId, 'client-request-id': clientRequestId });
     response.end(body);
@@ -167,7 +169,7 @@ export function createApp(options: AppOptions): FastifyInstance {
 /** Sets the request's ids: `request-id` (new) and `client-request-id` (the client's, or the same). */
 function identify(request: FastifyRequest, reply: FastifyReply): void {
   const sent = request.headers['client-request-id'];
-  request.clientRequestId = typeof sent === 'string' && sent.length > 0 && sent.length <= 200 ? sent : request.id;
+  request.clientRequestId = clientRequestIdOf(sent, request.id);
   reply.header('request-id', request.id);
   reply.header('client-request-id', request.clientRequestId);
 }

@@ -4,17 +4,11 @@ import type { Model, StructuredType } from '../model/model.js';
 import type { WriteRules } from '../odata/entity-body.js';
 import type { Condition, Entity, Scope, Store } from '../store/store.js';
 import type { TableMapping } from '../store/table.js';
+import type { Clock } from './clock.js';
+import type { IdGenerator } from './id-generator.js';
 import type { ServerOptions } from './server-options.js';
 import type { FamilyTables } from './tables.js';
-import type { TenantDefaults } from './tenant-state.js';
-
-/** Injected sources of time and identity, so tests and fixtures can make them deterministic. */
-export interface Clock {
-  now(): Date;
-}
-export interface IdGenerator {
-  newId(): string;
-}
+import type { TenantDefaults } from './tenant-defaults.js';
 
 /** What a behaviour rule may use while it handles one request. */
 export interface OperationContext {

@@ -1,14 +1,8 @@
 import type { Store } from '../store/store.js';
-import type { Clock, IdGenerator } from './collection.js';
+import type { Clock } from './clock.js';
+import type { IdGenerator } from './id-generator.js';
 import type { FamilyTables } from './tables.js';
-
-/** What every tenant has from its first request on. */
-export interface TenantDefaults {
-  defaultConnectorGroupId: string;
-}
-
-export const DEFAULT_CONNECTOR_GROUP_NAME = 'Default';
-export const DEFAULT_CONNECTOR_GROUP_REGION = 'nam';
+import { DEFAULT_CONNECTOR_GROUP_NAME, DEFAULT_CONNECTOR_GROUP_REGION, type TenantDefaults } from './tenant-defaults.js';
 
 /**
  * Makes a tenant's built-in objects exist: one profile per publishing type and the default
