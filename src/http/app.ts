@@ -14,9 +14,8 @@ import type { IdGenerator } from '../resources/id-generator.js';
 import { Engine } from '../resources/engine.js';
 import { ResourceRegistry } from '../resources/registry.js';
 import { defaultServerOptions, type ServerOptions } from '../resources/server-options.js';
+import type { Dialect } from '../store/dialect.js';
 import type { Store } from '../store/store.js';
-import { isRetryableConflict, isUnstorableValue } from '../store/postgres.js';
-import { isDatabaseUnavailable } from '../store/unavailable.js';
 import { isQueryTimeout } from '../store/query-deadline.js';
 import { registerBodyParsing } from './body-parsing.js';
 import { answerClientError, answeredOnSocket } from './client-errors.js';
@@ -103,7 +102,7 @@ export function createApp(options: AppOptions): FastifyInstance {
     // Graph's envelope and request ids too, not Fastify's own body.
     frameworkErrors: (error, request, reply) => {
       identify(request, reply);
-      return sendError(request, reply, error.code === 'FST_ERR_BAD_URL' ? errors.invalidUrl() : toGraphError(error, request, bodyLimit), clock);
+      return sendError(request, reply, error.code === 'FST_ERR_BAD_URL' ? errors.invalidUrl() : toGraphError(error, request, bodyLimit, options.store.dialect), clock);
     },
     genReqId: () => randomUUID(),
     // Graph tolerates trailing slashes and long ids; routing is ours, not the router's.
@@ -138,7 +137,7 @@ export function createApp(options: AppOptions): FastifyInstance {
   if (authenticator.mode === 'strict') registerCors(app);
 
   registerBodyParsing(app);
-  app.setErrorHandler((error, request, reply) => sendError(request, reply, toGraphError(error, request, bodyLimit), clock));
+  app.setErrorHandler((error, request, reply) => sendError(request, reply, toGraphError(error, request, bodyLimit, options.store.dialect), clock));
   app.setNotFoundHandler((request, reply) => sendError(request, reply, errors.methodNotAllowed(), clock));
 
   registerIdentityRoutes(app, { store: options.store, tokens: options.tokens ?? new TokenService(options.store, () => clock.now()), now: () => clock.now() });
@@ -176,7 +175,7 @@ function identify(request: FastifyRequest, reply: FastifyReply): void {
 
 const DATABASE_RETRY_AFTER_SECONDS = 2;
 
-function toGraphError(error: unknown, request: FastifyRequest, bodyLimit: number): GraphError {
+function toGraphError(error: unknown, request: FastifyRequest, bodyLimit: number, dialect: Dialect): GraphError {
   if (error instanceof GraphError) return error;
   // Answered on the socket while its body was arriving (src/http/client-errors.ts): the route
   // fails on the aborted body; rendered, and logged, as what the client was sent.
@@ -193,10 +192,10 @@ function toGraphError(error: unknown, request: FastifyRequest, bodyLimit: number
   }
   // The database is unreachable (PostgreSQL down or restarting): a retryable 503, not a failure
   // of the request; the pool reconnects on its own once the database is back.
-  if (isDatabaseUnavailable(error)) return errors.serviceUnavailable(DATABASE_RETRY_AFTER_SECONDS);
+  if (dialect.isUnavailable(error)) return errors.serviceUnavailable(DATABASE_RETRY_AFTER_SECONDS);
   // Still colliding with concurrent writes after the store's own retries: the SDKs retry a 503.
-  if (isRetryableConflict(error)) return errors.tooBusy(1);
-  if (isUnstorableValue(error)) return errors.unstorableValue();
+  if (dialect.isRetryableConflict(error)) return errors.tooBusy(1);
+  if (dialect.isUnstorableValue(error)) return errors.unstorableValue();
   if (isQueryTimeout(error)) return errors.queryTimeout();
   request.log.error({ err: error }, 'unexpected error');
   return errors.internal();

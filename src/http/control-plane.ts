@@ -124,7 +124,7 @@ const GENERATION_POLL_MS = 1000;
  * checks once a second (forgetting its cache when it changed). SQLite has one server per folder.
  */
 function sharedDataChanges(app: FastifyInstance, parts: ControlPlaneParts): (tenantId?: string) => Promise<void> {
-  const shared = parts.store.dialect.name === 'postgres';
+  const shared = parts.store.dialect.sharedByInstances;
   let seen: string | undefined;
   if (shared) {
     let timer: NodeJS.Timeout | undefined;

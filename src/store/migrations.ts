@@ -1,4 +1,5 @@
-import type { Dialect, SqlDatabase, SqlExecutor } from './sql.js';
+import type { Dialect } from './dialect.js';
+import type { SqlDatabase, SqlExecutor } from './sql.js';
 
 /**
  * Versioned schema migrations, run at start. Each version is applied once, in one transaction,
@@ -126,7 +127,7 @@ export const migrations: Migration[] = [
     description: 'indexes for filtered and ordered connector pages',
     statements: (d) => {
       // The expression must be the one the filter translator writes, for the index to serve it.
-      const folded = d.name === 'postgres' ? 'lower(machine_name COLLATE "C")' : 'lower(machine_name)';
+      const folded = d.functions.foldCase('machine_name');
       return [
         `CREATE INDEX connectors_by_status ON connectors (tenant_id, status, id)`,
         `CREATE INDEX connectors_by_machine_name ON connectors (tenant_id, ${folded}, id)`,
@@ -138,7 +139,7 @@ export const migrations: Migration[] = [
     version: 5,
     description: 'indexes that serve the queries localgraph sends (query-plans.test.ts proves each)',
     statements: (d) => {
-      const folded = d.name === 'postgres' ? 'lower(app_id COLLATE "C")' : 'lower(app_id)';
+      const folded = d.functions.foldCase('app_id');
       return [
         // SQLite never chose it (without statistics it reads connectors_by_machine_name and checks
         // the status), and the filtered page meets its goals without it: one index less per write.
