@@ -11,6 +11,7 @@ import type { AppOptions } from '../http/app.js';
 import { FaultInjector, readFaultRules, type FaultRule } from '../http/faults.js';
 import { defaultLogFormat, LOG_FORMATS, LOG_LEVELS, loggerOptions, type LogFormat, type LogLevel } from '../http/logging.js';
 import type { Model } from '../model/model.js';
+import { ResourceRegistry } from '../resources/registry.js';
 import type { Store } from '../store/store.js';
 import { UsageError } from './usage.js';
 
@@ -165,7 +166,7 @@ export async function prepareControlPlane(setup: ControlSetup, store: Store, mod
   let seeded: string | undefined;
   if (setup.seedFile !== undefined) {
     try {
-      const summary = await importFixture(store, fixtureContext(model), readJsonFile(setup.seedFile, '--seed'), { ids, now: clock.now() });
+      const summary = await importFixture(store, fixtureContext(new ResourceRegistry(model)), readJsonFile(setup.seedFile, '--seed'), { ids, now: clock.now() });
       seeded = `${summary.tenants.length} tenant${summary.tenants.length === 1 ? '' : 's'}`;
     } catch (error) {
       if (error instanceof GraphError) throw new Error(`--seed ${setup.seedFile}: ${error.message}`);

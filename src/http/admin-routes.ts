@@ -132,7 +132,7 @@ export function registerAdminRoutes(app: FastifyInstance, parts: AdminParts): vo
         onlyKeys(body, ['tenantId', 'registrations']);
         const tenantId = tenantParam(body.tenantId ?? request.query.tenant, 'tenantId');
         if (body.registrations !== undefined && typeof body.registrations !== 'boolean') throw errors.adminBadRequest('registrations must be true or false.', 'registrations');
-        const reset = await resetTenants(parts.store, { tenantId, registrations: body.registrations === true });
+        const reset = await resetTenants(parts.store, parts.fixtures.dataTables, { tenantId, registrations: body.registrations === true });
         if (tenantId !== undefined && reset.length === 0) throw errors.resourceNotFound(tenantId);
         await parts.forgetTenants(tenantId);
         return { reset, registrations: body.registrations === true };

@@ -146,8 +146,7 @@ export function createApp(options: AppOptions): FastifyInstance {
   const engine = new Engine(registry, { store: options.store, clock, ids, options: options.serverOptions ?? defaultServerOptions });
   registerControlPlane(app, {
     store: options.store,
-    model: graphModel,
-    normalizeKey: registry.normalizeKey,
+    registry,
     engine,
     clock,
     ids,

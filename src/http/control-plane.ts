@@ -4,11 +4,10 @@ import { fixtureContext } from '../admin/fixture.js';
 import { HeartbeatMonitor, type HeartbeatSettings } from '../admin/heartbeats.js';
 import { SeededIds } from '../admin/seeded-ids.js';
 import { ControlledClock } from '../admin/controlled-clock.js';
-import type { Model } from '../model/model.js';
-import type { KeyNormalizer } from '../odata/path.js';
 import type { Clock } from '../resources/clock.js';
 import type { IdGenerator } from '../resources/id-generator.js';
 import type { Engine } from '../resources/engine.js';
+import type { ResourceRegistry } from '../resources/registry.js';
 import type { Store } from '../store/store.js';
 import { registerAdminRoutes } from './admin-routes.js';
 import { FaultInjector } from './faults.js';
@@ -35,8 +34,7 @@ export interface ControlPlaneOptions {
 
 export interface ControlPlaneParts {
   store: Store;
-  model: Model;
-  normalizeKey: KeyNormalizer;
+  registry: ResourceRegistry;
   engine: Engine;
   clock: Clock;
   ids: IdGenerator;
@@ -58,10 +56,10 @@ declare module 'fastify' {
 }
 
 export function registerControlPlane(app: FastifyInstance, parts: ControlPlaneParts): ControlPlane {
-  const resolver = { model: parts.model, normalizeKey: parts.normalizeKey };
+  const resolver = { model: parts.registry.model, normalizeKey: parts.registry.normalizeKey };
   const options = parts.options ?? {};
   const faults = options.faults ?? new FaultInjector();
-  const fixtures = fixtureContext(parts.model);
+  const fixtures = fixtureContext(parts.registry);
   const heartbeats = new HeartbeatMonitor(parts.store, fixtures.tables, parts.clock, options.heartbeats, (error) =>
     app.log.error({ err: error }, 'heartbeat sweep failed'),
   );
@@ -98,7 +96,7 @@ export function registerControlPlane(app: FastifyInstance, parts: ControlPlanePa
   registerHealthRoute(app, parts.store);
   const keyHash = options.adminKey !== undefined ? adminKeyHash(options.adminKey) : options.adminKeyHash;
   if (keyHash !== undefined) {
-    const publishingType = parts.model.enumType('microsoft.graph.onPremisesPublishingType');
+    const publishingType = parts.registry.model.enumType('microsoft.graph.onPremisesPublishingType');
     registerAdminRoutes(app, {
       keyHash,
       store: parts.store,

@@ -79,7 +79,8 @@ export interface CollectionBehaviour {
     rules: WriteRules;
     /** `guid`: a client may supply the id, which must be a GUID; `server`: the id is always generated. */
     clientId: 'guid' | 'server';
-    defaults(ctx: OperationContext, parentKeys: string[]): Entity;
+    /** Server-set values; also what a fixture import completes entities with (src/admin/fixture.ts). */
+    defaults(ctx: Pick<OperationContext, 'clock' | 'ids'>, parentKeys: string[]): Entity;
     /** Values for columns the model does not show, e.g. the connector's group. */
     hidden?(ctx: OperationContext, parentKeys: string[]): Record<string, unknown>;
     /** 201 as Graph documents, or what the live service answers. */

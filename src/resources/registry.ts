@@ -2,6 +2,7 @@ import type { Model, StructuredType } from '../model/model.js';
 import { defaultKeyNormalizer, type KeyNormalizer } from '../odata/path.js';
 import { applicationsBehaviour } from './applications.js';
 import type { CollectionBehaviour } from './collection.js';
+import { dataTables } from './data-tables.js';
 import { connectorGroupsBehaviour } from './connector-groups.js';
 import { connectorsBehaviour } from './connectors.js';
 import { agentGroupsBehaviour, agentsBehaviour, publishedResourcesBehaviour } from './hybrid-agents.js';
@@ -52,5 +53,13 @@ export class ResourceRegistry {
 
   all(): CollectionBehaviour[] {
     return [...this.collections.values()];
+  }
+
+  /**
+   * Every table of a tenant's Graph data (each collection's and each link table), children
+   * before the tables they refer to: what a reset clears and a fixture must cover.
+   */
+  dataTables(): string[] {
+    return dataTables([...this.collections.values(), ...this.hidden.values()], (path) => this.collection(path));
   }
 }

@@ -1,4 +1,4 @@
-import type { Condition } from '../store/store.js';
+import type { Condition, LinkMapping, Scope } from '../store/store.js';
 import { scopeOf, type Call } from './call.js';
 import type { RelatedTarget } from './target.js';
 
@@ -17,9 +17,15 @@ export function relatedCondition(call: Call, target: RelatedTarget): Condition {
     case 'tenant':
       return storage.sourceKeys.includes(source.key) ? { sql: '1 = 1', params: [] } : { sql: '1 = 0', params: [] };
     case 'link':
-      return {
-        sql: `id IN (SELECT ${storage.targetColumn} FROM ${storage.table} WHERE ${scopeSql} AND ${storage.sourceColumn} = ?)`,
-        params: [...scopeParams, source.key],
-      };
+      return linkedTargets({ ...storage, scopeColumns: source.behaviour.table.scopeColumns }, scope, source.key);
   }
+}
+
+/** The targets a link table holds for one source (`id IN (...)`), in the source's scope. */
+export function linkedTargets(link: LinkMapping, scope: Scope, sourceKey: string): Condition {
+  const scopeSql = ['tenant_id = ?', ...link.scopeColumns.map((c) => `${c} = ?`)].join(' AND ');
+  return {
+    sql: `id IN (SELECT ${link.targetColumn} FROM ${link.table} WHERE ${scopeSql} AND ${link.sourceColumn} = ?)`,
+    params: [scope.tenantId, ...(scope.parents ?? []), sourceKey],
+  };
 }
