@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { graphModel } from '../http/app.js';
-import { ResourceRegistry } from '../resources/registry.js';
-import { migrate } from '../store/migrations.js';
+import { familyRegistry } from '../family/family.js';
+import { onPremises } from '../family/on-premises.js';
+import { migrateFamily } from '../store/migrations.js';
 import { SqlStore } from '../store/sql-store.js';
 import { SqliteDatabase } from '../store/sqlite.js';
 import { exportFixture } from './fixture-export.js';
@@ -15,7 +15,7 @@ import { resetTenants } from './reset.js';
  * registry is one the fixtures hold, the schema has no Graph table the registry does not know,
  * and a fixture with one object of every kind fills every table and comes back whole.
  */
-const registry = new ResourceRegistry(graphModel);
+const registry = familyRegistry(onPremises);
 const ctx = fixtureContext(registry);
 const TENANT = '0f0e0d0c-0000-4000-8000-0000000000c1';
 /** Tables of localgraph itself rather than of a tenant's Graph data. */
@@ -54,7 +54,7 @@ describe('fixtures and reset cover every collection and link table', () => {
 
   before(async () => {
     db = new SqliteDatabase(':memory:');
-    await migrate(db);
+    await migrateFamily(db, onPremises);
     store = new SqlStore(db);
   });
   after(() => db.close());

@@ -108,14 +108,15 @@ export function fixtureContext(registry: ResourceRegistry): FixtureContext {
       return [name, { table: storage.table, sourceColumn: storage.sourceColumn, targetColumn: storage.targetColumn, scopeColumns: source.table.scopeColumns }];
     }),
   ) as Record<FixtureLink, LinkMapping>;
+  const profileIds = behaviours.profiles.fixedKeys ?? new Set<string>();
   return {
     model: registry.model,
     behaviours,
     tables,
     links,
     dataTables: registry.dataTables(),
-    profileIds: registry.profileIds,
-    hybridProfiles: [...registry.profileIds].filter((p) => !NOT_HYBRID_AGENT_PROFILES.has(p)).sort(compare),
+    profileIds,
+    hybridProfiles: [...profileIds].filter((p) => !NOT_HYBRID_AGENT_PROFILES.has(p)).sort(compare),
   };
 }
 

@@ -6,13 +6,12 @@ import { PermissionPolicy } from '../auth/permissions.js';
 import { TokenService } from '../auth/token-service.js';
 import { TokenVerifier } from '../auth/verifier.js';
 import { errors, GraphError, renderError } from '../graph/errors.js';
-import { family } from '../model/family.js';
+import { familyModel, familyRegistry, type Family } from '../family/family.js';
+import { onPremises } from '../family/on-premises.js';
 import { renderMetadata } from '../model/metadata.js';
-import { Model } from '../model/model.js';
 import type { Clock } from '../resources/clock.js';
 import type { IdGenerator } from '../resources/id-generator.js';
 import { Engine } from '../resources/engine.js';
-import { ResourceRegistry } from '../resources/registry.js';
 import { defaultServerOptions, type ServerOptions } from '../resources/server-options.js';
 import type { Dialect } from '../store/dialect.js';
 import type { Store } from '../store/store.js';
@@ -34,6 +33,8 @@ import { hostPolicy, registerHostCheck, type HostPolicy } from './host-check.js'
 
 export interface AppOptions {
   store: Store;
+  /** The API family served (src/family/); default the on-premises publishing family. The store must be migrated for it. */
+  family?: Family;
   clock?: Clock;
   ids?: IdGenerator;
   /** Largest accepted request body, in bytes. */
@@ -69,8 +70,8 @@ export const DEFAULT_BODY_LIMIT = 1024 * 1024;
  */
 export const MAX_HEADER_SIZE = 64 * 1024;
 
-/** The model of the family, resolved once per process. */
-export const graphModel = new Model(family);
+/** The model of the on-premises family, resolved once per process. */
+export const graphModel = familyModel(onPremises);
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -142,8 +143,10 @@ export function createApp(options: AppOptions): FastifyInstance {
 
   registerIdentityRoutes(app, { store: options.store, tokens: options.tokens ?? new TokenService(options.store, () => clock.now()), now: () => clock.now() });
   registerConsoleRoute(app, { store: options.store });
-  const registry = new ResourceRegistry(graphModel);
-  const engine = new Engine(registry, { store: options.store, clock, ids, options: options.serverOptions ?? defaultServerOptions });
+  const family = options.family ?? onPremises;
+  const model = familyModel(family);
+  const registry = familyRegistry(family);
+  const engine = new Engine(registry, { store: options.store, clock, ids, options: options.serverOptions ?? defaultServerOptions }, family.tenantDefaults);
   registerControlPlane(app, {
     store: options.store,
     registry,
@@ -154,12 +157,12 @@ export function createApp(options: AppOptions): FastifyInstance {
     options: options.controlPlane,
   });
   registerGraphRoute(app, {
-    model: graphModel,
+    model,
     registry,
     engine,
     authenticator,
-    permissions: new PermissionPolicy(),
-    metadataXml: renderMetadata(family),
+    permissions: new PermissionPolicy(family.permissions),
+    metadataXml: renderMetadata(family.schema),
   });
   return app;
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { fixtureContext } from '../admin/fixture.js';
+import { fixtureContext, type FixtureContext } from '../admin/fixture.js';
 import { HeartbeatMonitor, type HeartbeatSettings } from '../admin/heartbeats.js';
 import { SeededIds } from '../admin/seeded-ids.js';
 import { ControlledClock } from '../admin/controlled-clock.js';
@@ -59,8 +59,11 @@ export function registerControlPlane(app: FastifyInstance, parts: ControlPlanePa
   const resolver = { model: parts.registry.model, normalizeKey: parts.registry.normalizeKey };
   const options = parts.options ?? {};
   const faults = options.faults ?? new FaultInjector();
-  const fixtures = fixtureContext(parts.registry);
-  const heartbeats = new HeartbeatMonitor(parts.store, fixtures.tables, parts.clock, options.heartbeats, (error) =>
+  // Fixtures and heartbeats speak the on-premises family's collections: built when first used,
+  // so that a server of another family starts (and refuses them) without them.
+  let fixtures: FixtureContext | undefined;
+  const fixturesOf = () => (fixtures ??= fixtureContext(parts.registry));
+  const heartbeats = new HeartbeatMonitor(parts.store, () => fixturesOf().tables, parts.clock, options.heartbeats, (error) =>
     app.log.error({ err: error }, 'heartbeat sweep failed'),
   );
   const controlPlane: ControlPlane = { faults, heartbeats };
@@ -100,7 +103,8 @@ export function registerControlPlane(app: FastifyInstance, parts: ControlPlanePa
     registerAdminRoutes(app, {
       keyHash,
       store: parts.store,
-      fixtures,
+      fixtures: fixturesOf,
+      dataTables: parts.registry.dataTables(),
       forgetTenants,
       clock: parts.clock,
       ids: parts.ids,

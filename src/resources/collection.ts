@@ -7,7 +7,6 @@ import type { TableMapping } from '../store/table.js';
 import type { Clock } from './clock.js';
 import type { IdGenerator } from './id-generator.js';
 import type { ServerOptions } from './server-options.js';
-import type { FamilyTables } from './tables.js';
 import type { TenantDefaults } from './tenant-defaults.js';
 
 /** What a behaviour rule may use while it handles one request. */
@@ -16,7 +15,6 @@ export interface OperationContext {
   store: Store;
   clock: Clock;
   ids: IdGenerator;
-  tables: FamilyTables;
   options: ServerOptions;
   principal: Principal;
   tenant: TenantDefaults;

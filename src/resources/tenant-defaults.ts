@@ -1,7 +1,5 @@
-/** What every tenant has from its first request on. */
-export interface TenantDefaults {
-  defaultConnectorGroupId: string;
-}
-
-export const DEFAULT_CONNECTOR_GROUP_NAME = 'Default';
-export const DEFAULT_CONNECTOR_GROUP_REGION = 'nam';
+/**
+ * What a family's behaviours read of a tenant's built-in objects (for the on-premises family,
+ * the id of the default connector group), made by Family.tenantDefaults on the first request.
+ */
+export type TenantDefaults = Readonly<Record<string, string>>;
