@@ -39,6 +39,15 @@ export async function defaultIdentity(store: Store, ids: IdGenerator, now: Date)
   };
 }
 
+/**
+ * Makes `tenantId` the default tenant when the store has none yet (a seed fixture's first
+ * tenant, so that the default app, user and printed token act where the seeded data is);
+ * resolves with the default tenant, which an earlier start may have chosen already.
+ */
+export async function adoptDefaultTenant(store: Store, tenantId: string): Promise<string> {
+  return store.putSettingIfAbsent(DEFAULT_TENANT_SETTING, tenantId.toLowerCase());
+}
+
 /** A stable object id for a user name in a tenant, for users named only on the command line. */
 export function userObjectId(tenantId: string, userPrincipalName: string): string {
   const hex = createHash('sha256').update(`${tenantId.toLowerCase()}/${userPrincipalName.toLowerCase()}`).digest('hex');

@@ -6,6 +6,7 @@ import { fixtureContext } from '../admin/fixture.js';
 import { importFixture } from '../admin/fixture-import.js';
 import { DEFAULT_HEARTBEAT_TIMEOUT_MS } from '../admin/heartbeats.js';
 import { SeededIds } from '../admin/seeded-ids.js';
+import { adoptDefaultTenant } from '../auth/identity.js';
 import { GraphError } from '../graph/errors.js';
 import type { AppOptions } from '../http/app.js';
 import { FaultInjector, readFaultRules, type FaultRule } from '../http/faults.js';
@@ -137,6 +138,13 @@ export async function prepareControlPlane(setup: ControlSetup, store: Store, fam
     try {
       const summary = await importFixture(store, fixtureContext(familyRegistry(family)), readJsonFile(setup.seedFile, '--seed'), { ids, now: clock.now() });
       seeded = `${summary.tenants.length} tenant${summary.tenants.length === 1 ? '' : 's'}`;
+      // Its first tenant becomes the default (before the default app and user are made there),
+      // unless an earlier start chose one.
+      const first = summary.tenants[0]?.id;
+      if (first !== undefined) {
+        const chosen = await adoptDefaultTenant(store, first);
+        seeded += chosen === first.toLowerCase() ? `; ${first} is the default tenant` : `; the default tenant stays ${chosen}, chosen before`;
+      }
     } catch (error) {
       if (error instanceof GraphError) throw new Error(`--seed ${setup.seedFile}: ${error.message}`);
       throw error;
