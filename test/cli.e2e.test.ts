@@ -9,6 +9,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { Agent, request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { createInterface } from 'node:readline';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -145,6 +146,8 @@ describe('configuration mistakes name the option, the variable or the key', { co
     ['an unknown key', ['serve', '--config', config('typo.json', { prot: 5080 })], {}, `${join(dir, 'typo.json')}: unknown key 'prot' (did you mean 'port'?); the keys are listed in docs/options.md`],
     ['a key of the wrong type', ['serve', '--config', config('type.json', { port: '5080' })], {}, `${join(dir, 'type.json')}: 'port' must be a whole number from 0 to 65535, not the string "5080"`],
     ['a missing file', ['serve', '--data', data], { LOCALGRAPH_CONFIG: join(dir, 'absent.json') }, `LOCALGRAPH_CONFIG ${join(dir, 'absent.json')}: no such file`],
+    ['--cert-name without --https', ['serve', '--data', data, '--cert-name', 'localgraph'], {}, '--cert-name goes with --https (and not with --cert, whose names are its own)'],
+    ['--cert-name not a DNS name', ['serve', '--data', data, '--https', '--cert-name', '10.0.0.5'], {}, "--cert-name takes a DNS name (a host name such as localgraph or lg.ci.internal), not '10.0.0.5'"],
   ];
   for (const [name, args, env, message] of cases) {
     it(`${name}: exit 2, one line that says what is wrong`, async () => {
@@ -267,6 +270,31 @@ describe('scripts', onlyOn('memory', 'about the ready signals, not storage'), ()
       assert.ok(records.some((r) => r.event === 'stopping' && r.signal === 'SIGTERM'));
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  });
+});
+
+describe('--https --cert-name', onlyOn('sqlite', 'about the certificate, not storage'), () => {
+  it('a client that reaches the server by the extra name and trusts the certificate file verifies it', async () => {
+    const server = await startServer({ args: ['--https', '--cert-name', 'localgraph-ci.test'] });
+    try {
+      const file = /tls: new certificate (\S+) \(also for localgraph-ci\.test: trust this file/.exec(server.stdout())?.[1];
+      assert.ok(file, server.stdout());
+      const status = await new Promise<number | string>((resolve) => {
+        httpsRequest(
+          // The service's name resolves to the server's address in CI; here the connection goes to 127.0.0.1 and asks for the name.
+          { host: '127.0.0.1', port: server.port, path: '/health', servername: 'localgraph-ci.test', headers: { host: `localgraph-ci.test:${server.port}` }, ca: readFileSync(file, 'utf8') },
+          (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          },
+        )
+          .on('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message))
+          .end();
+      });
+      assert.equal(status, 200, 'verified, and the Host name is answered');
+    } finally {
+      assert.equal(await server.stop(), 0);
     }
   });
 });

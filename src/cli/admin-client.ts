@@ -6,6 +6,7 @@ import { rootCertificates } from 'node:tls';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ADMIN_KEY_HEADER } from '../admin/admin-key.js';
 import { storedCaCertificate } from '../http/certificate-authority.js';
+import { CERT_FILE, TLS_DIR } from '../http/tls.js';
 import { DEFAULT_DATA_DIR, openStore, type StoreLocation } from '../store/open.js';
 import { storageLocation } from './storage-options.js';
 import { UsageError } from './usage.js';
@@ -160,8 +161,9 @@ function trustedCas(target: AdminTarget): Promise<string[] | undefined> {
 /** A data folder's ca.pem (serve writes it beside its data), or the CA kept in a database. */
 async function readLocalgraphCa(location: StoreLocation): Promise<string | undefined> {
   if (location.kind === 'folder') {
-    const file = join(location.dir, 'ca.pem');
-    return existsSync(file) ? readFileSync(file, 'utf8') : undefined;
+    // The CA, and the --https certificate's own chain (with --cert-name, its CA is not localgraph's).
+    const files = [join(location.dir, 'ca.pem'), join(location.dir, TLS_DIR, CERT_FILE)].filter((file) => existsSync(file));
+    return files.length > 0 ? files.map((file) => readFileSync(file, 'utf8')).join('') : undefined;
   }
   if (location.kind !== 'postgres') return undefined;
   const store = await openStore(location);

@@ -16,7 +16,7 @@ export interface BannerFacts {
   storage: string;
   auth: AuthMode;
   /** `file`: the certificate is a file a client can be pointed at (not made in memory). */
-  tls?: { source: string; created: boolean; file: boolean };
+  tls?: { source: string; created: boolean; file: boolean; names?: string[] };
   trustedIssuers: { url: string; tenants: string[]; reachable: boolean }[];
   identity: DefaultIdentity;
   created: NewDefaultCredentials;
@@ -51,7 +51,12 @@ export function banner(facts: BannerFacts): string[] {
   if (facts.tls) {
     const trust =
       facts.dataDir !== undefined ? `localgraph cert --data ${facts.dataDir}` : facts.inMemoryToken ? 'made anew at each start' : 'localgraph cert --database-url <the same URL>';
-    lines.push(`  tls: ${facts.tls.created ? 'new certificate' : 'certificate'} ${facts.tls.source} (trust it, or localgraph's CA: NODE_EXTRA_CA_CERTS; ${trust})`);
+    const names = facts.tls.names ?? [];
+    lines.push(
+      names.length > 0
+        ? `  tls: ${facts.tls.created ? 'new certificate' : 'certificate'} ${facts.tls.source} (also for ${names.join(', ')}: trust this file, NODE_EXTRA_CA_CERTS or --cacert; localgraph's CA does not cover these names; ${trust})`
+        : `  tls: ${facts.tls.created ? 'new certificate' : 'certificate'} ${facts.tls.source} (trust it, or localgraph's CA: NODE_EXTRA_CA_CERTS; ${trust})`,
+    );
   }
   if (facts.caFile) {
     const command = facts.dataDir !== undefined ? `localgraph ca --data ${facts.dataDir}` : facts.inMemoryToken ? 'made anew at each start' : 'localgraph ca --database-url <the same URL>';

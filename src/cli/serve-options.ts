@@ -88,6 +88,15 @@ export const SERVE_OPTIONS: readonly OptionDefinition[] = [
     description:
       "serve TLS with a certificate for localhost, 127.0.0.1 and ::1 issued by localgraph's CA (localgraph ca), made on first use and kept in the data folder or database (localgraph cert prints it)",
   },
+  {
+    flag: 'cert-name',
+    type: 'list',
+    value: 'NAME',
+    section: 'TLS',
+    description:
+      "with --https: a DNS name the certificate is also for (a CI service's host name), and a Host name answered (as --allowed-host); repeatable. " +
+      "localgraph's CA cannot sign other names, so such a certificate comes with a CA of its own, for these names only: trust the certificate file the banner names",
+  },
   { flag: 'cert', type: 'string', value: 'FILE', path: true, section: 'TLS', description: 'serve TLS with this certificate (PEM) instead; goes with --key' },
   { flag: 'key', type: 'string', value: 'FILE', path: true, section: 'TLS', description: "the private key (PEM) of --cert" },
   {
@@ -254,6 +263,7 @@ export interface ServeValues {
   'in-memory'?: boolean;
   https?: boolean;
   cert?: string;
+  'cert-name'?: string[];
   key?: string;
   auth?: string;
   'dev-credentials'?: boolean;

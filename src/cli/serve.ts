@@ -64,7 +64,8 @@ export async function serveCommand(args: string[]): Promise<number> {
   const https = values.https === true || values.cert !== undefined;
   const host = values.host ?? '127.0.0.1';
   const proxyPort = values['proxy-port'] === undefined ? undefined : Number(values['proxy-port']);
-  const allowedHosts = values['allowed-host'] ?? [];
+  const certNames = parseCertNames(values['cert-name'] ?? [], values.https === true && values.cert === undefined);
+  const allowedHosts = [...(values['allowed-host'] ?? []), ...certNames];
   for (const name of allowedHosts) if (!/^[a-z0-9.:[\]_-]+$/i.test(name)) throw new UsageError(`--allowed-host takes a host name, not '${name}'`);
   const devCredentials = values['dev-credentials'] === true || values['in-memory'] === true;
   if (devCredentials && !isLoopbackName(hostName(host)) && values['allow-dev-credentials-on-network'] !== true) {
@@ -93,9 +94,9 @@ export async function serveCommand(args: string[]): Promise<number> {
   const caFile = issuer && writeCaFile(issuer.ca.cert, dataDir);
   let tls: (TlsMaterial & { created: boolean; file: boolean }) | undefined;
   if (values.cert !== undefined) tls = { ...loadCertificateFiles(values.cert, values.key!), created: false, file: true };
-  else if (https && location.kind === 'memory') tls = await memoryCertificate(issuer!);
-  else if (https && dataDir !== undefined) tls = { ...(await folderCertificate(dataDir, issuer!, now)), file: true };
-  else if (https) tls = { ...(await storeCertificate(store, 'kept in the database', issuer!)), file: false };
+  else if (https && location.kind === 'memory') tls = await memoryCertificate(issuer!, certNames);
+  else if (https && dataDir !== undefined) tls = { ...(await folderCertificate(dataDir, issuer!, now, certNames)), file: true };
+  else if (https) tls = { ...(await storeCertificate(store, 'kept in the database', issuer!, certNames)), file: false };
 
   // The tenants trusted issuers are mapped to exist from the start: their tokens never make one.
   for (const issuer of authOptions.trustIssuers) for (const tenant of issuer.tenants) await store.ensureTenant(tenant, now);
@@ -147,7 +148,7 @@ export async function serveCommand(args: string[]): Promise<number> {
     origin,
     storage: describeLocation(location),
     auth: authOptions.mode,
-    tls: tls && { source: tls.source, created: tls.created, file: tls.file },
+    tls: tls && { source: tls.source, created: tls.created, file: tls.file, names: certNames },
     proxyUrl,
     caFile,
     devCredentials,
@@ -203,8 +204,8 @@ export async function serveCommand(args: string[]): Promise<number> {
  * With `--in-memory` the certificate is made anew at each start; only its public half is written
  * (to a temporary file, removed at exit) so that clients can be told to trust it.
  */
-async function memoryCertificate(issuer: LeafIssuer): Promise<TlsMaterial & { created: boolean; file: boolean }> {
-  const made = await generateCertificate(issuer);
+async function memoryCertificate(issuer: LeafIssuer, certNames: string[]): Promise<TlsMaterial & { created: boolean; file: boolean }> {
+  const made = await generateCertificate(issuer, certNames);
   const source = join(tmpdir(), `localgraph-${process.pid}-cert.pem`);
   writeFileSync(source, made.cert);
   return { ...made, source, created: true, file: true };
@@ -219,6 +220,17 @@ function writeCaFile(cert: string, dataDir: string | undefined): string {
   const file = dataDir !== undefined ? join(resolve(dataDir), 'ca.pem') : join(tmpdir(), `localgraph-${process.pid}-ca.pem`);
   if (!existsSync(file) || readFileSync(file, 'utf8') !== cert) writeFileSync(file, cert);
   return file;
+}
+
+/** `--cert-name`: DNS names, with `--https` and its own certificate only. */
+function parseCertNames(names: string[], ownCertificate: boolean): string[] {
+  if (names.length > 0 && !ownCertificate) throw new UsageError('--cert-name goes with --https (and not with --cert, whose names are its own)');
+  for (const name of names) {
+    if (!/^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i.test(name) || /^[\d.]+$/.test(name)) {
+      throw new UsageError(`--cert-name takes a DNS name (a host name such as localgraph or lg.ci.internal), not '${name}'`);
+    }
+  }
+  return [...new Set(names.map((n) => n.toLowerCase()))];
 }
 
 /** Listens with the proxy; resolves with its URL (`http://127.0.0.1:5081`). */

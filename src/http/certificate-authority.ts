@@ -62,13 +62,17 @@ export async function storedCaCertificate(store: { getSetting(name: string): Pro
   return existing ? (JSON.parse(existing) as CaMaterial).cert : undefined;
 }
 
-/** A new CA: self-signed, `CA:TRUE, pathlen:0`, name-constrained. */
-export async function createCertificateAuthority(now: Date = new Date()): Promise<CaMaterial> {
+/**
+ * A new CA: self-signed, `CA:TRUE, pathlen:0`, name-constrained to `permitted` (DNS names and
+ * their subdomains) and the loopback addresses; by default the intercepted Microsoft hosts and
+ * `localhost`.
+ */
+export async function createCertificateAuthority(now: Date = new Date(), permitted: string[] = [...INTERCEPTED_HOSTS.keys(), 'localhost'], label = 'local CA'): Promise<CaMaterial> {
   const keys = (await webcrypto.subtle.generateKey(KEY_ALGORITHM, true, ['sign', 'verify'])) as CryptoKeyPair;
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: serial(),
     // A distinct name per CA, so that two installations' CAs are told apart in a trust store.
-    name: `CN=localgraph local CA ${randomBytes(4).toString('hex')}, O=localgraph`,
+    name: `CN=localgraph ${label} ${randomBytes(4).toString('hex')}, O=localgraph`,
     notBefore: new Date(now.getTime() - BACKDATE_MS),
     notAfter: new Date(now.getTime() + CA_VALIDITY_DAYS * DAY_MS),
     signingAlgorithm: SIGNING,
@@ -77,7 +81,7 @@ export async function createCertificateAuthority(now: Date = new Date()): Promis
       new x509.BasicConstraintsExtension(true, 0, true),
       new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
       await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
-      new x509.Extension('2.5.29.30', true, nameConstraints([...INTERCEPTED_HOSTS.keys(), 'localhost'])),
+      new x509.Extension('2.5.29.30', true, nameConstraints(permitted)),
     ],
   });
   return { cert: withNewline(cert.toString('pem')), key: await privateKeyPem(keys.privateKey) };

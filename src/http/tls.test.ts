@@ -5,7 +5,7 @@ import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCertificateAuthority, issuedBy, LeafIssuer } from './certificate-authority.js';
-import { folderCertificate, generateCertificate, loadCertificateFiles } from './tls.js';
+import { certificateNames, folderCertificate, generateCertificate, loadCertificateFiles } from './tls.js';
 
 const ca = await createCertificateAuthority();
 const issuer = new LeafIssuer(ca);
@@ -66,4 +66,49 @@ test('--cert and --key that do not belong together, or are not PEM, are refused'
   assert.throws(() => loadCertificateFiles(join(dir, 'junk.pem'), join(dir, 'k.pem')), /not a PEM X.509 certificate/);
   assert.throws(() => loadCertificateFiles(join(dir, 'c.pem'), join(dir, 'junk.pem')), /not a PEM private key/);
   assert.throws(() => loadCertificateFiles(join(dir, 'missing.pem'), join(dir, 'k.pem')), /ENOENT/);
+});
+
+/** Whether a TLS client trusting only `trusted` accepts `material` when it asks for `servername`. */
+async function handshake(material: { cert: string; key: string }, trusted: string, servername: string): Promise<string> {
+  const { createServer } = await import('node:tls');
+  const { connect } = await import('node:tls');
+  const server = createServer({ cert: material.cert, key: material.key }, (socket) => socket.end());
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  try {
+    return await new Promise<string>((resolve) => {
+      const socket = connect({ host: '127.0.0.1', port, servername, ca: trusted }, () => {
+        resolve('trusted');
+        socket.destroy();
+      });
+      socket.on('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
+    });
+  } finally {
+    server.close();
+  }
+}
+
+test('--cert-name: the certificate is also for those names, under a CA of its own that covers nothing else', async () => {
+  const named = await generateCertificate(issuer, ['localgraph', 'lg.ci.internal']);
+  assert.deepEqual(certificateNames(named.cert), ['localhost', '127.0.0.1', '::1', 'localgraph', 'lg.ci.internal']);
+  assert.equal(issuedBy(named.cert, ca), false, "localgraph's CA, constrained to loopback and Microsoft's names, cannot sign them");
+  // The certificate file (leaf and its CA) is the trust anchor clients are given.
+  for (const name of ['localgraph', 'lg.ci.internal', 'localhost']) assert.equal(await handshake(named, named.cert, name), 'trusted', name);
+  assert.equal(await handshake(named, named.cert, 'other.internal'), 'ERR_TLS_CERT_ALTNAME_INVALID');
+  assert.equal(await handshake(named, ca.cert, 'localgraph'), 'SELF_SIGNED_CERT_IN_CHAIN');
+});
+
+test('the data folder reissues its certificate when the names change, and keeps it when they do not', async () => {
+  const dir = join(temp(), 'data');
+  const plain = await folderCertificate(dir, issuer, new Date(), []);
+  const named = await folderCertificate(dir, issuer, new Date(), ['localgraph']);
+  assert.equal(named.created, true);
+  assert.ok(certificateNames(named.cert).includes('localgraph'));
+  assert.equal((await folderCertificate(dir, issuer, new Date(), ['localgraph'])).cert, named.cert);
+  // localgraph cert (no names given) prints what is kept.
+  assert.equal((await folderCertificate(dir, issuer)).cert, named.cert);
+  const back = await folderCertificate(dir, issuer, new Date(), []);
+  assert.notEqual(back.cert, plain.cert);
+  assert.ok(issuedBy(back.cert, ca));
+  assert.equal(readdirSync(dir).filter((name) => name.startsWith('tls.other-names-')).length, 2);
 });

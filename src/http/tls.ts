@@ -1,7 +1,7 @@
 import { createPrivateKey, randomBytes, X509Certificate } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { LOOPBACK_NAMES, type LeafIssuer } from './certificate-authority.js';
+import { createCertificateAuthority, LeafIssuer, LOOPBACK_NAMES } from './certificate-authority.js';
 
 /**
  * The TLS certificate `localgraph serve --https` presents: a leaf of localgraph's CA
@@ -32,10 +32,38 @@ const RENEW_BEFORE_MS = 24 * 3600 * 1000;
  * both, and a client told to trust this file trusts the CA in it, so the file works as a trust
  * anchor on its own, as the self-signed certificate before it did.
  */
-export async function generateCertificate(issuer: LeafIssuer): Promise<{ cert: string; key: string }> {
+export async function generateCertificate(issuer: LeafIssuer, extraNames: string[] = []): Promise<{ cert: string; key: string }> {
+  if (extraNames.length > 0) return namedCertificate(extraNames);
   const leaf = await issuer.issue(LOOPBACK_NAMES, VALIDITY_DAYS);
   return { cert: leaf.cert + issuer.ca.cert, key: leaf.key };
 }
+
+/**
+ * A certificate for the loopback names and other names (`serve --https --cert-name NAME`, a CI
+ * service's host name). localgraph's CA is name-constrained to loopback and Microsoft's names
+ * and cannot sign these, and widening it would widen what every client that trusts it trusts.
+ * So the leaf gets a CA of its own, constrained to exactly these names, whose key is dropped
+ * once the leaf is signed: the certificate file (leaf and that CA) is what clients trust, and
+ * that trust reaches nothing else.
+ */
+async function namedCertificate(extraNames: string[]): Promise<{ cert: string; key: string }> {
+  const ca = await createCertificateAuthority(new Date(), ['localhost', ...extraNames], 'certificate CA for');
+  const leaf = await new LeafIssuer(ca).issue([...LOOPBACK_NAMES, ...extraNames], VALIDITY_DAYS);
+  return { cert: leaf.cert + ca.cert, key: leaf.key };
+}
+
+/** The DNS names and addresses a certificate is for. */
+export function certificateNames(cert: string): string[] {
+  const names = new X509Certificate(cert).subjectAltName ?? '';
+  return names
+    .split(', ')
+    .map((entry) => entry.replace(/^(DNS|IP Address):/, ''))
+    .filter(Boolean)
+    // IPv6 as it is usually written (Node spells out `0:0:0:0:0:0:0:1`): `::1`.
+    .map((name) => (name.includes(':') ? new URL(`http://[${name}]`).hostname.slice(1, -1) : name));
+}
+
+const sameNames = (a: string[], b: string[]) => JSON.stringify([...a].sort()) === JSON.stringify([...b].sort());
 
 /** Reads a certificate and key brought with `--cert` / `--key`; refuses a pair that does not match. */
 export function loadCertificateFiles(certPath: string, keyPath: string): TlsMaterial {
@@ -67,15 +95,18 @@ function checkPair(cert: string, key: string, what: string): X509Certificate {
  * processes starting at once agree on one: each writes into its own temporary folder and
  * renames it into place; the rename of the loser fails and it reads the winner's.
  */
-export async function folderCertificate(dataDir: string, issuer: LeafIssuer, now: Date = new Date()): Promise<TlsMaterial & { created: boolean }> {
+export async function folderCertificate(dataDir: string, issuer: LeafIssuer, now: Date = new Date(), extraNames?: string[]): Promise<TlsMaterial & { created: boolean }> {
   const dir = join(resolve(dataDir), TLS_DIR);
   const existing = readFolder(dir);
-  if (existing && new Date(existing.x509.validTo).getTime() - now.getTime() > RENEW_BEFORE_MS) {
+  // `extraNames` undefined (localgraph cert): whatever names the kept certificate has. Given
+  // (serve): a kept certificate for other names is set aside, as an expired one is.
+  const named = existing === undefined || extraNames === undefined || sameNames(certificateNames(existing.cert), [...LOOPBACK_NAMES, ...extraNames]);
+  if (existing && named && new Date(existing.x509.validTo).getTime() - now.getTime() > RENEW_BEFORE_MS) {
     return { cert: existing.cert, key: existing.key, source: join(dir, CERT_FILE), created: false };
   }
-  if (existing) renameSync(dir, `${dir}.expired-${now.toISOString().replace(/[:.]/g, '-')}`);
+  if (existing) renameSync(dir, `${dir}.${named ? 'expired' : 'other-names'}-${now.toISOString().replace(/[:.]/g, '-')}`);
 
-  const fresh = await generateCertificate(issuer);
+  const fresh = await generateCertificate(issuer, extraNames);
   mkdirSync(resolve(dataDir), { recursive: true, mode: 0o700 });
   const staging = `${dir}.tmp-${randomBytes(6).toString('hex')}`;
   mkdirSync(staging, { mode: 0o700 });
@@ -114,14 +145,18 @@ export async function storeCertificate(
   store: { getSetting(name: string): Promise<string | undefined>; putSettingIfAbsent(name: string, value: string): Promise<string> },
   source: string,
   issuer: LeafIssuer,
+  extraNames: string[] = [],
 ): Promise<TlsMaterial & { created: boolean }> {
-  const existing = await store.getSetting(CERT_SETTING);
-  if (existing) return { cert: existing, key: (await store.getSetting(KEY_SETTING))!, source, created: false };
-  const fresh = await generateCertificate(issuer);
+  // One certificate per set of extra names (`--cert-name`), each kept under its own settings.
+  const suffix = extraNames.length > 0 ? `:${[...extraNames].sort().join(',')}` : '';
+  const [certSetting, keySetting] = [`${CERT_SETTING}${suffix}`, `${KEY_SETTING}${suffix}`];
+  const existing = await store.getSetting(certSetting);
+  if (existing) return { cert: existing, key: (await store.getSetting(keySetting))!, source, created: false };
+  const fresh = await generateCertificate(issuer, extraNames);
   // The key first: whoever wins the certificate also wrote (or finds) a key of the same pair.
-  const bundle = await store.putSettingIfAbsent(`${CERT_SETTING}+key`, JSON.stringify(fresh));
+  const bundle = await store.putSettingIfAbsent(`${certSetting}+key`, JSON.stringify(fresh));
   const won = JSON.parse(bundle) as { cert: string; key: string };
-  await store.putSettingIfAbsent(KEY_SETTING, won.key);
-  await store.putSettingIfAbsent(CERT_SETTING, won.cert);
+  await store.putSettingIfAbsent(keySetting, won.key);
+  await store.putSettingIfAbsent(certSetting, won.cert);
   return { ...won, source, created: won.cert === fresh.cert };
 }
