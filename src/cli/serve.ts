@@ -6,7 +6,8 @@ import { ensureDevCredentials } from '../auth/dev-credentials.js';
 import { allPermissions, defaultIdentity, ensureDefaultRegistrations } from '../auth/identity.js';
 import { activeSigningKey } from '../auth/signing-key.js';
 import { issueAccessToken } from '../auth/tokens.js';
-import { createApp, graphModel, randomIds } from '../http/app.js';
+import { onPremises } from '../family/on-premises.js';
+import { createApp, randomIds } from '../http/app.js';
 import { LeafIssuer, storeCertificateAuthority } from '../http/certificate-authority.js';
 import { resolveConnectionLimits } from '../http/connection-limits.js';
 import { createForwardProxy } from '../http/forward-proxy.js';
@@ -47,9 +48,9 @@ token endpoint for it at /{tenant}/oauth2/v2.0/token.
                   loopback names are answered otherwise, unless --host is not a loopback
                   address); repeatable
   --dev-credentials
-                  provision the well-known development tenant, app and user (see README);
-                  always on with --in-memory; refused on a non-loopback --host unless
-                  --allow-dev-credentials-on-network
+                  provision the well-known development tenant, app and user (see
+                  docs/identity.md); always on with --in-memory; refused on a non-loopback
+                  --host unless --allow-dev-credentials-on-network
 ${storageHelp}
                            (the data folder, or the database, keeps the data, signing key,
                            registrations and TLS certificate across restarts; one server per
@@ -135,7 +136,7 @@ export async function serveCommand(args: string[]): Promise<number> {
   process.once('exit', () => unlock?.());
 
   const store = await openStore(location, (message) => console.error(`localgraph: ${message}`));
-  const plane = await prepareControlPlane(control, store, graphModel);
+  const plane = await prepareControlPlane(control, store, onPremises);
   const now = new Date();
   if (devCredentials) await ensureDevCredentials(store, randomIds, now);
   const identity = await defaultIdentity(store, randomIds, now);

@@ -148,7 +148,7 @@ function openApiPath(model: Model, pattern: string): { path: string; keys: Array
 
 /** What a pattern addresses, with keys that exist: a profile that serves it (each serves only its own navigations). */
 function describedTarget(model: Model, registry: ResourceRegistry, pattern: string): Target | undefined {
-  const profiles = pattern.startsWith('/onPremisesPublishingProfiles/{id}') ? [...registry.profileIds] : ['k'];
+  const profiles = pattern.startsWith('/onPremisesPublishingProfiles/{id}') ? [...fixedKeys(registry, 'onPremisesPublishingProfiles')] : ['k'];
   for (const profile of profiles) {
     try {
       return resolveTarget(registry, resolvePath(model, pattern.replace('{id}', profile).replace(/\{id\}/g, 'k'), registry.normalizeKey));
@@ -193,7 +193,7 @@ export function buildOpenApi(model: Model, registry: ResourceRegistry, options: 
       in: 'path',
       required: true,
       description: `The key of the ${k.type.name}.`,
-      schema: k.type.qualifiedName === 'microsoft.graph.onPremisesPublishingProfile' ? { type: 'string', enum: [...registry.profileIds] } : { type: 'string' },
+      schema: k.type.qualifiedName === 'microsoft.graph.onPremisesPublishingProfile' ? { type: 'string', enum: [...fixedKeys(registry, 'onPremisesPublishingProfiles')] } : { type: 'string' },
     }));
     const operation: Record<string, unknown> = {
       operationId: `${op.method.toLowerCase()}:${op.pattern}`,
@@ -339,4 +339,10 @@ function describeAlternateKeys(model: Model, paths: Record<string, Record<string
       paths[`${match[1]}(${key}='{${key}}')`] = described;
     }
   }
+}
+
+/** The keys of a collection whose entities exist without being created (the profiles). */
+function fixedKeys(registry: ResourceRegistry, path: string): ReadonlySet<string> {
+  return registry.collection(path)?.fixedKeys ?? new Set();
+
 }
