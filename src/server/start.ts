@@ -208,7 +208,7 @@ async function memoryCertificate(issuer: LeafIssuer, cleanups: (() => void)[]): 
  */
 function writeCaFile(cert: string, dataDir: string | undefined, cleanups: (() => void)[]): string {
   const file = dataDir !== undefined ? join(resolve(dataDir), 'ca.pem') : temporaryFile('ca.pem');
-  if (!existsSync(file) || readFileSync(file, 'utf8') !== cert) writeFileSync(file, cert);
+  if (!existsSync(file) || readFileSync(file, 'utf8') !== cert) writeFileSync(file, cert, { mode: 0o600 });
   if (dataDir === undefined) cleanups.push(() => rmSync(file, { force: true }));
   return file;
 }
