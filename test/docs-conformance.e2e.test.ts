@@ -11,7 +11,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { request, startServer, type RunningServer } from './helpers/server.js';
+import { request } from './helpers/server.js';
+import { startInProcess, type InProcessServer } from './helpers/in-process.js';
 
 interface Example {
   page: string;
@@ -61,19 +62,19 @@ export function typeMismatches(documented: unknown, actual: unknown, path: strin
   return [];
 }
 
-let live: RunningServer;
-let docs: RunningServer;
+let live: InProcessServer;
+let docs: InProcessServer;
 
 before(async () => {
-  [live, docs] = await Promise.all([startServer(), startServer({ args: ['--status-codes', 'docs'] })]);
+  [live, docs] = await Promise.all([startInProcess(), startInProcess({ statusCodes: 'docs' })]);
 });
 
 after(async () => {
-  for (const server of [live, docs]) if (server) assert.equal(await server.stop(), 0);
+  for (const server of [live, docs]) if (server) await server.stop();
 });
 
 /** The objects the examples address, linked as the pages show them. */
-async function objectsOn(server: RunningServer, token: string): Promise<Record<string, string>> {
+async function objectsOn(server: InProcessServer, token: string): Promise<Record<string, string>> {
   const send = async (method: string, path: string, body?: unknown) => {
     const res = await request(`${server.baseUrl}/beta/${path}`, {
       method,
@@ -99,7 +100,7 @@ async function objectsOn(server: RunningServer, token: string): Promise<Record<s
   return { connector: connector.id, group: group.id, agent: agent.id, agentGroup: agentGroup.id, resource: resource.id, sensor: sensor.id, emptyGroup: emptyGroup.id, doomedGroup: doomedGroup.id };
 }
 
-async function replay(server: RunningServer, example: Example, ids: Record<string, string>, token: string, expectedStatus: number): Promise<string[]> {
+async function replay(server: InProcessServer, example: Example, ids: Record<string, string>, token: string, expectedStatus: number): Promise<string[]> {
   const fill = (text: string) => text.replace(/\{(\w+)\}/g, (_, name: string) => ids[name] ?? `{${name}}`);
   const url = fill(example.url);
   const body = example.bodyUsed ?? example.body;
@@ -129,7 +130,7 @@ describe('the docs\' examples, replayed', () => {
     const failures: string[] = [];
     let total = 0;
     for (const example of fixture.examples) {
-      const runs: Array<[string, RunningServer, Record<string, string>, string, number]> = example.statusNotCounted ? [] : [['docs', docs, docsIds, docsToken, example.status]];
+      const runs: Array<[string, InProcessServer, Record<string, string>, string, number]> = example.statusNotCounted ? [] : [['docs', docs, docsIds, docsToken, example.status]];
       if (example.liveStatus !== undefined) runs.push(['live', live, liveIds, liveToken, example.liveStatus]);
       for (const [mode, server, ids, token, status] of runs) {
         total++;

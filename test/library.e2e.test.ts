@@ -11,6 +11,7 @@ import { describe, it } from 'node:test';
 import { Agent, fetch as undiciFetch, ProxyAgent } from 'undici';
 import { DEV_CREDENTIALS, startLocalgraph, type Localgraph, type LocalgraphOptions } from '../src/index.js';
 import { onlyOn, TEST_BACKEND } from './helpers/backend.js';
+import { passStorage } from './helpers/in-process.js';
 import { freshDatabaseUrl, tempDir } from './helpers/server.js';
 
 const CONNECTORS = '/onPremisesPublishingProfiles/applicationProxy/connectors';
@@ -28,13 +29,6 @@ const FIXTURE = {
     },
   ],
 } as unknown as NonNullable<LocalgraphOptions['seed']>;
-
-/** The pass's storage: in memory (the library's default), a fresh data folder, or a fresh schema. */
-function passStorage(): LocalgraphOptions {
-  if (TEST_BACKEND === 'sqlite') return { dataDir: join(tempDir(), 'data') };
-  if (TEST_BACKEND === 'postgres') return { databaseUrl: freshDatabaseUrl() };
-  return {};
-}
 
 /** Runs `body` against a server started with `options` (and the pass's storage), stopping it whatever happens. */
 async function withServer(options: LocalgraphOptions, body: (lg: Localgraph) => Promise<void>): Promise<void> {

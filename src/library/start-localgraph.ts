@@ -49,6 +49,8 @@ export interface LocalgraphOptions {
   auth?: AuthMode;
   /** The admin API's key. Default: a random one (`adminKey`). */
   adminKey?: string;
+  /** Where Graph's docs and its live service disagree (connector group create and update): answer as the service does ('live', the default) or as the docs say ('docs'), as `serve --status-codes`. */
+  statusCodes?: 'live' | 'docs';
   /** Request logs to stdout at this level. Default: 'silent'. */
   logLevel?: LogLevel;
 }
@@ -116,6 +118,8 @@ export async function startLocalgraph(options: LocalgraphOptions = {}): Promise<
   const freezeAt = options.freezeClock === undefined ? undefined : new Date(options.freezeClock);
   if (freezeAt && Number.isNaN(freezeAt.getTime())) throw new TypeError(`freezeClock must be a date or an ISO 8601 date and time, not '${String(options.freezeClock)}'`);
   if (options.idSeed !== undefined && options.idSeed.length === 0) throw new TypeError('idSeed must not be empty');
+  const statusCodes = options.statusCodes ?? 'live';
+  if (statusCodes !== 'live' && statusCodes !== 'docs') throw new TypeError(`statusCodes must be 'live' or 'docs', not '${String(statusCodes)}'`);
   const port = checkPort(options.port ?? 0, 'port');
   const proxyPort = options.proxyPort === undefined ? undefined : checkPort(options.proxyPort, 'proxyPort');
 
@@ -128,7 +132,7 @@ export async function startLocalgraph(options: LocalgraphOptions = {}): Promise<
     allowedHosts: [],
     devCredentials,
     auth: { mode: auth, trustIssuers: [], audiences: [], maxClaimsTenants: DEFAULT_MAX_CLAIMS_TENANTS },
-    statusCodes: 'live',
+    statusCodes,
     connectionLimits: {},
     control: {
       adminKey: { key: adminKey.trim(), source: 'flag' },
