@@ -11,7 +11,7 @@ import { GraphError } from '../graph/errors.js';
 import { DEFAULT_HEARTBEAT_TIMEOUT_MS } from '../admin/heartbeats.js';
 import { readFaultRules, type FaultRule } from '../http/faults.js';
 import { LOG_LEVELS, type LogLevel } from '../http/logging.js';
-import { isGuid } from '../odata/path.js';
+import { isGuid } from '../odata/guid.js';
 import { startServer, type StartedServer } from '../server/start.js';
 import type { StoreLocation } from '../store/open.js';
 

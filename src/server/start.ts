@@ -9,7 +9,8 @@ import { defaultIdentity, ensureDefaultRegistrations, type DefaultIdentity, type
 import type { TrustedIssuers } from '../auth/trusted-issuers.js';
 import { buildAuthenticator, type AuthOptions } from '../cli/auth-setup.js';
 import { prepareControlPlane, type ControlSetup, type PreparedControlPlane } from '../cli/control-options.js';
-import { createApp, graphModel, randomIds } from '../http/app.js';
+import { onPremises } from '../family/on-premises.js';
+import { createApp, randomIds } from '../http/app.js';
 import { LeafIssuer, storeCertificateAuthority } from '../http/certificate-authority.js';
 import { resolveConnectionLimits, type ConnectionLimits } from '../http/connection-limits.js';
 import { createForwardProxy } from '../http/forward-proxy.js';
@@ -109,7 +110,7 @@ async function start(options: StartOptions, cleanups: (() => void | Promise<void
 
   const store = await openStore(location, options.onWait);
   cleanups.push(() => store.close());
-  const control = await prepareControlPlane(options.control, store, graphModel);
+  const control = await prepareControlPlane(options.control, store, onPremises);
   const now = new Date();
   if (options.devCredentials) await ensureDevCredentials(store, randomIds, now);
   const identity = await defaultIdentity(store, randomIds, now);
