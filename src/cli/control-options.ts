@@ -56,6 +56,8 @@ export const controlUsage = `[--admin-key K] [--seed FILE] [--id-seed S] [--free
 export interface ControlSetup {
   adminKey?: { key: string; source: 'flag' | 'env' };
   seedFile?: string;
+  /** The seed fixture itself (the library's `seed` option), instead of reading `seedFile`. */
+  seedDocument?: unknown;
   idSeed?: string;
   freezeAt?: Date;
   faultsFile?: string;
@@ -163,12 +165,13 @@ export async function prepareControlPlane(setup: ControlSetup, store: Store, fam
   if (setup.freezeAt) clock.freeze(setup.freezeAt);
   const ids = new SeededIds(setup.idSeed);
   let seeded: string | undefined;
-  if (setup.seedFile !== undefined) {
+  if (setup.seedFile !== undefined || setup.seedDocument !== undefined) {
     try {
-      const summary = await importFixture(store, fixtureContext(familyRegistry(family)), readJsonFile(setup.seedFile, '--seed'), { ids, now: clock.now() });
+      const doc = setup.seedDocument ?? readJsonFile(setup.seedFile!, '--seed');
+      const summary = await importFixture(store, fixtureContext(familyRegistry(family)), doc, { ids, now: clock.now() });
       seeded = `${summary.tenants.length} tenant${summary.tenants.length === 1 ? '' : 's'}`;
     } catch (error) {
-      if (error instanceof GraphError) throw new Error(`--seed ${setup.seedFile}: ${error.message}`);
+      if (error instanceof GraphError) throw new Error(`${setup.seedFile !== undefined ? `--seed ${setup.seedFile}` : 'seed'}: ${error.message}`);
       throw error;
     }
   }
