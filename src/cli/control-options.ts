@@ -23,6 +23,8 @@ export interface ControlSetup {
   /** `source`: how the banner names where the key was given (`--admin-key`, `$LOCALGRAPH_ADMIN_KEY`). */
   adminKey?: { key: string; source: string };
   seedFile?: string;
+  /** The seed fixture itself (the library's `seed` option), instead of reading `seedFile`. */
+  seedDocument?: unknown;
   idSeed?: string;
   freezeAt?: Date;
   faultsFile?: string;
@@ -134,9 +136,10 @@ export async function prepareControlPlane(setup: ControlSetup, store: Store, fam
   if (setup.freezeAt) clock.freeze(setup.freezeAt);
   const ids = new SeededIds(setup.idSeed);
   let seeded: string | undefined;
-  if (setup.seedFile !== undefined) {
+  if (setup.seedFile !== undefined || setup.seedDocument !== undefined) {
     try {
-      const summary = await importFixture(store, fixtureContext(familyRegistry(family)), readJsonFile(setup.seedFile, '--seed'), { ids, now: clock.now() });
+      const doc = setup.seedDocument ?? readJsonFile(setup.seedFile!, '--seed');
+      const summary = await importFixture(store, fixtureContext(familyRegistry(family)), doc, { ids, now: clock.now() });
       seeded = `${summary.tenants.length} tenant${summary.tenants.length === 1 ? '' : 's'}`;
       // Its first tenant becomes the default (before the default app and user are made there),
       // unless an earlier start chose one.
@@ -146,7 +149,7 @@ export async function prepareControlPlane(setup: ControlSetup, store: Store, fam
         seeded += chosen === first.toLowerCase() ? `; ${first} is the default tenant` : `; the default tenant stays ${chosen}, chosen before`;
       }
     } catch (error) {
-      if (error instanceof GraphError) throw new Error(`--seed ${setup.seedFile}: ${error.message}`);
+      if (error instanceof GraphError) throw new Error(`${setup.seedFile !== undefined ? `--seed ${setup.seedFile}` : 'seed'}: ${error.message}`);
       throw error;
     }
   }
