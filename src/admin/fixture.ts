@@ -1,3 +1,4 @@
+import { ON_PREMISES_COLLECTIONS } from '../family/on-premises.js';
 import type { Model } from '../model/model.js';
 import type { CollectionBehaviour } from '../resources/collection.js';
 import type { IdGenerator } from '../resources/id-generator.js';
@@ -57,21 +58,11 @@ export type AppRegistrationFixture = Omit<AppRegistrationRow, 'tenantId'>;
 export type UserFixture = Omit<RegisteredUserRow, 'tenantId'>;
 
 /**
- * The collections a tenant's fixture holds, by the behaviour path that serves each: the fixture's
- * tables and server-set defaults come from these behaviours. (Application segments are held
- * inside their application, `applicationSegments`.)
+ * The collections a tenant's fixture holds (the family's named collections), by the behaviour
+ * path that serves each: the fixture's tables and server-set defaults come from these behaviours.
+ * (Application segments are held inside their application, `applicationSegments`.)
  */
-export const FIXTURE_COLLECTIONS = {
-  profiles: 'onPremisesPublishingProfiles',
-  connectorGroups: 'onPremisesPublishingProfiles/connectorGroups',
-  connectors: 'onPremisesPublishingProfiles/connectors',
-  applications: 'applications',
-  ipApplicationSegments: 'applications/onPremisesPublishing/segmentsConfiguration/applicationSegments',
-  agents: 'onPremisesPublishingProfiles/agents',
-  agentGroups: 'onPremisesPublishingProfiles/agentGroups',
-  publishedResources: 'onPremisesPublishingProfiles/publishedResources',
-  sensors: 'onPremisesPublishingProfiles/sensors',
-} as const;
+export const FIXTURE_COLLECTIONS = ON_PREMISES_COLLECTIONS;
 
 export type FixtureCollection = keyof typeof FIXTURE_COLLECTIONS;
 

@@ -3,7 +3,8 @@ import type { CollectionBehaviour, OperationContext } from './collection.js';
 import { CONNECTOR_GROUPS } from './connectors.js';
 import { customDomainCertificateMetadata, UnreadableCertificate } from './custom-domain-certificate.js';
 import type { Entity } from '../store/store.js';
-import type { FamilyTables } from './tables.js';
+import type { Model } from '../model/model.js';
+import { tableFor } from '../store/table.js';
 
 /**
  * Applications, as far as application proxy needs them: the directory basics and the full
@@ -59,13 +60,14 @@ function certificateMetadata(publishing: Record<string, unknown>): Record<string
   }
 }
 
-export function applicationsBehaviour(tables: FamilyTables): CollectionBehaviour {
+export function applicationsBehaviour(model: Model): CollectionBehaviour {
+  const table = tableFor('applications', model.structured('microsoft.graph.application'), [], 'open_properties');
   const writable = ['description', 'displayName', 'identifierUris', 'onPremisesPublishing', 'signInAudience', 'tags', 'web'];
   const ignored = ['id', 'appId', 'createdDateTime', 'deletedDateTime'];
   return {
     path: 'applications',
-    type: tables.applications.type,
-    table: tables.applications,
+    type: table.type,
+    table,
     scope: (tenantId) => ({ tenantId }),
     create: {
       rules: { writable, ignored, required: ['displayName'] },

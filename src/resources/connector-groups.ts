@@ -1,7 +1,8 @@
 import { errors } from '../graph/errors.js';
 import type { CollectionBehaviour, Guard } from './collection.js';
 import { onlyApplicationProxy } from './connectors.js';
-import type { FamilyTables } from './tables.js';
+import type { Model } from '../model/model.js';
+import { tableFor } from '../store/table.js';
 
 export const DEFAULT_CONNECTOR_GROUP_NAME = 'Default';
 export const DEFAULT_CONNECTOR_GROUP_REGION = 'nam';
@@ -23,12 +24,13 @@ const noApplications: Guard['where'] = {
   params: [],
 };
 
-export function connectorGroupsBehaviour(tables: FamilyTables): CollectionBehaviour {
+export function connectorGroupsBehaviour(model: Model): CollectionBehaviour {
+  const table = tableFor('connector_groups', model.structured('microsoft.graph.connectorGroup'));
   const ignored = ['id', 'connectorGroupType', 'isDefault'];
   return {
     path: 'onPremisesPublishingProfiles/connectorGroups',
-    type: tables.connectorGroups.type,
-    table: tables.connectorGroups,
+    type: table.type,
+    table,
     servedBy: onlyApplicationProxy('Connector groups'),
     scope: (tenantId) => ({ tenantId }),
     create: {

@@ -1,6 +1,6 @@
 import type { Model, StructuredType } from '../model/model.js';
 import type { CollectionBehaviour } from './collection.js';
-import type { FamilyTables } from './tables.js';
+import { tableFor } from '../store/table.js';
 
 /**
  * The publishing profiles: each tenant has one per publishing type, keyed by it
@@ -24,11 +24,12 @@ export function profileKeyNormalizer(model: Model): (type: StructuredType, key: 
   return (type, key) => (type.qualifiedName === PROFILE_TYPE ? (publishingType.parse(key) ?? key) : undefined);
 }
 
-export function profilesBehaviour(model: Model, tables: FamilyTables): CollectionBehaviour {
+export function profilesBehaviour(model: Model): CollectionBehaviour {
+  const table = tableFor('profiles', model.structured(PROFILE_TYPE));
   return {
     path: 'onPremisesPublishingProfiles',
-    type: tables.profiles.type,
-    table: tables.profiles,
+    type: table.type,
+    table,
     scope: (tenantId) => ({ tenantId }),
     fixedKeys: profileIds(model),
     update: { rules: { writable: ['isEnabled', 'isDefaultAccessEnabled', 'hybridAgentUpdaterConfiguration'] } },
@@ -49,8 +50,8 @@ export const TENANT_SEGMENTS_PATH = 'onPremisesPublishingProfiles/applicationSeg
  * `GET onPremisesPublishingProfiles/applicationProxy/applicationSegments`: every application's IP
  * segments, read-only (they are written under their application).
  */
-export function tenantSegmentsBehaviour(tables: FamilyTables): CollectionBehaviour {
-  const table = { ...tables.ipApplicationSegments, scopeColumns: [] };
+export function tenantSegmentsBehaviour(segments: CollectionBehaviour): CollectionBehaviour {
+  const table = { ...segments.table, scopeColumns: [] };
   return {
     path: TENANT_SEGMENTS_PATH,
     type: table.type,
