@@ -8,9 +8,10 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { queryStorage } from './helpers/storage-query.js';
-import { errorOf, GUID, request, startServer, stripContext, type JsonResponse, type RunningServer } from './helpers/server.js';
+import { errorOf, GUID, request, stripContext, type JsonResponse } from './helpers/server.js';
+import { startInProcess, type InProcessServer } from './helpers/in-process.js';
 
-let server: RunningServer;
+let server: InProcessServer;
 let admin: string;
 
 const APPS = '/beta/applications';
@@ -21,12 +22,12 @@ const DOCS_SEGMENTS_OF = (appId: string) => `${APPS}/${appId}/onPremisesPublishi
 const json = { 'content-type': 'application/json' };
 
 before(async () => {
-  server = await startServer();
+  server = await startInProcess();
   admin = await server.token(['--scopes', 'Directory.ReadWrite.All Application.ReadWrite.All']);
 });
 
 after(async () => {
-  if (server) assert.equal(await server.stop(), 0);
+  if (server) await server.stop();
 });
 
 // ---------------------------------------------------------------------------------------------
