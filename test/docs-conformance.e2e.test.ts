@@ -263,8 +263,8 @@ describe('the docs\' examples, replayed', () => {
       assert.ok(listed.has(e.page), `${e.page}: not in pages`);
       assert.equal(listed.get(e.page)!.commit, e.commit, `${e.page}: read at two commits`);
     }
-    const doc = readFileSync(new URL('../../docs/docs-conformance.md', import.meta.url), 'utf8');
-    for (const p of fixture.pages) assert.ok(doc.includes(`| \`${p.page.split('/').pop()}\` | \`${p.commit.slice(0, 10)}\` |`), `docs/docs-conformance.md has no row for ${p.page} at ${p.commit.slice(0, 10)}`);
+    const doc = readFileSync(new URL('../../docs/conformance.md', import.meta.url), 'utf8');
+    for (const p of fixture.pages) assert.ok(doc.includes(`| \`${p.page.split('/').pop()}\` | \`${p.commit.slice(0, 10)}\` |`), `docs/conformance.md has no row for ${p.page} at ${p.commit.slice(0, 10)}`);
   });
 
   it('the comparison finds what differs (a missing property, another type)', () => {
