@@ -82,7 +82,7 @@ function serverArgs(dataDir: string): string[] {
   ];
 }
 
-function load(url: string, method: 'GET' | 'POST', token: string | undefined, amount: number): Promise<{ ok: number; other: number }> {
+function load(url: string, method: 'GET' | 'POST', token: string | undefined, amount: number): Promise<{ ok: number; other: number; detail: string }> {
   return new Promise((resolve, reject) => {
     autocannon(
       {
@@ -94,7 +94,11 @@ function load(url: string, method: 'GET' | 'POST', token: string | undefined, am
         amount,
         timeout: 120,
       },
-      (error, result) => (error ? reject(error) : resolve({ ok: result['2xx'], other: result.non2xx + result.errors + result.timeouts })),
+      (error, result) => (error ? reject(error) : resolve({
+              ok: result['2xx'],
+              other: result.non2xx + result.errors + result.timeouts,
+              detail: `statuses ${JSON.stringify(Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([k, v]) => [k, v.count])))}, errors ${result.errors}, timeouts ${result.timeouts}`,
+            })),
     );
   });
 }
@@ -160,6 +164,7 @@ async function main(): Promise<void> {
         settings: values.target === 'localgraph' ? values.settings : undefined,
         requests: measured.ok,
         failed: measured.other,
+        ...(measured.other > 0 ? { failures: measured.detail } : {}),
         instructionsPerRequest: perRequest(instructions.work),
         v8PlatformPerRequest: perRequest(instructions.v8Platform),
         dumps: values.keep ? dumps : undefined,
