@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { DEFAULT_STATEMENT_TIMEOUT_MS, liveCheck, SliceSpentError, StatementDeadline } from './query-deadline.js';
 import type { Dialect, Row, SqlDatabase, SqlExecutor } from './sql.js';
 import { SerialQueue } from './serial-queue.js';
+import { BACKSTOP_PAGES, SqliteCheckpointer } from './sqlite-checkpointer.js';
 import { SqliteReaders } from './sqlite-readers.js';
 
 export const sqliteDialect: Dialect = {
@@ -80,6 +81,7 @@ export class SqliteDatabase implements SqlDatabase {
   private pending: PendingWork[] | undefined;
   private readonly deadline: StatementDeadline;
   private readonly readers: SqliteReaders | undefined;
+  private readonly checkpointer: SqliteCheckpointer | undefined;
 
   /**
    * A database that keeps nothing but still reads off the event loop (`serve --in-memory`):
@@ -105,6 +107,11 @@ export class SqliteDatabase implements SqlDatabase {
     const timeoutMs = options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS;
     this.deadline = new StatementDeadline(this.db, timeoutMs);
     if (file !== ':memory:' && options.readers !== 0) this.readers = new SqliteReaders(file, timeoutMs, options.readers);
+    if (file !== ':memory:') {
+      // Checkpoints run on their own thread; the COMMIT's own is only a backstop (sqlite-checkpointer.ts).
+      this.db.pragma(`wal_autocheckpoint = ${BACKSTOP_PAGES}`);
+      this.checkpointer = new SqliteCheckpointer(file);
+    }
     this.direct = {
       all: async <T>(sql: string, params: unknown[] = []) => {
         const { statement, columns } = this.prepare(sql);
@@ -226,6 +233,7 @@ export class SqliteDatabase implements SqlDatabase {
         }
       }
       this.db.exec('COMMIT');
+      this.checkpointer?.committed();
     } catch (error) {
       if (this.db.inTransaction) this.db.exec('ROLLBACK');
       for (const item of batch) item.reject(error);
@@ -246,6 +254,7 @@ export class SqliteDatabase implements SqlDatabase {
 
   async close(): Promise<void> {
     await this.readers?.close();
+    await this.checkpointer?.close();
     await this.queue.run(() => {
       this.statements.clear();
       this.db.close();
