@@ -1,10 +1,9 @@
-import type { IdGenerator } from '../resources/collection.js';
-import { DEFAULT_CONNECTOR_VERSION } from '../resources/connectors.js';
-import { DEFAULT_SENSOR_VERSION } from '../resources/sensors.js';
+import type { IdGenerator } from '../resources/id-generator.js';
 import type { Entity } from '../store/store.js';
-import { FIXTURE_VERSION, type AppRegistrationFixture, type FixtureContext, type UserFixture } from './fixture.js';
+import { FIXTURE_COLLECTIONS, FIXTURE_VERSION, serverDefaults, type AppRegistrationFixture, type FixtureCollection, type FixtureContext, type UserFixture } from './fixture.js';
 import { PERMISSION_PATTERN, UPN_PATTERN } from '../auth/registrations.js';
 import { isOwnHash } from '../auth/secrets.js';
+import { checkPlain, hybridProfile, type PlainItem } from './fixture-plain.js';
 import { complete, dateTime, fail, guid, isObject, list, onlyKeys, readEntity, strings, text, uniqueIds } from './fixture-read.js';
 
 /** A fixture checked and completed (defaults filled in), ready to be written. */
@@ -18,27 +17,15 @@ export interface CheckedTenant {
   connectorGroups: Entity[];
   connectors: { entity: Entity; groupId: string }[];
   applications: { entity: Entity; groupId: string | null; segments: Entity[] }[];
-  agents: { entity: Entity; profile: string }[];
   agentGroups: { entity: Entity; profile: string; agentIds: string[]; publishedResourceIds: string[] }[];
-  publishedResources: { entity: Entity; profile: string }[];
-  sensors: Entity[];
+  /** The sections of {@link PLAIN_SECTIONS}, by name. */
+  plain: Record<string, PlainItem[]>;
   appRegistrations?: AppRegistrationFixture[];
   users?: UserFixture[];
 }
 
-const TENANT_KEYS = new Set([
-  'id',
-  'profiles',
-  'connectorGroups',
-  'connectors',
-  'applications',
-  'agents',
-  'agentGroups',
-  'publishedResources',
-  'sensors',
-  'appRegistrations',
-  'users',
-]);
+/** A tenant's members: its id, a section per collection (segments are inside their applications), its registrations. */
+const TENANT_KEYS = new Set(['id', ...Object.keys(FIXTURE_COLLECTIONS).filter((name) => name !== 'ipApplicationSegments'), 'appRegistrations', 'users']);
 
 /**
  * Checks a fixture document and completes it (defaults, canonical values). Every refusal is a
@@ -68,6 +55,7 @@ function checkTenant(ctx: FixtureContext, raw: unknown, path: string, ids: IdGen
   const t = ctx.tables;
   const tenantId = guid(raw.id, `${path}.id`);
   const publishingType = ctx.model.enumType('microsoft.graph.onPremisesPublishingType');
+  const defaultsOf = (collection: FixtureCollection, parents: string[] = []) => serverDefaults(ctx, collection, { ids, now }, parents);
 
   const profiles = list(raw.profiles, `${path}.profiles`).map((item, i) => {
     const at = `${path}.profiles[${i}]`;
@@ -90,7 +78,7 @@ function checkTenant(ctx: FixtureContext, raw: unknown, path: string, ids: IdGen
   const connectorGroups = list(raw.connectorGroups, `${path}.connectorGroups`).map((item, i) => {
     const at = `${path}.connectorGroups[${i}]`;
     const { entity } = readEntity(ctx, t.connectorGroups.type, item, at, []);
-    return complete(t.connectorGroups.type, withId(entity, at), { connectorGroupType: 'applicationProxy', isDefault: false }, at);
+    return complete(t.connectorGroups.type, withId(entity, at), defaultsOf('connectorGroups'), at);
   });
   uniqueIds(
     connectorGroups.map((g, i) => ({ id: String(g.id), path: `${path}.connectorGroups[${i}].id` })),
@@ -113,7 +101,7 @@ function checkTenant(ctx: FixtureContext, raw: unknown, path: string, ids: IdGen
     if (links.connectorGroupId !== undefined) groupId = groupRef(links.connectorGroupId, `${at}.connectorGroupId`);
     else if (defaults.length === 1) groupId = String(defaults[0].id);
     else fail(`${at}.connectorGroupId`, 'a connector is in one connector group: name it, or give the tenant a default group.');
-    return { entity: complete(t.connectors.type, entity, { version: DEFAULT_CONNECTOR_VERSION }, at), groupId };
+    return { entity: complete(t.connectors.type, entity, defaultsOf('connectors'), at), groupId };
   });
   uniqueIds(
     connectors.map((c, i) => ({ id: String(c.entity.id), path: `${path}.connectors[${i}].id` })),
@@ -128,13 +116,13 @@ function checkTenant(ctx: FixtureContext, raw: unknown, path: string, ids: IdGen
     const segments = list(links.applicationSegments, `${at}.applicationSegments`).map((s, j) => {
       const segmentAt = `${at}.applicationSegments[${j}]`;
       const { entity: segment } = readEntity(ctx, t.ipApplicationSegments.type, s, segmentAt, []);
-      return complete(t.ipApplicationSegments.type, withId(segment, segmentAt), { action: 'tunnel' }, segmentAt);
+      return complete(t.ipApplicationSegments.type, withId(segment, segmentAt), defaultsOf('ipApplicationSegments', [String(entity.id)]), segmentAt);
     });
     uniqueIds(
       segments.map((s, j) => ({ id: String(s.id), path: `${at}.applicationSegments[${j}].id` })),
       'Application segment',
     );
-    return { entity: complete(t.applications.type, entity, { appId: ids.newId() }, at), groupId, segments };
+    return { entity: complete(t.applications.type, entity, defaultsOf('applications'), at), groupId, segments };
   });
   uniqueIds(
     applications.map((a, i) => ({ id: String(a.entity.id), path: `${path}.applications[${i}].id` })),
@@ -145,38 +133,14 @@ function checkTenant(ctx: FixtureContext, raw: unknown, path: string, ids: IdGen
     'Application appId',
   );
 
-  const hybridProfile = (value: unknown, at: string): string => {
-    const profile = typeof value === 'string' ? publishingType.parse(value) : undefined;
-    if (!profile || !ctx.hybridProfiles.includes(profile)) fail(at, `expected a hybrid agent profile (${ctx.hybridProfiles.join(', ')}).`);
-    return profile;
-  };
-  const agents = list(raw.agents, `${path}.agents`).map((item, i) => {
-    const at = `${path}.agents[${i}]`;
-    const { entity, links } = readEntity(ctx, t.agents.type, item, at, ['profile']);
-    const profile = hybridProfile(links.profile, `${at}.profile`);
-    return { entity: complete(t.agents.type, withId(entity, at), { supportedPublishingTypes: [profile] }, at), profile };
-  });
-  const publishedResources = list(raw.publishedResources, `${path}.publishedResources`).map((item, i) => {
-    const at = `${path}.publishedResources[${i}]`;
-    const { entity, links } = readEntity(ctx, t.publishedResources.type, item, at, ['profile']);
-    const profile = hybridProfile(links.profile, `${at}.profile`);
-    return { entity: complete(t.publishedResources.type, withId(entity, at), { publishingType: profile }, at), profile };
-  });
+  const plain = checkPlain(ctx, raw, path, { ids, now });
   const keyed = (profile: string, id: unknown) => `${profile}/${String(id)}`;
-  uniqueIds(
-    agents.map((a, i) => ({ id: keyed(a.profile, a.entity.id), path: `${path}.agents[${i}].id` })),
-    'Agent',
-  );
-  uniqueIds(
-    publishedResources.map((r, i) => ({ id: keyed(r.profile, r.entity.id), path: `${path}.publishedResources[${i}].id` })),
-    'Published resource',
-  );
-  const agentKeys = new Set(agents.map((a) => keyed(a.profile, a.entity.id)));
-  const resourceKeys = new Set(publishedResources.map((r) => keyed(r.profile, r.entity.id)));
+  const agentKeys = new Set(plain.agents.map((a) => keyed(a.profile!, a.entity.id)));
+  const resourceKeys = new Set(plain.publishedResources.map((r) => keyed(r.profile!, r.entity.id)));
   const agentGroups = list(raw.agentGroups, `${path}.agentGroups`).map((item, i) => {
     const at = `${path}.agentGroups[${i}]`;
     const { entity, links } = readEntity(ctx, t.agentGroups.type, item, at, ['profile', 'agentIds', 'publishedResourceIds']);
-    const profile = hybridProfile(links.profile, `${at}.profile`);
+    const profile = hybridProfile(ctx, links.profile, `${at}.profile`);
     const refs = (field: string, known: Set<string>, what: string) =>
       [
         ...new Set(
@@ -188,7 +152,7 @@ function checkTenant(ctx: FixtureContext, raw: unknown, path: string, ids: IdGen
         ),
       ];
     return {
-      entity: complete(t.agentGroups.type, withId(entity, at), { isDefault: false, publishingType: profile }, at),
+      entity: complete(t.agentGroups.type, withId(entity, at), defaultsOf('agentGroups', [profile]), at),
       profile,
       agentIds: refs('agentIds', agentKeys, 'agent'),
       publishedResourceIds: refs('publishedResourceIds', resourceKeys, 'published resource'),
@@ -197,16 +161,6 @@ function checkTenant(ctx: FixtureContext, raw: unknown, path: string, ids: IdGen
   uniqueIds(
     agentGroups.map((g, i) => ({ id: keyed(g.profile, g.entity.id), path: `${path}.agentGroups[${i}].id` })),
     'Agent group',
-  );
-
-  const sensors = list(raw.sensors, `${path}.sensors`).map((item, i) => {
-    const at = `${path}.sensors[${i}]`;
-    const { entity } = readEntity(ctx, t.sensors.type, item, at, []);
-    return complete(t.sensors.type, withId(entity, at), { isBreakglassEnabled: false, version: DEFAULT_SENSOR_VERSION }, at);
-  });
-  uniqueIds(
-    sensors.map((s, i) => ({ id: String(s.id), path: `${path}.sensors[${i}].id` })),
-    'Sensor',
   );
 
   const appRegistrations =
@@ -225,7 +179,7 @@ function checkTenant(ctx: FixtureContext, raw: unknown, path: string, ids: IdGen
     );
   }
 
-  return { id: tenantId, profiles, connectorGroups, connectors, applications, agents, agentGroups, publishedResources, sensors, appRegistrations, users };
+  return { id: tenantId, profiles, connectorGroups, connectors, applications, agentGroups, plain, appRegistrations, users };
 }
 
 /**

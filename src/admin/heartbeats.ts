@@ -1,9 +1,9 @@
 import { errors } from '../graph/errors.js';
-import { isGuid } from '../odata/path.js';
-import type { Clock } from '../resources/collection.js';
+import { isGuid } from '../odata/guid.js';
+import type { Clock } from '../resources/clock.js';
 import { NOT_HYBRID_AGENT_PROFILES } from '../resources/profiles.js';
 import type { FamilyTables } from '../resources/tables.js';
-import type { HeartbeatKind, Scope, Store } from '../store/store.js';
+import type { HeartbeatKind, HeartbeatTarget, Scope, Store } from '../store/store.js';
 import type { TableMapping } from '../store/table.js';
 
 /**
@@ -21,6 +21,13 @@ export interface HeartbeatSettings {
 
 export const DEFAULT_HEARTBEAT_TIMEOUT_MS = 60_000;
 const KINDS: readonly HeartbeatKind[] = ['connector', 'agent', 'sensor'];
+
+/** The on-premises objects heartbeats drive: connectors under applicationProxy, sensors under privateAccess, agents under theirs. */
+const HEARTBEAT_TARGETS: readonly HeartbeatTarget[] = [
+  { kind: 'connector', table: 'connectors', profile: { fixed: 'applicationProxy' } },
+  { kind: 'sensor', table: 'sensors', profile: { fixed: 'privateAccess' } },
+  { kind: 'agent', table: 'agents', profile: { column: 'profile_id' } },
+];
 
 export interface HeartbeatInput {
   tenantId: string;
@@ -47,7 +54,8 @@ export class HeartbeatMonitor {
 
   constructor(
     private readonly store: Store,
-    private readonly tables: FamilyTables,
+    /** The tables heartbeats find their objects in (the on-premises family's), asked for when first needed. */
+    private readonly tables: () => Pick<FamilyTables, 'connectors' | 'sensors' | 'agents'>,
     private readonly clock: Clock,
     settings: Partial<HeartbeatSettings> = {},
     private readonly onError: (error: unknown) => void = () => undefined,
@@ -95,7 +103,7 @@ export class HeartbeatMonitor {
     // One sweep at a time: a slow database must not pile them up.
     while (this.sweeping) await this.sweeping.catch(() => undefined);
     const cutoff = new Date(this.clock.now().getTime() - this.current.timeoutMs).toISOString();
-    const run = this.store.sweepHeartbeats(cutoff);
+    const run = this.store.sweepHeartbeats(cutoff, HEARTBEAT_TARGETS);
     this.sweeping = run;
     try {
       return await run;
@@ -139,15 +147,15 @@ export class HeartbeatMonitor {
   private target(input: HeartbeatInput, normalizeProfile: (profile: string) => string | undefined): { table: TableMapping; scope: Scope; profile: string } {
     switch (input.kind) {
       case 'connector':
-        return { table: this.tables.connectors, scope: { tenantId: input.tenantId }, profile: 'applicationProxy' };
+        return { table: this.tables().connectors, scope: { tenantId: input.tenantId }, profile: 'applicationProxy' };
       case 'sensor':
-        return { table: this.tables.sensors, scope: { tenantId: input.tenantId }, profile: 'privateAccess' };
+        return { table: this.tables().sensors, scope: { tenantId: input.tenantId }, profile: 'privateAccess' };
       case 'agent': {
         const profile = input.profile === undefined ? undefined : normalizeProfile(input.profile);
         if (!profile || NOT_HYBRID_AGENT_PROFILES.has(profile)) {
           throw errors.adminBadRequest("An agent's heartbeat names its hybrid agent profile (e.g. \"profile\": \"provisioning\").", 'profile');
         }
-        return { table: this.tables.agents, scope: { tenantId: input.tenantId, parents: [profile] }, profile };
+        return { table: this.tables().agents, scope: { tenantId: input.tenantId, parents: [profile] }, profile };
       }
     }
   }

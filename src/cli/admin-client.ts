@@ -24,8 +24,13 @@ export interface AdminTarget {
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
+/** What `parseCommand` returns (spelled out: a published declaration cannot name parseArgs' inner types). */
+type ParsedCommand<T extends Options> = ReturnType<
+  typeof parseArgs<{ args: string[]; options: T & { help: { type: 'boolean'; short: 'h' } } & typeof TARGET_OPTIONS; strict: true; allowPositionals: true }>
+>;
+
 /** Strict parsing with positionals; anything unknown or malformed is a {@link UsageError}. */
-export function parseCommand<T extends Options>(args: string[], options: T) {
+export function parseCommand<T extends Options>(args: string[], options: T): ParsedCommand<T> {
   try {
     return parseArgs({ args, options: { help: { type: 'boolean', short: 'h' }, ...TARGET_OPTIONS, ...options }, strict: true, allowPositionals: true });
   } catch (error) {

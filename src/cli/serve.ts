@@ -1,24 +1,13 @@
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import type { Server } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { ensureDevCredentials } from '../auth/dev-credentials.js';
-import { allPermissions, defaultIdentity, ensureDefaultRegistrations } from '../auth/identity.js';
+import { allPermissions } from '../auth/identity.js';
 import { activeSigningKey } from '../auth/signing-key.js';
 import { issueAccessToken } from '../auth/tokens.js';
-import { createApp, graphModel, randomIds } from '../http/app.js';
-import { LeafIssuer, storeCertificateAuthority } from '../http/certificate-authority.js';
-import { resolveConnectionLimits } from '../http/connection-limits.js';
-import { createForwardProxy } from '../http/forward-proxy.js';
-import { hostPolicy, isLoopbackName } from '../http/host-check.js';
+import { isLoopbackName } from '../http/host-check.js';
 import { hostName } from '../http/intercepted-hosts.js';
-import { folderCertificate, generateCertificate, loadCertificateFiles, storeCertificate, type TlsMaterial } from '../http/tls.js';
-import { lockFolder } from '../store/folder-lock.js';
-import { openStore } from '../store/open.js';
-import { buildAuthenticator, parseAuthOptions } from './auth-setup.js';
+import { startServer } from '../server/start.js';
+import { parseAuthOptions } from './auth-setup.js';
 import { banner } from './banner.js';
 import { CONNECTION_OPTIONS, connectionHelp, connectionUsage, parseConnectionOptions } from './connection-options.js';
-import { CONTROL_OPTIONS, controlHelp, controlUsage, parseControlOptions, prepareControlPlane } from './control-options.js';
+import { CONTROL_OPTIONS, controlHelp, controlUsage, parseControlOptions } from './control-options.js';
 import { describeLocation, STORAGE_OPTIONS, storageHelp, storageLocation } from './storage-options.js';
 import { parseOptions, parsePort, UsageError } from './usage.js';
 
@@ -47,9 +36,9 @@ token endpoint for it at /{tenant}/oauth2/v2.0/token.
                   loopback names are answered otherwise, unless --host is not a loopback
                   address); repeatable
   --dev-credentials
-                  provision the well-known development tenant, app and user (see README);
-                  always on with --in-memory; refused on a non-loopback --host unless
-                  --allow-dev-credentials-on-network
+                  provision the well-known development tenant, app and user (see
+                  docs/identity.md); always on with --in-memory; refused on a non-loopback
+                  --host unless --allow-dev-credentials-on-network
 ${storageHelp}
                            (the data folder, or the database, keeps the data, signing key,
                            registrations and TLS certificate across restarts; one server per
@@ -129,68 +118,27 @@ export async function serveCommand(args: string[]): Promise<number> {
     );
   }
   const location = storageLocation(values, values['in-memory'] === true);
-  const dataDir = location.kind === 'folder' ? location.dir : undefined;
-  // One server per SQLite folder; short-lived commands do not take the lock and keep working.
-  const unlock = dataDir !== undefined ? lockFolder(resolve(dataDir)) : undefined;
-  process.once('exit', () => unlock?.());
-
-  const store = await openStore(location, (message) => console.error(`localgraph: ${message}`));
-  const plane = await prepareControlPlane(control, store, graphModel);
-  const now = new Date();
-  if (devCredentials) await ensureDevCredentials(store, randomIds, now);
-  const identity = await defaultIdentity(store, randomIds, now);
-  const created = await ensureDefaultRegistrations(store, identity, randomIds, now);
-  const key = await activeSigningKey(store, now);
-  // One CA for the proxy's leaves and the --https certificate: one thing for clients to trust.
-  const issuer = proxyPort !== undefined || (https && values.cert === undefined) ? new LeafIssuer(await storeCertificateAuthority(store, now)) : undefined;
-  const caFile = issuer && writeCaFile(issuer.ca.cert, dataDir);
-  let tls: (TlsMaterial & { created: boolean; file: boolean }) | undefined;
-  if (values.cert !== undefined) tls = { ...loadCertificateFiles(values.cert, values.key!), created: false, file: true };
-  else if (https && location.kind === 'memory') tls = await memoryCertificate(issuer!);
-  else if (https && dataDir !== undefined) tls = { ...(await folderCertificate(dataDir, issuer!, now)), file: true };
-  else if (https) tls = { ...(await storeCertificate(store, 'kept in the database', issuer!)), file: false };
-
-  // The tenants trusted issuers are mapped to exist from the start: their tokens never make one.
-  for (const issuer of authOptions.trustIssuers) for (const tenant of issuer.tenants) await store.ensureTenant(tenant, now);
-  const { authenticator, trusted } = buildAuthenticator(authOptions, store, identity);
-  const unreachable = trusted ? await trusted.prefetch() : [];
-  const app = createApp({
-    store,
-    serverOptions: { statusCodes },
-    authenticator,
-    https: tls && { cert: tls.cert, key: tls.key },
+  const server = await startServer({
+    host,
+    port,
+    location,
+    https,
+    certFiles: values.cert === undefined ? undefined : { cert: values.cert, key: values.key! },
+    proxyPort,
+    allowedHosts,
+    devCredentials,
+    auth: authOptions,
+    statusCodes,
     connectionLimits,
-    hosts: hostPolicy(host, allowedHosts),
-    ...plane.appOptions,
+    control,
+    onWait: (message) => console.error(`localgraph: ${message}`),
   });
-  // Once stopping, every answer closes its connection: an idle keep-alive connection would
-  // otherwise hold the shutdown until the grace period ends.
-  let stopping = false;
-  app.addHook('onSend', (_request, reply, payload, done) => {
-    if (stopping) reply.header('Connection', 'close');
-    done(null, payload);
-  });
-  const address = await app.listen({ host, port });
-  const origin = publicOrigin(address, https);
-  let proxy: Server | undefined;
-  let proxyUrl: string | undefined;
-  if (proxyPort !== undefined) {
-    const limits = resolveConnectionLimits(connectionLimits);
-    proxy = createForwardProxy({
-      target: app.server,
-      targetTls: tls !== undefined,
-      leaves: issuer!,
-      handshakeTimeoutMs: limits.headersTimeoutMs,
-      maxConnections: limits.maxConnections * 2,
-      onRefused: (what, reason) => app.log.info({ proxy: what }, reason),
-    });
-    proxyUrl = await listenProxy(proxy, host, proxyPort);
-  }
-
+  const { identity, origin, tls } = server;
+  const now = new Date();
   const inMemoryToken =
     location.kind === 'memory'
       ? await issueAccessToken(
-          key,
+          await activeSigningKey(server.store, now),
           { tenantId: identity.tenantId, appId: identity.appId, user: { objectId: identity.userId, userPrincipalName: identity.userPrincipalName }, scopes: allPermissions().scopes, lifetimeSeconds: 24 * 3600 },
           now,
         )
@@ -201,39 +149,30 @@ export async function serveCommand(args: string[]): Promise<number> {
     storage: describeLocation(location),
     auth: authOptions.mode,
     tls: tls && { source: tls.source, created: tls.created, file: tls.file },
-    proxyUrl,
-    caFile,
+    proxyUrl: server.proxyUrl,
+    caFile: server.caFile,
     devCredentials,
     allowedHosts,
     host,
-    trustedIssuers: (trusted?.specs ?? []).map(({ url, tenants }) => ({ url, tenants, reachable: !unreachable.includes(url) })),
+    trustedIssuers: (server.trusted?.specs ?? []).map(({ url, tenants }) => ({ url, tenants, reachable: !server.unreachable.includes(url) })),
     identity,
-    created,
-    dataDir,
+    created: server.created,
+    dataDir: server.dataDir,
     inMemoryToken,
-    control: plane.bannerLines(origin),
+    control: server.control.bannerLines(origin),
   });
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
-      stopping = true;
       console.log(`localgraph: ${signal}, finishing requests in flight`);
       const force = setTimeout(() => {
         console.error('localgraph: requests still running after the grace period; exiting');
         process.exit(1);
       }, SHUTDOWN_GRACE_MS);
       force.unref();
-      proxy?.close();
-      proxy?.closeAllConnections();
-      void app
-        .close()
-        .then(() => store.close())
-        .then(() => unlock?.())
-        .then(() => location.kind === 'memory' && tls?.file && rmSync(tls.source, { force: true }))
-        .then(() => dataDir === undefined && caFile !== undefined && rmSync(caFile, { force: true }))
-        .then(() => {
-          clearTimeout(force);
-          resolve();
-        });
+      void server.stop().then(() => {
+        clearTimeout(force);
+        resolve();
+      });
     };
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));
@@ -244,54 +183,7 @@ export async function serveCommand(args: string[]): Promise<number> {
   return 0;
 }
 
-/**
- * With `--in-memory` the certificate is made anew at each start; only its public half is written
- * (to a temporary file, removed at exit) so that clients can be told to trust it.
- */
-async function memoryCertificate(issuer: LeafIssuer): Promise<TlsMaterial & { created: boolean; file: boolean }> {
-  const made = await generateCertificate(issuer);
-  const source = join(tmpdir(), `localgraph-${process.pid}-cert.pem`);
-  writeFileSync(source, made.cert);
-  return { ...made, source, created: true, file: true };
-}
-
-/**
- * The CA certificate as a file clients can be pointed at (`NODE_EXTRA_CA_CERTS`, `--cacert`):
- * `DIR/ca.pem` beside a data folder (kept), a temporary file otherwise (removed at exit). Only
- * the public certificate: its key stays in the store.
- */
-function writeCaFile(cert: string, dataDir: string | undefined): string {
-  const file = dataDir !== undefined ? join(resolve(dataDir), 'ca.pem') : join(tmpdir(), `localgraph-${process.pid}-ca.pem`);
-  if (!existsSync(file) || readFileSync(file, 'utf8') !== cert) writeFileSync(file, cert);
-  return file;
-}
-
 function parseProxyPort(value: string): number {
   if (!/^\d+$/.test(value) || Number(value) > 65535) throw new UsageError(`--proxy-port must be a number from 0 to 65535, not '${value}'`);
   return Number(value);
-}
-
-/** Listens with the proxy; resolves with its URL (`http://127.0.0.1:5081`). */
-function listenProxy(proxy: Server, host: string, port: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    proxy.once('error', reject);
-    proxy.listen(port, host, () => {
-      proxy.off('error', reject);
-      const address = proxy.address();
-      const bound = typeof address === 'object' && address ? address : { address: host, port };
-      const name = bound.address.includes(':') ? `[${bound.address}]` : bound.address;
-      resolve(`http://${name}:${bound.port}`);
-    });
-  });
-}
-
-/**
- * The origin clients should use. Over TLS it names `localhost` whenever the server listens on
- * a loopback or every address, because that is the name the certificate is for.
- */
-export function publicOrigin(address: string, https: boolean): string {
-  const url = new URL(address);
-  const loopbackOrAny = ['127.0.0.1', '[::1]', 'localhost', '0.0.0.0', '[::]'].includes(url.hostname);
-  if (url.hostname === '[::1]' || (https && loopbackOrAny)) url.hostname = 'localhost';
-  return url.origin;
 }

@@ -3,7 +3,8 @@ import type { Authenticator } from '../auth/authenticator.js';
 import { allPermissions } from '../auth/identity.js';
 import { activeSigningKey, type SigningKey } from '../auth/signing-key.js';
 import { issueAccessToken } from '../auth/tokens.js';
-import { migrate } from '../store/migrations.js';
+import { onPremises } from '../family/on-premises.js';
+import { migrateFamily } from '../store/migrations.js';
 import { SqliteDatabase } from '../store/sqlite.js';
 import { SqlStore } from '../store/sql-store.js';
 import { createApp } from './app.js';
@@ -25,7 +26,7 @@ export interface TestServer {
 
 export async function testServer(authenticator?: (store: SqlStore) => Authenticator): Promise<TestServer> {
   const db = new SqliteDatabase(':memory:');
-  await migrate(db);
+  await migrateFamily(db, onPremises);
   const store = new SqlStore(db);
   const key = await activeSigningKey(store, new Date());
   const app = createApp({ store, authenticator: authenticator?.(store) });

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { createApp } from '../http/app.js';
-import { migrate } from './migrations.js';
+import { onPremises } from '../family/on-premises.js';
+import { migrateFamily } from './migrations.js';
 import { postgresTarget } from './open.js';
 import { PostgresDatabase } from './postgres.js';
 import type { SqlDatabase, SqlExecutor } from './sql.js';
@@ -10,7 +11,7 @@ import { SqliteDatabase } from './sqlite.js';
 import { SqlStore } from './sql-store.js';
 
 /**
- * Every secondary index earns its place: for each query shape the README promises to serve from
+ * Every secondary index earns its place: for each query shape docs/configuration.md promises to serve from
  * an index (docs: "Indexes and the queries they serve"), the SQL localgraph really runs for the
  * request is explained by the database, and the plan must read that index, in the requested order
  * (no sort of the matching rows), on SQLite and on PostgreSQL. Tables here are tiny, so the
@@ -162,7 +163,7 @@ for (const backend of [sqlite, postgres]) {
       opened = await backend.open();
       if (!opened) return;
       db = tracing(opened.db);
-      await migrate(db);
+      await migrateFamily(db, onPremises);
       app = createApp({ store: new SqlStore(db), controlPlane: { adminKey: KEY } });
       const minted = await app.inject({ method: 'POST', url: '/_admin/token', headers: { 'x-localgraph-admin-key': KEY }, payload: { tenantId: TENANT } });
       assert.equal(minted.statusCode, 200, minted.body);

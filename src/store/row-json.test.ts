@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { family } from '../model/family.js';
 import { Model } from '../model/model.js';
 import { jsonFields, serializeEntity, type SerializeOptions } from '../odata/serialize.js';
-import { migrate } from './migrations.js';
+import { onPremises } from '../family/on-premises.js';
+import { migrateFamily } from './migrations.js';
 import { sqliteJsonObject } from './row-json.js';
 import { SqliteDatabase } from './sqlite.js';
 import { SqlStore } from './sql-store.js';
@@ -32,7 +33,7 @@ let store: SqlStore;
 
 before(async () => {
   db = new SqliteDatabase(':memory:');
-  await migrate(db);
+  await migrateFamily(db, onPremises);
   store = new SqlStore(db);
   await store.insert(groups, A, { id: 'g1', connectorGroupType: 'applicationProxy', isDefault: true, name: AWKWARD, region: 'eur' });
   await store.insert(groups, A, { id: 'g2', connectorGroupType: 'applicationProxy', isDefault: false, name: 'second', region: null });

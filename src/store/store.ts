@@ -1,4 +1,4 @@
-import type { Dialect } from './sql.js';
+import type { Dialect } from './dialect.js';
 import type { TableMapping } from './table.js';
 import type { JsonField } from './row-json.js';
 
@@ -153,7 +153,7 @@ export interface Store {
    * `cutoff` (ISO 8601), `active` again the inactive ones heard from since, and forgets heartbeats
    * of objects that no longer exist. Objects that never sent a heartbeat are left alone.
    */
-  sweepHeartbeats(cutoff: string): Promise<{ inactive: number; active: number }>;
+  sweepHeartbeats(cutoff: string, targets: readonly HeartbeatTarget[]): Promise<{ inactive: number; active: number }>;
   close(): Promise<void>;
 }
 
@@ -168,3 +168,13 @@ export interface HeartbeatRow {
 }
 
 export type HeartbeatKind = 'connector' | 'agent' | 'sensor';
+
+/**
+ * A table whose `status` heartbeats drive, and how a heartbeat row finds its object: by id and
+ * the profile, a column of the table or the one profile all its rows are under.
+ */
+export interface HeartbeatTarget {
+  kind: HeartbeatKind;
+  table: string;
+  profile: { column: string } | { fixed: string };
+}
