@@ -220,7 +220,7 @@ export class SqliteDatabase implements SqlDatabase {
         }
       }
       this.db.exec('COMMIT');
-      this.checkpointer?.committed();
+      this.checkpointer?.committed(batch.length);
     } catch (error) {
       if (this.db.inTransaction) this.db.exec('ROLLBACK');
       for (const item of batch) item.reject(error);
