@@ -3,8 +3,8 @@
  * Graph form is a flat object of scalar properties (see `jsonFields` in src/odata/serialize.ts,
  * which decides when a type qualifies). A page of 101 connectors is then 101 strings from the
  * driver, joined into the response: no value per column crossing into JavaScript, no row or
- * entity objects, no JSON.stringify of the page. That took the list `$top=100` from 2.8 M to
- * about 1.9 M instructions per request (bench/PROFILING.md).
+ * entity objects, no JSON.stringify of the page. That took the list `$top=100` (request logs on)
+ * from 3.14 M to 1.82 M instructions per request (bench/RESULTS-instructions.md).
  */
 
 /** One property of the JSON object, in the order the object has them. */
