@@ -19,7 +19,7 @@ import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:f
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { BENCH_DIST, CLI, removeTempDir, ROOT, tempDir } from './lib/processes.js';
+import { BENCH_DIST, CLI, guardChildren, removeTempDir, ROOT, tempDir } from './lib/processes.js';
 import { CONNECTORS_PATH, emptyFolder, expectPage, MAIN_TENANT, seedFolder } from './lib/seed.js';
 import { localgraphToken } from './lib/targets.js';
 import { BODY } from './scenarios/create-connector.js';
@@ -122,6 +122,8 @@ function instructionsIn(files: string[]): { work: number; v8Platform: number } {
 }
 
 async function main(): Promise<void> {
+  // The bench's temporary folders (the seeded template too) go when this process ends, however it ends.
+  guardChildren();
   const target = await prepare();
   const stdoutFile = join(work, 'server.out');
   const out = (await import('node:fs')).openSync(stdoutFile, 'w');
@@ -130,6 +132,8 @@ async function main(): Promise<void> {
     ['--tool=callgrind', `--callgrind-out-file=${join(outDir, 'callgrind.out.%p')}`, '--dump-instr=no', '--dump-line=no', '--separate-threads=yes', process.execPath, ...serverArgs(target.dataDir)],
     { cwd: ROOT, stdio: ['ignore', out, 'pipe'] },
   );
+  // The server under valgrind dies with this process too.
+  process.on('exit', () => child.kill('SIGKILL'));
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
   try {
