@@ -17,12 +17,6 @@ export function parseOptions<T extends Options>(args: string[], options: T): Par
   }
 }
 
-export function parsePort(value: string | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (!/^\d+$/.test(value) || Number(value) > 65535) throw new UsageError(`--port must be a number from 0 to 65535, not '${value}'`);
-  return Number(value);
-}
-
 /** Space- or comma-separated permission names, as `--scopes "A B"` takes them. */
 export function parseList(value: string | undefined): string[] {
   return (value ?? '').split(/[\s,]+/).filter(Boolean);
