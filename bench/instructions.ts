@@ -21,7 +21,7 @@ import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { BENCH_DIST, CLI, guardChildren, removeTempDir, ROOT, tempDir } from './lib/processes.js';
 import { CONNECTORS_PATH, emptyFolder, expectPage, MAIN_TENANT, seedFolder } from './lib/seed.js';
-import { localgraphToken } from './lib/targets.js';
+import { LOCALGRAPH_READY, localgraphToken } from './lib/targets.js';
 import { BODY } from './scenarios/create-connector.js';
 import { ROWS } from './scenarios/list-top-100.js';
 
@@ -137,13 +137,14 @@ async function main(): Promise<void> {
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
   try {
-    const ready = /(?:localgraph|baseline) listening on (http:\/\/\S+\/(?:beta\/)?)$/m;
+    const ready = values.target === 'baseline' ? /^baseline listening on (http:\/\/\S+\/)$/m : new RegExp(LOCALGRAPH_READY.source, 'm');
     let base: string | undefined;
     for (let waited = 0; base === undefined; waited += 250) {
       if (child.exitCode !== null) throw new Error(`server exited before it was ready:\n${stderr}`);
       if (waited > 300_000) throw new Error(`server not ready after 300 s:\n${stderr}`);
       await new Promise((done) => setTimeout(done, 250));
-      base = readFileSync(stdoutFile, 'utf8').match(ready)?.[1];
+      const match = readFileSync(stdoutFile, 'utf8').match(ready);
+      base = match?.[1] ?? match?.[2];
     }
     const url = target.url(base);
     log(`server ready (${base}); warming up with ${warmup} requests`);
