@@ -82,7 +82,7 @@ describe('two instances, one database: invariants under concurrency', onlyOn('po
 });
 
 /** A TCP proxy in front of PostgreSQL, to cut the database away from a server and bring it back. */
-class Proxy {
+class TcpProxy {
   private server?: Server;
   private readonly sockets = new Set<Socket>();
   port = 0;
@@ -109,7 +109,7 @@ class Proxy {
 describe('a lost database: 503 with Retry-After, then recovery on its own', onlyOn('postgres', 'a database outage is PostgreSQL\'s'), () => {
   it('answers 503 while PostgreSQL is unreachable and serves again once it is back', async () => {
     const target = new URL(TEST_DATABASE_URL);
-    const proxy = new Proxy({ host: target.hostname, port: Number(target.port || 5432) });
+    const proxy = new TcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
     await proxy.start();
     const viaProxy = new URL(freshDatabaseUrl());
     viaProxy.host = `127.0.0.1:${proxy.port}`;
@@ -170,7 +170,7 @@ describe('instances starting together, and a database that is not up yet', onlyO
 
   it('waits for a PostgreSQL that is not up yet, saying so, and starts once it answers', async () => {
     const target = new URL(TEST_DATABASE_URL);
-    const proxy = new Proxy({ host: target.hostname, port: Number(target.port || 5432) });
+    const proxy = new TcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
     // A port with nothing behind it yet: the proxy starts listening there later.
     await proxy.start();
     const port = proxy.port;
