@@ -9,7 +9,8 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { family } from '../src/model/family.js';
 import { Model, type StructuredType } from '../src/model/model.js';
-import { request, startServer, type JsonResponse, type RunningServer } from './helpers/server.js';
+import { startServer, type RunningServer } from './helpers/server.js';
+import { graphClient } from './helpers/graph.js';
 
 const model = new Model(family);
 let server: RunningServer;
@@ -27,13 +28,7 @@ after(async () => {
   if (server) assert.equal(await server.stop(), 0);
 });
 
-function send(method: string, path: string, body?: unknown): Promise<JsonResponse<any>> {
-  return request(`${server.baseUrl}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${admin}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-}
+const { send } = graphClient(() => server.baseUrl, () => admin);
 
 async function created(path: string, body: Record<string, unknown>): Promise<string> {
   const res = await send('POST', path, body);

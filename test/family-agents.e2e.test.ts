@@ -7,7 +7,8 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { errorOf, GUID, request, startServer, stripContext, type JsonResponse, type RunningServer } from './helpers/server.js';
+import { errorOf, GUID, startServer, stripContext, type JsonResponse, type RunningServer } from './helpers/server.js';
+import { assertGraphError, graphClient } from './helpers/graph.js';
 
 let server: RunningServer;
 /** Every permission this file needs. */
@@ -23,7 +24,6 @@ const PROFILES = '/beta/onPremisesPublishingProfiles';
 const PROV = `${PROFILES}/provisioning`;
 const AUTH = `${PROFILES}/authentication`;
 const SENSORS = `${PROFILES}/privateAccess/sensors`;
-const json = { 'content-type': 'application/json' };
 const INCLUDE_UNKNOWN = { Prefer: 'include-unknown-enum-members' };
 
 before(async () => {
@@ -45,21 +45,7 @@ after(async () => {
 
 // ---------------------------------------------------------------------------------------------
 
-function url(path: string): string {
-  return `${server.baseUrl}${path}`;
-}
-
-function get(path: string, token = admin, headers: Record<string, string> = {}): Promise<JsonResponse<any>> {
-  return request(url(path), { headers: { authorization: `Bearer ${token}`, ...headers } });
-}
-
-function send(method: string, path: string, body?: unknown, token = admin, headers: Record<string, string> = {}): Promise<JsonResponse<any>> {
-  return request(url(path), {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : json), ...headers },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-}
+const { get, send } = graphClient(() => server.baseUrl, () => admin);
 
 async function createAgent(profile = PROV, body: Record<string, unknown> = {}): Promise<Record<string, any>> {
   const res = await send('POST', `${profile}/agents`, { externalIp: '153.69.23.122', machineName: `s-${randomUUID().slice(0, 8)}.contoso.com`, status: 'active', ...body });
@@ -148,8 +134,7 @@ describe('agents', () => {
     const agent = await createAgent();
     assert.equal((await send('DELETE', `${PROV}/agents/${agent.id}`)).status, 204);
     const res = await get(`${PROV}/agents/${agent.id}`);
-    assert.equal(res.status, 404, res.text);
-    assert.equal(errorOf(res).code, 'Request_ResourceNotFound');
+    assertGraphError(res, 404, 'Request_ResourceNotFound');
   });
 
   it('profiles are isolated: a provisioning agent is not under authentication', async () => {
@@ -169,8 +154,7 @@ describe('agents', () => {
   it('not served under applicationProxy or privateAccess (404 naming the serving profiles)', async () => {
     for (const profile of ['applicationProxy', 'privateAccess']) {
       const res = await send('POST', `${PROFILES}/${profile}/agents`, { externalIp: '1.1.1.1', machineName: 'm', status: 'active' });
-      assert.equal(res.status, 404, res.text);
-      assert.equal(errorOf(res).code, 'Request_ResourceNotFound');
+      assertGraphError(res, 404, 'Request_ResourceNotFound');
       assert.match(errorOf(res).message, /provisioning/);
     }
   });
@@ -276,8 +260,7 @@ describe('$ref links between agents, agent groups and published resources', () =
     let res = await send('POST', `${PROV}/agents/${agent.id}/agentGroups/$ref`, docsRef('provisioning', 'agentGroups', group.id));
     assert.equal(res.status, 204, res.text);
     res = await send('POST', `${PROV}/agents/${agent.id}/agentGroups/$ref`, docsRef('provisioning', 'agentGroups', group.id));
-    assert.equal(res.status, 400, res.text);
-    assert.equal(errorOf(res).code, 'Request_BadRequest');
+    assertGraphError(res, 400, 'Request_BadRequest');
     assert.match(errorOf(res).message, /already exist/);
     res = await send('POST', `${PROV}/agentGroups/${group.id}/agents/$ref`, docsRef('provisioning', 'agents', agent.id));
     assert.equal(res.status, 400, res.text);
@@ -468,8 +451,7 @@ describe('Private Access sensors', () => {
 
 describe('permissions', () => {
   function denied(res: JsonResponse<any>): void {
-    assert.equal(res.status, 403, res.text);
-    assert.equal(errorOf(res).code, 'Authorization_RequestDenied');
+    assertGraphError(res, 403, 'Authorization_RequestDenied');
   }
 
   it('published resources need OnPremisesPublishingProfiles.ReadWrite.All: Directory.ReadWrite.All alone → 403, nothing created', async () => {

@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { onlyOn } from './helpers/backend.js';
 import { errorOf, freshDatabaseUrl, GUID, request, startServer, type JsonResponse, type RunningServer } from './helpers/server.js';
+import { assertGraphError, graphClient } from './helpers/graph.js';
 
 let server: RunningServer;
 let admin: string;
@@ -38,17 +39,7 @@ function url(path: string, base = server.baseUrl): string {
   return `${base}${path}`;
 }
 
-function get(path: string, token = admin, headers: Record<string, string> = {}): Promise<JsonResponse<any>> {
-  return request(url(path), { headers: { authorization: `Bearer ${token}`, ...headers } });
-}
-
-function send(method: string, path: string, body?: unknown, token = admin): Promise<JsonResponse<any>> {
-  return request(url(path), {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : json) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-}
+const { get, send } = graphClient(() => server.baseUrl, () => admin);
 
 async function createGroup(body: Record<string, unknown> = {}, token = admin): Promise<Record<string, any>> {
   const res = await send('POST', GROUPS, { name: `group-${randomUUID().slice(0, 8)}`, ...body }, token);
@@ -192,8 +183,7 @@ describe('the default connector group', () => {
   it('cannot be deleted (400), and stays', async () => {
     const group = await defaultGroup();
     const res = await send('DELETE', `${GROUPS}/${group.id}`);
-    assert.equal(res.status, 400, res.text);
-    assert.equal(errorOf(res).code, 'Request_BadRequest');
+    assertGraphError(res, 400, 'Request_BadRequest');
     assert.match(errorOf(res).message, /default connector group/i);
     const { '@odata.context': _context, ...after } = await getGroup(group.id);
     assert.deepEqual(after, group);
@@ -288,8 +278,7 @@ describe('PATCH /connectorGroups/{id}', () => {
 
   it('answers 404 for an unknown group', async () => {
     const res = await send('PATCH', `${GROUPS}/${randomUUID()}`, { name: 'x' });
-    assert.equal(res.status, 404, res.text);
-    assert.equal(errorOf(res).code, 'Request_ResourceNotFound');
+    assertGraphError(res, 404, 'Request_ResourceNotFound');
   });
 });
 
@@ -517,8 +506,7 @@ describe('region changes and deletion of non-empty groups', () => {
     assert.equal(res.status, 204, res.text);
 
     res = await send('PATCH', `${GROUPS}/${group.id}`, { region: 'aus' });
-    assert.equal(res.status, 400, res.text);
-    assert.equal(errorOf(res).code, 'Request_BadRequest');
+    assertGraphError(res, 400, 'Request_BadRequest');
     assert.match(errorOf(res).message, /region/);
     assert.equal((await getGroup(group.id)).region, 'eur');
 
@@ -562,8 +550,7 @@ describe('region changes and deletion of non-empty groups', () => {
     assert.equal(res.status, 204, res.text);
 
     res = await send('DELETE', `${GROUPS}/${group.id}`);
-    assert.equal(res.status, 400, res.text);
-    assert.equal(errorOf(res).code, 'Request_BadRequest');
+    assertGraphError(res, 400, 'Request_BadRequest');
     assert.match(errorOf(res).message, /connectors/);
     assert.equal((await getGroup(group.id)).id, group.id);
     assert.deepEqual(await memberOfIds(connector.id), [group.id]);
@@ -575,8 +562,7 @@ describe('region changes and deletion of non-empty groups', () => {
     assert.equal(res.status, 204, res.text);
     assert.equal(res.text, '');
     res = await get(`${GROUPS}/${group.id}`);
-    assert.equal(res.status, 404, res.text);
-    assert.equal(errorOf(res).code, 'Request_ResourceNotFound');
+    assertGraphError(res, 404, 'Request_ResourceNotFound');
     assert.ok(!(await groups()).some((g) => g.id === group.id));
     res = await send('DELETE', `${GROUPS}/${group.id}`);
     assert.equal(res.status, 404, res.text);

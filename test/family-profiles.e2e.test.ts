@@ -6,7 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { request, startServer, type GraphErrorBody, type RunningServer } from './helpers/server.js';
+import { startServer, type GraphErrorBody, type RunningServer } from './helpers/server.js';
+import { graphClient } from './helpers/graph.js';
 
 let server: RunningServer;
 let admin: string;
@@ -14,7 +15,6 @@ let hybridRead: string;
 let appDirectoryRead: string;
 
 const PROFILES = '/beta/onPremisesPublishingProfiles';
-const json = { 'content-type': 'application/json' };
 
 before(async () => {
   server = await startServer();
@@ -29,17 +29,7 @@ after(async () => {
   if (server) assert.equal(await server.stop(), 0);
 });
 
-function url(path: string): string {
-  return `${server.baseUrl}${path}`;
-}
-
-function get(path: string, headers: Record<string, string> = {}, token = admin) {
-  return request(url(path), { headers: { authorization: `Bearer ${token}`, ...headers } });
-}
-
-function send(method: string, path: string, body: unknown) {
-  return request(url(path), { method, headers: { authorization: `Bearer ${admin}`, ...json }, body: JSON.stringify(body) });
-}
+const { get, send } = graphClient(() => server.baseUrl, () => admin);
 
 async function profile(id: string): Promise<Record<string, any>> {
   const res = await get(`${PROFILES}/${id}`);
@@ -316,19 +306,19 @@ describe('$expand and the permission matrix', () => {
    * collection by expanding it: Graph answers 403 (or leaves it out); it never discloses it.
    */
   async function assertNotDisclosed(path: string, token: string, secret: string): Promise<void> {
-    const res = await get(path, {}, token);
+    const res = await get(path, token);
     assert.ok(res.status === 403 || (res.status === 200 && !res.text.includes(secret)), `${path} disclosed ${secret}: ${res.status} ${res.text}`);
   }
 
   it('the profile itself is readable with Policy.Read.HybridAuthentication and app Directory.Read.All', async () => {
-    assert.equal((await get(`${PROFILES}/provisioning`, {}, hybridRead)).status, 200);
-    assert.equal((await get(`${PROFILES}/applicationProxy`, {}, appDirectoryRead)).status, 200);
+    assert.equal((await get(`${PROFILES}/provisioning`, hybridRead)).status, 200);
+    assert.equal((await get(`${PROFILES}/applicationProxy`, appDirectoryRead)).status, 200);
   });
 
   it('$expand needs the permission of the navigation it reads: Policy.Read.HybridAuthentication cannot read published resources through /provisioning?$expand=publishedResources', async () => {
     const created = await send('POST', `${PROFILES}/provisioning/publishedResources`, { displayName: 'secret resource', resourceName: 'secret.contoso.com' });
     assert.equal(created.status, 201, created.text);
-    const direct = await get(`${PROFILES}/provisioning/publishedResources`, {}, hybridRead);
+    const direct = await get(`${PROFILES}/provisioning/publishedResources`, hybridRead);
     assert.equal(direct.status, 403, direct.text);
     await assertNotDisclosed(`${PROFILES}/provisioning?$expand=publishedResources`, hybridRead, created.body.id);
   });
@@ -337,7 +327,7 @@ describe('$expand and the permission matrix', () => {
     const created = await send('POST', `${PROFILES}/applicationProxy/connectors`, { externalIp: '10.9.8.7', machineName: 'secret-connector.contoso.com', status: 'active' });
     assert.equal(created.status, 201, created.text);
     for (const nav of ['connectors', 'connectorGroups']) {
-      const direct = await get(`${PROFILES}/applicationProxy/${nav}`, {}, hybridRead);
+      const direct = await get(`${PROFILES}/applicationProxy/${nav}`, hybridRead);
       assert.equal(direct.status, 403, direct.text);
     }
     await assertNotDisclosed(`${PROFILES}/applicationProxy?$expand=connectors`, hybridRead, created.body.id);
@@ -348,7 +338,7 @@ describe('$expand and the permission matrix', () => {
   it('$expand: an app token (Directory.Read.All) cannot read connectors through $expand, as connector reads are delegated-only', async () => {
     const created = await send('POST', `${PROFILES}/applicationProxy/connectors`, { externalIp: '10.9.8.6', machineName: 'app-secret.contoso.com', status: 'active' });
     assert.equal(created.status, 201, created.text);
-    const direct = await get(`${PROFILES}/applicationProxy/connectors`, {}, appDirectoryRead);
+    const direct = await get(`${PROFILES}/applicationProxy/connectors`, appDirectoryRead);
     assert.equal(direct.status, 403, direct.text);
     await assertNotDisclosed(`${PROFILES}/applicationProxy?$expand=connectors`, appDirectoryRead, created.body.id);
   });
@@ -356,7 +346,7 @@ describe('$expand and the permission matrix', () => {
   it('$expand: Policy.Read.HybridAuthentication cannot read Private Access sensors through /privateAccess?$expand=sensors', async () => {
     const created = await send('POST', `${PROFILES}/privateAccess/sensors`, { externalIp: '192.68.16.158', machineName: 'secret-sensor.contoso.com', status: 'active' });
     assert.equal(created.status, 201, created.text);
-    const direct = await get(`${PROFILES}/privateAccess/sensors`, {}, hybridRead);
+    const direct = await get(`${PROFILES}/privateAccess/sensors`, hybridRead);
     assert.equal(direct.status, 403, direct.text);
     await assertNotDisclosed(`${PROFILES}/privateAccess?$expand=sensors`, hybridRead, created.body.id);
   });

@@ -13,6 +13,7 @@ import { graphModel } from '../src/http/app.js';
 import { ResourceRegistry } from '../src/resources/registry.js';
 import { sdkAnswers } from '../src/resources/sdk-coverage.js';
 import { request, startServer, type JsonResponse, type RunningServer } from './helpers/server.js';
+import { graphClient } from './helpers/graph.js';
 
 const SCOPES = 'Directory.ReadWrite.All Application.ReadWrite.All OnPremisesPublishingProfiles.ReadWrite.All Policy.ReadWrite.HybridAuthentication';
 const P = '/beta/onPremisesPublishingProfiles';
@@ -29,13 +30,7 @@ after(async () => {
   if (server) assert.equal(await server.stop(), 0);
 });
 
-function send(method: string, path: string, body?: unknown): Promise<JsonResponse<any>> {
-  return request(`${server.baseUrl}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${admin}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-}
+const { send } = graphClient(() => server.baseUrl, () => admin);
 
 async function made(path: string, body: Record<string, unknown>): Promise<Record<string, any>> {
   const res = await send('POST', path, body);
