@@ -1,4 +1,8 @@
 import assert from 'node:assert/strict';
+import type { FastifyInstance, InjectOptions } from 'fastify';
+import { allPermissions } from '../../src/auth/identity.js';
+import type { AppOptions } from '../../src/http/app.js';
+import { type TestServer, testServer } from '../../src/http/testing.js';
 import { graphResponseProblems, type RawResponse } from './raw-http.js';
 import { GUID, type GraphErrorBody, type JsonResponse, request } from './server.js';
 
@@ -68,4 +72,46 @@ export function assertGraphError(
   if (typeof message === 'string') assert.equal(error.message, message);
   else if (message) assert.match(error.message, message);
   return error;
+}
+
+/**
+ * The same client over `app.inject`: no socket, no process, for the unit tests that drive the
+ * engine in-process (src/resources/*.test.ts).
+ */
+export function injectClient(app: () => FastifyInstance, defaultToken: () => string): GraphClient {
+  const call = async (method: string, path: string, body: unknown, token: string, headers: Record<string, string>) => {
+    const json: Record<string, string> = body === undefined ? {} : { 'content-type': 'application/json' };
+    const res = await app().inject({
+      method: method as InjectOptions['method'],
+      url: path,
+      headers: { authorization: `Bearer ${token}`, ...json, ...headers },
+      payload: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const answered = new Headers();
+    for (const [name, value] of Object.entries(res.headers)) {
+      if (value !== undefined) answered.set(name, Array.isArray(value) ? value.join(', ') : String(value));
+    }
+    const text = res.body;
+    const parsed = text.length > 0 && /json/.test(answered.get('content-type') ?? '') ? JSON.parse(text) : undefined;
+    return { status: res.statusCode, headers: answered, body: parsed, text };
+  };
+  return {
+    get: (path, token = defaultToken(), headers = {}) => call('GET', path, undefined, token, headers),
+    send: (method, path, body, token = defaultToken(), headers = {}) => call(method, path, body, token, headers),
+  };
+}
+
+/** An in-process server over an in-memory store, and a client holding a token of every permission. */
+export interface InProcessGraph extends GraphClient {
+  server: TestServer;
+  tenantId: string;
+}
+
+export async function inProcessGraph(
+  appOptions: Omit<AppOptions, 'store' | 'authenticator'> = {},
+  tenantId = '3c9a5b1e-0000-4000-8000-0000000e0001',
+): Promise<InProcessGraph> {
+  const server = await testServer(undefined, appOptions);
+  const token = await server.userToken(tenantId, allPermissions().scopes);
+  return { server, tenantId, ...injectClient(() => server.app, () => token) };
 }
