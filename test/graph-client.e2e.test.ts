@@ -1,7 +1,7 @@
 /**
  * @microsoft/microsoft-graph-client 3.0.7, unchanged, against `localgraph serve --https`: it
  * sends tokens only over https to hosts it knows, so it is pointed at localgraph with
- * `customHosts` and trusts its certificate through NODE_EXTRA_CA_CERTS, exactly as the README
+ * `customHosts` and trusts its certificate through NODE_EXTRA_CA_CERTS, exactly as docs/sdk-node.md
  * says. Tokens come from @azure/identity via TokenCredentialAuthenticationProvider. The Kiota
  * beta SDK's adapter is run the same way, with AzureIdentityAuthenticationProvider.
  */
@@ -86,7 +86,7 @@ describe('@microsoft/microsoft-graph-client over HTTPS', () => {
     assert.equal(result.appCreatesGroup.name, 'made by an app');
   });
 
-  it('the Kiota beta SDK\'s request adapter, with AzureIdentityAuthenticationProvider, as the README shows', async () => {
+  it('the Kiota beta SDK\'s request adapter, with AzureIdentityAuthenticationProvider, as docs/sdk-node.md shows', async () => {
     const kiota = await run('kiota');
     assert.equal(kiota.listedContext, `${server.baseUrl}/beta/$metadata#onPremisesPublishingProfiles('applicationProxy')/connectors`);
     assert.equal(kiota.listedCount, 5, 'the connectors the graph-client and batch tests left');

@@ -73,7 +73,7 @@ describe('the OpenAPI description', () => {
     const ours = Object.entries(document.paths)
       .filter(([path]) => path.startsWith('/onPremisesPublishingProfiles'))
       .flatMap(([path, ops]) => Object.keys(ops as object).map((m) => `${m.toUpperCase()} ${generic(path)}`));
-    // Differences from Microsoft's description, each explained (README, "Differences from Microsoft Graph"):
+    // Differences from Microsoft's description, each explained (docs/openapi.md, "Compared with Microsoft's description"):
     const onlyOurs = new Set([
       // A complex property addressed on its own; Microsoft's description reaches it through the profile only.
       'GET /onPremisesPublishingProfiles/{id}/hybridAgentUpdaterConfiguration',

@@ -117,9 +117,9 @@ export class MixedLoadClient {
     this.prefix = `lm${String(index).padStart(3, '0')}-`;
   }
 
-  /** Runs operations until `deadline` (a performance.now() time); the one under way finishes. */
-  async run(deadline: number): Promise<void> {
-    while (performance.now() < deadline) await this.step();
+  /** Runs operations while `goOn()` says so; the one under way finishes. */
+  async run(goOn: () => boolean): Promise<void> {
+    while (goOn()) await this.step();
   }
 
   private async step(): Promise<void> {
@@ -298,7 +298,7 @@ export class MixedLoadClient {
   private async createGroup(): Promise<void> {
     this.seq++;
     const body = { name: `${this.prefix}group-${this.seq}`, region: pick(REGIONS) };
-    // The live service answers a group create with 200 (localgraph's default, see README "Status codes").
+    // The live service answers a group create with 200 (localgraph's default, see docs/api.md, "Status codes").
     const answer = await this.http.expect(OPS.createGroup, 200, this.tenant.token, 'POST', `${AP}/connectorGroups`, body);
     if (!answer) return;
     if (this.check(OPS.createGroup, typeof answer.body?.id === 'string' && answer.body.name === body.name && answer.body.isDefault === false, () => `group create answered ${answer.text.slice(0, 300)}`)) {

@@ -20,6 +20,13 @@ export interface MixedLoadOptions {
   tokens: string[];
   clients: number;
   seconds: number;
+  /**
+   * Keep going past `seconds` until this many requests have been answered, but not past
+   * `maxSeconds`: a memory verdict needs the warm-up (a number of requests, not a time) to end
+   * within the first quarter of the run, and a busy machine serves fewer requests per second.
+   */
+  minRequests?: number;
+  maxSeconds?: number;
   /** the server's process id, to sample its memory; without it there are no memory figures */
   pid?: number;
   /** a request that receives nothing for this long is a failure (default 30 s) */
@@ -71,7 +78,14 @@ export async function runMixedLoad(options: MixedLoadOptions): Promise<MixedLoad
   const cpuBefore = options.pid === undefined ? undefined : cpuTimeMs(options.pid);
   const driverBefore = process.cpuUsage();
   const started = performance.now();
-  await Promise.all(clients.map((client) => client.run(started + options.seconds * 1000)));
+  const until = started + options.seconds * 1000;
+  const cap = started + Math.max(options.seconds, options.maxSeconds ?? 0) * 1000;
+  const minRequests = options.minRequests ?? 0;
+  const goOn = () => {
+    const now = performance.now();
+    return now < until || (stats.requests < minRequests && now < cap);
+  };
+  await Promise.all(clients.map((client) => client.run(goOn)));
   const seconds = (performance.now() - started) / 1000;
   const driver = process.cpuUsage(driverBefore);
   const cpuAfter = options.pid === undefined ? undefined : cpuTimeMs(options.pid);

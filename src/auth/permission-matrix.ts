@@ -2,7 +2,7 @@
  * Graph's permission matrix for the operations localgraph serves, as data: for each method and
  * path pattern, the delegated scopes and the application roles that allow it (least privileged
  * first). An empty list means that kind of token is not supported, as Graph's docs write "Not
- * supported". The README's permission table is rendered from these rows (`npm run docs`).
+ * supported". The permission table of docs/identity.md is rendered from these rows (`npm run docs`).
  *
  * Sources: the permissions map behind the Graph docs (perms.json, 2026-08-07) and the reference
  * pages. Where they are silent (operations only the generated SDKs offer) or disagree, the note

@@ -5,12 +5,12 @@ import { fileURLToPath } from 'node:url';
 import { permissionMatrix } from './permission-matrix.js';
 import { renderPermissionTable, replaceTable, TABLE_END, TABLE_START } from './permission-table.js';
 
-// dist/src/auth/permission-table.test.js → README.md at the repository root
-const README = fileURLToPath(new URL('../../../README.md', import.meta.url));
+// dist/src/auth/permission-table.test.js → docs/identity.md at the repository root
+const PAGE = fileURLToPath(new URL('../../../docs/identity.md', import.meta.url));
 
-test('the README permission table is the one rendered from the matrix (run `npm run docs` when this fails)', () => {
-  const readme = readFileSync(README, 'utf8');
-  assert.equal(readme, replaceTable(readme, renderPermissionTable(permissionMatrix)));
+test('the permission table of docs/identity.md is the one rendered from the matrix (run `npm run docs` when this fails)', () => {
+  const page = readFileSync(PAGE, 'utf8');
+  assert.equal(page, replaceTable(page, renderPermissionTable(permissionMatrix)));
 });
 
 test('the table has one row per matrix row, with "not supported" for an empty side', () => {
@@ -23,7 +23,7 @@ test('the table has one row per matrix row, with "not supported" for an empty si
   assert.match(profile!, /Policy\.Read\.HybridAuthentication; higher: Policy\.ReadWrite\.HybridAuthentication, Directory\.ReadWrite\.All/);
 });
 
-test('replaceTable keeps what is around the markers and refuses a README without them', () => {
+test('replaceTable keeps what is around the markers and refuses a page without them', () => {
   const doc = `a\n${TABLE_START}\nold\n${TABLE_END}\nb\n`;
   assert.equal(replaceTable(doc, 'new'), `a\n${TABLE_START}\nnew\n${TABLE_END}\nb\n`);
   assert.equal(replaceTable(replaceTable(doc, 'new'), 'new'), replaceTable(doc, 'new'));

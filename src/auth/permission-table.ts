@@ -1,9 +1,9 @@
 import type { PermissionRow } from './permission-matrix.js';
 
 /**
- * The README's permission table, rendered from the matrix rows so that the documentation is
- * the data the server enforces (`npm run docs` writes it between the markers; a unit test
- * fails when the README is stale).
+ * The permission table of docs/identity.md, rendered from the matrix rows so that the
+ * documentation is the data the server enforces (`npm run docs` writes it between the markers;
+ * a unit test fails when the page is stale).
  */
 export const TABLE_START = '<!-- permissions:start -->';
 export const TABLE_END = '<!-- permissions:end -->';
@@ -27,10 +27,10 @@ export function renderPermissionTable(rows: readonly PermissionRow[]): string {
   return lines.join('\n');
 }
 
-/** `readme` with the text between the markers replaced by `table`; throws when a marker is missing. */
-export function replaceTable(readme: string, table: string): string {
-  const start = readme.indexOf(TABLE_START);
-  const end = readme.indexOf(TABLE_END);
-  if (start < 0 || end < start) throw new Error(`README.md needs the markers ${TABLE_START} and ${TABLE_END}`);
-  return `${readme.slice(0, start + TABLE_START.length)}\n${table}\n${readme.slice(end)}`;
+/** `page` with the text between the markers replaced by `table`; throws when a marker is missing. */
+export function replaceTable(page: string, table: string): string {
+  const start = page.indexOf(TABLE_START);
+  const end = page.indexOf(TABLE_END);
+  if (start < 0 || end < start) throw new Error(`the page needs the markers ${TABLE_START} and ${TABLE_END}`);
+  return `${page.slice(0, start + TABLE_START.length)}\n${table}\n${page.slice(end)}`;
 }

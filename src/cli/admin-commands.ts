@@ -53,7 +53,7 @@ stay on real time). Without an option, prints it.
 ${targetHelp}`,
   faults: `Usage: localgraph admin faults [FILE | --clear] [--url URL] [--admin-key K]
 
-Sets the fault rules of the Graph surface from FILE (JSON, see README "Faults"), or clears
+Sets the fault rules of the Graph surface from FILE (JSON, see docs/admin.md#faults), or clears
 them. Without an argument, prints the rules with how often each matched and fired.
 
   --clear            no more faults

@@ -47,9 +47,9 @@ token endpoint for it at /{tenant}/oauth2/v2.0/token.
                   loopback names are answered otherwise, unless --host is not a loopback
                   address); repeatable
   --dev-credentials
-                  provision the well-known development tenant, app and user (see README);
-                  always on with --in-memory; refused on a non-loopback --host unless
-                  --allow-dev-credentials-on-network
+                  provision the well-known development tenant, app and user (see
+                  docs/identity.md); always on with --in-memory; refused on a non-loopback
+                  --host unless --allow-dev-credentials-on-network
 ${storageHelp}
                            (the data folder, or the database, keeps the data, signing key,
                            registrations and TLS certificate across restarts; one server per

@@ -21,7 +21,7 @@ import { readFaultRules, type FaultInjector } from './faults.js';
 /**
  * The admin API, under `/_admin/`, apart from the Graph surface: its own credential (the admin
  * key, not a Graph token, outside the permission matrix), never throttled or faulted, errors in
- * Graph's envelope. See README "Control plane".
+ * Graph's envelope. See docs/admin.md.
  *
  *   GET    /_admin/                     what the server is doing (clock, id seed, faults, heartbeats)
  *   POST   /_admin/reset                {tenantId?, registrations?}: remove Graph data

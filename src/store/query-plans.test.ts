@@ -10,7 +10,7 @@ import { SqliteDatabase } from './sqlite.js';
 import { SqlStore } from './sql-store.js';
 
 /**
- * Every secondary index earns its place: for each query shape the README promises to serve from
+ * Every secondary index earns its place: for each query shape docs/configuration.md promises to serve from
  * an index (docs: "Indexes and the queries they serve"), the SQL localgraph really runs for the
  * request is explained by the database, and the plan must read that index, in the requested order
  * (no sort of the matching rows), on SQLite and on PostgreSQL. Tables here are tiny, so the

@@ -1,7 +1,7 @@
 /**
  * A client program, run by the end-to-end tests as a child process with NODE_EXTRA_CA_CERTS set
  * to localgraph's certificate (Node reads that variable only at start). It uses the real
- * libraries, unchanged, the way the README tells users to: @azure/identity's credential classes
+ * libraries, unchanged, the way docs/sdk-node.md and docs/proxy.md tell users to: @azure/identity's credential classes
  * against localgraph's token endpoint, and @microsoft/microsoft-graph-client 3.0.7 over HTTPS.
  *
  * Usage: node sdk-client.js <scenario>   with LG_ORIGIN, LG_TENANT, LG_CLIENT_ID, LG_SECRET,
@@ -145,7 +145,7 @@ scenarios.batch = async () => {
 };
 
 scenarios.kiota = async () => {
-  // The README's lines: a credential, and localgraph's host allowed (Kiota 1.0.0-preview.109
+  // docs/sdk-node.md's lines: a credential, and localgraph's host allowed (Kiota 1.0.0-preview.109
   // compares the host name; earlier previews compared host and port, so both are listed).
   const url = new URL(origin);
   const auth = new AzureIdentityAuthenticationProvider(userCredential(), [GRAPH_DEFAULT], undefined, new Set([url.hostname, url.host]));
