@@ -41,6 +41,8 @@ const OTHER_TOOLS_FLAGS: Record<string, string> = {
   '--save-dev': 'npm install',
   '--write-coverage': 'scripts/test-clients.mjs (npm run test:clients -- --write-coverage)',
   '--test': 'node --test',
+  '--error-on-warnings': 'biome check (npm run lint)',
+  '--update': 'scripts/check-line-length.mjs (npm run lint:lines -- --update)',
 };
 
 const allowedOnly = onlyOn('sqlite', 'the documentation does not depend on the storage');
