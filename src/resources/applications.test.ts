@@ -11,7 +11,9 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 let graph: InProcessGraph;
 
 function groupRef(id: string) {
-  return { '@odata.id': `https://graph.microsoft.com/beta/onPremisesPublishingProfiles/applicationProxy/connectorGroups/${id}` };
+  return {
+    '@odata.id': `https://graph.microsoft.com/beta/onPremisesPublishingProfiles/applicationProxy/connectorGroups/${id}`,
+  };
 }
 
 async function newApp(body: Record<string, unknown> = {}): Promise<Record<string, any>> {
@@ -30,7 +32,7 @@ describe('applications', () => {
     assert.equal(error.details?.[0].target, 'displayName');
   });
 
-  test('the server fills appId, createdDateTime and the directory defaults; a sent id or appId is ignored', async () => {
+  test('the server fills appId, createdDateTime and the defaults; a sent id or appId is ignored', async () => {
     const app = await newApp({ id: '00000000-0000-4000-8000-000000000001', appId: 'mine' });
     assert.match(app.id, GUID);
     assert.notEqual(app.id, '00000000-0000-4000-8000-000000000001');
@@ -68,7 +70,7 @@ describe('applications', () => {
     assert.equal(res.body.id, defaultGroup);
   });
 
-  test('a connector group is assigned (PUT $ref) and unassigned (DELETE $ref) once app proxy is configured', async () => {
+  test('a connector group is assigned (PUT $ref) and unassigned (DELETE $ref) once published', async () => {
     const group = (await graph.send('POST', GROUPS, { name: 'Apps' })).body.id;
     const plain = await newApp();
     assertGraphError(

@@ -13,7 +13,9 @@ const device = { externalIp: '10.0.0.1', machineName: 'host.contoso.com', status
 let graph: InProcessGraph;
 
 function groupRef(id: string) {
-  return { '@odata.id': `https://graph.microsoft.com/beta/onPremisesPublishingProfiles/applicationProxy/connectorGroups/${id}` };
+  return {
+    '@odata.id': `https://graph.microsoft.com/beta/onPremisesPublishingProfiles/applicationProxy/connectorGroups/${id}`,
+  };
 }
 
 async function newGroup(name: string): Promise<string> {
@@ -25,7 +27,7 @@ async function newGroup(name: string): Promise<string> {
 async function connectorIn(group: string): Promise<string> {
   const connector = (await graph.send('POST', `${AP}/connectors`, device)).body.id;
   const moved = await graph.send('POST', `${GROUPS}/${group}/members/$ref`, {
-    '@odata.id': `https://graph.microsoft.com/beta/onPremisesPublishingProfiles/applicationProxy/connectors/${connector}`,
+    '@odata.id': `https://graph.microsoft.com${AP}/connectors/${connector}`,
   });
   assert.equal(moved.status, 204, moved.text);
   return connector;
@@ -104,10 +106,20 @@ describe('connector groups (status codes as the live service answers)', () => {
   test('a group with connectors, or with applications, cannot be deleted; an empty one can', async () => {
     const withConnector = await newGroup('busy');
     await connectorIn(withConnector);
-    assertGraphError(await graph.send('DELETE', `${GROUPS}/${withConnector}`), 400, 'Request_BadRequest', /still has connectors/);
+    assertGraphError(
+      await graph.send('DELETE', `${GROUPS}/${withConnector}`),
+      400,
+      'Request_BadRequest',
+      /still has connectors/,
+    );
     const withApp = await newGroup('assigned');
     await applicationIn(withApp);
-    assertGraphError(await graph.send('DELETE', `${GROUPS}/${withApp}`), 400, 'Request_BadRequest', /still has applications/);
+    assertGraphError(
+      await graph.send('DELETE', `${GROUPS}/${withApp}`),
+      400,
+      'Request_BadRequest',
+      /still has applications/,
+    );
     const empty = await newGroup('empty');
     assert.equal((await graph.send('DELETE', `${GROUPS}/${empty}`)).status, 204);
     assertGraphError(await graph.get(`${GROUPS}/${empty}`), 404, 'Request_ResourceNotFound');

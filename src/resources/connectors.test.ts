@@ -97,7 +97,9 @@ describe('connectors', () => {
   test('memberOf/$ref moves the connector: it is always in exactly one group', async () => {
     const connector = (await graph.send('POST', `${AP}/connectors`, device)).body;
     const group = (await graph.send('POST', `${AP}/connectorGroups`, { name: 'West' })).body;
-    const ref = { '@odata.id': `https://graph.microsoft.com/beta/onPremisesPublishingProfiles/applicationProxy/connectorGroups/${group.id}` };
+    const ref = {
+      '@odata.id': `https://graph.microsoft.com${AP}/connectorGroups/${group.id}`,
+    };
     const added = await graph.send('POST', `${AP}/connectors/${connector.id}/memberOf/$ref`, ref);
     assert.equal(added.status, 204, added.text);
     const memberOf = await graph.get(`${AP}/connectors/${connector.id}/memberOf`);

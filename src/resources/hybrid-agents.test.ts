@@ -11,7 +11,9 @@ const device = { externalIp: '10.0.0.1', machineName: 'agent.contoso.com', statu
 let graph: InProcessGraph;
 
 function ref(profile: string, collection: string, id: string) {
-  return { '@odata.id': `https://graph.microsoft.com/beta/onPremisesPublishingProfiles/${profile}/${collection}/${id}` };
+  return {
+    '@odata.id': `https://graph.microsoft.com/beta/onPremisesPublishingProfiles/${profile}/${collection}/${id}`,
+  };
 }
 
 async function created(path: string, body: object): Promise<Record<string, any>> {
@@ -31,7 +33,7 @@ describe('hybrid agents', () => {
     graph = await inProcessGraph();
   });
 
-  test('agents: externalIp, machineName and status required; supportedPublishingTypes defaults to the profile', async () => {
+  test('agents: externalIp, machineName, status required; supportedPublishingTypes from the profile', async () => {
     for (const missing of ['externalIp', 'machineName', 'status'] as const) {
       const { [missing]: _left, ...body } = device;
       const error = assertGraphError(await graph.send('POST', `${PROV}/agents`, body), 400, 'Request_BadRequest');
@@ -63,27 +65,42 @@ describe('hybrid agents', () => {
     }
   });
 
-  test('agent groups: displayName required; publishingType from the profile and isDefault false, whatever is sent', async () => {
+  test('agent groups: displayName required; publishingType from the profile, isDefault false', async () => {
     const error = assertGraphError(await graph.send('POST', `${PROV}/agentGroups`, {}), 400, 'Request_BadRequest');
     assert.equal(error.details?.[0].target, 'displayName');
-    const group = await created(`${PROV}/agentGroups`, { displayName: 'G', isDefault: true, publishingType: 'exchangeOnline' });
+    const group = await created(`${PROV}/agentGroups`, {
+      displayName: 'G',
+      isDefault: true,
+      publishingType: 'exchangeOnline',
+    });
     assert.equal(group.publishingType, 'provisioning');
     assert.equal(group.isDefault, false);
-    assert.equal((await graph.send('PATCH', `${PROV}/agentGroups/${group.id}`, { publishingType: 'x', displayName: 'H' })).status, 204);
+    assert.equal(
+      (await graph.send('PATCH', `${PROV}/agentGroups/${group.id}`, { publishingType: 'x', displayName: 'H' })).status,
+      204,
+    );
     const read = (await graph.get(`${PROV}/agentGroups/${group.id}`)).body;
     assert.equal(read.displayName, 'H');
     assert.equal(read.publishingType, 'provisioning');
   });
 
   test('published resources: publishingType from the profile', async () => {
-    const resource = await created(`${PROV}/publishedResources`, { displayName: 'R', resourceName: 'r.contoso.com', publishingType: 'x' });
+    const resource = await created(`${PROV}/publishedResources`, {
+      displayName: 'R',
+      resourceName: 'r.contoso.com',
+      publishingType: 'x',
+    });
     assert.equal(resource.publishingType, 'provisioning');
   });
 
   test('agent ↔ group links: added from either side, seen from both, refused twice, removed', async () => {
     const agent = await created(`${PROV}/agents`, device);
     const group = await created(`${PROV}/agentGroups`, { displayName: 'Linked' });
-    const add = await graph.send('POST', `${PROV}/agents/${agent.id}/agentGroups/$ref`, ref('provisioning', 'agentGroups', group.id));
+    const add = await graph.send(
+      'POST',
+      `${PROV}/agents/${agent.id}/agentGroups/$ref`,
+      ref('provisioning', 'agentGroups', group.id),
+    );
     assert.equal(add.status, 204, add.text);
     assert.deepEqual(await ids(`${PROV}/agentGroups/${group.id}/agents`), [agent.id]);
     assertGraphError(
@@ -101,7 +118,11 @@ describe('hybrid agents', () => {
     const agent = await created(`${PROV}/agents`, device);
     const other = await created(`${PROFILES}/authentication/agentGroups`, { displayName: 'Other' });
     assertGraphError(
-      await graph.send('POST', `${PROV}/agents/${agent.id}/agentGroups/$ref`, ref('authentication', 'agentGroups', other.id)),
+      await graph.send(
+        'POST',
+        `${PROV}/agents/${agent.id}/agentGroups/$ref`,
+        ref('authentication', 'agentGroups', other.id),
+      ),
       400,
       'Request_BadRequest',
     );
@@ -113,7 +134,10 @@ describe('hybrid agents', () => {
     const agent = await created(`${PROV}/agents`, device);
     const group = await created(`${PROV}/agentGroups`, { displayName: 'Both' });
     const toResource = ref('provisioning', 'publishedResources', resource.id);
-    assert.equal((await graph.send('POST', `${PROV}/agentGroups/${group.id}/publishedResources/$ref`, toResource)).status, 204);
+    assert.equal(
+      (await graph.send('POST', `${PROV}/agentGroups/${group.id}/publishedResources/$ref`, toResource)).status,
+      204,
+    );
     const toGroup = ref('provisioning', 'agentGroups', group.id);
     assert.equal((await graph.send('POST', `${PROV}/agents/${agent.id}/agentGroups/$ref`, toGroup)).status, 204);
     assert.deepEqual(await ids(`${PROV}/publishedResources/${resource.id}/agentGroups`), [group.id]);

@@ -5,7 +5,8 @@ import { assertGraphError, type InProcessGraph, inProcessGraph } from '../../tes
 
 /** The rules of ip-application-segments.ts, through the engine in-process over an in-memory store. */
 
-const SEGMENTS = 'onPremisesPublishing/segmentsConfiguration/microsoft.graph.ipSegmentConfiguration/applicationSegments';
+const SEGMENTS =
+  'onPremisesPublishing/segmentsConfiguration/microsoft.graph.ipSegmentConfiguration/applicationSegments';
 const segment = { destinationHost: 'db.contoso.com', destinationType: 'fqdn', ports: ['1433-1433'], protocol: 'tcp' };
 
 let graph: InProcessGraph;
@@ -42,7 +43,7 @@ describe('IP application segments', () => {
     );
   });
 
-  test("each application holds its own segments; the application navigation leads back", async () => {
+  test('each application holds its own segments; the application navigation leads back', async () => {
     const [first, second] = [await newApp(), await newApp()];
     const made = (await graph.send('POST', `/beta/applications/${first}/${SEGMENTS}`, segment)).body;
     assert.equal((await graph.get(`/beta/applications/${second}/${SEGMENTS}`)).body.value.length, 0);
@@ -68,7 +69,10 @@ describe('IP application segments', () => {
     const app = await newApp();
     const made = (await graph.send('POST', `/beta/applications/${app}/${SEGMENTS}`, segment)).body;
     const path = `/beta/applications/${app}/${SEGMENTS}/${made.id}`;
-    assert.equal((await graph.send('PATCH', path, { action: 'exclude', destinationHost: 'db2.contoso.com' })).status, 204);
+    assert.equal(
+      (await graph.send('PATCH', path, { action: 'exclude', destinationHost: 'db2.contoso.com' })).status,
+      204,
+    );
     const read = (await graph.get(path)).body;
     assert.deepEqual([read.action, read.destinationHost], ['exclude', 'db2.contoso.com']);
     assert.equal((await graph.send('DELETE', path)).status, 204);

@@ -5,6 +5,7 @@ import { assertGraphError, type InProcessGraph, inProcessGraph } from '../../tes
 /** The rules of profiles.ts, through the engine in-process over an in-memory store. */
 
 const PROFILES = '/beta/onPremisesPublishingProfiles';
+const IP_SEGMENTS = 'microsoft.graph.ipSegmentConfiguration/applicationSegments';
 
 let graph: InProcessGraph;
 
@@ -28,7 +29,11 @@ describe('publishing profiles', () => {
     assert.equal(res.status, 200, res.text);
     assert.equal(res.body.id, 'applicationProxy');
     assertGraphError(await graph.get(`${PROFILES}/nonsense`), 404, 'Request_ResourceNotFound');
-    assertGraphError(await graph.send('PATCH', `${PROFILES}/nonsense`, { isEnabled: true }), 404, 'Request_ResourceNotFound');
+    assertGraphError(
+      await graph.send('PATCH', `${PROFILES}/nonsense`, { isEnabled: true }),
+      404,
+      'Request_ResourceNotFound',
+    );
   });
 
   test('isEnabled and isDefaultAccessEnabled are writable, one profile at a time; the key is not', async () => {
@@ -58,13 +63,23 @@ describe('publishing profiles', () => {
     assert.equal(read.status, 200, read.text);
     assert.equal(read.body.allowUpdateConfigurationOverride, true);
     assert.equal(read.body.updateWindow.updateWindowStartTime, '01:00:00.0000000');
-    assertGraphError(await graph.send('PATCH', config, { deferUpdate: '2018-08-20T12:00' }), 400, 'BadRequest', /deferUpdate/);
+    assertGraphError(
+      await graph.send('PATCH', config, { deferUpdate: '2018-08-20T12:00' }),
+      400,
+      'BadRequest',
+      /deferUpdate/,
+    );
   });
 
-  test("applicationSegments lists every application's IP segments, read-only, under applicationProxy only", async () => {
+  test("applicationSegments lists every application's IP segments, read-only, under applicationProxy", async () => {
     const app = (await graph.send('POST', '/beta/applications', { displayName: 'Segmented' })).body.id;
-    const segments = `/beta/applications/${app}/onPremisesPublishing/segmentsConfiguration/microsoft.graph.ipSegmentConfiguration/applicationSegments`;
-    const segment = await graph.send('POST', segments, { destinationHost: 'db.contoso.com', destinationType: 'fqdn', ports: ['1433-1433'], protocol: 'tcp' });
+    const segments = `/beta/applications/${app}/onPremisesPublishing/segmentsConfiguration/${IP_SEGMENTS}`;
+    const segment = await graph.send('POST', segments, {
+      destinationHost: 'db.contoso.com',
+      destinationType: 'fqdn',
+      ports: ['1433-1433'],
+      protocol: 'tcp',
+    });
     assert.equal(segment.status, 201, segment.text);
     const listed = await graph.get(`${PROFILES}/applicationProxy/applicationSegments`);
     assert.equal(listed.status, 200, listed.text);

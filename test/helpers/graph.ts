@@ -113,5 +113,12 @@ export async function inProcessGraph(
 ): Promise<InProcessGraph> {
   const server = await testServer(undefined, appOptions);
   const token = await server.userToken(tenantId, allPermissions().scopes);
-  return { server, tenantId, ...injectClient(() => server.app, () => token) };
+  return {
+    server,
+    tenantId,
+    ...injectClient(
+      () => server.app,
+      () => token,
+    ),
+  };
 }
