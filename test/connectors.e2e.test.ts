@@ -488,8 +488,8 @@ describe('addressing', () => {
     assert.deepEqual(seen, expected);
   });
 
-  // Graph answers a method a target does not support with 405 (graph-protocol.md "Method not
-  // allowed on target"), whatever the token's permissions.
+  // Graph answers a method a target does not support with 405 `Request_BadRequest` ("Specified
+  // HTTP method is not allowed for the request target."), whatever the token's permissions.
   for (const [method, path] of [
     ['PUT', `${CONNECTORS_PATH}/{id}`],
     ['POST', `${CONNECTORS_PATH}/{id}`],

@@ -2,7 +2,8 @@
  * End to end: hybrid agents, agent groups and published resources (profiles such as
  * `provisioning` and `authentication`), Private Access sensors (`privateAccess`), their `$ref`
  * links, the permission matrix for them, and evolvable enum members, against the real
- * `localgraph serve` process (spec §1, §2.4-§2.8, §4.5-§4.9, §5, Q11, Q13-Q15).
+ * `localgraph serve` process, with the docs' URL forms (trailing slashes, upper-case GUIDs) and
+ * value spellings (`"Active"`).
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
@@ -528,7 +529,7 @@ describe('permissions', () => {
     denied(await get(SENSORS, appPublishing));
   });
 
-  it('OnPremisesPublishingProfiles.ReadWrite.All alone does not read agents or the profile (spec Q9)', async () => {
+  it('OnPremisesPublishingProfiles.ReadWrite.All alone does not read agents or the profile (403)', async () => {
     denied(await get(`${PROV}/agents`, publishingOnly));
     denied(await get(PROV, publishingOnly));
   });

@@ -1,7 +1,8 @@
 /**
  * End to end: applications as application proxy uses them (CRUD, `onPremisesPublishing`, the
  * connector group assignment) and their IP application segments, against the real
- * `localgraph serve` process (spec §2.8, §2.9, §4.4, §4.9, §4.10, Q6, Q7, Q15, Q16).
+ * `localgraph serve` process: assignment needs app proxy configured (`Application_NotFound`
+ * before), a removed assignment reads as the default group, the docs' segment examples.
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';

@@ -1,6 +1,7 @@
 /**
  * End to end: connector groups and connector membership under the `applicationProxy` profile,
- * against the real `localgraph serve` process (spec §4.2-§4.4, Q1-Q3, Q6-Q8, Q13, Q18).
+ * against the real `localgraph serve` process: the live status codes (create 200, update 204),
+ * client-sent `isDefault` and type ignored, `$ref` writes 204, one group per connector.
  * One server (fresh data folder) serves the file; a second one, started with
  * `--status-codes docs`, checks the documented status codes.
  */
@@ -231,7 +232,7 @@ describe('POST /connectorGroups', () => {
     });
   }
 
-  it('ignores isDefault: true and connectorGroupType sent on create (spec Q3)', async () => {
+  it('ignores isDefault: true and connectorGroupType sent on create (as the live service does)', async () => {
     const group = await createGroup({ isDefault: true, connectorGroupType: 'applicationProxy' });
     assert.equal(group.isDefault, false);
     assert.equal(group.connectorGroupType, 'applicationProxy');

@@ -2,7 +2,8 @@
  * End to end: the publishing profiles (`/onPremisesPublishingProfiles`), against the real
  * `localgraph serve` process. Profiles exist without being created (one per publishing type);
  * clients read them, switch `isEnabled` / `isDefaultAccessEnabled` and PATCH the agent updater
- * configuration with the three bodies of the docs (spec §4.1, P1-P3, Q12, Q15).
+ * configuration with the three bodies of the docs (one names `deferUpdate` for
+ * `deferUpdateDateTime`, a docs bug that is refused).
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';

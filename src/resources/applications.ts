@@ -8,8 +8,9 @@ import type { FamilyTables } from './tables.js';
  * Applications, as far as application proxy needs them: the directory basics and the full
  * `onPremisesPublishing` complex type, validated from the model. Graph's application is an open
  * type, so properties outside localgraph's subset of it are kept as sent. An application's
- * connector group can be assigned only once app proxy is configured on it (spec Q6); without an
- * assignment it reads as the tenant's default group (Q7).
+ * connector group can be assigned only once app proxy is configured on it (before, the live service
+ * answers `Application_NotFound`); without an assignment it reads as the tenant's default group, as
+ * the live service does after the assignment is removed.
  */
 
 /** What Graph fills in when app proxy is first configured on an app (docs defaults). */
