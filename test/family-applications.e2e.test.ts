@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { queryStorage } from './helpers/storage-query.js';
 import { errorOf, GUID, startServer, stripContext, type RunningServer } from './helpers/server.js';
@@ -196,6 +197,17 @@ describe('onPremisesPublishing', () => {
     });
   }
 
+  it("the switches an app never set read as Graph's defaults (docs defaults; false where the docs show false)", async () => {
+    const app = await createApp({ onPremisesPublishing: { externalUrl: 'https://defaults-contoso.msappproxy.net/', isStateSessionEnabled: true } });
+    const p = (await getApp(app.id)).onPremisesPublishing;
+    assert.deepEqual(
+      [p.isHttpOnlyCookieEnabled, p.isPersistentCookieEnabled, p.isSecureCookieEnabled, p.isTranslateHostHeaderEnabled, p.isTranslateLinksInBodyEnabled, p.isBackendCertificateValidationEnabled],
+      [false, false, true, true, false, true],
+    );
+    assert.deepEqual([p.isDnsResolutionEnabled, p.useAlternateUrlForTranslationAndRedirect], [false, false]);
+    assert.equal(p.isStateSessionEnabled, true, 'a value the client sent is kept');
+  });
+
   it('an invalid nested enum on create is refused and creates nothing', async () => {
     const name = `bad-${randomUUID()}`;
     const res = await send('POST', APPS, { displayName: name, onPremisesPublishing: { externalAuthenticationType: 'bogus' } });
@@ -248,6 +260,72 @@ describe('onPremisesPublishing', () => {
     const after = await getApp(app.id);
     assert.equal(after.onPremisesPublishing, null);
     assert.deepEqual(after.identifierUris, ['https://keep.contoso.com']);
+  });
+});
+
+describe("a custom domain's certificate (verifiedCustomDomain*)", () => {
+  const certificates = JSON.parse(readFileSync(new URL('../../test/fixtures/custom-domain-certificates.json', import.meta.url), 'utf8'));
+  const [pfx] = certificates.certificates;
+  const customDomain = (key: string, password: string) => ({
+    externalUrl: 'https://www.contoso.com/',
+    internalUrl: 'https://www.corp.contoso.com/',
+    verifiedCustomDomainKeyCredential: { type: 'X509CertAndPassword', usage: 'Verify', keyId: randomUUID(), key },
+    verifiedCustomDomainPasswordCredential: { keyId: randomUUID(), secretText: password },
+  });
+
+  it('the PFX and its password are taken, never returned; the metadata is read from the certificate', async () => {
+    const app = await createApp({ onPremisesPublishing: customDomain(pfx.key, pfx.password) });
+    for (const body of [app, await getApp(app.id), (await get(`${APPS}?$select=onPremisesPublishing`)).body.value.find((a: any) => a.id === app.id)]) {
+      const publishing = body.onPremisesPublishing;
+      assert.equal(publishing.verifiedCustomDomainKeyCredential.key, null);
+      assert.equal(publishing.verifiedCustomDomainKeyCredential.type, 'X509CertAndPassword');
+      assert.equal(publishing.verifiedCustomDomainPasswordCredential.secretText, null);
+      assert.match(publishing.verifiedCustomDomainPasswordCredential.keyId, GUID);
+      assert.deepEqual(publishing.verifiedCustomDomainCertificatesMetadata, pfx.metadata);
+      assert.ok(!JSON.stringify(body).includes(pfx.key.slice(0, 40)));
+    }
+  });
+
+  it('a secret cannot be read back through $filter or $orderby (400, naming it write-only)', async () => {
+    const app = await createApp({ onPremisesPublishing: customDomain(pfx.key, pfx.password) });
+    for (const query of [
+      `$filter=startswith(onPremisesPublishing/verifiedCustomDomainPasswordCredential/secretText, '${pfx.password.slice(0, 1)}')`,
+      '$filter=onPremisesPublishing/verifiedCustomDomainKeyCredential/key ne null',
+      '$orderby=onPremisesPublishing/verifiedCustomDomainPasswordCredential/secretText',
+    ]) {
+      const res = await get(`${APPS}?${query}`);
+      assert.equal(res.status, 400, `${query}: ${res.text}`);
+      assert.match(errorOf(res).message, /is write-only and cannot be used in \$(filter|orderby)/);
+    }
+    assert.deepEqual((await getApp(app.id)).onPremisesPublishing.verifiedCustomDomainCertificatesMetadata, pfx.metadata);
+  });
+
+  it('another certificate replaces the metadata; removing the key credential clears it', async () => {
+    const app = await createApp({ onPremisesPublishing: customDomain(pfx.key, pfx.password) });
+    const chain = certificates.certificates.find((c: any) => c.name.includes('chain'));
+    let res = await send('PATCH', `${APPS}/${app.id}`, { onPremisesPublishing: customDomain(chain.key, chain.password) });
+    assert.equal(res.status, 204, res.text);
+    assert.deepEqual((await getApp(app.id)).onPremisesPublishing.verifiedCustomDomainCertificatesMetadata, chain.metadata);
+    res = await send('PATCH', `${APPS}/${app.id}`, { onPremisesPublishing: { verifiedCustomDomainKeyCredential: null } });
+    assert.equal(res.status, 204, res.text);
+    const publishing = (await getApp(app.id)).onPremisesPublishing;
+    assert.equal(publishing.verifiedCustomDomainKeyCredential, null);
+    assert.equal(publishing.verifiedCustomDomainCertificatesMetadata, null);
+  });
+
+  it('a certificate that cannot be read, or a wrong password, is refused (400, saying why) and nothing changes; sent metadata is not kept', async () => {
+    const app = await createApp({ onPremisesPublishing: customDomain(pfx.key, pfx.password) });
+    for (const bad of certificates.unreadable) {
+      const res = await send('PATCH', `${APPS}/${app.id}`, { onPremisesPublishing: customDomain(bad.key, bad.password ?? '') });
+      assert.equal(res.status, 400, `${bad.name}: ${res.text}`);
+      assert.equal(errorOf(res).details?.[0]?.target, 'onPremisesPublishing/verifiedCustomDomainKeyCredential');
+      assert.ok(errorOf(res).message.includes(bad.message), errorOf(res).message);
+    }
+    assert.deepEqual((await getApp(app.id)).onPremisesPublishing.verifiedCustomDomainCertificatesMetadata, pfx.metadata);
+    // The metadata is the certificate's: what a client sends for it is not kept.
+    const res = await send('PATCH', `${APPS}/${app.id}`, { onPremisesPublishing: { verifiedCustomDomainCertificatesMetadata: { ...pfx.metadata, subjectName: 'CN=forged' } } });
+    assert.equal(res.status, 204, res.text);
+    assert.deepEqual((await getApp(app.id)).onPremisesPublishing.verifiedCustomDomainCertificatesMetadata, pfx.metadata);
   });
 });
 

@@ -17,7 +17,8 @@ import openapiTS, { astToString } from 'openapi-typescript';
 import { parse } from 'yaml';
 import { graphModel } from '../src/http/app.js';
 import { familyOperations } from '../src/resources/operations.js';
-import { ResourceRegistry } from '../src/resources/registry.js';
+import { familyRegistry } from '../src/family/family.js';
+import { onPremises } from '../src/family/on-premises.js';
 import { sdkAnswers, sdkPattern } from '../src/resources/sdk-coverage.js';
 import { CLI_PATH, GUID, startServer, type RunningServer } from './helpers/server.js';
 
@@ -55,7 +56,7 @@ describe('the OpenAPI description', () => {
   });
 
   it('has every served operation, with its permissions, parameters and error responses', () => {
-    const served = familyOperations(graphModel, new ResourceRegistry(graphModel)).filter((op) => op.implemented);
+    const served = familyOperations(graphModel, familyRegistry(onPremises)).filter((op) => op.implemented);
     const described = new Set(Object.entries(document.paths).flatMap(([path, ops]) => Object.keys(ops as object).map((m) => `${m.toUpperCase()} ${generic(path)}`)));
     assert.deepEqual(served.map((op) => `${op.method} ${op.pattern}`).filter((key) => !described.has(key)), []);
     assert.equal(described.size, served.length);
@@ -69,7 +70,7 @@ describe('the OpenAPI description', () => {
   });
 
   it("its paths are Microsoft's: every described path under onPremisesPublishingProfiles is one the SDK reaches, and the SDK's served paths are described", () => {
-    const sdk = new Set(sdkAnswers(graphModel, new ResourceRegistry(graphModel)).map((a) => `${a.method} ${a.pattern}`));
+    const sdk = new Set(sdkAnswers(graphModel, familyRegistry(onPremises)).map((a) => `${a.method} ${a.pattern}`));
     const ours = Object.entries(document.paths)
       .filter(([path]) => path.startsWith('/onPremisesPublishingProfiles'))
       .flatMap(([path, ops]) => Object.keys(ops as object).map((m) => `${m.toUpperCase()} ${generic(path)}`));
@@ -93,7 +94,7 @@ describe('the OpenAPI description', () => {
       'DELETE /onPremisesPublishingProfiles/{id}/agentGroups/{id}/publishedResources/{id}/$ref',
     ]);
     assert.deepEqual(ours.filter((op) => !sdk.has(op) && !onlyOurs.has(op)), []);
-    const servedSdk = sdkAnswers(graphModel, new ResourceRegistry(graphModel)).filter((a) => a.served && !a.pattern.endsWith('/$count') && !(a.method === 'GET' && a.pattern.endsWith('/$ref')));
+    const servedSdk = sdkAnswers(graphModel, familyRegistry(onPremises)).filter((a) => a.served && !a.pattern.endsWith('/$count') && !(a.method === 'GET' && a.pattern.endsWith('/$ref')));
     const describedOps = new Set(ours);
     assert.deepEqual(servedSdk.map((a) => `${a.method} ${sdkPattern(a.template)}`).filter((op) => !describedOps.has(op)), []);
   });

@@ -10,7 +10,8 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { graphModel } from '../src/http/app.js';
-import { ResourceRegistry } from '../src/resources/registry.js';
+import { familyRegistry } from '../src/family/family.js';
+import { onPremises } from '../src/family/on-premises.js';
 import { sdkAnswers } from '../src/resources/sdk-coverage.js';
 import { request, startServer, type JsonResponse, type RunningServer } from './helpers/server.js';
 import { graphClient } from './helpers/graph.js';
@@ -106,7 +107,7 @@ describe('every request builder of the SDK', () => {
       if (template.endsWith('/sensors')) return { externalIp: '10.0.0.7', machineName: 'more-sensor.contoso.com', status: 'active' };
       return {};
     };
-    const answers = sdkAnswers(graphModel, new ResourceRegistry(graphModel));
+    const answers = sdkAnswers(graphModel, familyRegistry(onPremises));
     // Deletes last (links before objects), so that what the other operations address still exists.
     const deletes = answers.filter((a) => a.method === 'DELETE');
     const ordered = [...answers.filter((a) => a.method !== 'DELETE'), ...deletes.filter((a) => a.template.endsWith('/$ref')), ...deletes.filter((a) => !a.template.endsWith('/$ref'))];

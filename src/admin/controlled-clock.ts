@@ -1,4 +1,4 @@
-import type { Clock } from '../resources/collection.js';
+import type { Clock } from '../resources/clock.js';
 
 /** What a {@link ControlledClock} is doing, as the admin API reports it. */
 export interface ClockState {

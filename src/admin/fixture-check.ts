@@ -1,8 +1,6 @@
-import type { IdGenerator } from '../resources/collection.js';
-import { DEFAULT_CONNECTOR_VERSION } from '../resources/connectors.js';
-import { DEFAULT_SENSOR_VERSION } from '../resources/sensors.js';
+import type { IdGenerator } from '../resources/id-generator.js';
 import type { Entity } from '../store/store.js';
-import { FIXTURE_VERSION, type AppRegistrationFixture, type FixtureContext, type UserFixture } from './fixture.js';
+import { FIXTURE_VERSION, serverDefaults, type AppRegistrationFixture, type FixtureCollection, type FixtureContext, type UserFixture } from './fixture.js';
 import { PERMISSION_PATTERN, UPN_PATTERN } from '../auth/registrations.js';
 import { isOwnHash } from '../auth/secrets.js';
 import { complete, dateTime, fail, guid, isObject, list, onlyKeys, readEntity, strings, text, uniqueIds } from './fixture-read.js';
@@ -68,6 +66,7 @@ function checkTenant(ctx: FixtureContext, raw: unknown, path: string, ids: IdGen
   const t = ctx.tables;
   const tenantId = guid(raw.id, `${path}.id`);
   const publishingType = ctx.model.enumType('microsoft.graph.onPremisesPublishingType');
+  const defaultsOf = (collection: FixtureCollection, parents: string[] = []) => serverDefaults(ctx, collection, { ids, now }, parents);
 
   const profiles = list(raw.profiles, `${path}.profiles`).map((item, i) => {
     const at = `${path}.profiles[${i}]`;
@@ -90,7 +89,7 @@ function checkTenant(ctx: FixtureContext, raw: unknown, path: string, ids: IdGen
   const connectorGroups = list(raw.connectorGroups, `${path}.connectorGroups`).map((item, i) => {
     const at = `${path}.connectorGroups[${i}]`;
     const { entity } = readEntity(ctx, t.connectorGroups.type, item, at, []);
-    return complete(t.connectorGroups.type, withId(entity, at), { connectorGroupType: 'applicationProxy', isDefault: false }, at);
+    return complete(t.connectorGroups.type, withId(entity, at), defaultsOf('connectorGroups'), at);
   });
   uniqueIds(
     connectorGroups.map((g, i) => ({ id: String(g.id), path: `${path}.connectorGroups[${i}].id` })),
@@ -113,7 +112,7 @@ function checkTenant(ctx: FixtureContext, raw: unknown, path: string, ids: IdGen
     if (links.connectorGroupId !== undefined) groupId = groupRef(links.connectorGroupId, `${at}.connectorGroupId`);
     else if (defaults.length === 1) groupId = String(defaults[0].id);
     else fail(`${at}.connectorGroupId`, 'a connector is in one connector group: name it, or give the tenant a default group.');
-    return { entity: complete(t.connectors.type, entity, { version: DEFAULT_CONNECTOR_VERSION }, at), groupId };
+    return { entity: complete(t.connectors.type, entity, defaultsOf('connectors'), at), groupId };
   });
   uniqueIds(
     connectors.map((c, i) => ({ id: String(c.entity.id), path: `${path}.connectors[${i}].id` })),
@@ -128,13 +127,13 @@ function checkTenant(ctx: FixtureContext, raw: unknown, path: string, ids: IdGen
     const segments = list(links.applicationSegments, `${at}.applicationSegments`).map((s, j) => {
       const segmentAt = `${at}.applicationSegments[${j}]`;
       const { entity: segment } = readEntity(ctx, t.ipApplicationSegments.type, s, segmentAt, []);
-      return complete(t.ipApplicationSegments.type, withId(segment, segmentAt), { action: 'tunnel' }, segmentAt);
+      return complete(t.ipApplicationSegments.type, withId(segment, segmentAt), defaultsOf('ipApplicationSegments', [String(entity.id)]), segmentAt);
     });
     uniqueIds(
       segments.map((s, j) => ({ id: String(s.id), path: `${at}.applicationSegments[${j}].id` })),
       'Application segment',
     );
-    return { entity: complete(t.applications.type, entity, { appId: ids.newId() }, at), groupId, segments };
+    return { entity: complete(t.applications.type, entity, defaultsOf('applications'), at), groupId, segments };
   });
   uniqueIds(
     applications.map((a, i) => ({ id: String(a.entity.id), path: `${path}.applications[${i}].id` })),
@@ -154,13 +153,13 @@ function checkTenant(ctx: FixtureContext, raw: unknown, path: string, ids: IdGen
     const at = `${path}.agents[${i}]`;
     const { entity, links } = readEntity(ctx, t.agents.type, item, at, ['profile']);
     const profile = hybridProfile(links.profile, `${at}.profile`);
-    return { entity: complete(t.agents.type, withId(entity, at), { supportedPublishingTypes: [profile] }, at), profile };
+    return { entity: complete(t.agents.type, withId(entity, at), defaultsOf('agents', [profile]), at), profile };
   });
   const publishedResources = list(raw.publishedResources, `${path}.publishedResources`).map((item, i) => {
     const at = `${path}.publishedResources[${i}]`;
     const { entity, links } = readEntity(ctx, t.publishedResources.type, item, at, ['profile']);
     const profile = hybridProfile(links.profile, `${at}.profile`);
-    return { entity: complete(t.publishedResources.type, withId(entity, at), { publishingType: profile }, at), profile };
+    return { entity: complete(t.publishedResources.type, withId(entity, at), defaultsOf('publishedResources', [profile]), at), profile };
   });
   const keyed = (profile: string, id: unknown) => `${profile}/${String(id)}`;
   uniqueIds(
@@ -188,7 +187,7 @@ function checkTenant(ctx: FixtureContext, raw: unknown, path: string, ids: IdGen
         ),
       ];
     return {
-      entity: complete(t.agentGroups.type, withId(entity, at), { isDefault: false, publishingType: profile }, at),
+      entity: complete(t.agentGroups.type, withId(entity, at), defaultsOf('agentGroups', [profile]), at),
       profile,
       agentIds: refs('agentIds', agentKeys, 'agent'),
       publishedResourceIds: refs('publishedResourceIds', resourceKeys, 'published resource'),
@@ -202,7 +201,7 @@ function checkTenant(ctx: FixtureContext, raw: unknown, path: string, ids: IdGen
   const sensors = list(raw.sensors, `${path}.sensors`).map((item, i) => {
     const at = `${path}.sensors[${i}]`;
     const { entity } = readEntity(ctx, t.sensors.type, item, at, []);
-    return complete(t.sensors.type, withId(entity, at), { isBreakglassEnabled: false, version: DEFAULT_SENSOR_VERSION }, at);
+    return complete(t.sensors.type, withId(entity, at), defaultsOf('sensors'), at);
   });
   uniqueIds(
     sensors.map((s, i) => ({ id: String(s.id), path: `${path}.sensors[${i}].id` })),

@@ -1,6 +1,7 @@
-import type { Condition, Entity, LinkMapping, Scope, Store } from '../store/store.js';
+import { linkedTargets } from '../resources/related-condition.js';
+import type { Condition, Entity, Scope, Store } from '../store/store.js';
 import type { TableMapping } from '../store/table.js';
-import { AGENT_LINKS, compare, FIXTURE_VERSION, RESOURCE_LINKS, type Fixture, type FixtureContext, type TenantFixture } from './fixture.js';
+import { compare, FIXTURE_VERSION, type Fixture, type FixtureContext, type TenantFixture } from './fixture.js';
 
 const byId = (a: Entity, b: Entity) => compare(String(a.id), String(b.id));
 
@@ -65,15 +66,11 @@ async function exportTenant(store: Store, ctx: FixtureContext, tenantId: string)
     for (const a of await readAll(store, t.agents, inProfile)) agents.push({ ...clean(t.agents, a), profile });
     for (const r of await readAll(store, t.publishedResources, inProfile)) publishedResources.push({ ...clean(t.publishedResources, r), profile });
     for (const g of await readAll(store, t.agentGroups, inProfile)) {
-      const linked = (link: LinkMapping): Condition => ({
-        sql: `id IN (SELECT ${link.targetColumn} FROM ${link.table} WHERE tenant_id = ? AND profile_id = ? AND ${link.sourceColumn} = ?)`,
-        params: [tenantId, profile, g.id],
-      });
       agentGroups.push({
         ...clean(t.agentGroups, g),
         profile,
-        agentIds: await ids(store, t.agents, inProfile, linked(AGENT_LINKS)),
-        publishedResourceIds: await ids(store, t.publishedResources, inProfile, linked(RESOURCE_LINKS)),
+        agentIds: await ids(store, t.agents, inProfile, linkedTargets(ctx.links.agentIds, inProfile, String(g.id))),
+        publishedResourceIds: await ids(store, t.publishedResources, inProfile, linkedTargets(ctx.links.publishedResourceIds, inProfile, String(g.id))),
       });
     }
   }

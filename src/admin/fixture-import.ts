@@ -1,7 +1,7 @@
-import type { IdGenerator } from '../resources/collection.js';
+import type { IdGenerator } from '../resources/id-generator.js';
 import type { AppRegistrationRow, Entity, RegisteredUserRow, Scope, Store } from '../store/store.js';
 import type { TableMapping } from '../store/table.js';
-import { AGENT_LINKS, APP_REGISTRATIONS_TABLE, GRAPH_DATA_TABLES, RESOURCE_LINKS, USERS_TABLE, type FixtureContext } from './fixture.js';
+import { APP_REGISTRATIONS_TABLE, HEARTBEATS_TABLE, USERS_TABLE, type FixtureContext } from './fixture.js';
 import { checkFixture, type CheckedTenant } from './fixture-check.js';
 import { fail } from './fixture-read.js';
 
@@ -44,7 +44,7 @@ async function writeTenant(tx: Store, ctx: FixtureContext, tenant: CheckedTenant
   const t = ctx.tables;
   const scope: Scope = { tenantId: tenant.id };
   await tx.ensureTenant(tenant.id, now);
-  const tables: string[] = [...GRAPH_DATA_TABLES];
+  const tables: string[] = [...ctx.dataTables, HEARTBEATS_TABLE];
   if (tenant.appRegistrations) tables.push(APP_REGISTRATIONS_TABLE);
   if (tenant.users) tables.push(USERS_TABLE);
   await tx.clearTenantRows(tables, tenant.id);
@@ -68,8 +68,8 @@ async function writeTenant(tx: Store, ctx: FixtureContext, tenant: CheckedTenant
   for (const [i, g] of tenant.agentGroups.entries()) {
     const inProfile: Scope = { tenantId: tenant.id, parents: [g.profile] };
     await insert(t.agentGroups, inProfile, g.entity, `${path}.agentGroups[${i}]`);
-    for (const agentId of g.agentIds) await tx.link(AGENT_LINKS, inProfile, String(g.entity.id), agentId);
-    for (const resourceId of g.publishedResourceIds) await tx.link(RESOURCE_LINKS, inProfile, String(g.entity.id), resourceId);
+    for (const agentId of g.agentIds) await tx.link(ctx.links.agentIds, inProfile, String(g.entity.id), agentId);
+    for (const resourceId of g.publishedResourceIds) await tx.link(ctx.links.publishedResourceIds, inProfile, String(g.entity.id), resourceId);
   }
   for (const [i, s] of tenant.sensors.entries()) await insert(t.sensors, scope, s, `${path}.sensors[${i}]`);
 

@@ -1,6 +1,6 @@
 import { errors, GraphError } from '../graph/errors.js';
 import type { StructuredType } from '../model/model.js';
-import { isGuid } from '../odata/path.js';
+import { isGuid } from '../odata/guid.js';
 import { readPropertyValue } from '../odata/values.js';
 import type { Entity } from '../store/store.js';
 import type { FixtureContext } from './fixture.js';

@@ -1,7 +1,10 @@
 import type { Model } from '../model/model.js';
-import { NOT_HYBRID_AGENT_PROFILES, profileIds as modelProfileIds } from '../resources/profiles.js';
-import { familyTables, type FamilyTables } from '../resources/tables.js';
+import type { CollectionBehaviour } from '../resources/collection.js';
+import type { IdGenerator } from '../resources/id-generator.js';
+import { NOT_HYBRID_AGENT_PROFILES } from '../resources/profiles.js';
+import type { ResourceRegistry } from '../resources/registry.js';
 import type { AppRegistrationRow, Entity, LinkMapping, RegisteredUserRow } from '../store/store.js';
+import type { TableMapping } from '../store/table.js';
 
 /**
  * Fixtures: a tenant's whole state as one JSON document, in Graph's property names plus a few
@@ -53,48 +56,93 @@ export type AppRegistrationFixture = Omit<AppRegistrationRow, 'tenantId'>;
 /** A registered user, as stored (the password hashed); its tenant is the fixture tenant's. */
 export type UserFixture = Omit<RegisteredUserRow, 'tenantId'>;
 
-/** What fixtures need of the model: the tables and the profile keys. */
+/**
+ * The collections a tenant's fixture holds, by the behaviour path that serves each: the fixture's
+ * tables and server-set defaults come from these behaviours. (Application segments are held
+ * inside their application, `applicationSegments`.)
+ */
+export const FIXTURE_COLLECTIONS = {
+  profiles: 'onPremisesPublishingProfiles',
+  connectorGroups: 'onPremisesPublishingProfiles/connectorGroups',
+  connectors: 'onPremisesPublishingProfiles/connectors',
+  applications: 'applications',
+  ipApplicationSegments: 'applications/onPremisesPublishing/segmentsConfiguration/applicationSegments',
+  agents: 'onPremisesPublishingProfiles/agents',
+  agentGroups: 'onPremisesPublishingProfiles/agentGroups',
+  publishedResources: 'onPremisesPublishingProfiles/publishedResources',
+  sensors: 'onPremisesPublishingProfiles/sensors',
+} as const;
+
+export type FixtureCollection = keyof typeof FIXTURE_COLLECTIONS;
+
+/** The link tables a fixture holds as id lists on an agent group: the relationship each comes from. */
+export const FIXTURE_LINKS = {
+  agentIds: { path: FIXTURE_COLLECTIONS.agentGroups, relationship: 'agents' },
+  publishedResourceIds: { path: FIXTURE_COLLECTIONS.agentGroups, relationship: 'publishedResources' },
+} as const;
+
+export type FixtureLink = keyof typeof FIXTURE_LINKS;
+
+/** What fixtures need of the registry: each collection's behaviour, the link tables, the profile keys. */
 export interface FixtureContext {
   model: Model;
-  tables: FamilyTables;
+  behaviours: Record<FixtureCollection, CollectionBehaviour>;
+  tables: Record<FixtureCollection, TableMapping>;
+  links: Record<FixtureLink, LinkMapping>;
+  /** Every table of a tenant's Graph data, children first (the registry's): what an import replaces. */
+  dataTables: readonly string[];
   profileIds: ReadonlySet<string>;
   /** The profiles that serve hybrid agents (all but applicationProxy and privateAccess), sorted. */
   hybridProfiles: string[];
 }
 
-export function fixtureContext(model: Model): FixtureContext {
-  const profileIds = modelProfileIds(model);
+export function fixtureContext(registry: ResourceRegistry): FixtureContext {
+  const entries = Object.entries(FIXTURE_COLLECTIONS) as [FixtureCollection, string][];
+  const behaviours = Object.fromEntries(entries.map(([name, path]) => [name, required(registry.collection(path), path)])) as Record<FixtureCollection, CollectionBehaviour>;
+  const tables = Object.fromEntries(entries.map(([name]) => [name, behaviours[name].table])) as Record<FixtureCollection, TableMapping>;
+  const links = Object.fromEntries(
+    Object.entries(FIXTURE_LINKS).map(([name, { path, relationship }]) => {
+      const source = required(registry.collection(path), path);
+      const storage = source.relationships?.[relationship]?.storage;
+      if (storage?.kind !== 'link') throw new Error(`fixtures: ${path} has no link relationship ${relationship}`);
+      return [name, { table: storage.table, sourceColumn: storage.sourceColumn, targetColumn: storage.targetColumn, scopeColumns: source.table.scopeColumns }];
+    }),
+  ) as Record<FixtureLink, LinkMapping>;
+  const profileIds = behaviours.profiles.fixedKeys ?? new Set<string>();
   return {
-    model,
-    tables: familyTables(model),
+    model: registry.model,
+    behaviours,
+    tables,
+    links,
+    dataTables: registry.dataTables(),
     profileIds,
     hybridProfiles: [...profileIds].filter((p) => !NOT_HYBRID_AGENT_PROFILES.has(p)).sort(compare),
   };
 }
 
-export const AGENT_LINKS: LinkMapping = { table: 'agent_group_agents', sourceColumn: 'agent_group_id', targetColumn: 'agent_id', scopeColumns: ['profile_id'] };
-export const RESOURCE_LINKS: LinkMapping = {
-  table: 'agent_group_published_resources',
-  sourceColumn: 'agent_group_id',
-  targetColumn: 'published_resource_id',
-  scopeColumns: ['profile_id'],
-};
+function required(behaviour: CollectionBehaviour | undefined, path: string): CollectionBehaviour {
+  if (!behaviour) throw new Error(`fixtures: no collection ${path} in the registry`);
+  return behaviour;
+}
 
-/** The tables of a tenant's Graph data (and its heartbeats), children before parents. */
-export const GRAPH_DATA_TABLES = [
-  'ip_application_segments',
-  AGENT_LINKS.table,
-  RESOURCE_LINKS.table,
-  'agents',
-  'agent_groups',
-  'published_resources',
-  'sensors',
-  'applications',
-  'connectors',
-  'connector_groups',
-  'profiles',
-  'heartbeats',
-] as const;
+/**
+ * What the server sets on an entity it creates, for the properties a fixture may leave out:
+ * those that must have a value and those no client writes (read-only). Nullable, writable
+ * properties stay as the fixture says, so that an export imports back unchanged.
+ */
+export function serverDefaults(ctx: FixtureContext, collection: FixtureCollection, services: { ids: IdGenerator; now: Date }, parents: string[]): Entity {
+  const behaviour = ctx.behaviours[collection];
+  const defaults = behaviour.create?.defaults({ ids: services.ids, clock: { now: () => services.now } }, parents) ?? {};
+  return Object.fromEntries(
+    Object.entries(defaults).filter(([name]) => {
+      const property = behaviour.type.properties.get(name);
+      return property !== undefined && (!property.nullable || property.readOnly === true);
+    }),
+  );
+}
+
+/** Sign-in registrations and heartbeats: tenant rows beside the Graph data. */
+export const HEARTBEATS_TABLE = 'heartbeats';
 export const APP_REGISTRATIONS_TABLE = 'app_registrations';
 export const USERS_TABLE = 'registered_users';
 

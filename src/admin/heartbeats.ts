@@ -1,6 +1,6 @@
 import { errors } from '../graph/errors.js';
-import { isGuid } from '../odata/path.js';
-import type { Clock } from '../resources/collection.js';
+import { isGuid } from '../odata/guid.js';
+import type { Clock } from '../resources/clock.js';
 import { NOT_HYBRID_AGENT_PROFILES } from '../resources/profiles.js';
 import type { FamilyTables } from '../resources/tables.js';
 import type { HeartbeatKind, Scope, Store } from '../store/store.js';
@@ -47,7 +47,8 @@ export class HeartbeatMonitor {
 
   constructor(
     private readonly store: Store,
-    private readonly tables: FamilyTables,
+    /** The tables heartbeats find their objects in (the on-premises family's), asked for when first needed. */
+    private readonly tables: () => Pick<FamilyTables, 'connectors' | 'sensors' | 'agents'>,
     private readonly clock: Clock,
     settings: Partial<HeartbeatSettings> = {},
     private readonly onError: (error: unknown) => void = () => undefined,
@@ -139,15 +140,15 @@ export class HeartbeatMonitor {
   private target(input: HeartbeatInput, normalizeProfile: (profile: string) => string | undefined): { table: TableMapping; scope: Scope; profile: string } {
     switch (input.kind) {
       case 'connector':
-        return { table: this.tables.connectors, scope: { tenantId: input.tenantId }, profile: 'applicationProxy' };
+        return { table: this.tables().connectors, scope: { tenantId: input.tenantId }, profile: 'applicationProxy' };
       case 'sensor':
-        return { table: this.tables.sensors, scope: { tenantId: input.tenantId }, profile: 'privateAccess' };
+        return { table: this.tables().sensors, scope: { tenantId: input.tenantId }, profile: 'privateAccess' };
       case 'agent': {
         const profile = input.profile === undefined ? undefined : normalizeProfile(input.profile);
         if (!profile || NOT_HYBRID_AGENT_PROFILES.has(profile)) {
           throw errors.adminBadRequest("An agent's heartbeat names its hybrid agent profile (e.g. \"profile\": \"provisioning\").", 'profile');
         }
-        return { table: this.tables.agents, scope: { tenantId: input.tenantId, parents: [profile] }, profile };
+        return { table: this.tables().agents, scope: { tenantId: input.tenantId, parents: [profile] }, profile };
       }
     }
   }

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { IdGenerator } from '../resources/collection.js';
+import type { IdGenerator } from '../resources/id-generator.js';
 
 /**
  * Deterministic GUIDs from a seed: the n-th id is a SHA-256 of `seed` and `n`, shaped as a version 4

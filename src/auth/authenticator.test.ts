@@ -4,7 +4,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT, type JWK, type JWTPayload } from 'jose';
 import { GraphError } from '../graph/errors.js';
-import { migrate } from '../store/migrations.js';
+import { onPremises } from '../family/on-premises.js';
+import { migrateFamily } from '../store/migrations.js';
 import { SqliteDatabase } from '../store/sqlite.js';
 import { SqlStore } from '../store/sql-store.js';
 import { ClaimsAuthenticator, OffAuthenticator, StrictAuthenticator } from './authenticator.js';
@@ -74,7 +75,7 @@ const multi = new LocalIssuer((origin) => `${origin}/{tenantid}/v2.0`);
 
 before(async () => {
   const db = new SqliteDatabase(':memory:');
-  await migrate(db);
+  await migrateFamily(db, onPremises);
   store = new SqlStore(db);
   ownKey = await activeSigningKey(store, new Date());
   await store.ensureTenant(TENANT, new Date());
@@ -220,7 +221,7 @@ describe('claims', () => {
 
   test('tokens of new tenants are refused once the store holds the limit', async () => {
     const db = new SqliteDatabase(':memory:');
-    await migrate(db);
+    await migrateFamily(db, onPremises);
     const own = new SqlStore(db);
     await own.ensureTenant(TENANT, new Date());
     const bounded = new ClaimsAuthenticator(own, 3);

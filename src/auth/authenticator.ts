@@ -1,6 +1,6 @@
 import { decodeJwt, decodeProtectedHeader, type JWTPayload } from 'jose';
 import { errors } from '../graph/errors.js';
-import { isGuid } from '../odata/path.js';
+import { isGuid } from '../odata/guid.js';
 import type { Store } from '../store/store.js';
 import type { Principal } from './principal.js';
 import type { TrustedIssuers } from './trusted-issuers.js';

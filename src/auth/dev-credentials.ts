@@ -1,4 +1,4 @@
-import type { IdGenerator } from '../resources/collection.js';
+import type { IdGenerator } from '../resources/id-generator.js';
 import type { Store } from '../store/store.js';
 import { allPermissions } from './identity.js';
 import { DuplicateRegistrationError, registerApp, registerUser } from './registrations.js';

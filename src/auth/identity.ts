@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Store } from '../store/store.js';
-import type { IdGenerator } from '../resources/collection.js';
+import type { IdGenerator } from '../resources/id-generator.js';
 import { permissionMatrix } from './permission-matrix.js';
 import { DuplicateRegistrationError, registerApp, registerUser } from './registrations.js';
 import { newPassword } from './secrets.js';

@@ -1,6 +1,6 @@
 import type { JWK } from 'jose';
 import { oauthErrors } from '../graph/errors.js';
-import { isGuid } from '../odata/path.js';
+import { isGuid } from '../odata/guid.js';
 import type { Store } from '../store/store.js';
 import { issuerFor } from './tokens.js';
 

@@ -1,4 +1,4 @@
-import type { IdGenerator } from '../resources/collection.js';
+import type { IdGenerator } from '../resources/id-generator.js';
 import type { AppRegistrationRow, RegisteredUserRow, Store } from '../store/store.js';
 import { hashSecret, newClientSecret } from './secrets.js';
 

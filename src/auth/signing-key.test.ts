@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { jwtVerify } from 'jose';
-import { migrate } from '../store/migrations.js';
+import { onPremises } from '../family/on-premises.js';
+import { migrateFamily } from '../store/migrations.js';
 import { SqliteDatabase } from '../store/sqlite.js';
 import { SqlStore } from '../store/sql-store.js';
 import { activeSigningKey, publicKeyFor } from './signing-key.js';
@@ -14,7 +15,7 @@ const databases = new WeakMap<SqlStore, SqliteDatabase>();
 
 async function freshStore(): Promise<SqlStore> {
   const db = new SqliteDatabase(':memory:');
-  await migrate(db);
+  await migrateFamily(db, onPremises);
   const store = new SqlStore(db);
   databases.set(store, db);
   return store;

@@ -2,7 +2,8 @@ import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeJwt } from 'jose';
 import { OAuthError } from '../graph/errors.js';
-import { migrate } from '../store/migrations.js';
+import { onPremises } from '../family/on-premises.js';
+import { migrateFamily } from '../store/migrations.js';
 import { SqliteDatabase } from '../store/sqlite.js';
 import { SqlStore } from '../store/sql-store.js';
 import { SignInLockout } from './lockout.js';
@@ -28,7 +29,7 @@ const ids = { newId: () => crypto.randomUUID() };
 
 before(async () => {
   const db = new SqliteDatabase(':memory:');
-  await migrate(db);
+  await migrateFamily(db, onPremises);
   store = new SqlStore(db);
   const app = (await registerApp(store, { tenantId: TENANT, displayName: 'Contoso tool', roles: ['Directory.ReadWrite.All'], scopes: ['Directory.ReadWrite.All', 'Application.Read.All'] }, ids, T0))!;
   clientId = app.registration.clientId;

@@ -1,5 +1,5 @@
 import { oauthErrors } from '../graph/errors.js';
-import { isGuid } from '../odata/path.js';
+import { isGuid } from '../odata/guid.js';
 import type { AppRegistrationRow, Store } from '../store/store.js';
 import { SignInLockout } from './lockout.js';
 import { consentedScopes, isGraphResource, parseScopes, type RequestedScopes } from './scopes.js';

@@ -1,6 +1,6 @@
 import { createRemoteJWKSet, jwtVerify, type JWTPayload } from 'jose';
 import { errors } from '../graph/errors.js';
-import { isGuid } from '../odata/path.js';
+import { isGuid } from '../odata/guid.js';
 import type { Principal } from './principal.js';
 import { CLOCK_SKEW_SECONDS, toPrincipal } from './verifier.js';
 

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { createPublicKey } from 'node:crypto';
 import { generateKeyPair, SignJWT, type JWTPayload } from 'jose';
 import { GraphError } from '../graph/errors.js';
-import { migrate } from '../store/migrations.js';
+import { onPremises } from '../family/on-premises.js';
+import { migrateFamily } from '../store/migrations.js';
 import { SqliteDatabase } from '../store/sqlite.js';
 import { SqlStore } from '../store/sql-store.js';
 import { activeSigningKey, type SigningKey } from './signing-key.js';
@@ -26,7 +27,7 @@ let key: SigningKey;
 
 before(async () => {
   const db = new SqliteDatabase(':memory:');
-  await migrate(db);
+  await migrateFamily(db, onPremises);
   store = new SqlStore(db);
   key = await activeSigningKey(store, T0);
 });

@@ -1,6 +1,6 @@
 import { decodeProtectedHeader, jwtVerify, type JWTPayload } from 'jose';
 import { errors } from '../graph/errors.js';
-import { isGuid } from '../odata/path.js';
+import { isGuid } from '../odata/guid.js';
 import type { Store } from '../store/store.js';
 import type { Principal } from './principal.js';
 import { publicKeyFor } from './signing-key.js';

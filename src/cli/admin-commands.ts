@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parseDuration } from '../admin/durations.js';
-import { isGuid } from '../odata/path.js';
+import { isGuid } from '../odata/guid.js';
 import { adminCall, adminTarget, parseCommand, targetHelp } from './admin-client.js';
 import { UsageError } from './usage.js';
 

@@ -2,7 +2,7 @@ import { AUTH_MODES, ClaimsAuthenticator, DEFAULT_MAX_CLAIMS_TENANTS, OffAuthent
 import { allPermissions, type DefaultIdentity } from '../auth/identity.js';
 import { GRAPH_AUDIENCES } from '../auth/tokens.js';
 import { checkIssuerUrl, tenantsNamedIn, TrustedIssuers, type TrustedIssuerSpec } from '../auth/trusted-issuers.js';
-import { isGuid } from '../odata/path.js';
+import { isGuid } from '../odata/guid.js';
 import { TokenVerifier } from '../auth/verifier.js';
 import type { Store } from '../store/store.js';
 import { UsageError } from './usage.js';

@@ -10,7 +10,7 @@ import { GraphError } from '../graph/errors.js';
 import type { AppOptions } from '../http/app.js';
 import { FaultInjector, readFaultRules, type FaultRule } from '../http/faults.js';
 import { defaultLogFormat, LOG_FORMATS, LOG_LEVELS, loggerOptions, type LogFormat, type LogLevel } from '../http/logging.js';
-import type { Model } from '../model/model.js';
+import { familyRegistry, type Family } from '../family/family.js';
 import type { Store } from '../store/store.js';
 import { UsageError } from './usage.js';
 
@@ -158,14 +158,14 @@ export interface PreparedControlPlane {
  * exist whatever the fixture says), finds or makes the admin key, and builds the clock, ids and
  * fault injector the app is made with.
  */
-export async function prepareControlPlane(setup: ControlSetup, store: Store, model: Model): Promise<PreparedControlPlane> {
+export async function prepareControlPlane(setup: ControlSetup, store: Store, family: Family): Promise<PreparedControlPlane> {
   const clock = new ControlledClock();
   if (setup.freezeAt) clock.freeze(setup.freezeAt);
   const ids = new SeededIds(setup.idSeed);
   let seeded: string | undefined;
   if (setup.seedFile !== undefined) {
     try {
-      const summary = await importFixture(store, fixtureContext(model), readJsonFile(setup.seedFile, '--seed'), { ids, now: clock.now() });
+      const summary = await importFixture(store, fixtureContext(familyRegistry(family)), readJsonFile(setup.seedFile, '--seed'), { ids, now: clock.now() });
       seeded = `${summary.tenants.length} tenant${summary.tenants.length === 1 ? '' : 's'}`;
     } catch (error) {
       if (error instanceof GraphError) throw new Error(`--seed ${setup.seedFile}: ${error.message}`);

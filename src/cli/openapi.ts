@@ -1,7 +1,8 @@
 import { parseArgs } from 'node:util';
 import { graphModel } from '../http/app.js';
 import { renderOpenApi } from '../openapi/render.js';
-import { ResourceRegistry } from '../resources/registry.js';
+import { familyRegistry } from '../family/family.js';
+import { onPremises } from '../family/on-premises.js';
 import { UsageError } from './usage.js';
 
 export const openapiHelp = `Usage: localgraph openapi [--format yaml|json] [--server URL]
@@ -26,6 +27,6 @@ export async function openapiCommand(args: string[]): Promise<number> {
   }
   const format = values.format;
   if (format !== 'yaml' && format !== 'json') throw new UsageError(`--format must be yaml or json, not '${format}'`);
-  process.stdout.write(renderOpenApi(graphModel, new ResourceRegistry(graphModel), format, values.server.replace(/\/+$/, '')));
+  process.stdout.write(renderOpenApi(graphModel, familyRegistry(onPremises), format, values.server.replace(/\/+$/, '')));
   return 0;
 }

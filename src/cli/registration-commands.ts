@@ -2,7 +2,7 @@ import { defaultIdentity } from '../auth/identity.js';
 import { permissionMatrix } from '../auth/permission-matrix.js';
 import { DuplicateRegistrationError, PERMISSION_PATTERN, registerApp, registerUser, resetAppSecret, setUserPassword, UPN_PATTERN } from '../auth/registrations.js';
 import { randomIds } from '../http/app.js';
-import { isGuid } from '../odata/path.js';
+import { isGuid } from '../odata/guid.js';
 import { openStore, type StoreLocation } from '../store/open.js';
 import { existingStorage, STORAGE_OPTIONS, storageHelp } from './storage-options.js';
 import type { SqlStore } from '../store/sql-store.js';

@@ -6,7 +6,8 @@ import { ensureDevCredentials } from '../auth/dev-credentials.js';
 import { allPermissions, defaultIdentity, ensureDefaultRegistrations } from '../auth/identity.js';
 import { activeSigningKey } from '../auth/signing-key.js';
 import { issueAccessToken } from '../auth/tokens.js';
-import { createApp, graphModel, randomIds } from '../http/app.js';
+import { onPremises } from '../family/on-premises.js';
+import { createApp, randomIds } from '../http/app.js';
 import { LeafIssuer, storeCertificateAuthority } from '../http/certificate-authority.js';
 import { resolveConnectionLimits } from '../http/connection-limits.js';
 import { createForwardProxy } from '../http/forward-proxy.js';
@@ -135,7 +136,7 @@ export async function serveCommand(args: string[]): Promise<number> {
   process.once('exit', () => unlock?.());
 
   const store = await openStore(location, (message) => console.error(`localgraph: ${message}`));
-  const plane = await prepareControlPlane(control, store, graphModel);
+  const plane = await prepareControlPlane(control, store, onPremises);
   const now = new Date();
   if (devCredentials) await ensureDevCredentials(store, randomIds, now);
   const identity = await defaultIdentity(store, randomIds, now);

@@ -1,6 +1,6 @@
 import { formatDuration, parseDuration } from '../admin/durations.js';
 import { seededGuid } from '../admin/seeded-ids.js';
-import { isGuid } from '../odata/path.js';
+import { isGuid } from '../odata/guid.js';
 import { AdminCallError, adminCall, adminTarget, callJson, parseCommand, targetHelp } from './admin-client.js';
 import { UsageError } from './usage.js';
 

@@ -2,7 +2,7 @@ import { defaultIdentity, userObjectId } from '../auth/identity.js';
 import { activeSigningKey } from '../auth/signing-key.js';
 import { DEFAULT_TOKEN_LIFETIME_SECONDS, issueAccessToken } from '../auth/tokens.js';
 import { randomIds } from '../http/app.js';
-import { isGuid } from '../odata/path.js';
+import { isGuid } from '../odata/guid.js';
 import { openStore } from '../store/open.js';
 import { existingStorage, STORAGE_OPTIONS, storageHelp } from './storage-options.js';
 import { parseList, parseOptions, UsageError } from './usage.js';

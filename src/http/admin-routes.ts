@@ -13,8 +13,9 @@ import { allPermissions, defaultIdentity, userObjectId } from '../auth/identity.
 import { activeSigningKey } from '../auth/signing-key.js';
 import { issueAccessToken } from '../auth/tokens.js';
 import { errors } from '../graph/errors.js';
-import { isGuid } from '../odata/path.js';
-import type { Clock, IdGenerator } from '../resources/collection.js';
+import { isGuid } from '../odata/guid.js';
+import type { Clock } from '../resources/clock.js';
+import type { IdGenerator } from '../resources/id-generator.js';
 import type { Store } from '../store/store.js';
 import { readFaultRules, type FaultInjector } from './faults.js';
 
@@ -41,7 +42,10 @@ export interface AdminParts {
   /** The admin key's stored form (`sha256$…`, src/admin/admin-key.ts). */
   keyHash: string;
   store: Store;
-  fixtures: FixtureContext;
+  /** The fixture format's collections (the on-premises family's), asked for when first needed. */
+  fixtures: () => FixtureContext;
+  /** Every table of a tenant's Graph data (the registry's). */
+  dataTables: readonly string[];
   /**
    * After a reset or an import: the engine forgets what it knew of the tenants (their default
    * group), here and, on a shared database, in the other instances.
@@ -131,7 +135,7 @@ export function registerAdminRoutes(app: FastifyInstance, parts: AdminParts): vo
         onlyKeys(body, ['tenantId', 'registrations']);
         const tenantId = tenantParam(body.tenantId ?? request.query.tenant, 'tenantId');
         if (body.registrations !== undefined && typeof body.registrations !== 'boolean') throw errors.adminBadRequest('registrations must be true or false.', 'registrations');
-        const reset = await resetTenants(parts.store, { tenantId, registrations: body.registrations === true });
+        const reset = await resetTenants(parts.store, parts.dataTables, { tenantId, registrations: body.registrations === true });
         if (tenantId !== undefined && reset.length === 0) throw errors.resourceNotFound(tenantId);
         await parts.forgetTenants(tenantId);
         return { reset, registrations: body.registrations === true };
@@ -140,7 +144,7 @@ export function registerAdminRoutes(app: FastifyInstance, parts: AdminParts): vo
       scope.post('/import', { bodyLimit: IMPORT_BODY_LIMIT }, async (request) => {
         if (request.body === undefined) throw errors.adminBadRequest('Send a fixture: {"version": 1, "tenants": [...]}.');
         try {
-          return await importFixture(parts.store, parts.fixtures, request.body, { ids: parts.ids, now: parts.clock.now() });
+          return await importFixture(parts.store, parts.fixtures(), request.body, { ids: parts.ids, now: parts.clock.now() });
         } finally {
           // Whatever was written (a later tenant may have failed), the engine reads it afresh.
           await parts.forgetTenants();
@@ -150,7 +154,7 @@ export function registerAdminRoutes(app: FastifyInstance, parts: AdminParts): vo
       scope.get('/export', async (request: FastifyRequest<{ Querystring: { tenant?: string } }>, reply) => {
         const tenantId = tenantParam(request.query.tenant, 'tenant');
         if (tenantId !== undefined && !(await parts.store.hasTenant(tenantId))) throw errors.resourceNotFound(tenantId);
-        const fixture = await exportFixture(parts.store, parts.fixtures, tenantId);
+        const fixture = await exportFixture(parts.store, parts.fixtures(), tenantId);
         return reply.type('application/json').send(`${JSON.stringify(fixture, null, 2)}\n`);
       });
 

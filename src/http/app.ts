@@ -6,19 +6,19 @@ import { PermissionPolicy } from '../auth/permissions.js';
 import { TokenService } from '../auth/token-service.js';
 import { TokenVerifier } from '../auth/verifier.js';
 import { errors, GraphError, renderError } from '../graph/errors.js';
-import { family } from '../model/family.js';
+import { familyModel, familyRegistry, type Family } from '../family/family.js';
+import { onPremises } from '../family/on-premises.js';
 import { renderMetadata } from '../model/metadata.js';
-import { Model } from '../model/model.js';
-import type { Clock, IdGenerator } from '../resources/collection.js';
+import type { Clock } from '../resources/clock.js';
+import type { IdGenerator } from '../resources/id-generator.js';
 import { Engine } from '../resources/engine.js';
-import { ResourceRegistry } from '../resources/registry.js';
 import { defaultServerOptions, type ServerOptions } from '../resources/server-options.js';
+import type { Dialect } from '../store/dialect.js';
 import type { Store } from '../store/store.js';
-import { isRetryableConflict, isUnstorableValue } from '../store/postgres.js';
-import { isDatabaseUnavailable } from '../store/unavailable.js';
 import { isQueryTimeout } from '../store/query-deadline.js';
 import { registerBodyParsing } from './body-parsing.js';
 import { answerClientError, answeredOnSocket } from './client-errors.js';
+import { clientRequestIdOf } from './client-request-id.js';
 import { nodeServerOptions, registerConnectionLimits, resolveConnectionLimits, type ConnectionLimits } from './connection-limits.js';
 import { registerCors } from './cors.js';
 import { registerConsoleRoute } from './console-route.js';
@@ -33,6 +33,8 @@ import { hostPolicy, registerHostCheck, type HostPolicy } from './host-check.js'
 
 export interface AppOptions {
   store: Store;
+  /** The API family served (src/family/); default the on-premises publishing family. The store must be migrated for it. */
+  family?: Family;
   clock?: Clock;
   ids?: IdGenerator;
   /** Largest accepted request body, in bytes. */
@@ -68,8 +70,8 @@ export const DEFAULT_BODY_LIMIT = 1024 * 1024;
  */
 export const MAX_HEADER_SIZE = 64 * 1024;
 
-/** The model of the family, resolved once per process. */
-export const graphModel = new Model(family);
+/** The model of the on-premises family, resolved once per process. */
+export const graphModel = familyModel(onPremises);
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -101,7 +103,7 @@ export function createApp(options: AppOptions): FastifyInstance {
     // Graph's envelope and request ids too, not Fastify's own body.
     frameworkErrors: (error, request, reply) => {
       identify(request, reply);
-      return sendError(request, reply, error.code === 'FST_ERR_BAD_URL' ? errors.invalidUrl() : toGraphError(error, request, bodyLimit), clock);
+      return sendError(request, reply, error.code === 'FST_ERR_BAD_URL' ? errors.invalidUrl() : toGraphError(error, request, bodyLimit, options.store.dialect), clock);
     },
     genReqId: () => randomUUID(),
     // Graph tolerates trailing slashes and long ids; routing is ours, not the router's.
@@ -117,7 +119,7 @@ export function createApp(options: AppOptions): FastifyInstance {
   app.server.on('checkExpectation', (request: IncomingMessage, response: ServerResponse) => {
     const sent = request.headers['client-request-id'];
     const requestId = randomUUID();
-    const clientRequestId = typeof sent === 'string' && sent.length > 0 && sent.length <= 200 ? sent : requestId;
+    const clientRequestId = clientRequestIdOf(sent, requestId);
     const body = JSON.stringify(renderError(errors.expectationFailed(), { requestId, clientRequestId, date: clock.now() }));
     response.writeHead(417, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'request-id': requestId, 'client-request-id': clientRequestId });
     response.end(body);
@@ -136,17 +138,18 @@ export function createApp(options: AppOptions): FastifyInstance {
   if (authenticator.mode === 'strict') registerCors(app);
 
   registerBodyParsing(app);
-  app.setErrorHandler((error, request, reply) => sendError(request, reply, toGraphError(error, request, bodyLimit), clock));
+  app.setErrorHandler((error, request, reply) => sendError(request, reply, toGraphError(error, request, bodyLimit, options.store.dialect), clock));
   app.setNotFoundHandler((request, reply) => sendError(request, reply, errors.methodNotAllowed(), clock));
 
   registerIdentityRoutes(app, { store: options.store, tokens: options.tokens ?? new TokenService(options.store, () => clock.now()), now: () => clock.now() });
   registerConsoleRoute(app, { store: options.store });
-  const registry = new ResourceRegistry(graphModel);
-  const engine = new Engine(registry, { store: options.store, clock, ids, options: options.serverOptions ?? defaultServerOptions });
+  const family = options.family ?? onPremises;
+  const model = familyModel(family);
+  const registry = familyRegistry(family);
+  const engine = new Engine(registry, { store: options.store, clock, ids, options: options.serverOptions ?? defaultServerOptions }, family.tenantDefaults);
   registerControlPlane(app, {
     store: options.store,
-    model: graphModel,
-    normalizeKey: registry.normalizeKey,
+    registry,
     engine,
     clock,
     ids,
@@ -154,12 +157,12 @@ export function createApp(options: AppOptions): FastifyInstance {
     options: options.controlPlane,
   });
   registerGraphRoute(app, {
-    model: graphModel,
+    model,
     registry,
     engine,
     authenticator,
-    permissions: new PermissionPolicy(),
-    metadataXml: renderMetadata(family),
+    permissions: new PermissionPolicy(family.permissions),
+    metadataXml: renderMetadata(family.schema),
   });
   return app;
 }
@@ -167,14 +170,14 @@ export function createApp(options: AppOptions): FastifyInstance {
 /** Sets the request's ids: `request-id` (new) and `client-request-id` (the client's, or the same). */
 function identify(request: FastifyRequest, reply: FastifyReply): void {
   const sent = request.headers['client-request-id'];
-  request.clientRequestId = typeof sent === 'string' && sent.length > 0 && sent.length <= 200 ? sent : request.id;
+  request.clientRequestId = clientRequestIdOf(sent, request.id);
   reply.header('request-id', request.id);
   reply.header('client-request-id', request.clientRequestId);
 }
 
 const DATABASE_RETRY_AFTER_SECONDS = 2;
 
-function toGraphError(error: unknown, request: FastifyRequest, bodyLimit: number): GraphError {
+function toGraphError(error: unknown, request: FastifyRequest, bodyLimit: number, dialect: Dialect): GraphError {
   if (error instanceof GraphError) return error;
   // Answered on the socket while its body was arriving (src/http/client-errors.ts): the route
   // fails on the aborted body; rendered, and logged, as what the client was sent.
@@ -191,10 +194,10 @@ function toGraphError(error: unknown, request: FastifyRequest, bodyLimit: number
   }
   // The database is unreachable (PostgreSQL down or restarting): a retryable 503, not a failure
   // of the request; the pool reconnects on its own once the database is back.
-  if (isDatabaseUnavailable(error)) return errors.serviceUnavailable(DATABASE_RETRY_AFTER_SECONDS);
+  if (dialect.isUnavailable(error)) return errors.serviceUnavailable(DATABASE_RETRY_AFTER_SECONDS);
   // Still colliding with concurrent writes after the store's own retries: the SDKs retry a 503.
-  if (isRetryableConflict(error)) return errors.tooBusy(1);
-  if (isUnstorableValue(error)) return errors.unstorableValue();
+  if (dialect.isRetryableConflict(error)) return errors.tooBusy(1);
+  if (dialect.isUnstorableValue(error)) return errors.unstorableValue();
   if (isQueryTimeout(error)) return errors.queryTimeout();
   request.log.error({ err: error }, 'unexpected error');
   return errors.internal();

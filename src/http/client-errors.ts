@@ -8,7 +8,8 @@ import { randomUUID } from 'node:crypto';
 import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { errors, renderError, type GraphError } from '../graph/errors.js';
-import type { Clock } from '../resources/collection.js';
+import type { Clock } from '../resources/clock.js';
+import { clientRequestIdOf } from './client-request-id.js';
 import { isLingering } from './lingering-close.js';
 
 /** Requests answered here while their body was arriving (a timeout, broken chunked framing). */
@@ -42,11 +43,11 @@ export function answerClientError(error: Error & { code?: string }, socket: Sock
       ? errors.headersTooLarge()
       : errors.unreadableRequest();
   if (reading) answered.set(reading.req, graphError);
-  // The client's own id is echoed when its request's head was read (as every answer does); only
-  // as plain visible ASCII, since these bytes are written as they are.
+  // The client's own id is echoed when its request's head was read (as every answer does); the
+  // rule's visible ASCII matters here, since these bytes are written as they are.
   const requestId = randomUUID();
   const sent = reading?.req.headers['client-request-id'];
-  const clientRequestId = typeof sent === 'string' && /^[\x21-\x7e]{1,200}$/.test(sent) ? sent : requestId;
+  const clientRequestId = clientRequestIdOf(sent, requestId);
   const body = JSON.stringify(renderError(graphError, { requestId, clientRequestId, date: clock.now() }));
   const extra = Object.entries(graphError.headers ?? {})
     .map(([name, value]) => `${name}: ${value}\r\n`)

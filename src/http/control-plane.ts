@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { fixtureContext } from '../admin/fixture.js';
+import { fixtureContext, type FixtureContext } from '../admin/fixture.js';
 import { HeartbeatMonitor, type HeartbeatSettings } from '../admin/heartbeats.js';
 import { SeededIds } from '../admin/seeded-ids.js';
 import { ControlledClock } from '../admin/controlled-clock.js';
-import type { Model } from '../model/model.js';
-import type { KeyNormalizer } from '../odata/path.js';
-import type { Clock, IdGenerator } from '../resources/collection.js';
+import type { Clock } from '../resources/clock.js';
+import type { IdGenerator } from '../resources/id-generator.js';
 import type { Engine } from '../resources/engine.js';
+import type { ResourceRegistry } from '../resources/registry.js';
 import type { Store } from '../store/store.js';
 import { registerAdminRoutes } from './admin-routes.js';
 import { FaultInjector } from './faults.js';
@@ -34,8 +34,7 @@ export interface ControlPlaneOptions {
 
 export interface ControlPlaneParts {
   store: Store;
-  model: Model;
-  normalizeKey: KeyNormalizer;
+  registry: ResourceRegistry;
   engine: Engine;
   clock: Clock;
   ids: IdGenerator;
@@ -57,11 +56,14 @@ declare module 'fastify' {
 }
 
 export function registerControlPlane(app: FastifyInstance, parts: ControlPlaneParts): ControlPlane {
-  const resolver = { model: parts.model, normalizeKey: parts.normalizeKey };
+  const resolver = { model: parts.registry.model, normalizeKey: parts.registry.normalizeKey };
   const options = parts.options ?? {};
   const faults = options.faults ?? new FaultInjector();
-  const fixtures = fixtureContext(parts.model);
-  const heartbeats = new HeartbeatMonitor(parts.store, fixtures.tables, parts.clock, options.heartbeats, (error) =>
+  // Fixtures and heartbeats speak the on-premises family's collections: built when first used,
+  // so that a server of another family starts (and refuses them) without them.
+  let fixtures: FixtureContext | undefined;
+  const fixturesOf = () => (fixtures ??= fixtureContext(parts.registry));
+  const heartbeats = new HeartbeatMonitor(parts.store, () => fixturesOf().tables, parts.clock, options.heartbeats, (error) =>
     app.log.error({ err: error }, 'heartbeat sweep failed'),
   );
   const controlPlane: ControlPlane = { faults, heartbeats };
@@ -97,11 +99,12 @@ export function registerControlPlane(app: FastifyInstance, parts: ControlPlanePa
   registerHealthRoute(app, parts.store);
   const keyHash = options.adminKey !== undefined ? adminKeyHash(options.adminKey) : options.adminKeyHash;
   if (keyHash !== undefined) {
-    const publishingType = parts.model.enumType('microsoft.graph.onPremisesPublishingType');
+    const publishingType = parts.registry.model.enumType('microsoft.graph.onPremisesPublishingType');
     registerAdminRoutes(app, {
       keyHash,
       store: parts.store,
-      fixtures,
+      fixtures: fixturesOf,
+      dataTables: parts.registry.dataTables(),
       forgetTenants,
       clock: parts.clock,
       ids: parts.ids,
@@ -123,7 +126,7 @@ const GENERATION_POLL_MS = 1000;
  * checks once a second (forgetting its cache when it changed). SQLite has one server per folder.
  */
 function sharedDataChanges(app: FastifyInstance, parts: ControlPlaneParts): (tenantId?: string) => Promise<void> {
-  const shared = parts.store.dialect.name === 'postgres';
+  const shared = parts.store.dialect.sharedByInstances;
   let seen: string | undefined;
   if (shared) {
     let timer: NodeJS.Timeout | undefined;

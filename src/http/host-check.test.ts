@@ -2,7 +2,8 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
 import { defaultIdentity, type DefaultIdentity } from '../auth/identity.js';
-import { migrate } from '../store/migrations.js';
+import { onPremises } from '../family/on-premises.js';
+import { migrateFamily } from '../store/migrations.js';
 import { SqliteDatabase } from '../store/sqlite.js';
 import { SqlStore } from '../store/sql-store.js';
 import { createApp, randomIds } from './app.js';
@@ -14,7 +15,7 @@ let allowingApp: FastifyInstance;
 
 before(async () => {
   const db = new SqliteDatabase(':memory:');
-  await migrate(db);
+  await migrateFamily(db, onPremises);
   const store = new SqlStore(db);
   identity = await defaultIdentity(store, randomIds, new Date());
   strictApp = createApp({ store });

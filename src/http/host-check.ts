@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { isIP } from 'node:net';
 import { errors, renderError } from '../graph/errors.js';
-import type { Clock } from '../resources/collection.js';
+import type { Clock } from '../resources/clock.js';
 import { tunnelHostOf } from './forward-proxy.js';
 import { hostName, interceptedRole, type HostRole } from './intercepted-hosts.js';
 

@@ -4,7 +4,8 @@ import type { FastifyInstance } from 'fastify';
 import { decodeJwt } from 'jose';
 import { defaultIdentity, ensureDefaultRegistrations, type DefaultIdentity } from '../auth/identity.js';
 import { activeSigningKey } from '../auth/signing-key.js';
-import { migrate } from '../store/migrations.js';
+import { onPremises } from '../family/on-premises.js';
+import { migrateFamily } from '../store/migrations.js';
 import { SqliteDatabase } from '../store/sqlite.js';
 import { SqlStore } from '../store/sql-store.js';
 import { createApp, randomIds } from './app.js';
@@ -17,7 +18,7 @@ let kid: string;
 
 before(async () => {
   const db = new SqliteDatabase(':memory:');
-  await migrate(db);
+  await migrateFamily(db, onPremises);
   const store = new SqlStore(db);
   identity = await defaultIdentity(store, randomIds, new Date());
   const created = await ensureDefaultRegistrations(store, identity, randomIds, new Date());

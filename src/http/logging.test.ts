@@ -2,16 +2,17 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { activeSigningKey } from '../auth/signing-key.js';
 import { issueAccessToken } from '../auth/tokens.js';
-import { migrate } from '../store/migrations.js';
+import { onPremises } from '../family/on-premises.js';
+import { migrateFamily } from '../store/migrations.js';
 import { openStore } from '../store/open.js';
 import { SqliteDatabase } from '../store/sqlite.js';
 import { SqlStore } from '../store/sql-store.js';
 import { createApp, graphModel } from './app.js';
 import { formatPretty, loggerOptions } from './logging.js';
 import { maskIds, patternOf } from './request-pattern.js';
-import { ResourceRegistry } from '../resources/registry.js';
+import { familyRegistry } from '../family/family.js';
 
-const registry = new ResourceRegistry(graphModel);
+const registry = familyRegistry(onPremises);
 const resolver = { model: graphModel, normalizeKey: registry.normalizeKey };
 const ID = 'd2b1e8e8-8511-49d6-a4ba-323cb083fbb0';
 
@@ -71,7 +72,7 @@ describe('request logs', () => {
   test('a 403\'s line says why: the operation, what it accepts, what the token carries', async () => {
     const lines: string[] = [];
     const db = new SqliteDatabase(':memory:');
-    await migrate(db);
+    await migrateFamily(db, onPremises);
     const store = new SqlStore(db);
     const app = createApp({ store, logger: loggerOptions('info', 'json', { write: (text: string) => lines.push(text) }) });
     const tenant = '5d2e1c4b-7a6f-4e3d-9c8b-0a1b2c3d4e5f';

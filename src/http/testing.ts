@@ -3,7 +3,8 @@ import type { Authenticator } from '../auth/authenticator.js';
 import { allPermissions } from '../auth/identity.js';
 import { activeSigningKey, type SigningKey } from '../auth/signing-key.js';
 import { issueAccessToken } from '../auth/tokens.js';
-import { migrate } from '../store/migrations.js';
+import { onPremises } from '../family/on-premises.js';
+import { migrateFamily } from '../store/migrations.js';
 import { SqliteDatabase } from '../store/sqlite.js';
 import { SqlStore } from '../store/sql-store.js';
 import { type AppOptions, createApp } from './app.js';
@@ -28,7 +29,7 @@ export async function testServer(
   appOptions: Omit<AppOptions, 'store' | 'authenticator'> = {},
 ): Promise<TestServer> {
   const db = new SqliteDatabase(':memory:');
-  await migrate(db);
+  await migrateFamily(db, onPremises);
   const store = new SqlStore(db);
   const key = await activeSigningKey(store, new Date());
   const app = createApp({ ...appOptions, store, authenticator: authenticator?.(store) });

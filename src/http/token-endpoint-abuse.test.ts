@@ -6,7 +6,8 @@ import { registerApp, registerUser } from '../auth/registrations.js';
 import { SecretChecker } from '../auth/secret-checker.js';
 import { TokenService } from '../auth/token-service.js';
 import { TokenThrottle } from '../auth/token-throttle.js';
-import { migrate } from '../store/migrations.js';
+import { onPremises } from '../family/on-premises.js';
+import { migrateFamily } from '../store/migrations.js';
 import { SqliteDatabase } from '../store/sqlite.js';
 import { SqlStore } from '../store/sql-store.js';
 import { createApp, randomIds } from './app.js';
@@ -25,7 +26,7 @@ const GRAPH_DEFAULT = 'https://graph.microsoft.com/.default';
 
 before(async () => {
   const db = new SqliteDatabase(':memory:');
-  await migrate(db);
+  await migrateFamily(db, onPremises);
   store = new SqlStore(db);
   identity = await defaultIdentity(store, randomIds, new Date());
   secret = (await ensureDefaultRegistrations(store, identity, randomIds, new Date())).clientSecret!;

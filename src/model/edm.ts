@@ -1,7 +1,7 @@
 /**
  * Declarations of an OData (CSDL) schema, as plain data. The shapes mirror the CSDL XML elements
  * one to one, so that `$metadata` can be rendered from them attribute for attribute, plus a few
- * localgraph-only annotations (`readOnly`) that drive validation and never appear in `$metadata`.
+ * localgraph-only annotations (`readOnly`, `writeOnly`) that drive validation and never appear in `$metadata`.
  *
  * Type references are written exactly as Microsoft's CSDL writes them: `Edm.String`,
  * `graph.connectorStatus`, `Collection(graph.connectorGroup)`.
@@ -15,6 +15,11 @@ export interface PropertyDecl {
   nullable?: boolean;
   /** The Graph docs call the property read-only: the server manages it. Not rendered in CSDL. */
   readOnly?: boolean;
+  /**
+   * A secret the server takes but never gives back (a certificate's private key, a password):
+   * it reads as null and cannot be filtered or sorted on. Not rendered in CSDL.
+   */
+  writeOnly?: boolean;
 }
 
 /** A navigation property (`<NavigationProperty>`). */

@@ -128,7 +128,8 @@ export const familyComplexTypes: ComplexTypeDecl[] = [
       { name: 'customKeyIdentifier', type: 'Edm.Binary' },
       { name: 'displayName', type: 'Edm.String' },
       { name: 'endDateTime', type: 'Edm.DateTimeOffset' },
-      { name: 'key', type: 'Edm.Binary' },
+      // The certificate (a PFX, or an X.509 certificate): taken, never returned.
+      { name: 'key', type: 'Edm.Binary', writeOnly: true },
       { name: 'keyId', type: 'Edm.Guid' },
       { name: 'startDateTime', type: 'Edm.DateTimeOffset' },
       { name: 'type', type: 'Edm.String' },
@@ -144,7 +145,7 @@ export const familyComplexTypes: ComplexTypeDecl[] = [
       { name: 'endDateTime', type: 'Edm.DateTimeOffset' },
       { name: 'hint', type: 'Edm.String' },
       { name: 'keyId', type: 'Edm.Guid' },
-      { name: 'secretText', type: 'Edm.String' },
+      { name: 'secretText', type: 'Edm.String', writeOnly: true },
       { name: 'startDateTime', type: 'Edm.DateTimeOffset' },
     ],
   },

@@ -21,6 +21,7 @@ export interface Property {
   type: TypeRef;
   nullable: boolean;
   readOnly: boolean;
+  writeOnly: boolean;
   decl: PropertyDecl;
 }
 
@@ -163,6 +164,7 @@ export class Model {
           type: this.typeRef(p.type),
           nullable: p.nullable !== false,
           readOnly: p.readOnly === true,
+          writeOnly: p.writeOnly === true,
           decl: p,
         });
       }

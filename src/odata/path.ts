@@ -1,5 +1,6 @@
 import { errors } from '../graph/errors.js';
 import { isNavigation, type EntitySet, type Model, type Navigation, type Property, type StructuredType } from '../model/model.js';
+import { isGuid } from './guid.js';
 import { splitPath, type RawSegment } from './segments.js';
 
 /**
@@ -35,12 +36,6 @@ export interface ResolvedPath {
 export type KeyNormalizer = (type: StructuredType, key: string) => string;
 
 type Shape = 'collection' | 'entity' | 'complex' | 'primitive' | 'end';
-
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export function isGuid(value: string): boolean {
-  return GUID.test(value);
-}
 
 export const defaultKeyNormalizer: KeyNormalizer = (_type, key) => (isGuid(key) ? key.toLowerCase() : key);
 

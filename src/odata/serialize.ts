@@ -32,7 +32,8 @@ const writersByType = new WeakMap<StructuredType, PropertyWriter[]>();
 function propertyWriters(model: Model, type: StructuredType): PropertyWriter[] {
   let writers = writersByType.get(type);
   if (!writers) {
-    writers = [...type.properties.values()].map((property) => ({ name: property.name, write: valueWriter(model, property.type) }));
+    // A write-only property (a secret) is declared, so it is written, always as null.
+    writers = [...type.properties.values()].map((property) => ({ name: property.name, write: property.writeOnly ? () => null : valueWriter(model, property.type) }));
     writersByType.set(type, writers);
   }
   return writers;

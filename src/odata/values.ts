@@ -1,5 +1,5 @@
 import { errors } from '../graph/errors.js';
-import { isGuid } from './path.js';
+import { isGuid } from './guid.js';
 import type { Model, Property, StructuredType, TypeRef } from '../model/model.js';
 
 /**

@@ -57,7 +57,7 @@ function structuredSchema(type: StructuredType): Schema {
   const properties: Record<string, Schema> = {};
   for (const property of type.properties.values()) {
     const schema = valueSchema(property.type, property.nullable);
-    properties[property.name] = property.readOnly ? { ...schema, readOnly: true } : schema;
+    properties[property.name] = property.readOnly ? { ...schema, readOnly: true } : property.writeOnly ? { ...schema, writeOnly: true } : schema;
   }
   properties['@odata.type'] = { type: 'string' };
   const schema: Schema = { title: type.name, type: 'object', properties };
@@ -140,7 +140,7 @@ function openApiPath(model: Model, pattern: string): { path: string; keys: Array
 
 /** What a pattern addresses, with keys that exist: a profile that serves it (each serves only its own navigations). */
 function describedTarget(model: Model, registry: ResourceRegistry, pattern: string): Target | undefined {
-  const profiles = pattern.startsWith('/onPremisesPublishingProfiles/{id}') ? [...registry.profileIds] : ['k'];
+  const profiles = pattern.startsWith('/onPremisesPublishingProfiles/{id}') ? [...fixedKeys(registry, 'onPremisesPublishingProfiles')] : ['k'];
   for (const profile of profiles) {
     try {
       return resolveTarget(registry, resolvePath(model, pattern.replace('{id}', profile).replace(/\{id\}/g, 'k'), registry.normalizeKey));
@@ -183,7 +183,7 @@ export function buildOpenApi(model: Model, registry: ResourceRegistry, options: 
       in: 'path',
       required: true,
       description: `The key of the ${k.type.name}.`,
-      schema: k.type.qualifiedName === 'microsoft.graph.onPremisesPublishingProfile' ? { type: 'string', enum: [...registry.profileIds] } : { type: 'string' },
+      schema: k.type.qualifiedName === 'microsoft.graph.onPremisesPublishingProfile' ? { type: 'string', enum: [...fixedKeys(registry, 'onPremisesPublishingProfiles')] } : { type: 'string' },
     }));
     const operation: Record<string, unknown> = {
       operationId: `${op.method.toLowerCase()}:${op.pattern}`,
@@ -260,4 +260,9 @@ export function buildOpenApi(model: Model, registry: ResourceRegistry, options: 
     },
     security: [{ bearerAuth: [] }],
   };
+}
+
+/** The keys of a collection whose entities exist without being created (the profiles). */
+function fixedKeys(registry: ResourceRegistry, path: string): ReadonlySet<string> {
+  return registry.collection(path)?.fixedKeys ?? new Set();
 }

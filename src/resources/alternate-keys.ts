@@ -34,7 +34,5 @@ function propertyEquals(table: TableMapping, store: Store, property: string, val
   if (column) return { sql: `${column.column} = ?`, params: [value] };
   if (!table.openColumn) throw errors.badKey(`${property}='${value}'`);
   // A dynamic property (uniqueName: application is an open type here), read from its JSON text.
-  const path = `$.${property}`;
-  const sql = store.dialect.name === 'postgres' ? `(${table.openColumn}::jsonb ->> CAST(? AS text)) = ?` : `json_extract(${table.openColumn}, ?) = ?`;
-  return { sql, params: [store.dialect.name === 'postgres' ? property : path, value] };
+  return store.dialect.openPropertyEquals(table.openColumn, property, value);
 }

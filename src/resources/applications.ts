@@ -1,6 +1,7 @@
 import { errors } from '../graph/errors.js';
 import type { CollectionBehaviour, OperationContext } from './collection.js';
 import { CONNECTOR_GROUPS } from './connectors.js';
+import { customDomainCertificateMetadata, UnreadableCertificate } from './custom-domain-certificate.js';
 import type { Entity } from '../store/store.js';
 import type { FamilyTables } from './tables.js';
 
@@ -10,27 +11,52 @@ import type { FamilyTables } from './tables.js';
  * type, so properties outside localgraph's subset of it are kept as sent. An application's
  * connector group can be assigned only once app proxy is configured on it (before, the live service
  * answers `Application_NotFound`); without an assignment it reads as the tenant's default group, as
- * the live service does after the assignment is removed.
+ * the live service does after the assignment is removed. A custom domain's certificate is taken
+ * in `verifiedCustomDomainKeyCredential` (write-only, like its password) and described, read from
+ * it, in `verifiedCustomDomainCertificatesMetadata`.
  */
 
-/** What Graph fills in when app proxy is first configured on an app (docs defaults). */
+/**
+ * What Graph fills in when app proxy is first configured on an app: the docs' defaults, and false
+ * for the switches the docs show false on an app that never set them (ipapplicationsegment-get's
+ * expanded application: isStateSessionEnabled, isDnsResolutionEnabled,
+ * useAlternateUrlForTranslationAndRedirect).
+ */
 const ON_PREMISES_PUBLISHING_DEFAULTS: Record<string, unknown> = {
   applicationServerTimeout: 'default',
   externalAuthenticationType: 'aadPreAuthentication',
   isBackendCertificateValidationEnabled: true,
+  isDnsResolutionEnabled: false,
   isHttpOnlyCookieEnabled: false,
   isOnPremPublishingEnabled: true,
   isPersistentCookieEnabled: false,
   isSecureCookieEnabled: true,
+  isStateSessionEnabled: false,
   isTranslateHostHeaderEnabled: true,
   isTranslateLinksInBodyEnabled: false,
   trafficRoutingMethod: 'none',
+  useAlternateUrlForTranslationAndRedirect: false,
 };
 
 function completePublishing(_ctx: OperationContext, entity: Entity): void {
   const publishing = entity.onPremisesPublishing;
   if (typeof publishing === 'object' && publishing !== null) {
-    entity.onPremisesPublishing = { ...ON_PREMISES_PUBLISHING_DEFAULTS, ...(publishing as Record<string, unknown>) };
+    const complete: Record<string, unknown> = { ...ON_PREMISES_PUBLISHING_DEFAULTS, ...(publishing as Record<string, unknown>) };
+    complete.verifiedCustomDomainCertificatesMetadata = certificateMetadata(complete);
+    entity.onPremisesPublishing = complete;
+  }
+}
+
+/** The uploaded certificate's description, or null when none is uploaded. */
+function certificateMetadata(publishing: Record<string, unknown>): Record<string, unknown> | null {
+  const key = (publishing.verifiedCustomDomainKeyCredential as Record<string, unknown> | null | undefined)?.key;
+  if (typeof key !== 'string' || key === '') return null;
+  const password = (publishing.verifiedCustomDomainPasswordCredential as Record<string, unknown> | null | undefined)?.secretText;
+  try {
+    return { ...customDomainCertificateMetadata(key, typeof password === 'string' ? password : undefined) };
+  } catch (error) {
+    if (error instanceof UnreadableCertificate) throw errors.invalidValue('onPremisesPublishing/verifiedCustomDomainKeyCredential', 'application', error.message);
+    throw error;
   }
 }
 

@@ -4,17 +4,10 @@ import type { Model, StructuredType } from '../model/model.js';
 import type { WriteRules } from '../odata/entity-body.js';
 import type { Condition, Entity, Scope, Store } from '../store/store.js';
 import type { TableMapping } from '../store/table.js';
+import type { Clock } from './clock.js';
+import type { IdGenerator } from './id-generator.js';
 import type { ServerOptions } from './server-options.js';
-import type { FamilyTables } from './tables.js';
-import type { TenantDefaults } from './tenant-state.js';
-
-/** Injected sources of time and identity, so tests and fixtures can make them deterministic. */
-export interface Clock {
-  now(): Date;
-}
-export interface IdGenerator {
-  newId(): string;
-}
+import type { TenantDefaults } from './tenant-defaults.js';
 
 /** What a behaviour rule may use while it handles one request. */
 export interface OperationContext {
@@ -22,7 +15,6 @@ export interface OperationContext {
   store: Store;
   clock: Clock;
   ids: IdGenerator;
-  tables: FamilyTables;
   options: ServerOptions;
   principal: Principal;
   tenant: TenantDefaults;
@@ -85,7 +77,8 @@ export interface CollectionBehaviour {
     rules: WriteRules;
     /** `guid`: a client may supply the id, which must be a GUID; `server`: the id is always generated. */
     clientId: 'guid' | 'server';
-    defaults(ctx: OperationContext, parentKeys: string[]): Entity;
+    /** Server-set values; also what a fixture import completes entities with (src/admin/fixture.ts). */
+    defaults(ctx: Pick<OperationContext, 'clock' | 'ids'>, parentKeys: string[]): Entity;
     /** Values for columns the model does not show, e.g. the connector's group. */
     hidden?(ctx: OperationContext, parentKeys: string[]): Record<string, unknown>;
     /** 201 as Graph documents, or what the live service answers. */

@@ -2,7 +2,9 @@ import { errors } from '../graph/errors.js';
 import type { CollectionBehaviour, Guard } from './collection.js';
 import { onlyApplicationProxy } from './connectors.js';
 import type { FamilyTables } from './tables.js';
-import { DEFAULT_CONNECTOR_GROUP_REGION } from './tenant-state.js';
+
+export const DEFAULT_CONNECTOR_GROUP_NAME = 'Default';
+export const DEFAULT_CONNECTOR_GROUP_REGION = 'nam';
 
 /**
  * Connector groups (`applicationProxy` only). Each tenant has exactly one default group, made by

@@ -6,11 +6,12 @@ import { PermissionPolicy } from '../auth/permissions.js';
 import { graphModel } from '../http/app.js';
 import { renderCoverage } from './coverage.js';
 import { familyOperations } from './operations.js';
-import { ResourceRegistry } from './registry.js';
+import { familyRegistry } from '../family/family.js';
+import { onPremises } from '../family/on-premises.js';
 import { NOT_SERVED, sdkAnswers } from './sdk-coverage.js';
 import { SDK_OPERATIONS } from './sdk-surface.js';
 
-const registry = new ResourceRegistry(graphModel);
+const registry = familyRegistry(onPremises);
 
 test('every served operation has a permission row (an operation without one would be refused for everyone)', () => {
   const policy = new PermissionPolicy(permissionMatrix);

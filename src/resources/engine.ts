@@ -3,14 +3,16 @@ import { settleAlternateKeys } from './alternate-keys.js';
 import { readQueryOptions } from '../odata/query-options.js';
 import type { Store } from '../store/store.js';
 import { loadEntity, scopeOf, type Call, type GraphRequest, type GraphResponse } from './call.js';
-import type { Clock, IdGenerator, OperationContext } from './collection.js';
+import type { OperationContext } from './collection.js';
+import type { Clock } from './clock.js';
+import type { IdGenerator } from './id-generator.js';
 import { countCollection, createEntity, deleteEntity, getEntity, listCollection, updateEntity } from './entity-operations.js';
 import { getProperty, patchProperty } from './property-operations.js';
 import { addReference, getRelated, listReferences, removeReference, setReference } from './reference-operations.js';
 import type { ResourceRegistry } from './registry.js';
 import type { ServerOptions } from './server-options.js';
 import { resolveTarget, type Target } from './target.js';
-import { TenantState } from './tenant-state.js';
+import { TenantState, type EnsureTenantDefaults } from './tenant-state.js';
 
 export type { GraphRequest, GraphResponse } from './call.js';
 
@@ -32,14 +34,15 @@ export class Engine {
   constructor(
     private readonly registry: ResourceRegistry,
     private readonly services: EngineServices,
+    tenantDefaults: EnsureTenantDefaults,
   ) {
-    this.tenants = new TenantState(services.store, registry.tables, registry.profileIds, services.clock, services.ids);
+    this.tenants = new TenantState(services.store, tenantDefaults, services.clock, services.ids);
   }
 
   async handle(request: GraphRequest): Promise<GraphResponse> {
     const tenant = await this.tenants.ensure(request.principal.tenantId);
     const target = resolveTarget(this.registry, await settleAlternateKeys(this.registry, this.services.store, request.principal.tenantId, request.path));
-    const ctx: OperationContext = { ...this.services, model: this.registry.model, tables: this.registry.tables, principal: request.principal, tenant };
+    const ctx: OperationContext = { ...this.services, model: this.registry.model, principal: request.principal, tenant };
     const call: Call = { request, ctx, registry: this.registry, options: readQueryOptions(request.url.searchParams, optionsType(target), this.registry.model) };
     const parent = target.kind === 'collection' || target.kind === 'entity' ? target.parent : undefined;
     if (parent) await loadEntity(ctx.store, parent.behaviour, scopeOf(call, parent.behaviour, parent.parentKeys), parent.key);

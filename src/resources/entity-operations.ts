@@ -3,7 +3,7 @@ import { readEntityBody } from '../odata/entity-body.js';
 import { mergeComplex } from '../odata/merge.js';
 import { nextLink, pageSize } from '../odata/paging.js';
 import { afterCondition, cursorValues, decodeCursor, encodeCursor, filterToSql, orderBySql, parseFilter, parseOrderBy, queryHash } from '../odata/query/index.js';
-import { isGuid } from '../odata/path.js';
+import { isGuid } from '../odata/guid.js';
 import type { Condition, Entity } from '../store/store.js';
 import { combineGuards, explainRefusal, loadEntity, scopeOf, writeEntity, type Call, type GraphResponse } from './call.js';
 import type { CollectionBehaviour } from './collection.js';

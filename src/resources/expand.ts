@@ -5,7 +5,7 @@ import type { Condition, Entity, ListOptions } from '../store/store.js';
 import { scopeOf, writeEntity, type Call } from './call.js';
 import type { CollectionBehaviour } from './collection.js';
 import { collectionPattern } from './operations.js';
-import { relatedCondition } from './reference-operations.js';
+import { relatedCondition } from './related-condition.js';
 import type { RelatedTarget } from './target.js';
 
 /**

@@ -4,7 +4,8 @@ import type { FamilyTables } from './tables.js';
 /**
  * IP application segments of an application (non-web app proxy and Private Access apps), under
  * `applications/{id}/onPremisesPublishing/segmentsConfiguration/microsoft.graph.ipSegmentConfiguration/applicationSegments`.
- * `action` defaults to `tunnel`; `protocol` is a flags enum written `"tcp,udp"`.
+ * `action` defaults to `tunnel`; `protocol` is a flags enum written `"tcp,udp"`. The deprecated
+ * `port` reads 0 unless set, as every real response in the docs shows it.
  */
 export function ipApplicationSegmentsBehaviour(tables: FamilyTables): CollectionBehaviour {
   const fields = ['action', 'destinationHost', 'destinationType', 'port', 'ports', 'protocol'];
@@ -16,7 +17,7 @@ export function ipApplicationSegmentsBehaviour(tables: FamilyTables): Collection
     create: {
       rules: { writable: fields, ignored: ['id'] },
       clientId: 'server',
-      defaults: () => ({ action: 'tunnel' }),
+      defaults: () => ({ action: 'tunnel', port: 0 }),
     },
     update: { rules: { writable: fields, ignored: ['id'] } },
     remove: {},

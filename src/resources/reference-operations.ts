@@ -1,11 +1,12 @@
 import { errors } from '../graph/errors.js';
 import { resolvePath } from '../odata/path.js';
-import type { Condition, LinkMapping, Store } from '../store/store.js';
+import type { LinkMapping, Store } from '../store/store.js';
 import { loadEntity, scopeOf, writeEntity, type Call, type GraphResponse } from './call.js';
 import type { Relationship } from './collection.js';
 import { collectionContextPath, contextUrl } from './context-url.js';
 import { countCollection, listPage } from './entity-operations.js';
 import type { ResourceRegistry } from './registry.js';
+import { relatedCondition } from './related-condition.js';
 import { resolveTarget, type RelatedTarget } from './target.js';
 
 /**
@@ -17,28 +18,6 @@ function linkMapping(relationship: Relationship, target: RelatedTarget): LinkMap
   const storage = relationship.storage;
   if (storage.kind !== 'link') throw new Error('not a link relationship');
   return { table: storage.table, sourceColumn: storage.sourceColumn, targetColumn: storage.targetColumn, scopeColumns: target.source.behaviour.table.scopeColumns };
-}
-
-/** The condition on the target table that selects the entities related to the source. */
-export function relatedCondition(call: Call, target: RelatedTarget): Condition {
-  const { source, relationship } = target;
-  const scope = scopeOf(call, source.behaviour, source.parentKeys);
-  const scopeSql = ['tenant_id = ?', ...source.behaviour.table.scopeColumns.map((c) => `${c} = ?`)].join(' AND ');
-  const scopeParams = [scope.tenantId, ...(scope.parents ?? [])];
-  const storage = relationship.storage;
-  switch (storage.kind) {
-    case 'sourceColumn':
-      return { sql: `id IN (SELECT ${storage.column} FROM ${source.behaviour.table.table} WHERE ${scopeSql} AND id = ?)`, params: [...scopeParams, source.key] };
-    case 'targetColumn':
-      return { sql: `${storage.column} = ?`, params: [source.key] };
-    case 'tenant':
-      return storage.sourceKeys.includes(source.key) ? { sql: '1 = 1', params: [] } : { sql: '1 = 0', params: [] };
-    case 'link':
-      return {
-        sql: `id IN (SELECT ${storage.targetColumn} FROM ${storage.table} WHERE ${scopeSql} AND ${storage.sourceColumn} = ?)`,
-        params: [...scopeParams, source.key],
-      };
-  }
 }
 
 function targetParents(target: RelatedTarget): string[] {

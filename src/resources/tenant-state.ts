@@ -1,28 +1,22 @@
 import type { Store } from '../store/store.js';
-import type { Clock, IdGenerator } from './collection.js';
-import type { FamilyTables } from './tables.js';
+import type { Clock } from './clock.js';
+import type { IdGenerator } from './id-generator.js';
+import type { TenantDefaults } from './tenant-defaults.js';
 
-/** What every tenant has from its first request on. */
-export interface TenantDefaults {
-  defaultConnectorGroupId: string;
-}
-
-export const DEFAULT_CONNECTOR_GROUP_NAME = 'Default';
-export const DEFAULT_CONNECTOR_GROUP_REGION = 'nam';
+/** A family's way of making a tenant's built-in objects exist (Family.tenantDefaults). */
+export type EnsureTenantDefaults = (tx: Store, tenantId: string, services: { clock: Clock; ids: IdGenerator }) => Promise<TenantDefaults>;
 
 /**
- * Makes a tenant's built-in objects exist: one profile per publishing type and the default
- * connector group. Idempotent and safe when several processes do it at once (inserts that lose a
- * race do nothing; the database's unique index keeps one default group). Remembered per process,
- * so it costs a query only on a tenant's first request.
+ * Makes a tenant and its built-in objects exist (what the family creates for every tenant).
+ * Idempotent and safe when several processes do it at once, as the family's inserts must be.
+ * Remembered per process, so it costs a query only on a tenant's first request.
  */
 export class TenantState {
   private readonly known = new Map<string, Promise<TenantDefaults>>();
 
   constructor(
     private readonly store: Store,
-    private readonly tables: FamilyTables,
-    private readonly profileIds: ReadonlySet<string>,
+    private readonly defaults: EnsureTenantDefaults,
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
   ) {}
@@ -45,29 +39,8 @@ export class TenantState {
 
   private create(tenantId: string): Promise<TenantDefaults> {
     return this.store.transaction(async (tx) => {
-      const scope = { tenantId };
       await tx.ensureTenant(tenantId, this.clock.now());
-      for (const id of this.profileIds) {
-        await tx.insert(
-          this.tables.profiles,
-          scope,
-          {
-            id,
-            isEnabled: true,
-            isDefaultAccessEnabled: false,
-            hybridAgentUpdaterConfiguration: { allowUpdateConfigurationOverride: false, deferUpdateDateTime: null, updateWindow: null },
-          },
-          { ifAbsent: true },
-        );
-      }
-      await tx.insert(
-        this.tables.connectorGroups,
-        scope,
-        { id: this.ids.newId(), name: DEFAULT_CONNECTOR_GROUP_NAME, connectorGroupType: 'applicationProxy', isDefault: true, region: DEFAULT_CONNECTOR_GROUP_REGION },
-        { ifAbsent: true },
-      );
-      const group = await tx.findOne(this.tables.connectorGroups, scope, { sql: 'is_default = ?', params: [true] });
-      return { defaultConnectorGroupId: String(group!.id) };
+      return this.defaults(tx, tenantId, { clock: this.clock, ids: this.ids });
     });
   }
 }

@@ -3,11 +3,13 @@ import assert from 'node:assert/strict';
 import { family } from '../model/family.js';
 import { Model } from '../model/model.js';
 import { familyTables } from '../resources/tables.js';
-import { migrate, migrations, SchemaTooNewError } from './migrations.js';
+import { onPremises } from '../family/on-premises.js';
+import { migrateFamily, familyMigrations, SchemaTooNewError } from './migrations.js';
 import { SqliteDatabase } from './sqlite.js';
 import { tableFor, type TableMapping } from './table.js';
 
 const model = new Model(family);
+const migrations = familyMigrations(onPremises);
 const LATEST = migrations[migrations.length - 1].version;
 
 interface ColumnInfo {
@@ -19,7 +21,7 @@ interface ColumnInfo {
 
 async function fresh(): Promise<SqliteDatabase> {
   const db = new SqliteDatabase(':memory:');
-  await migrate(db, () => new Date('2025-06-01T12:00:00Z'));
+  await migrateFamily(db, onPremises, () => new Date('2025-06-01T12:00:00Z'));
   return db;
 }
 
@@ -53,11 +55,11 @@ describe('migrate', () => {
 
   test('migrating twice is idempotent', async () => {
     const db = new SqliteDatabase(':memory:');
-    assert.equal(await migrate(db), LATEST);
+    assert.equal(await migrateFamily(db, onPremises), LATEST);
     const before = await tableNames(db);
     await db.run("INSERT INTO settings (name, value) VALUES ('kept', 'yes')");
-    assert.equal(await migrate(db), LATEST);
-    assert.equal(await migrate(db), LATEST);
+    assert.equal(await migrateFamily(db, onPremises), LATEST);
+    assert.equal(await migrateFamily(db, onPremises), LATEST);
     assert.deepEqual(await tableNames(db), before);
     const versions = await db.all<{ version: number }>('SELECT version FROM localgraph_schema');
     assert.equal(versions.length, migrations.length, 'each version recorded once');
@@ -68,7 +70,7 @@ describe('migrate', () => {
     const db = await fresh();
     const found = LATEST + 5;
     await db.run("INSERT INTO localgraph_schema (version, description, applied_at) VALUES (?, 'from the future', '2030-01-01T00:00:00Z')", [found]);
-    const error = await migrate(db).then(
+    const error = await migrateFamily(db, onPremises).then(
       () => undefined,
       (e: unknown) => e,
     );
@@ -91,7 +93,7 @@ describe('migrate', () => {
     const db = new SqliteDatabase(':memory:');
     // A table named like one the first migration creates makes it fail halfway.
     await db.exec('CREATE TABLE connectors (x TEXT)');
-    await assert.rejects(migrate(db), /already exists/);
+    await assert.rejects(migrateFamily(db, onPremises), /already exists/);
     const tables = await tableNames(db);
     assert.ok(!tables.includes('localgraph_schema'), 'no version was recorded: the version table itself was rolled back');
     assert.ok(!tables.includes('settings'), 'statements before the failure were rolled back');

@@ -1,7 +1,8 @@
 import { join, resolve } from 'node:path';
 import { checkDatabaseFile, damagedDatabase } from './database-file.js';
 import { narrowedWarning, secureDataFolder } from './data-permissions.js';
-import { migrate } from './migrations.js';
+import { onPremises } from '../family/on-premises.js';
+import { migrateFamily } from './migrations.js';
 import { PostgresDatabase } from './postgres.js';
 import type { SqlDatabase } from './sql.js';
 import { SqliteDatabase } from './sqlite.js';
@@ -59,7 +60,7 @@ export async function openStore(location: StoreLocation, onWait?: (message: stri
   const db = openDatabase(location);
   try {
     if (db instanceof PostgresDatabase) await db.prepare(onWait);
-    await migrate(db);
+    await migrateFamily(db, onPremises);
   } catch (error) {
     await db.close();
     throw (location.kind === 'folder' && damagedDatabase(join(resolve(location.dir), DATABASE_FILE), error)) || error;

@@ -1,6 +1,6 @@
 import pg from 'pg';
-import type { Dialect, Row, SqlDatabase, SqlExecutor } from './sql.js';
-import { isDatabaseUnavailable } from './unavailable.js';
+import { postgresDialect } from './postgres-dialect.js';
+import type { Row, SqlDatabase, SqlExecutor } from './sql.js';
 
 /** `?` placeholders (the store's SQL) to PostgreSQL's `$1, $2, ...`, leaving quoted text alone. */
 export function numberPlaceholders(sql: string): string {
@@ -13,22 +13,6 @@ export function numberPlaceholders(sql: string): string {
   }
   return out;
 }
-
-/** PostgreSQL's SQLSTATE of an error from `pg`, or '' for any other error. */
-function sqlState(error: unknown): string {
-  return (error as { code?: string } | null)?.code ?? '';
-}
-
-export const postgresDialect: Dialect = {
-  name: 'postgres',
-  // Byte order, as SQLite compares: ids and keyset paging sort the same on both databases.
-  textType: 'TEXT COLLATE "C"',
-  jsonType: 'TEXT',
-  booleanType: 'BOOLEAN',
-  readBoolean: (value) => (value === null || value === undefined ? null : value === true || value === 't'),
-  isUniqueViolation: (error) => sqlState(error) === '23505',
-  isForeignKeyViolation: (error) => sqlState(error) === '23503',
-};
 
 /** How long a starting instance waits for a PostgreSQL that does not answer yet. */
 export const STARTUP_WAIT_MS = 60_000;
@@ -60,24 +44,6 @@ export interface PostgresOptions {
   schema?: string;
   poolSize?: number;
   statementTimeoutMs?: number;
-}
-
-/** Errors after which PostgreSQL asks for the transaction to be tried again (serialisation failure, deadlock). */
-const RETRYABLE = new Set(['40001', '40P01']);
-
-export function isRetryableConflict(error: unknown): boolean {
-  return RETRYABLE.has(sqlState(error));
-}
-
-/**
- * Values PostgreSQL refuses that SQLite takes: a character it cannot store (U+0000), an index
- * entry over its size limit. Input validation keeps them out; this is the net behind it, so
- * what slips through is the client's 400, not a 500.
- */
-const UNSTORABLE = new Set(['22021', '22P05', '54000']);
-
-export function isUnstorableValue(error: unknown): boolean {
-  return UNSTORABLE.has(sqlState(error));
 }
 
 /**
@@ -163,7 +129,7 @@ export class PostgresDatabase implements SqlDatabase {
         await this.withMigrationLock(() => this.pool.query(`CREATE SCHEMA IF NOT EXISTS ${this.schema}`));
         return;
       } catch (error) {
-        if (!isDatabaseUnavailable(error)) throw error;
+        if (!postgresDialect.isUnavailable(error)) throw error;
         const wait = startupBackoffMs(attempt);
         if (Date.now() - started + wait > waitMs) throw new DatabaseUnreachableError(this.where, Date.now() - started, error);
         onWait(`PostgreSQL at ${this.where} is not reachable yet (${reasonOf(error)}); retrying in ${wait / 1000} s`);
@@ -228,7 +194,7 @@ export class PostgresDatabase implements SqlDatabase {
         return result;
       } catch (error) {
         await client.query('ROLLBACK').catch(() => undefined);
-        if (!isRetryableConflict(error) || attempt >= MAX_ATTEMPTS) throw error;
+        if (!postgresDialect.isRetryableConflict(error) || attempt >= MAX_ATTEMPTS) throw error;
       } finally {
         client.release();
       }

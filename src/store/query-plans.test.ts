@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { createApp } from '../http/app.js';
-import { migrate } from './migrations.js';
+import { onPremises } from '../family/on-premises.js';
+import { migrateFamily } from './migrations.js';
 import { postgresTarget } from './open.js';
 import { PostgresDatabase } from './postgres.js';
 import type { SqlDatabase, SqlExecutor } from './sql.js';
@@ -171,7 +172,7 @@ for (const backend of [sqlite, postgres]) {
       opened = await backend.open();
       if (!opened) return;
       db = tracing(opened.db);
-      await migrate(db);
+      await migrateFamily(db, onPremises);
       app = createApp({ store: new SqlStore(db), controlPlane: { adminKey: KEY } });
       const minted = await app.inject({ method: 'POST', url: '/_admin/token', headers: { 'x-localgraph-admin-key': KEY }, payload: { tenantId: TENANT } });
       assert.equal(minted.statusCode, 200, minted.body);

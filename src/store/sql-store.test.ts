@@ -2,7 +2,8 @@ import { beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { family } from '../model/family.js';
 import { Model } from '../model/model.js';
-import { migrate } from './migrations.js';
+import { onPremises } from '../family/on-premises.js';
+import { migrateFamily } from './migrations.js';
 import { SerialQueue } from './serial-queue.js';
 import { SqliteDatabase } from './sqlite.js';
 import { SqlStore } from './sql-store.js';
@@ -27,7 +28,7 @@ let store: SqlStore;
 /** Connectors reference their group (connector_group_id), so each tenant gets one first. */
 beforeEach(async () => {
   db = new SqliteDatabase(':memory:');
-  await migrate(db);
+  await migrateFamily(db, onPremises);
   store = new SqlStore(db);
   for (const scope of [A, B]) {
     assert.equal(await store.insert(groups, scope, { id: GROUP, connectorGroupType: 'applicationProxy', isDefault: true, name: 'Default', region: null }), 'inserted');

@@ -1,4 +1,5 @@
-import type { Dialect, SqlDatabase, SqlExecutor } from './sql.js';
+import type { Dialect } from './dialect.js';
+import type { SqlDatabase, SqlExecutor } from './sql.js';
 import type {
   AppRegistrationRow,
   Condition,

@@ -2,24 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { DEFAULT_STATEMENT_TIMEOUT_MS, liveCheck, SliceSpentError, StatementDeadline } from './query-deadline.js';
-import type { Dialect, Row, SqlDatabase, SqlExecutor } from './sql.js';
+import { DEFAULT_STATEMENT_TIMEOUT_MS, SliceSpentError, StatementDeadline } from './query-deadline.js';
+import type { Row, SqlDatabase, SqlExecutor } from './sql.js';
+import { sqliteDialect } from './sqlite-dialect.js';
 import { SerialQueue } from './serial-queue.js';
 import { SqliteReaders } from './sqlite-readers.js';
-
-export const sqliteDialect: Dialect = {
-  name: 'sqlite',
-  textType: 'TEXT',
-  jsonType: 'TEXT',
-  booleanType: 'INTEGER',
-  readBoolean: (value) => (value === null || value === undefined ? null : value === 1 || value === true),
-  isUniqueViolation: (error) =>
-    error instanceof Error &&
-    'code' in error &&
-    (error.code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || error.code === 'SQLITE_CONSTRAINT_UNIQUE'),
-  isForeignKeyViolation: (error) => error instanceof Error && 'code' in error && error.code === 'SQLITE_CONSTRAINT_FOREIGNKEY',
-  liveCheck,
-};
 
 export interface SqliteOptions {
   /** Every statement's deadline (`--statement-timeout`); default 10 s. */

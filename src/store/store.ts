@@ -1,4 +1,4 @@
-import type { Dialect } from './sql.js';
+import type { Dialect } from './dialect.js';
 import type { TableMapping } from './table.js';
 
 /** An entity as the engine handles it: model property names, JSON values. */

@@ -5,9 +5,11 @@ import type { TableMapping } from '../../store/table.js';
 import type { BoundExpr, BoundOperand, BoundValue } from './bound-filter.js';
 import { filterToSql } from './filter-sql.js';
 import { parseFilter } from './index.js';
-import { asciiLower } from './sql-dialect-functions.js';
+import { asciiLower } from '../../store/sql-functions.js';
 import { combinationAtoms, combinations, filterCases, filterFixtures, filterScopes, seedFilterFixtures, type FilterKey } from './test-data.js';
 import { model, openTestDb, tables, TENANT, type TestDb } from './test-fixtures.js';
+import { postgresDialect } from '../../store/postgres-dialect.js';
+import { sqliteDialect } from '../../store/sqlite-dialect.js';
 
 /**
  * Runs the SQL generated for many filters on a real SQLite database (the real migrations, rows
@@ -151,7 +153,7 @@ describe('filterToSql on SQLite: combinations agree with the reference semantics
 describe('filterToSql: SQL shape', () => {
   test('client values travel only as parameters', () => {
     const bound = parseFilter("machineName eq 'x'' OR 1=1 --' or startswith(machineName, 'evil%_')", tables.connectors.type, model);
-    const where = filterToSql(bound, tables.connectors, { name: 'sqlite' });
+    const where = filterToSql(bound, tables.connectors, sqliteDialect);
     assert.doesNotMatch(where.sql, /evil|OR 1=1/);
     // startswith also bounds the folded value as a range (for an index seek), then LIKE.
     assert.deepEqual(where.params, ["x' or 1=1 --", 'evil%_', 'evil%_\u{10FFFF}', 'evil\\%\\_%']);
@@ -159,7 +161,7 @@ describe('filterToSql: SQL shape', () => {
 
   test('columns come from the table mapping, qualified with the table name', () => {
     const bound = parseFilter("machineName eq 'x' and status eq 'active'", tables.connectors.type, model);
-    assert.deepEqual(filterToSql(bound, tables.connectors, { name: 'sqlite' }), {
+    assert.deepEqual(filterToSql(bound, tables.connectors, sqliteDialect), {
       sql: '(lower(connectors.machine_name) = ? AND connectors.status = ?)',
       params: ['x', 'active'],
     });
@@ -176,7 +178,7 @@ describe('filterToSql: SQL shape', () => {
 
   test('the same filter on PostgreSQL uses its JSON operators and the C collation', () => {
     const bound = parseFilter("onPremisesPublishing/externalUrl eq 'https://X' and onPremisesPublishing/isSecureCookieEnabled", tables.applications.type, model);
-    assert.deepEqual(filterToSql(bound, tables.applications, { name: 'postgres' }), {
+    assert.deepEqual(filterToSql(bound, tables.applications, postgresDialect), {
       sql:
         "(lower(((applications.on_premises_publishing)::jsonb #>> '{externalUrl}') COLLATE \"C\") = ? AND " +
         "CAST(((applications.on_premises_publishing)::jsonb #>> '{isSecureCookieEnabled}') AS boolean) = ?)",
@@ -194,6 +196,6 @@ describe('filterToSql: SQL shape', () => {
 
   test('a filter bound to one type cannot run against another table', () => {
     const bound = parseFilter("machineName eq 'x'", tables.connectors.type, model);
-    assert.throws(() => filterToSql(bound, tables.agents, { name: 'sqlite' }), /cannot run against table agents/);
+    assert.throws(() => filterToSql(bound, tables.agents, sqliteDialect), /cannot run against table agents/);
   });
 });

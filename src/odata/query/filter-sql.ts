@@ -1,13 +1,13 @@
-import type { Dialect } from '../../store/sql.js';
+import type { Dialect } from '../../store/dialect.js';
 import type { Condition } from '../../store/store.js';
 import type { Column, TableMapping } from '../../store/table.js';
 import type { BoundExpr, BoundFilter, BoundOperand, BoundValue, ScalarKind, ValueType } from './bound-filter.js';
 import type { CompareOp } from './filter-ast.js';
-import { asciiLower, sqlFunctions, type SqlFunctions } from './sql-dialect-functions.js';
+import { asciiLower, type SqlFunctions } from '../../store/sql-functions.js';
 
 /**
  * Translates a bound `$filter` into a parameterised SQL condition over an entity's table that
- * means the same on SQLite and PostgreSQL (the differences live in `sql-dialect-functions.ts`).
+ * means the same on SQLite and PostgreSQL (the differences live in the dialect's functions, src/store/sql-functions.ts).
  *
  * Semantics, as Graph's directory evaluates filters:
  * - String comparisons ignore case: `lower(col) = ?` with the literal lower-cased the same way;
@@ -236,11 +236,11 @@ class Translator {
  * The SQL condition of a bound filter over `table`, with `?` placeholders and their parameters
  * in order. Column references are qualified (`connectors.machine_name`).
  */
-export function filterToSql(bound: BoundFilter, table: TableMapping, dialect: Pick<Dialect, 'name'>, options: SqlOptions = {}): Condition {
+export function filterToSql(bound: BoundFilter, table: TableMapping, dialect: Pick<Dialect, 'functions'>, options: SqlOptions = {}): Condition {
   if (bound.type !== table.type && !table.type.isAssignableFrom(bound.type) && !bound.type.isAssignableFrom(table.type)) {
     throw new Error(`query: a filter on ${bound.type.qualifiedName} cannot run against table ${table.table} (${table.type.qualifiedName})`);
   }
-  const translator = new Translator(table, sqlFunctions(dialect), qualifierFor(table, options));
+  const translator = new Translator(table, dialect.functions, qualifierFor(table, options));
   const sql = translator.expr(bound.expression, false);
   return { sql, params: translator.params };
 }

@@ -6,9 +6,10 @@ import { filterToSql } from './filter-sql.js';
 import { parseFilter } from './index.js';
 import { afterCondition, cursorValues, decodeCursor, encodeCursor, orderBySql, queryHash, type CursorValue } from './keyset.js';
 import { parseOrderBy, type OrderKey } from './orderby.js';
-import { asciiLower } from './sql-dialect-functions.js';
+import { asciiLower } from '../../store/sql-functions.js';
 import { keysetApplications, seedKeysetData, walkSpecs, type WalkSpec } from './test-data.js';
 import { model, openTestDb, tables, TENANT, type TestDb, badRequest } from './test-fixtures.js';
+import { sqliteDialect } from '../../store/sqlite-dialect.js';
 
 const INVALID = 'The $skiptoken is not valid. Use the @odata.nextLink of a previous page as it is.';
 
@@ -89,12 +90,12 @@ describe('cursor tokens', () => {
     ].map((v) => v as CursorValue[]);
     const appKeys = parseOrderBy('displayName, createdDateTime', tables.applications.type, model);
     for (const values of bad) {
-      assert.throws(() => afterCondition(appKeys, values, tables.applications, { name: 'sqlite' }), badRequest(INVALID), JSON.stringify(values));
+      assert.throws(() => afterCondition(appKeys, values, tables.applications, sqliteDialect), badRequest(INVALID), JSON.stringify(values));
     }
     const boolKeys = parseOrderBy('onPremisesPublishing/isSecureCookieEnabled', tables.applications.type, model);
-    assert.throws(() => afterCondition(boolKeys, ['true', 'id'], tables.applications, { name: 'sqlite' }), badRequest(INVALID));
+    assert.throws(() => afterCondition(boolKeys, ['true', 'id'], tables.applications, sqliteDialect), badRequest(INVALID));
     const numberKeys = parseOrderBy('port', tables.ipApplicationSegments.type, model);
-    assert.throws(() => afterCondition(numberKeys, ['443', 'id'], tables.ipApplicationSegments, { name: 'sqlite' }), badRequest(INVALID));
+    assert.throws(() => afterCondition(numberKeys, ['443', 'id'], tables.ipApplicationSegments, sqliteDialect), badRequest(INVALID));
   });
 
   test('cursor values are read from entities by model path, complex values as objects', () => {
@@ -230,12 +231,12 @@ describe('keyset walks on SQLite return every row exactly once, in order', () =>
 
   test('the after-condition for a NULL in a descending key skips to later keys', () => {
     const keys = parseOrderBy('displayName desc', tables.applications.type, model);
-    assert.deepEqual(afterCondition(keys, [null, 'a1'], tables.applications, { name: 'sqlite' }), {
+    assert.deepEqual(afterCondition(keys, [null, 'a1'], tables.applications, sqliteDialect), {
       sql: '(lower(applications.display_name) IS NULL AND applications.id > ?)',
       params: ['a1'],
     });
     const asc = parseOrderBy('displayName', tables.applications.type, model);
-    assert.deepEqual(afterCondition(asc, ['Beta', 'a1'], tables.applications, { name: 'sqlite' }), {
+    assert.deepEqual(afterCondition(asc, ['Beta', 'a1'], tables.applications, sqliteDialect), {
       sql: '(lower(applications.display_name) > ? OR (lower(applications.display_name) = ? AND applications.id > ?))',
       params: ['beta', 'beta', 'a1'],
     });

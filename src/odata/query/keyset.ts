@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
 import { errors } from '../../graph/errors.js';
-import type { Dialect } from '../../store/sql.js';
+import type { Dialect } from '../../store/dialect.js';
 import type { Condition, Entity } from '../../store/store.js';
 import type { TableMapping } from '../../store/table.js';
 import type { BoundFilter } from './bound-filter.js';
 import { printBound } from './bound-print.js';
 import type { SqlOptions } from './filter-sql.js';
 import { printOrderBy, type OrderKey } from './orderby.js';
-import { asciiLower } from './sql-dialect-functions.js';
+import { asciiLower } from '../../store/sql-functions.js';
 
 /**
  * Keyset paging over an arbitrary `$orderby`: the `$skiptoken` carries the sort-key values of the
@@ -132,7 +132,7 @@ function keyParameter(key: OrderKey, value: CursorValue): CursorValue {
 }
 
 /** `ORDER BY` text (without the keywords) for the keys, the same on SQLite and PostgreSQL. */
-export function orderBySql(orderKeys: readonly OrderKey[], table: TableMapping, dialect: Pick<Dialect, 'name'>, options: SqlOptions = {}): string {
+export function orderBySql(orderKeys: readonly OrderKey[], table: TableMapping, dialect: Pick<Dialect, 'functions'>, options: SqlOptions = {}): string {
   return orderKeys
     .map((key) => {
       const expression = key.expression(table, dialect, options);
@@ -152,7 +152,7 @@ export function afterCondition(
   orderKeys: readonly OrderKey[],
   values: readonly CursorValue[],
   table: TableMapping,
-  dialect: Pick<Dialect, 'name'>,
+  dialect: Pick<Dialect, 'functions'>,
   options: SqlOptions = {},
 ): Condition {
   if (values.length !== orderKeys.length) invalidToken();

@@ -4,6 +4,8 @@ import { orderBySql } from './keyset.js';
 import { MAX_ORDERBY_KEYS, MAX_ORDERBY_LENGTH } from './limits.js';
 import { parseOrderBy, printOrderBy } from './orderby.js';
 import { model, tables, badRequest } from './test-fixtures.js';
+import { postgresDialect } from '../../store/postgres-dialect.js';
+import { sqliteDialect } from '../../store/sqlite-dialect.js';
 
 const connector = tables.connectors.type;
 const application = tables.applications.type;
@@ -53,7 +55,8 @@ describe('$orderby: refused with 400', () => {
     ['tags', "Property 'tags' is a collection and cannot be used in $orderby.", 'application'],
     ['web/redirectUris', "Property 'web/redirectUris' is a collection and cannot be used in $orderby.", 'application'],
     ['onPremisesPublishing', /Property 'onPremisesPublishing' is of complex type 'microsoft.graph.onPremisesPublishing' and cannot be used in \$orderby/, 'application'],
-    ['onPremisesPublishing/verifiedCustomDomainKeyCredential/key', "Property 'onPremisesPublishing/verifiedCustomDomainKeyCredential/key' of type 'Edm.Binary' cannot be used in $orderby.", 'application'],
+    ['onPremisesPublishing/verifiedCustomDomainKeyCredential/customKeyIdentifier', "Property 'onPremisesPublishing/verifiedCustomDomainKeyCredential/customKeyIdentifier' of type 'Edm.Binary' cannot be used in $orderby.", 'application'],
+    ['onPremisesPublishing/verifiedCustomDomainPasswordCredential/secretText', "Property 'onPremisesPublishing/verifiedCustomDomainPasswordCredential/secretText' is write-only and cannot be used in $orderby.", 'application'],
     ['machineName sideways', /expected ',', 'asc', 'desc' or the end after 'machineName' \(at position 0\) but found 'sideways' at position 12\.$/],
     ['machineName asc desc', /but found 'desc' at position 16\.$/],
     ['machineName,', 'Invalid $orderby clause: expected a property name but found the end of the option at position 12.'],
@@ -85,11 +88,11 @@ describe('$orderby: ORDER BY text', () => {
     // machineName is not nullable: no NULLS clause, so PostgreSQL can read it from an index in
     // order; the enum's CASE is NULL for text that is no member, so it keeps its clause.
     assert.equal(
-      orderBySql(keys, tables.connectors, { name: 'sqlite' }),
+      orderBySql(keys, tables.connectors, sqliteDialect),
       "lower(connectors.machine_name) DESC, (CASE connectors.status WHEN 'active' THEN 0 WHEN 'inactive' THEN 1 END) ASC NULLS FIRST, connectors.id ASC",
     );
     assert.equal(
-      orderBySql(parseOrderBy('description desc', application, model), tables.applications, { name: 'sqlite' }),
+      orderBySql(parseOrderBy('description desc', application, model), tables.applications, sqliteDialect),
       'lower(applications.description) DESC NULLS LAST, applications.id ASC',
       'a nullable property keeps NULLs last descending',
     );
@@ -98,7 +101,7 @@ describe('$orderby: ORDER BY text', () => {
   test('PostgreSQL: the same order under the C collation', () => {
     const keys = parseOrderBy('onPremisesPublishing/externalUrl, createdDateTime desc, onPremisesPublishing/isSecureCookieEnabled', application, model);
     assert.equal(
-      orderBySql(keys, tables.applications, { name: 'postgres' }),
+      orderBySql(keys, tables.applications, postgresDialect),
       "lower(((applications.on_premises_publishing)::jsonb #>> '{externalUrl}') COLLATE \"C\") ASC NULLS FIRST, " +
         "(to_char(CAST(applications.created_date_time AS timestamptz) AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"') COLLATE \"C\") DESC NULLS LAST, " +
         "CAST(((applications.on_premises_publishing)::jsonb #>> '{isSecureCookieEnabled}') AS boolean) ASC NULLS FIRST, " +

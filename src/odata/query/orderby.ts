@@ -1,13 +1,12 @@
 import { errors } from '../../graph/errors.js';
 import type { EnumType, Model, StructuredType } from '../../model/model.js';
-import type { Dialect } from '../../store/sql.js';
+import type { Dialect } from '../../store/dialect.js';
 import type { TableMapping } from '../../store/table.js';
 import type { ScalarKind } from './bound-filter.js';
 import { lex, quoteForMessage, type Token } from './filter-lexer.js';
 import { entityValueSql, qualifierFor, type SqlOptions } from './filter-sql.js';
 import { MAX_ORDERBY_KEYS, MAX_ORDERBY_LENGTH } from './limits.js';
 import { resolvePropertyPath } from './property-path.js';
-import { sqlFunctions } from './sql-dialect-functions.js';
 
 /**
  * `$orderby=p [asc|desc], q desc`: parsed, checked against the entity type, and turned into sort
@@ -45,7 +44,7 @@ export interface OrderKey {
    */
   nullable: boolean;
   /** The key's SQL expression over `table` (column or JSON extraction, in comparable form); no parameters. */
-  expression(table: TableMapping, dialect: Pick<Dialect, 'name'>, options?: SqlOptions): string;
+  expression(table: TableMapping, dialect: Pick<Dialect, 'functions'>, options?: SqlOptions): string;
 }
 
 const MEMBER = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -81,7 +80,7 @@ function makeKey(path: string[], kind: OrderKeyKind, scalar: ScalarKind, descend
     tieBreaker,
     nullable,
     expression(table, dialect, options) {
-      const fns = sqlFunctions(dialect);
+      const fns = dialect.functions;
       const qualifier = qualifierFor(table, options);
       if (tieBreaker) return fns.binaryText(`${qualifier}.${table.byProperty.get('id')?.column ?? 'id'}`);
       const value = entityValueSql(path, scalar, table, fns, qualifier);

@@ -45,6 +45,8 @@ export function resolvePropertyPath(
     const member = current.member(segment);
     if (!member) unknownPropertyError(segment);
     if (isNavigation(member)) fail(`The navigation property '${member.name}' cannot be used in ${options.option}.`);
+    // Comparing a secret with values would read it back one guess at a time.
+    if (member.writeOnly) fail(`Property '${[...display, member.name].join('/')}' is write-only and cannot be used in ${options.option}.`);
     path.push(member.name);
     display.push(member.name);
     // The first property of the entity has its declared nullability; deeper ones live inside

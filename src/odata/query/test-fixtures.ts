@@ -3,7 +3,8 @@ import { GraphError } from '../../graph/errors.js';
 import { family } from '../../model/family.js';
 import { Model } from '../../model/model.js';
 import { familyTables, type FamilyTables } from '../../resources/tables.js';
-import { migrate } from '../../store/migrations.js';
+import { onPremises } from '../../family/on-premises.js';
+import { migrateFamily } from '../../store/migrations.js';
 import { SqliteDatabase } from '../../store/sqlite.js';
 import { SqlStore } from '../../store/sql-store.js';
 import type { Condition, Entity, Scope } from '../../store/store.js';
@@ -31,7 +32,7 @@ export interface TestDb {
 
 export async function openTestDb(): Promise<TestDb> {
   const db = new SqliteDatabase(':memory:');
-  await migrate(db);
+  await migrateFamily(db, onPremises);
   const store = new SqlStore(db);
   return {
     db,

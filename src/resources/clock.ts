@@ -1,0 +1,4 @@
+/** An injected source of time, so tests and fixtures can make it deterministic. */
+export interface Clock {
+  now(): Date;
+}
