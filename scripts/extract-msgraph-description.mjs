@@ -16,7 +16,7 @@
  *   COMMIT:  default 3cbc17770cab06981fe2b80cc3618800b94d0fe6 (the SDK version the clients use)
  *
  * Which paths: every request builder under on_premises_publishing_profiles, and of applications
- * the ones localgraph's family reaches (the collection, an item, its connectorGroup and the two
+ * the ones localgraph's family reaches (the collection and its count, an item, its connectorGroup and the two
  * alternate keys). Which schemas: the types of the family's CSDL (test/fixtures/onprem-family.csdl.xml)
  * and application.
  */
@@ -37,6 +37,7 @@ const files = git('ls-tree', '-r', '--name-only', commit, ROOT).split('\n').filt
 const builderFolders = [
   `${ROOT}/on_premises_publishing_profiles/`,
   `${ROOT}/applications/applications_request_builder.py`,
+  `${ROOT}/applications/count/`,
   `${ROOT}/applications/item/application_item_request_builder.py`,
   `${ROOT}/applications/item/connector_group/`,
   `${ROOT}/applications_with_app_id/`,

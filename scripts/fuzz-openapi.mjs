@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
 
-const { values } = parseArgs({ options: { 'max-examples': { type: 'string', default: '10' }, 'time-limit': { type: 'string', default: '300' }, seed: { type: 'string', default: '1' } } });
+const { values } = parseArgs({ options: { 'max-examples': { type: 'string', default: '10' }, 'time-limit': { type: 'string', default: '600' }, seed: { type: 'string', default: '1' } } });
 const schemathesis = process.env.SCHEMATHESIS ?? 'schemathesis';
 
 const server = spawn(process.execPath, ['dist/src/cli/main.js', 'serve', '--in-memory', '--port', '0', '--log-level', 'warn'], { stdio: ['ignore', 'pipe', 'inherit'] });

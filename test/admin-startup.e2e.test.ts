@@ -55,7 +55,12 @@ describe('admin key and serve --seed', () => {
     );
     const server = await startServer({ args: ['--seed', file, '--admin-key', 'seed-test-key'] });
     try {
-      assert.match(server.stdout(), /seed: .*seed\.json loaded \(1 tenant\)/);
+      assert.match(server.stdout(), new RegExp(`seed: .*seed\\.json loaded \\(1 tenant; ${tenant} is the default tenant\\)`));
+      // The fixture's tenant is the default one: the banner's tenant, and the token printed
+      // (in memory) or made by localgraph token, see the seeded data.
+      assert.equal(server.tenantId, tenant);
+      const printed = server.printedToken ?? (await server.token());
+      assert.equal((await graph(server, printed, 'GET', `${CONNECTORS}/${connector}`)).status, 200);
       const token = await adminToken(server, 'seed-test-key', { tenantId: tenant });
       const got = await graph(server, token, 'GET', `${CONNECTORS}/${connector}`);
       assert.equal(got.status, 200);

@@ -5,13 +5,15 @@
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { spawn } from 'node:child_process';
 import { Agent, request as httpRequest } from 'node:http';
+import { createInterface } from 'node:readline';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { durable, onlyOn } from './helpers/backend.js';
-import { ADMIN_SCOPES, CONNECTORS_PATH, GUID, request, runCli, startServer, tempDir, type RunningServer, type ServerOptions } from './helpers/server.js';
+import { ADMIN_SCOPES, CLI_PATH, CONNECTORS_PATH, GUID, request, runCli, startServer, tempDir, type RunningServer, type ServerOptions } from './helpers/server.js';
 
 const json = { 'content-type': 'application/json' };
 
@@ -126,6 +128,147 @@ describe('usage errors: exit 2, exactly one line on stderr', { concurrency: 4, .
       assert.equal(existsSync(data), false, 'a refused command created the data folder');
     });
   }
+});
+
+describe('configuration mistakes name the option, the variable or the key', { concurrency: true, ...cliOnly }, () => {
+  const dir = tempDir();
+  const data = join(dir, 'never-created');
+  const config = (name: string, content: unknown) => {
+    const path = join(dir, name);
+    writeFileSync(path, JSON.stringify(content));
+    return path;
+  };
+  const cases: [string, string[], NodeJS.ProcessEnv, string][] = [
+    ['--port -1', ['serve', '--data', data, '--port', '-1'], {}, "--port must be a whole number from 0 to 65535, not '-1'"],
+    ['LOCALGRAPH_PORT=http', ['serve', '--data', data], { LOCALGRAPH_PORT: 'http' }, "LOCALGRAPH_PORT must be a whole number from 0 to 65535, not 'http'"],
+    ['LOCALGRAPH_HTTPS=maybe', ['serve', '--data', data], { LOCALGRAPH_HTTPS: 'maybe' }, "LOCALGRAPH_HTTPS must be true or false (1 or 0), not 'maybe'"],
+    ['an unknown key', ['serve', '--config', config('typo.json', { prot: 5080 })], {}, `${join(dir, 'typo.json')}: unknown key 'prot' (did you mean 'port'?); the keys are listed in docs/options.md`],
+    ['a key of the wrong type', ['serve', '--config', config('type.json', { port: '5080' })], {}, `${join(dir, 'type.json')}: 'port' must be a whole number from 0 to 65535, not the string "5080"`],
+    ['a missing file', ['serve', '--data', data], { LOCALGRAPH_CONFIG: join(dir, 'absent.json') }, `LOCALGRAPH_CONFIG ${join(dir, 'absent.json')}: no such file`],
+  ];
+  for (const [name, args, env, message] of cases) {
+    it(`${name}: exit 2, one line that says what is wrong`, async () => {
+      const r = await runCli(args, { env: { ...process.env, ...env } });
+      assert.equal(r.code, 2, r.stderr);
+      assert.equal(r.stderr, `localgraph: ${message}\n`);
+      assert.equal(existsSync(data), false);
+    });
+  }
+});
+
+describe('configuration precedence through the CLI', onlyOn('sqlite', 'about option sources, not storage'), () => {
+  it('flag over environment over config file over default', async () => {
+    const dir = tempDir();
+    const config = join(dir, 'localgraph.json');
+    writeFileSync(
+      config,
+      JSON.stringify({
+        $schema: '../schema/localgraph.schema.json',
+        port: 1, // the helper's --port 0 wins
+        idSeed: 'from-the-file', // nothing stronger: the file's
+        freezeClock: '2030-01-01T00:00:00.000Z', // LOCALGRAPH_FREEZE_CLOCK wins
+        logLevel: 'warn', // LOCALGRAPH_LOG_LEVEL loses to --log-level
+        adminKey: 'admin-key-in-the-file',
+      }),
+    );
+    const env = {
+      ...process.env,
+      LOCALGRAPH_CONFIG: config,
+      LOCALGRAPH_FREEZE_CLOCK: '2031-02-03T04:05:06.000Z',
+      LOCALGRAPH_LOG_LEVEL: 'error',
+      LOCALGRAPH_ADMIN_KEY: 'admin-key-in-the-environment',
+    };
+    const server = await startServer({ args: ['--log-level', 'debug'], env });
+    try {
+      const out = server.stdout();
+      assert.ok(server.port > 1);
+      assert.match(out, /ids: deterministic, seed 'from-the-file'/);
+      assert.match(out, /clock: frozen at 2031-02-03T04:05:06\.000Z/);
+      assert.match(out, /logs: debug, /);
+      assert.match(out, /with the key given by \$LOCALGRAPH_ADMIN_KEY/);
+      const res = await request(`${server.baseUrl}/_admin/clock`, { headers: { 'x-localgraph-admin-key': 'admin-key-in-the-environment' } });
+      assert.equal(res.status, 200, res.text);
+      assert.equal(res.body.now, '2031-02-03T04:05:06.000Z');
+    } finally {
+      assert.equal(await server.stop(), 0);
+    }
+  });
+});
+
+describe('first contact', onlyOn('sqlite', 'about the front page, not storage'), () => {
+  it('the banner names the console; GET / links it, $metadata, /health and a quick start (JSON on request)', async () => {
+    const server = await startServer();
+    try {
+      assert.ok(server.stdout().includes(`  console: ${server.baseUrl}/console/ `), server.stdout());
+      const page = await request(`${server.baseUrl}/`);
+      assert.equal(page.status, 200, page.text);
+      for (const href of ['/console/', '/beta/$metadata', '/health']) assert.ok(page.text.includes(`href="${server.baseUrl}${href}"`), `no ${href} in ${page.text}`);
+      assert.ok(page.text.includes('Quick start'));
+      const links = await request(`${server.baseUrl}/`, { headers: { accept: 'application/json' } });
+      assert.equal(links.body.tenantId, server.tenantId);
+      assert.equal(links.body.tokenEndpoint, `${server.baseUrl}/${server.tenantId}/oauth2/v2.0/token`);
+      for (const url of [links.body.console, links.body.metadata, links.body.health]) assert.equal((await request(url)).status, 200, url);
+    } finally {
+      assert.equal(await server.stop(), 0);
+    }
+  });
+});
+
+describe('scripts', onlyOn('memory', 'about the ready signals, not storage'), () => {
+  it('--log-format json: every stdout line is JSON, one of them "ready"; the banner on stderr; --ready-file written whole, removed at stop', async () => {
+    const readyFile = join(tempDir(), 'ready.json');
+    writeFileSync(readyFile, '{"stale": true}');
+    const child = spawn(process.execPath, [CLI_PATH, 'serve', '--in-memory', '--port', '0', '--log-format', 'json', '--ready-file', readyFile], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    try {
+      const ready = await new Promise<Record<string, any>>((resolve, reject) => {
+        createInterface({ input: child.stdout }).on('line', (line) => {
+          stdout += `${line}\n`;
+          const record = JSON.parse(line) as Record<string, any>;
+          if (record.event === 'ready') resolve(record);
+        });
+        void exited.then((code) => reject(new Error(`exited ${code}\n${stdout}\n${stderr}`)));
+      });
+      // The ready file is written right after the ready line.
+      for (let i = 0; i < 50 && !existsSync(readyFile); i++) await sleep(20);
+      const facts = JSON.parse(readFileSync(readyFile, 'utf8')) as Record<string, any>;
+      assert.equal(facts.stale, undefined, 'the stale file was replaced');
+      assert.match(facts.url, /^http:\/\/127\.0\.0\.1:\d+$/);
+      assert.deepEqual(
+        { ...facts, pid: facts.pid },
+        {
+          url: facts.url,
+          graphUrl: `${facts.url}/beta/`,
+          consoleUrl: `${facts.url}/console/`,
+          tokenUrl: `${facts.url}/${facts.tenantId}/oauth2/v2.0/token`,
+          healthUrl: `${facts.url}/health`,
+          tenantId: facts.tenantId,
+          clientId: facts.clientId,
+          username: 'admin@localgraph.onmicrosoft.com',
+          pid: child.pid,
+          token: facts.token,
+        },
+      );
+      assert.match(facts.tenantId, GUID);
+      for (const key of Object.keys(facts)) assert.equal(ready[key], facts[key], key);
+      assert.equal(ready.msg, `localgraph listening on ${facts.graphUrl}`);
+      assert.match(stderr, /^localgraph listening on http:\/\/127\.0\.0\.1:\d+\/beta\/\n {2}console: /);
+      // The printed token works, and its request is logged as JSON too.
+      const res = await request(`${facts.url}${CONNECTORS_PATH}`, { headers: auth(facts.token) });
+      assert.equal(res.status, 200, res.text);
+      child.kill('SIGTERM');
+      assert.equal(await exited, 0, stderr);
+      assert.equal(existsSync(readyFile), false, 'the ready file is removed when the server stops');
+      const records = lines(stdout).map((line) => JSON.parse(line) as Record<string, any>);
+      assert.ok(records.some((r) => r.msg === 'request' && r.status === 200));
+      assert.ok(records.some((r) => r.event === 'stopping' && r.signal === 'SIGTERM'));
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  });
 });
 
 describe('commands beside a server need its data folder', { concurrency: true, ...cliOnly }, () => {

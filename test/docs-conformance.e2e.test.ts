@@ -17,7 +17,8 @@ import { readFileSync } from 'node:fs';
 import { webcrypto } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import * as x509 from '@peculiar/x509';
-import { request, startServer, type RunningServer } from './helpers/server.js';
+import { request } from './helpers/server.js';
+import { startInProcess, type InProcessServer } from './helpers/in-process.js';
 
 interface Example {
   page: string;
@@ -79,19 +80,19 @@ export function typeMismatches(documented: unknown, actual: unknown, path: strin
   return [];
 }
 
-let live: RunningServer;
-let docs: RunningServer;
+let live: InProcessServer;
+let docs: InProcessServer;
 
 before(async () => {
-  [live, docs] = await Promise.all([startServer(), startServer({ args: ['--status-codes', 'docs'] })]);
+  [live, docs] = await Promise.all([startInProcess(), startInProcess({ statusCodes: 'docs' })]);
 });
 
 after(async () => {
-  for (const server of [live, docs]) if (server) assert.equal(await server.stop(), 0);
+  for (const server of [live, docs]) if (server) await server.stop();
 });
 
 /** The objects the examples address, linked as the pages show them. */
-async function objectsOn(server: RunningServer, token: string): Promise<Record<string, string>> {
+async function objectsOn(server: InProcessServer, token: string): Promise<Record<string, string>> {
   const send = async (method: string, path: string, body?: unknown) => {
     const res = await request(`${server.baseUrl}/beta/${path}`, {
       method,
@@ -177,7 +178,7 @@ async function customDomainCertificate(domain: string): Promise<string> {
   return Buffer.from(cert.rawData).toString('base64');
 }
 
-async function replay(server: RunningServer, example: Example, ids: Record<string, string>, token: string, expectedStatus: number): Promise<string[]> {
+async function replay(server: InProcessServer, example: Example, ids: Record<string, string>, token: string, expectedStatus: number): Promise<string[]> {
   const fill = (text: string) => text.replace(/\{(\w+)\}/g, (_, name: string) => ids[name] ?? `{${name}}`);
   const url = fill(example.url);
   const body = example.bodyUsed ?? example.body;
@@ -209,7 +210,7 @@ describe('the docs\' examples, replayed', () => {
     const failures: string[] = [];
     let total = 0;
     for (const example of fixture.examples) {
-      const runs: Array<[string, RunningServer, Record<string, string>, string, number]> = example.statusNotCounted ? [] : [['docs', docs, docsIds, docsToken, example.status]];
+      const runs: Array<[string, InProcessServer, Record<string, string>, string, number]> = example.statusNotCounted ? [] : [['docs', docs, docsIds, docsToken, example.status]];
       if (example.liveStatus !== undefined) runs.push(['live', live, liveIds, liveToken, example.liveStatus]);
       for (const [mode, server, ids, token, status] of runs) {
         total++;
@@ -262,8 +263,8 @@ describe('the docs\' examples, replayed', () => {
       assert.ok(listed.has(e.page), `${e.page}: not in pages`);
       assert.equal(listed.get(e.page)!.commit, e.commit, `${e.page}: read at two commits`);
     }
-    const doc = readFileSync(new URL('../../docs/docs-conformance.md', import.meta.url), 'utf8');
-    for (const p of fixture.pages) assert.ok(doc.includes(`| \`${p.page.split('/').pop()}\` | \`${p.commit.slice(0, 10)}\` |`), `docs/docs-conformance.md has no row for ${p.page} at ${p.commit.slice(0, 10)}`);
+    const doc = readFileSync(new URL('../../docs/conformance.md', import.meta.url), 'utf8');
+    for (const p of fixture.pages) assert.ok(doc.includes(`| \`${p.page.split('/').pop()}\` | \`${p.commit.slice(0, 10)}\` |`), `docs/conformance.md has no row for ${p.page} at ${p.commit.slice(0, 10)}`);
   });
 
   it('the comparison finds what differs (a missing property, another type)', () => {

@@ -8,10 +8,11 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { errorOf, GUID, startServer, stripContext, type JsonResponse, type RunningServer } from './helpers/server.js';
+import { errorOf, GUID, stripContext, type JsonResponse } from './helpers/server.js';
+import { startInProcess, type InProcessServer } from './helpers/in-process.js';
 import { assertGraphError, graphClient } from './helpers/graph.js';
 
-let server: RunningServer;
+let server: InProcessServer;
 /** Every permission this file needs. */
 let admin: string;
 let directoryOnly: string;
@@ -28,7 +29,7 @@ const SENSORS = `${PROFILES}/privateAccess/sensors`;
 const INCLUDE_UNKNOWN = { Prefer: 'include-unknown-enum-members' };
 
 before(async () => {
-  server = await startServer();
+  server = await startInProcess();
   [admin, directoryOnly, hybridRead, hybridReadWrite, publishingOnly, appDirectory, appPublishing] = await Promise.all([
     server.token(['--scopes', 'Directory.ReadWrite.All OnPremisesPublishingProfiles.ReadWrite.All Application.ReadWrite.All']),
     server.token(['--scopes', 'Directory.ReadWrite.All']),
@@ -41,7 +42,7 @@ before(async () => {
 });
 
 after(async () => {
-  if (server) assert.equal(await server.stop(), 0);
+  if (server) await server.stop();
 });
 
 // ---------------------------------------------------------------------------------------------

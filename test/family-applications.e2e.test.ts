@@ -9,10 +9,11 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { queryStorage } from './helpers/storage-query.js';
-import { errorOf, GUID, startServer, stripContext, type RunningServer } from './helpers/server.js';
+import { errorOf, GUID, stripContext } from './helpers/server.js';
+import { startInProcess, type InProcessServer } from './helpers/in-process.js';
 import { assertGraphError, graphClient } from './helpers/graph.js';
 
-let server: RunningServer;
+let server: InProcessServer;
 let admin: string;
 
 const APPS = '/beta/applications';
@@ -22,12 +23,12 @@ const SEGMENTS_OF = (appId: string) => `${APPS}/${appId}/onPremisesPublishing/se
 const DOCS_SEGMENTS_OF = (appId: string) => `${APPS}/${appId}/onPremisesPublishing/segmentsConfiguration/microsoft.graph.IpSegmentConfiguration/ApplicationSegments`;
 
 before(async () => {
-  server = await startServer();
+  server = await startInProcess();
   admin = await server.token(['--scopes', 'Directory.ReadWrite.All Application.ReadWrite.All']);
 });
 
 after(async () => {
-  if (server) assert.equal(await server.stop(), 0);
+  if (server) await server.stop();
 });
 
 // ---------------------------------------------------------------------------------------------

@@ -9,10 +9,11 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { onlyOn } from './helpers/backend.js';
-import { errorOf, freshDatabaseUrl, GUID, request, startServer, type JsonResponse, type RunningServer } from './helpers/server.js';
+import { errorOf, freshDatabaseUrl, GUID, request, type JsonResponse } from './helpers/server.js';
+import { startInProcess, type InProcessServer } from './helpers/in-process.js';
 import { assertGraphError, graphClient } from './helpers/graph.js';
 
-let server: RunningServer;
+let server: InProcessServer;
 let admin: string;
 let otherTenantAdmin: string;
 
@@ -23,7 +24,7 @@ const SCOPES = 'Directory.ReadWrite.All';
 const json = { 'content-type': 'application/json' };
 
 before(async () => {
-  server = await startServer();
+  server = await startInProcess();
   [admin, otherTenantAdmin] = await Promise.all([
     server.token(['--scopes', SCOPES]),
     server.token(['--tenant', randomUUID(), '--scopes', SCOPES]),
@@ -31,7 +32,7 @@ before(async () => {
 });
 
 after(async () => {
-  if (server) assert.equal(await server.stop(), 0);
+  if (server) await server.stop();
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -139,8 +140,8 @@ describe('the default connector group', () => {
 
   it('is made exactly once when two instances on one PostgreSQL database get a fresh tenant at once', onlyOn('postgres', 'two instances share one database'), async () => {
     const databaseUrl = freshDatabaseUrl();
-    const first = await startServer({ databaseUrl });
-    const twin = await startServer({ databaseUrl });
+    const first = await startInProcess({ databaseUrl });
+    const twin = await startInProcess({ databaseUrl });
     try {
       const token = await first.token(['--tenant', randomUUID(), '--scopes', SCOPES]);
       const responses = await Promise.all(
@@ -168,8 +169,8 @@ describe('the default connector group', () => {
       }
       assert.equal(seen.size, 1);
     } finally {
-      assert.equal(await twin.stop(), 0);
-      assert.equal(await first.stop(), 0);
+      await twin.stop();
+      await first.stop();
     }
   });
 
@@ -284,14 +285,14 @@ describe('PATCH /connectorGroups/{id}', () => {
 });
 
 describe('--status-codes docs', () => {
-  let docs: RunningServer;
+  let docs: InProcessServer;
   let token: string;
   before(async () => {
-    docs = await startServer({ args: ['--status-codes', 'docs'] });
+    docs = await startInProcess({ statusCodes: 'docs' });
     token = await docs.token(['--scopes', SCOPES]);
   });
   after(async () => {
-    if (docs) assert.equal(await docs.stop(), 0);
+    if (docs) await docs.stop();
   });
 
   it('create answers 201 with the group, update 200 with the updated group', async () => {

@@ -13,22 +13,23 @@ import { graphModel } from '../src/http/app.js';
 import { familyRegistry } from '../src/family/family.js';
 import { onPremises } from '../src/family/on-premises.js';
 import { sdkAnswers } from '../src/resources/sdk-coverage.js';
-import { request, startServer, type JsonResponse, type RunningServer } from './helpers/server.js';
+import { request, type JsonResponse } from './helpers/server.js';
+import { startInProcess, type InProcessServer } from './helpers/in-process.js';
 import { graphClient } from './helpers/graph.js';
 
 const SCOPES = 'Directory.ReadWrite.All Application.ReadWrite.All OnPremisesPublishingProfiles.ReadWrite.All Policy.ReadWrite.HybridAuthentication';
 const P = '/beta/onPremisesPublishingProfiles';
 
-let server: RunningServer;
+let server: InProcessServer;
 let admin: string;
 
 before(async () => {
-  server = await startServer();
+  server = await startInProcess();
   admin = await server.token(['--scopes', SCOPES]);
 });
 
 after(async () => {
-  if (server) assert.equal(await server.stop(), 0);
+  if (server) await server.stop();
 });
 
 const { send } = graphClient(() => server.baseUrl, () => admin);

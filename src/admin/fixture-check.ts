@@ -1,8 +1,9 @@
 import type { IdGenerator } from '../resources/id-generator.js';
 import type { Entity } from '../store/store.js';
-import { FIXTURE_VERSION, serverDefaults, type AppRegistrationFixture, type FixtureCollection, type FixtureContext, type UserFixture } from './fixture.js';
+import { FIXTURE_COLLECTIONS, FIXTURE_VERSION, serverDefaults, type AppRegistrationFixture, type FixtureCollection, type FixtureContext, type UserFixture } from './fixture.js';
 import { PERMISSION_PATTERN, UPN_PATTERN } from '../auth/registrations.js';
 import { isOwnHash } from '../auth/secrets.js';
+import { checkPlain, hybridProfile, type PlainItem } from './fixture-plain.js';
 import { complete, dateTime, fail, guid, isObject, list, onlyKeys, readEntity, strings, text, uniqueIds } from './fixture-read.js';
 
 /** A fixture checked and completed (defaults filled in), ready to be written. */
@@ -16,27 +17,15 @@ export interface CheckedTenant {
   connectorGroups: Entity[];
   connectors: { entity: Entity; groupId: string }[];
   applications: { entity: Entity; groupId: string | null; segments: Entity[] }[];
-  agents: { entity: Entity; profile: string }[];
   agentGroups: { entity: Entity; profile: string; agentIds: string[]; publishedResourceIds: string[] }[];
-  publishedResources: { entity: Entity; profile: string }[];
-  sensors: Entity[];
+  /** The sections of {@link PLAIN_SECTIONS}, by name. */
+  plain: Record<string, PlainItem[]>;
   appRegistrations?: AppRegistrationFixture[];
   users?: UserFixture[];
 }
 
-const TENANT_KEYS = new Set([
-  'id',
-  'profiles',
-  'connectorGroups',
-  'connectors',
-  'applications',
-  'agents',
-  'agentGroups',
-  'publishedResources',
-  'sensors',
-  'appRegistrations',
-  'users',
-]);
+/** A tenant's members: its id, a section per collection (segments are inside their applications), its registrations. */
+const TENANT_KEYS = new Set(['id', ...Object.keys(FIXTURE_COLLECTIONS).filter((name) => name !== 'ipApplicationSegments'), 'appRegistrations', 'users']);
 
 /**
  * Checks a fixture document and completes it (defaults, canonical values). Every refusal is a
@@ -144,38 +133,14 @@ function checkTenant(ctx: FixtureContext, raw: unknown, path: string, ids: IdGen
     'Application appId',
   );
 
-  const hybridProfile = (value: unknown, at: string): string => {
-    const profile = typeof value === 'string' ? publishingType.parse(value) : undefined;
-    if (!profile || !ctx.hybridProfiles.includes(profile)) fail(at, `expected a hybrid agent profile (${ctx.hybridProfiles.join(', ')}).`);
-    return profile;
-  };
-  const agents = list(raw.agents, `${path}.agents`).map((item, i) => {
-    const at = `${path}.agents[${i}]`;
-    const { entity, links } = readEntity(ctx, t.agents.type, item, at, ['profile']);
-    const profile = hybridProfile(links.profile, `${at}.profile`);
-    return { entity: complete(t.agents.type, withId(entity, at), defaultsOf('agents', [profile]), at), profile };
-  });
-  const publishedResources = list(raw.publishedResources, `${path}.publishedResources`).map((item, i) => {
-    const at = `${path}.publishedResources[${i}]`;
-    const { entity, links } = readEntity(ctx, t.publishedResources.type, item, at, ['profile']);
-    const profile = hybridProfile(links.profile, `${at}.profile`);
-    return { entity: complete(t.publishedResources.type, withId(entity, at), defaultsOf('publishedResources', [profile]), at), profile };
-  });
+  const plain = checkPlain(ctx, raw, path, { ids, now });
   const keyed = (profile: string, id: unknown) => `${profile}/${String(id)}`;
-  uniqueIds(
-    agents.map((a, i) => ({ id: keyed(a.profile, a.entity.id), path: `${path}.agents[${i}].id` })),
-    'Agent',
-  );
-  uniqueIds(
-    publishedResources.map((r, i) => ({ id: keyed(r.profile, r.entity.id), path: `${path}.publishedResources[${i}].id` })),
-    'Published resource',
-  );
-  const agentKeys = new Set(agents.map((a) => keyed(a.profile, a.entity.id)));
-  const resourceKeys = new Set(publishedResources.map((r) => keyed(r.profile, r.entity.id)));
+  const agentKeys = new Set(plain.agents.map((a) => keyed(a.profile!, a.entity.id)));
+  const resourceKeys = new Set(plain.publishedResources.map((r) => keyed(r.profile!, r.entity.id)));
   const agentGroups = list(raw.agentGroups, `${path}.agentGroups`).map((item, i) => {
     const at = `${path}.agentGroups[${i}]`;
     const { entity, links } = readEntity(ctx, t.agentGroups.type, item, at, ['profile', 'agentIds', 'publishedResourceIds']);
-    const profile = hybridProfile(links.profile, `${at}.profile`);
+    const profile = hybridProfile(ctx, links.profile, `${at}.profile`);
     const refs = (field: string, known: Set<string>, what: string) =>
       [
         ...new Set(
@@ -198,16 +163,6 @@ function checkTenant(ctx: FixtureContext, raw: unknown, path: string, ids: IdGen
     'Agent group',
   );
 
-  const sensors = list(raw.sensors, `${path}.sensors`).map((item, i) => {
-    const at = `${path}.sensors[${i}]`;
-    const { entity } = readEntity(ctx, t.sensors.type, item, at, []);
-    return complete(t.sensors.type, withId(entity, at), defaultsOf('sensors'), at);
-  });
-  uniqueIds(
-    sensors.map((s, i) => ({ id: String(s.id), path: `${path}.sensors[${i}].id` })),
-    'Sensor',
-  );
-
   const appRegistrations =
     raw.appRegistrations === undefined
       ? undefined
@@ -224,7 +179,7 @@ function checkTenant(ctx: FixtureContext, raw: unknown, path: string, ids: IdGen
     );
   }
 
-  return { id: tenantId, profiles, connectorGroups, connectors, applications, agents, agentGroups, publishedResources, sensors, appRegistrations, users };
+  return { id: tenantId, profiles, connectorGroups, connectors, applications, agentGroups, plain, appRegistrations, users };
 }
 
 /**

@@ -1,31 +1,11 @@
 import { linkedTargets } from '../resources/related-condition.js';
+import { exportPlain } from './fixture-plain.js';
+import { clean, readAll } from './fixture-rows.js';
 import type { Condition, Entity, Scope, Store } from '../store/store.js';
 import type { TableMapping } from '../store/table.js';
-import { compare, FIXTURE_VERSION, type Fixture, type FixtureContext, type TenantFixture } from './fixture.js';
+import { compare, FIXTURE_COLLECTIONS, FIXTURE_VERSION, type Fixture, type FixtureContext, type TenantFixture } from './fixture.js';
 
 const byId = (a: Entity, b: Entity) => compare(String(a.id), String(b.id));
-
-const PAGE = 500;
-
-/** Every row of a table in a scope (optionally filtered), in id order, a page at a time. */
-async function readAll(store: Store, table: TableMapping, scope: Scope, where?: Condition): Promise<Entity[]> {
-  const rows: Entity[] = [];
-  for (;;) {
-    const page = await store.list(table, scope, { top: PAGE, where, afterId: rows.length > 0 ? String(rows[rows.length - 1].id) : undefined });
-    rows.push(...page);
-    if (page.length < PAGE) return rows;
-  }
-}
-
-/** An entity as a fixture writes it: declared properties that are null are left out. */
-function clean(table: TableMapping, entity: Entity): Entity {
-  const out: Entity = {};
-  for (const [name, value] of Object.entries(entity)) {
-    if ((value === null || value === undefined) && table.byProperty.has(name)) continue;
-    out[name] = value;
-  }
-  return out;
-}
 
 async function ids(store: Store, table: TableMapping, scope: Scope, where: Condition): Promise<string[]> {
   return (await readAll(store, table, scope, where)).map((e) => String(e.id)).sort(compare);
@@ -58,13 +38,9 @@ async function exportTenant(store: Store, ctx: FixtureContext, tenantId: string)
     app.applicationSegments = segments.map((s) => clean(t.ipApplicationSegments, s)).sort(byId);
   }
 
-  const agents: Entity[] = [];
   const agentGroups: Entity[] = [];
-  const publishedResources: Entity[] = [];
   for (const profile of ctx.hybridProfiles) {
     const inProfile: Scope = { tenantId, parents: [profile] };
-    for (const a of await readAll(store, t.agents, inProfile)) agents.push({ ...clean(t.agents, a), profile });
-    for (const r of await readAll(store, t.publishedResources, inProfile)) publishedResources.push({ ...clean(t.publishedResources, r), profile });
     for (const g of await readAll(store, t.agentGroups, inProfile)) {
       agentGroups.push({
         ...clean(t.agentGroups, g),
@@ -74,7 +50,7 @@ async function exportTenant(store: Store, ctx: FixtureContext, tenantId: string)
       });
     }
   }
-  const sensors = (await readAll(store, t.sensors, scope)).map((s) => clean(t.sensors, s));
+  const plain = await exportPlain(store, ctx, tenantId);
 
   const appRegistrations = (await store.listAppRegistrations(tenantId))
     .map((row) => ({
@@ -91,19 +67,17 @@ async function exportTenant(store: Store, ctx: FixtureContext, tenantId: string)
     .map((row) => ({ id: row.id, userPrincipalName: row.userPrincipalName, displayName: row.displayName, passwordHash: row.passwordHash, createdAt: row.createdAt }))
     .sort((a, b) => compare(a.id, b.id));
 
-  return {
-    id: tenantId,
+  const sections: Record<string, Entity[]> = {
     profiles,
     connectorGroups: groups,
     connectors: connectors.sort(byId),
     applications: applications.sort(byId),
-    agents: agents.sort(byProfileAndId),
     agentGroups: agentGroups.sort(byProfileAndId),
-    publishedResources: publishedResources.sort(byProfileAndId),
-    sensors: sensors.sort(byId),
-    appRegistrations,
-    users,
+    ...plain,
   };
+  // In the order FIXTURE_COLLECTIONS declares them (segments are inside their applications).
+  const ordered = Object.keys(FIXTURE_COLLECTIONS).flatMap((name) => (name in sections ? [[name, sections[name]]] : []));
+  return { id: tenantId, ...Object.fromEntries(ordered), appRegistrations, users } as TenantFixture;
 }
 
 function byProfileAndId(a: Entity, b: Entity): number {

@@ -1,8 +1,9 @@
 import type { IdGenerator } from '../resources/id-generator.js';
 import type { AppRegistrationRow, Entity, RegisteredUserRow, Scope, Store } from '../store/store.js';
 import type { TableMapping } from '../store/table.js';
-import { APP_REGISTRATIONS_TABLE, HEARTBEATS_TABLE, USERS_TABLE, type FixtureContext } from './fixture.js';
+import { APP_REGISTRATIONS_TABLE, FIXTURE_COLLECTIONS, HEARTBEATS_TABLE, USERS_TABLE, type FixtureContext } from './fixture.js';
 import { checkFixture, type CheckedTenant } from './fixture-check.js';
+import { importPlain } from './fixture-plain.js';
 import { fail } from './fixture-read.js';
 
 export interface ImportSummary {
@@ -24,17 +25,19 @@ export async function importFixture(store: Store, ctx: FixtureContext, doc: unkn
   return summary;
 }
 
+/** How many of each collection a tenant's fixture held, in the order the fixture shows them. */
 function counts(t: CheckedTenant): Record<string, number> {
-  return {
+  const held: Record<string, number> = {
     profiles: t.profiles.length,
     connectorGroups: t.connectorGroups.length,
     connectors: t.connectors.length,
     applications: t.applications.length,
-    applicationSegments: t.applications.reduce((n, a) => n + a.segments.length, 0),
-    agents: t.agents.length,
+    ipApplicationSegments: t.applications.reduce((n, a) => n + a.segments.length, 0),
     agentGroups: t.agentGroups.length,
-    publishedResources: t.publishedResources.length,
-    sensors: t.sensors.length,
+    ...Object.fromEntries(Object.entries(t.plain).map(([name, items]) => [name, items.length])),
+  };
+  return {
+    ...Object.fromEntries(Object.keys(FIXTURE_COLLECTIONS).map((name) => [name === 'ipApplicationSegments' ? 'applicationSegments' : name, held[name]])),
     ...(t.appRegistrations ? { appRegistrations: t.appRegistrations.length } : {}),
     ...(t.users ? { users: t.users.length } : {}),
   };
@@ -61,17 +64,14 @@ async function writeTenant(tx: Store, ctx: FixtureContext, tenant: CheckedTenant
       await insert(t.ipApplicationSegments, { tenantId: tenant.id, parents: [String(a.entity.id)] }, s, `${path}.applications[${i}].applicationSegments[${j}]`);
     }
   }
-  for (const [i, a] of tenant.agents.entries()) await insert(t.agents, { tenantId: tenant.id, parents: [a.profile] }, a.entity, `${path}.agents[${i}]`);
-  for (const [i, r] of tenant.publishedResources.entries()) {
-    await insert(t.publishedResources, { tenantId: tenant.id, parents: [r.profile] }, r.entity, `${path}.publishedResources[${i}]`);
-  }
+  // Before the agent groups, whose links name agents and published resources.
+  await importPlain(ctx, tenant.id, tenant.plain, path, (table, where, entity, at) => insert(table, where, entity, at));
   for (const [i, g] of tenant.agentGroups.entries()) {
     const inProfile: Scope = { tenantId: tenant.id, parents: [g.profile] };
     await insert(t.agentGroups, inProfile, g.entity, `${path}.agentGroups[${i}]`);
     for (const agentId of g.agentIds) await tx.link(ctx.links.agentIds, inProfile, String(g.entity.id), agentId);
     for (const resourceId of g.publishedResourceIds) await tx.link(ctx.links.publishedResourceIds, inProfile, String(g.entity.id), resourceId);
   }
-  for (const [i, s] of tenant.sensors.entries()) await insert(t.sensors, scope, s, `${path}.sensors[${i}]`);
 
   for (const [i, app] of (tenant.appRegistrations ?? []).entries()) {
     const row: AppRegistrationRow = { ...app, tenantId: tenant.id };

@@ -75,6 +75,24 @@ export const FIXTURE_COLLECTIONS = {
 
 export type FixtureCollection = keyof typeof FIXTURE_COLLECTIONS;
 
+/**
+ * The collections a fixture holds as plain lists, with no link field but `profile` for those under
+ * a hybrid agent profile: exported, checked, completed and imported by one generic piece of code
+ * (fixture-plain.ts), so that a new collection of this kind needs only its line here (and in
+ * {@link FIXTURE_COLLECTIONS}). `label` names an item in refusals.
+ */
+export const PLAIN_SECTIONS: readonly PlainSection[] = [
+  { name: 'agents', label: 'Agent', byProfile: true },
+  { name: 'publishedResources', label: 'Published resource', byProfile: true },
+  { name: 'sensors', label: 'Sensor' },
+];
+
+export interface PlainSection {
+  name: FixtureCollection;
+  label: string;
+  byProfile?: boolean;
+}
+
 /** The link tables a fixture holds as id lists on an agent group: the relationship each comes from. */
 export const FIXTURE_LINKS = {
   agentIds: { path: FIXTURE_COLLECTIONS.agentGroups, relationship: 'agents' },

@@ -3,7 +3,7 @@ import { isGuid } from '../odata/guid.js';
 import type { Clock } from '../resources/clock.js';
 import { NOT_HYBRID_AGENT_PROFILES } from '../resources/profiles.js';
 import type { FamilyTables } from '../resources/tables.js';
-import type { HeartbeatKind, Scope, Store } from '../store/store.js';
+import type { HeartbeatKind, HeartbeatTarget, Scope, Store } from '../store/store.js';
 import type { TableMapping } from '../store/table.js';
 
 /**
@@ -21,6 +21,13 @@ export interface HeartbeatSettings {
 
 export const DEFAULT_HEARTBEAT_TIMEOUT_MS = 60_000;
 const KINDS: readonly HeartbeatKind[] = ['connector', 'agent', 'sensor'];
+
+/** The on-premises objects heartbeats drive: connectors under applicationProxy, sensors under privateAccess, agents under theirs. */
+const HEARTBEAT_TARGETS: readonly HeartbeatTarget[] = [
+  { kind: 'connector', table: 'connectors', profile: { fixed: 'applicationProxy' } },
+  { kind: 'sensor', table: 'sensors', profile: { fixed: 'privateAccess' } },
+  { kind: 'agent', table: 'agents', profile: { column: 'profile_id' } },
+];
 
 export interface HeartbeatInput {
   tenantId: string;
@@ -96,7 +103,7 @@ export class HeartbeatMonitor {
     // One sweep at a time: a slow database must not pile them up.
     while (this.sweeping) await this.sweeping.catch(() => undefined);
     const cutoff = new Date(this.clock.now().getTime() - this.current.timeoutMs).toISOString();
-    const run = this.store.sweepHeartbeats(cutoff);
+    const run = this.store.sweepHeartbeats(cutoff, HEARTBEAT_TARGETS);
     this.sweeping = run;
     try {
       return await run;

@@ -20,13 +20,15 @@ export interface DefaultIdentity {
 
 export const DEFAULT_UPN = 'admin@localgraph.onmicrosoft.com';
 export const DEFAULT_APP_NAME = 'localgraph default app';
+/** The setting the default tenant's id is kept under. */
+export const DEFAULT_TENANT_SETTING = 'default.tenantId';
 
 async function setting(store: Store, name: string, make: () => string): Promise<string> {
   return (await store.getSetting(name)) ?? store.putSettingIfAbsent(name, make());
 }
 
 export async function defaultIdentity(store: Store, ids: IdGenerator, now: Date): Promise<DefaultIdentity> {
-  const tenantId = await setting(store, 'default.tenantId', () => ids.newId());
+  const tenantId = await setting(store, DEFAULT_TENANT_SETTING, () => ids.newId());
   await store.ensureTenant(tenantId, now);
   return {
     tenantId,
@@ -35,6 +37,15 @@ export async function defaultIdentity(store: Store, ids: IdGenerator, now: Date)
     userId: await setting(store, 'default.userId', () => ids.newId()),
     userPrincipalName: DEFAULT_UPN,
   };
+}
+
+/**
+ * Makes `tenantId` the default tenant when the store has none yet (a seed fixture's first
+ * tenant, so that the default app, user and printed token act where the seeded data is);
+ * resolves with the default tenant, which an earlier start may have chosen already.
+ */
+export async function adoptDefaultTenant(store: Store, tenantId: string): Promise<string> {
+  return store.putSettingIfAbsent(DEFAULT_TENANT_SETTING, tenantId.toLowerCase());
 }
 
 /** A stable object id for a user name in a tenant, for users named only on the command line. */

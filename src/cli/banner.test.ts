@@ -36,3 +36,9 @@ test('the proxy, the CA file and the dev credentials are printed', () => {
   assert.ok(lines.some((line) => line.includes('client secret localgraph-dev-secret~not-for-production') && line.includes('password Localgraph-Dev-Password-1')));
   assert.match(lines.at(-1)!, /^ {2}get a token:/, 'the last line stays the last');
 });
+
+test('the console and the home page are named right after the listening line', () => {
+  const lines = banner(facts);
+  assert.equal(lines[0], 'localgraph listening on http://127.0.0.1:5080/beta/');
+  assert.equal(lines[1], '  console: http://127.0.0.1:5080/console/ (http://127.0.0.1:5080/ links the console, $metadata, /health and a quick start)');
+});

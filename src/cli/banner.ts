@@ -41,7 +41,12 @@ export interface BannerFacts {
 /** The banner's lines, in order. */
 export function banner(facts: BannerFacts): string[] {
   const { identity, created } = facts;
-  const lines = [`localgraph listening on ${facts.baseUrl}`, `  storage: ${facts.storage}`, `  auth: ${describeMode(facts.auth)}`];
+  const lines = [
+    `localgraph listening on ${facts.baseUrl}`,
+    `  console: ${facts.origin}/console/ (${facts.origin}/ links the console, $metadata, /health and a quick start)`,
+    `  storage: ${facts.storage}`,
+    `  auth: ${describeMode(facts.auth)}`,
+  ];
   lines.push(...warnings(facts));
   if (facts.tls) {
     const trust =

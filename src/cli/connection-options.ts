@@ -2,41 +2,11 @@ import { DEFAULT_CONNECTION_LIMITS, headExceedsRequest, MAX_TIMEOUT_MS, type Con
 import { UsageError } from './usage.js';
 
 /**
- * `serve`'s connection limits (src/http/connection-limits.ts). Counts and milliseconds, as
- * `--statement-timeout MS`; 0 lifts a limit, except the keep-alive timeout (0 would keep idle
- * connections forever).
+ * `serve`'s connection limits (src/http/connection-limits.ts; the options are defined in
+ * serve-options.ts). Counts and milliseconds; 0 lifts a limit, except the keep-alive timeout (0
+ * would keep idle connections forever).
  */
-export const CONNECTION_OPTIONS = {
-  'max-connections': { type: 'string' },
-  'max-connections-per-source': { type: 'string' },
-  'max-requests-per-connection': { type: 'string' },
-  'headers-timeout': { type: 'string' },
-  'request-timeout': { type: 'string' },
-  'keep-alive-timeout': { type: 'string' },
-} as const;
-
 const d = DEFAULT_CONNECTION_LIMITS;
-export const connectionHelp = `  --max-connections N
-                  connections served at once; one more is answered 503 with Retry-After,
-                  then closed; 0: no limit (default: ${d.maxConnections})
-  --max-connections-per-source N
-                  connections served at once from one client address (every local client
-                  is 127.0.0.1); past it, the same 503; 0: no limit (default: ${d.maxConnectionsPerSource},
-                  or three quarters of --max-connections when that is lower)
-  --max-requests-per-connection N
-                  requests served over one keep-alive connection; the last answer closes it
-                  and the client reconnects; 0: no limit (default: ${d.maxRequestsPerConnection})
-  --headers-timeout MS
-                  time a request's head may take to arrive; 408, then closed; 0: none
-                  (default: ${d.headersTimeoutMs})
-  --request-timeout MS
-                  time a whole request, head and body, may take to arrive; 408, then closed;
-                  0: none (default: ${d.requestTimeoutMs})
-  --keep-alive-timeout MS
-                  how long an idle keep-alive connection is kept (default: ${d.keepAliveTimeoutMs})`;
-
-export const connectionUsage = `[--max-connections N] [--max-connections-per-source N] [--max-requests-per-connection N] [--headers-timeout MS]
-                       [--request-timeout MS] [--keep-alive-timeout MS]`;
 
 interface ConnectionValues {
   'max-connections'?: string;

@@ -6,6 +6,7 @@ import { fixtureContext } from '../admin/fixture.js';
 import { importFixture } from '../admin/fixture-import.js';
 import { DEFAULT_HEARTBEAT_TIMEOUT_MS } from '../admin/heartbeats.js';
 import { SeededIds } from '../admin/seeded-ids.js';
+import { adoptDefaultTenant } from '../auth/identity.js';
 import { GraphError } from '../graph/errors.js';
 import type { AppOptions } from '../http/app.js';
 import { FaultInjector, readFaultRules, type FaultRule } from '../http/faults.js';
@@ -15,47 +16,15 @@ import type { Store } from '../store/store.js';
 import { UsageError } from './usage.js';
 
 /**
- * `serve`'s control-plane options: the admin key, a fixture loaded at start, the id seed and
- * clock, fault rules, the heartbeat simulation and logs. Kept here so `serve.ts` only spreads
- * them in.
+ * `serve`'s control-plane options (defined in serve-options.ts): the admin key, a fixture loaded
+ * at start, the id seed and clock, fault rules, the heartbeat simulation and logs.
  */
-export const CONTROL_OPTIONS = {
-  'admin-key': { type: 'string' },
-  seed: { type: 'string' },
-  'id-seed': { type: 'string' },
-  'freeze-clock': { type: 'string' },
-  faults: { type: 'string' },
-  'simulate-heartbeats': { type: 'boolean' },
-  'heartbeat-timeout': { type: 'string' },
-  'log-level': { type: 'string' },
-  'log-format': { type: 'string' },
-} as const;
-
-export const controlHelp = `  --admin-key K   the admin API's key (default: $LOCALGRAPH_ADMIN_KEY, else one made on
-                  first start, printed that once, and kept with the data as a hash; a key
-                  given here is never printed nor stored)
-  --seed FILE     load this fixture at every start (replaces the tenants it names; see
-                  localgraph admin import)
-  --id-seed S     deterministic ids (and fault draws) from this seed (localgraph admin ids)
-  --freeze-clock ISO
-                  start with the clock frozen at this time (localgraph admin clock)
-  --faults FILE   inject faults on the Graph surface by these rules (JSON; localgraph admin faults)
-  --simulate-heartbeats
-                  connectors, agents and sensors that stop sending heartbeats turn inactive,
-                  and active again when they resume (off by default)
-  --heartbeat-timeout D
-                  how long without a heartbeat makes one inactive: 90s, 2m (default: 60s)
-  --log-level L   fatal, error, warn, info, debug, trace or silent (default: info, or
-                  $LOCALGRAPH_LOG_LEVEL)
-  --log-format F  json (one JSON object per line) or pretty (default: pretty on a terminal,
-                  json otherwise)`;
-
-export const controlUsage = `[--admin-key K] [--seed FILE] [--id-seed S] [--freeze-clock ISO] [--faults FILE]
-                       [--simulate-heartbeats [--heartbeat-timeout 60s]] [--log-level L] [--log-format json|pretty]`;
-
 export interface ControlSetup {
-  adminKey?: { key: string; source: 'flag' | 'env' };
+  /** `source`: how the banner names where the key was given (`--admin-key`, `$LOCALGRAPH_ADMIN_KEY`). */
+  adminKey?: { key: string; source: string };
   seedFile?: string;
+  /** The seed fixture itself (the library's `seed` option), instead of reading `seedFile`. */
+  seedDocument?: unknown;
   idSeed?: string;
   freezeAt?: Date;
   faultsFile?: string;
@@ -91,9 +60,13 @@ function readJsonFile(file: string, flag: string): unknown {
   }
 }
 
-/** Reads and checks the options; a mistake is a {@link UsageError} (one line, exit 2). */
-export function parseControlOptions(values: ControlValues, env: NodeJS.ProcessEnv = process.env): ControlSetup {
-  const adminKey = values['admin-key'] ?? env.LOCALGRAPH_ADMIN_KEY;
+/**
+ * Reads and checks the options (their environment variables already merged in by the resolver);
+ * a mistake is a {@link UsageError} (one line, exit 2). `adminKeySource` names where the admin
+ * key came from.
+ */
+export function parseControlOptions(values: ControlValues, adminKeySource = '--admin-key'): ControlSetup {
+  const adminKey = values['admin-key'];
   if (adminKey !== undefined && adminKey.trim().length < 8) throw new UsageError('the admin key must have at least 8 characters');
   let freezeAt: Date | undefined;
   if (values['freeze-clock'] !== undefined) {
@@ -108,7 +81,7 @@ export function parseControlOptions(values: ControlValues, env: NodeJS.ProcessEn
     if (!values['simulate-heartbeats']) throw new UsageError('--heartbeat-timeout goes with --simulate-heartbeats');
     timeoutMs = parsed;
   }
-  const logLevel = (values['log-level'] ?? env.LOCALGRAPH_LOG_LEVEL ?? 'info') as LogLevel;
+  const logLevel = (values['log-level'] ?? 'info') as LogLevel;
   if (!LOG_LEVELS.includes(logLevel)) throw new UsageError(`--log-level must be one of ${LOG_LEVELS.join(', ')}, not '${logLevel}'`);
   const logFormat = (values['log-format'] ?? defaultLogFormat()) as LogFormat;
   if (!LOG_FORMATS.includes(logFormat)) throw new UsageError(`--log-format must be json or pretty, not '${values['log-format']}'`);
@@ -123,7 +96,7 @@ export function parseControlOptions(values: ControlValues, env: NodeJS.ProcessEn
   }
   if (values.seed !== undefined) readJsonFile(values.seed, '--seed');
   return {
-    adminKey: adminKey === undefined ? undefined : { key: adminKey.trim(), source: values['admin-key'] !== undefined ? 'flag' : 'env' },
+    adminKey: adminKey === undefined ? undefined : { key: adminKey.trim(), source: adminKeySource },
     seedFile: values.seed,
     idSeed: values['id-seed'],
     freezeAt,
@@ -140,7 +113,7 @@ export function parseControlOptions(values: ControlValues, env: NodeJS.ProcessEn
  * logs keep banners; a key in every one of them would be a key in every log reader's hands).
  */
 function adminKeyLine(given: ControlSetup['adminKey'], stored: StoredAdminKey | undefined): string {
-  if (given) return `with the key given by ${given.source === 'flag' ? '--admin-key' : '$LOCALGRAPH_ADMIN_KEY'}`;
+  if (given) return `with the key given by ${given.source}`;
   if (stored?.key) return `with key ${stored.key} (shown once; only its hash is kept)`;
   const how = 'lost it? localgraph admin-key new makes another, or start with --admin-key K';
   return stored?.migrated ? `with the key shown before (now kept as a hash only; ${how})` : `with the key shown at first start (${how})`;
@@ -163,12 +136,20 @@ export async function prepareControlPlane(setup: ControlSetup, store: Store, fam
   if (setup.freezeAt) clock.freeze(setup.freezeAt);
   const ids = new SeededIds(setup.idSeed);
   let seeded: string | undefined;
-  if (setup.seedFile !== undefined) {
+  if (setup.seedFile !== undefined || setup.seedDocument !== undefined) {
     try {
-      const summary = await importFixture(store, fixtureContext(familyRegistry(family)), readJsonFile(setup.seedFile, '--seed'), { ids, now: clock.now() });
+      const doc = setup.seedDocument ?? readJsonFile(setup.seedFile!, '--seed');
+      const summary = await importFixture(store, fixtureContext(familyRegistry(family)), doc, { ids, now: clock.now() });
       seeded = `${summary.tenants.length} tenant${summary.tenants.length === 1 ? '' : 's'}`;
+      // Its first tenant becomes the default (before the default app and user are made there),
+      // unless an earlier start chose one.
+      const first = summary.tenants[0]?.id;
+      if (first !== undefined) {
+        const chosen = await adoptDefaultTenant(store, first);
+        seeded += chosen === first.toLowerCase() ? `; ${first} is the default tenant` : `; the default tenant stays ${chosen}, chosen before`;
+      }
     } catch (error) {
-      if (error instanceof GraphError) throw new Error(`--seed ${setup.seedFile}: ${error.message}`);
+      if (error instanceof GraphError) throw new Error(`${setup.seedFile !== undefined ? `--seed ${setup.seedFile}` : 'seed'}: ${error.message}`);
       throw error;
     }
   }

@@ -1,7 +1,7 @@
 import { formatDuration, parseDuration } from '../admin/durations.js';
 import { seededGuid } from '../admin/seeded-ids.js';
 import { isGuid } from '../odata/guid.js';
-import { AdminCallError, adminCall, adminTarget, callJson, parseCommand, targetHelp } from './admin-client.js';
+import { AdminCallError, adminCall, adminTarget, parseCommand, serverCall, targetHelp } from './admin-client.js';
 import { UsageError } from './usage.js';
 
 /**
@@ -69,7 +69,7 @@ async function simulateConnectors(args: string[]): Promise<number> {
     const connector = { id: seededGuid(`localgraph simulate connectors/${tenantId}`, i), machineName: `sim-connector-${i}.localgraph.test` };
     const body = { id: connector.id, machineName: connector.machineName, externalIp: `203.0.113.${((i - 1) % 254) + 1}`, status: 'active' };
     try {
-      await callJson(`${target.origin}${CONNECTORS}`, 'POST', graph, body);
+      await serverCall(target, CONNECTORS, 'POST', graph, body);
       console.log(`connector ${connector.id} ${connector.machineName}: registered`);
     } catch (error) {
       // Already there from an earlier run: play it again.

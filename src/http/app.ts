@@ -22,6 +22,7 @@ import { clientRequestIdOf } from './client-request-id.js';
 import { nodeServerOptions, registerConnectionLimits, resolveConnectionLimits, type ConnectionLimits } from './connection-limits.js';
 import { registerCors } from './cors.js';
 import { registerConsoleRoute } from './console-route.js';
+import { registerHomeRoute } from './home-route.js';
 import { ControlledClock } from '../admin/controlled-clock.js';
 import { SeededIds } from '../admin/seeded-ids.js';
 import { registerControlPlane, type ControlPlaneOptions } from './control-plane.js';
@@ -143,6 +144,7 @@ export function createApp(options: AppOptions): FastifyInstance {
 
   registerIdentityRoutes(app, { store: options.store, tokens: options.tokens ?? new TokenService(options.store, () => clock.now()), now: () => clock.now() });
   registerConsoleRoute(app, { store: options.store });
+  registerHomeRoute(app, options.store);
   const family = options.family ?? onPremises;
   const model = familyModel(family);
   const registry = familyRegistry(family);

@@ -56,6 +56,12 @@ export async function storeCertificateAuthority(
   return { ...won, created: won.cert === fresh.cert };
 }
 
+/** The store's CA certificate (PEM), if it has one; never makes one (clients only read it). */
+export async function storedCaCertificate(store: { getSetting(name: string): Promise<string | undefined> }): Promise<string | undefined> {
+  const existing = await store.getSetting(SETTING);
+  return existing ? (JSON.parse(existing) as CaMaterial).cert : undefined;
+}
+
 /** A new CA: self-signed, `CA:TRUE, pathlen:0`, name-constrained. */
 export async function createCertificateAuthority(now: Date = new Date()): Promise<CaMaterial> {
   const keys = (await webcrypto.subtle.generateKey(KEY_ALGORITHM, true, ['sign', 'verify'])) as CryptoKeyPair;

@@ -4,7 +4,7 @@ import { readFile, realpath, stat } from 'node:fs/promises';
 import { extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { DEFAULT_UPN } from '../auth/identity.js';
+import { DEFAULT_TENANT_SETTING, DEFAULT_UPN } from '../auth/identity.js';
 import type { Store } from '../store/store.js';
 
 /**
@@ -54,8 +54,7 @@ const SECURITY_HEADERS: Record<string, string> = {
   'Cache-Control': 'no-cache',
 };
 
-/** Settings the default identity is kept under (src/auth/identity.ts); read here, never written. */
-const DEFAULT_TENANT_SETTING = 'default.tenantId';
+/** The setting the default app's id is kept under (src/auth/identity.ts); read here, never written. */
 const DEFAULT_APP_SETTING = 'default.appId';
 
 /** The package's `web/` folder, from dist/src/http (compiled) or src/http (sources). */

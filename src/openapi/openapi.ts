@@ -2,7 +2,7 @@ import { permissionMatrix, type Method } from '../auth/permission-matrix.js';
 import { PermissionPolicy } from '../auth/permissions.js';
 import type { Model, StructuredType, TypeRef } from '../model/model.js';
 import { MAX_TOP } from '../odata/query-options.js';
-import { resolvePath } from '../odata/path.js';
+import { ALTERNATE_KEYS, resolvePath } from '../odata/path.js';
 import { familyOperations } from '../resources/operations.js';
 import type { ResourceRegistry } from '../resources/registry.js';
 import type { Target } from '../resources/target.js';
@@ -14,7 +14,11 @@ import { resolveTarget } from '../resources/target.js';
  * table, so it cannot drift from them): every served operation with its path and query
  * parameters, request and response schemas, error responses and security. Schemas follow
  * Microsoft's own conversion (msgraph-metadata): `microsoft.graph.*` names, key parameters named
- * `{type-id}`, `4XX`/`5XX` answered by `microsoft.graph.ODataErrors.ODataError`.
+ * `{type-id}`, `4XX`/`5XX` answered by `microsoft.graph.ODataErrors.ODataError`, navigation
+ * properties in their entity's schema (`x-ms-navigationProperty`). Also described, derived from
+ * the served paths: `…/$count` of each list, `GET …/$ref` of each reference navigation, and the
+ * alternate keys (`applications(appId='{appId}')`). test/openapi-msgraph.test.ts compares it with
+ * Microsoft's description; docs/openapi-differences.md explains every difference.
  */
 type Schema = Record<string, unknown>;
 
@@ -58,6 +62,10 @@ function structuredSchema(type: StructuredType): Schema {
   for (const property of type.properties.values()) {
     const schema = valueSchema(property.type, property.nullable);
     properties[property.name] = property.readOnly ? { ...schema, readOnly: true } : property.writeOnly ? { ...schema, writeOnly: true } : schema;
+  }
+  // Present when expanded, as in Microsoft's description.
+  for (const navigation of type.navigations.values()) {
+    properties[navigation.name] = { ...valueSchema(navigation.type, true), 'x-ms-navigationProperty': true };
   }
   properties['@odata.type'] = { type: 'string' };
   const schema: Schema = { title: type.name, type: 'object', properties };
@@ -173,6 +181,8 @@ export function buildOpenApi(model: Model, registry: ResourceRegistry, options: 
   };
 
   const paths: Record<string, Record<string, unknown>> = {};
+  /** Served GETs of lists and of reference navigations, whose `$count` and `$ref` paths are described after. */
+  const lists: Listed[] = [];
   for (const op of familyOperations(model, registry).filter((o) => o.implemented)) {
     const { path, keys } = openApiPath(model, op.pattern);
     const target = describedTarget(model, registry, op.pattern);
@@ -219,6 +229,8 @@ export function buildOpenApi(model: Model, registry: ResourceRegistry, options: 
         if (list) parameters.push(OPTION_PARAMETERS.top, OPTION_PARAMETERS.skip, OPTION_PARAMETERS.filter, orderbyParameter(entityType), OPTION_PARAMETERS.count, OPTION_PARAMETERS.skiptoken, OPTION_PARAMETERS.consistency);
         parameters.push(OPTION_PARAMETERS.prefer);
         responses['200'] = { description: 'Retrieved', content: jsonContent(list ? collectionSchema(entityType) : ref(entityType.qualifiedName)) };
+        const reference = target.kind === 'related' && !target.navigation.containsTarget && target.key === undefined ? (list ? 'collection' : 'single') : undefined;
+        if (list || reference) lists.push({ path, operation, reference });
       } else if (method === 'POST') {
         operation.requestBody = { required: true, content: jsonContent(ref(entityType.qualifiedName)) };
         const created = { description: 'Created', content: jsonContent(ref(entityType.qualifiedName)) };
@@ -237,6 +249,10 @@ export function buildOpenApi(model: Model, registry: ResourceRegistry, options: 
     operation.responses = responses;
     (paths[path] ??= {})[op.method.toLowerCase()] = operation;
   }
+
+  describeCounts(paths, lists);
+  describeReferenceReads(paths, lists, schemas);
+  describeAlternateKeys(model, paths);
 
   return {
     openapi: '3.0.3',
@@ -262,7 +278,71 @@ export function buildOpenApi(model: Model, registry: ResourceRegistry, options: 
   };
 }
 
+interface Listed {
+  path: string;
+  operation: Record<string, unknown>;
+  reference: 'collection' | 'single' | undefined;
+}
+
+const pathParameters = (operation: Record<string, unknown>): Schema[] => ((operation.parameters as Schema[] | undefined) ?? []).filter((p) => p.in === 'path');
+
+/** `GET …/$count` of every list: the number of items, as text (Graph's directory wants `ConsistencyLevel: eventual`). */
+function describeCounts(paths: Record<string, Record<string, unknown>>, lists: Listed[]): void {
+  for (const { path, operation, reference } of lists) {
+    if (reference === 'single') continue;
+    paths[`${path}/$count`] = {
+      get: {
+        ...operation,
+        operationId: `${operation.operationId}/$count`,
+        parameters: [...pathParameters(operation), OPTION_PARAMETERS.filter, { ...OPTION_PARAMETERS.consistency, required: true }],
+        responses: { ...errorResponses, '200': { description: 'The count', content: { 'text/plain': { schema: { type: 'integer', format: 'int32' } } } } },
+      },
+    };
+  }
+}
+
+/** `GET …/$ref` of every reference navigation: the related entities' URLs. */
+function describeReferenceReads(paths: Record<string, Record<string, unknown>>, lists: Listed[], schemas: Record<string, Schema>): void {
+  schemas.ReferenceCollectionResponse ??= {
+    title: 'Collection of references',
+    type: 'object',
+    properties: { '@odata.context': { type: 'string' }, '@odata.nextLink': { type: 'string', nullable: true }, value: { type: 'array', items: { type: 'object', properties: { '@odata.id': { type: 'string' } } } } },
+  };
+  schemas.Reference ??= { title: 'Reference', type: 'object', properties: { '@odata.context': { type: 'string' }, '@odata.id': { type: 'string' } } };
+  for (const { path, operation, reference } of lists) {
+    if (!reference) continue;
+    const parameters = reference === 'collection' ? [...pathParameters(operation), OPTION_PARAMETERS.top, OPTION_PARAMETERS.skiptoken] : pathParameters(operation);
+    (paths[`${path}/$ref`] ??= {}).get = {
+      ...operation,
+      operationId: `${operation.operationId}/$ref`,
+      parameters,
+      responses: { ...errorResponses, '200': { description: 'Retrieved', content: jsonContent(ref(reference === 'collection' ? 'ReferenceCollectionResponse' : 'Reference')) } },
+    };
+  }
+}
+
+/** Every operation on an item of a type with alternate keys, again at `(appId='{appId}')` and `(uniqueName='{uniqueName}')`. */
+function describeAlternateKeys(model: Model, paths: Record<string, Record<string, unknown>>): void {
+  for (const [path, operations] of Object.entries(paths)) {
+    const match = /^(.*)\/\{(\w+)-id\}$/.exec(path);
+    const type = match ? model.findStructuredType(`microsoft.graph.${match[2]}`) : undefined;
+    const keys = type ? ALTERNATE_KEYS[type.qualifiedName] : undefined;
+    if (!match || !keys) continue;
+    for (const key of keys) {
+      const described: Record<string, unknown> = {};
+      for (const [method, operation] of Object.entries(operations) as Array<[string, Record<string, unknown>]>) {
+        const parameters = ((operation.parameters as Schema[] | undefined) ?? []).map((p) =>
+          p.in === 'path' && p.name === `${match[2]}-id` ? { name: key, in: 'path', required: true, description: `The ${key} of the ${match[2]}.`, schema: { type: 'string' } } : p,
+        );
+        described[method] = { ...operation, operationId: `${operation.operationId}(${key})`, parameters };
+      }
+      paths[`${match[1]}(${key}='{${key}}')`] = described;
+    }
+  }
+}
+
 /** The keys of a collection whose entities exist without being created (the profiles). */
 function fixedKeys(registry: ResourceRegistry, path: string): ReadonlySet<string> {
   return registry.collection(path)?.fixedKeys ?? new Set();
+
 }

@@ -54,6 +54,14 @@ describe('the data folder lock', () => {
     assert.throws(() => lockFolder(dir), (error: unknown) => error instanceof FolderLockedError && error.message.includes(`pid ${unrelated.pid}`));
   });
 
+  test('a folder this process holds refuses a second lock (two library servers) until released', () => {
+    const unlock = lockFolder(dir);
+    assert.throws(() => lockFolder(dir), (error: unknown) => error instanceof FolderLockedError && error.message.includes(`pid ${process.pid}`));
+    unlock();
+    unlock();
+    lockFolder(dir)();
+  });
+
   test('a lock of a process that ended, or an unreadable lock, is taken over', () => {
     lockWith(JSON.stringify({ pid: 2 ** 22 + 17, start: '5' }));
     lockFolder(dir)();

@@ -80,17 +80,24 @@ function alive(pid: number): boolean {
   }
 }
 
+/** Folders this process holds: a second server in the same process (the library) is refused too. */
+const heldHere = new Set<string>();
+
 /** Takes the folder's lock; returns the function that releases it. */
 export function lockFolder(dir: string): () => void {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const path = join(dir, LOCK_FILE);
+  if (heldHere.has(path)) throw new FolderLockedError(dir, process.pid);
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const fd = openSync(path, 'wx', 0o600);
       const holder: LockHolder = { pid: process.pid, start: processStart(process.pid), command: process.argv.join(' ') };
       writeSync(fd, `${JSON.stringify(holder)}\n`);
       closeSync(fd);
-      return () => rmSync(path, { force: true });
+      heldHere.add(path);
+      return () => {
+        if (heldHere.delete(path)) rmSync(path, { force: true });
+      };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const holder = readLock(readFileSync(path, 'utf8'));

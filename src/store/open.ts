@@ -61,6 +61,9 @@ export async function openStore(location: StoreLocation, onWait?: (message: stri
   try {
     if (db instanceof PostgresDatabase) await db.prepare(onWait);
     await migrateFamily(db, onPremises);
+    // Files SQLite has just made take the process's umask (the CLI narrows it, a host process
+    // using the library may not): made private now, silently, since the folder kept them unread.
+    if (location.kind === 'folder') secureDataFolder(resolve(location.dir));
   } catch (error) {
     await db.close();
     throw (location.kind === 'folder' && damagedDatabase(join(resolve(location.dir), DATABASE_FILE), error)) || error;

@@ -6,6 +6,7 @@ import type {
   Entity,
   HeartbeatKind,
   HeartbeatRow,
+  HeartbeatTarget,
   InsertOptions,
   LinkMapping,
   ListOptions,
@@ -15,13 +16,6 @@ import type {
   Store,
 } from './store.js';
 import type { TableMapping } from './table.js';
-
-/** The tables whose `status` heartbeats drive, and how a heartbeat row finds its object. */
-const HEARTBEAT_TABLES: { kind: HeartbeatKind; table: string; profile: string }[] = [
-  { kind: 'connector', table: 'connectors', profile: "'applicationProxy'" },
-  { kind: 'sensor', table: 'sensors', profile: "'privateAccess'" },
-  { kind: 'agent', table: 'agents', profile: 'agents.profile_id' },
-];
 
 function appRegistrationFromRow(row: Record<string, string>): AppRegistrationRow {
   return {
@@ -367,17 +361,25 @@ export class SqlStore implements Store {
     return rows.map((r) => ({ tenantId: r.tenant_id, kind: r.kind as HeartbeatKind, profileId: r.profile_id, id: r.id, lastSeen: r.last_seen }));
   }
 
-  async sweepHeartbeats(cutoff: string): Promise<{ inactive: number; active: number }> {
+  async sweepHeartbeats(cutoff: string, targets: readonly HeartbeatTarget[]): Promise<{ inactive: number; active: number }> {
     let inactive = 0;
     let active = 0;
-    for (const { kind, table, profile } of HEARTBEAT_TABLES) {
-      const heard = (comparison: string) =>
-        `EXISTS (SELECT 1 FROM heartbeats h WHERE h.tenant_id = ${table}.tenant_id AND h.kind = '${kind}' AND h.profile_id = ${profile} AND h.id = ${table}.id AND h.last_seen ${comparison} ?)`;
-      inactive += (await this.executor.run(`UPDATE ${table} SET status = 'inactive' WHERE status = 'active' AND ${heard('<')}`, [cutoff])).changes;
-      active += (await this.executor.run(`UPDATE ${table} SET status = 'active' WHERE status = 'inactive' AND ${heard('>=')}`, [cutoff])).changes;
-      const objectProfile = kind === 'agent' ? 'o.profile_id' : profile;
+    for (const { kind, table, profile } of targets) {
+      if (!/^[a-z_]+$/.test(table) || ('column' in profile && !/^[a-z_]+$/.test(profile.column))) throw new Error(`store: invalid heartbeat target ${table}`);
+      // The object's profile, on the table under the given alias, with its parameter when fixed.
+      const profileOf = (alias: string) => ('column' in profile ? { sql: `${alias}.${profile.column}`, params: [] } : { sql: '?', params: [profile.fixed] });
+      const heard = (comparison: string) => ({
+        sql: `EXISTS (SELECT 1 FROM heartbeats h WHERE h.tenant_id = ${table}.tenant_id AND h.kind = ? AND h.profile_id = ${profileOf(table).sql} AND h.id = ${table}.id AND h.last_seen ${comparison} ?)`,
+        params: [kind, ...profileOf(table).params, cutoff],
+      });
+      const stale = heard('<');
+      const fresh = heard('>=');
+      inactive += (await this.executor.run(`UPDATE ${table} SET status = 'inactive' WHERE status = 'active' AND ${stale.sql}`, stale.params)).changes;
+      active += (await this.executor.run(`UPDATE ${table} SET status = 'active' WHERE status = 'inactive' AND ${fresh.sql}`, fresh.params)).changes;
+      const objectProfile = profileOf('o');
       await this.executor.run(
-        `DELETE FROM heartbeats WHERE kind = '${kind}' AND NOT EXISTS (SELECT 1 FROM ${table} o WHERE o.tenant_id = heartbeats.tenant_id AND o.id = heartbeats.id AND ${objectProfile} = heartbeats.profile_id)`,
+        `DELETE FROM heartbeats WHERE kind = ? AND NOT EXISTS (SELECT 1 FROM ${table} o WHERE o.tenant_id = heartbeats.tenant_id AND o.id = heartbeats.id AND ${objectProfile.sql} = heartbeats.profile_id)`,
+        [kind, ...objectProfile.params],
       );
     }
     return { inactive, active };

@@ -147,7 +147,7 @@ export interface Store {
    * `cutoff` (ISO 8601), `active` again the inactive ones heard from since, and forgets heartbeats
    * of objects that no longer exist. Objects that never sent a heartbeat are left alone.
    */
-  sweepHeartbeats(cutoff: string): Promise<{ inactive: number; active: number }>;
+  sweepHeartbeats(cutoff: string, targets: readonly HeartbeatTarget[]): Promise<{ inactive: number; active: number }>;
   close(): Promise<void>;
 }
 
@@ -162,3 +162,13 @@ export interface HeartbeatRow {
 }
 
 export type HeartbeatKind = 'connector' | 'agent' | 'sensor';
+
+/**
+ * A table whose `status` heartbeats drive, and how a heartbeat row finds its object: by id and
+ * the profile, a column of the table or the one profile all its rows are under.
+ */
+export interface HeartbeatTarget {
+  kind: HeartbeatKind;
+  table: string;
+  profile: { column: string } | { fixed: string };
+}

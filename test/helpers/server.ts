@@ -210,7 +210,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const databaseUrl = options.databaseUrl ?? (!chosen && TEST_BACKEND === 'postgres' ? freshDatabaseUrl() : undefined);
   const dataDir = inMemory || databaseUrl ? undefined : (options.dataDir ?? join(tempDir(), 'data'));
   const storage = databaseUrl ? ['--database-url', databaseUrl] : dataDir ? ['--data', dataDir] : ['--in-memory'];
-  const args = ['serve', '--host', '127.0.0.1', '--port', '0', ...storage, ...(options.args ?? [])];
+  // The banner on stdout among readable log lines, which the tests read; with JSON logs (the
+  // default off a terminal) it goes to stderr (test/cli.e2e.test.ts covers that).
+  const format = (options.args ?? []).some((a) => a.startsWith('--log-format')) ? [] : ['--log-format', 'pretty'];
+  const args = ['serve', '--host', '127.0.0.1', '--port', '0', ...storage, ...format, ...(options.args ?? [])];
   const child = spawn(process.execPath, [CLI_PATH, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: options.env ?? process.env });
   live.add(child);
   let stdout = '';
