@@ -69,10 +69,10 @@ function prefersJson(accept: string | undefined): boolean {
   return json >= 0 && (html < 0 || json < html);
 }
 
-const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 function homePage(links: HomeLinks): string {
-  const e = Object.fromEntries(Object.entries(links).map(([k, v]) => [k, escape(v)])) as unknown as HomeLinks;
+  const e = Object.fromEntries(Object.entries(links).map(([k, v]) => [k, escapeHtml(v)])) as unknown as HomeLinks;
   const connectors = `${e.graph}onPremisesPublishingProfiles/applicationProxy/connectors`;
   return `<!doctype html>
 <html lang="en">

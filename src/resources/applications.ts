@@ -10,8 +10,9 @@ import { tableFor } from '../store/table.js';
  * Applications, as far as application proxy needs them: the directory basics and the full
  * `onPremisesPublishing` complex type, validated from the model. Graph's application is an open
  * type, so properties outside localgraph's subset of it are kept as sent. An application's
- * connector group can be assigned only once app proxy is configured on it (spec Q6); without an
- * assignment it reads as the tenant's default group (Q7). A custom domain's certificate is taken
+ * connector group can be assigned only once app proxy is configured on it (before, the live service
+ * answers `Application_NotFound`); without an assignment it reads as the tenant's default group, as
+ * the live service does after the assignment is removed. A custom domain's certificate is taken
  * in `verifiedCustomDomainKeyCredential` (write-only, like its password) and described, read from
  * it, in `verifiedCustomDomainCertificatesMetadata`.
  */

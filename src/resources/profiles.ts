@@ -5,7 +5,8 @@ import { tableFor } from '../store/table.js';
 /**
  * The publishing profiles: each tenant has one per publishing type, keyed by it
  * (`applicationProxy`, `provisioning`, ...). They are never created or deleted; clients read them
- * and switch `isEnabled` / `isDefaultAccessEnabled` (Microsoft365DSC does, spec Q12) and the
+ * and switch `isEnabled` / `isDefaultAccessEnabled` (undocumented; Microsoft365DSC enables app
+ * proxy for a tenant so) and the
  * agent updater configuration. Clients write keys in any case (docs use `applicationproxy`),
  * so keys are canonicalised to the enum's spelling.
  */
