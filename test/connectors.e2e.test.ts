@@ -19,6 +19,7 @@ import {
   type JsonResponse,
   type RunningServer,
 } from './helpers/server.js';
+import { assertGraphError } from './helpers/graph.js';
 
 let server: RunningServer;
 let admin: string;
@@ -82,28 +83,6 @@ async function allIds(token = admin): Promise<string[]> {
     next = res.body['@odata.nextLink'];
   }
   return ids;
-}
-
-/** Asserts a Graph error response: status, code, envelope, JSON content type and request ids. */
-function assertGraphError(res: JsonResponse<any>, status: number, code: string, message?: string | RegExp): GraphErrorBody['error'] {
-  assert.equal(res.status, status, res.text);
-  assert.match(res.headers.get('content-type') ?? '', /^application\/json(;|$)/);
-  const body = res.body as GraphErrorBody;
-  assert.ok(body && typeof body.error === 'object', `not a Graph error envelope: ${res.text}`);
-  assert.deepEqual(Object.keys(body), ['error']);
-  const error = body.error;
-  assert.equal(error.code, code, res.text);
-  assert.equal(typeof error.message, 'string');
-  assert.ok(error.message.length > 0);
-  if (typeof message === 'string') assert.equal(error.message, message);
-  else if (message) assert.match(error.message, message);
-  const inner = error.innerError;
-  assert.match(inner.date, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/);
-  assert.match(inner['request-id'], GUID);
-  assert.equal(res.headers.get('request-id'), inner['request-id']);
-  assert.equal(typeof inner['client-request-id'], 'string');
-  assert.equal(res.headers.get('client-request-id'), inner['client-request-id']);
-  return error;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -509,8 +488,8 @@ describe('addressing', () => {
     assert.deepEqual(seen, expected);
   });
 
-  // Graph answers a method a target does not support with 405 (graph-protocol.md "Method not
-  // allowed on target"), whatever the token's permissions.
+  // Graph answers a method a target does not support with 405 `Request_BadRequest` ("Specified
+  // HTTP method is not allowed for the request target."), whatever the token's permissions.
   for (const [method, path] of [
     ['PUT', `${CONNECTORS_PATH}/{id}`],
     ['POST', `${CONNECTORS_PATH}/{id}`],

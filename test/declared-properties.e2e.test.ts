@@ -9,8 +9,8 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { family } from '../src/model/family.js';
 import { Model, type StructuredType } from '../src/model/model.js';
-import { request, type JsonResponse } from './helpers/server.js';
 import { startInProcess, type InProcessServer } from './helpers/in-process.js';
+import { graphClient } from './helpers/graph.js';
 
 const model = new Model(family);
 let server: InProcessServer;
@@ -28,13 +28,7 @@ after(async () => {
   if (server) await server.stop();
 });
 
-function send(method: string, path: string, body?: unknown): Promise<JsonResponse<any>> {
-  return request(`${server.baseUrl}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${admin}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-}
+const { send } = graphClient(() => server.baseUrl, () => admin);
 
 async function created(path: string, body: Record<string, unknown>): Promise<string> {
   const res = await send('POST', path, body);

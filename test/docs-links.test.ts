@@ -42,6 +42,8 @@ const OTHER_TOOLS_FLAGS: Record<string, string> = {
   '--save-dev': 'npm install',
   '--write-coverage': 'scripts/test-clients.mjs (npm run test:clients -- --write-coverage)',
   '--test': 'node --test',
+  '--error-on-warnings': 'biome check (npm run lint)',
+  '--update': 'scripts/check-line-length.mjs (npm run lint:lines -- --update)',
 };
 
 /** Issue 17: what it is, the quick start, the three ways to connect and links; the rest in docs/. */

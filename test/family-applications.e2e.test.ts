@@ -1,15 +1,17 @@
 /**
  * End to end: applications as application proxy uses them (CRUD, `onPremisesPublishing`, the
  * connector group assignment) and their IP application segments, against the real
- * `localgraph serve` process (spec §2.8, §2.9, §4.4, §4.9, §4.10, Q6, Q7, Q15, Q16).
+ * `localgraph serve` process: assignment needs app proxy configured (`Application_NotFound`
+ * before), a removed assignment reads as the default group, the docs' segment examples.
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { queryStorage } from './helpers/storage-query.js';
-import { errorOf, GUID, request, stripContext, type JsonResponse } from './helpers/server.js';
+import { errorOf, GUID, stripContext } from './helpers/server.js';
 import { startInProcess, type InProcessServer } from './helpers/in-process.js';
+import { assertGraphError, graphClient } from './helpers/graph.js';
 
 let server: InProcessServer;
 let admin: string;
@@ -19,7 +21,6 @@ const GROUPS = '/beta/onPremisesPublishingProfiles/applicationProxy/connectorGro
 const SEGMENTS_OF = (appId: string) => `${APPS}/${appId}/onPremisesPublishing/segmentsConfiguration/microsoft.graph.ipSegmentConfiguration/applicationSegments`;
 /** The casing of the docs' examples. */
 const DOCS_SEGMENTS_OF = (appId: string) => `${APPS}/${appId}/onPremisesPublishing/segmentsConfiguration/microsoft.graph.IpSegmentConfiguration/ApplicationSegments`;
-const json = { 'content-type': 'application/json' };
 
 before(async () => {
   server = await startInProcess();
@@ -32,21 +33,7 @@ after(async () => {
 
 // ---------------------------------------------------------------------------------------------
 
-function url(path: string): string {
-  return `${server.baseUrl}${path}`;
-}
-
-function get(path: string, headers: Record<string, string> = {}): Promise<JsonResponse<any>> {
-  return request(url(path), { headers: { authorization: `Bearer ${admin}`, ...headers } });
-}
-
-function send(method: string, path: string, body?: unknown): Promise<JsonResponse<any>> {
-  return request(url(path), {
-    method,
-    headers: { authorization: `Bearer ${admin}`, ...(body === undefined ? {} : json) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-}
+const { get, send } = graphClient(() => server.baseUrl, () => admin);
 
 async function createApp(body: Record<string, unknown> = {}): Promise<Record<string, any>> {
   const res = await send('POST', APPS, { displayName: `app-${randomUUID().slice(0, 8)}`, ...body });
@@ -164,8 +151,7 @@ describe('application CRUD', () => {
     assert.equal(res.status, 204, res.text);
     for (const [method, body] of [['GET', undefined], ['PATCH', { displayName: 'x' }], ['DELETE', undefined]] as const) {
       res = await send(method, `${APPS}/${app.id}`, body);
-      assert.equal(res.status, 404, `${method}: ${res.text}`);
-      assert.equal(errorOf(res).code, 'Request_ResourceNotFound');
+      assertGraphError(res, 404, 'Request_ResourceNotFound');
     }
     assert.ok(!((await get(APPS)).body.value as any[]).some((a) => a.id === app.id));
   });
@@ -451,7 +437,7 @@ describe('IP application segments', () => {
   }
 
   async function segments(appId: string, headers: Record<string, string> = {}): Promise<any[]> {
-    const res = await get(SEGMENTS_OF(appId), headers);
+    const res = await get(SEGMENTS_OF(appId), admin, headers);
     assert.equal(res.status, 200, res.text);
     return res.body.value;
   }
@@ -525,8 +511,7 @@ describe('IP application segments', () => {
   it('destinationType "ip" (the docs example) is refused: 400 naming destinationType, nothing created or changed', async () => {
     const app = await segmentApp();
     let res = await send('POST', SEGMENTS_OF(app.id), { destinationHost: '10.10.10.10', destinationType: 'ip', protocol: 'tcp' });
-    assert.equal(res.status, 400, res.text);
-    assert.equal(errorOf(res).code, 'Request_BadRequest');
+    assertGraphError(res, 400, 'Request_BadRequest');
     assert.ok(errorOf(res).message.includes('destinationType'), errorOf(res).message);
     assert.deepEqual(await segments(app.id), []);
 
@@ -551,8 +536,7 @@ describe('IP application segments', () => {
   it('segments of a missing application → 404, for list, create and get', async () => {
     const missing = randomUUID();
     let res = await get(SEGMENTS_OF(missing));
-    assert.equal(res.status, 404, res.text);
-    assert.equal(errorOf(res).code, 'Request_ResourceNotFound');
+    assertGraphError(res, 404, 'Request_ResourceNotFound');
     res = await send('POST', SEGMENTS_OF(missing), { destinationHost: 'x.contoso.com', destinationType: 'fqdn', protocol: 'tcp' });
     assert.equal(res.status, 404, res.text);
     res = await get(`${SEGMENTS_OF(missing)}/${randomUUID()}`);

@@ -2,12 +2,14 @@
  * End to end: the publishing profiles (`/onPremisesPublishingProfiles`), against the real
  * `localgraph serve` process. Profiles exist without being created (one per publishing type);
  * clients read them, switch `isEnabled` / `isDefaultAccessEnabled` and PATCH the agent updater
- * configuration with the three bodies of the docs (spec §4.1, P1-P3, Q12, Q15).
+ * configuration with the three bodies of the docs (one names `deferUpdate` for
+ * `deferUpdateDateTime`, a docs bug that is refused).
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { request, type GraphErrorBody } from './helpers/server.js';
+import { type GraphErrorBody } from './helpers/server.js';
 import { startInProcess, type InProcessServer } from './helpers/in-process.js';
+import { graphClient } from './helpers/graph.js';
 
 let server: InProcessServer;
 let admin: string;
@@ -15,7 +17,6 @@ let hybridRead: string;
 let appDirectoryRead: string;
 
 const PROFILES = '/beta/onPremisesPublishingProfiles';
-const json = { 'content-type': 'application/json' };
 
 before(async () => {
   server = await startInProcess();
@@ -30,17 +31,7 @@ after(async () => {
   if (server) await server.stop();
 });
 
-function url(path: string): string {
-  return `${server.baseUrl}${path}`;
-}
-
-function get(path: string, headers: Record<string, string> = {}, token = admin) {
-  return request(url(path), { headers: { authorization: `Bearer ${token}`, ...headers } });
-}
-
-function send(method: string, path: string, body: unknown) {
-  return request(url(path), { method, headers: { authorization: `Bearer ${admin}`, ...json }, body: JSON.stringify(body) });
-}
+const { get, send } = graphClient(() => server.baseUrl, () => admin);
 
 async function profile(id: string): Promise<Record<string, any>> {
   const res = await get(`${PROFILES}/${id}`);
@@ -317,19 +308,19 @@ describe('$expand and the permission matrix', () => {
    * collection by expanding it: Graph answers 403 (or leaves it out); it never discloses it.
    */
   async function assertNotDisclosed(path: string, token: string, secret: string): Promise<void> {
-    const res = await get(path, {}, token);
+    const res = await get(path, token);
     assert.ok(res.status === 403 || (res.status === 200 && !res.text.includes(secret)), `${path} disclosed ${secret}: ${res.status} ${res.text}`);
   }
 
   it('the profile itself is readable with Policy.Read.HybridAuthentication and app Directory.Read.All', async () => {
-    assert.equal((await get(`${PROFILES}/provisioning`, {}, hybridRead)).status, 200);
-    assert.equal((await get(`${PROFILES}/applicationProxy`, {}, appDirectoryRead)).status, 200);
+    assert.equal((await get(`${PROFILES}/provisioning`, hybridRead)).status, 200);
+    assert.equal((await get(`${PROFILES}/applicationProxy`, appDirectoryRead)).status, 200);
   });
 
   it('$expand needs the permission of the navigation it reads: Policy.Read.HybridAuthentication cannot read published resources through /provisioning?$expand=publishedResources', async () => {
     const created = await send('POST', `${PROFILES}/provisioning/publishedResources`, { displayName: 'secret resource', resourceName: 'secret.contoso.com' });
     assert.equal(created.status, 201, created.text);
-    const direct = await get(`${PROFILES}/provisioning/publishedResources`, {}, hybridRead);
+    const direct = await get(`${PROFILES}/provisioning/publishedResources`, hybridRead);
     assert.equal(direct.status, 403, direct.text);
     await assertNotDisclosed(`${PROFILES}/provisioning?$expand=publishedResources`, hybridRead, created.body.id);
   });
@@ -338,7 +329,7 @@ describe('$expand and the permission matrix', () => {
     const created = await send('POST', `${PROFILES}/applicationProxy/connectors`, { externalIp: '10.9.8.7', machineName: 'secret-connector.contoso.com', status: 'active' });
     assert.equal(created.status, 201, created.text);
     for (const nav of ['connectors', 'connectorGroups']) {
-      const direct = await get(`${PROFILES}/applicationProxy/${nav}`, {}, hybridRead);
+      const direct = await get(`${PROFILES}/applicationProxy/${nav}`, hybridRead);
       assert.equal(direct.status, 403, direct.text);
     }
     await assertNotDisclosed(`${PROFILES}/applicationProxy?$expand=connectors`, hybridRead, created.body.id);
@@ -349,7 +340,7 @@ describe('$expand and the permission matrix', () => {
   it('$expand: an app token (Directory.Read.All) cannot read connectors through $expand, as connector reads are delegated-only', async () => {
     const created = await send('POST', `${PROFILES}/applicationProxy/connectors`, { externalIp: '10.9.8.6', machineName: 'app-secret.contoso.com', status: 'active' });
     assert.equal(created.status, 201, created.text);
-    const direct = await get(`${PROFILES}/applicationProxy/connectors`, {}, appDirectoryRead);
+    const direct = await get(`${PROFILES}/applicationProxy/connectors`, appDirectoryRead);
     assert.equal(direct.status, 403, direct.text);
     await assertNotDisclosed(`${PROFILES}/applicationProxy?$expand=connectors`, appDirectoryRead, created.body.id);
   });
@@ -357,7 +348,7 @@ describe('$expand and the permission matrix', () => {
   it('$expand: Policy.Read.HybridAuthentication cannot read Private Access sensors through /privateAccess?$expand=sensors', async () => {
     const created = await send('POST', `${PROFILES}/privateAccess/sensors`, { externalIp: '192.68.16.158', machineName: 'secret-sensor.contoso.com', status: 'active' });
     assert.equal(created.status, 201, created.text);
-    const direct = await get(`${PROFILES}/privateAccess/sensors`, {}, hybridRead);
+    const direct = await get(`${PROFILES}/privateAccess/sensors`, hybridRead);
     assert.equal(direct.status, 403, direct.text);
     await assertNotDisclosed(`${PROFILES}/privateAccess?$expand=sensors`, hybridRead, created.body.id);
   });

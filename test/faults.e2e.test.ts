@@ -16,6 +16,7 @@ import { createODataErrorFromDiscriminatorValue } from '@microsoft/msgraph-beta-
 import { admin, adminToken, graph } from './helpers/admin.js';
 import { secureRequest, serverCertificate } from './helpers/identity.js';
 import { GUID, request, runCli, startServer, tempDir, type RunningServer } from './helpers/server.js';
+import { assertGraphError } from './helpers/graph.js';
 
 const KEY = 'faults-test-key';
 const CONNECTORS = '/onPremisesPublishingProfiles/applicationProxy/connectors';
@@ -68,13 +69,11 @@ describe('fault injection', () => {
     const tokenEndpoint = await request(`${server.baseUrl}/${server.tenantId}/v2.0/.well-known/openid-configuration`);
     assert.equal(tokenEndpoint.status, 200);
     const unavailable = await request(`${server.baseUrl}/beta/$metadata`);
-    assert.equal(unavailable.status, 503);
-    assert.equal(unavailable.body.error.code, 'serviceNotAvailable');
+    assertGraphError(unavailable, 503, 'serviceNotAvailable');
     assert.equal(unavailable.headers.get('retry-after'), '1');
     await setRules([{ match: 'POST *', status: 504 }]);
     const timeout = await graph(server, token, 'POST', CONNECTORS, { externalIp: '1.1.1.1', machineName: 'x', status: 'active' });
-    assert.equal(timeout.status, 504);
-    assert.equal(timeout.body.error.code, 'gatewayTimeout');
+    assertGraphError(timeout, 504, 'gatewayTimeout');
     assert.equal((await graph(server, token, 'GET', CONNECTORS)).status, 200);
     const cleared = await admin(server, KEY, 'DELETE', '/faults');
     assert.deepEqual(cleared.body, { rules: [] });

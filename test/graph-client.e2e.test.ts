@@ -1,28 +1,35 @@
 /**
- * @microsoft/microsoft-graph-client 3.0.7, unchanged, against `localgraph serve --https`: it
- * sends tokens only over https to hosts it knows, so it is pointed at localgraph with
- * `customHosts` and trusts its certificate through NODE_EXTRA_CA_CERTS, exactly as docs/sdk-node.md
- * says. Tokens come from @azure/identity via TokenCredentialAuthenticationProvider. The Kiota
- * beta SDK's adapter is run the same way, with AzureIdentityAuthenticationProvider.
+ * @microsoft/microsoft-graph-client 3.0.7, unchanged, against an HTTPS localgraph (started in
+ * this process through the library; the SDK runs in a process of its own): it sends tokens only
+ * over https to hosts it knows, so it is pointed at localgraph with `customHosts` and trusts
+ * localgraph's CA through NODE_EXTRA_CA_CERTS, exactly as docs/sdk-node.md says. Tokens come
+ * from @azure/identity via TokenCredentialAuthenticationProvider. The Kiota beta SDK's adapter is
+ * run the same way, with AzureIdentityAuthenticationProvider.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { printedCredentials, runSdkClient, serverCertificate } from './helpers/identity.js';
-import { GUID, startServer, type RunningServer } from './helpers/server.js';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runSdkClient } from './helpers/identity.js';
+import { startInProcess, type InProcessServer } from './helpers/in-process.js';
+import { GUID, tempDir } from './helpers/server.js';
 
 describe('@microsoft/microsoft-graph-client over HTTPS', () => {
-  let server: RunningServer;
+  let server: InProcessServer;
   let result: Record<string, any>;
   let run: (scenario: string) => Promise<Record<string, any>>;
   before(async () => {
-    server = await startServer({ args: ['--https'] });
-    const creds = printedCredentials(server);
-    const ca = await serverCertificate(server);
-    run = (scenario) => runSdkClient(scenario, server, creds, ca.file);
+    server = await startInProcess({ https: true });
+    const lg = server.localgraph;
+    const creds = { clientId: lg.clientId, clientSecret: lg.clientSecret!, userPrincipalName: lg.username, password: lg.password! };
+    // The SDK runs in a process of its own, told to trust localgraph's CA by NODE_EXTRA_CA_CERTS.
+    const caFile = join(tempDir(), 'ca.pem');
+    writeFileSync(caFile, lg.caCertificate!);
+    run = (scenario) => runSdkClient(scenario, server, creds, caFile);
     result = await run('graph-client');
   });
   after(async () => {
-    assert.equal(await server.stop(), 0);
+    await server?.stop();
   });
 
   it('creates, reads and updates with a delegated token (the token reached the server)', () => {

@@ -9,6 +9,7 @@ import { createInterface } from 'node:readline';
 import { after, before, describe, it } from 'node:test';
 import { admin, adminToken, graph } from './helpers/admin.js';
 import { CLI_PATH, startServer, type RunningServer } from './helpers/server.js';
+import { assertGraphError } from './helpers/graph.js';
 
 const KEY = 'heartbeat-test-key';
 const CONNECTORS = '/onPremisesPublishingProfiles/applicationProxy/connectors';
@@ -84,12 +85,10 @@ describe('heartbeats with --simulate-heartbeats', () => {
 
   it('heartbeats of unknown objects and malformed ones are refused', async () => {
     const unknown = await admin(server, KEY, 'POST', '/heartbeats', { kind: 'connector', id: '0b0b0b0b-0000-4000-8000-000000000000' });
-    assert.equal(unknown.status, 404);
-    assert.equal(unknown.body.error.code, 'Request_ResourceNotFound');
+    assertGraphError(unknown, 404, 'Request_ResourceNotFound');
     for (const body of [{ kind: 'toaster', id: '0b0b0b0b-0000-4000-8000-000000000000' }, { kind: 'connector', id: 'x' }, { kind: 'agent', id: '0b0b0b0b-0000-4000-8000-000000000000' }, 'text']) {
       const res = await admin(server, KEY, 'POST', '/heartbeats', body);
-      assert.equal(res.status, 400, JSON.stringify(body));
-      assert.equal(res.body.error.code, 'BadRequest');
+      assertGraphError(res, 400, 'BadRequest');
     }
   });
 

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { durable } from './helpers/backend.js';
 import { CONNECTORS_PATH, request, runCli, startServer, type RunningServer } from './helpers/server.js';
+import { assertGraphError } from './helpers/graph.js';
 import { claimsOf, printedCredentials, runSdkClient, secureRequest, serverCertificate, tokenRequest, type DefaultCredentials } from './helpers/identity.js';
 
 const GRAPH_DEFAULT = 'https://graph.microsoft.com/.default';
@@ -292,7 +293,6 @@ describe('--trust-issuer: tokens of a second localgraph', () => {
     const strangerCreds = printedCredentials(stranger);
     const untrusted = await tokenRequest(stranger.baseUrl, stranger.tenantId, strangerCa.pem, { grant_type: 'client_credentials', client_id: strangerCreds.clientId, client_secret: strangerCreds.clientSecret, scope: GRAPH_DEFAULT });
     const refused = await request(`${server.baseUrl}${GROUPS_PATH}`, { headers: { authorization: `Bearer ${untrusted.body.access_token}` } });
-    assert.equal(refused.status, 401);
-    assert.equal(refused.body.error.code, 'InvalidAuthenticationToken');
+    assertGraphError(refused, 401, 'InvalidAuthenticationToken');
   });
 });

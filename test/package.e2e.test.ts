@@ -109,8 +109,8 @@ describe('the npm package', onlyOn('sqlite', 'packs and installs the package onc
     assert.doesNotMatch(installed.stderr, /better-sqlite3@[\d.]+ \(install/, 'better-sqlite3 is allowed its install script');
   });
 
-  it('ships only runtime files: the built modules and their declarations, web/, README, LICENSE, SECURITY.md', () => {
-    const unexpected = packed.files.filter((f) => !/^(package\.json|README\.md|LICENSE|SECURITY\.md|web\/.+|dist\/src\/.+\.(js|d\.ts))$/.test(f));
+  it('ships only runtime files: the built modules and their declarations, web/, the config file schema, README, LICENSE, SECURITY.md', () => {
+    const unexpected = packed.files.filter((f) => !/^(package\.json|README\.md|LICENSE|SECURITY\.md|web\/.+|schema\/[\w.-]+\.json|dist\/src\/.+\.(js|d\.ts))$/.test(f));
     assert.deepEqual(unexpected, []);
     assert.deepEqual(packed.files.filter((f) => /\.test\.|testing\.|test-data|\.map$|^dist\/(test|bench)\//.test(f)), []);
     for (const needed of ['LICENSE', 'web/index.html', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/cli/main.js', 'dist/src/store/sqlite-reader-worker.js']) {
@@ -126,22 +126,31 @@ describe('the npm package', onlyOn('sqlite', 'packs and installs the package onc
     assert.equal(stdout.trim(), PACKAGE.version);
   });
 
-  it('npx localgraph serve --in-memory answers a Graph request with the token it prints', async () => {
+  it('npx localgraph serve --in-memory answers a Graph request with the token of its "ready" record', async () => {
+    // Off a terminal, stdout carries JSON lines only, one of them the "ready" record.
     const child = spawn('npx', ['--no', '--', 'localgraph', 'serve', '--in-memory', '--port', '0'], { cwd: consumer, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-    let stderr = '';
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    let output = '';
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (output += d));
     const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
     try {
-      const { baseUrl, token } = await new Promise<{ baseUrl: string; token: string }>((resolve, reject) => {
-        let baseUrl: string | undefined;
-        void closed.then((code) => reject(new Error(`serve exited (${code}) before its banner ended: ${stderr}`)));
+      const ready = await new Promise<{ graphUrl: string; token: string }>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no "ready" record within 60 s: ${output}`)), 60_000);
+        void closed.then((code) => reject(new Error(`serve exited (${code}) before it was ready: ${output}`)));
         createInterface({ input: child.stdout }).on('line', (line) => {
-          baseUrl ??= /localgraph listening on (http:\/\/\S+)\/beta\//.exec(line)?.[1];
-          const token = /token \(delegated[^)]*\): (\S+)/.exec(line)?.[1];
-          if (baseUrl && token) resolve({ baseUrl, token });
+          output += `${line}\n`;
+          let record: { event?: string; graphUrl: string; token: string };
+          try {
+            record = JSON.parse(line);
+          } catch {
+            return reject(new Error(`stdout carries a line that is not JSON: ${line}`));
+          }
+          if (record.event === 'ready') {
+            clearTimeout(timer);
+            resolve(record);
+          }
         });
       });
-      const res = await fetch(`${baseUrl}/beta/onPremisesPublishingProfiles/applicationProxy/connectors`, { headers: { authorization: `Bearer ${token}` } });
+      const res = await fetch(new URL('onPremisesPublishingProfiles/applicationProxy/connectors', ready.graphUrl), { headers: { authorization: `Bearer ${ready.token}` } });
       assert.equal(res.status, 200);
       assert.deepEqual(((await res.json()) as { value: unknown[] }).value, []);
     } finally {

@@ -15,6 +15,7 @@ import { onPremises } from '../src/family/on-premises.js';
 import { sdkAnswers } from '../src/resources/sdk-coverage.js';
 import { request, type JsonResponse } from './helpers/server.js';
 import { startInProcess, type InProcessServer } from './helpers/in-process.js';
+import { graphClient } from './helpers/graph.js';
 
 const SCOPES = 'Directory.ReadWrite.All Application.ReadWrite.All OnPremisesPublishingProfiles.ReadWrite.All Policy.ReadWrite.HybridAuthentication';
 const P = '/beta/onPremisesPublishingProfiles';
@@ -31,13 +32,7 @@ after(async () => {
   if (server) await server.stop();
 });
 
-function send(method: string, path: string, body?: unknown): Promise<JsonResponse<any>> {
-  return request(`${server.baseUrl}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${admin}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-}
+const { send } = graphClient(() => server.baseUrl, () => admin);
 
 async function made(path: string, body: Record<string, unknown>): Promise<Record<string, any>> {
   const res = await send('POST', path, body);

@@ -59,6 +59,12 @@ function storageArgs(where: string): string[] {
   return /^postgres(ql)?:\/\//.test(where) ? ['--database-url', where] : ['--data', where];
 }
 
+/**
+ * The line that says `serve` is ready: the banner's first line on a terminal, or (standard output
+ * not a terminal, as here) its JSON `ready` record; group 1 or 2 is the Graph base URL.
+ */
+export const LOCALGRAPH_READY = /^(?:localgraph listening on (http:\/\/\S+\/beta\/)|\{.*"event":"ready".*"graphUrl":"(http:\/\/[^"]+\/beta\/)".*\})$/;
+
 /** The real CLI: `localgraph serve --port 0 --host 127.0.0.1 (--data <dir> | --database-url <url>)`, set up as `start.settings` says. */
 export async function startLocalgraph(options: ServerOptions = {}, start: LocalgraphStart = {}): Promise<RunningLocalgraph> {
   const owned = start.dataDir === undefined && start.databaseUrl === undefined;
@@ -82,11 +88,11 @@ export async function startLocalgraph(options: ServerOptions = {}, start: Localg
     ],
     stdoutFile: settings === 'tuned' ? undefined : join(logDir!, 'localgraph.log'),
     nodeArgs,
-    ready: /^localgraph listening on (http:\/\/\S+\/beta\/)$/,
+    ready: LOCALGRAPH_READY,
     env: start.sqlTraceFile ? { ...process.env, LOCALGRAPH_BENCH_SQL_TRACE: start.sqlTraceFile } : undefined,
   });
   return {
-    baseUrl: started.match[1],
+    baseUrl: started.match[1] ?? started.match[2],
     dataDir,
     pid: started.child.pid!,
     startupMs: started.readyMs,

@@ -74,10 +74,11 @@ export const proxy: Suite = {
       label: 'localgraph serve --https --proxy-port',
       script: CLI,
       args: ['serve', '--port', '0', '--host', '127.0.0.1', '--data', dataDir, '--https', '--proxy-port', String(proxyPort), '--log-level', 'warn', '--max-requests-per-connection', '0'],
-      ready: /^localgraph listening on (https:\/\/\S+)\/beta\/$/,
+      // The banner's first line on a terminal, else (as here) serve's JSON `ready` record.
+      ready: /^(?:localgraph listening on (https:\/\/\S+)\/beta\/|\{.*"event":"ready".*"graphUrl":"(https:\/\/[^"]+)\/beta\/".*\})$/,
     });
     try {
-      const origin = server.match[1];
+      const origin = server.match[1] ?? server.match[2];
       const proxyUrl = `http://127.0.0.1:${proxyPort}`;
       const ca = readFileSync(join(dataDir, 'ca.pem'), 'utf8');
       const token = (await runNode(CLI, ['token', '--data', dataDir, '--scopes', 'Directory.ReadWrite.All'])).trim();

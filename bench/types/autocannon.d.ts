@@ -14,6 +14,8 @@ declare module 'autocannon' {
       pipelining?: number;
       /** seconds */
       duration?: number;
+      /** stop after this many requests instead of after `duration` */
+      amount?: number;
       /** seconds */
       timeout?: number;
     }

@@ -1,3 +1,5 @@
+import { ON_PREMISES_COLLECTIONS } from '../family/on-premises.js';
+import { errors } from '../graph/errors.js';
 import type { Model } from '../model/model.js';
 import type { CollectionBehaviour } from '../resources/collection.js';
 import type { IdGenerator } from '../resources/id-generator.js';
@@ -57,21 +59,11 @@ export type AppRegistrationFixture = Omit<AppRegistrationRow, 'tenantId'>;
 export type UserFixture = Omit<RegisteredUserRow, 'tenantId'>;
 
 /**
- * The collections a tenant's fixture holds, by the behaviour path that serves each: the fixture's
- * tables and server-set defaults come from these behaviours. (Application segments are held
- * inside their application, `applicationSegments`.)
+ * The collections a tenant's fixture holds (the family's named collections), by the behaviour
+ * path that serves each: the fixture's tables and server-set defaults come from these behaviours.
+ * (Application segments are held inside their application, `applicationSegments`.)
  */
-export const FIXTURE_COLLECTIONS = {
-  profiles: 'onPremisesPublishingProfiles',
-  connectorGroups: 'onPremisesPublishingProfiles/connectorGroups',
-  connectors: 'onPremisesPublishingProfiles/connectors',
-  applications: 'applications',
-  ipApplicationSegments: 'applications/onPremisesPublishing/segmentsConfiguration/applicationSegments',
-  agents: 'onPremisesPublishingProfiles/agents',
-  agentGroups: 'onPremisesPublishingProfiles/agentGroups',
-  publishedResources: 'onPremisesPublishingProfiles/publishedResources',
-  sensors: 'onPremisesPublishingProfiles/sensors',
-} as const;
+export const FIXTURE_COLLECTIONS = ON_PREMISES_COLLECTIONS;
 
 export type FixtureCollection = keyof typeof FIXTURE_COLLECTIONS;
 
@@ -122,7 +114,7 @@ export function fixtureContext(registry: ResourceRegistry): FixtureContext {
     Object.entries(FIXTURE_LINKS).map(([name, { path, relationship }]) => {
       const source = required(registry.collection(path), path);
       const storage = source.relationships?.[relationship]?.storage;
-      if (storage?.kind !== 'link') throw new Error(`fixtures: ${path} has no link relationship ${relationship}`);
+      if (storage?.kind !== 'link') throw errors.notImplemented(`Fixtures for a family whose ${path} has no link relationship ${relationship}`);
       return [name, { table: storage.table, sourceColumn: storage.sourceColumn, targetColumn: storage.targetColumn, scopeColumns: source.table.scopeColumns }];
     }),
   ) as Record<FixtureLink, LinkMapping>;
@@ -138,8 +130,9 @@ export function fixtureContext(registry: ResourceRegistry): FixtureContext {
   };
 }
 
+/** A fixture collection's behaviour; a server of another family has none (fixtures are the on-premises family's format). */
 function required(behaviour: CollectionBehaviour | undefined, path: string): CollectionBehaviour {
-  if (!behaviour) throw new Error(`fixtures: no collection ${path} in the registry`);
+  if (!behaviour) throw errors.notImplemented(`Fixtures (and heartbeats) for a family without ${path}`);
   return behaviour;
 }
 

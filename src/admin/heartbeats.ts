@@ -2,7 +2,6 @@ import { errors } from '../graph/errors.js';
 import { isGuid } from '../odata/guid.js';
 import type { Clock } from '../resources/clock.js';
 import { NOT_HYBRID_AGENT_PROFILES } from '../resources/profiles.js';
-import type { FamilyTables } from '../resources/tables.js';
 import type { HeartbeatKind, HeartbeatTarget, Scope, Store } from '../store/store.js';
 import type { TableMapping } from '../store/table.js';
 
@@ -55,7 +54,7 @@ export class HeartbeatMonitor {
   constructor(
     private readonly store: Store,
     /** The tables heartbeats find their objects in (the on-premises family's), asked for when first needed. */
-    private readonly tables: () => Pick<FamilyTables, 'connectors' | 'sensors' | 'agents'>,
+    private readonly tables: () => Record<'connectors' | 'sensors' | 'agents', TableMapping>,
     private readonly clock: Clock,
     settings: Partial<HeartbeatSettings> = {},
     private readonly onError: (error: unknown) => void = () => undefined,

@@ -45,7 +45,7 @@ function rows(methods: Method[], pattern: string, delegated: string[], applicati
 }
 
 export const permissionMatrix: PermissionRow[] = [
-  // Profiles (P1-P3)
+  // Profiles: get, update the updater configuration, update isEnabled (undocumented)
   ...rows(['GET'], PROFILES, [HYBRID_R, HYBRID_RW, DIR_RW], [DIR_R, DIR_RW], 'list is undocumented; as get'),
   ...rows(['GET'], PROFILE, [HYBRID_R, HYBRID_RW, DIR_RW], [DIR_R, DIR_RW], 'perms.json (delegated); app: Microsoft365DSC reads with Directory.Read.All, where perms.json says not supported'),
   ...rows(['PATCH'], PROFILE, [DIR_RW], [DIR_RW], 'undocumented (isEnabled); Microsoft365DSC uses Directory.ReadWrite.All'),

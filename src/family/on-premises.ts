@@ -7,10 +7,28 @@ import { agentGroupsBehaviour, agentsBehaviour, publishedResourcesBehaviour } fr
 import { ipApplicationSegmentsBehaviour } from '../resources/ip-application-segments.js';
 import { profileIds, profileKeyNormalizer, profilesBehaviour, tenantSegmentsBehaviour } from '../resources/profiles.js';
 import { sensorsBehaviour } from '../resources/sensors.js';
-import { familyTables } from '../resources/tables.js';
-import { defineFamily, familyModel } from './family.js';
+import type { TableMapping } from '../store/table.js';
+import { defineFamily, familyModel, familyRegistry } from './family.js';
 import { onPremisesMigrations } from './on-premises-migrations.js';
 import { onPremisesTenantDefaults } from './on-premises-tenant.js';
+
+/**
+ * The collections of the family by the names the rest of localgraph reaches them by (fixture
+ * sections, the tenant's built-in objects, heartbeats, tests): name → behaviour path.
+ */
+export const ON_PREMISES_COLLECTIONS = {
+  profiles: 'onPremisesPublishingProfiles',
+  connectorGroups: 'onPremisesPublishingProfiles/connectorGroups',
+  connectors: 'onPremisesPublishingProfiles/connectors',
+  applications: 'applications',
+  ipApplicationSegments: 'applications/onPremisesPublishing/segmentsConfiguration/applicationSegments',
+  agents: 'onPremisesPublishingProfiles/agents',
+  agentGroups: 'onPremisesPublishingProfiles/agentGroups',
+  publishedResources: 'onPremisesPublishingProfiles/publishedResources',
+  sensors: 'onPremisesPublishingProfiles/sensors',
+} as const;
+
+export type OnPremisesCollection = keyof typeof ON_PREMISES_COLLECTIONS;
 
 /**
  * The on-premises publishing family (Entra application proxy, hybrid agents, Private Access
@@ -20,27 +38,35 @@ export const onPremises = defineFamily({
   name: 'onPremises',
   schema: onPremisesSchema,
   behaviours: (model) => {
-    const t = familyTables(model);
+    const segments = ipApplicationSegmentsBehaviour(model);
     return {
       collections: [
-        profilesBehaviour(model, t),
-        connectorsBehaviour(t),
-        connectorGroupsBehaviour(t),
-        applicationsBehaviour(t),
-        ipApplicationSegmentsBehaviour(t),
-        agentsBehaviour(t),
-        agentGroupsBehaviour(t),
-        publishedResourcesBehaviour(t),
-        sensorsBehaviour(t),
+        profilesBehaviour(model),
+        connectorsBehaviour(model),
+        connectorGroupsBehaviour(model),
+        applicationsBehaviour(model),
+        segments,
+        agentsBehaviour(model),
+        agentGroupsBehaviour(model),
+        publishedResourcesBehaviour(model),
+        sensorsBehaviour(model),
       ],
-      hidden: [tenantSegmentsBehaviour(t)],
+      hidden: [tenantSegmentsBehaviour(segments)],
       normalizeKey: profileKeyNormalizer(model),
     };
   },
   migrations: onPremisesMigrations,
-  tenantDefaults: (tx, tenantId, services) => {
-    const model = familyModel(onPremises);
-    return onPremisesTenantDefaults(familyTables(model), profileIds(model))(tx, tenantId, services);
-  },
+  tenantDefaults: (tx, tenantId, services) => onPremisesTenantDefaults(onPremisesTables(), profileIds(familyModel(onPremises)))(tx, tenantId, services),
   permissions: permissionMatrix,
 });
+
+/** Each named collection's table (from its behaviour). */
+export function onPremisesTables(): Record<OnPremisesCollection, TableMapping> {
+  const registry = familyRegistry(onPremises);
+  const entries = Object.entries(ON_PREMISES_COLLECTIONS).map(([name, path]) => {
+    const behaviour = registry.collection(path);
+    if (!behaviour) throw new Error(`on-premises family: no collection ${path}`);
+    return [name, behaviour.table];
+  });
+  return Object.fromEntries(entries) as Record<OnPremisesCollection, TableMapping>;
+}

@@ -132,6 +132,11 @@ describe('a second family, served through the Family interface only', () => {
     const unknown = await call('POST', '/widgets', { name: 'x', colour: 'red' });
     assert.equal(unknown.status, 400, unknown.text);
     assert.equal((await call('POST', '/widgets', { name: 'x' }, readOnlyToken)).status, 403);
+    // Fixtures are the on-premises family's format: another family's server says so, not a 500.
+    const plane = createApp({ store: new SqlStore(db), family: widgets, controlPlane: { adminKey: 'widgets-admin-key-0123456789' } });
+    const exported = await plane.inject({ method: 'GET', url: '/_admin/export', headers: { 'x-localgraph-admin-key': 'widgets-admin-key-0123456789' } });
+    assert.equal(exported.statusCode, 501, exported.body);
+    await plane.close();
     // Not in this family's model: an unknown segment, as Graph answers one.
     const other = await call('GET', '/onPremisesPublishingProfiles');
     assert.equal(other.status, 400, other.text);

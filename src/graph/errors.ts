@@ -213,7 +213,7 @@ export const errors = {
   internal: () => new GraphError(500, 'generalException', 'An unexpected error occurred on the server.'),
 
   // Injected faults (`serve --faults`, `PUT /_admin/faults`): Graph's throttling and outage answers.
-  /** Graph's 429 body and headers (graph-protocol.md §7); `headers` adds `x-ms-throttle-*`. */
+  /** Graph's documented 429 (`Retry-After`; innerError's `code`, `message`, `status`); plus `x-ms-throttle-*`. */
   throttled: (retryAfterSeconds: number, headers: Record<string, string>) =>
     new GraphError(429, 'TooManyRequests', 'Please retry again later.', undefined, { 'Retry-After': String(retryAfterSeconds), ...headers }, {
       code: '429',

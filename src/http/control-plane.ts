@@ -99,7 +99,6 @@ export function registerControlPlane(app: FastifyInstance, parts: ControlPlanePa
   registerHealthRoute(app, parts.store);
   const keyHash = options.adminKey !== undefined ? adminKeyHash(options.adminKey) : options.adminKeyHash;
   if (keyHash !== undefined) {
-    const publishingType = parts.registry.model.enumType('microsoft.graph.onPremisesPublishingType');
     registerAdminRoutes(app, {
       keyHash,
       store: parts.store,
@@ -110,7 +109,8 @@ export function registerControlPlane(app: FastifyInstance, parts: ControlPlanePa
       ids: parts.ids,
       faults,
       heartbeats,
-      normalizeProfile: (profile) => publishingType.parse(profile),
+      // The on-premises family's profiles (heartbeats name one): looked up when a heartbeat needs it.
+      normalizeProfile: (profile) => parts.registry.model.enumType('microsoft.graph.onPremisesPublishingType').parse(profile),
     });
   }
   return controlPlane;

@@ -117,7 +117,7 @@ async function handle(parts: GraphRouteParts, request: FastifyRequest, reply: Fa
   });
   reply.status(response.status);
   if (response.text !== undefined) return reply.type('text/plain').send(response.text);
-  if (response.body === undefined) return reply.send();
+  if (response.body === undefined && response.json === undefined) return reply.send();
   reply.header('OData-Version', '4.0');
-  return reply.type(ODATA_JSON).send(JSON.stringify(response.body));
+  return reply.type(ODATA_JSON).send(response.json ?? JSON.stringify(response.body));
 }

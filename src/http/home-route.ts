@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { DEFAULT_TENANT_SETTING } from '../auth/identity.js';
+import { errors } from '../graph/errors.js';
 import type { Store } from '../store/store.js';
 import { CONSOLE_PATH } from './console-route.js';
 
@@ -12,6 +13,9 @@ import { CONSOLE_PATH } from './console-route.js';
  */
 export function registerHomeRoute(app: FastifyInstance, store: Store): void {
   app.get('/', async (request, reply) => {
+    // The router also brings '//' and '///beta/…' here (duplicate slashes are ignored); for Graph
+    // those name an empty version, as they did before this page existed.
+    if (request.url.split('?')[0] !== '/') throw errors.invalidVersion();
     const links = homeLinks(origin(request), (await store.getSetting(DEFAULT_TENANT_SETTING)) ?? 'organizations');
     reply.header('Cache-Control', 'no-store').header('X-Content-Type-Options', 'nosniff');
     if (prefersJson(request.headers.accept)) return reply.type('application/json; charset=utf-8').send(JSON.stringify(links));
@@ -65,10 +69,10 @@ function prefersJson(accept: string | undefined): boolean {
   return json >= 0 && (html < 0 || json < html);
 }
 
-const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 function homePage(links: HomeLinks): string {
-  const e = Object.fromEntries(Object.entries(links).map(([k, v]) => [k, escape(v)])) as unknown as HomeLinks;
+  const e = Object.fromEntries(Object.entries(links).map(([k, v]) => [k, escapeHtml(v)])) as unknown as HomeLinks;
   const connectors = `${e.graph}onPremisesPublishingProfiles/applicationProxy/connectors`;
   return `<!doctype html>
 <html lang="en">

@@ -9,7 +9,8 @@ import { SqliteDatabase } from '../store/sqlite.js';
 import { SqlStore } from '../store/sql-store.js';
 import { createApp, graphModel } from './app.js';
 import { formatPretty, loggerOptions } from './logging.js';
-import { maskIds, patternOf } from './request-pattern.js';
+import { maskIds, patternOf, requestPattern } from './request-pattern.js';
+import type { FastifyRequest } from 'fastify';
 import { familyRegistry } from '../family/family.js';
 
 const registry = familyRegistry(onPremises);
@@ -30,6 +31,14 @@ describe('request patterns', () => {
     assert.equal(patternOf('/health', resolver).surface, 'other');
     assert.equal(patternOf('/beta/', resolver).masked, '/beta');
     assert.equal(maskIds("/x('abc')/y"), '/x/{id}/y');
+  });
+  test('requests to the same path share its pattern (resolved once); other query strings do not change it', () => {
+    const request = (url: string) => ({ url }) as FastifyRequest;
+    const list = `/beta/onPremisesPublishingProfiles/applicationProxy/connectors`;
+    const first = requestPattern(request(`${list}?$top=100`), resolver);
+    assert.equal(first.masked, '/beta/onPremisesPublishingProfiles/{id}/connectors');
+    assert.equal(requestPattern(request(`${list}?$top=5&secret=x`), resolver), first);
+    assert.equal(requestPattern(request(`${list}/${ID}`), resolver).masked, '/beta/onPremisesPublishingProfiles/{id}/connectors/{id}');
   });
 });
 

@@ -30,16 +30,34 @@ export function maskIds(path: string): string {
 
 const cache = new WeakMap<FastifyRequest, RequestPattern>();
 
+/**
+ * Patterns by path (query string dropped), per resolver: clients send the same few paths over
+ * and over (a list, a create), and resolving one against the model again for every request's
+ * log line showed in the profile of a list with request logs on. Paths with ids are as many as
+ * the ids, so the cache is emptied when it reaches {@link PATHS_CACHED}.
+ */
+const byPath = new WeakMap<PatternResolver, Map<string, RequestPattern>>();
+const PATHS_CACHED = 1000;
+
 export interface PatternResolver {
   model: Model;
   normalizeKey: KeyNormalizer;
 }
 
-/** The pattern of a request, worked out once per request. */
+/** The pattern of a request, worked out once per request (and once per path while it is cached). */
 export function requestPattern(request: FastifyRequest, resolver: PatternResolver): RequestPattern {
   let found = cache.get(request);
   if (!found) {
-    found = patternOf(request.url, resolver);
+    const query = request.url.indexOf('?');
+    const path = query < 0 ? request.url : request.url.slice(0, query);
+    let paths = byPath.get(resolver);
+    if (!paths) byPath.set(resolver, (paths = new Map()));
+    found = paths.get(path);
+    if (!found) {
+      found = patternOf(path, resolver);
+      if (paths.size >= PATHS_CACHED) paths.clear();
+      paths.set(path, found);
+    }
     cache.set(request, found);
   }
   return found;

@@ -7,7 +7,7 @@ import { onPremises } from '../family/on-premises.js';
 import { migrateFamily } from '../store/migrations.js';
 import { SqliteDatabase } from '../store/sqlite.js';
 import { SqlStore } from '../store/sql-store.js';
-import { createApp } from './app.js';
+import { type AppOptions, createApp } from './app.js';
 
 /**
  * In-process fixtures for the HTTP-level tests of identity and permissions: an app over an
@@ -24,12 +24,15 @@ export interface TestServer {
   appToken(tenantId: string, roles: string[]): Promise<string>;
 }
 
-export async function testServer(authenticator?: (store: SqlStore) => Authenticator): Promise<TestServer> {
+export async function testServer(
+  authenticator?: (store: SqlStore) => Authenticator,
+  appOptions: Omit<AppOptions, 'store' | 'authenticator'> = {},
+): Promise<TestServer> {
   const db = new SqliteDatabase(':memory:');
   await migrateFamily(db, onPremises);
   const store = new SqlStore(db);
   const key = await activeSigningKey(store, new Date());
-  const app = createApp({ store, authenticator: authenticator?.(store) });
+  const app = createApp({ ...appOptions, store, authenticator: authenticator?.(store) });
   const ensure = (tenantId: string) => store.ensureTenant(tenantId, new Date());
   return {
     app,

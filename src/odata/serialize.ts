@@ -1,5 +1,7 @@
 import type { Model, StructuredType, TypeRef } from '../model/model.js';
 import type { Entity } from '../store/store.js';
+import type { JsonField } from '../store/row-json.js';
+import type { TableMapping } from '../store/table.js';
 
 /**
  * Writes stored entities as Graph JSON: every declared property in model order (unset ones as
@@ -90,4 +92,33 @@ export function serializeEntity(model: Model, type: StructuredType, entity: Enti
     for (const [name, value] of Object.entries(entity)) if (!type.properties.has(name) && !name.startsWith('@') && selected(name)) out[name] = value;
   }
   return out;
+}
+
+/** Primitive types whose stored value is already their Graph JSON value (text as a string, Int32 as a number, Boolean from 0/1). */
+const JSON_ROW_TYPES: ReadonlySet<string> = new Set(['Edm.String', 'Edm.Guid', 'Edm.DateTimeOffset', 'Edm.Boolean', 'Edm.Int32']);
+
+/**
+ * The properties {@link serializeEntity} would write for `type`, as fields the database can write
+ * as JSON itself (src/store/row-json.ts), or undefined when the type's Graph form needs this
+ * module: open types, complex or collection-valued properties, flags enums. Same order, same
+ * `$select`, same hiding of evolvable enum members.
+ */
+export function jsonFields(model: Model, type: StructuredType, table: TableMapping, options: SerializeOptions): JsonField[] | undefined {
+  if (type.openType) return undefined;
+  const fields: JsonField[] = [];
+  for (const property of type.properties.values()) {
+    if (options.select && property.name !== 'id' && !options.select.includes(property.name)) continue;
+    const column = table.byProperty.get(property.name);
+    if (!column || property.type.collection) return undefined;
+    if (property.type.kind === 'enum') {
+      const enumType = model.enumType(property.type.name);
+      if (enumType.isFlags || column.kind !== 'text') return undefined;
+      const hidden = options.includeUnknownEnumMembers ? [] : [...enumType.evolvableMembers];
+      fields.push({ name: property.name, column: column.column, kind: 'text', ...(hidden.length > 0 ? { hidden } : {}) });
+      continue;
+    }
+    if (property.type.kind !== 'primitive' || !JSON_ROW_TYPES.has(property.type.name) || column.kind === 'json') return undefined;
+    fields.push({ name: property.name, column: column.column, kind: column.kind as JsonField['kind'] });
+  }
+  return fields;
 }

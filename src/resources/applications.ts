@@ -3,14 +3,16 @@ import type { CollectionBehaviour, OperationContext } from './collection.js';
 import { CONNECTOR_GROUPS } from './connectors.js';
 import { customDomainCertificateMetadata, UnreadableCertificate } from './custom-domain-certificate.js';
 import type { Entity } from '../store/store.js';
-import type { FamilyTables } from './tables.js';
+import type { Model } from '../model/model.js';
+import { tableFor } from '../store/table.js';
 
 /**
  * Applications, as far as application proxy needs them: the directory basics and the full
  * `onPremisesPublishing` complex type, validated from the model. Graph's application is an open
  * type, so properties outside localgraph's subset of it are kept as sent. An application's
- * connector group can be assigned only once app proxy is configured on it (spec Q6); without an
- * assignment it reads as the tenant's default group (Q7). A custom domain's certificate is taken
+ * connector group can be assigned only once app proxy is configured on it (before, the live service
+ * answers `Application_NotFound`); without an assignment it reads as the tenant's default group, as
+ * the live service does after the assignment is removed. A custom domain's certificate is taken
  * in `verifiedCustomDomainKeyCredential` (write-only, like its password) and described, read from
  * it, in `verifiedCustomDomainCertificatesMetadata`.
  */
@@ -59,13 +61,14 @@ function certificateMetadata(publishing: Record<string, unknown>): Record<string
   }
 }
 
-export function applicationsBehaviour(tables: FamilyTables): CollectionBehaviour {
+export function applicationsBehaviour(model: Model): CollectionBehaviour {
+  const table = tableFor('applications', model.structured('microsoft.graph.application'), [], 'open_properties');
   const writable = ['description', 'displayName', 'identifierUris', 'onPremisesPublishing', 'signInAudience', 'tags', 'web'];
   const ignored = ['id', 'appId', 'createdDateTime', 'deletedDateTime'];
   return {
     path: 'applications',
-    type: tables.applications.type,
-    table: tables.applications,
+    type: table.type,
+    table,
     scope: (tenantId) => ({ tenantId }),
     create: {
       rules: { writable, ignored, required: ['displayName'] },

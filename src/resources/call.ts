@@ -3,7 +3,7 @@ import { errors } from '../graph/errors.js';
 import type { Preferences } from '../graph/prefer.js';
 import type { ResolvedPath } from '../odata/path.js';
 import type { QueryOptions } from '../odata/query-options.js';
-import { serializeEntity } from '../odata/serialize.js';
+import { serializeEntity, type SerializeOptions } from '../odata/serialize.js';
 import type { Entity, Scope, Store } from '../store/store.js';
 import type { CollectionBehaviour, Guard, OperationContext } from './collection.js';
 import type { ExpandBudget } from './expand-budget.js';
@@ -31,6 +31,8 @@ export interface GraphRequest {
 export interface GraphResponse {
   status: number;
   body?: unknown;
+  /** The JSON body already written (a list page of rows the database wrote as JSON), sent as is. */
+  json?: string;
   /** `text/plain` bodies (`/$count`). */
   text?: string;
 }
@@ -48,11 +50,18 @@ export function scopeOf(call: Call, behaviour: CollectionBehaviour, parentKeys: 
 }
 
 /** Serialises an entity as the request asked (`$select`, evolvable enums). */
+/** A response's body as a value, whether it was built as one or written as JSON. */
+export function bodyOf(response: GraphResponse): unknown {
+  return response.json === undefined ? response.body : JSON.parse(response.json);
+}
+
+/** How a request wants its entities written: its `Prefer` and `$select` (or `select`). */
+export function serializeOptions(call: Call, select = call.options.select): SerializeOptions {
+  return { includeUnknownEnumMembers: call.request.preferences.includeUnknownEnumMembers, select: select?.includes('*') ? undefined : select };
+}
+
 export function writeEntity(call: Call, behaviour: CollectionBehaviour, entity: Entity, select = call.options.select): Record<string, unknown> {
-  return serializeEntity(call.ctx.model, behaviour.type, entity, {
-    includeUnknownEnumMembers: call.request.preferences.includeUnknownEnumMembers,
-    select: select?.includes('*') ? undefined : select,
-  });
+  return serializeEntity(call.ctx.model, behaviour.type, entity, serializeOptions(call, select));
 }
 
 /** Loads an entity or answers 404 as Graph does. */

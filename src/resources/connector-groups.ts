@@ -1,7 +1,8 @@
 import { errors } from '../graph/errors.js';
 import type { CollectionBehaviour, Guard } from './collection.js';
 import { onlyApplicationProxy } from './connectors.js';
-import type { FamilyTables } from './tables.js';
+import type { Model } from '../model/model.js';
+import { tableFor } from '../store/table.js';
 
 export const DEFAULT_CONNECTOR_GROUP_NAME = 'Default';
 export const DEFAULT_CONNECTOR_GROUP_REGION = 'nam';
@@ -10,9 +11,10 @@ export const DEFAULT_CONNECTOR_GROUP_REGION = 'nam';
  * Connector groups (`applicationProxy` only). Each tenant has exactly one default group, made by
  * the tenant's first request and never deletable. New groups are `isDefault: false`, type
  * `applicationProxy`; `connectorGroupType` and `isDefault` sent by a client are dropped
- * silently, as the live service does (spec Q3). `region` changes only while the group has no
- * connectors and no applications, and only an empty non-default group can be deleted: each rule
- * is a condition of the very statement that writes, so concurrent moves cannot slip past it.
+ * silently, as the live service was seen to (a Terraform provider's live tests). `region`
+ * changes only while the group has no connectors and no applications, and only an empty
+ * non-default group can be deleted: each rule is a condition of the very statement that
+ * writes, so concurrent moves cannot slip past it.
  */
 const noConnectors: Guard['where'] = {
   sql: 'NOT EXISTS (SELECT 1 FROM connectors c WHERE c.tenant_id = connector_groups.tenant_id AND c.connector_group_id = connector_groups.id)',
@@ -23,12 +25,13 @@ const noApplications: Guard['where'] = {
   params: [],
 };
 
-export function connectorGroupsBehaviour(tables: FamilyTables): CollectionBehaviour {
+export function connectorGroupsBehaviour(model: Model): CollectionBehaviour {
+  const table = tableFor('connector_groups', model.structured('microsoft.graph.connectorGroup'));
   const ignored = ['id', 'connectorGroupType', 'isDefault'];
   return {
     path: 'onPremisesPublishingProfiles/connectorGroups',
-    type: tables.connectorGroups.type,
-    table: tables.connectorGroups,
+    type: table.type,
+    table,
     servedBy: onlyApplicationProxy('Connector groups'),
     scope: (tenantId) => ({ tenantId }),
     create: {

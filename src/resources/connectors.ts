@@ -1,5 +1,6 @@
 import type { CollectionBehaviour } from './collection.js';
-import type { FamilyTables } from './tables.js';
+import type { Model } from '../model/model.js';
+import { tableFor } from '../store/table.js';
 
 /**
  * App proxy connectors, under the `applicationProxy` profile only. Real connectors are registered
@@ -18,13 +19,14 @@ export function onlyApplicationProxy(kind: string) {
 /** A machine's fully qualified domain name is at most 253 characters (RFC 1035); localgraph indexes it. */
 export const MACHINE_NAME_MAX_LENGTH = 255;
 
-export function connectorsBehaviour(tables: FamilyTables): CollectionBehaviour {
+export function connectorsBehaviour(model: Model): CollectionBehaviour {
+  const table = tableFor('connectors', model.structured('microsoft.graph.connector'));
   const fields = ['externalIp', 'machineName', 'status', 'version'];
   const maxLength = { machineName: MACHINE_NAME_MAX_LENGTH };
   return {
     path: 'onPremisesPublishingProfiles/connectors',
-    type: tables.connectors.type,
-    table: tables.connectors,
+    type: table.type,
+    table,
     servedBy: onlyApplicationProxy('Connectors'),
     scope: (tenantId) => ({ tenantId }),
     create: {

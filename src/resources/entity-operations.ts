@@ -2,10 +2,12 @@ import { errors } from '../graph/errors.js';
 import { readEntityBody } from '../odata/entity-body.js';
 import { mergeComplex } from '../odata/merge.js';
 import { nextLink, pageSize } from '../odata/paging.js';
-import { afterCondition, cursorValues, decodeCursor, encodeCursor, filterToSql, orderBySql, parseFilter, parseOrderBy, queryHash } from '../odata/query/index.js';
+import { afterCondition, cursorValues, decodeCursor, encodeCursor, filterToSql, orderBySql, parseFilter, parseOrderBy, queryHash, type OrderKey } from '../odata/query/index.js';
 import { isGuid } from '../odata/guid.js';
 import type { Condition, Entity } from '../store/store.js';
-import { combineGuards, explainRefusal, loadEntity, scopeOf, writeEntity, type Call, type GraphResponse } from './call.js';
+import { jsonFields } from '../odata/serialize.js';
+import type { JsonField } from '../store/row-json.js';
+import { combineGuards, explainRefusal, loadEntity, scopeOf, serializeOptions, writeEntity, type Call, type GraphResponse } from './call.js';
 import type { CollectionBehaviour } from './collection.js';
 import { contextUrl } from './context-url.js';
 import { writeExpanded } from './expand.js';
@@ -45,11 +47,27 @@ export async function listPage(call: Call, behaviour: CollectionBehaviour, paren
   // `$skip` applies to the first page only: later pages continue after the last row served.
   const offset = after === undefined ? options.skip : undefined;
   // One row more than the page tells whether another page exists.
-  const rows = await store.list(table, scope, { top: size + 1, where: allOf([filtered, after]), orderBy: orderBySql(keys, table, store.dialect), offset });
+  const listOptions = { top: size + 1, where: allOf([filtered, after]), orderBy: orderBySql(keys, table, store.dialect), offset };
+  const count = options.count && request.eventual ? () => store.count(table, scope, filtered) : undefined;
+  const fields = options.expand?.length ? undefined : jsonFields(model, behaviour.type, table, serializeOptions(call));
+  const jsonRows = fields && keysIn(keys, fields) ? await store.listJson(table, scope, listOptions, fields) : undefined;
+  if (jsonRows) {
+    // The rows come written as Graph JSON (src/store/row-json.ts): the body is joined, not stringified.
+    const page = jsonRows.slice(0, size);
+    let json = `{"@odata.context":${JSON.stringify(context(call, false, contextPath))}`;
+    if (count) json += `,"@odata.count":${await count()}`;
+    json += `,"value":[${page.join(',')}]`;
+    if (jsonRows.length > size) {
+      const last = JSON.parse(page[page.length - 1]) as Entity;
+      json += `,"@odata.nextLink":${JSON.stringify(nextLink(request.url, encodeCursor(cursorValues(keys, last), hash())))}`;
+    }
+    return { status: 200, json: `${json}}` };
+  }
+  const rows = await store.list(table, scope, listOptions);
   const page = rows.slice(0, size);
   const body: Record<string, unknown> = { '@odata.context': context(call, false, contextPath) };
   // Graph's directory counts only for advanced queries (ConsistencyLevel: eventual); otherwise `$count=true` is ignored.
-  if (options.count && request.eventual) body['@odata.count'] = await store.count(table, scope, filtered);
+  if (count) body['@odata.count'] = await count();
   body.value = options.expand?.length
     ? await Promise.all(page.map((e) => writeExpanded(call, behaviour, parentKeys, e, options.expand)))
     : page.map((e) => writeEntity(call, behaviour, e));
@@ -58,6 +76,14 @@ export async function listPage(call: Call, behaviour: CollectionBehaviour, paren
     body['@odata.nextLink'] = nextLink(request.url, encodeCursor(cursorValues(keys, page[page.length - 1]), hash()));
   }
   return { status: 200, body };
+}
+
+/**
+ * Whether a page's JSON rows hold the values of its sort keys as stored (for the nextLink's
+ * cursor): each key a property of the row, not an enum whose members the row may hide.
+ */
+function keysIn(keys: readonly OrderKey[], fields: readonly JsonField[]): boolean {
+  return keys.every((key) => key.path.length === 1 && fields.some((f) => f.name === key.path[0] && f.hidden === undefined));
 }
 
 export function listCollection(call: Call, target: CollectionTarget): Promise<GraphResponse> {

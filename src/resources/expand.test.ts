@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { allPermissions } from '../auth/identity.js';
-import { graphModel } from '../http/app.js';
 import { testServer, type TestServer } from '../http/testing.js';
 import { MAX_EXPANDED_PER_RESPONSE } from './expand-budget.js';
-import { familyTables } from './tables.js';
+import { onPremisesTables } from '../family/on-premises.js';
 
 const TENANT = '3c9a5b1e-0000-4000-8000-00000000e5a1';
 const AP = '/beta/onPremisesPublishingProfiles/applicationProxy';
@@ -30,7 +29,7 @@ describe('$expand', () => {
   before(async () => {
     server = await testServer();
     token = await server.userToken(TENANT, allPermissions().scopes);
-    const tables = familyTables(graphModel);
+    const tables = onPremisesTables();
     for (let g = 0; g < GROUPS; g++) {
       const res = await server.app.inject({
         method: 'POST',

@@ -1,6 +1,7 @@
 import type { CollectionBehaviour } from './collection.js';
 import { NOT_HYBRID_AGENT_PROFILES } from './profiles.js';
-import type { FamilyTables } from './tables.js';
+import type { Model } from '../model/model.js';
+import { tableFor } from '../store/table.js';
 
 /**
  * Hybrid agents (provisioning, pass-through authentication, ...), their agent groups and the
@@ -18,12 +19,13 @@ const PUBLISHED_RESOURCES = 'onPremisesPublishingProfiles/publishedResources';
 const AGENT_LINKS = { table: 'agent_group_agents', group: 'agent_group_id', member: 'agent_id' };
 const RESOURCE_LINKS = { table: 'agent_group_published_resources', group: 'agent_group_id', member: 'published_resource_id' };
 
-export function agentsBehaviour(tables: FamilyTables): CollectionBehaviour {
+export function agentsBehaviour(model: Model): CollectionBehaviour {
+  const table = tableFor('agents', model.structured('microsoft.graph.onPremisesAgent'), ['profile_id']);
   const fields = ['externalIp', 'machineName', 'status', 'supportedPublishingTypes'];
   return {
     path: AGENTS,
-    type: tables.agents.type,
-    table: tables.agents,
+    type: table.type,
+    table,
     servedBy: servedByHybridProfiles('Agents'),
     scope: byProfile,
     create: {
@@ -45,11 +47,12 @@ export function agentsBehaviour(tables: FamilyTables): CollectionBehaviour {
   };
 }
 
-export function agentGroupsBehaviour(tables: FamilyTables): CollectionBehaviour {
+export function agentGroupsBehaviour(model: Model): CollectionBehaviour {
+  const table = tableFor('agent_groups', model.structured('microsoft.graph.onPremisesAgentGroup'), ['profile_id']);
   return {
     path: AGENT_GROUPS,
-    type: tables.agentGroups.type,
-    table: tables.agentGroups,
+    type: table.type,
+    table,
     servedBy: servedByHybridProfiles('Agent groups'),
     scope: byProfile,
     create: {
@@ -78,11 +81,12 @@ export function agentGroupsBehaviour(tables: FamilyTables): CollectionBehaviour 
   };
 }
 
-export function publishedResourcesBehaviour(tables: FamilyTables): CollectionBehaviour {
+export function publishedResourcesBehaviour(model: Model): CollectionBehaviour {
+  const table = tableFor('published_resources', model.structured('microsoft.graph.publishedResource'), ['profile_id']);
   return {
     path: PUBLISHED_RESOURCES,
-    type: tables.publishedResources.type,
-    table: tables.publishedResources,
+    type: table.type,
+    table,
     servedBy: servedByHybridProfiles('Published resources'),
     scope: byProfile,
     create: {

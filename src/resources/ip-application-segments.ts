@@ -1,5 +1,6 @@
 import type { CollectionBehaviour } from './collection.js';
-import type { FamilyTables } from './tables.js';
+import type { Model } from '../model/model.js';
+import { tableFor } from '../store/table.js';
 
 /**
  * IP application segments of an application (non-web app proxy and Private Access apps), under
@@ -7,12 +8,13 @@ import type { FamilyTables } from './tables.js';
  * `action` defaults to `tunnel`; `protocol` is a flags enum written `"tcp,udp"`. The deprecated
  * `port` reads 0 unless set, as every real response in the docs shows it.
  */
-export function ipApplicationSegmentsBehaviour(tables: FamilyTables): CollectionBehaviour {
+export function ipApplicationSegmentsBehaviour(model: Model): CollectionBehaviour {
+  const table = tableFor('ip_application_segments', model.structured('microsoft.graph.ipApplicationSegment'), ['application_id']);
   const fields = ['action', 'destinationHost', 'destinationType', 'port', 'ports', 'protocol'];
   return {
     path: 'applications/onPremisesPublishing/segmentsConfiguration/applicationSegments',
-    type: tables.ipApplicationSegments.type,
-    table: tables.ipApplicationSegments,
+    type: table.type,
+    table,
     scope: (tenantId, [applicationId]) => ({ tenantId, parents: [applicationId] }),
     create: {
       rules: { writable: fields, ignored: ['id'] },

@@ -1,5 +1,5 @@
 import type { Method } from '../auth/permission-matrix.js';
-import { isNavigation, type Model, type StructuredType } from '../model/model.js';
+import { isNavigation, type Model, type Navigation, type StructuredType } from '../model/model.js';
 import type { CollectionBehaviour } from './collection.js';
 import type { ResourceRegistry } from './registry.js';
 
@@ -70,7 +70,51 @@ function servedOperations(model: Model, behaviour: CollectionBehaviour): Operati
   return ops;
 }
 
-/** Navigations the model declares on served types that no behaviour serves. */
+/** How deep complex properties are looked into (a type that contains itself would recurse forever). */
+const MAX_COMPLEX_DEPTH = 6;
+
+/** A navigation declared on a complex type, reached from an entity through complex properties. */
+interface ComplexNavigation {
+  /** The segments after the entity's key, casts included (`onPremisesPublishing`, `segmentsConfiguration`, a cast). */
+  segments: string[];
+  /** The same without the casts, as behaviour paths name it. */
+  properties: string[];
+  navigation: Navigation;
+}
+
+/**
+ * Every navigation reachable from `type` through its complex properties, on the declared complex
+ * type or, through a cast segment, on a type derived from it (those of the base are reached
+ * without the cast), at any depth up to {@link MAX_COMPLEX_DEPTH}.
+ */
+function complexNavigations(
+  model: Model,
+  type: StructuredType,
+  segments: string[] = [],
+  properties: string[] = [],
+): ComplexNavigation[] {
+  const found: ComplexNavigation[] = [];
+  if (properties.length >= MAX_COMPLEX_DEPTH) return found;
+  for (const property of type.properties.values()) {
+    if (property.type.kind !== 'complex') continue;
+    const declared = model.structured(property.type.name);
+    for (const actual of declared.selfAndDerived()) {
+      const path = [...segments, property.name, ...(actual === declared ? [] : [actual.qualifiedName])];
+      const names = [...properties, property.name];
+      for (const navigation of actual.navigations.values()) {
+        if (actual !== declared && declared.navigations.has(navigation.name)) continue;
+        found.push({ segments: path, properties: names, navigation });
+      }
+      found.push(...complexNavigations(model, actual, path, names));
+    }
+  }
+  return found;
+}
+
+/**
+ * Navigations the model declares on served types that no behaviour serves: on the entity type
+ * itself, or reached through its complex properties (`applications/{id}/onPremisesPublishing/…`).
+ */
 function unservedNavigations(model: Model, registry: ResourceRegistry): Operation[] {
   const ops: Operation[] = [];
   for (const behaviour of registry.all()) {
@@ -80,6 +124,12 @@ function unservedNavigations(model: Model, registry: ResourceRegistry): Operatio
         ? registry.collection(`${behaviour.path}/${navigation.name}`)
         : behaviour.relationships?.[navigation.name];
       if (!served) ops.push({ method: 'GET', pattern: `${item}/${navigation.name}`, implemented: false });
+    }
+    for (const { segments, properties, navigation } of complexNavigations(model, behaviour.type)) {
+      // Served when a behaviour holds that path for that very type (a cast picks one of several).
+      const served = registry.collection([behaviour.path, ...properties, navigation.name].join('/'));
+      if (served?.type.qualifiedName === model.structured(navigation.type.name).qualifiedName) continue;
+      ops.push({ method: 'GET', pattern: [item, ...segments, navigation.name].join('/'), implemented: false });
     }
   }
   return ops;

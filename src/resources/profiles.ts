@@ -1,11 +1,12 @@
 import type { Model, StructuredType } from '../model/model.js';
 import type { CollectionBehaviour } from './collection.js';
-import type { FamilyTables } from './tables.js';
+import { tableFor } from '../store/table.js';
 
 /**
  * The publishing profiles: each tenant has one per publishing type, keyed by it
  * (`applicationProxy`, `provisioning`, ...). They are never created or deleted; clients read them
- * and switch `isEnabled` / `isDefaultAccessEnabled` (Microsoft365DSC does, spec Q12) and the
+ * and switch `isEnabled` / `isDefaultAccessEnabled` (undocumented; Microsoft365DSC enables app
+ * proxy for a tenant so) and the
  * agent updater configuration. Clients write keys in any case (docs use `applicationproxy`),
  * so keys are canonicalised to the enum's spelling.
  */
@@ -24,11 +25,12 @@ export function profileKeyNormalizer(model: Model): (type: StructuredType, key: 
   return (type, key) => (type.qualifiedName === PROFILE_TYPE ? (publishingType.parse(key) ?? key) : undefined);
 }
 
-export function profilesBehaviour(model: Model, tables: FamilyTables): CollectionBehaviour {
+export function profilesBehaviour(model: Model): CollectionBehaviour {
+  const table = tableFor('profiles', model.structured(PROFILE_TYPE));
   return {
     path: 'onPremisesPublishingProfiles',
-    type: tables.profiles.type,
-    table: tables.profiles,
+    type: table.type,
+    table,
     scope: (tenantId) => ({ tenantId }),
     fixedKeys: profileIds(model),
     update: { rules: { writable: ['isEnabled', 'isDefaultAccessEnabled', 'hybridAgentUpdaterConfiguration'] } },
@@ -49,8 +51,8 @@ export const TENANT_SEGMENTS_PATH = 'onPremisesPublishingProfiles/applicationSeg
  * `GET onPremisesPublishingProfiles/applicationProxy/applicationSegments`: every application's IP
  * segments, read-only (they are written under their application).
  */
-export function tenantSegmentsBehaviour(tables: FamilyTables): CollectionBehaviour {
-  const table = { ...tables.ipApplicationSegments, scopeColumns: [] };
+export function tenantSegmentsBehaviour(segments: CollectionBehaviour): CollectionBehaviour {
+  const table = { ...segments.table, scopeColumns: [] };
   return {
     path: TENANT_SEGMENTS_PATH,
     type: table.type,

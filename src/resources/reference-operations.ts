@@ -1,7 +1,7 @@
 import { errors } from '../graph/errors.js';
 import { resolvePath } from '../odata/path.js';
 import type { LinkMapping, Store } from '../store/store.js';
-import { loadEntity, scopeOf, writeEntity, type Call, type GraphResponse } from './call.js';
+import { bodyOf, loadEntity, scopeOf, writeEntity, type Call, type GraphResponse } from './call.js';
 import type { Relationship } from './collection.js';
 import { collectionContextPath, contextUrl } from './context-url.js';
 import { countCollection, listPage } from './entity-operations.js';
@@ -155,7 +155,7 @@ export async function removeReference(call: Call, registry: ResourceRegistry, na
 export async function listReferences(call: Call, target: RelatedTarget): Promise<GraphResponse> {
   const page = await getRelated({ ...call, options: { ...call.options, select: ['id'] } }, { ...target, ref: false });
   const root = `${call.request.url.origin}/${call.request.version}/${collectionContextPath(target.target, targetParents(target))}`;
-  const body = page.body as { value?: Array<{ id: string }>; id?: string; '@odata.nextLink'?: string };
+  const body = bodyOf(page) as { value?: Array<{ id: string }>; id?: string; '@odata.nextLink'?: string };
   const ref = (id: string) => ({ '@odata.id': `${root}/${id}` });
   if (body.value === undefined) return { status: 200, body: { '@odata.context': `${call.request.url.origin}/${call.request.version}/$metadata#$ref`, ...ref(body.id!) } };
   return {

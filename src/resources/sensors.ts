@@ -1,5 +1,6 @@
 import type { CollectionBehaviour } from './collection.js';
-import type { FamilyTables } from './tables.js';
+import type { Model } from '../model/model.js';
+import { tableFor } from '../store/table.js';
 
 /**
  * Private Access sensors, under the `privateAccess` profile. Graph documents list and get; like
@@ -8,12 +9,13 @@ import type { FamilyTables } from './tables.js';
  */
 export const DEFAULT_SENSOR_VERSION = '1.0.0.0';
 
-export function sensorsBehaviour(tables: FamilyTables): CollectionBehaviour {
+export function sensorsBehaviour(model: Model): CollectionBehaviour {
+  const table = tableFor('sensors', model.structured('microsoft.graph.privateAccessSensor'));
   const fields = ['externalIp', 'isAuditMode', 'isBreakglassEnabled', 'machineName', 'status', 'version'];
   return {
     path: 'onPremisesPublishingProfiles/sensors',
-    type: tables.sensors.type,
-    table: tables.sensors,
+    type: table.type,
+    table,
     servedBy: ([profile]) => profile === 'privateAccess' || `Sensors are served by the 'privateAccess' profile only, not by '${profile}'.`,
     scope: (tenantId) => ({ tenantId }),
     create: {

@@ -33,9 +33,18 @@ interface Traced {
 function tracing(db: SqlDatabase): SqlDatabase & { recorded: Traced[]; recording: boolean } {
   const recorded: Traced[] = [];
   const wrap = (executor: SqlExecutor): SqlExecutor => ({
-    all: (sql, params = []) => (tracer.recording && recorded.push({ sql, params }), executor.all(sql, params)),
-    get: (sql, params = []) => (tracer.recording && recorded.push({ sql, params }), executor.get(sql, params)),
-    run: (sql, params = []) => (tracer.recording && recorded.push({ sql, params }), executor.run(sql, params)),
+    all: (sql, params = []) => {
+      if (tracer.recording) recorded.push({ sql, params });
+      return executor.all(sql, params);
+    },
+    get: (sql, params = []) => {
+      if (tracer.recording) recorded.push({ sql, params });
+      return executor.get(sql, params);
+    },
+    run: (sql, params = []) => {
+      if (tracer.recording) recorded.push({ sql, params });
+      return executor.run(sql, params);
+    },
   });
   const tracer = {
     ...wrap(db),

@@ -15,6 +15,7 @@ import type {
   SigningKeyRow,
   Store,
 } from './store.js';
+import { sqliteJsonObject, type JsonField } from './row-json.js';
 import type { TableMapping } from './table.js';
 
 function appRegistrationFromRow(row: Record<string, string>): AppRegistrationRow {
@@ -128,10 +129,11 @@ export class SqlStore implements Store {
     return row ? this.fromRow(table, row) : undefined;
   }
 
-  async list(table: TableMapping, scope: Scope, options: ListOptions): Promise<Entity[]> {
+  /** A page's SELECT with `selectList` (and its parameters) for columns. */
+  private listSql(table: TableMapping, scope: Scope, options: ListOptions, selectList: string, selectParams: unknown[] = []): { sql: string; params: unknown[] } {
     const where = this.scopeWhere(table, scope);
-    const params = [...where.params];
-    let sql = `SELECT ${this.selectList(table)} FROM ${table.table} WHERE ${where.sql}`;
+    const params = [...selectParams, ...where.params];
+    let sql = `SELECT ${selectList} FROM ${table.table} WHERE ${where.sql}`;
     if (options.afterId !== undefined) {
       sql += ' AND id > ?';
       params.push(options.afterId);
@@ -150,8 +152,21 @@ export class SqlStore implements Store {
       sql += ' OFFSET ?';
       params.push(options.offset);
     }
+    return { sql, params };
+  }
+
+  async list(table: TableMapping, scope: Scope, options: ListOptions): Promise<Entity[]> {
+    const { sql, params } = this.listSql(table, scope, options, this.selectList(table));
     const rows = await this.executor.all<Record<string, unknown>>(sql, params);
     return rows.map((r) => this.fromRow(table, r));
+  }
+
+  async listJson(table: TableMapping, scope: Scope, options: ListOptions, fields: readonly JsonField[]): Promise<string[] | undefined> {
+    if (this.dialect.name !== 'sqlite') return undefined;
+    const object = sqliteJsonObject(fields);
+    const { sql, params } = this.listSql(table, scope, options, `${object.sql} AS json`, object.params);
+    const rows = await this.executor.all<{ json: string }>(sql, params);
+    return rows.map((r) => r.json);
   }
 
   async count(table: TableMapping, scope: Scope, where?: Condition): Promise<number> {

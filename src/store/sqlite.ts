@@ -6,6 +6,7 @@ import { DEFAULT_STATEMENT_TIMEOUT_MS, SliceSpentError, StatementDeadline } from
 import type { Row, SqlDatabase, SqlExecutor } from './sql.js';
 import { sqliteDialect } from './sqlite-dialect.js';
 import { SerialQueue } from './serial-queue.js';
+import { BACKSTOP_PAGES, SqliteCheckpointer } from './sqlite-checkpointer.js';
 import { SqliteReaders } from './sqlite-readers.js';
 
 export interface SqliteOptions {
@@ -67,6 +68,7 @@ export class SqliteDatabase implements SqlDatabase {
   private pending: PendingWork[] | undefined;
   private readonly deadline: StatementDeadline;
   private readonly readers: SqliteReaders | undefined;
+  private readonly checkpointer: SqliteCheckpointer | undefined;
 
   /**
    * A database that keeps nothing but still reads off the event loop (`serve --in-memory`):
@@ -92,6 +94,11 @@ export class SqliteDatabase implements SqlDatabase {
     const timeoutMs = options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS;
     this.deadline = new StatementDeadline(this.db, timeoutMs);
     if (file !== ':memory:' && options.readers !== 0) this.readers = new SqliteReaders(file, timeoutMs, options.readers);
+    if (file !== ':memory:') {
+      // Checkpoints run on their own thread; the COMMIT's own is only a backstop (sqlite-checkpointer.ts).
+      this.db.pragma(`wal_autocheckpoint = ${BACKSTOP_PAGES}`);
+      this.checkpointer = new SqliteCheckpointer(file);
+    }
     this.direct = {
       all: async <T>(sql: string, params: unknown[] = []) => {
         const { statement, columns } = this.prepare(sql);
@@ -213,6 +220,7 @@ export class SqliteDatabase implements SqlDatabase {
         }
       }
       this.db.exec('COMMIT');
+      this.checkpointer?.committed(batch.length);
     } catch (error) {
       if (this.db.inTransaction) this.db.exec('ROLLBACK');
       for (const item of batch) item.reject(error);
@@ -233,6 +241,7 @@ export class SqliteDatabase implements SqlDatabase {
 
   async close(): Promise<void> {
     await this.readers?.close();
+    await this.checkpointer?.close();
     await this.queue.run(() => {
       this.statements.clear();
       this.db.close();

@@ -1,5 +1,6 @@
 import type { Dialect } from './dialect.js';
 import type { TableMapping } from './table.js';
+import type { JsonField } from './row-json.js';
 
 /** An entity as the engine handles it: model property names, JSON values. */
 export type Entity = Record<string, unknown>;
@@ -87,6 +88,11 @@ export interface Store {
   insert(table: TableMapping, scope: Scope, entity: Entity, options?: InsertOptions): Promise<'inserted' | 'duplicate'>;
   get(table: TableMapping, scope: Scope, id: string): Promise<Entity | undefined>;
   list(table: TableMapping, scope: Scope, options: ListOptions): Promise<Entity[]>;
+  /**
+   * The same page as {@link list}, each row written as Graph JSON by the database (see
+   * row-json.ts); undefined where the database does not write JSON rows (then use `list`).
+   */
+  listJson(table: TableMapping, scope: Scope, options: ListOptions, fields: readonly JsonField[]): Promise<string[] | undefined>;
   count(table: TableMapping, scope: Scope, where?: Condition): Promise<number>;
   /** Adds a row to a link table (`agent_group_agents`); `duplicate` when it exists. */
   link(link: LinkMapping, scope: Scope, sourceId: string, targetId: string): Promise<'inserted' | 'duplicate'>;

@@ -92,7 +92,7 @@ export function tokenRequest(origin: string, tenant: string, ca: string, params:
  * Runs test/clients/sdk-client.js `scenario` against `server` as its default app and user, with
  * NODE_EXTRA_CA_CERTS=caFile; resolves with its JSON.
  */
-export function runSdkClient(scenario: string, server: RunningServer, creds: DefaultCredentials, caFile: string): Promise<Record<string, any>> {
+export function runSdkClient(scenario: string, server: Pick<RunningServer, 'baseUrl' | 'tenantId'>, creds: DefaultCredentials, caFile: string): Promise<Record<string, any>> {
   const env = {
     LG_ORIGIN: server.baseUrl,
     LG_TENANT: server.tenantId,

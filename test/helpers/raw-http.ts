@@ -5,7 +5,7 @@
  * reads until the server closes the connection, and parses every response it got (a request
  * the server split in two gets two answers).
  *
- * And the check every response of a Graph server must pass (spec §1): a non-2xx answer is
+ * And the check every response of a Graph server must pass (Graph's documented error shape): a non-2xx answer is
  * `application/json` with `{"error":{"code","message","innerError":{"date","request-id",
  * "client-request-id"}}}` and a `request-id` header equal to `innerError.request-id`.
  */
@@ -149,7 +149,7 @@ export interface RawRequestSpec {
 
 /**
  * The bytes of a request. `Host`, `Connection: close` and (with a body) `Content-Length` are
- * added unless the spec names them (a `null` value removes them). Header text is written as
+ * added unless the request spec names them (a `null` value removes them). Header text is written as
  * UTF-8, so values outside ASCII go out as their UTF-8 bytes.
  */
 export function buildRequest(port: number, spec: RawRequestSpec): Buffer {

@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict';
 import { GraphError } from '../../graph/errors.js';
-import { family } from '../../model/family.js';
-import { Model } from '../../model/model.js';
-import { familyTables, type FamilyTables } from '../../resources/tables.js';
-import { onPremises } from '../../family/on-premises.js';
+import { familyModel } from '../../family/family.js';
+import { onPremises, onPremisesTables } from '../../family/on-premises.js';
 import { migrateFamily } from '../../store/migrations.js';
 import { SqliteDatabase } from '../../store/sqlite.js';
 import { SqlStore } from '../../store/sql-store.js';
@@ -16,8 +14,8 @@ import type { TableMapping } from '../../store/table.js';
  * through the real store and run the SQL the query module generates.
  */
 
-export const model = new Model(family);
-export const tables: FamilyTables = familyTables(model);
+export const model = familyModel(onPremises);
+export const tables = onPremisesTables();
 export const TENANT = 'tenant-1';
 export const OTHER_TENANT = 'tenant-2';
 
