@@ -4,22 +4,22 @@
 // time limit. Schemathesis (PyPI) is found as $SCHEMATHESIS, else `schemathesis` on the PATH.
 //   node scripts/fuzz-openapi.mjs [--max-examples N] [--time-limit SECONDS]
 import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 
 const { values } = parseArgs({ options: { 'max-examples': { type: 'string', default: '10' }, 'time-limit': { type: 'string', default: '600' }, seed: { type: 'string', default: '1' } } });
 const schemathesis = process.env.SCHEMATHESIS ?? 'schemathesis';
 
-const server = spawn(process.execPath, ['dist/src/cli/main.js', 'serve', '--in-memory', '--port', '0', '--log-level', 'warn'], { stdio: ['ignore', 'pipe', 'inherit'] });
-let banner = '';
+// With JSON logs, stdout carries JSON records only; the "ready" one says where the server is
+// and, for an in-memory server, holds a delegated token.
+const server = spawn(process.execPath, ['dist/src/cli/main.js', 'serve', '--in-memory', '--port', '0', '--log-level', 'warn', '--log-format', 'json'], { stdio: ['ignore', 'pipe', 'inherit'] });
 const ready = await new Promise((resolve, reject) => {
   const timer = setTimeout(() => reject(new Error('localgraph did not start within 20 s')), 20_000);
-  server.stdout.on('data', (chunk) => {
-    banner += chunk;
-    const origin = /listening on (http:\/\/127\.0\.0\.1:\d+)\/beta\//.exec(banner)?.[1];
-    const token = /token \(delegated[^)]*\): (\S+)/.exec(banner)?.[1];
-    if (origin && token) {
+  createInterface({ input: server.stdout }).on('line', (line) => {
+    const record = line.startsWith('{') ? JSON.parse(line) : undefined;
+    if (record?.event === 'ready' && record.token) {
       clearTimeout(timer);
-      resolve({ origin, token });
+      resolve({ origin: record.url, token: record.token });
     }
   });
   server.once('exit', (code) => reject(new Error(`localgraph exited (${code}) before it was ready`)));

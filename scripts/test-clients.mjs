@@ -71,10 +71,13 @@ async function startServer({ port = 0 } = {}) {
     exited.then((code) => reject(new Error(`localgraph exited ${code} at start\n${server.lines.join('\n')}${server.stderr}`)));
     lines.on('line', (line) => {
       server.lines.push(line);
-      const listening = /^localgraph listening on (https:\/\/[^/]+)\/beta\/$/.exec(line);
-      if (listening) server.origin = listening[1];
-      const proxy = /^\s*proxy: (http:\/\/[^\s/]+)/.exec(line);
-      if (proxy) server.proxy = proxy[1];
+      // stdout carries JSON records only (--log-format json); the "ready" one says where the
+      // server and its proxy are.
+      const record = line.startsWith('{') ? JSON.parse(line) : undefined;
+      if (record?.event === 'ready') {
+        server.origin = record.url;
+        server.proxy = record.proxyUrl;
+      }
       if (server.origin && (!features.proxy || server.proxy)) {
         clearTimeout(timer);
         resolve();
