@@ -42,9 +42,13 @@ db.pragma('foreign_keys = ON');
 
 const DEFAULT_VERSION = '1.5.3437.0';
 /** A connector row names its group: the tenant's default one, as localgraph's creates do. */
-const defaultGroup = db.prepare<[string], { id: string }>('SELECT id FROM connector_groups WHERE tenant_id = ? AND is_default = 1').get(TENANT_ID);
+const defaultGroup = db
+  .prepare<[string], { id: string }>('SELECT id FROM connector_groups WHERE tenant_id = ? AND is_default = 1')
+  .get(TENANT_ID);
 if (!defaultGroup) throw new Error(`tenant ${TENANT_ID} has no default connector group in ${file}`);
-const insertConnector = db.prepare('INSERT INTO connectors (tenant_id, id, external_ip, machine_name, status, version, connector_group_id) VALUES (?, ?, ?, ?, ?, ?, ?)');
+const insertConnector = db.prepare(
+  'INSERT INTO connectors (tenant_id, id, external_ip, machine_name, status, version, connector_group_id) VALUES (?, ?, ?, ?, ?, ?, ?)',
+);
 
 function send(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
@@ -79,7 +83,8 @@ async function createConnector(req: IncomingMessage, res: ServerResponse): Promi
   send(res, 201, row);
 }
 
-const SELECT_CONNECTORS = 'SELECT id, external_ip AS externalIp, machine_name AS machineName, status, version FROM connectors WHERE tenant_id = ?';
+const SELECT_CONNECTORS =
+  'SELECT id, external_ip AS externalIp, machine_name AS machineName, status, version FROM connectors WHERE tenant_id = ?';
 const listStatements = new Map<string, Database.Statement>();
 
 async function listConnectors(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -110,7 +115,8 @@ async function listConnectors(req: IncomingMessage, res: ServerResponse): Promis
 
 const server = createServer((req, res) => {
   const route = `${req.method} ${req.url?.split('?')[0]}`;
-  const handle = route === 'POST /connectors' ? createConnector : route === 'GET /connectors' ? listConnectors : undefined;
+  const handle =
+    route === 'POST /connectors' ? createConnector : route === 'GET /connectors' ? listConnectors : undefined;
   if (!handle) {
     req.resume();
     return send(res, 404, { error: `no route ${route}` });

@@ -37,8 +37,14 @@ const { values, positionals } = parseArgs({
   },
 });
 const scenario = positionals[0];
-if ((scenario !== 'create' && scenario !== 'list') || !['localgraph', 'baseline'].includes(values.target!) || !['defaults', 'logs', 'tuned'].includes(values.settings!)) {
-  console.error('usage: instructions create|list [--target localgraph|baseline] [--settings defaults|logs|tuned] [--warmup N] [--requests N] [--connections N] [--keep DIR]');
+if (
+  (scenario !== 'create' && scenario !== 'list') ||
+  !['localgraph', 'baseline'].includes(values.target!) ||
+  !['defaults', 'logs', 'tuned'].includes(values.settings!)
+) {
+  console.error(
+    'usage: instructions create|list [--target localgraph|baseline] [--settings defaults|logs|tuned] [--warmup N] [--requests N] [--connections N] [--keep DIR]',
+  );
   process.exit(2);
 }
 const warmup = Number(values.warmup);
@@ -51,13 +57,27 @@ const outDir = values.keep ?? join(work, 'callgrind');
 mkdirSync(outDir, { recursive: true });
 
 /** The data folder (or, for the baseline, its database file) and the request to send. */
-async function prepare(): Promise<{ dataDir: string; url: (base: string) => string; method: 'GET' | 'POST'; token?: string; check?: (body: string) => void }> {
+async function prepare(): Promise<{
+  dataDir: string;
+  url: (base: string) => string;
+  method: 'GET' | 'POST';
+  token?: string;
+  check?: (body: string) => void;
+}> {
   const dataDir = join(work, 'data');
   if (scenario === 'create') {
     const empty = await emptyFolder({});
     cpSync(empty.dir, dataDir, { recursive: true });
-    const token = values.target === 'localgraph' ? await localgraphToken(dataDir, MAIN_TENANT, 'Directory.ReadWrite.All') : undefined;
-    return { dataDir, method: 'POST', token, url: (base) => (values.target === 'localgraph' ? `${base}${CONNECTORS_PATH}` : `${base}connectors`) };
+    const token =
+      values.target === 'localgraph'
+        ? await localgraphToken(dataDir, MAIN_TENANT, 'Directory.ReadWrite.All')
+        : undefined;
+    return {
+      dataDir,
+      method: 'POST',
+      token,
+      url: (base) => (values.target === 'localgraph' ? `${base}${CONNECTORS_PATH}` : `${base}connectors`),
+    };
   }
   const folder = await seedFolder({}, { rows: ROWS, otherRows: ROWS / 10, label: 'instructions-list' }, log);
   cpSync(folder.dataDir, dataDir, { recursive: true });
@@ -67,38 +87,58 @@ async function prepare(): Promise<{ dataDir: string; url: (base: string) => stri
     dataDir,
     method: 'GET',
     token: folder.token,
-    url: (base) => (values.target === 'localgraph' ? `${base}${CONNECTORS_PATH}?$top=100` : `${base}connectors?top=100`),
+    url: (base) =>
+      values.target === 'localgraph' ? `${base}${CONNECTORS_PATH}?$top=100` : `${base}connectors?top=100`,
     check: (body) => expectPage(values.target!, body, expected),
   };
 }
 
 function serverArgs(dataDir: string): string[] {
-  if (values.target === 'baseline') return [join(BENCH_DIST, 'baseline-server.js'), '--db', join(dataDir, 'localgraph.db'), '--tenant', MAIN_TENANT];
+  if (values.target === 'baseline')
+    return [join(BENCH_DIST, 'baseline-server.js'), '--db', join(dataDir, 'localgraph.db'), '--tenant', MAIN_TENANT];
   const settings = values.settings!;
   return [
-    CLI, 'serve', '--port', '0', '--host', '127.0.0.1', '--data', dataDir,
+    CLI,
+    'serve',
+    '--port',
+    '0',
+    '--host',
+    '127.0.0.1',
+    '--data',
+    dataDir,
     ...(settings === 'tuned' ? ['--log-level', 'warn'] : ['--log-level', 'info', '--log-format', 'json']),
     ...(settings === 'defaults' ? [] : ['--max-requests-per-connection', '0']),
   ];
 }
 
-function load(url: string, method: 'GET' | 'POST', token: string | undefined, amount: number): Promise<{ ok: number; other: number; detail: string }> {
+function load(
+  url: string,
+  method: 'GET' | 'POST',
+  token: string | undefined,
+  amount: number,
+): Promise<{ ok: number; other: number; detail: string }> {
   return new Promise((resolve, reject) => {
     autocannon(
       {
         url,
         method,
-        headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(method === 'POST' ? { 'content-type': 'application/json' } : {}) },
+        headers: {
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+          ...(method === 'POST' ? { 'content-type': 'application/json' } : {}),
+        },
         body: method === 'POST' ? BODY : undefined,
         connections,
         amount,
         timeout: 120,
       },
-      (error, result) => (error ? reject(error) : resolve({
+      (error, result) =>
+        error
+          ? reject(error)
+          : resolve({
               ok: result['2xx'],
               other: result.non2xx + result.errors + result.timeouts,
               detail: `statuses ${JSON.stringify(Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([k, v]) => [k, v.count])))}, errors ${result.errors}, timeouts ${result.timeouts}`,
-            })),
+            }),
     );
   });
 }
@@ -129,7 +169,15 @@ async function main(): Promise<void> {
   const out = (await import('node:fs')).openSync(stdoutFile, 'w');
   const child = spawn(
     'valgrind',
-    ['--tool=callgrind', `--callgrind-out-file=${join(outDir, 'callgrind.out.%p')}`, '--dump-instr=no', '--dump-line=no', '--separate-threads=yes', process.execPath, ...serverArgs(target.dataDir)],
+    [
+      '--tool=callgrind',
+      `--callgrind-out-file=${join(outDir, 'callgrind.out.%p')}`,
+      '--dump-instr=no',
+      '--dump-line=no',
+      '--separate-threads=yes',
+      process.execPath,
+      ...serverArgs(target.dataDir),
+    ],
     { cwd: ROOT, stdio: ['ignore', out, 'pipe'] },
   );
   // The server under valgrind dies with this process too.
@@ -137,7 +185,10 @@ async function main(): Promise<void> {
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
   try {
-    const ready = values.target === 'baseline' ? /^baseline listening on (http:\/\/\S+\/)$/m : new RegExp(LOCALGRAPH_READY.source, 'm');
+    const ready =
+      values.target === 'baseline'
+        ? /^baseline listening on (http:\/\/\S+\/)$/m
+        : new RegExp(LOCALGRAPH_READY.source, 'm');
     let base: string | undefined;
     for (let waited = 0; base === undefined; waited += 250) {
       if (child.exitCode !== null) throw new Error(`server exited before it was ready:\n${stderr}`);
@@ -155,7 +206,9 @@ async function main(): Promise<void> {
     log(`counting ${requests} requests`);
     const measured = await load(url, target.method, target.token, requests);
     execFileSync('callgrind_control', ['--dump', String(child.pid)], { stdio: 'ignore' });
-    const dumps = readdirSync(outDir).filter((name) => !before.has(name) && name.startsWith('callgrind.out')).map((name) => join(outDir, name));
+    const dumps = readdirSync(outDir)
+      .filter((name) => !before.has(name) && name.startsWith('callgrind.out'))
+      .map((name) => join(outDir, name));
     if (target.check) {
       const response = await fetch(url, { headers: target.token ? { authorization: `Bearer ${target.token}` } : {} });
       target.check(await response.text());

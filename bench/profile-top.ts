@@ -102,10 +102,13 @@ totalByFunction.delete('(root) (native)');
 const pct = (us: number) => `${((100 * us) / busyUs).toFixed(1).padStart(5)} %`;
 function print(title: string, map: Map<string, number>, n: number): void {
   console.log(`\n${title}`);
-  for (const [name, us] of [...map].sort((a, b) => b[1] - a[1]).slice(0, n)) console.log(`  ${pct(us)}  ${(us / 1000).toFixed(0).padStart(7)} ms  ${name}`);
+  for (const [name, us] of [...map].sort((a, b) => b[1] - a[1]).slice(0, n))
+    console.log(`  ${pct(us)}  ${(us / 1000).toFixed(0).padStart(7)} ms  ${name}`);
 }
 
-console.log(`${file}: ${(totalUs / 1e6).toFixed(1)} s sampled, ${(busyUs / 1e6).toFixed(1)} s busy; percentages are of the busy time`);
+console.log(
+  `${file}: ${(totalUs / 1e6).toFixed(1)} s sampled, ${(busyUs / 1e6).toFixed(1)} s busy; percentages are of the busy time`,
+);
 print('Self time by package / area', selfByBucket, 20);
 print(`Self time by file, top ${top}`, selfByFile, top);
 print(`Self time, top ${top} functions`, selfByFunction, top);

@@ -56,7 +56,14 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { failed, probe, runLoad, runSequential, urlsOf, type LoadResult } from './lib/load.js';
 import { cpuTimeMs, guardChildren, killAll, memoryKiB, ROOT } from './lib/processes.js';
-import { renderReport, summarize, writeResults, type RunSettings, type ScenarioRuns, type SuiteSection } from './lib/report.js';
+import {
+  renderReport,
+  summarize,
+  writeResults,
+  type RunSettings,
+  type ScenarioRuns,
+  type SuiteSection,
+} from './lib/report.js';
 import type { ServerOptions } from './lib/targets.js';
 import type { Scenario, SuiteContext, Target } from './scenarios/scenario.js';
 import { suites } from './scenarios/index.js';
@@ -86,7 +93,9 @@ async function check(target: Target): Promise<number> {
     const { status, body } = await probe({ ...target.request, url });
     first ??= performance.now() - start;
     if (status !== target.expectStatus) {
-      throw new Error(`${target.label}: probe ${target.request.method} ${url} answered ${status}, expected ${target.expectStatus}: ${body.slice(0, 500)}`);
+      throw new Error(
+        `${target.label}: probe ${target.request.method} ${url} answered ${status}, expected ${target.expectStatus}: ${body.slice(0, 500)}`,
+      );
     }
     target.verify?.(body);
   }
@@ -107,13 +116,21 @@ function targetMemoryKiB(target: Target): { rss: number; peak: number } | undefi
 }
 
 function describe(result: LoadResult): string {
-  const cpu = result.cpuMsPerRequest === undefined ? '' : `, server CPU ${result.cpuMsPerRequest.toFixed(3)} ms/request`;
-  const failures = result.non2xx + result.errors > 0 ? `, ${result.non2xx} non-2xx, ${result.errors} errors ${JSON.stringify(result.statusCodes)}` : '';
+  const cpu =
+    result.cpuMsPerRequest === undefined ? '' : `, server CPU ${result.cpuMsPerRequest.toFixed(3)} ms/request`;
+  const failures =
+    result.non2xx + result.errors > 0
+      ? `, ${result.non2xx} non-2xx, ${result.errors} errors ${JSON.stringify(result.statusCodes)}`
+      : '';
   return `${result.rps.toFixed(result.rps < 10 ? 2 : 0)} req/s, p50 ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms${cpu}${failures}`;
 }
 
 /** One round for one server: start it fresh, probe, warm up, drain, measure (with its CPU time and memory), stop. */
-async function measure(start: () => Promise<Target>, scenario: Scenario, settings: RunSettings): Promise<{ label: string; result: LoadResult }> {
+async function measure(
+  start: () => Promise<Target>,
+  scenario: Scenario,
+  settings: RunSettings,
+): Promise<{ label: string; result: LoadResult }> {
   const target = await start();
   try {
     const cpuAtProbe = targetCpuMs(target);
@@ -121,23 +138,33 @@ async function measure(start: () => Promise<Target>, scenario: Scenario, setting
     const slow = probeMs > SLOW_PROBE_MS;
     const load = { connections: scenario.connections, timeoutSeconds: scenario.timeoutSeconds };
     if (slow) {
-      log(`${scenario.name}: ${target.label}: the probe took ${(probeMs / 1000).toFixed(1)} s: no warm-up; requests one at a time for ${settings.seconds} s (at least 2, the probe counted)`);
+      log(
+        `${scenario.name}: ${target.label}: the probe took ${(probeMs / 1000).toFixed(1)} s: no warm-up; requests one at a time for ${settings.seconds} s (at least 2, the probe counted)`,
+      );
     } else {
-      log(`${scenario.name}: ${target.label}: warm-up ${settings.warmupSeconds} s, then ${settings.seconds} s measured`);
+      log(
+        `${scenario.name}: ${target.label}: warm-up ${settings.warmupSeconds} s, then ${settings.seconds} s measured`,
+      );
       await runLoad(target.request, { ...load, seconds: settings.warmupSeconds });
       await probe(target.request); // waits for whatever the warm-up left queued
     }
     const cpuBefore = slow ? cpuAtProbe : targetCpuMs(target);
     const result = slow
-      ? await runSequential(target.request, { seconds: Math.max(0, settings.seconds - probeMs / 1000), minRequests: 2, earlier: [probeMs] })
+      ? await runSequential(target.request, {
+          seconds: Math.max(0, settings.seconds - probeMs / 1000),
+          minRequests: 2,
+          earlier: [probeMs],
+        })
       : await runLoad(target.request, { ...load, seconds: settings.seconds });
     const cpuAfter = targetCpuMs(target);
     const memory = targetMemoryKiB(target);
-    if (cpuBefore !== undefined && cpuAfter !== undefined && result.total > 0) result.cpuMsPerRequest = (cpuAfter - cpuBefore) / result.total;
+    if (cpuBefore !== undefined && cpuAfter !== undefined && result.total > 0)
+      result.cpuMsPerRequest = (cpuAfter - cpuBefore) / result.total;
     result.rssKiB = memory?.rss;
     result.peakRssKiB = memory?.peak;
     result.startupMs = target.startupMs;
-    if (target.reconnectsEvery !== undefined) result.toleratedErrors = Math.ceil(result.total / target.reconnectsEvery) + scenario.connections;
+    if (target.reconnectsEvery !== undefined)
+      result.toleratedErrors = Math.ceil(result.total / target.reconnectsEvery) + scenario.connections;
     return { label: target.label, result };
   } finally {
     await target.stop();
@@ -148,7 +175,11 @@ async function measure(start: () => Promise<Target>, scenario: Scenario, setting
  * Rounds of baseline then localgraph, each on a fresh server (same starting state every round;
  * only one server runs at a time).
  */
-async function runScenario(scenario: Scenario, settings: RunSettings, serverOptions: ServerOptions): Promise<ScenarioRuns> {
+async function runScenario(
+  scenario: Scenario,
+  settings: RunSettings,
+  serverOptions: ServerOptions,
+): Promise<ScenarioRuns> {
   const runs: ScenarioRuns = {
     scenario: scenario.name,
     connections: scenario.connections,
@@ -186,7 +217,10 @@ function shown(value: string): string {
 /** The knobs of this run, as the command that repeats it (for one suite, when given). */
 function reproduce(suite?: string): string {
   const knobs = Object.entries(process.env)
-    .filter(([name, value]) => name.startsWith('BENCH_') && !['BENCH_SCENARIOS', 'BENCH_RESULTS', 'BENCH_CPU_PROF'].includes(name) && value)
+    .filter(
+      ([name, value]) =>
+        name.startsWith('BENCH_') && !['BENCH_SCENARIOS', 'BENCH_RESULTS', 'BENCH_CPU_PROF'].includes(name) && value,
+    )
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([name, value]) => `${name}=${shown(value!)}`);
   const scenarios = suite ?? process.env.BENCH_SCENARIOS;
@@ -203,16 +237,21 @@ async function main(): Promise<void> {
     warmupSeconds: positive('BENCH_WARMUP_SECONDS', 2),
     rounds: Math.round(positive('BENCH_ROUNDS', 2)),
   };
-  const wanted = process.env.BENCH_SCENARIOS?.split(',').map((s) => normalize(s.trim())).filter(Boolean);
+  const wanted = process.env.BENCH_SCENARIOS?.split(',')
+    .map((s) => normalize(s.trim()))
+    .filter(Boolean);
   const chosen = wanted ? suites.filter((s) => wanted.includes(normalize(s.name))) : suites;
   const unknown = wanted?.filter((w) => !suites.some((s) => normalize(s.name) === w)) ?? [];
-  if (chosen.length === 0 || unknown.length > 0) throw new Error(`no suite named ${unknown.join(', ')}; known: ${suites.map((s) => s.name).join(', ')}`);
+  if (chosen.length === 0 || unknown.length > 0)
+    throw new Error(`no suite named ${unknown.join(', ')}; known: ${suites.map((s) => s.name).join(', ')}`);
 
   const serverOptions: ServerOptions = {};
   if (process.env.BENCH_CPU_PROF) {
     serverOptions.cpuProfileDir = resolve(process.env.BENCH_CPU_PROF);
     mkdirSync(serverOptions.cpuProfileDir, { recursive: true });
-    log(`CPU profiles of the servers go to ${serverOptions.cpuProfileDir} (profiling slows them; ratios from this run are not comparable)`);
+    log(
+      `CPU profiles of the servers go to ${serverOptions.cpuProfileDir} (profiling slows them; ratios from this run are not comparable)`,
+    );
   }
 
   const started = performance.now();
@@ -240,7 +279,8 @@ async function main(): Promise<void> {
   const markdown = renderReport(all, settings, sections, reproduce());
   console.log(`\n${markdown}`);
   // A profiled run is slower than a real one: it does not overwrite the results unless asked to.
-  const resultsFile = process.env.BENCH_RESULTS ?? (serverOptions.cpuProfileDir ? '-' : join(ROOT, 'bench', 'RESULTS.md'));
+  const resultsFile =
+    process.env.BENCH_RESULTS ?? (serverOptions.cpuProfileDir ? '-' : join(ROOT, 'bench', 'RESULTS.md'));
   if (resultsFile !== '-') {
     writeResults(resultsFile, markdown);
     log(`wrote ${resultsFile}`);
@@ -248,7 +288,9 @@ async function main(): Promise<void> {
   for (const runs of all) {
     const base = summarize(runs.baseline);
     const subject = summarize(runs.subject);
-    log(`${runs.scenario}: ${runs.subject.label} at ${(subject.rps / base.rps).toFixed(2)}× the baseline's throughput, p99 ${(subject.p99 / base.p99).toFixed(2)}× the baseline's`);
+    log(
+      `${runs.scenario}: ${runs.subject.label} at ${(subject.rps / base.rps).toFixed(2)}× the baseline's throughput, p99 ${(subject.p99 / base.p99).toFixed(2)}× the baseline's`,
+    );
     if ([...runs.baseline.rounds, ...runs.subject.rounds].some(failed)) process.exitCode = 1;
   }
 }

@@ -28,7 +28,8 @@ if (!gitDir) {
   console.error('usage: node scripts/extract-msgraph-description.mjs GIT_DIR [COMMIT]');
   process.exit(2);
 }
-const git = (...args) => execFileSync('git', ['--git-dir', gitDir, ...args], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+const git = (...args) =>
+  execFileSync('git', ['--git-dir', gitDir, ...args], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
 const show = (path) => git('show', `${commit}:${path}`);
 const ROOT = 'msgraph_beta/generated';
 const files = git('ls-tree', '-r', '--name-only', commit, ROOT).split('\n').filter(Boolean);
@@ -55,10 +56,15 @@ for (const file of builders) {
   if (!template) throw new Error(`${file}: no URL template`);
   const path = decodeURIComponent(template.replace(/\{\?[^}]*\}$/, '')).replace(/'\{([^}]+)\}'/g, "'{$1}'");
   const operations = {};
-  for (const match of source.matchAll(/async def (get|post|patch|put|delete)\(self,(?:body: (\w+), )?request_configuration: Optional\[RequestConfiguration\[(\w+)\]\] = None\) -> (?:Optional\[(\w+)\]|None):/g)) {
+  for (const match of source.matchAll(
+    /async def (get|post|patch|put|delete)\(self,(?:body: (\w+), )?request_configuration: Optional\[RequestConfiguration\[(\w+)\]\] = None\) -> (?:Optional\[(\w+)\]|None):/g,
+  )) {
     const [, method, body, queryClass, response] = match;
     const query = [];
-    const block = new RegExp(`class ${queryClass}\\(\\):[\\s\\S]*?def get_query_parameter[\\s\\S]*?return original_name`).exec(source)?.[0] ?? '';
+    const block =
+      new RegExp(`class ${queryClass}\\(\\):[\\s\\S]*?def get_query_parameter[\\s\\S]*?return original_name`).exec(
+        source,
+      )?.[0] ?? '';
     for (const q of block.matchAll(/return "([^"]+)"/g)) query.push(decodeURIComponent(q[1]));
     operations[method] = {
       ...(body ? { body: odataName(body) } : {}),
@@ -72,8 +78,17 @@ for (const file of builders) {
 
 // --- Schemas ---
 const csdl = readFileSync(new URL('../test/fixtures/onprem-family.csdl.xml', import.meta.url), 'utf8');
-const familyTypes = [...[...csdl.matchAll(/<(EntityType|ComplexType|EnumType) Name="(\w+)"/g)].map((m) => m[2]), 'application'];
-const modelFiles = new Map(files.filter((f) => f.startsWith(`${ROOT}/models/`) && f.endsWith('.py') && !f.slice(`${ROOT}/models/`.length).includes('/')).map((f) => [f.slice(f.lastIndexOf('/') + 1, -3).replace(/_/g, ''), f]));
+const familyTypes = [
+  ...[...csdl.matchAll(/<(EntityType|ComplexType|EnumType) Name="(\w+)"/g)].map((m) => m[2]),
+  'application',
+];
+const modelFiles = new Map(
+  files
+    .filter(
+      (f) => f.startsWith(`${ROOT}/models/`) && f.endsWith('.py') && !f.slice(`${ROOT}/models/`.length).includes('/'),
+    )
+    .map((f) => [f.slice(f.lastIndexOf('/') + 1, -3).replace(/_/g, ''), f]),
+);
 const fileOf = (name) => modelFiles.get(name.toLowerCase().replace(/_/g, ''));
 
 const PRIMITIVES = {
@@ -119,7 +134,10 @@ function readSchema(name) {
     enums[name] = [...source.matchAll(/^\s+\w+ = "([^"]+)",?$/gm)].map((m) => m[1]);
     return;
   }
-  const base = declaration[2].split(',').map((s) => s.trim()).find((s) => s !== 'Parsable' && s !== 'AdditionalDataHolder' && s !== 'BackedModel');
+  const base = declaration[2]
+    .split(',')
+    .map((s) => s.trim())
+    .find((s) => s !== 'Parsable' && s !== 'AdditionalDataHolder' && s !== 'BackedModel');
   const properties = {};
   for (const m of source.matchAll(/"([^"]+)": lambda n : setattr\(self, '\w+', n\.(\w+)\((\w*)\)\)/g)) {
     if (m[1] !== '@odata.type') properties[m[1]] = typeToken(m[2], m[3]);
@@ -128,21 +146,31 @@ function readSchema(name) {
     readSchema(odataName(base));
     Object.assign(properties, { ...schemas[odataName(base)].properties, ...properties });
   }
-  schemas[name] = { ...(base ? { base: odataName(base) } : {}), properties: Object.fromEntries(Object.entries(properties).sort(([a], [b]) => a.localeCompare(b))) };
+  schemas[name] = {
+    ...(base ? { base: odataName(base) } : {}),
+    properties: Object.fromEntries(Object.entries(properties).sort(([a], [b]) => a.localeCompare(b))),
+  };
 }
 for (const name of familyTypes) readSchema(name);
 
 const out = {
   source: {
-    description: "Microsoft's beta OpenAPI description (msgraph-metadata, openapi/beta/openapi.yaml), as the Python beta SDK generated from it projects it: its request builders (paths, methods, query parameters, body and response types) and models (properties and types).",
+    description:
+      "Microsoft's beta OpenAPI description (msgraph-metadata, openapi/beta/openapi.yaml), as the Python beta SDK generated from it projects it: its request builders (paths, methods, query parameters, body and response types) and models (properties and types).",
     repository: 'microsoftgraph/msgraph-beta-sdk-python',
     commit,
     extractedBy: 'scripts/extract-msgraph-description.mjs',
-    types: 'string, boolean, integer, number, date-time, time, date, uuid, base64, duration; enum:NAME; a schema name; NAME[] for a collection',
+    types:
+      'string, boolean, integer, number, date-time, time, date, uuid, base64, duration; enum:NAME; a schema name; NAME[] for a collection',
   },
   paths: Object.fromEntries(Object.entries(paths).sort(([a], [b]) => a.localeCompare(b))),
   schemas: Object.fromEntries(Object.entries(schemas).sort(([a], [b]) => a.localeCompare(b))),
   enums: Object.fromEntries(Object.entries(enums).sort(([a], [b]) => a.localeCompare(b))),
 };
-writeFileSync(new URL('../test/fixtures/msgraph-onprem-description.json', import.meta.url), `${JSON.stringify(out, null, 2)}\n`);
-console.log(`${Object.keys(out.paths).length} paths, ${Object.values(out.paths).reduce((n, ops) => n + Object.keys(ops).length, 0)} operations, ${Object.keys(out.schemas).length} schemas, ${Object.keys(out.enums).length} enums`);
+writeFileSync(
+  new URL('../test/fixtures/msgraph-onprem-description.json', import.meta.url),
+  `${JSON.stringify(out, null, 2)}\n`,
+);
+console.log(
+  `${Object.keys(out.paths).length} paths, ${Object.values(out.paths).reduce((n, ops) => n + Object.keys(ops).length, 0)} operations, ${Object.keys(out.schemas).length} schemas, ${Object.keys(out.enums).length} enums`,
+);

@@ -43,7 +43,13 @@ function run(files, backend, capture, env = {}) {
 const only = process.argv.slice(2);
 const selected = (f) => only.length === 0 || only.some((o) => f.includes(o));
 const files = ['dist/src', 'dist/bench', 'dist/test']
-  .flatMap((d) => { try { return find(d); } catch { return []; } })
+  .flatMap((d) => {
+    try {
+      return find(d);
+    } catch {
+      return [];
+    }
+  })
   .filter(selected)
   .sort();
 if (files.length === 0) {
@@ -58,13 +64,18 @@ async function testDatabase() {
     const problem = probeSync(given);
     const shown = new URL(given);
     shown.password = '';
-    return problem === undefined ? { url: given, describe: shown.href, stop: async () => {} } : { problem: `not reachable at ${shown.href}: ${problem}` };
+    return problem === undefined
+      ? { url: given, describe: shown.href, stop: async () => {} }
+      : { problem: `not reachable at ${shown.href}: ${problem}` };
   }
   try {
     const started = performance.now();
     // fsync off: the suite kills localgraph, never PostgreSQL, so PostgreSQL's own crash safety buys nothing here.
     const database = await startThrowawayPostgres({ fast: true });
-    return { ...database, describe: `a throwaway PostgreSQL on ${new URL(database.url).host}, started in ${((performance.now() - started) / 1000).toFixed(1)} s` };
+    return {
+      ...database,
+      describe: `a throwaway PostgreSQL on ${new URL(database.url).host}, started in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+    };
   } catch (error) {
     return { problem: error.message };
   }
@@ -86,7 +97,9 @@ try {
     } else {
       console.log(`run-tests: skipping the PostgreSQL pass: ${database.problem} (CI requires it)`);
     }
-    console.log(`\nrun-tests: the end-to-end suite again, ${passes.join(' and ')} side by side${database.describe ? ` (${database.describe})` : ''}`);
+    console.log(
+      `\nrun-tests: the end-to-end suite again, ${passes.join(' and ')} side by side${database.describe ? ` (${database.describe})` : ''}`,
+    );
     for (const result of await Promise.all(passes.map((backend) => run(endToEnd, backend, true, env)))) {
       console.log(`\nrun-tests: ---- the ${result.backend} pass ----\n${result.output}`);
       results.push(result);

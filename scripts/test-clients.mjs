@@ -23,8 +23,18 @@ const CI = process.env.CI === 'true';
 const WRITE_COVERAGE = process.argv.includes('--write-coverage');
 const ONLY = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const RUN_TIMEOUT_MS = 10 * 60_000;
-const PERMISSIONS = 'Directory.ReadWrite.All Application.ReadWrite.All OnPremisesPublishingProfiles.ReadWrite.All Policy.ReadWrite.HybridAuthentication';
-const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'ALL_PROXY', 'all_proxy', 'NO_PROXY', 'no_proxy'];
+const PERMISSIONS =
+  'Directory.ReadWrite.All Application.ReadWrite.All OnPremisesPublishingProfiles.ReadWrite.All Policy.ReadWrite.HybridAuthentication';
+const PROXY_VARIABLES = [
+  'HTTPS_PROXY',
+  'https_proxy',
+  'HTTP_PROXY',
+  'http_proxy',
+  'ALL_PROXY',
+  'all_proxy',
+  'NO_PROXY',
+  'no_proxy',
+];
 
 const scratch = mkdtempSync(join(tmpdir(), 'localgraph-clients-'));
 const servers = new Set();
@@ -36,7 +46,8 @@ process.once('exit', () => {
 function run(command, args, options = {}) {
   const result = spawnSync(command, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, ...options });
   if (result.error) throw result.error;
-  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} exited ${result.status}\n${result.stdout}${result.stderr}`);
+  if (result.status !== 0)
+    throw new Error(`${command} ${args.join(' ')} exited ${result.status}\n${result.stdout}${result.stderr}`);
   return result.stdout;
 }
 
@@ -56,7 +67,19 @@ const features = (() => {
 /** A fresh `localgraph serve --https` (and its proxy, when this build has one) on a data folder of its own. */
 async function startServer({ port = 0 } = {}) {
   const data = mkdtempSync(join(scratch, 'data-'));
-  const args = [CLI, 'serve', '--data', data, '--https', '--port', String(port), '--log-format', 'json', '--log-level', 'info'];
+  const args = [
+    CLI,
+    'serve',
+    '--data',
+    data,
+    '--https',
+    '--port',
+    String(port),
+    '--log-format',
+    'json',
+    '--log-level',
+    'info',
+  ];
   if (features.proxy) args.push('--proxy-port', '0');
   if (features.devCredentials) args.push('--dev-credentials');
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -67,8 +90,13 @@ async function startServer({ port = 0 } = {}) {
   server.exited = exited;
   const lines = createInterface({ input: child.stdout });
   const started = new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`localgraph did not start in 30 s\n${server.lines.join('\n')}${server.stderr}`)), 30_000);
-    exited.then((code) => reject(new Error(`localgraph exited ${code} at start\n${server.lines.join('\n')}${server.stderr}`)));
+    const timer = setTimeout(
+      () => reject(new Error(`localgraph did not start in 30 s\n${server.lines.join('\n')}${server.stderr}`)),
+      30_000,
+    );
+    exited.then((code) =>
+      reject(new Error(`localgraph exited ${code} at start\n${server.lines.join('\n')}${server.stderr}`)),
+    );
     lines.on('line', (line) => {
       server.lines.push(line);
       // stdout carries JSON records only (--log-format json); the "ready" one says where the
@@ -102,9 +130,35 @@ async function startServer({ port = 0 } = {}) {
 
 /** Until the well-known development credentials exist: an app and a user of the folder's tenant. */
 function registerCredentials(data) {
-  const app = JSON.parse(run(process.execPath, [CLI, 'app', 'add', '--data', data, '--name', 'official SDKs', '--roles', PERMISSIONS, '--scopes', PERMISSIONS]));
+  const app = JSON.parse(
+    run(process.execPath, [
+      CLI,
+      'app',
+      'add',
+      '--data',
+      data,
+      '--name',
+      'official SDKs',
+      '--roles',
+      PERMISSIONS,
+      '--scopes',
+      PERMISSIONS,
+    ]),
+  );
   const password = `Sdk-${createHash('sha256').update(data).digest('hex').slice(0, 16)}-1a`;
-  const user = JSON.parse(run(process.execPath, [CLI, 'user', 'add', '--data', data, '--upn', 'sdk@localgraph.onmicrosoft.com', '--password', password]));
+  const user = JSON.parse(
+    run(process.execPath, [
+      CLI,
+      'user',
+      'add',
+      '--data',
+      data,
+      '--upn',
+      'sdk@localgraph.onmicrosoft.com',
+      '--password',
+      password,
+    ]),
+  );
   return {
     LOCALGRAPH_TENANT_ID: app.tenantId,
     LOCALGRAPH_CLIENT_ID: app.clientId,
@@ -123,7 +177,8 @@ async function stopServer(server) {
   for (const line of server.lines) {
     if (!line.startsWith('{')) continue;
     const entry = JSON.parse(line);
-    if (entry.msg === 'request' && typeof entry.path === 'string' && entry.path.startsWith('/beta/')) operations.add(`${entry.method} ${entry.path.slice('/beta'.length)}`);
+    if (entry.msg === 'request' && typeof entry.path === 'string' && entry.path.startsWith('/beta/'))
+      operations.add(`${entry.method} ${entry.path.slice('/beta'.length)}`);
   }
   return operations;
 }
@@ -137,14 +192,33 @@ function baseEnv() {
 function trustStore(server) {
   const file = join(server.data, 'trust.p12');
   if (!existsSync(file)) {
-    const pems = readFileSync(server.caFile, 'utf8').match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g);
+    const pems = readFileSync(server.caFile, 'utf8').match(
+      /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g,
+    );
     pems.forEach((pem, i) => {
       const pemFile = join(server.data, `trust-${i}.pem`);
       writeFileSync(pemFile, `${pem}\n`);
-      run('keytool', ['-importcert', '-noprompt', '-alias', `localgraph-${i}`, '-file', pemFile, '-keystore', file, '-storetype', 'PKCS12', '-storepass', 'localgraph']);
+      run('keytool', [
+        '-importcert',
+        '-noprompt',
+        '-alias',
+        `localgraph-${i}`,
+        '-file',
+        pemFile,
+        '-keystore',
+        file,
+        '-storetype',
+        'PKCS12',
+        '-storepass',
+        'localgraph',
+      ]);
     });
   }
-  return ['-Djavax.net.ssl.trustStore=' + file, '-Djavax.net.ssl.trustStoreType=PKCS12', '-Djavax.net.ssl.trustStorePassword=localgraph'];
+  return [
+    `-Djavax.net.ssl.trustStore=${file}`,
+    '-Djavax.net.ssl.trustStoreType=PKCS12',
+    '-Djavax.net.ssl.trustStorePassword=localgraph',
+  ];
 }
 
 /** Each language: its toolchain, its one-time preparation, and how it is run in a mode. */
@@ -159,16 +233,26 @@ const LANGUAGES = [
     prepare() {
       const venv = join(this.dir, '.venv');
       const stamp = join(venv, '.requirements.sha256');
-      const wanted = createHash('sha256').update(readFileSync(join(this.dir, 'requirements.txt'))).digest('hex');
+      const wanted = createHash('sha256')
+        .update(readFileSync(join(this.dir, 'requirements.txt')))
+        .digest('hex');
       if (existsSync(stamp) && readFileSync(stamp, 'utf8') === wanted) return 'venv up to date';
       if (!existsSync(join(venv, 'bin/python'))) run('python3', ['-m', 'venv', venv]);
-      run(join(venv, 'bin/pip'), ['install', '-q', '--disable-pip-version-check', '-r', 'requirements.txt'], { cwd: this.dir });
+      run(join(venv, 'bin/pip'), ['install', '-q', '--disable-pip-version-check', '-r', 'requirements.txt'], {
+        cwd: this.dir,
+      });
       writeFileSync(stamp, wanted);
       return 'pip install -r requirements.txt';
     },
     command(server, mode) {
-      const env = { ...baseEnv(), ...server.credentials, REQUESTS_CA_BUNDLE: server.caFile, SSL_CERT_FILE: server.caFile };
-      if (mode === 'direct') Object.assign(env, { LOCALGRAPH_GRAPH_URL: `${server.origin}/beta`, LOCALGRAPH_AUTHORITY_HOST: server.origin });
+      const env = {
+        ...baseEnv(),
+        ...server.credentials,
+        REQUESTS_CA_BUNDLE: server.caFile,
+        SSL_CERT_FILE: server.caFile,
+      };
+      if (mode === 'direct')
+        Object.assign(env, { LOCALGRAPH_GRAPH_URL: `${server.origin}/beta`, LOCALGRAPH_AUTHORITY_HOST: server.origin });
       else Object.assign(env, { HTTPS_PROXY: server.proxy, NO_PROXY: '' });
       return { command: join(this.dir, '.venv/bin/python'), args: ['scenario.py'], env };
     },
@@ -185,7 +269,8 @@ const LANGUAGES = [
     },
     command(server, mode) {
       const env = { ...baseEnv(), ...server.credentials, SSL_CERT_FILE: server.caFile };
-      if (mode === 'direct') Object.assign(env, { LOCALGRAPH_GRAPH_URL: `${server.origin}/beta`, LOCALGRAPH_AUTHORITY_HOST: server.origin });
+      if (mode === 'direct')
+        Object.assign(env, { LOCALGRAPH_GRAPH_URL: `${server.origin}/beta`, LOCALGRAPH_AUTHORITY_HOST: server.origin });
       else Object.assign(env, { HTTPS_PROXY: server.proxy, NO_PROXY: '' });
       return { command: join(this.dir, 'bin/scenario'), args: [], env };
     },
@@ -196,16 +281,24 @@ const LANGUAGES = [
     dir: join(ROOT, 'clients/java'),
     prepare() {
       const started = performance.now();
-      run('mvn', ['-q', '-B', 'compile', 'dependency:build-classpath', '-Dmdep.outputFile=target/classpath.txt'], { cwd: this.dir });
+      run('mvn', ['-q', '-B', 'compile', 'dependency:build-classpath', '-Dmdep.outputFile=target/classpath.txt'], {
+        cwd: this.dir,
+      });
       return `mvn compile ${seconds(started)} s`;
     },
     command(server, mode) {
       const env = { ...baseEnv(), ...server.credentials };
       const properties = trustStore(server);
-      if (mode === 'direct') Object.assign(env, { LOCALGRAPH_GRAPH_URL: `${server.origin}/beta`, LOCALGRAPH_AUTHORITY_HOST: server.origin });
+      if (mode === 'direct')
+        Object.assign(env, { LOCALGRAPH_GRAPH_URL: `${server.origin}/beta`, LOCALGRAPH_AUTHORITY_HOST: server.origin });
       else {
         const proxy = new URL(server.proxy);
-        properties.push(`-Dhttps.proxyHost=${proxy.hostname}`, `-Dhttps.proxyPort=${proxy.port}`, '-Djava.net.useSystemProxies=true', '-Dhttp.nonProxyHosts=');
+        properties.push(
+          `-Dhttps.proxyHost=${proxy.hostname}`,
+          `-Dhttps.proxyPort=${proxy.port}`,
+          '-Djava.net.useSystemProxies=true',
+          '-Dhttp.nonProxyHosts=',
+        );
       }
       const classpath = `target/classes:${readFileSync(join(this.dir, 'target/classpath.txt'), 'utf8').trim()}`;
       return { command: 'java', args: [...properties, '-cp', classpath, 'dev.localgraph.clients.Scenario'], env };
@@ -241,11 +334,23 @@ async function closedPort() {
 async function proxyAbsent(language, server) {
   const port = await closedPort();
   const started = performance.now();
-  const { code, output } = await runScenario(language.command({ ...server, proxy: `http://127.0.0.1:${port}` }, 'proxy'), language.dir);
+  const { code, output } = await runScenario(
+    language.command({ ...server, proxy: `http://127.0.0.1:${port}` }, 'proxy'),
+    language.dir,
+  );
   const onProxy = new RegExp(`127\\.0\\.0\\.1.{0,20}\\b${port}\\b`).test(output);
-  if (code !== 0 && onProxy) report(`${language.name} proxy absent`, 'pass', `refused on the proxy's port after ${seconds(started)} s, no direct connection`);
+  if (code !== 0 && onProxy)
+    report(
+      `${language.name} proxy absent`,
+      'pass',
+      `refused on the proxy's port after ${seconds(started)} s, no direct connection`,
+    );
   else {
-    report(`${language.name} proxy absent`, 'fail', code === 0 ? 'the scenario ran without its proxy' : 'it failed, but not on connecting to the proxy');
+    report(
+      `${language.name} proxy absent`,
+      'fail',
+      code === 0 ? 'the scenario ran without its proxy' : 'it failed, but not on connecting to the proxy',
+    );
     console.log(output.trimEnd().replace(/^/gm, '    '));
   }
 }
@@ -262,7 +367,8 @@ for (const language of LANGUAGES) {
   if (ONLY.length > 0 && !ONLY.includes(language.name)) continue;
   const missing = language.tools.filter((tool) => !has(tool));
   if (missing.length > 0) {
-    for (const mode of ['direct', 'proxy']) report(`${language.name} ${mode}`, CI ? 'fail' : 'skipped', `no ${missing.join(', ')} on this machine`);
+    for (const mode of ['direct', 'proxy'])
+      report(`${language.name} ${mode}`, CI ? 'fail' : 'skipped', `no ${missing.join(', ')} on this machine`);
     continue;
   }
   let prepared;
@@ -285,7 +391,12 @@ for (const language of LANGUAGES) {
       server = await startServer({ port: mode === 'direct' ? (language.directPort ?? 0) : 0 });
     } catch (error) {
       // Python's direct run needs port 443 (see LANGUAGES): outside CI, a port that cannot be had is a skip.
-      if (!CI && language.directPort && mode === 'direct' && /EACCES|EADDRINUSE|permission denied|address already in use/i.test(error.message)) {
+      if (
+        !CI &&
+        language.directPort &&
+        mode === 'direct' &&
+        /EACCES|EADDRINUSE|permission denied|address already in use/i.test(error.message)
+      ) {
         report(name, 'skipped', `port ${language.directPort} cannot be bound here`);
         continue;
       }
@@ -314,9 +425,12 @@ if (ONLY.length === 0 && (directPasses || WRITE_COVERAGE)) {
   const { graphModel } = await import('../dist/src/http/app.js');
   const { ResourceRegistry } = await import('../dist/src/resources/registry.js');
   const { familyOperations } = await import('../dist/src/resources/operations.js');
-  const served = familyOperations(graphModel, new ResourceRegistry(graphModel)).filter((op) => op.implemented).map((op) => `${op.method} ${op.pattern}`);
+  const served = familyOperations(graphModel, new ResourceRegistry(graphModel))
+    .filter((op) => op.implemented)
+    .map((op) => `${op.method} ${op.pattern}`);
   const table = {};
-  for (const operation of served) table[operation] = Object.keys(observed).filter((sdk) => observed[sdk].has(operation));
+  for (const operation of served)
+    table[operation] = Object.keys(observed).filter((sdk) => observed[sdk].has(operation));
   const text = `${JSON.stringify(table, null, 2)}\n`;
   if (WRITE_COVERAGE) {
     writeFileSync(COVERAGE_FILE, text);
@@ -324,7 +438,15 @@ if (ONLY.length === 0 && (directPasses || WRITE_COVERAGE)) {
   } else {
     const committed = existsSync(COVERAGE_FILE) ? readFileSync(COVERAGE_FILE, 'utf8') : '';
     const unexercised = served.filter((operation) => table[operation].length === 0);
-    report('coverage', committed === text && unexercised.length === 0 ? 'pass' : 'fail', unexercised.length > 0 ? `not exercised: ${unexercised.join(', ')}` : committed === text ? 'docs/sdk-coverage.json matches' : 'docs/sdk-coverage.json differs from what the SDKs sent: npm run test:clients -- --write-coverage');
+    report(
+      'coverage',
+      committed === text && unexercised.length === 0 ? 'pass' : 'fail',
+      unexercised.length > 0
+        ? `not exercised: ${unexercised.join(', ')}`
+        : committed === text
+          ? 'docs/sdk-coverage.json matches'
+          : 'docs/sdk-coverage.json differs from what the SDKs sent: npm run test:clients -- --write-coverage',
+    );
   }
 }
 

@@ -30,7 +30,10 @@ describe('admin key and serve --seed', () => {
     assert.equal((await admin(flagged, 'my-own-admin-key', 'GET', '/')).status, 200);
     assert.equal((await admin(flagged, key, 'GET', '/')).status, 401);
     assert.equal(await flagged.stop(), 0);
-    const env = await startServer({ inMemory: true, env: { ...process.env, LOCALGRAPH_ADMIN_KEY: 'key-from-the-env' } });
+    const env = await startServer({
+      inMemory: true,
+      env: { ...process.env, LOCALGRAPH_ADMIN_KEY: 'key-from-the-env' },
+    });
     assert.equal((await admin(env, 'key-from-the-env', 'GET', '/')).status, 200);
     assert.equal(await env.stop(), 0);
   });
@@ -48,14 +51,19 @@ describe('admin key and serve --seed', () => {
           {
             id: tenant,
             connectorGroups: [{ id: group, name: 'Seeded default', isDefault: true, region: 'eur' }],
-            connectors: [{ id: connector, externalIp: '1.2.3.4', machineName: 'seeded.contoso.com', status: 'inactive' }],
+            connectors: [
+              { id: connector, externalIp: '1.2.3.4', machineName: 'seeded.contoso.com', status: 'inactive' },
+            ],
           },
         ],
       }),
     );
     const server = await startServer({ args: ['--seed', file, '--admin-key', 'seed-test-key'] });
     try {
-      assert.match(server.stdout(), new RegExp(`seed: .*seed\\.json loaded \\(1 tenant; ${tenant} is the default tenant\\)`));
+      assert.match(
+        server.stdout(),
+        new RegExp(`seed: .*seed\\.json loaded \\(1 tenant; ${tenant} is the default tenant\\)`),
+      );
       // The fixture's tenant is the default one: the banner's tenant, and the token printed
       // (in memory) or made by localgraph token, see the seeded data.
       assert.equal(server.tenantId, tenant);

@@ -43,7 +43,11 @@ describe('admin API', () => {
 
   it('has its own credential: no key, a wrong key or a Graph token is 401 in Graph’s envelope', async () => {
     assert.match(key, /^lgadm_/);
-    for (const headers of [{}, { 'x-localgraph-admin-key': 'wrong-key-123' }, { authorization: `Bearer ${token}` }] as Record<string, string>[]) {
+    for (const headers of [
+      {},
+      { 'x-localgraph-admin-key': 'wrong-key-123' },
+      { authorization: `Bearer ${token}` },
+    ] as Record<string, string>[]) {
       const res = await request(`${server.baseUrl}/_admin/export`, { headers });
       assert.equal(res.status, 401);
       assert.equal(res.body.error.code, 'InvalidAuthenticationToken');
@@ -102,7 +106,9 @@ describe('admin API', () => {
   it('admin export | reset | import FILE | export gives the same document, through the CLI', async () => {
     const group = await graph(server, token, 'POST', GROUPS, { name: 'Fixture group' });
     const connector = await graph(server, token, 'POST', CONNECTORS, device('fixture'));
-    await graph(server, token, 'POST', `${GROUPS}/${group.body.id}/members/$ref`, { '@odata.id': `${server.baseUrl}${CONNECTORS_PATH}/${connector.body.id}` });
+    await graph(server, token, 'POST', `${GROUPS}/${group.body.id}/members/$ref`, {
+      '@odata.id': `${server.baseUrl}${CONNECTORS_PATH}/${connector.body.id}`,
+    });
     const first = await cli(['export']);
     assert.equal(first.code, 0, first.stderr);
     const file = join(tempDir(), 'world.json');
@@ -110,7 +116,10 @@ describe('admin API', () => {
     const doc = JSON.parse(first.stdout);
     const tenant = doc.tenants.find((t: { id: string }) => t.id === server.tenantId);
     assert.deepEqual(
-      tenant.connectors.map((c: { machineName: string; connectorGroupId: string }) => [c.machineName, c.connectorGroupId]),
+      tenant.connectors.map((c: { machineName: string; connectorGroupId: string }) => [
+        c.machineName,
+        c.connectorGroupId,
+      ]),
       [['fixture.contoso.com', group.body.id]],
     );
     assert.equal(tenant.appRegistrations.length, 1, 'the default app, its secret hashed');
@@ -132,10 +141,16 @@ describe('admin API', () => {
   it('an invalid fixture is refused in one line naming the place; nothing changes', async () => {
     const before = (await cli(['export'])).stdout;
     const file = join(tempDir(), 'bad.json');
-    writeFileSync(file, JSON.stringify({ version: 1, tenants: [{ id: server.tenantId, connectors: [{ id: 'nope' }] }] }));
+    writeFileSync(
+      file,
+      JSON.stringify({ version: 1, tenants: [{ id: server.tenantId, connectors: [{ id: 'nope' }] }] }),
+    );
     const result = await cli(['import', file]);
     assert.equal(result.code, 1);
-    assert.match(result.stderr, /^localgraph: 400 BadRequest: Invalid fixture at tenants\[0\]\.connectors\[0\]\.id: expected a GUID/);
+    assert.match(
+      result.stderr,
+      /^localgraph: 400 BadRequest: Invalid fixture at tenants\[0\]\.connectors\[0\]\.id: expected a GUID/,
+    );
     assert.equal(result.stderr.trim().split('\n').length, 1);
     assert.equal((await cli(['export'])).stdout, before);
   });
@@ -209,7 +224,10 @@ describe('admin API', () => {
     ]);
     assert.equal(down.code, 1);
     assert.match(down.stderr, new RegExp(`^localgraph: cannot reach http://127\\.0\\.0\\.1:${closed}: ECONNREFUSED`));
-    const [wrongKey, help] = await Promise.all([runCli(['admin', 'export', '--url', server.baseUrl, '--admin-key', 'not-the-key']), runCli(['admin', '--help'])]);
+    const [wrongKey, help] = await Promise.all([
+      runCli(['admin', 'export', '--url', server.baseUrl, '--admin-key', 'not-the-key']),
+      runCli(['admin', '--help']),
+    ]);
     assert.equal(wrongKey.code, 1);
     assert.match(wrongKey.stderr, /^localgraph: 401 InvalidAuthenticationToken: The admin key is missing or wrong/);
     assert.equal(help.code, 0);

@@ -14,7 +14,18 @@ import { createInterface } from 'node:readline';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { durable, onlyOn } from './helpers/backend.js';
-import { ADMIN_SCOPES, CLI_PATH, CONNECTORS_PATH, GUID, request, runCli, startServer, tempDir, type RunningServer, type ServerOptions } from './helpers/server.js';
+import {
+  ADMIN_SCOPES,
+  CLI_PATH,
+  CONNECTORS_PATH,
+  GUID,
+  request,
+  runCli,
+  startServer,
+  tempDir,
+  type RunningServer,
+  type ServerOptions,
+} from './helpers/server.js';
 
 const json = { 'content-type': 'application/json' };
 
@@ -23,11 +34,20 @@ function auth(token: string, extra: Record<string, string> = {}): Record<string,
 }
 
 function connector(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return { externalIp: '131.137.147.164', machineName: `connector-${randomUUID().slice(0, 8)}.contoso.com`, status: 'active', ...overrides };
+  return {
+    externalIp: '131.137.147.164',
+    machineName: `connector-${randomUUID().slice(0, 8)}.contoso.com`,
+    status: 'active',
+    ...overrides,
+  };
 }
 
 async function create(server: RunningServer, token: string, body = connector()): Promise<Record<string, any>> {
-  const res = await request(`${server.baseUrl}${CONNECTORS_PATH}`, { method: 'POST', headers: auth(token, json), body: JSON.stringify(body) });
+  const res = await request(`${server.baseUrl}${CONNECTORS_PATH}`, {
+    method: 'POST',
+    headers: auth(token, json),
+    body: JSON.stringify(body),
+  });
   assert.equal(res.status, 201, res.text);
   return res.body;
 }
@@ -40,7 +60,7 @@ async function list(server: RunningServer, token: string): Promise<Record<string
 
 /** An entity without its context URL, which names the (per-run) port. */
 function entity(body: Record<string, any>): Record<string, any> {
-  const { ['@odata.context']: context, ...rest } = body;
+  const { '@odata.context': context, ...rest } = body;
   assert.match(String(context), /\$metadata#onPremisesPublishingProfiles\('applicationProxy'\)\/connectors\/\$entity$/);
   return rest;
 }
@@ -58,7 +78,8 @@ describe('help', { concurrency: true, ...cliOnly }, () => {
       const r = await runCli(args);
       assert.equal(r.code, 0, r.stderr);
       assert.equal(r.stderr, '');
-      for (const word of ['serve', 'token', '--help']) assert.ok(r.stdout.includes(word), `${args}: no ${word} in\n${r.stdout}`);
+      for (const word of ['serve', 'token', '--help'])
+        assert.ok(r.stdout.includes(word), `${args}: no ${word} in\n${r.stdout}`);
     }
   });
 
@@ -71,11 +92,14 @@ describe('help', { concurrency: true, ...cliOnly }, () => {
   it('serve --help: exit 0, every option', async () => {
     const r = await runCli(['serve', '--help']);
     assert.equal(r.code, 0, r.stderr);
-    for (const option of ['--host', '--port', '--data', '--in-memory', '--status-codes', '--help']) assert.ok(r.stdout.includes(option), `no ${option} in\n${r.stdout}`);
+    for (const option of ['--host', '--port', '--data', '--in-memory', '--status-codes', '--help'])
+      assert.ok(r.stdout.includes(option), `no ${option} in\n${r.stdout}`);
   });
 
   it('localgraph --version / -V: the package version, exit 0', async () => {
-    const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+      version: string;
+    };
     for (const flag of ['--version', '-V']) {
       const r = await runCli([flag]);
       assert.equal(r.code, 0, r.stderr);
@@ -84,17 +108,22 @@ describe('help', { concurrency: true, ...cliOnly }, () => {
   });
 
   it('app --help and user --help list their subcommands, exit 0', async () => {
-    for (const [group, subcommands] of [['app', ['add', 'list', 'reset-secret']], ['user', ['add', 'set-password']]] as const) {
+    for (const [group, subcommands] of [
+      ['app', ['add', 'list', 'reset-secret']],
+      ['user', ['add', 'set-password']],
+    ] as const) {
       const r = await runCli([group, '--help']);
       assert.equal(r.code, 0, r.stderr);
-      for (const sub of subcommands) assert.ok(r.stdout.includes(`localgraph ${group} ${sub} `), `no ${sub} in\n${r.stdout}`);
+      for (const sub of subcommands)
+        assert.ok(r.stdout.includes(`localgraph ${group} ${sub} `), `no ${sub} in\n${r.stdout}`);
     }
   });
 
   it('token --help: exit 0, every option', async () => {
     const r = await runCli(['token', '--help']);
     assert.equal(r.code, 0, r.stderr);
-    for (const option of ['--data', '--tenant', '--scopes', '--roles', '--user', '--lifetime', '--help']) assert.ok(r.stdout.includes(option), `no ${option} in\n${r.stdout}`);
+    for (const option of ['--data', '--tenant', '--scopes', '--roles', '--user', '--lifetime', '--help'])
+      assert.ok(r.stdout.includes(option), `no ${option} in\n${r.stdout}`);
   });
 });
 
@@ -140,14 +169,54 @@ describe('configuration mistakes name the option, the variable or the key', { co
     return path;
   };
   const cases: [string, string[], NodeJS.ProcessEnv, string][] = [
-    ['--port -1', ['serve', '--data', data, '--port', '-1'], {}, "--port must be a whole number from 0 to 65535, not '-1'"],
-    ['LOCALGRAPH_PORT=http', ['serve', '--data', data], { LOCALGRAPH_PORT: 'http' }, "LOCALGRAPH_PORT must be a whole number from 0 to 65535, not 'http'"],
-    ['LOCALGRAPH_HTTPS=maybe', ['serve', '--data', data], { LOCALGRAPH_HTTPS: 'maybe' }, "LOCALGRAPH_HTTPS must be true or false (1 or 0), not 'maybe'"],
-    ['an unknown key', ['serve', '--config', config('typo.json', { prot: 5080 })], {}, `${join(dir, 'typo.json')}: unknown key 'prot' (did you mean 'port'?); the keys are listed in docs/options.md`],
-    ['a key of the wrong type', ['serve', '--config', config('type.json', { port: '5080' })], {}, `${join(dir, 'type.json')}: 'port' must be a whole number from 0 to 65535, not the string "5080"`],
-    ['a missing file', ['serve', '--data', data], { LOCALGRAPH_CONFIG: join(dir, 'absent.json') }, `LOCALGRAPH_CONFIG ${join(dir, 'absent.json')}: no such file`],
-    ['--cert-name without --https', ['serve', '--data', data, '--cert-name', 'localgraph'], {}, '--cert-name goes with --https (and not with --cert, whose names are its own)'],
-    ['--cert-name not a DNS name', ['serve', '--data', data, '--https', '--cert-name', '10.0.0.5'], {}, "--cert-name takes a DNS name (a host name such as localgraph or lg.ci.internal), not '10.0.0.5'"],
+    [
+      '--port -1',
+      ['serve', '--data', data, '--port', '-1'],
+      {},
+      "--port must be a whole number from 0 to 65535, not '-1'",
+    ],
+    [
+      'LOCALGRAPH_PORT=http',
+      ['serve', '--data', data],
+      { LOCALGRAPH_PORT: 'http' },
+      "LOCALGRAPH_PORT must be a whole number from 0 to 65535, not 'http'",
+    ],
+    [
+      'LOCALGRAPH_HTTPS=maybe',
+      ['serve', '--data', data],
+      { LOCALGRAPH_HTTPS: 'maybe' },
+      "LOCALGRAPH_HTTPS must be true or false (1 or 0), not 'maybe'",
+    ],
+    [
+      'an unknown key',
+      ['serve', '--config', config('typo.json', { prot: 5080 })],
+      {},
+      `${join(dir, 'typo.json')}: unknown key 'prot' (did you mean 'port'?); the keys are listed in docs/options.md`,
+    ],
+    [
+      'a key of the wrong type',
+      ['serve', '--config', config('type.json', { port: '5080' })],
+      {},
+      `${join(dir, 'type.json')}: 'port' must be a whole number from 0 to 65535, not the string "5080"`,
+    ],
+    [
+      'a missing file',
+      ['serve', '--data', data],
+      { LOCALGRAPH_CONFIG: join(dir, 'absent.json') },
+      `LOCALGRAPH_CONFIG ${join(dir, 'absent.json')}: no such file`,
+    ],
+    [
+      '--cert-name without --https',
+      ['serve', '--data', data, '--cert-name', 'localgraph'],
+      {},
+      '--cert-name goes with --https (and not with --cert, whose names are its own)',
+    ],
+    [
+      '--cert-name not a DNS name',
+      ['serve', '--data', data, '--https', '--cert-name', '10.0.0.5'],
+      {},
+      "--cert-name takes a DNS name (a host name such as localgraph or lg.ci.internal), not '10.0.0.5'",
+    ],
   ];
   for (const [name, args, env, message] of cases) {
     it(`${name}: exit 2, one line that says what is wrong`, async () => {
@@ -189,7 +258,9 @@ describe('configuration precedence through the CLI', onlyOn('sqlite', 'about opt
       assert.match(out, /clock: frozen at 2031-02-03T04:05:06\.000Z/);
       assert.match(out, /logs: debug, /);
       assert.match(out, /with the key given by \$LOCALGRAPH_ADMIN_KEY/);
-      const res = await request(`${server.baseUrl}/_admin/clock`, { headers: { 'x-localgraph-admin-key': 'admin-key-in-the-environment' } });
+      const res = await request(`${server.baseUrl}/_admin/clock`, {
+        headers: { 'x-localgraph-admin-key': 'admin-key-in-the-environment' },
+      });
       assert.equal(res.status, 200, res.text);
       assert.equal(res.body.now, '2031-02-03T04:05:06.000Z');
     } finally {
@@ -205,12 +276,14 @@ describe('first contact', onlyOn('sqlite', 'about the front page, not storage'),
       assert.ok(server.stdout().includes(`  console: ${server.baseUrl}/console/ `), server.stdout());
       const page = await request(`${server.baseUrl}/`);
       assert.equal(page.status, 200, page.text);
-      for (const href of ['/console/', '/beta/$metadata', '/health']) assert.ok(page.text.includes(`href="${server.baseUrl}${href}"`), `no ${href} in ${page.text}`);
+      for (const href of ['/console/', '/beta/$metadata', '/health'])
+        assert.ok(page.text.includes(`href="${server.baseUrl}${href}"`), `no ${href} in ${page.text}`);
       assert.ok(page.text.includes('Quick start'));
       const links = await request(`${server.baseUrl}/`, { headers: { accept: 'application/json' } });
       assert.equal(links.body.tenantId, server.tenantId);
       assert.equal(links.body.tokenEndpoint, `${server.baseUrl}/${server.tenantId}/oauth2/v2.0/token`);
-      for (const url of [links.body.console, links.body.metadata, links.body.health]) assert.equal((await request(url)).status, 200, url);
+      for (const url of [links.body.console, links.body.metadata, links.body.health])
+        assert.equal((await request(url)).status, 200, url);
     } finally {
       assert.equal(await server.stop(), 0);
     }
@@ -221,7 +294,11 @@ describe('scripts', onlyOn('memory', 'about the ready signals, not storage'), ()
   it('--log-format json: every stdout line is JSON, one of them "ready"; the banner on stderr; --ready-file written whole, removed at stop', async () => {
     const readyFile = join(tempDir(), 'ready.json');
     writeFileSync(readyFile, '{"stale": true}');
-    const child = spawn(process.execPath, [CLI_PATH, 'serve', '--in-memory', '--port', '0', '--log-format', 'json', '--ready-file', readyFile], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      [CLI_PATH, 'serve', '--in-memory', '--port', '0', '--log-format', 'json', '--ready-file', readyFile],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let stdout = '';
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
@@ -278,12 +355,21 @@ describe('--https --cert-name', onlyOn('sqlite', 'about the certificate, not sto
   it('a client that reaches the server by the extra name and trusts the certificate file verifies it', async () => {
     const server = await startServer({ args: ['--https', '--cert-name', 'localgraph-ci.test'] });
     try {
-      const file = /tls: new certificate (\S+) \(also for localgraph-ci\.test: trust this file/.exec(server.stdout())?.[1];
+      const file = /tls: new certificate (\S+) \(also for localgraph-ci\.test: trust this file/.exec(
+        server.stdout(),
+      )?.[1];
       assert.ok(file, server.stdout());
       const status = await new Promise<number | string>((resolve) => {
         httpsRequest(
           // The service's name resolves to the server's address in CI; here the connection goes to 127.0.0.1 and asks for the name.
-          { host: '127.0.0.1', port: server.port, path: '/health', servername: 'localgraph-ci.test', headers: { host: `localgraph-ci.test:${server.port}` }, ca: readFileSync(file, 'utf8') },
+          {
+            host: '127.0.0.1',
+            port: server.port,
+            path: '/health',
+            servername: 'localgraph-ci.test',
+            headers: { host: `localgraph-ci.test:${server.port}` },
+            ca: readFileSync(file, 'utf8'),
+          },
           (res) => {
             res.resume();
             resolve(res.statusCode ?? 0);
@@ -310,7 +396,10 @@ describe('commands beside a server need its data folder', { concurrency: true, .
     it(`localgraph ${args.slice(0, 2).join(' ')} on a folder that does not exist: exit 1, nothing made`, async () => {
       const r = await runCli(args);
       assert.equal(r.code, 1, r.stderr);
-      assert.equal(r.stderr, `localgraph: no data folder ${data}: start a server on it first (localgraph serve --data ${data}), or name the folder a server uses\n`);
+      assert.equal(
+        r.stderr,
+        `localgraph: no data folder ${data}: start a server on it first (localgraph serve --data ${data}), or name the folder a server uses\n`,
+      );
       assert.equal(existsSync(data), false);
     });
   }
@@ -325,7 +414,11 @@ function slowCreate(server: RunningServer, token: string, machineName: string, k
     method: 'POST',
     // keepAlive: a pooled connection, as fetch and the Graph SDKs use; otherwise `Connection: close`.
     agent: keepAlive ? new Agent({ keepAlive: true }) : false,
-    headers: { ...auth(token, json), 'content-length': String(body.length), ...(keepAlive ? {} : { connection: 'close' }) },
+    headers: {
+      ...auth(token, json),
+      'content-length': String(body.length),
+      ...(keepAlive ? {} : { connection: 'close' }),
+    },
   });
   const response = new Promise<{ status: number; text: string }>((resolve, reject) => {
     req.on('response', (res) => {
@@ -340,7 +433,12 @@ function slowCreate(server: RunningServer, token: string, machineName: string, k
 }
 
 /** Signals a server while a create is half sent; the create must still succeed and the server exit 0. */
-async function signalDuringRequest(server: RunningServer, token: string, signal: NodeJS.Signals, keepAlive: boolean): Promise<string> {
+async function signalDuringRequest(
+  server: RunningServer,
+  token: string,
+  signal: NodeJS.Signals,
+  keepAlive: boolean,
+): Promise<string> {
   const machineName = `in-flight-${signal}-${keepAlive ? 'keepalive' : 'oneshot'}.contoso.com`;
   const inFlight = slowCreate(server, token, machineName, keepAlive);
   await sleep(300); // the server has the request's head and part of its body
@@ -355,7 +453,11 @@ async function signalDuringRequest(server: RunningServer, token: string, signal:
   const deadline = sleep(EXIT_DEADLINE_MS).then(() => 'still running' as const);
   const outcome = await Promise.race([exit, deadline]);
   if (outcome === 'still running') await server.kill();
-  assert.notEqual(outcome, 'still running', `the server had not exited ${EXIT_DEADLINE_MS} ms after answering its last request`);
+  assert.notEqual(
+    outcome,
+    'still running',
+    `the server had not exited ${EXIT_DEADLINE_MS} ms after answering its last request`,
+  );
   assert.equal(outcome, 0, `stderr: ${server.stderr()}`);
   assert.equal(server.stderr(), '');
   return machineName;
@@ -405,13 +507,10 @@ describe('serve lifecycle', () => {
 
   // A pooled connection's request is in flight when the signal comes; once answered, the
   // connection must be closed so the server can exit without waiting for its grace period.
-  it(
-    'SIGTERM with a request in flight on a keep-alive connection: the request completes 201, exit 0',
-    async () => {
-      const server = await startServer();
-      await signalDuringRequest(server, await server.token(), 'SIGTERM', true);
-    },
-  );
+  it('SIGTERM with a request in flight on a keep-alive connection: the request completes 201, exit 0', async () => {
+    const server = await startServer();
+    await signalDuringRequest(server, await server.token(), 'SIGTERM', true);
+  });
 });
 
 describe('durability', durable(), () => {
@@ -434,10 +533,7 @@ describe('durability', durable(), () => {
       assert.equal(second.tenantId, tenantId, 'the default tenant changed across a restart');
       // The token issued before the restart still verifies: the signing key is kept.
       const rows = await list(second, token);
-      assert.deepEqual(
-        rows.map((r) => r.id).sort(),
-        created.map((c) => c.id).sort(),
-      );
+      assert.deepEqual(rows.map((r) => r.id).sort(), created.map((c) => c.id).sort());
       for (const c of created) {
         const got = await request(`${second.baseUrl}${CONNECTORS_PATH}/${c.id}`, { headers: auth(token) });
         assert.equal(got.status, 200);
@@ -458,7 +554,15 @@ describe('durability', durable(), () => {
       body: '{"machineName":"patched-before-crash.contoso.com"}',
     });
     assert.equal(patched.status, 204);
-    assert.equal((await request(`${server.baseUrl}${CONNECTORS_PATH}/${deleteTarget.id}`, { method: 'DELETE', headers: auth(token) })).status, 204);
+    assert.equal(
+      (
+        await request(`${server.baseUrl}${CONNECTORS_PATH}/${deleteTarget.id}`, {
+          method: 'DELETE',
+          headers: auth(token),
+        })
+      ).status,
+      204,
+    );
     await server.kill();
     assert.equal(server.process.signalCode, 'SIGKILL');
 
@@ -468,9 +572,14 @@ describe('durability', durable(), () => {
       const got = await request(`${again.baseUrl}${CONNECTORS_PATH}/${fresh.id}`, { headers: auth(token) });
       assert.equal(got.status, 200, got.text);
       assert.deepEqual(entity(got.body), entity(fresh));
-      const patchedNow = await request(`${again.baseUrl}${CONNECTORS_PATH}/${patchTarget.id}`, { headers: auth(token) });
+      const patchedNow = await request(`${again.baseUrl}${CONNECTORS_PATH}/${patchTarget.id}`, {
+        headers: auth(token),
+      });
       assert.equal(patchedNow.body.machineName, 'patched-before-crash.contoso.com');
-      assert.equal((await request(`${again.baseUrl}${CONNECTORS_PATH}/${deleteTarget.id}`, { headers: auth(token) })).status, 404);
+      assert.equal(
+        (await request(`${again.baseUrl}${CONNECTORS_PATH}/${deleteTarget.id}`, { headers: auth(token) })).status,
+        404,
+      );
       assert.equal((await list(again, token)).length, 3);
     } finally {
       assert.equal(await again.stop(), 0);

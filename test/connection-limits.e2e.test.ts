@@ -70,7 +70,10 @@ async function openConnection(port: number, options: { allowHalfOpen?: boolean }
 
 /** Resolves once the connection is closed; fails the test if the server keeps it open. */
 async function closedByServer(connection: Connection, what: string): Promise<void> {
-  const outcome = await Promise.race([connection.closed.then(() => 'closed' as const), sleep(PATIENCE_MS).then(() => 'open' as const)]);
+  const outcome = await Promise.race([
+    connection.closed.then(() => 'closed' as const),
+    sleep(PATIENCE_MS).then(() => 'open' as const),
+  ]);
   assert.equal(outcome, 'closed', `the server kept the connection open: ${what}`);
 }
 
@@ -137,7 +140,10 @@ describe('requests per connection: --max-requests-per-connection 3', memoryPassO
   });
 
   it("requests pipelined past the limit are not served, and get no answer at all (not Node's bare 503)", async () => {
-    const names = [`pipelined-4-${randomUUID().slice(0, 8)}.contoso.com`, `pipelined-5-${randomUUID().slice(0, 8)}.contoso.com`];
+    const names = [
+      `pipelined-4-${randomUUID().slice(0, 8)}.contoso.com`,
+      `pipelined-5-${randomUUID().slice(0, 8)}.contoso.com`,
+    ];
     const create = (machineName: string) => {
       const body = connectorBody(machineName);
       return (
@@ -155,7 +161,8 @@ describe('requests per connection: --max-requests-per-connection 3', memoryPassO
     );
     assert.equal(responses[2].headers.connection, 'close');
     assert.equal(trailing.length, 0, `bytes after the last answer: ${trailing.toString('latin1')}`);
-    for (const name of names) assert.equal(await connectorExists(server, name), false, `the request past the limit ran: ${name} was created`);
+    for (const name of names)
+      assert.equal(await connectorExists(server, name), false, `the request past the limit ran: ${name} was created`);
   });
 
   it('a client with a keep-alive pool reconnects: 10 requests through fetch all succeed', async () => {
@@ -166,84 +173,90 @@ describe('requests per connection: --max-requests-per-connection 3', memoryPassO
   });
 });
 
-describe('slow clients: --headers-timeout 1000 --request-timeout 2000 --keep-alive-timeout 1000', memoryPassOnly, () => {
-  let server: RunningServer;
-  before(async () => {
-    server = await startServer({ args: ['--headers-timeout', '1000', '--request-timeout', '2000', '--keep-alive-timeout', '1000'] });
-  });
-  after(async () => {
-    assert.equal(await server.stop(), 0);
-  });
+describe(
+  'slow clients: --headers-timeout 1000 --request-timeout 2000 --keep-alive-timeout 1000',
+  memoryPassOnly,
+  () => {
+    let server: RunningServer;
+    before(async () => {
+      server = await startServer({
+        args: ['--headers-timeout', '1000', '--request-timeout', '2000', '--keep-alive-timeout', '1000'],
+      });
+    });
+    after(async () => {
+      assert.equal(await server.stop(), 0);
+    });
 
-  it('a connection that sends nothing is answered 408 Request_Timeout in Graph envelope, then closed', async () => {
-    const connection = await openConnection(server.port);
-    await closedByServer(connection, 'silent');
-    const [response] = parseResponses(connection.received(), false).responses;
-    const body = assertGraphError(response, 408, 'Request_Timeout');
-    assert.match(body.error.message, /headers/);
-    await stillServing(server);
-  });
+    it('a connection that sends nothing is answered 408 Request_Timeout in Graph envelope, then closed', async () => {
+      const connection = await openConnection(server.port);
+      await closedByServer(connection, 'silent');
+      const [response] = parseResponses(connection.received(), false).responses;
+      const body = assertGraphError(response, 408, 'Request_Timeout');
+      assert.match(body.error.message, /headers/);
+      await stillServing(server);
+    });
 
-  it('a head that stops halfway is answered 408, then closed', async () => {
-    const connection = await openConnection(server.port);
-    connection.socket.write('GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nclient-request-id: half-a-head\r\n');
-    await closedByServer(connection, 'half a head');
-    const { responses } = parseResponses(connection.received(), false);
-    assert.equal(responses.length, 1);
-    assertGraphError(responses[0], 408, 'Request_Timeout');
-    await stillServing(server);
-  });
+    it('a head that stops halfway is answered 408, then closed', async () => {
+      const connection = await openConnection(server.port);
+      connection.socket.write('GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nclient-request-id: half-a-head\r\n');
+      await closedByServer(connection, 'half a head');
+      const { responses } = parseResponses(connection.received(), false);
+      assert.equal(responses.length, 1);
+      assertGraphError(responses[0], 408, 'Request_Timeout');
+      await stillServing(server);
+    });
 
-  it("a body that stops arriving is answered 408 about the body, with the client's request id; the request does not run, even if its body comes later", async () => {
-    const machineName = `stalled-${randomUUID().slice(0, 8)}.contoso.com`;
-    const body = connectorBody(machineName);
-    const connection = await openConnection(server.port, { allowHalfOpen: true });
-    connection.socket.write(
-      `POST ${CONNECTORS_PATH} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${server.printedToken}\r\nclient-request-id: stalled-body\r\n` +
-        `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body.slice(0, 10)}`,
-    );
-    const [response] = await connection.responses(1);
-    const error = assertGraphError(response, 408, 'Request_Timeout');
-    assert.match(error.error.message, /body/);
-    assert.equal(response.headers['client-request-id'], 'stalled-body');
-    // The rest of the body, too late: the server reads no more of this connection.
-    if (!connection.socket.destroyed) connection.socket.end(body.slice(10));
-    await closedByServer(connection, 'after its 408');
-    assert.equal(await connectorExists(server, machineName), false, 'the request answered 408 ran');
-    await stillServing(server);
-  });
+    it("a body that stops arriving is answered 408 about the body, with the client's request id; the request does not run, even if its body comes later", async () => {
+      const machineName = `stalled-${randomUUID().slice(0, 8)}.contoso.com`;
+      const body = connectorBody(machineName);
+      const connection = await openConnection(server.port, { allowHalfOpen: true });
+      connection.socket.write(
+        `POST ${CONNECTORS_PATH} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${server.printedToken}\r\nclient-request-id: stalled-body\r\n` +
+          `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body.slice(0, 10)}`,
+      );
+      const [response] = await connection.responses(1);
+      const error = assertGraphError(response, 408, 'Request_Timeout');
+      assert.match(error.error.message, /body/);
+      assert.equal(response.headers['client-request-id'], 'stalled-body');
+      // The rest of the body, too late: the server reads no more of this connection.
+      if (!connection.socket.destroyed) connection.socket.end(body.slice(10));
+      await closedByServer(connection, 'after its 408');
+      assert.equal(await connectorExists(server, machineName), false, 'the request answered 408 ran');
+      await stillServing(server);
+    });
 
-  it('a body that trickles in past the whole-request deadline is answered 408, then closed', async () => {
-    const body = connectorBody(`trickled-${randomUUID().slice(0, 8)}.contoso.com`);
-    const connection = await openConnection(server.port);
-    connection.socket.write(
-      `POST ${CONNECTORS_PATH} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${server.printedToken}\r\n` +
-        `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n`,
-    );
-    // A byte every 200 ms, each well within any per-read timeout, the whole far beyond 2 s.
-    for (let i = 0; i < body.length && !connection.isClosed() && connection.received().length === 0; i++) {
-      connection.socket.write(body[i]);
-      await sleep(200);
-    }
-    await closedByServer(connection, 'trickling');
-    const [response] = parseResponses(connection.received(), false).responses;
-    assertGraphError(response, 408, 'Request_Timeout');
-    await stillServing(server);
-  });
+    it('a body that trickles in past the whole-request deadline is answered 408, then closed', async () => {
+      const body = connectorBody(`trickled-${randomUUID().slice(0, 8)}.contoso.com`);
+      const connection = await openConnection(server.port);
+      connection.socket.write(
+        `POST ${CONNECTORS_PATH} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${server.printedToken}\r\n` +
+          `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n`,
+      );
+      // A byte every 200 ms, each well within any per-read timeout, the whole far beyond 2 s.
+      for (let i = 0; i < body.length && !connection.isClosed() && connection.received().length === 0; i++) {
+        connection.socket.write(body[i]);
+        await sleep(200);
+      }
+      await closedByServer(connection, 'trickling');
+      const [response] = parseResponses(connection.received(), false).responses;
+      assertGraphError(response, 408, 'Request_Timeout');
+      await stillServing(server);
+    });
 
-  it('an idle keep-alive connection is closed without an answer once its timeout (announced in Keep-Alive) passes', async () => {
-    const connection = await openConnection(server.port);
-    connection.socket.write(get('/health'));
-    const [response] = await connection.responses(1);
-    assert.equal(response.status, 200);
-    assert.equal(response.headers['keep-alive'], 'timeout=1');
-    await closedByServer(connection, 'idle after a request');
-    const { responses, trailing } = parseResponses(connection.received(), false);
-    assert.equal(responses.length, 1, 'an idle connection is closed, not answered');
-    assert.equal(trailing.length, 0);
-    await stillServing(server);
-  });
-});
+    it('an idle keep-alive connection is closed without an answer once its timeout (announced in Keep-Alive) passes', async () => {
+      const connection = await openConnection(server.port);
+      connection.socket.write(get('/health'));
+      const [response] = await connection.responses(1);
+      assert.equal(response.status, 200);
+      assert.equal(response.headers['keep-alive'], 'timeout=1');
+      await closedByServer(connection, 'idle after a request');
+      const { responses, trailing } = parseResponses(connection.received(), false);
+      assert.equal(responses.length, 1, 'an idle connection is closed, not answered');
+      assert.equal(trailing.length, 0);
+      await stillServing(server);
+    });
+  },
+);
 
 describe('concurrent connections: --max-connections 2', memoryPassOnly, () => {
   let server: RunningServer;
@@ -278,7 +291,11 @@ describe('concurrent connections: --max-connections 2', memoryPassOnly, () => {
       const beyond = await openConnection(server.port);
       beyond.socket.write(get('/health'));
       await closedByServer(beyond, 'past the hard limit');
-      assert.equal(beyond.received().length, 0, `a connection past the hard limit was answered: ${beyond.received().toString('latin1')}`);
+      assert.equal(
+        beyond.received().length,
+        0,
+        `a connection past the hard limit was answered: ${beyond.received().toString('latin1')}`,
+      );
       // The held connections within the limit go on serving.
       held[0].socket.write(get('/health'));
       const again = await held[0].responses(2);
@@ -329,7 +346,11 @@ describe('limits answer clients that are still sending (lingering close)', memor
 
   it('fetch sending 10 MB reads the 413 every time (20 in a row), then the server serves on', async () => {
     const seen = await outcomes(20, () =>
-      fetch(`${server.baseUrl}${CONNECTORS_PATH}`, { method: 'POST', headers: { authorization: `Bearer ${server.printedToken}`, 'content-type': 'application/json' }, body: TEN_MB }),
+      fetch(`${server.baseUrl}${CONNECTORS_PATH}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${server.printedToken}`, 'content-type': 'application/json' },
+        body: TEN_MB,
+      }),
     );
     assert.deepEqual(seen, Array(20).fill('413 Request_EntityTooLarge'));
     await stillServing(server);
@@ -357,7 +378,11 @@ describe('limits answer clients that are still sending (lingering close)', memor
 
   it('fetch sending 100 KB of headers and 10 MB reads the 431 every time (20 in a row)', async () => {
     const seen = await outcomes(20, () =>
-      fetch(`${server.baseUrl}${CONNECTORS_PATH}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-padding': 'a'.repeat(100_000) }, body: TEN_MB }),
+      fetch(`${server.baseUrl}${CONNECTORS_PATH}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-padding': 'a'.repeat(100_000) },
+        body: TEN_MB,
+      }),
     );
     assert.deepEqual(seen, Array(20).fill('431 Request_HeaderTooLarge'));
     await stillServing(server);
@@ -373,7 +398,9 @@ describe('limits answer clients that are still sending (lingering close)', memor
     assert.equal(connection.isClosed(), false, 'closed while the client was still sending');
     // The other 9 MB go through: the server reads them (a closed socket would reset these writes).
     const rest = TEN_MB.subarray(1024 * 1024);
-    await new Promise<void>((resolve, reject) => connection.socket.write(rest, (error) => (error ? reject(error) : resolve())));
+    await new Promise<void>((resolve, reject) =>
+      connection.socket.write(rest, (error) => (error ? reject(error) : resolve())),
+    );
     await closedByServer(connection, 'once the body it discarded had ended');
     assert.equal(parseResponses(connection.received(), false).responses.length, 1, 'one answer only');
   });
@@ -384,7 +411,10 @@ describe('connection limit options: usage errors', memoryPassOnly, () => {
     [['--max-connections', 'many'], /^localgraph: --max-connections must be a whole number from 0/],
     [['--max-requests-per-connection', '1.5'], /^localgraph: --max-requests-per-connection must be a whole number/],
     [['--keep-alive-timeout', '0'], /^localgraph: --keep-alive-timeout must be a whole number from 1/],
-    [['--headers-timeout', '5000', '--request-timeout', '1000'], /^localgraph: --headers-timeout \(5000\) must not exceed --request-timeout \(1000\)/],
+    [
+      ['--headers-timeout', '5000', '--request-timeout', '1000'],
+      /^localgraph: --headers-timeout \(5000\) must not exceed --request-timeout \(1000\)/,
+    ],
   ];
   for (const [args, message] of cases) {
     it(`serve ${args.join(' ')}: exit 2, one line`, async () => {

@@ -30,7 +30,8 @@ let foreignKeyToken: string;
 let unrelatedAppToken: string;
 const OTHER_TENANT = '0d5e8a8c-3c1b-4d8f-9a51-7f2e3b9c1a42';
 
-const SEED_BODY = '{"@odata.type":"#microsoft.graph.connector","externalIp":"String","machineName":"String","status":"String"}';
+const SEED_BODY =
+  '{"@odata.type":"#microsoft.graph.connector","externalIp":"String","machineName":"String","status":"String"}';
 
 before(async () => {
   server = await startServer();
@@ -63,11 +64,20 @@ function auth(token: string, extra: Record<string, string> = {}): Record<string,
 const json = { 'content-type': 'application/json' };
 
 function connector(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return { externalIp: '131.137.147.164', machineName: `connector-${randomUUID().slice(0, 8)}.contoso.com`, status: 'active', ...overrides };
+  return {
+    externalIp: '131.137.147.164',
+    machineName: `connector-${randomUUID().slice(0, 8)}.contoso.com`,
+    status: 'active',
+    ...overrides,
+  };
 }
 
 async function create(body: Record<string, unknown> = connector(), token = admin): Promise<Record<string, any>> {
-  const res = await request(url(CONNECTORS_PATH), { method: 'POST', headers: auth(token, json), body: JSON.stringify(body) });
+  const res = await request(url(CONNECTORS_PATH), {
+    method: 'POST',
+    headers: auth(token, json),
+    body: JSON.stringify(body),
+  });
   assert.equal(res.status, 201, res.text);
   return res.body;
 }
@@ -90,13 +100,19 @@ async function allIds(token = admin): Promise<string[]> {
 describe('create', () => {
   it('201 with the entity, a context URL, a GUID id and the default version', async () => {
     const body = connector({ status: 'inactive' });
-    const res = await request(url(CONNECTORS_PATH), { method: 'POST', headers: auth(admin, json), body: JSON.stringify(body) });
+    const res = await request(url(CONNECTORS_PATH), {
+      method: 'POST',
+      headers: auth(admin, json),
+      body: JSON.stringify(body),
+    });
     assert.equal(res.status, 201, res.text);
     assert.match(res.headers.get('content-type') ?? '', /^application\/json;odata\.metadata=minimal/);
     assert.equal(res.headers.get('odata-version'), '4.0');
     const created = res.body;
     assert.ok(
-      created['@odata.context'].endsWith("/beta/$metadata#onPremisesPublishingProfiles('applicationProxy')/connectors/$entity"),
+      created['@odata.context'].endsWith(
+        "/beta/$metadata#onPremisesPublishingProfiles('applicationProxy')/connectors/$entity",
+      ),
       created['@odata.context'],
     );
     assert.ok(created['@odata.context'].startsWith(server.baseUrl));
@@ -165,13 +181,21 @@ describe('create', () => {
   it('a body over the 1 MB limit: 413 Request_EntityTooLarge, nothing stored', async () => {
     const before = await allIds();
     const body = JSON.stringify(connector({ machineName: 'x'.repeat(1024 * 1024 + 1) }));
-    assertGraphError(await request(url(CONNECTORS_PATH), { method: 'POST', headers: auth(admin, json), body }), 413, 'Request_EntityTooLarge');
+    assertGraphError(
+      await request(url(CONNECTORS_PATH), { method: 'POST', headers: auth(admin, json), body }),
+      413,
+      'Request_EntityTooLarge',
+    );
     assert.deepEqual(await allIds(), before);
   });
 
   it('a client id that is not a GUID is 400 naming id, nothing stored', async () => {
     const before = await allIds();
-    const res = await request(url(CONNECTORS_PATH), { method: 'POST', headers: auth(admin, json), body: JSON.stringify(connector({ id: 'not-a-guid' })) });
+    const res = await request(url(CONNECTORS_PATH), {
+      method: 'POST',
+      headers: auth(admin, json),
+      body: JSON.stringify(connector({ id: 'not-a-guid' })),
+    });
     const error = assertGraphError(res, 400, 'Request_BadRequest', /'id'/);
     assert.equal(error.details?.[0]?.target, 'id');
     assert.deepEqual(await allIds(), before);
@@ -189,7 +213,12 @@ describe('list', () => {
     const res = await request(url(CONNECTORS_PATH), { headers: auth(admin) });
     assert.equal(res.status, 200, res.text);
     assert.match(res.headers.get('content-type') ?? '', /^application\/json;odata\.metadata=minimal/);
-    assert.ok(res.body['@odata.context'].endsWith("/beta/$metadata#onPremisesPublishingProfiles('applicationProxy')/connectors"), res.body['@odata.context']);
+    assert.ok(
+      res.body['@odata.context'].endsWith(
+        "/beta/$metadata#onPremisesPublishingProfiles('applicationProxy')/connectors",
+      ),
+      res.body['@odata.context'],
+    );
     assert.ok(Array.isArray(res.body.value));
     assert.ok(res.body.value.length >= 7);
     for (const c of res.body.value) {
@@ -208,7 +237,9 @@ describe('list', () => {
     assert.match(one.body['@odata.nextLink'], /[?&]top=1(&|$)/, 'the nextLink keeps top (without the $, as sent)');
 
     const seen: string[] = [];
-    let next: string | undefined = url(`${CONNECTORS_PATH}?$top=3&$select=machineName&$orderby=machineName&custom=kept`);
+    let next: string | undefined = url(
+      `${CONNECTORS_PATH}?$top=3&$select=machineName&$orderby=machineName&custom=kept`,
+    );
     let pages = 0;
     while (next) {
       const res: JsonResponse<any> = await request(next, { headers: auth(admin) });
@@ -236,11 +267,16 @@ describe('list', () => {
 
   it('$top with Prefer: odata.maxpagesize: the smaller wins on each page', async () => {
     const expected = await allIds();
-    for (const [top, max, size] of [[2, 5, 2], [5, 2, 2]] as const) {
+    for (const [top, max, size] of [
+      [2, 5, 2],
+      [5, 2, 2],
+    ] as const) {
       const seen: string[] = [];
       let next: string | undefined = url(`${CONNECTORS_PATH}?$top=${top}`);
       while (next) {
-        const res: JsonResponse<any> = await request(next, { headers: auth(admin, { prefer: `odata.maxpagesize=${max}` }) });
+        const res: JsonResponse<any> = await request(next, {
+          headers: auth(admin, { prefer: `odata.maxpagesize=${max}` }),
+        });
         assert.equal(res.status, 200, res.text);
         if (res.body['@odata.nextLink']) assert.equal(res.body.value.length, size, `$top=${top} maxpagesize=${max}`);
         seen.push(...res.body.value.map((c: { id: string }) => c.id));
@@ -251,7 +287,9 @@ describe('list', () => {
   });
 
   it('$top with $skip: $skip skips once, on the first page', async () => {
-    const expected = (await request(url(`${CONNECTORS_PATH}?$orderby=id`), { headers: auth(admin) })).body.value.map((c: { id: string }) => c.id);
+    const expected = (await request(url(`${CONNECTORS_PATH}?$orderby=id`), { headers: auth(admin) })).body.value.map(
+      (c: { id: string }) => c.id,
+    );
     const seen: string[] = [];
     let next: string | undefined = url(`${CONNECTORS_PATH}?$orderby=id&$skip=2&$top=2`);
     while (next) {
@@ -310,7 +348,12 @@ describe('list', () => {
     while (next) {
       const res: JsonResponse<any> = await request(next, { headers: auth(admin, { prefer: 'odata.maxpagesize=3' }) });
       assert.equal(res.status, 200, res.text);
-      assert.ok(res.body['@odata.context'].endsWith("#onPremisesPublishingProfiles('applicationProxy')/connectors(machineName)"), res.body['@odata.context']);
+      assert.ok(
+        res.body['@odata.context'].endsWith(
+          "#onPremisesPublishingProfiles('applicationProxy')/connectors(machineName)",
+        ),
+        res.body['@odata.context'],
+      );
       for (const c of res.body.value) assert.deepEqual(Object.keys(c), ['id', 'machineName']);
       seen.push(...res.body.value.map((c: { id: string }) => c.id));
       next = res.body['@odata.nextLink'];
@@ -320,11 +363,20 @@ describe('list', () => {
   });
 
   it('$select of an unknown property is 400', async () => {
-    assertGraphError(await request(url(`${CONNECTORS_PATH}?$select=colour`), { headers: auth(admin) }), 400, 'BadRequest', /colour/);
+    assertGraphError(
+      await request(url(`${CONNECTORS_PATH}?$select=colour`), { headers: auth(admin) }),
+      400,
+      'BadRequest',
+      /colour/,
+    );
   });
 
   it('a garbage $skiptoken is 400', async () => {
-    assertGraphError(await request(url(`${CONNECTORS_PATH}?$skiptoken=garbage`), { headers: auth(admin) }), 400, 'BadRequest');
+    assertGraphError(
+      await request(url(`${CONNECTORS_PATH}?$skiptoken=garbage`), { headers: auth(admin) }),
+      400,
+      'BadRequest',
+    );
   });
 });
 
@@ -358,10 +410,23 @@ describe('get, update, delete', () => {
     const res = await request(target, { method: 'DELETE', headers: auth(admin) });
     assert.equal(res.status, 204, res.text);
     assert.equal(res.text, '');
-    assertGraphError(await request(target, { headers: auth(admin) }), 404, 'Request_ResourceNotFound', new RegExp(created.id));
-    assertGraphError(await request(target, { method: 'DELETE', headers: auth(admin) }), 404, 'Request_ResourceNotFound');
     assertGraphError(
-      await request(target, { method: 'PATCH', headers: auth(admin, json), body: JSON.stringify({ machineName: 'x' }) }),
+      await request(target, { headers: auth(admin) }),
+      404,
+      'Request_ResourceNotFound',
+      new RegExp(created.id),
+    );
+    assertGraphError(
+      await request(target, { method: 'DELETE', headers: auth(admin) }),
+      404,
+      'Request_ResourceNotFound',
+    );
+    assertGraphError(
+      await request(target, {
+        method: 'PATCH',
+        headers: auth(admin, json),
+        body: JSON.stringify({ machineName: 'x' }),
+      }),
       404,
       'Request_ResourceNotFound',
     );
@@ -369,8 +434,16 @@ describe('get, update, delete', () => {
   });
 
   it('GET of an id that never existed (GUID or not) is 404', async () => {
-    assertGraphError(await request(url(`${CONNECTORS_PATH}/${randomUUID()}`), { headers: auth(admin) }), 404, 'Request_ResourceNotFound');
-    assertGraphError(await request(url(`${CONNECTORS_PATH}/not-a-guid`), { headers: auth(admin) }), 404, 'Request_ResourceNotFound');
+    assertGraphError(
+      await request(url(`${CONNECTORS_PATH}/${randomUUID()}`), { headers: auth(admin) }),
+      404,
+      'Request_ResourceNotFound',
+    );
+    assertGraphError(
+      await request(url(`${CONNECTORS_PATH}/not-a-guid`), { headers: auth(admin) }),
+      404,
+      'Request_ResourceNotFound',
+    );
   });
 });
 
@@ -388,7 +461,9 @@ describe('addressing', () => {
     ['trailing slash', '/beta/onPremisesPublishingProfiles/applicationProxy/connectors/{id}/'],
   ] as const) {
     it(`${name}: ${path}`, async () => {
-      const res = await request(url(path.replace('{id}', created.id).replace('{ID}', created.id.toUpperCase())), { headers: auth(admin) });
+      const res = await request(url(path.replace('{id}', created.id).replace('{ID}', created.id.toUpperCase())), {
+        headers: auth(admin),
+      });
       assert.equal(res.status, 200, res.text);
       assert.equal(res.body.id, created.id);
       // The context URL is canonical whatever spelling the request used.
@@ -397,7 +472,9 @@ describe('addressing', () => {
   }
 
   it('collection with a parenthesised, lower-case profile key and a trailing slash', async () => {
-    const res = await request(url("/beta/onPremisesPublishingProfiles('applicationproxy')/connectors/"), { headers: auth(admin) });
+    const res = await request(url("/beta/onPremisesPublishingProfiles('applicationproxy')/connectors/"), {
+      headers: auth(admin),
+    });
     assert.equal(res.status, 200, res.text);
     assert.ok(res.body.value.some((c: { id: string }) => c.id === created.id));
     assert.ok(res.body['@odata.context'].endsWith("#onPremisesPublishingProfiles('applicationProxy')/connectors"));
@@ -406,19 +483,38 @@ describe('addressing', () => {
   it('PATCH and DELETE through the upper-case GUID address', async () => {
     const other = await create();
     const upper = url(`/beta/onPremisesPublishingProfiles/applicationproxy/connectors/${other.id.toUpperCase()}`);
-    assert.equal((await request(upper, { method: 'PATCH', headers: auth(admin, json), body: '{"machineName":"upper.contoso.com"}' })).status, 204);
-    assert.equal((await request(url(`${CONNECTORS_PATH}/${other.id}`), { headers: auth(admin) })).body.machineName, 'upper.contoso.com');
+    assert.equal(
+      (
+        await request(upper, {
+          method: 'PATCH',
+          headers: auth(admin, json),
+          body: '{"machineName":"upper.contoso.com"}',
+        })
+      ).status,
+      204,
+    );
+    assert.equal(
+      (await request(url(`${CONNECTORS_PATH}/${other.id}`), { headers: auth(admin) })).body.machineName,
+      'upper.contoso.com',
+    );
     assert.equal((await request(upper, { method: 'DELETE', headers: auth(admin) })).status, 204);
     assert.equal((await request(url(`${CONNECTORS_PATH}/${other.id}`), { headers: auth(admin) })).status, 404);
   });
 
   it('/v1.0 has no onPremisesPublishingProfiles: 400 Resource not found for the segment', async () => {
-    const res = await request(url('/v1.0/onPremisesPublishingProfiles/applicationProxy/connectors'), { headers: auth(admin) });
+    const res = await request(url('/v1.0/onPremisesPublishingProfiles/applicationProxy/connectors'), {
+      headers: auth(admin),
+    });
     assertGraphError(res, 400, 'BadRequest', "Resource not found for the segment 'onPremisesPublishingProfiles'.");
   });
 
   it('an unknown segment is 400', async () => {
-    assertGraphError(await request(url('/beta/noSuchThing'), { headers: auth(admin) }), 400, 'BadRequest', "Resource not found for the segment 'noSuchThing'.");
+    assertGraphError(
+      await request(url('/beta/noSuchThing'), { headers: auth(admin) }),
+      400,
+      'BadRequest',
+      "Resource not found for the segment 'noSuchThing'.",
+    );
     assertGraphError(
       await request(url('/beta/onPremisesPublishingProfiles/applicationProxy/noSuchThing'), { headers: auth(admin) }),
       400,
@@ -427,21 +523,28 @@ describe('addressing', () => {
     );
   });
 
-  it(
-    'a malformed percent-escape in the path is a Graph 400 with request ids',
-    async () => {
-      const res = await request(url(`${CONNECTORS_PATH}/%ZZ`), { headers: auth(admin, { 'client-request-id': 'bad-url' }) });
-      const error = assertGraphError(res, 400, 'BadRequest');
-      assert.equal(error.innerError['client-request-id'], 'bad-url');
-    },
-  );
+  it('a malformed percent-escape in the path is a Graph 400 with request ids', async () => {
+    const res = await request(url(`${CONNECTORS_PATH}/%ZZ`), {
+      headers: auth(admin, { 'client-request-id': 'bad-url' }),
+    });
+    const error = assertGraphError(res, 400, 'BadRequest');
+    assert.equal(error.innerError['client-request-id'], 'bad-url');
+  });
 
   it('an unknown version is 400', async () => {
-    assertGraphError(await request(url('/v2.0/onPremisesPublishingProfiles/applicationProxy/connectors'), { headers: auth(admin) }), 400, 'BadRequest');
+    assertGraphError(
+      await request(url('/v2.0/onPremisesPublishingProfiles/applicationProxy/connectors'), { headers: auth(admin) }),
+      400,
+      'BadRequest',
+    );
   });
 
   it('an unknown profile is 404', async () => {
-    assertGraphError(await request(url('/beta/onPremisesPublishingProfiles/foo/connectors'), { headers: auth(admin) }), 404, 'Request_ResourceNotFound');
+    assertGraphError(
+      await request(url('/beta/onPremisesPublishingProfiles/foo/connectors'), { headers: auth(admin) }),
+      404,
+      'Request_ResourceNotFound',
+    );
   });
 
   it('connectors under the provisioning profile are 404', async () => {
@@ -451,29 +554,50 @@ describe('addressing', () => {
       'Request_ResourceNotFound',
     );
     assertGraphError(
-      await request(url('/beta/onPremisesPublishingProfiles/provisioning/connectors'), { method: 'POST', headers: auth(admin, json), body: JSON.stringify(connector()) }),
+      await request(url('/beta/onPremisesPublishingProfiles/provisioning/connectors'), {
+        method: 'POST',
+        headers: auth(admin, json),
+        body: JSON.stringify(connector()),
+      }),
       404,
       'Request_ResourceNotFound',
     );
   });
 
-  it(
-    "$filter=status eq 'inactive' returns exactly the inactive connectors; a bad $filter is a Graph 400",
-    async () => {
-      const everything = (await request(url(`${CONNECTORS_PATH}?$top=999`), { headers: auth(admin) })).body.value as { id: string; status: string }[];
-      const inactive = everything.filter((c) => c.status === 'inactive').map((c) => c.id);
-      assert.ok(inactive.length > 0 && inactive.length < everything.length, 'the fixture needs both kinds');
-      const res = await request(url(`${CONNECTORS_PATH}?$filter=${encodeURIComponent("status eq 'inactive'")}&$top=999`), { headers: auth(admin) });
-      assert.equal(res.status, 200, res.text);
-      assert.deepEqual(res.body.value.map((c: { id: string }) => c.id).sort(), inactive.sort());
-      assertGraphError(await request(url(`${CONNECTORS_PATH}?$filter=${encodeURIComponent('colour eq 1')}`), { headers: auth(admin) }), 400, 'BadRequest');
-      assertGraphError(await request(url(`${CONNECTORS_PATH}?$filter=${encodeURIComponent("status eq 'inactive' and")}`), { headers: auth(admin) }), 400, 'BadRequest');
-    },
-  );
+  it("$filter=status eq 'inactive' returns exactly the inactive connectors; a bad $filter is a Graph 400", async () => {
+    const everything = (await request(url(`${CONNECTORS_PATH}?$top=999`), { headers: auth(admin) })).body.value as {
+      id: string;
+      status: string;
+    }[];
+    const inactive = everything.filter((c) => c.status === 'inactive').map((c) => c.id);
+    assert.ok(inactive.length > 0 && inactive.length < everything.length, 'the fixture needs both kinds');
+    const res = await request(
+      url(`${CONNECTORS_PATH}?$filter=${encodeURIComponent("status eq 'inactive'")}&$top=999`),
+      { headers: auth(admin) },
+    );
+    assert.equal(res.status, 200, res.text);
+    assert.deepEqual(res.body.value.map((c: { id: string }) => c.id).sort(), inactive.sort());
+    assertGraphError(
+      await request(url(`${CONNECTORS_PATH}?$filter=${encodeURIComponent('colour eq 1')}`), { headers: auth(admin) }),
+      400,
+      'BadRequest',
+    );
+    assertGraphError(
+      await request(url(`${CONNECTORS_PATH}?$filter=${encodeURIComponent("status eq 'inactive' and")}`), {
+        headers: auth(admin),
+      }),
+      400,
+      'BadRequest',
+    );
+  });
 
   it('$orderby=machineName desc sorts (ignoring case, as Graph does), across pages too', async () => {
     const lower = (s: string) => s.toLowerCase();
-    const expected = ((await request(url(`${CONNECTORS_PATH}?$top=999`), { headers: auth(admin) })).body.value as { machineName: string }[])
+    const expected = (
+      (await request(url(`${CONNECTORS_PATH}?$top=999`), { headers: auth(admin) })).body.value as {
+        machineName: string;
+      }[]
+    )
       .map((c) => c.machineName)
       .sort((a, b) => (lower(a) < lower(b) ? -1 : lower(a) > lower(b) ? 1 : 0))
       .reverse();
@@ -497,7 +621,11 @@ describe('addressing', () => {
     ['PATCH', CONNECTORS_PATH],
   ] as const) {
     it(`${method} ${path} is 405 Request_BadRequest`, async () => {
-      const res = await request(url(path.replace('{id}', created.id)), { method, headers: auth(admin, json), body: method === 'DELETE' ? undefined : '{}' });
+      const res = await request(url(path.replace('{id}', created.id)), {
+        method,
+        headers: auth(admin, json),
+        body: method === 'DELETE' ? undefined : '{}',
+      });
       assertGraphError(res, 405, 'Request_BadRequest');
     });
   }
@@ -509,7 +637,12 @@ describe('bad input: Graph error, JSON, nothing stored', () => {
     existing = await create(connector({ machineName: 'untouchable.contoso.com', status: 'active' }));
   });
 
-  async function refusedCreate(init: RequestInit, status: number, code: string, message?: RegExp | string): Promise<GraphErrorBody['error']> {
+  async function refusedCreate(
+    init: RequestInit,
+    status: number,
+    code: string,
+    message?: RegExp | string,
+  ): Promise<GraphErrorBody['error']> {
     const before = await allIds();
     const res = await request(url(CONNECTORS_PATH), { method: 'POST', ...init });
     const error = assertGraphError(res, status, code, message);
@@ -517,7 +650,13 @@ describe('bad input: Graph error, JSON, nothing stored', () => {
     return error;
   }
 
-  async function refusedPatch(body: string, status: number, code: string, message?: RegExp | string, headers = auth(admin, json)): Promise<GraphErrorBody['error']> {
+  async function refusedPatch(
+    body: string,
+    status: number,
+    code: string,
+    message?: RegExp | string,
+    headers = auth(admin, json),
+  ): Promise<GraphErrorBody['error']> {
     const res = await request(url(`${CONNECTORS_PATH}/${existing.id}`), { method: 'PATCH', headers, body });
     const error = assertGraphError(res, status, code, message);
     const got = await request(url(`${CONNECTORS_PATH}/${existing.id}`), { headers: auth(admin) });
@@ -528,7 +667,12 @@ describe('bad input: Graph error, JSON, nothing stored', () => {
   const unreadable = /^Unable to read JSON request payload/;
 
   it('malformed JSON', async () => {
-    await refusedCreate({ headers: auth(admin, json), body: '{"externalIp": "1.2.3.4", "machineName": ' }, 400, 'BadRequest', unreadable);
+    await refusedCreate(
+      { headers: auth(admin, json), body: '{"externalIp": "1.2.3.4", "machineName": ' },
+      400,
+      'BadRequest',
+      unreadable,
+    );
     await refusedPatch('{"machineName": ', 400, 'BadRequest', unreadable);
   });
 
@@ -553,22 +697,48 @@ describe('bad input: Graph error, JSON, nothing stored', () => {
   });
 
   it('Content-Type text/plain', async () => {
-    await refusedCreate({ headers: auth(admin, { 'content-type': 'text/plain' }), body: JSON.stringify(connector()) }, 415, 'BadRequest', /text\/plain/);
-    await refusedPatch('{"machineName":"x"}', 415, 'BadRequest', /text\/plain/, auth(admin, { 'content-type': 'text/plain' }));
+    await refusedCreate(
+      { headers: auth(admin, { 'content-type': 'text/plain' }), body: JSON.stringify(connector()) },
+      415,
+      'BadRequest',
+      /text\/plain/,
+    );
+    await refusedPatch(
+      '{"machineName":"x"}',
+      415,
+      'BadRequest',
+      /text\/plain/,
+      auth(admin, { 'content-type': 'text/plain' }),
+    );
   });
 
   it('an unknown property: 400 naming it', async () => {
-    const error = await refusedCreate({ headers: auth(admin, json), body: JSON.stringify(connector({ colour: 'blue' })) }, 400, 'BadRequest', /'colour'/);
+    const error = await refusedCreate(
+      { headers: auth(admin, json), body: JSON.stringify(connector({ colour: 'blue' })) },
+      400,
+      'BadRequest',
+      /'colour'/,
+    );
     assert.equal(error.details?.[0]?.target, 'colour');
     await refusedPatch('{"colour":"blue"}', 400, 'BadRequest', /'colour'/);
   });
 
   it('a navigation property in the body', async () => {
-    await refusedCreate({ headers: auth(admin, json), body: JSON.stringify(connector({ memberOf: [] })) }, 400, 'Request_BadRequest', /'memberOf'/);
+    await refusedCreate(
+      { headers: auth(admin, json), body: JSON.stringify(connector({ memberOf: [] })) },
+      400,
+      'Request_BadRequest',
+      /'memberOf'/,
+    );
   });
 
   it('a wrong type (machineName: 5): 400 naming it', async () => {
-    const error = await refusedCreate({ headers: auth(admin, json), body: JSON.stringify(connector({ machineName: 5 })) }, 400, 'Request_BadRequest', /'machineName'/);
+    const error = await refusedCreate(
+      { headers: auth(admin, json), body: JSON.stringify(connector({ machineName: 5 })) },
+      400,
+      'Request_BadRequest',
+      /'machineName'/,
+    );
     assert.equal(error.details?.[0]?.target, 'machineName');
     await refusedPatch('{"machineName":5}', 400, 'Request_BadRequest', /'machineName'/);
     await refusedPatch('{"externalIp":["1.2.3.4"]}', 400, 'Request_BadRequest', /'externalIp'/);
@@ -579,15 +749,33 @@ describe('bad input: Graph error, JSON, nothing stored', () => {
     assert.equal(longest.length, 255);
     const made = await create(connector({ machineName: longest }));
     assert.equal(made.machineName, longest);
-    const error = await refusedCreate({ headers: auth(admin, json), body: JSON.stringify(connector({ machineName: `${longest}x` })) }, 400, 'Request_BadRequest', /longer than 255 characters/);
+    const error = await refusedCreate(
+      { headers: auth(admin, json), body: JSON.stringify(connector({ machineName: `${longest}x` })) },
+      400,
+      'Request_BadRequest',
+      /longer than 255 characters/,
+    );
     assert.equal(error.details?.[0]?.target, 'machineName');
-    await refusedPatch(JSON.stringify({ machineName: '😀'.repeat(30_000) }), 400, 'Request_BadRequest', /'machineName'/);
+    await refusedPatch(
+      JSON.stringify({ machineName: '😀'.repeat(30_000) }),
+      400,
+      'Request_BadRequest',
+      /'machineName'/,
+    );
   });
 
   it('U+0000 in a string (PostgreSQL cannot store it): 400 on every backend, in the body and in $filter', async () => {
-    await refusedCreate({ headers: auth(admin, json), body: JSON.stringify(connector({ machineName: 'nul\u0000.contoso.com' })) }, 400, 'Request_BadRequest', /U\+0000/);
+    await refusedCreate(
+      { headers: auth(admin, json), body: JSON.stringify(connector({ machineName: 'nul\u0000.contoso.com' })) },
+      400,
+      'Request_BadRequest',
+      /U\+0000/,
+    );
     await refusedPatch(JSON.stringify({ machineName: '\u0000' }), 400, 'Request_BadRequest', /'machineName'/);
-    const filtered = await request(url(`${CONNECTORS_PATH}?$filter=${encodeURIComponent("machineName eq 'a\u0000'")}`), { headers: auth(admin) });
+    const filtered = await request(
+      url(`${CONNECTORS_PATH}?$filter=${encodeURIComponent("machineName eq 'a\u0000'")}`),
+      { headers: auth(admin) },
+    );
     assertGraphError(filtered, 400, 'BadRequest', /U\+0000/);
   });
 
@@ -599,14 +787,29 @@ describe('bad input: Graph error, JSON, nothing stored', () => {
     it(`missing required ${missing}: 400 naming it`, async () => {
       const body = connector();
       delete body[missing];
-      const error = await refusedCreate({ headers: auth(admin, json), body: JSON.stringify(body) }, 400, 'Request_BadRequest', new RegExp(`'${missing}'`));
+      const error = await refusedCreate(
+        { headers: auth(admin, json), body: JSON.stringify(body) },
+        400,
+        'Request_BadRequest',
+        new RegExp(`'${missing}'`),
+      );
       assert.equal(error.details?.[0]?.target, missing);
     });
   }
 
   it('null for a non-null property', async () => {
-    await refusedCreate({ headers: auth(admin, json), body: JSON.stringify(connector({ externalIp: null })) }, 400, 'Request_BadRequest', /'externalIp'/);
-    await refusedCreate({ headers: auth(admin, json), body: JSON.stringify(connector({ version: null })) }, 400, 'Request_BadRequest', /'version'/);
+    await refusedCreate(
+      { headers: auth(admin, json), body: JSON.stringify(connector({ externalIp: null })) },
+      400,
+      'Request_BadRequest',
+      /'externalIp'/,
+    );
+    await refusedCreate(
+      { headers: auth(admin, json), body: JSON.stringify(connector({ version: null })) },
+      400,
+      'Request_BadRequest',
+      /'version'/,
+    );
     await refusedPatch('{"machineName":null}', 400, 'Request_BadRequest', /'machineName'/);
     await refusedPatch('{"status":null}', 400, 'Request_BadRequest', /'status'/);
   });
@@ -620,7 +823,10 @@ describe('bad input: Graph error, JSON, nothing stored', () => {
 
   it('an @odata.type that is not a connector', async () => {
     await refusedCreate(
-      { headers: auth(admin, json), body: JSON.stringify({ '@odata.type': '#microsoft.graph.connectorGroup', ...connector() }) },
+      {
+        headers: auth(admin, json),
+        body: JSON.stringify({ '@odata.type': '#microsoft.graph.connectorGroup', ...connector() }),
+      },
       400,
       'BadRequest',
       /microsoft\.graph\.connectorGroup/,
@@ -643,13 +849,21 @@ describe('headers', () => {
 
   it('client-request-id is echoed on success and error, in the header and in innerError', async () => {
     const clientId = randomUUID();
-    const ok = await request(url(CONNECTORS_PATH), { method: 'POST', headers: auth(admin, { ...json, 'client-request-id': clientId }), body: JSON.stringify(connector()) });
+    const ok = await request(url(CONNECTORS_PATH), {
+      method: 'POST',
+      headers: auth(admin, { ...json, 'client-request-id': clientId }),
+      body: JSON.stringify(connector()),
+    });
     assert.equal(ok.status, 201);
     assert.equal(ok.headers.get('client-request-id'), clientId);
     assert.match(ok.headers.get('request-id') ?? '', GUID);
     assert.notEqual(ok.headers.get('request-id'), clientId);
 
-    const bad = await request(url(CONNECTORS_PATH), { method: 'POST', headers: auth(admin, { ...json, 'client-request-id': clientId }), body: SEED_BODY });
+    const bad = await request(url(CONNECTORS_PATH), {
+      method: 'POST',
+      headers: auth(admin, { ...json, 'client-request-id': clientId }),
+      body: SEED_BODY,
+    });
     const error = assertGraphError(bad, 400, 'Request_BadRequest');
     assert.equal(error.innerError['client-request-id'], clientId);
     assert.notEqual(error.innerError['request-id'], clientId);
@@ -663,13 +877,18 @@ describe('headers', () => {
 
   it('every response gets a fresh request-id', async () => {
     const ids = new Set<string>();
-    for (let i = 0; i < 3; i++) ids.add((await request(url(CONNECTORS_PATH), { headers: auth(admin) })).headers.get('request-id') ?? '');
+    for (let i = 0; i < 3; i++)
+      ids.add((await request(url(CONNECTORS_PATH), { headers: auth(admin) })).headers.get('request-id') ?? '');
     assert.equal(ids.size, 3);
   });
 
   it('errors before routing (401, unknown version) carry request ids too', async () => {
     const clientId = 'my-correlation-id';
-    assertGraphError(await request(url(CONNECTORS_PATH), { headers: { 'client-request-id': clientId } }), 401, 'InvalidAuthenticationToken');
+    assertGraphError(
+      await request(url(CONNECTORS_PATH), { headers: { 'client-request-id': clientId } }),
+      401,
+      'InvalidAuthenticationToken',
+    );
     const res = await request(url('/nope'), { headers: { 'client-request-id': clientId } });
     const error = assertGraphError(res, 400, 'BadRequest');
     assert.equal(error.innerError['client-request-id'], clientId);
@@ -685,19 +904,34 @@ describe('authentication and permissions', () => {
   it('no Authorization header: 401 InvalidAuthenticationToken with WWW-Authenticate: Bearer', async () => {
     assertUnauthenticated(await request(url(CONNECTORS_PATH)));
     const before = await allIds();
-    assertUnauthenticated(await request(url(CONNECTORS_PATH), { method: 'POST', headers: json, body: JSON.stringify(connector()) }));
+    assertUnauthenticated(
+      await request(url(CONNECTORS_PATH), { method: 'POST', headers: json, body: JSON.stringify(connector()) }),
+    );
     assert.deepEqual(await allIds(), before);
   });
 
   it('malformed Authorization headers: 401', async () => {
-    for (const value of ['Bearer', 'Bearer ', 'Bearer not-a-jwt', 'Bearer a.b.c', `Basic ${Buffer.from('u:p').toString('base64')}`, admin]) {
+    for (const value of [
+      'Bearer',
+      'Bearer ',
+      'Bearer not-a-jwt',
+      'Bearer a.b.c',
+      `Basic ${Buffer.from('u:p').toString('base64')}`,
+      admin,
+    ]) {
       assertUnauthenticated(await request(url(CONNECTORS_PATH), { headers: { authorization: value } }));
     }
   });
 
   it("a token signed by another data folder's key: 401", async () => {
     assertUnauthenticated(await request(url(CONNECTORS_PATH), { headers: auth(foreignKeyToken) }));
-    assertUnauthenticated(await request(url(CONNECTORS_PATH), { method: 'POST', headers: auth(foreignKeyToken, json), body: JSON.stringify(connector()) }));
+    assertUnauthenticated(
+      await request(url(CONNECTORS_PATH), {
+        method: 'POST',
+        headers: auth(foreignKeyToken, json),
+        body: JSON.stringify(connector()),
+      }),
+    );
   });
 
   it('a token whose payload was tampered with: 401', async () => {
@@ -707,7 +941,9 @@ describe('authentication and permissions', () => {
     const forged = `${header}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.${signature}`;
     assertUnauthenticated(await request(url(CONNECTORS_PATH), { headers: auth(forged) }));
     // The signature of another token does not fit either.
-    assertUnauthenticated(await request(url(CONNECTORS_PATH), { headers: auth(`${admin.split('.').slice(0, 2).join('.')}.${signature}`) }));
+    assertUnauthenticated(
+      await request(url(CONNECTORS_PATH), { headers: auth(`${admin.split('.').slice(0, 2).join('.')}.${signature}`) }),
+    );
   });
 
   it("an unsigned token (alg none) with the admin's claims: 401", async () => {
@@ -719,40 +955,81 @@ describe('authentication and permissions', () => {
   it('an app-only token (roles Directory.ReadWrite.All) can create, update and delete but not read', async () => {
     const created = await create(connector(), appOnly);
     assert.match(created.id, GUID);
-    assertGraphError(await request(url(CONNECTORS_PATH), { headers: auth(appOnly) }), 403, 'Authorization_RequestDenied');
-    assertGraphError(await request(url(`${CONNECTORS_PATH}/${created.id}`), { headers: auth(appOnly) }), 403, 'Authorization_RequestDenied');
+    assertGraphError(
+      await request(url(CONNECTORS_PATH), { headers: auth(appOnly) }),
+      403,
+      'Authorization_RequestDenied',
+    );
+    assertGraphError(
+      await request(url(`${CONNECTORS_PATH}/${created.id}`), { headers: auth(appOnly) }),
+      403,
+      'Authorization_RequestDenied',
+    );
     // The row is in the same tenant as the delegated admin's.
     assert.ok((await allIds()).includes(created.id));
     assert.equal(
-      (await request(url(`${CONNECTORS_PATH}/${created.id}`), { method: 'PATCH', headers: auth(appOnly, json), body: '{"status":"inactive"}' })).status,
+      (
+        await request(url(`${CONNECTORS_PATH}/${created.id}`), {
+          method: 'PATCH',
+          headers: auth(appOnly, json),
+          body: '{"status":"inactive"}',
+        })
+      ).status,
       204,
     );
-    assert.equal((await request(url(`${CONNECTORS_PATH}/${created.id}`), { method: 'DELETE', headers: auth(appOnly) })).status, 204);
+    assert.equal(
+      (await request(url(`${CONNECTORS_PATH}/${created.id}`), { method: 'DELETE', headers: auth(appOnly) })).status,
+      204,
+    );
   });
 
   it('a delegated token without Directory.ReadWrite.All: 403 on every operation, nothing stored', async () => {
     const target = (await create()).id as string;
     const before = await allIds();
-    assertGraphError(await request(url(CONNECTORS_PATH), { headers: auth(lowPrivilege) }), 403, 'Authorization_RequestDenied');
-    assertGraphError(await request(url(`${CONNECTORS_PATH}/${target}`), { headers: auth(lowPrivilege) }), 403, 'Authorization_RequestDenied');
     assertGraphError(
-      await request(url(CONNECTORS_PATH), { method: 'POST', headers: auth(lowPrivilege, json), body: JSON.stringify(connector()) }),
+      await request(url(CONNECTORS_PATH), { headers: auth(lowPrivilege) }),
       403,
       'Authorization_RequestDenied',
     );
     assertGraphError(
-      await request(url(`${CONNECTORS_PATH}/${target}`), { method: 'PATCH', headers: auth(lowPrivilege, json), body: '{"machineName":"x"}' }),
+      await request(url(`${CONNECTORS_PATH}/${target}`), { headers: auth(lowPrivilege) }),
       403,
       'Authorization_RequestDenied',
     );
-    assertGraphError(await request(url(`${CONNECTORS_PATH}/${target}`), { method: 'DELETE', headers: auth(lowPrivilege) }), 403, 'Authorization_RequestDenied');
+    assertGraphError(
+      await request(url(CONNECTORS_PATH), {
+        method: 'POST',
+        headers: auth(lowPrivilege, json),
+        body: JSON.stringify(connector()),
+      }),
+      403,
+      'Authorization_RequestDenied',
+    );
+    assertGraphError(
+      await request(url(`${CONNECTORS_PATH}/${target}`), {
+        method: 'PATCH',
+        headers: auth(lowPrivilege, json),
+        body: '{"machineName":"x"}',
+      }),
+      403,
+      'Authorization_RequestDenied',
+    );
+    assertGraphError(
+      await request(url(`${CONNECTORS_PATH}/${target}`), { method: 'DELETE', headers: auth(lowPrivilege) }),
+      403,
+      'Authorization_RequestDenied',
+    );
     assert.deepEqual(await allIds(), before);
   });
 
   it('an app-only token with only unrelated roles: 403 on create', async () => {
     const before = await allIds();
     assertGraphError(
-      await request(url(CONNECTORS_PATH), { method: 'POST', headers: auth(unrelatedAppToken, json), body: JSON.stringify(connector()) }),
+      await request(url(CONNECTORS_PATH), {
+        method: 'POST',
+        headers: auth(unrelatedAppToken, json),
+        body: JSON.stringify(connector()),
+      }),
       403,
       'Authorization_RequestDenied',
     );
@@ -763,7 +1040,9 @@ describe('authentication and permissions', () => {
 describe('concurrency', () => {
   it('20 creates at once: 20 rows, all listed', async () => {
     const before = await allIds();
-    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => create(connector({ machineName: `parallel-${i}.contoso.com` }))));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => create(connector({ machineName: `parallel-${i}.contoso.com` }))),
+    );
     const ids = results.map((c) => c.id as string);
     assert.equal(new Set(ids).size, 20);
     const after = await allIds();
@@ -776,7 +1055,11 @@ describe('concurrency', () => {
     const before = await allIds();
     const responses = await Promise.all(
       Array.from({ length: 10 }, (_, i) =>
-        request(url(CONNECTORS_PATH), { method: 'POST', headers: auth(admin, json), body: JSON.stringify(connector({ id, machineName: `racer-${i}.contoso.com` })) }),
+        request(url(CONNECTORS_PATH), {
+          method: 'POST',
+          headers: auth(admin, json),
+          body: JSON.stringify(connector({ id, machineName: `racer-${i}.contoso.com` })),
+        }),
       ),
     );
     const created = responses.filter((r) => r.status === 201);
@@ -808,18 +1091,29 @@ describe('tenants', () => {
     const target = url(`${CONNECTORS_PATH}/${mine.id}`);
     assertGraphError(await request(target, { headers: auth(otherTenantAdmin) }), 404, 'Request_ResourceNotFound');
     assertGraphError(
-      await request(target, { method: 'PATCH', headers: auth(otherTenantAdmin, json), body: '{"machineName":"hijacked"}' }),
+      await request(target, {
+        method: 'PATCH',
+        headers: auth(otherTenantAdmin, json),
+        body: '{"machineName":"hijacked"}',
+      }),
       404,
       'Request_ResourceNotFound',
     );
-    assertGraphError(await request(target, { method: 'DELETE', headers: auth(otherTenantAdmin) }), 404, 'Request_ResourceNotFound');
+    assertGraphError(
+      await request(target, { method: 'DELETE', headers: auth(otherTenantAdmin) }),
+      404,
+      'Request_ResourceNotFound',
+    );
     const got = await request(target, { headers: auth(admin) });
     assert.equal(got.status, 200);
     assert.deepEqual(got.body, mine);
   });
 
   it('another tenant can create a connector with the same client-supplied id, and each sees its own', async () => {
-    const theirs = await create(connector({ id: mine.id.toUpperCase(), machineName: 'tenant-b.contoso.com', status: 'inactive' }), otherTenantAdmin);
+    const theirs = await create(
+      connector({ id: mine.id.toUpperCase(), machineName: 'tenant-b.contoso.com', status: 'inactive' }),
+      otherTenantAdmin,
+    );
     assert.equal(theirs.id, mine.id);
     assert.deepEqual(await allIds(otherTenantAdmin), [mine.id]);
     const theirsGot = await request(url(`${CONNECTORS_PATH}/${mine.id}`), { headers: auth(otherTenantAdmin) });
@@ -828,7 +1122,11 @@ describe('tenants', () => {
     assert.deepEqual(mineGot.body, mine);
     assert.equal((await allIds()).length, myCount);
     // Deleting theirs leaves mine.
-    assert.equal((await request(url(`${CONNECTORS_PATH}/${mine.id}`), { method: 'DELETE', headers: auth(otherTenantAdmin) })).status, 204);
+    assert.equal(
+      (await request(url(`${CONNECTORS_PATH}/${mine.id}`), { method: 'DELETE', headers: auth(otherTenantAdmin) }))
+        .status,
+      204,
+    );
     assert.equal((await request(url(`${CONNECTORS_PATH}/${mine.id}`), { headers: auth(admin) })).status, 200);
   });
 });
@@ -851,7 +1149,11 @@ describe('metadata and service document', () => {
       assert.equal(res.status, 200, res.text);
       assert.match(res.headers.get('content-type') ?? '', /^application\/json/);
       assert.equal(res.body['@odata.context'], `${server.baseUrl}/beta/$metadata`);
-      assert.ok(res.body.value.some((s: { name: string; kind: string }) => s.name === 'onPremisesPublishingProfiles' && s.kind === 'EntitySet'));
+      assert.ok(
+        res.body.value.some(
+          (s: { name: string; kind: string }) => s.name === 'onPremisesPublishingProfiles' && s.kind === 'EntitySet',
+        ),
+      );
     }
   });
 });

@@ -12,7 +12,12 @@ const pager = await import(web('pager.js'));
 describe('console: Graph queries', () => {
   test('withQuery percent-encodes each option and leaves out empty ones', () => {
     assert.equal(
-      graph.withQuery('/x', { $filter: "contains(name,'a&b')", $orderby: 'region desc,name', $skip: undefined, $search: '' }),
+      graph.withQuery('/x', {
+        $filter: "contains(name,'a&b')",
+        $orderby: 'region desc,name',
+        $skip: undefined,
+        $search: '',
+      }),
       "/x?$filter=contains(name%2C'a%26b')&$orderby=region%20desc%2Cname",
     );
     assert.equal(graph.withQuery('/x', {}), '/x');
@@ -24,11 +29,24 @@ describe('console: Graph queries', () => {
   });
 
   test("Graph's error body becomes a message people can read, ids replaced by names", () => {
-    const error = graph.toGraphRequestError(400, { error: { code: 'Request_BadRequest', message: "Connector group '11111111-2222-3333-4444-555555555555' still has connectors." } });
+    const error = graph.toGraphRequestError(400, {
+      error: {
+        code: 'Request_BadRequest',
+        message: "Connector group '11111111-2222-3333-4444-555555555555' still has connectors.",
+      },
+    });
     assert.equal(error.status, 400);
     assert.equal(error.code, 'Request_BadRequest');
-    assert.equal(graph.humanize(error.message, new Map([['11111111-2222-3333-4444-555555555555', 'West']])), "Connector group 'West' still has connectors.");
-    assert.match(graph.toGraphRequestError(403, { error: { code: 'Authorization_RequestDenied', message: 'Insufficient privileges.' } }).message, /^Not allowed: .*Insufficient privileges\./);
+    assert.equal(
+      graph.humanize(error.message, new Map([['11111111-2222-3333-4444-555555555555', 'West']])),
+      "Connector group 'West' still has connectors.",
+    );
+    assert.match(
+      graph.toGraphRequestError(403, {
+        error: { code: 'Authorization_RequestDenied', message: 'Insufficient privileges.' },
+      }).message,
+      /^Not allowed: .*Insufficient privileges\./,
+    );
     assert.match(graph.toGraphRequestError(429, undefined).message, /slow down/);
   });
 });

@@ -8,7 +8,14 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { onlyOn } from './helpers/backend.js';
-import { axeViolations, browserUnavailable, launchChromium, screenshot, watchCollections, watchPage } from './helpers/browser.js';
+import {
+  axeViolations,
+  browserUnavailable,
+  launchChromium,
+  screenshot,
+  watchCollections,
+  watchPage,
+} from './helpers/browser.js';
 import { consoleWorld, LARGE_WORLD, type ConsoleWorld } from './helpers/console-world.js';
 import { admin } from './helpers/admin.js';
 import { printedCredentials } from './helpers/identity.js';
@@ -16,7 +23,8 @@ import { request, startServer, type RunningServer } from './helpers/server.js';
 
 const PROXY = '/beta/onPremisesPublishingProfiles/applicationProxy';
 /** What the console reads: connectors and groups, applications, agents, sensors. */
-const CONSOLE_SCOPES = 'Directory.ReadWrite.All Application.ReadWrite.All Policy.ReadWrite.HybridAuthentication OnPremisesPublishingProfiles.ReadWrite.All';
+const CONSOLE_SCOPES =
+  'Directory.ReadWrite.All Application.ReadWrite.All Policy.ReadWrite.HybridAuthentication OnPremisesPublishingProfiles.ReadWrite.All';
 /** How long a change made elsewhere may take to show (the console polls every 2 s). */
 const LIVE_WITHIN_MS = 6_000;
 /** How long the page may take to answer a click (it answers in well under a second). */
@@ -25,10 +33,17 @@ const UI_TIMEOUT_MS = 10_000;
 let server: RunningServer;
 let token: string;
 
-async function api<T = any>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T; text: string }> {
+async function api<T = any>(
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: T; text: string }> {
   const response = await request<T>(`${server.baseUrl}${path}`, {
     method,
-    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   return { status: response.status, body: response.body, text: response.text };
@@ -47,7 +62,9 @@ async function groupOf(connectorId: string): Promise<string> {
 }
 
 async function countOf(path: string): Promise<number> {
-  const response = await request(`${server.baseUrl}${path}`, { headers: { authorization: `Bearer ${token}`, consistencylevel: 'eventual' } });
+  const response = await request(`${server.baseUrl}${path}`, {
+    headers: { authorization: `Bearer ${token}`, consistencylevel: 'eventual' },
+  });
   assert.equal(response.status, 200, response.text);
   return Number(response.text);
 }
@@ -57,7 +74,9 @@ async function countByListing(path: string): Promise<number> {
   let n = 0;
   let next: string | undefined = `${server.baseUrl}${path}${path.includes('?') ? '&' : '?'}$select=id`;
   while (next) {
-    const response: { status: number; body: any; text: string } = await request(next, { headers: { authorization: `Bearer ${token}`, prefer: "odata.maxpagesize=999" } });
+    const response: { status: number; body: any; text: string } = await request(next, {
+      headers: { authorization: `Bearer ${token}`, prefer: 'odata.maxpagesize=999' },
+    });
     assert.equal(response.status, 200, response.text);
     n += response.body.value.length;
     next = response.body['@odata.nextLink'];
@@ -152,7 +171,6 @@ async function rawStatus(path: string): Promise<number> {
   });
 }
 
-
 // ---- in the browser --------------------------------------------------------------------
 //
 // One browser, one page, reused: the tenant holds 500 connector groups and 5,000 connectors
@@ -166,14 +184,19 @@ try {
 } catch (error) {
   unavailable = error as Error;
 }
-const browserSkip = typeof unavailable === 'string' ? unavailable : onlyOn('sqlite', 'one browser pass is enough: the console only reads and writes through Graph').skip;
+const browserSkip =
+  typeof unavailable === 'string'
+    ? unavailable
+    : onlyOn('sqlite', 'one browser pass is enough: the console only reads and writes through Graph').skip;
 
 /** The widths every view is checked and photographed at. */
 const WIDTHS = [1280, 390] as const;
 /** The largest page the console may ask for (the group picker's). */
 const MAX_PAGE = 50;
 
-describe('the console in headless Chromium, with 500 groups and 5,000 connectors', { skip: browserSkip ?? false }, () => {
+describe('the console in headless Chromium, with 500 groups and 5,000 connectors', {
+  skip: browserSkip ?? false,
+}, () => {
   let browser: Browser;
   let context: BrowserContext;
   let page: Page;
@@ -182,7 +205,8 @@ describe('the console in headless Chromium, with 500 groups and 5,000 connectors
   let world: ConsoleWorld;
 
   const groupRow = (p: Page, groupId: string) => p.locator(`#groups-table tbody tr[data-group-id="${groupId}"]`);
-  const connectorRow = (p: Page, connectorId: string) => p.locator(`#group-connectors tbody tr[data-connector-id="${connectorId}"]`);
+  const connectorRow = (p: Page, connectorId: string) =>
+    p.locator(`#group-connectors tbody tr[data-connector-id="${connectorId}"]`);
   const groupsStatus = (p: Page) => p.locator('#groups-feedback .status-message');
   const groupsAlert = (p: Page) => p.locator('#groups-feedback .alert');
 
@@ -199,7 +223,12 @@ describe('the console in headless Chromium, with 500 groups and 5,000 connectors
   }
 
   /** Moves a connector through its "Move…" button and the group picker, with the keyboard only. */
-  async function moveWithKeyboard(p: Page, moveButton: ReturnType<Page['locator']>, search: string, targetName: string) {
+  async function moveWithKeyboard(
+    p: Page,
+    moveButton: ReturnType<Page['locator']>,
+    search: string,
+    targetName: string,
+  ) {
     await moveButton.focus();
     await p.keyboard.press('Enter');
     const dialog = p.locator('#picker-dialog');
@@ -207,20 +236,37 @@ describe('the console in headless Chromium, with 500 groups and 5,000 connectors
     assert.equal(await p.evaluate(() => document.activeElement?.id), 'picker-search', 'the search box has the focus');
     await p.keyboard.type(search);
     await dialog.locator('#picker-list option', { hasText: targetName }).first().waitFor();
-    await p.waitForFunction((name) => (document.getElementById('picker-list') as HTMLSelectElement).options.length >= 1 && [...(document.getElementById('picker-list') as HTMLSelectElement).options].every((o) => o.textContent!.includes(name)), targetName);
+    await p.waitForFunction(
+      (name) =>
+        (document.getElementById('picker-list') as HTMLSelectElement).options.length >= 1 &&
+        [...(document.getElementById('picker-list') as HTMLSelectElement).options].every((o) =>
+          o.textContent!.includes(name),
+        ),
+      targetName,
+    );
     await p.keyboard.press('ArrowDown');
-    assert.equal(await p.evaluate(() => document.activeElement?.id), 'picker-list', 'Down goes from the search to the list');
+    assert.equal(
+      await p.evaluate(() => document.activeElement?.id),
+      'picker-list',
+      'Down goes from the search to the list',
+    );
     await p.keyboard.press('Enter');
     await dialog.waitFor({ state: 'hidden' });
   }
 
   async function checkAccessibility(p: Page, view: string) {
     const violations = await axeViolations(p);
-    assert.deepEqual(violations, [], `${view}: axe-core found serious or critical violations:\n${JSON.stringify(violations, null, 2)}`);
+    assert.deepEqual(
+      violations,
+      [],
+      `${view}: axe-core found serious or critical violations:\n${JSON.stringify(violations, null, 2)}`,
+    );
   }
 
   async function noSidewaysScroll(p: Page, view: string) {
-    const overflow = await p.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    const overflow = await p.evaluate(
+      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    );
     assert.ok(overflow <= 0, `${view}: the page is ${overflow}px wider than the screen`);
   }
 
@@ -233,28 +279,60 @@ describe('the console in headless Chromium, with 500 groups and 5,000 connectors
     ids.default = world.defaultGroupId;
     ids.west = (await created(`${PROXY}/connectorGroups`, { name: 'West Europe', region: 'eur' })).id;
     ids.branch = (await created(`${PROXY}/connectorGroups`, { name: 'Branch offices', region: 'nam' })).id;
-    ids.alpha = (await created(`${PROXY}/connectors`, { machineName: 'alpha.contoso.com', externalIp: '131.137.147.164', status: 'active' })).id;
-    ids.bravo = (await created(`${PROXY}/connectors`, { machineName: 'bravo.contoso.com', externalIp: '131.137.147.165', status: 'inactive', version: '1.5.3500.0' })).id;
-    ids.charlie = (await created(`${PROXY}/connectors`, { machineName: 'charlie.contoso.com', externalIp: '52.10.0.7', status: 'active' })).id;
-    const moved = await api('POST', `${PROXY}/connectors/${ids.charlie}/memberOf/$ref`, { '@odata.id': `${server.baseUrl}${PROXY}/connectorGroups/${ids.west}` });
+    ids.alpha = (
+      await created(`${PROXY}/connectors`, {
+        machineName: 'alpha.contoso.com',
+        externalIp: '131.137.147.164',
+        status: 'active',
+      })
+    ).id;
+    ids.bravo = (
+      await created(`${PROXY}/connectors`, {
+        machineName: 'bravo.contoso.com',
+        externalIp: '131.137.147.165',
+        status: 'inactive',
+        version: '1.5.3500.0',
+      })
+    ).id;
+    ids.charlie = (
+      await created(`${PROXY}/connectors`, {
+        machineName: 'charlie.contoso.com',
+        externalIp: '52.10.0.7',
+        status: 'active',
+      })
+    ).id;
+    const moved = await api('POST', `${PROXY}/connectors/${ids.charlie}/memberOf/$ref`, {
+      '@odata.id': `${server.baseUrl}${PROXY}/connectorGroups/${ids.west}`,
+    });
     assert.equal(moved.status, 204, moved.text);
     const app = await created('/beta/applications', {
       displayName: 'HR portal',
-      onPremisesPublishing: { externalUrl: 'https://hr-contoso.msappproxy.net/', internalUrl: 'http://hr.contoso.local/' },
+      onPremisesPublishing: {
+        externalUrl: 'https://hr-contoso.msappproxy.net/',
+        internalUrl: 'http://hr.contoso.local/',
+      },
     });
     ids.app = app.id;
-    const assigned = await api('PUT', `/beta/applications/${app.id}/connectorGroup/$ref`, { '@odata.id': `${server.baseUrl}${PROXY}/connectorGroups/${ids.west}` });
+    const assigned = await api('PUT', `/beta/applications/${app.id}/connectorGroup/$ref`, {
+      '@odata.id': `${server.baseUrl}${PROXY}/connectorGroups/${ids.west}`,
+    });
     assert.equal(assigned.status, 204, assigned.text);
-    const agentGroup = await created('/beta/onPremisesPublishingProfiles/provisioning/agentGroups', { displayName: 'Provisioning agents HQ' });
+    const agentGroup = await created('/beta/onPremisesPublishingProfiles/provisioning/agentGroups', {
+      displayName: 'Provisioning agents HQ',
+    });
     const agent = await created('/beta/onPremisesPublishingProfiles/provisioning/agents', {
       machineName: 'prov-agent-1.contoso.com',
       externalIp: '20.1.2.3',
       status: 'active',
       supportedPublishingTypes: ['provisioning'],
     });
-    const linked = await api('POST', `/beta/onPremisesPublishingProfiles/provisioning/agentGroups/${agentGroup.id}/agents/$ref`, {
-      '@odata.id': `${server.baseUrl}/beta/onPremisesPublishingProfiles/provisioning/agents/${agent.id}`,
-    });
+    const linked = await api(
+      'POST',
+      `/beta/onPremisesPublishingProfiles/provisioning/agentGroups/${agentGroup.id}/agents/$ref`,
+      {
+        '@odata.id': `${server.baseUrl}/beta/onPremisesPublishingProfiles/provisioning/agents/${agent.id}`,
+      },
+    );
     assert.equal(linked.status, 204, linked.text);
     await created('/beta/onPremisesPublishingProfiles/privateAccess/sensors', {
       machineName: 'sensor-east.contoso.com',
@@ -291,16 +369,23 @@ describe('the console in headless Chromium, with 500 groups and 5,000 connectors
     assert.equal(await page.locator('#groups-summary').innerText(), `${total} groups`);
     assert.equal(await page.locator('#groups-table tbody tr').count(), 25);
     // The first page is Graph's first page by name.
-    const expected = (await api('GET', `${PROXY}/connectorGroups?$orderby=name&$select=id&$top=25`)).body.value.map((g: any) => g.id);
-    const shown = await page.locator('#groups-table tbody tr').evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.groupId));
+    const expected = (await api('GET', `${PROXY}/connectorGroups?$orderby=name&$select=id&$top=25`)).body.value.map(
+      (g: any) => g.id,
+    );
+    const shown = await page
+      .locator('#groups-table tbody tr')
+      .evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.groupId));
     assert.deepEqual(shown, expected);
     // Counts as Graph counts them, for every row shown.
     for (const groupId of shown.slice(0, 5) as string[]) {
       const cells = await groupRow(page, groupId).locator('td.num').allInnerTexts();
-      assert.deepEqual(cells.map((c) => Number(c.replace(/,/g, ''))), [
-        await countOf(`${PROXY}/connectorGroups/${groupId}/members/$count`),
-        await countOf(`${PROXY}/connectorGroups/${groupId}/applications/$count`),
-      ]);
+      assert.deepEqual(
+        cells.map((c) => Number(c.replace(/,/g, ''))),
+        [
+          await countOf(`${PROXY}/connectorGroups/${groupId}/members/$count`),
+          await countOf(`${PROXY}/connectorGroups/${groupId}/applications/$count`),
+        ],
+      );
     }
     // The first group is chosen, so the first view is complete: its details and connectors.
     await page.locator('#group-connectors table').waitFor();
@@ -310,41 +395,78 @@ describe('the console in headless Chromium, with 500 groups and 5,000 connectors
     assert.equal(await groupRow(page, ids.default).getAttribute('data-default'), 'true');
     assert.equal(await groupRow(page, ids.default).locator('.badge-default').count(), 1);
     await findGroup(page, 'West', ids.west);
-    assert.equal(await groupRow(page, ids.west).locator('.badge-default').count(), 0, 'only the default group is marked');
+    assert.equal(
+      await groupRow(page, ids.west).locator('.badge-default').count(),
+      0,
+      'only the default group is marked',
+    );
     assert.match(await groupRow(page, ids.west).innerText(), /Europe \(eur\)/);
-    assert.equal(await page.locator('#groups-table tbody tr').count(), 1, 'the search asks Graph for matching names only');
+    assert.equal(
+      await page.locator('#groups-table tbody tr').count(),
+      1,
+      'the search asks Graph for matching names only',
+    );
     assert.equal(await page.locator('#groups-summary').innerText(), '1 group whose name contains "West"');
   });
 
   test('keeps polling, and redraws only when what Graph answers has changed', async () => {
     await page.evaluate(() => ((document.getElementById('groups-table') as any).__sameTable = true));
     const checked = await page.locator('#live-state').innerText();
-    await page.waitForFunction((before) => document.getElementById('live-state')!.textContent !== before, checked, { timeout: LIVE_WITHIN_MS });
+    await page.waitForFunction((before) => document.getElementById('live-state')!.textContent !== before, checked, {
+      timeout: LIVE_WITHIN_MS,
+    });
     await page.waitForTimeout(2500);
     assert.match(await page.locator('#live-state').innerText(), /^Live · checked /);
-    assert.equal(await page.evaluate(() => (document.getElementById('groups-table') as any)?.__sameTable), true, 'the table was not redrawn');
+    assert.equal(
+      await page.evaluate(() => (document.getElementById('groups-table') as any)?.__sameTable),
+      true,
+      'the table was not redrawn',
+    );
   });
 
   test('sorts by name or region and pages with @odata.nextLink, never loading everything', async () => {
     await page.locator('#groups-search').fill('');
     await page.locator('#groups-range', { hasText: /^1–25 of/ }).waitFor();
-    await page.locator('#groups-table thead').getByRole('button', { name: /Region/ }).click();
+    await page
+      .locator('#groups-table thead')
+      .getByRole('button', { name: /Region/ })
+      .click();
     await page.locator('#groups-table th[aria-sort="ascending"]', { hasText: 'Region' }).waitFor();
-    await page.locator('#groups-table thead').getByRole('button', { name: /Region/ }).click();
+    await page
+      .locator('#groups-table thead')
+      .getByRole('button', { name: /Region/ })
+      .click();
     await page.locator('#groups-table th[aria-sort="descending"]', { hasText: 'Region' }).waitFor();
     assert.equal(await page.locator('#groups-sort').inputValue(), 'region desc', 'the sort box follows the headings');
-    const expected = (await api('GET', `${PROXY}/connectorGroups?$orderby=region desc,name&$select=id&$top=25`)).body.value.map((g: any) => g.id);
-    await page.waitForFunction((first) => (document.querySelector('#groups-table tbody tr') as HTMLElement | null)?.dataset.groupId === first, expected[0]);
-    const shown = await page.locator('#groups-table tbody tr').evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.groupId));
+    const expected = (
+      await api('GET', `${PROXY}/connectorGroups?$orderby=region desc,name&$select=id&$top=25`)
+    ).body.value.map((g: any) => g.id);
+    await page.waitForFunction(
+      (first) => (document.querySelector('#groups-table tbody tr') as HTMLElement | null)?.dataset.groupId === first,
+      expected[0],
+    );
+    const shown = await page
+      .locator('#groups-table tbody tr')
+      .evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.groupId));
     assert.deepEqual(shown, expected);
 
     await page.locator('#groups-sort').selectOption('name');
     await page.locator('#groups-table th[aria-sort="ascending"]', { hasText: 'Name' }).waitFor();
     await page.getByRole('button', { name: 'Next page' }).first().click();
     await page.locator('#groups-range', { hasText: /^26–50 of/ }).waitFor();
-    const second = (await api('GET', `${PROXY}/connectorGroups?$orderby=name&$select=id&$top=25&$skip=25`)).body.value.map((g: any) => g.id);
-    assert.deepEqual(await page.locator('#groups-table tbody tr').evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.groupId)), second);
-    await page.locator('nav[aria-label="Pages of connector groups"]').getByRole('button', { name: 'Previous page' }).click();
+    const second = (
+      await api('GET', `${PROXY}/connectorGroups?$orderby=name&$select=id&$top=25&$skip=25`)
+    ).body.value.map((g: any) => g.id);
+    assert.deepEqual(
+      await page
+        .locator('#groups-table tbody tr')
+        .evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.groupId)),
+      second,
+    );
+    await page
+      .locator('nav[aria-label="Pages of connector groups"]')
+      .getByRole('button', { name: 'Previous page' })
+      .click();
     await page.locator('#groups-range', { hasText: /^1–25 of/ }).waitFor();
     assert.ok(reads.reads > 0);
     assert.deepEqual(reads.problems, [], 'every collection was read a page at a time');
@@ -355,14 +477,20 @@ describe('the console in headless Chromium, with 500 groups and 5,000 connectors
     await chooseGroup(page, 'Default', ids.default, 'Default');
     const inDefault = await countOf(`${PROXY}/connectorGroups/${ids.default}/members/$count`);
     assert.ok(inDefault > 25, 'enough connectors for several pages');
-    await page.locator('#group-connectors-range', { hasText: `1–25 of ${inDefault.toLocaleString('en-US')} connectors` }).waitFor();
+    await page
+      .locator('#group-connectors-range', { hasText: `1–25 of ${inDefault.toLocaleString('en-US')} connectors` })
+      .waitFor();
     assert.equal(await page.locator('#group-connectors tbody tr').count(), 25);
     assert.match(await page.locator('#group-detail-head').innerText(), /Region\s+North America \(nam\)/);
     assert.match(await page.locator('#group-detail-head').innerText(), /Default group/);
 
     await page.locator('#group-connectors-status').selectOption('inactive');
-    const inactive = await countByListing(`${PROXY}/connectorGroups/${ids.default}/members?$filter=status eq 'inactive'`);
-    await page.locator('#group-connectors-range', { hasText: `of ${inactive.toLocaleString('en-US')} connectors` }).waitFor();
+    const inactive = await countByListing(
+      `${PROXY}/connectorGroups/${ids.default}/members?$filter=status eq 'inactive'`,
+    );
+    await page
+      .locator('#group-connectors-range', { hasText: `of ${inactive.toLocaleString('en-US')} connectors` })
+      .waitFor();
     const statuses = await page.locator('#group-connectors tbody td[data-label="Status"]').allInnerTexts();
     assert.ok(statuses.length > 0 && statuses.every((s) => s.trim() === 'inactive'), statuses.join(','));
 
@@ -377,7 +505,9 @@ describe('the console in headless Chromium, with 500 groups and 5,000 connectors
     await connectorRow(page, ids.bravo).waitFor();
     assert.equal(await page.locator('#group-connectors tbody tr').count(), 2);
     await page.locator('#group-connectors-search').fill('no-such-machine');
-    await page.locator('#group-connectors .empty-state', { hasText: 'No connector matches this search and status.' }).waitFor();
+    await page
+      .locator('#group-connectors .empty-state', { hasText: 'No connector matches this search and status.' })
+      .waitFor();
     await page.getByRole('button', { name: 'Clear search and filter' }).click();
     await page.locator('#group-connectors-range', { hasText: `1–25 of` }).waitFor();
     assert.equal(await page.evaluate(() => document.activeElement?.id), 'group-connectors-search');
@@ -387,7 +517,12 @@ describe('the console in headless Chromium, with 500 groups and 5,000 connectors
   test('moves a connector with the keyboard (Move…, search the group, Enter), with progress then success', async () => {
     await chooseGroup(page, 'West', ids.west, 'West Europe');
     await connectorRow(page, ids.charlie).waitFor();
-    await moveWithKeyboard(page, connectorRow(page, ids.charlie).getByRole('button', { name: 'Move charlie.contoso.com to another group' }), 'Branch off', 'Branch offices');
+    await moveWithKeyboard(
+      page,
+      connectorRow(page, ids.charlie).getByRole('button', { name: 'Move charlie.contoso.com to another group' }),
+      'Branch off',
+      'Branch offices',
+    );
     await groupsStatus(page).filter({ hasText: 'Moved charlie.contoso.com to Branch offices.' }).waitFor();
     assert.equal(await groupOf(ids.charlie), ids.branch, 'Graph has the connector in its new group');
     await connectorRow(page, ids.charlie).waitFor({ state: 'detached' });
@@ -414,7 +549,12 @@ describe('the console in headless Chromium, with 500 groups and 5,000 connectors
       await route.continue();
     });
     await chooseGroup(page, 'West', ids.west, 'West Europe');
-    await moveWithKeyboard(page, connectorRow(page, ids.alpha).getByRole('button', { name: /^Move alpha/ }), 'Default', 'Default');
+    await moveWithKeyboard(
+      page,
+      connectorRow(page, ids.alpha).getByRole('button', { name: /^Move alpha/ }),
+      'Default',
+      'Default',
+    );
     await groupsStatus(page).filter({ hasText: 'Moving alpha.contoso.com to Default…' }).waitFor();
     assert.equal(await groupsStatus(page).getAttribute('data-kind'), 'progress');
     release();
@@ -425,7 +565,11 @@ describe('the console in headless Chromium, with 500 groups and 5,000 connectors
     // The notice belongs to the groups tab: not shown on another tab, gone on return.
     await page.getByRole('tab', { name: 'Connectors' }).click();
     await page.locator('#connectors-body table').waitFor();
-    assert.equal(await page.locator('.status-message:visible:not(:empty), .alert:visible').count(), 0, 'no notice follows to another tab');
+    assert.equal(
+      await page.locator('.status-message:visible:not(:empty), .alert:visible').count(),
+      0,
+      'no notice follows to another tab',
+    );
     await page.getByRole('tab', { name: 'Connector groups' }).click();
     assert.equal(await groupsStatus(page).innerText(), '', 'leaving the tab cleared its notice');
 
@@ -433,9 +577,18 @@ describe('the console in headless Chromium, with 500 groups and 5,000 connectors
     await chooseGroup(page, 'Default', ids.default, 'Default');
     await page.locator('#group-connectors-search').fill('alpha');
     await page.locator('#group-connectors-range', { hasText: '1–1 of 1 connector' }).waitFor();
-    await moveWithKeyboard(page, connectorRow(page, ids.alpha).getByRole('button', { name: /^Move alpha/ }), 'West', 'West Europe');
+    await moveWithKeyboard(
+      page,
+      connectorRow(page, ids.alpha).getByRole('button', { name: /^Move alpha/ }),
+      'West',
+      'West Europe',
+    );
     await groupsStatus(page).filter({ hasText: 'Moved alpha.contoso.com to West Europe.' }).waitFor();
-    await page.waitForFunction(() => document.querySelector('#groups-feedback .status-message')!.textContent === '', undefined, { timeout: 10_000 });
+    await page.waitForFunction(
+      () => document.querySelector('#groups-feedback .status-message')!.textContent === '',
+      undefined,
+      { timeout: 10_000 },
+    );
   });
 
   test("asks before deleting; shows Graph's refusals with names instead of ids", async () => {
@@ -444,13 +597,20 @@ describe('the console in headless Chromium, with 500 groups and 5,000 connectors
     const confirm = page.locator('#confirm-dialog');
     await confirm.waitFor({ state: 'visible' });
     assert.match(await confirm.innerText(), /Delete group West Europe\?/);
-    assert.equal(await page.evaluate(() => document.activeElement?.id), 'confirm-cancel', 'the safe choice has the focus');
+    assert.equal(
+      await page.evaluate(() => document.activeElement?.id),
+      'confirm-cancel',
+      'the safe choice has the focus',
+    );
     await screenshot(page, '1280-confirm-delete');
     await checkAccessibility(page, 'confirm dialog');
     await confirm.getByRole('button', { name: 'Delete group' }).click();
     await groupsAlert(page).waitFor();
     const text = await groupsAlert(page).innerText();
-    assert.match(text, /Connector group 'West Europe' still has connectors\. Move them to another connector group before deleting it\./);
+    assert.match(
+      text,
+      /Connector group 'West Europe' still has connectors\. Move them to another connector group before deleting it\./,
+    );
     assert.doesNotMatch(text, /[0-9a-f]{8}-[0-9a-f]{4}-/, 'no ids in the message');
     assert.equal((await api('GET', `${PROXY}/connectorGroups/${ids.west}`)).status, 200, 'the group is still there');
     await screenshot(page, '1280-refusal');
@@ -462,7 +622,12 @@ describe('the console in headless Chromium, with 500 groups and 5,000 connectors
     await dialog.waitFor({ state: 'visible' });
     await dialog.getByLabel('Region').selectOption('asia');
     await dialog.getByRole('button', { name: 'Save' }).click();
-    await dialog.locator('#group-error', { hasText: "The region of connector group 'West Europe' can only be changed while no connectors and no applications are assigned to it." }).waitFor();
+    await dialog
+      .locator('#group-error', {
+        hasText:
+          "The region of connector group 'West Europe' can only be changed while no connectors and no applications are assigned to it.",
+      })
+      .waitFor();
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'hidden' });
     assert.equal((await api('GET', `${PROXY}/connectorGroups/${ids.west}`)).body.region, 'eur');
@@ -488,8 +653,16 @@ describe('the console in headless Chromium, with 500 groups and 5,000 connectors
     await dialog.getByRole('button', { name: 'Save' }).click();
     await dialog.waitFor({ state: 'hidden' });
     await page.locator('#group-detail-title', { hasText: 'Lab (India)' }).waitFor();
-    assert.deepEqual(pick((await api('GET', `${PROXY}/connectorGroups/${labId}`)).body), { name: 'Lab (India)', region: 'ind', isDefault: false });
-    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-focus-key')), `edit-${labId}`, 'focus went back to Edit…');
+    assert.deepEqual(pick((await api('GET', `${PROXY}/connectorGroups/${labId}`)).body), {
+      name: 'Lab (India)',
+      region: 'ind',
+      isDefault: false,
+    });
+    assert.equal(
+      await page.evaluate(() => document.activeElement?.getAttribute('data-focus-key')),
+      `edit-${labId}`,
+      'focus went back to Edit…',
+    );
 
     await page.getByRole('button', { name: 'Delete group Lab (India)' }).click();
     await page.locator('#confirm-dialog').getByRole('button', { name: 'Delete group' }).click();
@@ -499,7 +672,9 @@ describe('the console in headless Chromium, with 500 groups and 5,000 connectors
 
   test('says what to do when a search finds no group', async () => {
     await page.locator('#groups-search').fill('no such group');
-    await page.locator('#groups-list .empty-state', { hasText: 'No group\'s name contains "no such group".' }).waitFor();
+    await page
+      .locator('#groups-list .empty-state', { hasText: 'No group\'s name contains "no such group".' })
+      .waitFor();
     await screenshot(page, '1280-groups-no-match');
     await page.getByRole('button', { name: 'Clear the search' }).click();
     await page.locator('#groups-range', { hasText: /^1–25 of/ }).waitFor();
@@ -509,11 +684,15 @@ describe('the console in headless Chromium, with 500 groups and 5,000 connectors
     await page.getByRole('tab', { name: 'Connectors' }).click();
     const total = await countOf(`${PROXY}/connectors/$count`);
     assert.ok(total >= LARGE_WORLD.connectors);
-    await page.locator('#all-connectors-range', { hasText: `1–25 of ${total.toLocaleString('en-US')} connectors` }).waitFor();
+    await page
+      .locator('#all-connectors-range', { hasText: `1–25 of ${total.toLocaleString('en-US')} connectors` })
+      .waitFor();
     assert.equal(await page.locator('#connectors-body tbody tr').count(), 25);
     await page.locator('#all-connectors-status').selectOption('active');
     const active = await countByListing(`${PROXY}/connectors?$filter=status eq 'active'`);
-    await page.locator('#all-connectors-range', { hasText: `of ${active.toLocaleString('en-US')} connectors` }).waitFor();
+    await page
+      .locator('#all-connectors-range', { hasText: `of ${active.toLocaleString('en-US')} connectors` })
+      .waitFor();
     await page.getByRole('button', { name: 'Next page' }).click();
     await page.locator('#all-connectors-range', { hasText: /^26–50 of/ }).waitFor();
     await page.locator('#all-connectors-status').selectOption('');
@@ -522,11 +701,22 @@ describe('the console in headless Chromium, with 500 groups and 5,000 connectors
     await bravo.waitFor();
     assert.match(await bravo.locator('td[data-label="Group"]').innerText(), /^Default/);
     await screenshot(page, '1280-connectors');
-    await moveWithKeyboard(page, bravo.getByRole('button', { name: 'Move bravo.contoso.com to another group' }), 'West', 'West Europe');
-    await page.locator('#connectors-feedback .status-message', { hasText: 'Moved bravo.contoso.com to West Europe.' }).waitFor();
+    await moveWithKeyboard(
+      page,
+      bravo.getByRole('button', { name: 'Move bravo.contoso.com to another group' }),
+      'West',
+      'West Europe',
+    );
+    await page
+      .locator('#connectors-feedback .status-message', { hasText: 'Moved bravo.contoso.com to West Europe.' })
+      .waitFor();
     await bravo.locator('td[data-label="Group"]', { hasText: 'West Europe' }).waitFor();
     assert.equal(await groupOf(ids.bravo), ids.west);
-    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-focus-key')), `move-${ids.bravo}`, 'the keyboard is back on the row');
+    assert.equal(
+      await page.evaluate(() => document.activeElement?.getAttribute('data-focus-key')),
+      `move-${ids.bravo}`,
+      'the keyboard is back on the row',
+    );
     await page.locator('#all-connectors-search').fill('');
   });
 
@@ -537,8 +727,15 @@ describe('the console in headless Chromium, with 500 groups and 5,000 connectors
     const hr = page.locator('li.tile', { hasText: 'HR portal' });
     await hr.waitFor();
     assert.match(await hr.innerText(), /West Europe/);
-    await moveWithKeyboard(page, hr.getByRole('button', { name: 'Assign HR portal to a connector group' }), 'Branch off', 'Branch offices');
-    await page.locator('#apps-feedback .status-message', { hasText: 'Assigned HR portal to Branch offices.' }).waitFor();
+    await moveWithKeyboard(
+      page,
+      hr.getByRole('button', { name: 'Assign HR portal to a connector group' }),
+      'Branch off',
+      'Branch offices',
+    );
+    await page
+      .locator('#apps-feedback .status-message', { hasText: 'Assigned HR portal to Branch offices.' })
+      .waitFor();
     await hr.getByText('Branch offices').waitFor();
     assert.equal((await api('GET', `/beta/applications/${ids.app}/connectorGroup`)).body.id, ids.branch);
     await page.locator('#apps-search').fill('');
@@ -550,8 +747,16 @@ describe('the console in headless Chromium, with 500 groups and 5,000 connectors
       ['groups', 'Connector groups', async () => void (await page.locator('#group-connectors table').waitFor())],
       ['connectors', 'Connectors', async () => void (await page.locator('#connectors-body table').waitFor())],
       ['applications', 'Applications', async () => void (await page.locator('#apps-body li.tile').first().waitFor())],
-      ['agents', 'Agents', async () => void (await page.locator('section.column', { hasText: 'Provisioning agents HQ' }).waitFor())],
-      ['sensors', 'Sensors', async () => void (await page.locator('li.tile', { hasText: 'sensor-east.contoso.com' }).waitFor())],
+      [
+        'agents',
+        'Agents',
+        async () => void (await page.locator('section.column', { hasText: 'Provisioning agents HQ' }).waitFor()),
+      ],
+      [
+        'sensors',
+        'Sensors',
+        async () => void (await page.locator('li.tile', { hasText: 'sensor-east.contoso.com' }).waitFor()),
+      ],
     ];
     for (const width of WIDTHS) {
       await page.setViewportSize({ width, height: width === 390 ? 844 : 900 });
@@ -560,12 +765,18 @@ describe('the console in headless Chromium, with 500 groups and 5,000 connectors
         await ready();
         await noSidewaysScroll(page, `${name} at ${width}px`);
         await checkAccessibility(page, `${name} at ${width}px`);
-        await screenshot(page, `${width}-${name}`, { fullPage: width === 390 && name !== 'groups' && name !== 'connectors' });
+        await screenshot(page, `${width}-${name}`, {
+          fullPage: width === 390 && name !== 'groups' && name !== 'connectors',
+        });
       }
       // The group picker, open.
       await page.getByRole('tab', { name: 'Connector groups' }).click();
       await page.locator('#group-connectors tbody tr').first().waitFor();
-      await page.locator('#group-connectors tbody tr').first().getByRole('button', { name: /^Move / }).click();
+      await page
+        .locator('#group-connectors tbody tr')
+        .first()
+        .getByRole('button', { name: /^Move / })
+        .click();
       await page.locator('#picker-list option').first().waitFor();
       await checkAccessibility(page, `group picker at ${width}px`);
       await screenshot(page, `${width}-group-picker`, { fullPage: false });
@@ -587,13 +798,22 @@ describe('the console in headless Chromium, with 500 groups and 5,000 connectors
       const info = await page.evaluate(() => {
         const el = document.activeElement as HTMLElement;
         const style = getComputedStyle(el);
-        return { id: el.id || el.getAttribute('data-focus-key') || el.textContent!.trim(), outline: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2 };
+        return {
+          id: el.id || el.getAttribute('data-focus-key') || el.textContent!.trim(),
+          outline: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2,
+        };
       });
       assert.ok(info.outline, `${info.id} shows where the focus is`);
       order.push(info.id);
     }
     // The form, then the list's search and sort, then the list itself: reading order.
-    assert.deepEqual(order.slice(0, 5), ['new-group-name', 'new-group-region', 'Create group', 'groups-search', 'groups-sort']);
+    assert.deepEqual(order.slice(0, 5), [
+      'new-group-name',
+      'new-group-region',
+      'Create group',
+      'groups-search',
+      'groups-sort',
+    ]);
     assert.equal(order[5], 'groups-sort-name');
   });
 
@@ -602,12 +822,22 @@ describe('the console in headless Chromium, with 500 groups and 5,000 connectors
     await findGroup(page, 'Branch off', ids.branch);
     const renamed = await api('PATCH', `${PROXY}/connectorGroups/${ids.branch}`, { name: 'Branch offices (EMEA)' });
     assert.equal(renamed.status, 204, renamed.text);
-    await groupRow(page, ids.branch).getByRole('button', { name: 'Branch offices (EMEA)' }).waitFor({ timeout: LIVE_WITHIN_MS });
+    await groupRow(page, ids.branch)
+      .getByRole('button', { name: 'Branch offices (EMEA)' })
+      .waitFor({ timeout: LIVE_WITHIN_MS });
     const before = Number(await groupRow(page, ids.branch).locator('td[data-label="Connectors"]').innerText());
-    const delta = await created(`${PROXY}/connectors`, { machineName: 'delta.contoso.com', externalIp: '10.9.8.7', status: 'active' });
-    const moved = await api('POST', `${PROXY}/connectors/${delta.id}/memberOf/$ref`, { '@odata.id': `${server.baseUrl}${PROXY}/connectorGroups/${ids.branch}` });
+    const delta = await created(`${PROXY}/connectors`, {
+      machineName: 'delta.contoso.com',
+      externalIp: '10.9.8.7',
+      status: 'active',
+    });
+    const moved = await api('POST', `${PROXY}/connectors/${delta.id}/memberOf/$ref`, {
+      '@odata.id': `${server.baseUrl}${PROXY}/connectorGroups/${ids.branch}`,
+    });
     assert.equal(moved.status, 204);
-    await groupRow(page, ids.branch).locator('td[data-label="Connectors"]', { hasText: String(before + 1) }).waitFor({ timeout: LIVE_WITHIN_MS });
+    await groupRow(page, ids.branch)
+      .locator('td[data-label="Connectors"]', { hasText: String(before + 1) })
+      .waitFor({ timeout: LIVE_WITHIN_MS });
     assert.equal(await page.evaluate(() => (window as any).__sameDocument), true, 'the page was not reloaded');
   });
 

@@ -32,7 +32,9 @@ describe('a page of another origin', { skip: typeof unavailable === 'string' ? u
     if (unavailable instanceof Error) throw unavailable;
     server = await startInProcess();
     // The other origin: a plain page on another port.
-    elsewhere = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>another app</title>'));
+    elsewhere = createServer((_req, res) =>
+      res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>another app</title>'),
+    );
     await new Promise<void>((resolve) => elsewhere.listen(0, '127.0.0.1', resolve));
     browser = await launchChromium();
     page = await browser.newPage();
@@ -50,7 +52,11 @@ describe('a page of another origin', { skip: typeof unavailable === 'string' ? u
       async ({ url, token }) => {
         const created = await fetch(url, {
           method: 'POST',
-          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'client-request-id': 'spa-call-1' },
+          headers: {
+            authorization: `Bearer ${token}`,
+            'content-type': 'application/json',
+            'client-request-id': 'spa-call-1',
+          },
           body: JSON.stringify({ name: 'made by a single-page app' }),
         });
         const listed = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
@@ -93,13 +99,27 @@ describe('a page of another origin', { skip: typeof unavailable === 'string' ? u
   });
 
   test('cannot post to the token endpoint: no guess is checked, so the user is not locked out', async () => {
-    const creds = { clientId: server.localgraph.clientId, userPrincipalName: server.localgraph.username, password: server.localgraph.password! };
+    const creds = {
+      clientId: server.localgraph.clientId,
+      userPrincipalName: server.localgraph.username,
+      password: server.localgraph.password!,
+    };
     const outcome = await page.evaluate(
       async ({ url, username }) => {
         const results: string[] = [];
         for (let i = 0; i < 12; i++) {
           try {
-            const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ grant_type: 'password', client_id: 'x', username, password: `guess-${i}`, scope: 'https://graph.microsoft.com/.default' }) });
+            const res = await fetch(url, {
+              method: 'POST',
+              headers: { 'content-type': 'application/x-www-form-urlencoded' },
+              body: new URLSearchParams({
+                grant_type: 'password',
+                client_id: 'x',
+                username,
+                password: `guess-${i}`,
+                scope: 'https://graph.microsoft.com/.default',
+              }),
+            });
             results.push(`read ${res.status}`);
           } catch {
             results.push('blocked');
@@ -113,7 +133,13 @@ describe('a page of another origin', { skip: typeof unavailable === 'string' ? u
     const signIn = await request<{ access_token?: string }>(`${server.baseUrl}/${server.tenantId}/oauth2/v2.0/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'password', client_id: creds.clientId, username: creds.userPrincipalName, password: creds.password, scope: 'https://graph.microsoft.com/.default' }).toString(),
+      body: new URLSearchParams({
+        grant_type: 'password',
+        client_id: creds.clientId,
+        username: creds.userPrincipalName,
+        password: creds.password,
+        scope: 'https://graph.microsoft.com/.default',
+      }).toString(),
     });
     assert.equal(signIn.status, 200, `the account was locked by a web page: ${signIn.text}`);
   });

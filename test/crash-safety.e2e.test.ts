@@ -74,7 +74,10 @@ interface GroupModel {
   names: string[];
 }
 
-type Outcome = { kind: 'acked'; status: number; body: any } | { kind: 'refused'; status: number; text: string } | { kind: 'unknown'; error: string };
+type Outcome =
+  | { kind: 'acked'; status: number; body: any }
+  | { kind: 'refused'; status: number; text: string }
+  | { kind: 'unknown'; error: string };
 
 const servers: (RunningServer | undefined)[] = [];
 /** Where each instance listens (kept after it dies: its clients find out by failing). */
@@ -92,7 +95,17 @@ const groups: GroupModel[] = [];
 let defaultGroupId = '';
 /** Non-2xx answers to writes during the load: none is expected. */
 const unexpected: string[] = [];
-const stats = { acked: 0, refused: 0, unknown: 0, creates: 0, patches: 0, moves: 0, groupCreates: 0, groupPatches: 0, batches: 0 };
+const stats = {
+  acked: 0,
+  refused: 0,
+  unknown: 0,
+  creates: 0,
+  patches: 0,
+  moves: 0,
+  groupCreates: 0,
+  groupPatches: 0,
+  batches: 0,
+};
 
 after(async () => {
   for (const server of servers) if (server) await server.kill();
@@ -103,15 +116,22 @@ async function send(client: number, method: string, path: string, body?: unknown
   try {
     const response = await fetch(`${baseUrls[route[client]]}${path}`, {
       method,
-      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
       signal: AbortSignal.timeout(15_000),
     });
     const text = await response.text();
-    if (response.status >= 200 && response.status < 300) return { kind: 'acked', status: response.status, body: text ? JSON.parse(text) : undefined };
+    if (response.status >= 200 && response.status < 300)
+      return { kind: 'acked', status: response.status, body: text ? JSON.parse(text) : undefined };
     return { kind: 'refused', status: response.status, text };
   } catch (error) {
-    const outcome: Outcome = { kind: 'unknown', error: String((error as Error & { cause?: { code?: string } }).cause?.code ?? (error as Error).message) };
+    const outcome: Outcome = {
+      kind: 'unknown',
+      error: String((error as Error & { cause?: { code?: string } }).cause?.code ?? (error as Error).message),
+    };
     if (INSTANCES > 1 && !stopping) await failOver(client);
     return outcome;
   } finally {
@@ -147,7 +167,11 @@ function pick<T>(items: T[]): T {
 let counter = 0;
 function fieldsFor(client: number): ConnectorFields {
   counter++;
-  return { externalIp: `10.${client & 255}.${(counter >> 8) & 255}.${counter & 255}`, machineName: `c${client}-${counter}-${randomUUID().slice(0, 6)}.contoso.com`, status: counter % 2 ? 'active' : 'inactive' };
+  return {
+    externalIp: `10.${client & 255}.${(counter >> 8) & 255}.${counter & 255}`,
+    machineName: `c${client}-${counter}-${randomUUID().slice(0, 6)}.contoso.com`,
+    status: counter % 2 ? 'active' : 'inactive',
+  };
 }
 
 /** Connectors by owning client. */
@@ -192,7 +216,8 @@ function planCreateConnector(client: number): Plan {
     effect(outcome) {
       if (outcome.kind === 'acked') {
         model.exists = 'yes';
-        if (outcome.body?.id !== id || outcome.body?.machineName !== fields.machineName) unexpected.push(`create ${id} answered ${JSON.stringify(outcome.body)}`);
+        if (outcome.body?.id !== id || outcome.body?.machineName !== fields.machineName)
+          unexpected.push(`create ${id} answered ${JSON.stringify(outcome.body)}`);
       } else if (outcome.kind === 'refused') forget(model);
     },
   };
@@ -283,7 +308,13 @@ async function run(client: number, plan: Plan): Promise<void> {
  */
 async function runBatch(client: number, plans: Plan[]): Promise<void> {
   stats.batches++;
-  const requests = plans.map((plan, i) => ({ id: String(i), method: plan.method, url: plan.path.replace(/^\/beta/, ''), headers: { 'Content-Type': 'application/json' }, body: plan.body }));
+  const requests = plans.map((plan, i) => ({
+    id: String(i),
+    method: plan.method,
+    url: plan.path.replace(/^\/beta/, ''),
+    headers: { 'Content-Type': 'application/json' },
+    body: plan.body,
+  }));
   const outcome = await send(client, 'POST', '/beta/$batch', { requests });
   if (outcome.kind !== 'acked') {
     record(outcome, `$batch of ${plans.length}`);
@@ -291,11 +322,15 @@ async function runBatch(client: number, plans: Plan[]): Promise<void> {
     for (const plan of plans) plan.effect(outcome);
     return;
   }
-  const byId = new Map<string, { status: number; body?: any }>((outcome.body?.responses ?? []).map((r: { id: string; status: number; body?: unknown }) => [r.id, r]));
+  const byId = new Map<string, { status: number; body?: any }>(
+    (outcome.body?.responses ?? []).map((r: { id: string; status: number; body?: unknown }) => [r.id, r]),
+  );
   plans.forEach((plan, i) => {
     const item = byId.get(String(i));
-    const itemOutcome: Outcome = !item ? { kind: 'unknown', error: 'no item response' }
-      : item.status >= 200 && item.status < 300 ? { kind: 'acked', status: item.status, body: item.body }
+    const itemOutcome: Outcome = !item
+      ? { kind: 'unknown', error: 'no item response' }
+      : item.status >= 200 && item.status < 300
+        ? { kind: 'acked', status: item.status, body: item.body }
         : { kind: 'refused', status: item.status, text: JSON.stringify(item.body) };
     record(itemOutcome, `${plan.what} (in $batch)`);
     plan.effect(itemOutcome);
@@ -327,7 +362,8 @@ async function client(index: number): Promise<void> {
       const plans: Plan[] = [];
       const creates = 1 + Math.floor(Math.random() * 5);
       for (let i = 0; i < creates; i++) plans.push(planCreateConnector(index));
-      for (const model of shuffled(own).slice(0, 20 - creates)) plans.push(Math.random() < 0.5 ? planPatchConnector(model, index) : planMoveConnector(model));
+      for (const model of shuffled(own).slice(0, 20 - creates))
+        plans.push(Math.random() < 0.5 ? planPatchConnector(model, index) : planMoveConnector(model));
       await runBatch(index, plans);
     }
   }
@@ -335,13 +371,18 @@ async function client(index: number): Promise<void> {
 
 async function pool<T>(items: T[], size: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: size }, async () => {
-    while (next < items.length) await work(items[next++]);
-  }));
+  await Promise.all(
+    Array.from({ length: size }, async () => {
+      while (next < items.length) await work(items[next++]);
+    }),
+  );
 }
 
 async function get(path: string): Promise<{ status: number; body: any }> {
-  const response = await fetch(`${baseUrl}${path}`, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(15_000) });
+  const response = await fetch(`${baseUrl}${path}`, {
+    headers: { authorization: `Bearer ${token}` },
+    signal: AbortSignal.timeout(15_000),
+  });
   const text = await response.text();
   return { status: response.status, body: text ? JSON.parse(text) : undefined };
 }
@@ -384,7 +425,8 @@ async function verify(cycle: number, server: RunningServer): Promise<void> {
   const listed = await allGroups();
   const defaults = listed.filter((g) => g.isDefault === true);
   if (defaults.length !== 1) problems.push(`${defaults.length} default connector groups: ${JSON.stringify(defaults)}`);
-  else if (defaults[0].id !== defaultGroupId) problems.push(`the default group changed from ${defaultGroupId} to ${defaults[0].id}`);
+  else if (defaults[0].id !== defaultGroupId)
+    problems.push(`the default group changed from ${defaultGroupId} to ${defaults[0].id}`);
   const byId = new Map(listed.map((g) => [g.id as string, g]));
   for (const model of [...groups]) {
     if (model.id === undefined) {
@@ -394,7 +436,8 @@ async function verify(cycle: number, server: RunningServer): Promise<void> {
         model.id = found[0].id;
         model.exists = 'yes';
         model.names = [found[0].name];
-        if (found[0].name !== model.createName) problems.push(`group '${model.createName}' (create not answered) is named '${found[0].name}'`);
+        if (found[0].name !== model.createName)
+          problems.push(`group '${model.createName}' (create not answered) is named '${found[0].name}'`);
       } else groups.splice(groups.indexOf(model), 1);
       continue;
     }
@@ -403,7 +446,8 @@ async function verify(cycle: number, server: RunningServer): Promise<void> {
       problems.push(`acknowledged group ${model.id} ('${model.names[0]}') is gone`);
       continue;
     }
-    if (!model.names.includes(seen.name)) problems.push(`group ${model.id} is named '${seen.name}', expected one of ${JSON.stringify(model.names)}`);
+    if (!model.names.includes(seen.name))
+      problems.push(`group ${model.id} is named '${seen.name}', expected one of ${JSON.stringify(model.names)}`);
     model.names = [seen.name];
   }
 
@@ -412,7 +456,8 @@ async function verify(cycle: number, server: RunningServer): Promise<void> {
   await pool(models, 16, async (model) => {
     const res = await get(`${AP}/connectors/${model.id}`);
     if (res.status === 404) {
-      if (model.exists === 'yes') problems.push(`acknowledged connector ${model.id} is gone (fields ${JSON.stringify(model.fields[0])})`);
+      if (model.exists === 'yes')
+        problems.push(`acknowledged connector ${model.id} is gone (fields ${JSON.stringify(model.fields[0])})`);
       forget(model);
       return;
     }
@@ -420,20 +465,30 @@ async function verify(cycle: number, server: RunningServer): Promise<void> {
       problems.push(`GET connector ${model.id}: ${res.status} ${JSON.stringify(res.body)}`);
       return;
     }
-    const seen: ConnectorFields = { externalIp: res.body.externalIp, machineName: res.body.machineName, status: res.body.status };
+    const seen: ConnectorFields = {
+      externalIp: res.body.externalIp,
+      machineName: res.body.machineName,
+      status: res.body.status,
+    };
     if (!model.fields.some((f) => sameFields(f, seen))) {
-      problems.push(`connector ${model.id} holds ${JSON.stringify(seen)}, expected one of ${JSON.stringify(model.fields)}`);
+      problems.push(
+        `connector ${model.id} holds ${JSON.stringify(seen)}, expected one of ${JSON.stringify(model.fields)}`,
+      );
     }
     model.exists = 'yes';
     model.fields = [seen];
     const memberOf = await get(`${AP}/connectors/${model.id}/memberOf`);
     if (memberOf.status !== 200 || !Array.isArray(memberOf.body?.value) || memberOf.body.value.length !== 1) {
-      problems.push(`connector ${model.id} memberOf: ${memberOf.status} ${JSON.stringify(memberOf.body).slice(0, 300)}`);
+      problems.push(
+        `connector ${model.id} memberOf: ${memberOf.status} ${JSON.stringify(memberOf.body).slice(0, 300)}`,
+      );
       return;
     }
     const group = memberOf.body.value[0].id as string;
-    if (!byId.has(group)) problems.push(`connector ${model.id} is in group ${group}, which the group list does not have`);
-    if (!model.groups.includes(group)) problems.push(`connector ${model.id} is in group ${group}, expected one of ${JSON.stringify(model.groups)}`);
+    if (!byId.has(group))
+      problems.push(`connector ${model.id} is in group ${group}, which the group list does not have`);
+    if (!model.groups.includes(group))
+      problems.push(`connector ${model.id} is in group ${group}, expected one of ${JSON.stringify(model.groups)}`);
     model.groups = [group];
   });
 
@@ -441,25 +496,42 @@ async function verify(cycle: number, server: RunningServer): Promise<void> {
   const ids = await allConnectorIds();
   const extra = ids.filter((id) => !connectors.has(id));
   if (extra.length > 0) problems.push(`${extra.length} connectors nobody created: ${extra.slice(0, 5).join(', ')}`);
-  if (ids.length !== connectors.size) problems.push(`the list has ${ids.length} connectors, the model ${connectors.size}`);
+  if (ids.length !== connectors.size)
+    problems.push(`the list has ${ids.length} connectors, the model ${connectors.size}`);
 
   // The database itself, read-only, while the restarted server has it open.
   const tenantId = server.tenantId;
-  const orphans = await queryStorage(server, 'SELECT c.tenant_id, c.id, c.connector_group_id FROM connectors c WHERE NOT EXISTS (SELECT 1 FROM connector_groups g WHERE g.tenant_id = c.tenant_id AND g.id = c.connector_group_id)');
+  const orphans = await queryStorage(
+    server,
+    'SELECT c.tenant_id, c.id, c.connector_group_id FROM connectors c WHERE NOT EXISTS (SELECT 1 FROM connector_groups g WHERE g.tenant_id = c.tenant_id AND g.id = c.connector_group_id)',
+  );
   if (orphans.length > 0) problems.push(`SQL: connectors in no existing group: ${JSON.stringify(orphans.slice(0, 5))}`);
-  const [nullGroups] = await queryStorage(server, 'SELECT COUNT(*) AS n FROM connectors WHERE connector_group_id IS NULL');
+  const [nullGroups] = await queryStorage(
+    server,
+    'SELECT COUNT(*) AS n FROM connectors WHERE connector_group_id IS NULL',
+  );
   if (Number(nullGroups.n) !== 0) problems.push(`SQL: ${nullGroups.n} connectors without a group`);
-  const perTenant = await queryStorage(server, 'SELECT tenant_id, SUM(CASE WHEN is_default THEN 1 ELSE 0 END) AS defaults FROM connector_groups GROUP BY tenant_id');
-  for (const row of perTenant) if (Number(row.defaults) !== 1) problems.push(`SQL: tenant ${row.tenant_id} has ${row.defaults} default groups`);
-  const [ours] = await queryStorage(server, 'SELECT COUNT(*) AS n FROM connector_groups WHERE tenant_id = ? AND is_default', [tenantId]);
-  if (Number(ours.n) !== 1) problems.push(`SQL: SELECT COUNT(*) FROM connector_groups WHERE is_default (our tenant) = ${ours.n}`);
+  const perTenant = await queryStorage(
+    server,
+    'SELECT tenant_id, SUM(CASE WHEN is_default THEN 1 ELSE 0 END) AS defaults FROM connector_groups GROUP BY tenant_id',
+  );
+  for (const row of perTenant)
+    if (Number(row.defaults) !== 1) problems.push(`SQL: tenant ${row.tenant_id} has ${row.defaults} default groups`);
+  const [ours] = await queryStorage(
+    server,
+    'SELECT COUNT(*) AS n FROM connector_groups WHERE tenant_id = ? AND is_default',
+    [tenantId],
+  );
+  if (Number(ours.n) !== 1)
+    problems.push(`SQL: SELECT COUNT(*) FROM connector_groups WHERE is_default (our tenant) = ${ours.n}`);
   const [sqlCount] = await queryStorage(server, 'SELECT COUNT(*) AS n FROM connectors WHERE tenant_id = ?', [tenantId]);
   if (Number(sqlCount.n) !== ids.length) problems.push(`SQL has ${sqlCount.n} connectors, Graph lists ${ids.length}`);
   if (server.dataDir !== undefined) {
     const db = new Database(join(server.dataDir, 'localgraph.db'), { readonly: true, fileMustExist: true });
     try {
       const integrity = db.pragma('integrity_check') as Array<{ integrity_check: string }>;
-      if (integrity.length !== 1 || integrity[0].integrity_check !== 'ok') problems.push(`SQL: integrity_check ${JSON.stringify(integrity)}`);
+      if (integrity.length !== 1 || integrity[0].integrity_check !== 'ok')
+        problems.push(`SQL: integrity_check ${JSON.stringify(integrity)}`);
       const fk = db.pragma('foreign_key_check') as unknown[];
       if (fk.length > 0) problems.push(`SQL: foreign_key_check ${JSON.stringify(fk.slice(0, 5))}`);
     } finally {
@@ -467,67 +539,78 @@ async function verify(cycle: number, server: RunningServer): Promise<void> {
     }
   }
 
-  console.log(`crash-safety: cycle ${cycle}: verified ${connectors.size} connectors, ${groups.length + 1} groups; ${problems.length} problems`);
+  console.log(
+    `crash-safety: cycle ${cycle}: verified ${connectors.size} connectors, ${groups.length + 1} groups; ${problems.length} problems`,
+  );
   assert.deepEqual(problems, [], `after kill ${cycle}:\n${problems.slice(0, 30).join('\n')}`);
 }
 
-describe('crash safety: SIGKILL under a sustained write load, restart on the same data', durable('an in-memory server keeps nothing to recover'), () => {
-  it(`keeps every acknowledged write and the membership invariants across ${CYCLES} kills (${INSTANCES} instance${INSTANCES > 1 ? 's' : ''})`, { timeout: 180_000 }, async () => {
-    servers.push(await startServer());
-    for (let i = 1; i < INSTANCES; i++) servers.push(await startServer(servers[0]!.sameStorage()));
-    baseUrls.push(...servers.map((s) => s!.baseUrl));
-    baseUrl = baseUrls[0];
-    for (let i = 0; i < CLIENTS; i++) route.push(i % INSTANCES);
-    token = await servers[0]!.token(['--scopes', 'Directory.ReadWrite.All']);
-    const initial = await get(`${AP}/connectorGroups`);
-    assert.equal(initial.status, 200);
-    defaultGroupId = initial.body.value.find((g: { isDefault: boolean }) => g.isDefault).id;
-    for (let i = 0; i < 3; i++) await run(0, planCreateGroup(-1));
-    assert.ok(groups.every((g) => g.exists === 'yes'));
+describe(
+  'crash safety: SIGKILL under a sustained write load, restart on the same data',
+  durable('an in-memory server keeps nothing to recover'),
+  () => {
+    it(`keeps every acknowledged write and the membership invariants across ${CYCLES} kills (${INSTANCES} instance${INSTANCES > 1 ? 's' : ''})`, {
+      timeout: 180_000,
+    }, async () => {
+      servers.push(await startServer());
+      for (let i = 1; i < INSTANCES; i++) servers.push(await startServer(servers[0]!.sameStorage()));
+      baseUrls.push(...servers.map((s) => s!.baseUrl));
+      baseUrl = baseUrls[0];
+      for (let i = 0; i < CLIENTS; i++) route.push(i % INSTANCES);
+      token = await servers[0]!.token(['--scopes', 'Directory.ReadWrite.All']);
+      const initial = await get(`${AP}/connectorGroups`);
+      assert.equal(initial.status, 200);
+      defaultGroupId = initial.body.value.find((g: { isDefault: boolean }) => g.isDefault).id;
+      for (let i = 0; i < 3; i++) await run(0, planCreateGroup(-1));
+      assert.ok(groups.every((g) => g.exists === 'yes'));
 
-    for (let cycle = 1; cycle <= CYCLES; cycle++) {
-      const victim = cycle % INSTANCES;
-      const storage = servers[victim]!.sameStorage();
-      stopping = false;
-      const before = { ...stats };
-      const clients = Array.from({ length: CLIENTS }, (_, i) => client(i));
-      const loadMs = 2000 + Math.floor(Math.random() * 1000);
-      await sleep(loadMs);
-      const inFlightAtKill = inFlight;
-      // With one instance the load dies with it; with two it goes on through the survivor.
-      if (INSTANCES === 1) stopping = true;
-      await servers[victim]!.kill();
-      const exit: { code: number | null; signal: NodeJS.Signals | null } = await servers[victim]!.exited;
-      assert.equal(exit.signal, 'SIGKILL', `the server was to die of SIGKILL, it exited ${JSON.stringify(exit)}`);
-      servers[victim] = undefined;
-      if (INSTANCES > 1) {
-        const ackedAtKill = stats.acked;
-        await sleep(LOAD_AFTER_KILL_MS);
-        stopping = true;
-        assert.ok(stats.acked - ackedAtKill > 20, 'the survivor was to go on acknowledging writes while the other instance was down');
+      for (let cycle = 1; cycle <= CYCLES; cycle++) {
+        const victim = cycle % INSTANCES;
+        const storage = servers[victim]!.sameStorage();
+        stopping = false;
+        const before = { ...stats };
+        const clients = Array.from({ length: CLIENTS }, (_, i) => client(i));
+        const loadMs = 2000 + Math.floor(Math.random() * 1000);
+        await sleep(loadMs);
+        const inFlightAtKill = inFlight;
+        // With one instance the load dies with it; with two it goes on through the survivor.
+        if (INSTANCES === 1) stopping = true;
+        await servers[victim]!.kill();
+        const exit: { code: number | null; signal: NodeJS.Signals | null } = await servers[victim]!.exited;
+        assert.equal(exit.signal, 'SIGKILL', `the server was to die of SIGKILL, it exited ${JSON.stringify(exit)}`);
+        servers[victim] = undefined;
+        if (INSTANCES > 1) {
+          const ackedAtKill = stats.acked;
+          await sleep(LOAD_AFTER_KILL_MS);
+          stopping = true;
+          assert.ok(
+            stats.acked - ackedAtKill > 20,
+            'the survivor was to go on acknowledging writes while the other instance was down',
+          );
+        }
+        await Promise.all(clients);
+        console.log(
+          `crash-safety: cycle ${cycle}: killed instance ${victim + 1} of ${INSTANCES} after ${loadMs} ms with ${inFlightAtKill} requests in flight; ` +
+            `${stats.acked - before.acked} acknowledged, ${stats.unknown - before.unknown} unanswered, ${stats.refused - before.refused} refused ` +
+            `(${stats.creates - before.creates} creates, ${stats.patches - before.patches} patches, ${stats.moves - before.moves} moves, ` +
+            `${stats.groupCreates - before.groupCreates} group creates, ${stats.groupPatches - before.groupPatches} group renames; ${stats.batches - before.batches} $batch requests)`,
+        );
+        assert.ok(inFlightAtKill > 0, 'the kill was to land mid-load, with requests in flight');
+        assert.ok(stats.acked - before.acked > 50, 'the load acknowledged too few writes to mean anything');
+        assert.deepEqual(unexpected, [], `writes refused during the load:\n${unexpected.slice(0, 20).join('\n')}`);
+
+        // With two instances, the survivor already serves everything the dead one acknowledged.
+        if (INSTANCES > 1) await verify(cycle, servers[(victim + 1) % INSTANCES]!);
+        const restarted = await startServer(storage);
+        servers[victim] = restarted;
+        baseUrls[victim] = restarted.baseUrl;
+        for (let i = 0; i < CLIENTS; i++) route[i] = i % INSTANCES;
+        await verify(cycle, restarted);
       }
-      await Promise.all(clients);
-      console.log(
-        `crash-safety: cycle ${cycle}: killed instance ${victim + 1} of ${INSTANCES} after ${loadMs} ms with ${inFlightAtKill} requests in flight; ` +
-          `${stats.acked - before.acked} acknowledged, ${stats.unknown - before.unknown} unanswered, ${stats.refused - before.refused} refused ` +
-          `(${stats.creates - before.creates} creates, ${stats.patches - before.patches} patches, ${stats.moves - before.moves} moves, ` +
-          `${stats.groupCreates - before.groupCreates} group creates, ${stats.groupPatches - before.groupPatches} group renames; ${stats.batches - before.batches} $batch requests)`,
-      );
-      assert.ok(inFlightAtKill > 0, 'the kill was to land mid-load, with requests in flight');
-      assert.ok(stats.acked - before.acked > 50, 'the load acknowledged too few writes to mean anything');
-      assert.deepEqual(unexpected, [], `writes refused during the load:\n${unexpected.slice(0, 20).join('\n')}`);
-
-      // With two instances, the survivor already serves everything the dead one acknowledged.
-      if (INSTANCES > 1) await verify(cycle, servers[(victim + 1) % INSTANCES]!);
-      const restarted = await startServer(storage);
-      servers[victim] = restarted;
-      baseUrls[victim] = restarted.baseUrl;
-      for (let i = 0; i < CLIENTS; i++) route[i] = i % INSTANCES;
-      await verify(cycle, restarted);
-    }
-    for (const [i, server] of servers.entries()) {
-      assert.equal(await server!.stop(), 0);
-      servers[i] = undefined;
-    }
-  });
-});
+      for (const [i, server] of servers.entries()) {
+        assert.equal(await server!.stop(), 0);
+        servers[i] = undefined;
+      }
+    });
+  },
+);

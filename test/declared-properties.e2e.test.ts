@@ -16,7 +16,8 @@ const model = new Model(family);
 let server: InProcessServer;
 let admin: string;
 
-const SCOPES = 'Directory.ReadWrite.All Application.ReadWrite.All OnPremisesPublishingProfiles.ReadWrite.All Policy.ReadWrite.HybridAuthentication';
+const SCOPES =
+  'Directory.ReadWrite.All Application.ReadWrite.All OnPremisesPublishingProfiles.ReadWrite.All Policy.ReadWrite.HybridAuthentication';
 const PROFILES = '/beta/onPremisesPublishingProfiles';
 
 before(async () => {
@@ -28,7 +29,10 @@ after(async () => {
   if (server) await server.stop();
 });
 
-const { send } = graphClient(() => server.baseUrl, () => admin);
+const { send } = graphClient(
+  () => server.baseUrl,
+  () => admin,
+);
 
 async function created(path: string, body: Record<string, unknown>): Promise<string> {
   const res = await send('POST', path, body);
@@ -38,7 +42,8 @@ async function created(path: string, body: Record<string, unknown>): Promise<str
 
 /** Asserts `value` has exactly its type's declared properties (open types: at least those), nested values too. */
 function assertDeclared(type: StructuredType, value: Record<string, unknown>, where: string): void {
-  const actualType = typeof value['@odata.type'] === 'string' ? model.findStructuredType(value['@odata.type'] as string)! : type;
+  const actualType =
+    typeof value['@odata.type'] === 'string' ? model.findStructuredType(value['@odata.type'] as string)! : type;
   const declared = [...actualType.properties.keys()];
   const keys = Object.keys(value).filter((k) => !k.startsWith('@'));
   if (actualType.openType) for (const name of declared) assert.ok(keys.includes(name), `${where}: ${name} missing`);
@@ -47,7 +52,9 @@ function assertDeclared(type: StructuredType, value: Record<string, unknown>, wh
     const v = value[property.name];
     if (property.type.collection) {
       assert.ok(Array.isArray(v), `${where}.${property.name} is ${JSON.stringify(v)}, not an array`);
-      if (property.type.kind === 'complex') for (const [i, item] of (v as Record<string, unknown>[]).entries()) assertDeclared(model.structured(property.type.name), item, `${where}.${property.name}[${i}]`);
+      if (property.type.kind === 'complex')
+        for (const [i, item] of (v as Record<string, unknown>[]).entries())
+          assertDeclared(model.structured(property.type.name), item, `${where}.${property.name}[${i}]`);
     } else if (property.type.kind === 'complex' && v !== null) {
       assertDeclared(model.structured(property.type.name), v as Record<string, unknown>, `${where}.${property.name}`);
     }
@@ -59,34 +66,60 @@ describe('declared but unset properties come back as null (collections as [])', 
     {
       name: 'connector',
       type: 'connector',
-      path: async () => `${PROFILES}/applicationProxy/connectors/${await created(`${PROFILES}/applicationProxy/connectors`, { externalIp: '10.0.0.1', machineName: 'm.contoso.com', status: 'active' })}`,
+      path: async () =>
+        `${PROFILES}/applicationProxy/connectors/${await created(`${PROFILES}/applicationProxy/connectors`, { externalIp: '10.0.0.1', machineName: 'm.contoso.com', status: 'active' })}`,
     },
-    { name: 'connectorGroup', type: 'connectorGroup', path: async () => `${PROFILES}/applicationProxy/connectorGroups/${await created(`${PROFILES}/applicationProxy/connectorGroups`, { name: `g-${randomUUID()}` })}` },
+    {
+      name: 'connectorGroup',
+      type: 'connectorGroup',
+      path: async () =>
+        `${PROFILES}/applicationProxy/connectorGroups/${await created(`${PROFILES}/applicationProxy/connectorGroups`, { name: `g-${randomUUID()}` })}`,
+    },
     {
       name: 'onPremisesAgent',
       type: 'onPremisesAgent',
-      path: async () => `${PROFILES}/provisioning/agents/${await created(`${PROFILES}/provisioning/agents`, { externalIp: '10.0.0.2', machineName: 'a.contoso.com', status: 'active' })}`,
+      path: async () =>
+        `${PROFILES}/provisioning/agents/${await created(`${PROFILES}/provisioning/agents`, { externalIp: '10.0.0.2', machineName: 'a.contoso.com', status: 'active' })}`,
     },
-    { name: 'onPremisesAgentGroup', type: 'onPremisesAgentGroup', path: async () => `${PROFILES}/provisioning/agentGroups/${await created(`${PROFILES}/provisioning/agentGroups`, { displayName: 'ag' })}` },
+    {
+      name: 'onPremisesAgentGroup',
+      type: 'onPremisesAgentGroup',
+      path: async () =>
+        `${PROFILES}/provisioning/agentGroups/${await created(`${PROFILES}/provisioning/agentGroups`, { displayName: 'ag' })}`,
+    },
     {
       name: 'publishedResource',
       type: 'publishedResource',
-      path: async () => `${PROFILES}/provisioning/publishedResources/${await created(`${PROFILES}/provisioning/publishedResources`, { displayName: 'r', resourceName: 'domain1.contoso.com' })}`,
+      path: async () =>
+        `${PROFILES}/provisioning/publishedResources/${await created(`${PROFILES}/provisioning/publishedResources`, { displayName: 'r', resourceName: 'domain1.contoso.com' })}`,
     },
     {
       name: 'privateAccessSensor',
       type: 'privateAccessSensor',
-      path: async () => `${PROFILES}/privateAccess/sensors/${await created(`${PROFILES}/privateAccess/sensors`, { externalIp: '10.0.0.3', machineName: 's.contoso.com', status: 'active' })}`,
+      path: async () =>
+        `${PROFILES}/privateAccess/sensors/${await created(`${PROFILES}/privateAccess/sensors`, { externalIp: '10.0.0.3', machineName: 's.contoso.com', status: 'active' })}`,
     },
-    { name: 'onPremisesPublishingProfile', type: 'onPremisesPublishingProfile', path: async () => `${PROFILES}/provisioning` },
-    { name: 'application (no app proxy)', type: 'application', path: async () => `/beta/applications/${await created('/beta/applications', { displayName: 'plain' })}` },
+    {
+      name: 'onPremisesPublishingProfile',
+      type: 'onPremisesPublishingProfile',
+      path: async () => `${PROFILES}/provisioning`,
+    },
+    {
+      name: 'application (no app proxy)',
+      type: 'application',
+      path: async () => `/beta/applications/${await created('/beta/applications', { displayName: 'plain' })}`,
+    },
     {
       name: 'application with onPremisesPublishing as the docs create it',
       type: 'application',
       path: async () => {
         const id = await created('/beta/applications', { displayName: 'published' });
         const res = await send('PATCH', `/beta/applications/${id}`, {
-          onPremisesPublishing: { externalUrl: 'https://app-contoso.msappproxy.net/', internalUrl: 'https://app.contoso.com/', externalAuthenticationType: 'aadPreAuthentication' },
+          onPremisesPublishing: {
+            externalUrl: 'https://app-contoso.msappproxy.net/',
+            internalUrl: 'https://app.contoso.com/',
+            externalAuthenticationType: 'aadPreAuthentication',
+          },
         });
         assert.equal(res.status, 204, res.text);
         return `/beta/applications/${id}`;
@@ -120,12 +153,22 @@ describe('declared but unset properties come back as null (collections as [])', 
     });
   }
 
-  it('application.onPremisesPublishing: the docs\' unset properties are null, onPremisesApplicationSegments []', async () => {
-    const id = await created('/beta/applications', { displayName: 'docs', onPremisesPublishing: { externalUrl: 'https://docs-contoso.msappproxy.net/' } });
+  it("application.onPremisesPublishing: the docs' unset properties are null, onPremisesApplicationSegments []", async () => {
+    const id = await created('/beta/applications', {
+      displayName: 'docs',
+      onPremisesPublishing: { externalUrl: 'https://docs-contoso.msappproxy.net/' },
+    });
     const res = await send('GET', `/beta/applications/${id}`);
     assert.equal(res.status, 200, res.text);
     const publishing = res.body.onPremisesPublishing;
-    for (const name of ['alternateUrl', 'singleSignOnSettings', 'verifiedCustomDomainCertificatesMetadata', 'verifiedCustomDomainKeyCredential', 'verifiedCustomDomainPasswordCredential', 'segmentsConfiguration']) {
+    for (const name of [
+      'alternateUrl',
+      'singleSignOnSettings',
+      'verifiedCustomDomainCertificatesMetadata',
+      'verifiedCustomDomainKeyCredential',
+      'verifiedCustomDomainPasswordCredential',
+      'segmentsConfiguration',
+    ]) {
       assert.ok(name in publishing, `${name} left out`);
       assert.equal(publishing[name], null, name);
     }

@@ -21,7 +21,12 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CLI = join(ROOT, 'dist/src/cli/main.js');
 
 /** The pages checked: the README and every Markdown page under docs/. */
-const PAGES = ['README.md', ...readdirSync(join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)].sort();
+const PAGES = [
+  'README.md',
+  ...readdirSync(join(ROOT, 'docs'))
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => `docs/${f}`),
+].sort();
 
 /**
  * Flags the pages name that belong to other tools, each with the tool: they need not be
@@ -63,12 +68,18 @@ async function cliHelp(): Promise<string> {
     const path = end < 0 ? words : words.slice(0, end);
     const choice = path.findIndex((w) => /^<.*>$/.test(w));
     if (choice < 0) commands.add(path.join(' '));
-    else for (const sub of path[choice].slice(1, -1).split('|')) commands.add([...path.slice(0, choice), sub].join(' '));
+    else
+      for (const sub of path[choice].slice(1, -1).split('|')) commands.add([...path.slice(0, choice), sub].join(' '));
     if (choice >= 0) commands.add(path.slice(0, choice).join(' '));
   }
-  assert.ok(commands.has('serve') && commands.has('admin reset'), `commands read from localgraph --help: ${[...commands].join(', ')}`);
+  assert.ok(
+    commands.has('serve') && commands.has('admin reset'),
+    `commands read from localgraph --help: ${[...commands].join(', ')}`,
+  );
   const helps = await Promise.all(
-    [...commands].filter(Boolean).map(async (command) => (await run(process.execPath, [CLI, ...command.split(' '), '--help'])).stdout),
+    [...commands]
+      .filter(Boolean)
+      .map(async (command) => (await run(process.execPath, [CLI, ...command.split(' '), '--help'])).stdout),
   );
   return [main, ...helps].join('\n');
 }
@@ -90,7 +101,9 @@ describe('the documentation', () => {
 
   it('has a table of contents linking every page under docs/', sqlitePassOnly, () => {
     const toc = new Set(markdownLinks(page('docs/README.md')).map((l) => l.target.split('#')[0]));
-    const missing = PAGES.filter((p) => p.startsWith('docs/') && p !== 'docs/README.md' && !toc.has(p.slice('docs/'.length)));
+    const missing = PAGES.filter(
+      (p) => p.startsWith('docs/') && p !== 'docs/README.md' && !toc.has(p.slice('docs/'.length)),
+    );
     assert.deepEqual(missing, [], 'pages docs/README.md does not link');
   });
 
@@ -108,7 +121,12 @@ describe('the documentation', () => {
         const resolved = file === '' ? join(ROOT, path) : resolve(dirname(join(ROOT, path)), decodeURIComponent(file));
         const where = `${path}:${line}: ${target}`;
         if (!existsSync(resolved)) broken.push(`${where} (no ${relative(ROOT, resolved)})`);
-        else if (anchor !== undefined && statSync(resolved).isFile() && resolved.endsWith('.md') && !anchorsOf(resolved).has(decodeURIComponent(anchor))) {
+        else if (
+          anchor !== undefined &&
+          statSync(resolved).isFile() &&
+          resolved.endsWith('.md') &&
+          !anchorsOf(resolved).has(decodeURIComponent(anchor))
+        ) {
           broken.push(`${where} (no heading #${anchor} in ${relative(ROOT, resolved)})`);
         }
       }
@@ -119,8 +137,11 @@ describe('the documentation', () => {
   it('names only flags the CLI has, and documents every flag of the CLI', sqlitePassOnly, async () => {
     const cli = longFlags(await cliHelp());
     const documented = new Map<string, string>();
-    for (const path of PAGES) for (const flag of longFlags(page(path))) if (!documented.has(flag)) documented.set(flag, path);
-    const unknown = [...documented].filter(([flag]) => !cli.has(flag) && !(flag in OTHER_TOOLS_FLAGS)).map(([flag, path]) => `${flag} (${path})`);
+    for (const path of PAGES)
+      for (const flag of longFlags(page(path))) if (!documented.has(flag)) documented.set(flag, path);
+    const unknown = [...documented]
+      .filter(([flag]) => !cli.has(flag) && !(flag in OTHER_TOOLS_FLAGS))
+      .map(([flag, path]) => `${flag} (${path})`);
     assert.deepEqual(unknown, [], 'flags the pages name that no `localgraph … --help` names');
     const undocumented = [...cli].filter((flag) => !documented.has(flag));
     assert.deepEqual(undocumented, [], 'flags of the CLI no page of README.md and docs/ names');

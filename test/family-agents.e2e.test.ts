@@ -31,7 +31,10 @@ const INCLUDE_UNKNOWN = { Prefer: 'include-unknown-enum-members' };
 before(async () => {
   server = await startInProcess();
   [admin, directoryOnly, hybridRead, hybridReadWrite, publishingOnly, appDirectory, appPublishing] = await Promise.all([
-    server.token(['--scopes', 'Directory.ReadWrite.All OnPremisesPublishingProfiles.ReadWrite.All Application.ReadWrite.All']),
+    server.token([
+      '--scopes',
+      'Directory.ReadWrite.All OnPremisesPublishingProfiles.ReadWrite.All Application.ReadWrite.All',
+    ]),
     server.token(['--scopes', 'Directory.ReadWrite.All']),
     server.token(['--scopes', 'Policy.Read.HybridAuthentication']),
     server.token(['--scopes', 'Policy.ReadWrite.HybridAuthentication']),
@@ -47,22 +50,37 @@ after(async () => {
 
 // ---------------------------------------------------------------------------------------------
 
-const { get, send } = graphClient(() => server.baseUrl, () => admin);
+const { get, send } = graphClient(
+  () => server.baseUrl,
+  () => admin,
+);
 
 async function createAgent(profile = PROV, body: Record<string, unknown> = {}): Promise<Record<string, any>> {
-  const res = await send('POST', `${profile}/agents`, { externalIp: '153.69.23.122', machineName: `s-${randomUUID().slice(0, 8)}.contoso.com`, status: 'active', ...body });
+  const res = await send('POST', `${profile}/agents`, {
+    externalIp: '153.69.23.122',
+    machineName: `s-${randomUUID().slice(0, 8)}.contoso.com`,
+    status: 'active',
+    ...body,
+  });
   assert.equal(res.status, 201, res.text);
   return res.body;
 }
 
-async function createAgentGroup(profile = PROV, displayName = `group-${randomUUID().slice(0, 8)}`): Promise<Record<string, any>> {
+async function createAgentGroup(
+  profile = PROV,
+  displayName = `group-${randomUUID().slice(0, 8)}`,
+): Promise<Record<string, any>> {
   const res = await send('POST', `${profile}/agentGroups`, { displayName });
   assert.equal(res.status, 201, res.text);
   return res.body;
 }
 
 async function createResource(profile = PROV, body: Record<string, unknown> = {}): Promise<Record<string, any>> {
-  const res = await send('POST', `${profile}/publishedResources`, { displayName: 'New provisioning', resourceName: 'domain1.contoso.com', ...body });
+  const res = await send('POST', `${profile}/publishedResources`, {
+    displayName: 'New provisioning',
+    resourceName: 'domain1.contoso.com',
+    ...body,
+  });
   assert.equal(res.status, 201, res.text);
   return res.body;
 }
@@ -75,16 +93,25 @@ async function ids(path: string, token = admin): Promise<string[]> {
 
 /** The docs' `@odata.id` form: upper-case GUID and a trailing slash. */
 function docsRef(profile: string, collection: string, id: string) {
-  return { '@odata.id': `https://graph.microsoft.com/beta/onPremisesPublishingProfiles/${profile}/${collection}/${id.toUpperCase()}/` };
+  return {
+    '@odata.id': `https://graph.microsoft.com/beta/onPremisesPublishingProfiles/${profile}/${collection}/${id.toUpperCase()}/`,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
 
 describe('agents', () => {
   it('POST registers an agent; status "Active" (as the docs write it) is returned "active"', async () => {
-    const res = await send('POST', `${PROV}/agents`, { externalIp: '153.69.23.122', machineName: 'server1.local1.contoso.com', status: 'Active' });
+    const res = await send('POST', `${PROV}/agents`, {
+      externalIp: '153.69.23.122',
+      machineName: 'server1.local1.contoso.com',
+      status: 'Active',
+    });
     assert.equal(res.status, 201, res.text);
-    assert.equal(res.body['@odata.context'], `${server.baseUrl}/beta/$metadata#onPremisesPublishingProfiles('provisioning')/agents/$entity`);
+    assert.equal(
+      res.body['@odata.context'],
+      `${server.baseUrl}/beta/$metadata#onPremisesPublishingProfiles('provisioning')/agents/$entity`,
+    );
     assert.match(res.body.id, GUID);
     assert.equal(res.body.status, 'active');
     assert.equal(res.body.machineName, 'server1.local1.contoso.com');
@@ -155,7 +182,11 @@ describe('agents', () => {
 
   it('not served under applicationProxy or privateAccess (404 naming the serving profiles)', async () => {
     for (const profile of ['applicationProxy', 'privateAccess']) {
-      const res = await send('POST', `${PROFILES}/${profile}/agents`, { externalIp: '1.1.1.1', machineName: 'm', status: 'active' });
+      const res = await send('POST', `${PROFILES}/${profile}/agents`, {
+        externalIp: '1.1.1.1',
+        machineName: 'm',
+        status: 'active',
+      });
       assertGraphError(res, 404, 'Request_ResourceNotFound');
       assert.match(errorOf(res).message, /provisioning/);
     }
@@ -164,9 +195,16 @@ describe('agents', () => {
 
 describe('agent groups', () => {
   it('POST creates (201): publishingType from the profile, isDefault false, even when sent', async () => {
-    const res = await send('POST', `${PROV}/agentGroups`, { displayName: 'New Group', isDefault: true, publishingType: 'authentication' });
+    const res = await send('POST', `${PROV}/agentGroups`, {
+      displayName: 'New Group',
+      isDefault: true,
+      publishingType: 'authentication',
+    });
     assert.equal(res.status, 201, res.text);
-    assert.equal(res.body['@odata.context'], `${server.baseUrl}/beta/$metadata#onPremisesPublishingProfiles('provisioning')/agentGroups/$entity`);
+    assert.equal(
+      res.body['@odata.context'],
+      `${server.baseUrl}/beta/$metadata#onPremisesPublishingProfiles('provisioning')/agentGroups/$entity`,
+    );
     assert.match(res.body.id, GUID);
     assert.equal(res.body.displayName, 'New Group');
     assert.equal(res.body.publishingType, 'provisioning');
@@ -187,7 +225,9 @@ describe('agent groups', () => {
 
   it("PATCH (204) with the docs' URL form (upper-case GUID, trailing slash)", async () => {
     const group = await createAgentGroup();
-    const res = await send('PATCH', `${PROV}/agentGroups/${group.id.toUpperCase()}/`, { displayName: 'Group New Name' });
+    const res = await send('PATCH', `${PROV}/agentGroups/${group.id.toUpperCase()}/`, {
+      displayName: 'Group New Name',
+    });
     assert.equal(res.status, 204, res.text);
     const after = await get(`${PROV}/agentGroups/${group.id}`);
     assert.equal(after.body.displayName, 'Group New Name');
@@ -209,7 +249,11 @@ describe('agent groups', () => {
 
 describe('published resources', () => {
   it('POST creates (201) with publishingType from the profile; GET, PATCH (204), DELETE (204)', async () => {
-    const res = await send('POST', `${PROV}/publishedResources`, { displayName: 'New provisioning', resourceName: 'domain1.contoso.com', publishingType: 'authentication' });
+    const res = await send('POST', `${PROV}/publishedResources`, {
+      displayName: 'New provisioning',
+      resourceName: 'domain1.contoso.com',
+      publishingType: 'authentication',
+    });
     assert.equal(res.status, 201, res.text);
     assert.match(res.body.id, GUID);
     assert.equal(res.body.publishingType, 'provisioning');
@@ -220,7 +264,9 @@ describe('published resources', () => {
     assert.equal(one.status, 200, one.text);
     assert.deepEqual(stripContext(one.body), stripContext(res.body));
 
-    let r = await send('PATCH', `${PROV}/publishedResources/${res.body.id}`, { displayName: 'Demo provisioning (updated)' });
+    let r = await send('PATCH', `${PROV}/publishedResources/${res.body.id}`, {
+      displayName: 'Demo provisioning (updated)',
+    });
     assert.equal(r.status, 204, r.text);
     const after = await get(`${PROV}/publishedResources/${res.body.id}`);
     assert.equal(after.body.displayName, 'Demo provisioning (updated)');
@@ -245,7 +291,11 @@ describe('$ref links between agents, agent groups and published resources', () =
   it('agents/{id}/agentGroups/$ref (docs form) links both ways (204)', async () => {
     const agent = await createAgent();
     const group = await createAgentGroup();
-    const res = await send('POST', `${PROV}/agents/${agent.id}/agentGroups/$ref`, docsRef('provisioning', 'agentGroups', group.id));
+    const res = await send(
+      'POST',
+      `${PROV}/agents/${agent.id}/agentGroups/$ref`,
+      docsRef('provisioning', 'agentGroups', group.id),
+    );
     assert.equal(res.status, 204, res.text);
     assert.equal(res.text, '');
     assert.deepEqual(await ids(`${PROV}/agents/${agent.id}/agentGroups`), [group.id]);
@@ -253,18 +303,33 @@ describe('$ref links between agents, agent groups and published resources', () =
 
     const expanded = await get(`${PROV}/agents?$expand=agentGroups`);
     const mine = (expanded.body.value as any[]).find((a) => a.id === agent.id);
-    assert.deepEqual(mine.agentGroups.map((g: any) => g.id), [group.id]);
+    assert.deepEqual(
+      mine.agentGroups.map((g: any) => g.id),
+      [group.id],
+    );
   });
 
   it('adding the same link twice → 400, from either side; still one link', async () => {
     const agent = await createAgent();
     const group = await createAgentGroup();
-    let res = await send('POST', `${PROV}/agents/${agent.id}/agentGroups/$ref`, docsRef('provisioning', 'agentGroups', group.id));
+    let res = await send(
+      'POST',
+      `${PROV}/agents/${agent.id}/agentGroups/$ref`,
+      docsRef('provisioning', 'agentGroups', group.id),
+    );
     assert.equal(res.status, 204, res.text);
-    res = await send('POST', `${PROV}/agents/${agent.id}/agentGroups/$ref`, docsRef('provisioning', 'agentGroups', group.id));
+    res = await send(
+      'POST',
+      `${PROV}/agents/${agent.id}/agentGroups/$ref`,
+      docsRef('provisioning', 'agentGroups', group.id),
+    );
     assertGraphError(res, 400, 'Request_BadRequest');
     assert.match(errorOf(res).message, /already exist/);
-    res = await send('POST', `${PROV}/agentGroups/${group.id}/agents/$ref`, docsRef('provisioning', 'agents', agent.id));
+    res = await send(
+      'POST',
+      `${PROV}/agentGroups/${group.id}/agents/$ref`,
+      docsRef('provisioning', 'agents', agent.id),
+    );
     assert.equal(res.status, 400, res.text);
     assert.deepEqual(await ids(`${PROV}/agentGroups/${group.id}/agents`), [agent.id]);
   });
@@ -272,8 +337,16 @@ describe('$ref links between agents, agent groups and published resources', () =
   it('an agent can be in several groups, a group can hold several agents', async () => {
     const [a1, a2] = [await createAgent(), await createAgent()];
     const [g1, g2] = [await createAgentGroup(), await createAgentGroup()];
-    for (const [a, g] of [[a1, g1], [a1, g2], [a2, g1]]) {
-      const res = await send('POST', `${PROV}/agentGroups/${g.id}/agents/$ref`, docsRef('provisioning', 'agents', a.id));
+    for (const [a, g] of [
+      [a1, g1],
+      [a1, g2],
+      [a2, g1],
+    ]) {
+      const res = await send(
+        'POST',
+        `${PROV}/agentGroups/${g.id}/agents/$ref`,
+        docsRef('provisioning', 'agents', a.id),
+      );
       assert.equal(res.status, 204, res.text);
     }
     assert.deepEqual(await ids(`${PROV}/agents/${a1.id}/agentGroups`), [g1.id, g2.id].sort());
@@ -286,7 +359,16 @@ describe('$ref links between agents, agent groups and published resources', () =
     const group = await createAgentGroup();
     const keep = await createAgentGroup();
     for (const g of [group, keep]) {
-      assert.equal((await send('POST', `${PROV}/agents/${agent.id}/agentGroups/$ref`, docsRef('provisioning', 'agentGroups', g.id))).status, 204);
+      assert.equal(
+        (
+          await send(
+            'POST',
+            `${PROV}/agents/${agent.id}/agentGroups/$ref`,
+            docsRef('provisioning', 'agentGroups', g.id),
+          )
+        ).status,
+        204,
+      );
     }
     let res = await send('DELETE', `${PROV}/agents/${agent.id}/agentGroups/${group.id.toUpperCase()}/$ref`);
     assert.equal(res.status, 204, res.text);
@@ -301,8 +383,20 @@ describe('$ref links between agents, agent groups and published resources', () =
   it("the docs' parenthesised form of the removal", async () => {
     const agent = await createAgent();
     const group = await createAgentGroup();
-    assert.equal((await send('POST', `${PROV}/agents/${agent.id}/agentGroups/$ref`, docsRef('provisioning', 'agentGroups', group.id))).status, 204);
-    const res = await send('DELETE', `${PROFILES}('provisioning')/agents('${agent.id}')/agentGroups('${group.id.toUpperCase()}')/$ref`);
+    assert.equal(
+      (
+        await send(
+          'POST',
+          `${PROV}/agents/${agent.id}/agentGroups/$ref`,
+          docsRef('provisioning', 'agentGroups', group.id),
+        )
+      ).status,
+      204,
+    );
+    const res = await send(
+      'DELETE',
+      `${PROFILES}('provisioning')/agents('${agent.id}')/agentGroups('${group.id.toUpperCase()}')/$ref`,
+    );
     assert.equal(res.status, 204, res.text);
     assert.deepEqual(await ids(`${PROV}/agents/${agent.id}/agentGroups`), []);
   });
@@ -310,17 +404,28 @@ describe('$ref links between agents, agent groups and published resources', () =
   it('publishedResources/{id}/agentGroups/$ref and agentGroups/{id}/publishedResources', async () => {
     const resource = await createResource();
     const group = await createAgentGroup();
-    let res = await send('POST', `${PROV}/publishedResources/${resource.id}/agentGroups/$ref`, docsRef('provisioning', 'agentGroups', group.id));
+    let res = await send(
+      'POST',
+      `${PROV}/publishedResources/${resource.id}/agentGroups/$ref`,
+      docsRef('provisioning', 'agentGroups', group.id),
+    );
     assert.equal(res.status, 204, res.text);
     assert.deepEqual(await ids(`${PROV}/publishedResources/${resource.id}/agentGroups`), [group.id]);
     assert.deepEqual(await ids(`${PROV}/agentGroups/${group.id}/publishedResources`), [resource.id]);
 
-    res = await send('POST', `${PROV}/agentGroups/${group.id}/publishedResources/$ref`, docsRef('provisioning', 'publishedResources', resource.id));
+    res = await send(
+      'POST',
+      `${PROV}/agentGroups/${group.id}/publishedResources/$ref`,
+      docsRef('provisioning', 'publishedResources', resource.id),
+    );
     assert.equal(res.status, 400, res.text);
 
     const expanded = await get(`${PROV}/agentGroups/${group.id}/?$expand=publishedResources,agents`);
     assert.equal(expanded.status, 200, expanded.text);
-    assert.deepEqual(expanded.body.publishedResources.map((r: any) => r.id), [resource.id]);
+    assert.deepEqual(
+      expanded.body.publishedResources.map((r: any) => r.id),
+      [resource.id],
+    );
     assert.equal(expanded.body.publishedResources[0].resourceName, 'domain1.contoso.com');
     assert.deepEqual(expanded.body.agents, []);
 
@@ -335,9 +440,36 @@ describe('$ref links between agents, agent groups and published resources', () =
     const resource = await createResource();
     const group = await createAgentGroup();
     const other = await createAgentGroup();
-    assert.equal((await send('POST', `${PROV}/agents/${agent.id}/agentGroups/$ref`, docsRef('provisioning', 'agentGroups', group.id))).status, 204);
-    assert.equal((await send('POST', `${PROV}/agents/${agent.id}/agentGroups/$ref`, docsRef('provisioning', 'agentGroups', other.id))).status, 204);
-    assert.equal((await send('POST', `${PROV}/publishedResources/${resource.id}/agentGroups/$ref`, docsRef('provisioning', 'agentGroups', group.id))).status, 204);
+    assert.equal(
+      (
+        await send(
+          'POST',
+          `${PROV}/agents/${agent.id}/agentGroups/$ref`,
+          docsRef('provisioning', 'agentGroups', group.id),
+        )
+      ).status,
+      204,
+    );
+    assert.equal(
+      (
+        await send(
+          'POST',
+          `${PROV}/agents/${agent.id}/agentGroups/$ref`,
+          docsRef('provisioning', 'agentGroups', other.id),
+        )
+      ).status,
+      204,
+    );
+    assert.equal(
+      (
+        await send(
+          'POST',
+          `${PROV}/publishedResources/${resource.id}/agentGroups/$ref`,
+          docsRef('provisioning', 'agentGroups', group.id),
+        )
+      ).status,
+      204,
+    );
 
     assert.equal((await send('DELETE', `${PROV}/agentGroups/${group.id}`)).status, 204);
     assert.deepEqual(await ids(`${PROV}/agents/${agent.id}/agentGroups`), [other.id]);
@@ -349,7 +481,11 @@ describe('$ref links between agents, agent groups and published resources', () =
   it('deleting an agent removes its links', async () => {
     const agent = await createAgent();
     const group = await createAgentGroup();
-    assert.equal((await send('POST', `${PROV}/agentGroups/${group.id}/agents/$ref`, docsRef('provisioning', 'agents', agent.id))).status, 204);
+    assert.equal(
+      (await send('POST', `${PROV}/agentGroups/${group.id}/agents/$ref`, docsRef('provisioning', 'agents', agent.id)))
+        .status,
+      204,
+    );
     assert.equal((await send('DELETE', `${PROV}/agents/${agent.id}`)).status, 204);
     assert.deepEqual(await ids(`${PROV}/agentGroups/${group.id}/agents`), []);
   });
@@ -358,8 +494,21 @@ describe('$ref links between agents, agent groups and published resources', () =
     const resource = await createResource();
     const agent = await createAgent();
     const group = await createAgentGroup();
-    assert.equal((await send('POST', `${PROV}/agentGroups/${group.id}/publishedResources/$ref`, docsRef('provisioning', 'publishedResources', resource.id))).status, 204);
-    assert.equal((await send('POST', `${PROV}/agentGroups/${group.id}/agents/$ref`, docsRef('provisioning', 'agents', agent.id))).status, 204);
+    assert.equal(
+      (
+        await send(
+          'POST',
+          `${PROV}/agentGroups/${group.id}/publishedResources/$ref`,
+          docsRef('provisioning', 'publishedResources', resource.id),
+        )
+      ).status,
+      204,
+    );
+    assert.equal(
+      (await send('POST', `${PROV}/agentGroups/${group.id}/agents/$ref`, docsRef('provisioning', 'agents', agent.id)))
+        .status,
+      204,
+    );
 
     const count = await get(`${PROV}/agentGroups/${group.id}/agents/$count`, admin, { ConsistencyLevel: 'eventual' });
     assert.equal(count.status, 200, count.text);
@@ -395,19 +544,33 @@ describe('$ref links between agents, agent groups and published resources', () =
   it('GET authentication/agentGroups?$expand=agents (the Maester check)', async () => {
     const agent = await createAgent(AUTH, { status: 'Active' });
     const group = await createAgentGroup(AUTH);
-    assert.equal((await send('POST', `${AUTH}/agentGroups/${group.id}/agents/$ref`, docsRef('authentication', 'agents', agent.id))).status, 204);
+    assert.equal(
+      (await send('POST', `${AUTH}/agentGroups/${group.id}/agents/$ref`, docsRef('authentication', 'agents', agent.id)))
+        .status,
+      204,
+    );
     const res = await get(`${AUTH}/agentGroups?$expand=agents`);
     assert.equal(res.status, 200, res.text);
     const mine = (res.body.value as any[]).find((g) => g.id === group.id);
-    assert.deepEqual(mine.agents.map((a: any) => a.status), ['active']);
+    assert.deepEqual(
+      mine.agents.map((a: any) => a.status),
+      ['active'],
+    );
   });
 });
 
 describe('Private Access sensors', () => {
   it('POST, list, get, $select', async () => {
-    const res = await send('POST', SENSORS, { externalIp: '192.68.16.158', machineName: 'machine.contoso.com', status: 'active' });
+    const res = await send('POST', SENSORS, {
+      externalIp: '192.68.16.158',
+      machineName: 'machine.contoso.com',
+      status: 'active',
+    });
     assert.equal(res.status, 201, res.text);
-    assert.equal(res.body['@odata.context'], `${server.baseUrl}/beta/$metadata#onPremisesPublishingProfiles('privateAccess')/sensors/$entity`);
+    assert.equal(
+      res.body['@odata.context'],
+      `${server.baseUrl}/beta/$metadata#onPremisesPublishingProfiles('privateAccess')/sensors/$entity`,
+    );
     assert.match(res.body.id, GUID);
     assert.equal(res.body.version, '1.0.0.0');
     assert.equal(res.body.isBreakglassEnabled, false);
@@ -415,7 +578,10 @@ describe('Private Access sensors', () => {
 
     const list = await get(SENSORS);
     assert.equal(list.status, 200, list.text);
-    assert.equal(list.body['@odata.context'], `${server.baseUrl}/beta/$metadata#onPremisesPublishingProfiles('privateAccess')/sensors`);
+    assert.equal(
+      list.body['@odata.context'],
+      `${server.baseUrl}/beta/$metadata#onPremisesPublishingProfiles('privateAccess')/sensors`,
+    );
     assert.ok((list.body.value as any[]).some((s) => s.id === res.body.id));
 
     const one = await get(`${SENSORS}/${res.body.id}`);
@@ -462,11 +628,20 @@ describe('permissions', () => {
     denied(await get(`${PROV}/publishedResources`, directoryOnly));
     assert.deepEqual(await ids(`${PROV}/publishedResources`), before);
 
-    const created = await send('POST', `${PROV}/publishedResources`, { displayName: 'ok', resourceName: 'ok.contoso.com' }, publishingOnly);
+    const created = await send(
+      'POST',
+      `${PROV}/publishedResources`,
+      { displayName: 'ok', resourceName: 'ok.contoso.com' },
+      publishingOnly,
+    );
     assert.equal(created.status, 201, created.text);
-    denied(await send('PATCH', `${PROV}/publishedResources/${created.body.id}`, { displayName: 'changed' }, directoryOnly));
+    denied(
+      await send('PATCH', `${PROV}/publishedResources/${created.body.id}`, { displayName: 'changed' }, directoryOnly),
+    );
     denied(await send('DELETE', `${PROV}/publishedResources/${created.body.id}`, undefined, directoryOnly));
-    denied(await send('PATCH', `${PROV}/publishedResources/${created.body.id}`, { displayName: 'changed' }, hybridReadWrite));
+    denied(
+      await send('PATCH', `${PROV}/publishedResources/${created.body.id}`, { displayName: 'changed' }, hybridReadWrite),
+    );
     const after = await get(`${PROV}/publishedResources/${created.body.id}`);
     assert.equal(after.body.displayName, 'ok');
   });
@@ -474,9 +649,21 @@ describe('permissions', () => {
   it('linking a resource to a group from the group side needs OnPremisesPublishingProfiles.ReadWrite.All', async () => {
     const resource = await createResource();
     const group = await createAgentGroup();
-    denied(await send('POST', `${PROV}/agentGroups/${group.id}/publishedResources/$ref`, docsRef('provisioning', 'publishedResources', resource.id), directoryOnly));
+    denied(
+      await send(
+        'POST',
+        `${PROV}/agentGroups/${group.id}/publishedResources/$ref`,
+        docsRef('provisioning', 'publishedResources', resource.id),
+        directoryOnly,
+      ),
+    );
     assert.deepEqual(await ids(`${PROV}/agentGroups/${group.id}/publishedResources`), []);
-    const res = await send('POST', `${PROV}/agentGroups/${group.id}/publishedResources/$ref`, docsRef('provisioning', 'publishedResources', resource.id), publishingOnly);
+    const res = await send(
+      'POST',
+      `${PROV}/agentGroups/${group.id}/publishedResources/$ref`,
+      docsRef('provisioning', 'publishedResources', resource.id),
+      publishingOnly,
+    );
     assert.equal(res.status, 204, res.text);
   });
 
@@ -491,9 +678,18 @@ describe('permissions', () => {
     assert.equal((await get(PROV, hybridRead)).status, 200);
 
     const before = await ids(`${PROV}/agents`);
-    denied(await send('POST', `${PROV}/agents`, { externalIp: '1.1.1.1', machineName: 'm', status: 'active' }, hybridRead));
+    denied(
+      await send('POST', `${PROV}/agents`, { externalIp: '1.1.1.1', machineName: 'm', status: 'active' }, hybridRead),
+    );
     denied(await send('PATCH', `${PROV}/agents/${agent.id}`, { status: 'inactive' }, hybridRead));
-    denied(await send('POST', `${PROV}/agents/${agent.id}/agentGroups/$ref`, docsRef('provisioning', 'agentGroups', group.id), hybridRead));
+    denied(
+      await send(
+        'POST',
+        `${PROV}/agents/${agent.id}/agentGroups/$ref`,
+        docsRef('provisioning', 'agentGroups', group.id),
+        hybridRead,
+      ),
+    );
     denied(await send('POST', `${PROV}/agentGroups`, { displayName: 'x' }, hybridRead));
     assert.deepEqual(await ids(`${PROV}/agents`), before);
     assert.equal((await get(`${PROV}/agents/${agent.id}`)).body.status, 'active');
@@ -501,20 +697,40 @@ describe('permissions', () => {
   });
 
   it('agent and group writes accept Policy.ReadWrite.HybridAuthentication', async () => {
-    const agent = await send('POST', `${PROV}/agents`, { externalIp: '1.1.1.1', machineName: 'hybrid-rw', status: 'active' }, hybridReadWrite);
+    const agent = await send(
+      'POST',
+      `${PROV}/agents`,
+      { externalIp: '1.1.1.1', machineName: 'hybrid-rw', status: 'active' },
+      hybridReadWrite,
+    );
     assert.equal(agent.status, 201, agent.text);
     const group = await send('POST', `${PROV}/agentGroups`, { displayName: 'hybrid-rw' }, hybridReadWrite);
     assert.equal(group.status, 201, group.text);
-    const link = await send('POST', `${PROV}/agents/${agent.body.id}/agentGroups/$ref`, docsRef('provisioning', 'agentGroups', group.body.id), hybridReadWrite);
+    const link = await send(
+      'POST',
+      `${PROV}/agents/${agent.body.id}/agentGroups/$ref`,
+      docsRef('provisioning', 'agentGroups', group.body.id),
+      hybridReadWrite,
+    );
     assert.equal(link.status, 204, link.text);
-    const unlink = await send('DELETE', `${PROV}/agents/${agent.body.id}/agentGroups/${group.body.id}/$ref`, undefined, hybridReadWrite);
+    const unlink = await send(
+      'DELETE',
+      `${PROV}/agents/${agent.body.id}/agentGroups/${group.body.id}/$ref`,
+      undefined,
+      hybridReadWrite,
+    );
     assert.equal(unlink.status, 204, unlink.text);
   });
 
   it('agent reads are delegated only: an app token → 403; registration by app Directory.ReadWrite.All is allowed', async () => {
     denied(await get(`${PROV}/agents`, appDirectory));
     denied(await get(`${PROV}/agentGroups`, appDirectory));
-    const res = await send('POST', `${PROV}/agents`, { externalIp: '1.1.1.1', machineName: 'installer', status: 'active' }, appDirectory);
+    const res = await send(
+      'POST',
+      `${PROV}/agents`,
+      { externalIp: '1.1.1.1', machineName: 'installer', status: 'active' },
+      appDirectory,
+    );
     assert.equal(res.status, 201, res.text);
   });
 
@@ -525,7 +741,12 @@ describe('permissions', () => {
     denied(await send('POST', SENSORS, { externalIp: '1.1.1.1', machineName: 'm', status: 'active' }, directoryOnly));
     assert.deepEqual(await ids(SENSORS), before);
     assert.equal((await get(SENSORS, publishingOnly)).status, 200);
-    const res = await send('POST', SENSORS, { externalIp: '1.1.1.1', machineName: 'sensor-app', status: 'active' }, appPublishing);
+    const res = await send(
+      'POST',
+      SENSORS,
+      { externalIp: '1.1.1.1', machineName: 'sensor-app', status: 'active' },
+      appPublishing,
+    );
     assert.equal(res.status, 201, res.text);
     denied(await get(SENSORS, appPublishing));
   });
@@ -554,17 +775,37 @@ describe('evolvable enum members (Prefer: include-unknown-enum-members)', () => 
     assert.deepEqual(one.body.supportedPublishingTypes, ['provisioning', 'privateAccess']);
 
     let list = await get(`${PROV}/agents`);
-    assert.deepEqual((list.body.value as any[]).find((a) => a.id === id).supportedPublishingTypes, ['provisioning', 'unknownFutureValue']);
+    assert.deepEqual((list.body.value as any[]).find((a) => a.id === id).supportedPublishingTypes, [
+      'provisioning',
+      'unknownFutureValue',
+    ]);
     list = await get(`${PROV}/agents`, admin, INCLUDE_UNKNOWN);
-    assert.deepEqual((list.body.value as any[]).find((a) => a.id === id).supportedPublishingTypes, ['provisioning', 'privateAccess']);
+    assert.deepEqual((list.body.value as any[]).find((a) => a.id === id).supportedPublishingTypes, [
+      'provisioning',
+      'privateAccess',
+    ]);
 
     // Together with other preferences in one header.
     list = await get(`${PROV}/agents`, admin, { Prefer: 'odata.maxpagesize=500, include-unknown-enum-members' });
     assert.equal(list.status, 200, list.text);
-    assert.deepEqual((list.body.value as any[]).find((a) => a.id === id).supportedPublishingTypes, ['provisioning', 'privateAccess']);
+    assert.deepEqual((list.body.value as any[]).find((a) => a.id === id).supportedPublishingTypes, [
+      'provisioning',
+      'privateAccess',
+    ]);
 
     // The stored value is not changed by reading it either way.
-    const created = await send('POST', `${PROV}/agents`, { externalIp: '1.1.1.1', machineName: 'evolvable-2', status: 'active', supportedPublishingTypes: ['privateAccess'] }, admin, INCLUDE_UNKNOWN);
+    const created = await send(
+      'POST',
+      `${PROV}/agents`,
+      {
+        externalIp: '1.1.1.1',
+        machineName: 'evolvable-2',
+        status: 'active',
+        supportedPublishingTypes: ['privateAccess'],
+      },
+      admin,
+      INCLUDE_UNKNOWN,
+    );
     assert.equal(created.status, 201, created.text);
     assert.deepEqual(created.body.supportedPublishingTypes, ['privateAccess']);
   });
@@ -576,7 +817,11 @@ describe('evolvable enum members (Prefer: include-unknown-enum-members)', () => 
     });
     assert.equal(app.status, 201, app.text);
     const segments = `/beta/applications/${app.body.id}/onPremisesPublishing/segmentsConfiguration/microsoft.graph.ipSegmentConfiguration/applicationSegments`;
-    const res = await send('POST', segments, { destinationHost: 'HOST/sql.contoso.com', destinationType: 'servicePrincipalName', protocol: 'tcp' });
+    const res = await send('POST', segments, {
+      destinationHost: 'HOST/sql.contoso.com',
+      destinationType: 'servicePrincipalName',
+      protocol: 'tcp',
+    });
     assert.ok(res.status === 201 || res.status === 200, res.text);
     assert.equal(res.body.destinationType, 'unknownFutureValue');
 
@@ -589,9 +834,23 @@ describe('evolvable enum members (Prefer: include-unknown-enum-members)', () => 
   });
 
   it('an expanded agent honours the header too', async () => {
-    const agent = await send('POST', `${PROV}/agents`, { externalIp: '1.1.1.1', machineName: 'evolvable-3', status: 'active', supportedPublishingTypes: ['privateAccess'] });
+    const agent = await send('POST', `${PROV}/agents`, {
+      externalIp: '1.1.1.1',
+      machineName: 'evolvable-3',
+      status: 'active',
+      supportedPublishingTypes: ['privateAccess'],
+    });
     const group = await createAgentGroup();
-    assert.equal((await send('POST', `${PROV}/agentGroups/${group.id}/agents/$ref`, docsRef('provisioning', 'agents', agent.body.id))).status, 204);
+    assert.equal(
+      (
+        await send(
+          'POST',
+          `${PROV}/agentGroups/${group.id}/agents/$ref`,
+          docsRef('provisioning', 'agents', agent.body.id),
+        )
+      ).status,
+      204,
+    );
     let res = await get(`${PROV}/agentGroups/${group.id}?$expand=agents`);
     assert.deepEqual(res.body.agents[0].supportedPublishingTypes, ['unknownFutureValue']);
     res = await get(`${PROV}/agentGroups/${group.id}?$expand=agents`, admin, INCLUDE_UNKNOWN);

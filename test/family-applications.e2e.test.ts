@@ -18,9 +18,11 @@ let admin: string;
 
 const APPS = '/beta/applications';
 const GROUPS = '/beta/onPremisesPublishingProfiles/applicationProxy/connectorGroups';
-const SEGMENTS_OF = (appId: string) => `${APPS}/${appId}/onPremisesPublishing/segmentsConfiguration/microsoft.graph.ipSegmentConfiguration/applicationSegments`;
+const SEGMENTS_OF = (appId: string) =>
+  `${APPS}/${appId}/onPremisesPublishing/segmentsConfiguration/microsoft.graph.ipSegmentConfiguration/applicationSegments`;
 /** The casing of the docs' examples. */
-const DOCS_SEGMENTS_OF = (appId: string) => `${APPS}/${appId}/onPremisesPublishing/segmentsConfiguration/microsoft.graph.IpSegmentConfiguration/ApplicationSegments`;
+const DOCS_SEGMENTS_OF = (appId: string) =>
+  `${APPS}/${appId}/onPremisesPublishing/segmentsConfiguration/microsoft.graph.IpSegmentConfiguration/ApplicationSegments`;
 
 before(async () => {
   server = await startInProcess();
@@ -33,7 +35,10 @@ after(async () => {
 
 // ---------------------------------------------------------------------------------------------
 
-const { get, send } = graphClient(() => server.baseUrl, () => admin);
+const { get, send } = graphClient(
+  () => server.baseUrl,
+  () => admin,
+);
 
 async function createApp(body: Record<string, unknown> = {}): Promise<Record<string, any>> {
   const res = await send('POST', APPS, { displayName: `app-${randomUUID().slice(0, 8)}`, ...body });
@@ -79,7 +84,10 @@ const PUBLISHING = {
 };
 
 const SSO = {
-  kerberosSignOnSettings: { kerberosServicePrincipalName: 'HTTP/iwademo.contoso.com', kerberosSignOnMappingAttributeType: 'userPrincipalName' },
+  kerberosSignOnSettings: {
+    kerberosServicePrincipalName: 'HTTP/iwademo.contoso.com',
+    kerberosSignOnMappingAttributeType: 'userPrincipalName',
+  },
   singleSignOnMode: 'onPremisesKerberos',
 };
 
@@ -90,7 +98,10 @@ describe('application CRUD', () => {
     const res = await send('POST', APPS, {
       displayName: 'Contoso IWA App',
       identifierUris: ['https://contosoiwaapp-contoso.msappproxy.net'],
-      web: { redirectUris: ['https://contosoiwaapp-contoso.msappproxy.net'], homePageUrl: 'https://contosoiwaapp-contoso.msappproxy.net' },
+      web: {
+        redirectUris: ['https://contosoiwaapp-contoso.msappproxy.net'],
+        homePageUrl: 'https://contosoiwaapp-contoso.msappproxy.net',
+      },
     });
     assert.equal(res.status, 201, res.text);
     assert.equal(res.body['@odata.context'], `${server.baseUrl}/beta/$metadata#applications/$entity`);
@@ -135,7 +146,10 @@ describe('application CRUD', () => {
 
   it('PATCH (204) changes what it names and keeps the rest', async () => {
     const app = await createApp({ identifierUris: ['https://a.contoso.com'] });
-    const res = await send('PATCH', `${APPS}/${app.id}`, { displayName: 'renamed', web: { homePageUrl: 'https://home.contoso.com' } });
+    const res = await send('PATCH', `${APPS}/${app.id}`, {
+      displayName: 'renamed',
+      web: { homePageUrl: 'https://home.contoso.com' },
+    });
     assert.equal(res.status, 204, res.text);
     assert.equal(res.text, '');
     const after = await getApp(app.id);
@@ -149,7 +163,11 @@ describe('application CRUD', () => {
     const app = await createApp();
     let res = await send('DELETE', `${APPS}/${app.id}`);
     assert.equal(res.status, 204, res.text);
-    for (const [method, body] of [['GET', undefined], ['PATCH', { displayName: 'x' }], ['DELETE', undefined]] as const) {
+    for (const [method, body] of [
+      ['GET', undefined],
+      ['PATCH', { displayName: 'x' }],
+      ['DELETE', undefined],
+    ] as const) {
       res = await send(method, `${APPS}/${app.id}`, body);
       assertGraphError(res, 404, 'Request_ResourceNotFound');
     }
@@ -175,9 +193,17 @@ describe('application CRUD', () => {
 
 describe('onPremisesPublishing', () => {
   const invalid: Array<[string, Record<string, unknown>, string]> = [
-    ['externalAuthenticationType', { externalAuthenticationType: 'bogus' }, 'onPremisesPublishing/externalAuthenticationType'],
+    [
+      'externalAuthenticationType',
+      { externalAuthenticationType: 'bogus' },
+      'onPremisesPublishing/externalAuthenticationType',
+    ],
     ['trafficRoutingMethod', { trafficRoutingMethod: 'roundRobin' }, 'onPremisesPublishing/trafficRoutingMethod'],
-    ['singleSignOnMode', { singleSignOnSettings: { singleSignOnMode: 'kerberos' } }, 'onPremisesPublishing/singleSignOnSettings/singleSignOnMode'],
+    [
+      'singleSignOnMode',
+      { singleSignOnSettings: { singleSignOnMode: 'kerberos' } },
+      'onPremisesPublishing/singleSignOnSettings/singleSignOnMode',
+    ],
     [
       'kerberosSignOnMappingAttributeType',
       { singleSignOnSettings: { kerberosSignOnSettings: { kerberosSignOnMappingAttributeType: 'upn' } } },
@@ -199,10 +225,19 @@ describe('onPremisesPublishing', () => {
   }
 
   it("the switches an app never set read as Graph's defaults (docs defaults; false where the docs show false)", async () => {
-    const app = await createApp({ onPremisesPublishing: { externalUrl: 'https://defaults-contoso.msappproxy.net/', isStateSessionEnabled: true } });
+    const app = await createApp({
+      onPremisesPublishing: { externalUrl: 'https://defaults-contoso.msappproxy.net/', isStateSessionEnabled: true },
+    });
     const p = (await getApp(app.id)).onPremisesPublishing;
     assert.deepEqual(
-      [p.isHttpOnlyCookieEnabled, p.isPersistentCookieEnabled, p.isSecureCookieEnabled, p.isTranslateHostHeaderEnabled, p.isTranslateLinksInBodyEnabled, p.isBackendCertificateValidationEnabled],
+      [
+        p.isHttpOnlyCookieEnabled,
+        p.isPersistentCookieEnabled,
+        p.isSecureCookieEnabled,
+        p.isTranslateHostHeaderEnabled,
+        p.isTranslateLinksInBodyEnabled,
+        p.isBackendCertificateValidationEnabled,
+      ],
       [false, false, true, true, false, true],
     );
     assert.deepEqual([p.isDnsResolutionEnabled, p.useAlternateUrlForTranslationAndRedirect], [false, false]);
@@ -211,7 +246,10 @@ describe('onPremisesPublishing', () => {
 
   it('an invalid nested enum on create is refused and creates nothing', async () => {
     const name = `bad-${randomUUID()}`;
-    const res = await send('POST', APPS, { displayName: name, onPremisesPublishing: { externalAuthenticationType: 'bogus' } });
+    const res = await send('POST', APPS, {
+      displayName: name,
+      onPremisesPublishing: { externalAuthenticationType: 'bogus' },
+    });
     assert.equal(res.status, 400, res.text);
     assert.ok(errorOf(res).message.includes('onPremisesPublishing/externalAuthenticationType'));
     assert.ok(!((await get(APPS)).body.value as any[]).some((a) => a.displayName === name));
@@ -230,7 +268,10 @@ describe('onPremisesPublishing', () => {
     const app = await createApp({ displayName: 'Contoso IWA App' });
     let res = await send('PATCH', `${APPS}/${app.id}`, {
       identifierUris: ['https://contosoiwaapp-contoso.msappproxy.net'],
-      web: { redirectUris: ['https://contosoiwaapp-contoso.msappproxy.net'], homePageUrl: 'https://contosoiwaapp-contoso.msappproxy.net' },
+      web: {
+        redirectUris: ['https://contosoiwaapp-contoso.msappproxy.net'],
+        homePageUrl: 'https://contosoiwaapp-contoso.msappproxy.net',
+      },
     });
     assert.equal(res.status, 204, res.text);
     res = await send('PATCH', `${APPS}/${app.id}`, { onPremisesPublishing: PUBLISHING });
@@ -246,7 +287,9 @@ describe('onPremisesPublishing', () => {
     assert.deepEqual(after.onPremisesPublishing.singleSignOnSettings, SSO);
 
     // A deeper partial write keeps the sibling fields at every level.
-    res = await send('PATCH', `${APPS}/${app.id}`, { onPremisesPublishing: { singleSignOnSettings: { singleSignOnMode: 'none' } } });
+    res = await send('PATCH', `${APPS}/${app.id}`, {
+      onPremisesPublishing: { singleSignOnSettings: { singleSignOnMode: 'none' } },
+    });
     assert.equal(res.status, 204, res.text);
     const deeper = (await getApp(app.id)).onPremisesPublishing;
     assert.equal(deeper.internalUrl, 'https://contosoiwaapp.com');
@@ -265,7 +308,9 @@ describe('onPremisesPublishing', () => {
 });
 
 describe("a custom domain's certificate (verifiedCustomDomain*)", () => {
-  const certificates = JSON.parse(readFileSync(new URL('../../test/fixtures/custom-domain-certificates.json', import.meta.url), 'utf8'));
+  const certificates = JSON.parse(
+    readFileSync(new URL('../../test/fixtures/custom-domain-certificates.json', import.meta.url), 'utf8'),
+  );
   const [pfx] = certificates.certificates;
   const customDomain = (key: string, password: string) => ({
     externalUrl: 'https://www.contoso.com/',
@@ -276,7 +321,11 @@ describe("a custom domain's certificate (verifiedCustomDomain*)", () => {
 
   it('the PFX and its password are taken, never returned; the metadata is read from the certificate', async () => {
     const app = await createApp({ onPremisesPublishing: customDomain(pfx.key, pfx.password) });
-    for (const body of [app, await getApp(app.id), (await get(`${APPS}?$select=onPremisesPublishing`)).body.value.find((a: any) => a.id === app.id)]) {
+    for (const body of [
+      app,
+      await getApp(app.id),
+      (await get(`${APPS}?$select=onPremisesPublishing`)).body.value.find((a: any) => a.id === app.id),
+    ]) {
       const publishing = body.onPremisesPublishing;
       assert.equal(publishing.verifiedCustomDomainKeyCredential.key, null);
       assert.equal(publishing.verifiedCustomDomainKeyCredential.type, 'X509CertAndPassword');
@@ -298,16 +347,26 @@ describe("a custom domain's certificate (verifiedCustomDomain*)", () => {
       assert.equal(res.status, 400, `${query}: ${res.text}`);
       assert.match(errorOf(res).message, /is write-only and cannot be used in \$(filter|orderby)/);
     }
-    assert.deepEqual((await getApp(app.id)).onPremisesPublishing.verifiedCustomDomainCertificatesMetadata, pfx.metadata);
+    assert.deepEqual(
+      (await getApp(app.id)).onPremisesPublishing.verifiedCustomDomainCertificatesMetadata,
+      pfx.metadata,
+    );
   });
 
   it('another certificate replaces the metadata; removing the key credential clears it', async () => {
     const app = await createApp({ onPremisesPublishing: customDomain(pfx.key, pfx.password) });
     const chain = certificates.certificates.find((c: any) => c.name.includes('chain'));
-    let res = await send('PATCH', `${APPS}/${app.id}`, { onPremisesPublishing: customDomain(chain.key, chain.password) });
+    let res = await send('PATCH', `${APPS}/${app.id}`, {
+      onPremisesPublishing: customDomain(chain.key, chain.password),
+    });
     assert.equal(res.status, 204, res.text);
-    assert.deepEqual((await getApp(app.id)).onPremisesPublishing.verifiedCustomDomainCertificatesMetadata, chain.metadata);
-    res = await send('PATCH', `${APPS}/${app.id}`, { onPremisesPublishing: { verifiedCustomDomainKeyCredential: null } });
+    assert.deepEqual(
+      (await getApp(app.id)).onPremisesPublishing.verifiedCustomDomainCertificatesMetadata,
+      chain.metadata,
+    );
+    res = await send('PATCH', `${APPS}/${app.id}`, {
+      onPremisesPublishing: { verifiedCustomDomainKeyCredential: null },
+    });
     assert.equal(res.status, 204, res.text);
     const publishing = (await getApp(app.id)).onPremisesPublishing;
     assert.equal(publishing.verifiedCustomDomainKeyCredential, null);
@@ -317,16 +376,26 @@ describe("a custom domain's certificate (verifiedCustomDomain*)", () => {
   it('a certificate that cannot be read, or a wrong password, is refused (400, saying why) and nothing changes; sent metadata is not kept', async () => {
     const app = await createApp({ onPremisesPublishing: customDomain(pfx.key, pfx.password) });
     for (const bad of certificates.unreadable) {
-      const res = await send('PATCH', `${APPS}/${app.id}`, { onPremisesPublishing: customDomain(bad.key, bad.password ?? '') });
+      const res = await send('PATCH', `${APPS}/${app.id}`, {
+        onPremisesPublishing: customDomain(bad.key, bad.password ?? ''),
+      });
       assert.equal(res.status, 400, `${bad.name}: ${res.text}`);
       assert.equal(errorOf(res).details?.[0]?.target, 'onPremisesPublishing/verifiedCustomDomainKeyCredential');
       assert.ok(errorOf(res).message.includes(bad.message), errorOf(res).message);
     }
-    assert.deepEqual((await getApp(app.id)).onPremisesPublishing.verifiedCustomDomainCertificatesMetadata, pfx.metadata);
+    assert.deepEqual(
+      (await getApp(app.id)).onPremisesPublishing.verifiedCustomDomainCertificatesMetadata,
+      pfx.metadata,
+    );
     // The metadata is the certificate's: what a client sends for it is not kept.
-    const res = await send('PATCH', `${APPS}/${app.id}`, { onPremisesPublishing: { verifiedCustomDomainCertificatesMetadata: { ...pfx.metadata, subjectName: 'CN=forged' } } });
+    const res = await send('PATCH', `${APPS}/${app.id}`, {
+      onPremisesPublishing: { verifiedCustomDomainCertificatesMetadata: { ...pfx.metadata, subjectName: 'CN=forged' } },
+    });
     assert.equal(res.status, 204, res.text);
-    assert.deepEqual((await getApp(app.id)).onPremisesPublishing.verifiedCustomDomainCertificatesMetadata, pfx.metadata);
+    assert.deepEqual(
+      (await getApp(app.id)).onPremisesPublishing.verifiedCustomDomainCertificatesMetadata,
+      pfx.metadata,
+    );
   });
 });
 
@@ -338,7 +407,10 @@ describe('the connector group assignment', () => {
     assert.equal(res.status, 404, res.text);
     const error = errorOf(res);
     assert.equal(error.code, 'Application_NotFound');
-    assert.equal(error.message, `Application '${app.id}' not found or OnPremisesPublishing is not enabled for your tenant.`);
+    assert.equal(
+      error.message,
+      `Application '${app.id}' not found or OnPremisesPublishing is not enabled for your tenant.`,
+    );
     const apps = await get(`${GROUPS}/${group.id}/applications`);
     assert.deepEqual(apps.body.value, []);
   });
@@ -366,7 +438,10 @@ describe('the connector group assignment', () => {
     assert.match(res.body['@odata.context'], /connectorGroups\/\$entity$/);
 
     const members = await get(`${GROUPS}/${group.id}/applications`);
-    assert.deepEqual((members.body.value as any[]).map((a) => a.id), [app.id]);
+    assert.deepEqual(
+      (members.body.value as any[]).map((a) => a.id),
+      [app.id],
+    );
 
     res = await send('DELETE', `${APPS}/${app.id}/connectorGroup/$ref`);
     assert.equal(res.status, 204, res.text);
@@ -466,27 +541,47 @@ describe('IP application segments', () => {
     const one = await get(`${SEGMENTS_OF(app.id)}/${res.body.id}`);
     assert.equal(one.status, 200, one.text);
     assert.deepEqual(stripContext(one.body), stripContext(res.body));
-    assert.deepEqual((await segments(app.id)).map((s) => s.id), [res.body.id]);
+    assert.deepEqual(
+      (await segments(app.id)).map((s) => s.id),
+      [res.body.id],
+    );
   });
 
   it("the docs' casing (IpSegmentConfiguration/ApplicationSegments) addresses the same collection", async () => {
     const app = await segmentApp();
-    const created = await send('POST', DOCS_SEGMENTS_OF(app.id), { destinationHost: '10.0.0.0/24', destinationType: 'ipRangeCidr', protocol: 'udp' });
+    const created = await send('POST', DOCS_SEGMENTS_OF(app.id), {
+      destinationHost: '10.0.0.0/24',
+      destinationType: 'ipRangeCidr',
+      protocol: 'udp',
+    });
     assert.ok(created.status === 201 || created.status === 200, created.text);
     const listed = await get(DOCS_SEGMENTS_OF(app.id));
     assert.equal(listed.status, 200, listed.text);
-    assert.deepEqual((listed.body.value as any[]).map((s) => s.id), [created.body.id]);
-    assert.deepEqual((await segments(app.id)).map((s) => s.id), [created.body.id]);
+    assert.deepEqual(
+      (listed.body.value as any[]).map((s) => s.id),
+      [created.body.id],
+    );
+    assert.deepEqual(
+      (await segments(app.id)).map((s) => s.id),
+      [created.body.id],
+    );
     const one = await get(`${DOCS_SEGMENTS_OF(app.id)}/${created.body.id}`);
     assert.equal(one.status, 200, one.text);
-    const patched = await send('PATCH', `${DOCS_SEGMENTS_OF(app.id)}/${created.body.id}`, { destinationHost: '10.0.1.0/24' });
+    const patched = await send('PATCH', `${DOCS_SEGMENTS_OF(app.id)}/${created.body.id}`, {
+      destinationHost: '10.0.1.0/24',
+    });
     assert.equal(patched.status, 204, patched.text);
     assert.equal((await segments(app.id))[0].destinationHost, '10.0.1.0/24');
   });
 
   it('protocol "tcp, udp" (the docs update example) is stored and returned as "tcp,udp"', async () => {
     const app = await segmentApp();
-    const created = await send('POST', SEGMENTS_OF(app.id), { destinationHost: '5.6.7.8/28', destinationType: 'ipRangeCidr', ports: ['80-80'], protocol: 'tcp' });
+    const created = await send('POST', SEGMENTS_OF(app.id), {
+      destinationHost: '5.6.7.8/28',
+      destinationType: 'ipRangeCidr',
+      ports: ['80-80'],
+      protocol: 'tcp',
+    });
     assert.ok(created.status === 201 || created.status === 200, created.text);
     const res = await send('PATCH', `${SEGMENTS_OF(app.id)}/${created.body.id}`, { protocol: 'tcp, udp' });
     assert.equal(res.status, 204, res.text);
@@ -495,13 +590,21 @@ describe('IP application segments', () => {
     assert.equal(one.body.destinationHost, '5.6.7.8/28');
     assert.deepEqual(one.body.ports, ['80-80']);
 
-    const direct = await send('POST', SEGMENTS_OF(app.id), { destinationHost: '1.2.3.4', destinationType: 'ipAddress', protocol: 'udp,tcp' });
+    const direct = await send('POST', SEGMENTS_OF(app.id), {
+      destinationHost: '1.2.3.4',
+      destinationType: 'ipAddress',
+      protocol: 'udp,tcp',
+    });
     assert.equal(direct.body.protocol, 'tcp,udp');
   });
 
   it('an invalid protocol is refused (400) and changes nothing', async () => {
     const app = await segmentApp();
-    const created = await send('POST', SEGMENTS_OF(app.id), { destinationHost: '1.2.3.4', destinationType: 'ipAddress', protocol: 'tcp' });
+    const created = await send('POST', SEGMENTS_OF(app.id), {
+      destinationHost: '1.2.3.4',
+      destinationType: 'ipAddress',
+      protocol: 'tcp',
+    });
     const res = await send('PATCH', `${SEGMENTS_OF(app.id)}/${created.body.id}`, { protocol: 'icmp' });
     assert.equal(res.status, 400, res.text);
     assert.ok(errorOf(res).message.includes('protocol'));
@@ -510,13 +613,24 @@ describe('IP application segments', () => {
 
   it('destinationType "ip" (the docs example) is refused: 400 naming destinationType, nothing created or changed', async () => {
     const app = await segmentApp();
-    let res = await send('POST', SEGMENTS_OF(app.id), { destinationHost: '10.10.10.10', destinationType: 'ip', protocol: 'tcp' });
+    let res = await send('POST', SEGMENTS_OF(app.id), {
+      destinationHost: '10.10.10.10',
+      destinationType: 'ip',
+      protocol: 'tcp',
+    });
     assertGraphError(res, 400, 'Request_BadRequest');
     assert.ok(errorOf(res).message.includes('destinationType'), errorOf(res).message);
     assert.deepEqual(await segments(app.id), []);
 
-    const created = await send('POST', SEGMENTS_OF(app.id), { destinationHost: '10.10.10.10', destinationType: 'ipAddress', protocol: 'tcp' });
-    res = await send('PATCH', `${SEGMENTS_OF(app.id)}/${created.body.id}`, { destinationType: 'ip', protocol: 'tcp, udp' });
+    const created = await send('POST', SEGMENTS_OF(app.id), {
+      destinationHost: '10.10.10.10',
+      destinationType: 'ipAddress',
+      protocol: 'tcp',
+    });
+    res = await send('PATCH', `${SEGMENTS_OF(app.id)}/${created.body.id}`, {
+      destinationType: 'ip',
+      protocol: 'tcp, udp',
+    });
     assert.equal(res.status, 400, res.text);
     const after = await get(`${SEGMENTS_OF(app.id)}/${created.body.id}`);
     assert.equal(after.body.destinationType, 'ipAddress');
@@ -525,7 +639,11 @@ describe('IP application segments', () => {
 
   it('delete (204), then 404', async () => {
     const app = await segmentApp();
-    const created = await send('POST', SEGMENTS_OF(app.id), { destinationHost: 'x.contoso.com', destinationType: 'fqdn', protocol: 'tcp' });
+    const created = await send('POST', SEGMENTS_OF(app.id), {
+      destinationHost: 'x.contoso.com',
+      destinationType: 'fqdn',
+      protocol: 'tcp',
+    });
     let res = await send('DELETE', `${SEGMENTS_OF(app.id)}/${created.body.id}`);
     assert.equal(res.status, 204, res.text);
     res = await get(`${SEGMENTS_OF(app.id)}/${created.body.id}`);
@@ -537,7 +655,11 @@ describe('IP application segments', () => {
     const missing = randomUUID();
     let res = await get(SEGMENTS_OF(missing));
     assertGraphError(res, 404, 'Request_ResourceNotFound');
-    res = await send('POST', SEGMENTS_OF(missing), { destinationHost: 'x.contoso.com', destinationType: 'fqdn', protocol: 'tcp' });
+    res = await send('POST', SEGMENTS_OF(missing), {
+      destinationHost: 'x.contoso.com',
+      destinationType: 'fqdn',
+      protocol: 'tcp',
+    });
     assert.equal(res.status, 404, res.text);
     res = await get(`${SEGMENTS_OF(missing)}/${randomUUID()}`);
     assert.equal(res.status, 404, res.text);
@@ -546,7 +668,11 @@ describe('IP application segments', () => {
   it("segments are the app's own: another app's segment id is 404 under this app", async () => {
     const one = await segmentApp();
     const two = await segmentApp();
-    const created = await send('POST', SEGMENTS_OF(one.id), { destinationHost: 'one.contoso.com', destinationType: 'fqdn', protocol: 'tcp' });
+    const created = await send('POST', SEGMENTS_OF(one.id), {
+      destinationHost: 'one.contoso.com',
+      destinationType: 'fqdn',
+      protocol: 'tcp',
+    });
     const res = await get(`${SEGMENTS_OF(two.id)}/${created.body.id}`);
     assert.equal(res.status, 404, res.text);
     const del = await send('DELETE', `${SEGMENTS_OF(two.id)}/${created.body.id}`);
@@ -556,7 +682,11 @@ describe('IP application segments', () => {
 
   it('deleting the application deletes its segments', async () => {
     const app = await segmentApp();
-    const created = await send('POST', SEGMENTS_OF(app.id), { destinationHost: 'gone.contoso.com', destinationType: 'fqdn', protocol: 'tcp' });
+    const created = await send('POST', SEGMENTS_OF(app.id), {
+      destinationHost: 'gone.contoso.com',
+      destinationType: 'fqdn',
+      protocol: 'tcp',
+    });
     assert.ok(created.status === 201 || created.status === 200, created.text);
     assert.equal((await send('DELETE', `${APPS}/${app.id}`)).status, 204);
     assert.equal((await get(SEGMENTS_OF(app.id))).status, 404);
@@ -564,13 +694,21 @@ describe('IP application segments', () => {
     // A deleted app's segments cannot be addressed over HTTP any more: look at the storage
     // (in memory it is the same SQLite schema as on a folder, out of reach from here).
     if (server.inMemory) return;
-    const left = await queryStorage(server, 'SELECT COUNT(*) AS n FROM ip_application_segments WHERE application_id = ? OR id = ?', [app.id, created.body.id]);
+    const left = await queryStorage(
+      server,
+      'SELECT COUNT(*) AS n FROM ip_application_segments WHERE application_id = ? OR id = ?',
+      [app.id, created.body.id],
+    );
     assert.equal(Number(left[0].n), 0);
   });
 
   it('$expand=application on a segment inlines its application', async () => {
     const app = await segmentApp();
-    const created = await send('POST', SEGMENTS_OF(app.id), { destinationHost: 'exp.contoso.com', destinationType: 'fqdn', protocol: 'tcp' });
+    const created = await send('POST', SEGMENTS_OF(app.id), {
+      destinationHost: 'exp.contoso.com',
+      destinationType: 'fqdn',
+      protocol: 'tcp',
+    });
     const res = await get(`${SEGMENTS_OF(app.id)}/${created.body.id}?$expand=application`);
     assert.equal(res.status, 200, res.text);
     assert.equal(res.body.id, created.body.id);

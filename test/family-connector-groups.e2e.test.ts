@@ -41,7 +41,10 @@ function url(path: string, base = server.baseUrl): string {
   return `${base}${path}`;
 }
 
-const { get, send } = graphClient(() => server.baseUrl, () => admin);
+const { get, send } = graphClient(
+  () => server.baseUrl,
+  () => admin,
+);
 
 async function createGroup(body: Record<string, unknown> = {}, token = admin): Promise<Record<string, any>> {
   const res = await send('POST', GROUPS, { name: `group-${randomUUID().slice(0, 8)}`, ...body }, token);
@@ -50,7 +53,12 @@ async function createGroup(body: Record<string, unknown> = {}, token = admin): P
 }
 
 async function createConnector(token = admin): Promise<Record<string, any>> {
-  const res = await send('POST', CONNECTORS, { externalIp: '131.137.147.164', machineName: `c-${randomUUID().slice(0, 8)}.contoso.com`, status: 'active' }, token);
+  const res = await send(
+    'POST',
+    CONNECTORS,
+    { externalIp: '131.137.147.164', machineName: `c-${randomUUID().slice(0, 8)}.contoso.com`, status: 'active' },
+    token,
+  );
   assert.equal(res.status, 201, res.text);
   return res.body;
 }
@@ -88,7 +96,10 @@ async function memberIds(groupId: string): Promise<string[]> {
 async function createPublishedApp(): Promise<Record<string, any>> {
   const res = await send('POST', '/beta/applications', {
     displayName: `app-${randomUUID().slice(0, 8)}`,
-    onPremisesPublishing: { internalUrl: 'https://intranet.contoso.com', externalUrl: 'https://intranet-contoso.msappproxy.net' },
+    onPremisesPublishing: {
+      internalUrl: 'https://intranet.contoso.com',
+      externalUrl: 'https://intranet-contoso.msappproxy.net',
+    },
   });
   assert.equal(res.status, 201, res.text);
   return res.body;
@@ -101,7 +112,9 @@ async function assignApp(appId: string, groupId: string): Promise<void> {
   assert.equal(res.status, 204, res.text);
 }
 
-const graphRef = (path: string) => ({ '@odata.id': `https://graph.microsoft.com/beta/onPremisesPublishingProfiles/applicationProxy/${path}` });
+const graphRef = (path: string) => ({
+  '@odata.id': `https://graph.microsoft.com/beta/onPremisesPublishingProfiles/applicationProxy/${path}`,
+});
 
 // ---------------------------------------------------------------------------------------------
 
@@ -120,7 +133,12 @@ describe('the default connector group', () => {
       Array.from({ length: 20 }, (_, i) =>
         i % 2 === 0
           ? get(GROUPS, token)
-          : send('POST', CONNECTORS, { externalIp: '10.0.0.1', machineName: `race-${i}.contoso.com`, status: 'active' }, token),
+          : send(
+              'POST',
+              CONNECTORS,
+              { externalIp: '10.0.0.1', machineName: `race-${i}.contoso.com`, status: 'active' },
+              token,
+            ),
       ),
     );
     for (const res of responses) assert.ok(res.status === 200 || res.status === 201, res.text);
@@ -138,41 +156,51 @@ describe('the default connector group', () => {
     assert.equal(members.body.value.length, 10);
   });
 
-  it('is made exactly once when two instances on one PostgreSQL database get a fresh tenant at once', onlyOn('postgres', 'two instances share one database'), async () => {
-    const databaseUrl = freshDatabaseUrl();
-    const first = await startInProcess({ databaseUrl });
-    const twin = await startInProcess({ databaseUrl });
-    try {
-      const token = await first.token(['--tenant', randomUUID(), '--scopes', SCOPES]);
-      const responses = await Promise.all(
-        Array.from({ length: 20 }, (_, i) => {
-          const base = i % 2 === 0 ? first.baseUrl : twin.baseUrl;
-          return i % 4 < 2
-            ? request(url(GROUPS, base), { headers: { authorization: `Bearer ${token}` } })
-            : request(url(CONNECTORS, base), {
-                method: 'POST',
-                headers: { authorization: `Bearer ${token}`, ...json },
-                body: JSON.stringify({ externalIp: '10.0.0.2', machineName: `twin-${i}.contoso.com`, status: 'active' }),
-              });
-        }),
-      );
-      for (const res of responses) assert.ok(res.status === 200 || res.status === 201, res.text);
-      const seen = new Set<string>();
-      for (const base of [first.baseUrl, twin.baseUrl]) {
-        const res = await request(url(GROUPS, base), { headers: { authorization: `Bearer ${token}` } });
-        assert.equal(res.status, 200, res.text);
-        assert.equal(res.body.value.length, 1, res.text);
-        assert.equal(res.body.value[0].isDefault, true);
-        seen.add(res.body.value[0].id);
-        const members = await request(url(`${GROUPS}/${res.body.value[0].id}/members`, base), { headers: { authorization: `Bearer ${token}` } });
-        assert.equal(members.body.value.length, 10, members.text);
+  it(
+    'is made exactly once when two instances on one PostgreSQL database get a fresh tenant at once',
+    onlyOn('postgres', 'two instances share one database'),
+    async () => {
+      const databaseUrl = freshDatabaseUrl();
+      const first = await startInProcess({ databaseUrl });
+      const twin = await startInProcess({ databaseUrl });
+      try {
+        const token = await first.token(['--tenant', randomUUID(), '--scopes', SCOPES]);
+        const responses = await Promise.all(
+          Array.from({ length: 20 }, (_, i) => {
+            const base = i % 2 === 0 ? first.baseUrl : twin.baseUrl;
+            return i % 4 < 2
+              ? request(url(GROUPS, base), { headers: { authorization: `Bearer ${token}` } })
+              : request(url(CONNECTORS, base), {
+                  method: 'POST',
+                  headers: { authorization: `Bearer ${token}`, ...json },
+                  body: JSON.stringify({
+                    externalIp: '10.0.0.2',
+                    machineName: `twin-${i}.contoso.com`,
+                    status: 'active',
+                  }),
+                });
+          }),
+        );
+        for (const res of responses) assert.ok(res.status === 200 || res.status === 201, res.text);
+        const seen = new Set<string>();
+        for (const base of [first.baseUrl, twin.baseUrl]) {
+          const res = await request(url(GROUPS, base), { headers: { authorization: `Bearer ${token}` } });
+          assert.equal(res.status, 200, res.text);
+          assert.equal(res.body.value.length, 1, res.text);
+          assert.equal(res.body.value[0].isDefault, true);
+          seen.add(res.body.value[0].id);
+          const members = await request(url(`${GROUPS}/${res.body.value[0].id}/members`, base), {
+            headers: { authorization: `Bearer ${token}` },
+          });
+          assert.equal(members.body.value.length, 10, members.text);
+        }
+        assert.equal(seen.size, 1);
+      } finally {
+        await twin.stop();
+        await first.stop();
       }
-      assert.equal(seen.size, 1);
-    } finally {
-      await twin.stop();
-      await first.stop();
-    }
-  });
+    },
+  );
 
   it('each tenant has its own default group', async () => {
     const mine = await defaultGroup();
@@ -197,7 +225,10 @@ describe('POST /connectorGroups', () => {
   it('answers 200 with the group (live status code) and it is listed', async () => {
     const res = await send('POST', GROUPS, { name: 'IWA Demo Connector Group', region: 'eur' });
     assert.equal(res.status, 200, res.text);
-    assert.equal(res.body['@odata.context'], `${server.baseUrl}/beta/$metadata#onPremisesPublishingProfiles('applicationProxy')/connectorGroups/$entity`);
+    assert.equal(
+      res.body['@odata.context'],
+      `${server.baseUrl}/beta/$metadata#onPremisesPublishingProfiles('applicationProxy')/connectorGroups/$entity`,
+    );
     assert.match(res.body.id, GUID);
     assert.equal(res.body.name, 'IWA Demo Connector Group');
     assert.equal(res.body.region, 'eur');
@@ -327,7 +358,10 @@ describe('connector membership', () => {
     assert.deepEqual(await memberOfIds(connector.id), [defaults.id]);
     assert.ok((await memberIds(defaults.id)).includes(connector.id));
     const res = await get(`${CONNECTORS}/${connector.id}/memberOf`);
-    assert.equal(res.body['@odata.context'], `${server.baseUrl}/beta/$metadata#onPremisesPublishingProfiles('applicationProxy')/connectorGroups`);
+    assert.equal(
+      res.body['@odata.context'],
+      `${server.baseUrl}/beta/$metadata#onPremisesPublishingProfiles('applicationProxy')/connectorGroups`,
+    );
     assert.equal(res.body.value[0].isDefault, true);
   });
 
@@ -347,7 +381,11 @@ describe('connector membership', () => {
     const connector = await createConnector();
     const first = await createGroup();
     const second = await createGroup();
-    let res = await send('POST', `${CONNECTORS}/${connector.id}/memberOf/$ref`, graphRef(`connectorGroups/${first.id}`));
+    let res = await send(
+      'POST',
+      `${CONNECTORS}/${connector.id}/memberOf/$ref`,
+      graphRef(`connectorGroups/${first.id}`),
+    );
     assert.equal(res.status, 204, res.text);
     assert.deepEqual(await memberOfIds(connector.id), [first.id]);
     res = await send('POST', `${CONNECTORS}/${connector.id}/memberOf/$ref`, graphRef(`connectorGroups/${second.id}`));
@@ -372,7 +410,10 @@ describe('connector membership', () => {
     const connector = await createConnector();
     const from = await createGroup();
     const to = await createGroup();
-    assert.equal((await send('POST', `${GROUPS}/${from.id}/members/$ref`, graphRef(`connectors/${connector.id}`))).status, 204);
+    assert.equal(
+      (await send('POST', `${GROUPS}/${from.id}/members/$ref`, graphRef(`connectors/${connector.id}`))).status,
+      204,
+    );
     const refs = await get(`${GROUPS}/${from.id}/members/$ref`);
     assert.equal(refs.status, 200, refs.text);
     assert.equal(refs.body.value.length, 1);
@@ -385,16 +426,40 @@ describe('connector membership', () => {
 
   describe('@odata.id forms', () => {
     const forms: Array<[string, (groupId: string) => string]> = [
-      ['with /beta/', (g) => `https://graph.microsoft.com/beta/onPremisesPublishingProfiles/applicationProxy/connectorGroups/${g}`],
-      ['without a version', (g) => `https://graph.microsoft.com/onPremisesPublishingProfiles/applicationProxy/connectorGroups/${g}`],
-      ['another host', (g) => `http://localhost:9999/beta/onPremisesPublishingProfiles/applicationProxy/connectorGroups/${g}`],
-      ['lower-case applicationproxy', (g) => `https://graph.microsoft.com/beta/onPremisesPublishingProfiles/applicationproxy/connectorGroups/${g}`],
-      ['upper-case GUID', (g) => `https://graph.microsoft.com/beta/onPremisesPublishingProfiles/applicationProxy/connectorGroups/${g.toUpperCase()}`],
-      ['trailing slash', (g) => `https://graph.microsoft.com/beta/onPremisesPublishingProfiles/applicationProxy/connectorGroups/${g}/`],
-      ['parenthesised keys', (g) => `https://graph.microsoft.com/beta/onPremisesPublishingProfiles('applicationProxy')/connectorGroups('${g}')`],
+      [
+        'with /beta/',
+        (g) => `https://graph.microsoft.com/beta/onPremisesPublishingProfiles/applicationProxy/connectorGroups/${g}`,
+      ],
+      [
+        'without a version',
+        (g) => `https://graph.microsoft.com/onPremisesPublishingProfiles/applicationProxy/connectorGroups/${g}`,
+      ],
+      [
+        'another host',
+        (g) => `http://localhost:9999/beta/onPremisesPublishingProfiles/applicationProxy/connectorGroups/${g}`,
+      ],
+      [
+        'lower-case applicationproxy',
+        (g) => `https://graph.microsoft.com/beta/onPremisesPublishingProfiles/applicationproxy/connectorGroups/${g}`,
+      ],
+      [
+        'upper-case GUID',
+        (g) =>
+          `https://graph.microsoft.com/beta/onPremisesPublishingProfiles/applicationProxy/connectorGroups/${g.toUpperCase()}`,
+      ],
+      [
+        'trailing slash',
+        (g) => `https://graph.microsoft.com/beta/onPremisesPublishingProfiles/applicationProxy/connectorGroups/${g}/`,
+      ],
+      [
+        'parenthesised keys',
+        (g) =>
+          `https://graph.microsoft.com/beta/onPremisesPublishingProfiles('applicationProxy')/connectorGroups('${g}')`,
+      ],
       [
         'all at once',
-        (g) => `https://graph.microsoft.com/onPremisesPublishingProfiles('applicationproxy')/connectorGroups('${g.toUpperCase()}')/`,
+        (g) =>
+          `https://graph.microsoft.com/onPremisesPublishingProfiles('applicationproxy')/connectorGroups('${g.toUpperCase()}')/`,
       ],
     ];
     for (const [name, form] of forms) {
@@ -426,7 +491,11 @@ describe('connector membership', () => {
     it('unknown target group id → 404', async () => {
       const connector = await createConnector();
       const defaults = await defaultGroup();
-      const res = await send('POST', `${CONNECTORS}/${connector.id}/memberOf/$ref`, graphRef(`connectorGroups/${randomUUID()}`));
+      const res = await send(
+        'POST',
+        `${CONNECTORS}/${connector.id}/memberOf/$ref`,
+        graphRef(`connectorGroups/${randomUUID()}`),
+      );
       assert.equal(errorOf(res).code, 'Request_ResourceNotFound');
       await refused(res, 404, connector.id, defaults.id);
     });
@@ -442,13 +511,21 @@ describe('connector membership', () => {
       const connector = await createConnector();
       const defaults = await defaultGroup();
       const theirs = await defaultGroup(otherTenantAdmin);
-      const res = await send('POST', `${CONNECTORS}/${connector.id}/memberOf/$ref`, graphRef(`connectorGroups/${theirs.id}`));
+      const res = await send(
+        'POST',
+        `${CONNECTORS}/${connector.id}/memberOf/$ref`,
+        graphRef(`connectorGroups/${theirs.id}`),
+      );
       await refused(res, 404, connector.id, defaults.id);
     });
 
     it('unknown source connector → 404', async () => {
       const group = await createGroup();
-      const res = await send('POST', `${CONNECTORS}/${randomUUID()}/memberOf/$ref`, graphRef(`connectorGroups/${group.id}`));
+      const res = await send(
+        'POST',
+        `${CONNECTORS}/${randomUUID()}/memberOf/$ref`,
+        graphRef(`connectorGroups/${group.id}`),
+      );
       assert.equal(res.status, 404, res.text);
       assert.deepEqual(await memberIds(group.id), []);
     });
@@ -548,7 +625,11 @@ describe('region changes and deletion of non-empty groups', () => {
   it('delete refused while the group has connectors; allowed once empty, then 404', async () => {
     const group = await createGroup();
     const connector = await createConnector();
-    let res = await send('POST', `${CONNECTORS}/${connector.id}/memberOf/$ref`, graphRef(`connectorGroups/${group.id}`));
+    let res = await send(
+      'POST',
+      `${CONNECTORS}/${connector.id}/memberOf/$ref`,
+      graphRef(`connectorGroups/${group.id}`),
+    );
     assert.equal(res.status, 204, res.text);
 
     res = await send('DELETE', `${GROUPS}/${group.id}`);
@@ -597,7 +678,11 @@ describe('concurrent writes keep every connector in exactly one existing group',
     const responses = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
         i % 2 === 0
-          ? send('POST', `${CONNECTORS}/${connector.id}/memberOf/$ref`, graphRef(`connectorGroups/${targets[i % 5].id}`))
+          ? send(
+              'POST',
+              `${CONNECTORS}/${connector.id}/memberOf/$ref`,
+              graphRef(`connectorGroups/${targets[i % 5].id}`),
+            )
           : send('POST', `${GROUPS}/${targets[i % 5].id}/members/$ref`, graphRef(`connectors/${connector.id}`)),
       ),
     );
@@ -619,7 +704,11 @@ describe('concurrent writes keep every connector in exactly one existing group',
       ]);
       const memberOf = await memberOfIds(connector.id);
       assert.equal(memberOf.length, 1, `round ${round}: ${removal.status} ${move.status}`);
-      assert.equal((await get(`${GROUPS}/${memberOf[0]}`)).status, 200, `round ${round}: the connector's group must exist`);
+      assert.equal(
+        (await get(`${GROUPS}/${memberOf[0]}`)).status,
+        200,
+        `round ${round}: the connector's group must exist`,
+      );
       if (removal.status === 204) assert.equal(move.status, 404, move.text);
       else {
         assert.equal(removal.status, 400, removal.text);
@@ -652,12 +741,18 @@ describe('reading members and applications', () => {
     res = await get(`${GROUPS}/${group.id}/members?$top=1`, admin);
     const patched = await send('PATCH', `${CONNECTORS}/${res.body.value[0].id}`, { status: 'inactive' });
     assert.equal(patched.status, 204, patched.text);
-    res = await get(`${GROUPS}/${group.id}/members/$count?$filter=status eq 'inactive'`, admin, { ConsistencyLevel: 'eventual' });
+    res = await get(`${GROUPS}/${group.id}/members/$count?$filter=status eq 'inactive'`, admin, {
+      ConsistencyLevel: 'eventual',
+    });
     assert.equal(res.status, 200, res.text);
     assert.equal(res.text.trim(), '1');
-    res = await get(`${GROUPS}/${group.id}/members?$filter=status eq 'active'&$count=true`, admin, { ConsistencyLevel: 'eventual' });
+    res = await get(`${GROUPS}/${group.id}/members?$filter=status eq 'active'&$count=true`, admin, {
+      ConsistencyLevel: 'eventual',
+    });
     assert.equal(res.body['@odata.count'], 2);
-    res = await get(`${GROUPS}/${group.id}/members/$count?$filter=nosuch eq 1`, admin, { ConsistencyLevel: 'eventual' });
+    res = await get(`${GROUPS}/${group.id}/members/$count?$filter=nosuch eq 1`, admin, {
+      ConsistencyLevel: 'eventual',
+    });
     assert.equal(res.status, 400, res.text);
 
     // Without the header: $count=true is ignored, /$count is refused.
@@ -668,7 +763,7 @@ describe('reading members and applications', () => {
     assert.equal(res.status, 400, res.text);
   });
 
-  it('$expand=members on the groups list inlines each group\'s connectors', async () => {
+  it("$expand=members on the groups list inlines each group's connectors", async () => {
     const group = await createGroup();
     const connector = await createConnector();
     let res = await send('POST', `${GROUPS}/${group.id}/members/$ref`, graphRef(`connectors/${connector.id}`));
@@ -678,7 +773,10 @@ describe('reading members and applications', () => {
     res = await get(`${GROUPS}?$expand=members`);
     assert.equal(res.status, 200, res.text);
     const byId = new Map((res.body.value as any[]).map((g) => [g.id, g]));
-    assert.deepEqual(byId.get(group.id).members.map((c: any) => c.id), [connector.id]);
+    assert.deepEqual(
+      byId.get(group.id).members.map((c: any) => c.id),
+      [connector.id],
+    );
     assert.equal(byId.get(group.id).members[0].machineName, connector.machineName);
     assert.deepEqual(byId.get(empty.id).members, []);
     for (const g of byId.values()) assert.ok(Array.isArray(g.members));
@@ -695,7 +793,10 @@ describe('reading members and applications', () => {
     assert.equal(res.status, 200, res.text);
     assert.equal(res.body.members.length, 2);
     assert.ok(members.some((c) => c.id === res.body.members[0].id));
-    assert.ok(!Object.keys(res.body).some((k) => k.startsWith('members@')), `an annotation on the expanded members: ${Object.keys(res.body)}`);
+    assert.ok(
+      !Object.keys(res.body).some((k) => k.startsWith('members@')),
+      `an annotation on the expanded members: ${Object.keys(res.body)}`,
+    );
 
     await createGroup();
     res = await get(`${GROUPS}?$top=1&$expand=members($top=1)`);

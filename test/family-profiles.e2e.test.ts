@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { type GraphErrorBody } from './helpers/server.js';
+import type { GraphErrorBody } from './helpers/server.js';
 import { startInProcess, type InProcessServer } from './helpers/in-process.js';
 import { graphClient } from './helpers/graph.js';
 
@@ -31,7 +31,10 @@ after(async () => {
   if (server) await server.stop();
 });
 
-const { get, send } = graphClient(() => server.baseUrl, () => admin);
+const { get, send } = graphClient(
+  () => server.baseUrl,
+  () => admin,
+);
 
 async function profile(id: string): Promise<Record<string, any>> {
   const res = await get(`${PROFILES}/${id}`);
@@ -46,7 +49,15 @@ describe('GET /onPremisesPublishingProfiles', () => {
     assert.match(res.headers.get('content-type') ?? '', /application\/json/);
     assert.equal(res.body['@odata.context'], `${server.baseUrl}/beta/$metadata#onPremisesPublishingProfiles`);
     const ids = (res.body.value as Array<{ id: string }>).map((p) => p.id).sort();
-    assert.deepEqual(ids, ['applicationProxy', 'authentication', 'exchangeOnline', 'intunePfx', 'oflineDomainJoin', 'privateAccess', 'provisioning']);
+    assert.deepEqual(ids, [
+      'applicationProxy',
+      'authentication',
+      'exchangeOnline',
+      'intunePfx',
+      'oflineDomainJoin',
+      'privateAccess',
+      'provisioning',
+    ]);
     assert.ok(!ids.includes('unknownFutureValue'));
     assert.ok(!ids.includes('adAdministration'));
     for (const p of res.body.value) {
@@ -76,12 +87,25 @@ describe('GET /onPremisesPublishingProfiles/{id}', () => {
   }
 
   it('serves every publishing type by its key', async () => {
-    for (const id of ['exchangeOnline', 'authentication', 'provisioning', 'intunePfx', 'oflineDomainJoin', 'privateAccess']) {
+    for (const id of [
+      'exchangeOnline',
+      'authentication',
+      'provisioning',
+      'intunePfx',
+      'oflineDomainJoin',
+      'privateAccess',
+    ]) {
       assert.equal((await profile(id)).id, id);
     }
   });
 
-  for (const key of ['nope', 'unknownFutureValue', 'passthroughAuthentication', 'adAdministration', 'offlineDomainJoin']) {
+  for (const key of [
+    'nope',
+    'unknownFutureValue',
+    'passthroughAuthentication',
+    'adAdministration',
+    'offlineDomainJoin',
+  ]) {
     it(`answers 404 for the unknown profile '${key}'`, async () => {
       const res = await get(`${PROFILES}/${key}`);
       assert.equal(res.status, 404, res.text);
@@ -112,7 +136,9 @@ describe('PATCH /onPremisesPublishingProfiles/{id}', () => {
 
   it('switches isDefaultAccessEnabled (204), leaving isEnabled alone', async () => {
     const before = await profile('applicationProxy');
-    const res = await send('PATCH', `${PROFILES}/applicationProxy`, { isDefaultAccessEnabled: !before.isDefaultAccessEnabled });
+    const res = await send('PATCH', `${PROFILES}/applicationProxy`, {
+      isDefaultAccessEnabled: !before.isDefaultAccessEnabled,
+    });
     assert.equal(res.status, 204, res.text);
     const after = await profile('applicationProxy');
     assert.equal(after.isDefaultAccessEnabled, !before.isDefaultAccessEnabled);
@@ -138,7 +164,10 @@ describe('PATCH /onPremisesPublishingProfiles/{id}', () => {
 
   it('refuses an unknown property (400 naming it) and changes nothing', async () => {
     const before = await profile('applicationProxy');
-    const res = await send('PATCH', `${PROFILES}/applicationProxy`, { isEnabled: !before.isEnabled, isSomething: true });
+    const res = await send('PATCH', `${PROFILES}/applicationProxy`, {
+      isEnabled: !before.isEnabled,
+      isSomething: true,
+    });
     assert.equal(res.status, 400, res.text);
     assert.ok((res.body as GraphErrorBody).error.message.includes('isSomething'));
     assert.deepEqual(await profile('applicationProxy'), before);
@@ -156,7 +185,9 @@ describe('PATCH .../hybridAgentUpdaterConfiguration (the docs examples, P2)', ()
   const CONFIG = `${PROFILES}/provisioning/hybridAgentUpdaterConfiguration`;
 
   it('example 1: the update window, stored as full TimeOfDay values', async () => {
-    const res = await send('PATCH', CONFIG, { updateWindow: { updateWindowStartTime: '0:00:00', updateWindowEndTime: '23:59:00' } });
+    const res = await send('PATCH', CONFIG, {
+      updateWindow: { updateWindowStartTime: '0:00:00', updateWindowEndTime: '23:59:00' },
+    });
     assert.equal(res.status, 204, res.text);
     const p = await profile('provisioning');
     assert.deepEqual(p.hybridAgentUpdaterConfiguration.updateWindow, {
@@ -174,13 +205,19 @@ describe('PATCH .../hybridAgentUpdaterConfiguration (the docs examples, P2)', ()
     assert.equal(res.status, 204, res.text);
     let c = (await profile('provisioning')).hybridAgentUpdaterConfiguration;
     assert.equal(c.allowUpdateConfigurationOverride, true);
-    assert.deepEqual(c.updateWindow, { updateWindowStartTime: '00:00:00.0000000', updateWindowEndTime: '23:59:00.0000000' });
+    assert.deepEqual(c.updateWindow, {
+      updateWindowStartTime: '00:00:00.0000000',
+      updateWindowEndTime: '23:59:00.0000000',
+    });
 
     res = await send('PATCH', CONFIG, { allowUpdateConfigurationOverride: false });
     assert.equal(res.status, 204, res.text);
     c = (await profile('provisioning')).hybridAgentUpdaterConfiguration;
     assert.equal(c.allowUpdateConfigurationOverride, false);
-    assert.deepEqual(c.updateWindow, { updateWindowStartTime: '00:00:00.0000000', updateWindowEndTime: '23:59:00.0000000' });
+    assert.deepEqual(c.updateWindow, {
+      updateWindowStartTime: '00:00:00.0000000',
+      updateWindowEndTime: '23:59:00.0000000',
+    });
   });
 
   it("example 2 as printed (the docs' wrong name deferUpdate) is refused naming it, and changes nothing", async () => {
@@ -199,14 +236,20 @@ describe('PATCH .../hybridAgentUpdaterConfiguration (the docs examples, P2)', ()
     const c = (await profile('provisioning')).hybridAgentUpdaterConfiguration;
     assert.equal(c.deferUpdateDateTime, '2018-08-20T12:00:00Z');
     assert.equal(c.allowUpdateConfigurationOverride, false);
-    assert.deepEqual(c.updateWindow, { updateWindowStartTime: '00:00:00.0000000', updateWindowEndTime: '23:59:00.0000000' });
+    assert.deepEqual(c.updateWindow, {
+      updateWindowStartTime: '00:00:00.0000000',
+      updateWindowEndTime: '23:59:00.0000000',
+    });
   });
 
   it('a nested PATCH of one window end keeps the other end', async () => {
     const res = await send('PATCH', CONFIG, { updateWindow: { updateWindowEndTime: '22:30:00' } });
     assert.equal(res.status, 204, res.text);
     const c = (await profile('provisioning')).hybridAgentUpdaterConfiguration;
-    assert.deepEqual(c.updateWindow, { updateWindowStartTime: '00:00:00.0000000', updateWindowEndTime: '22:30:00.0000000' });
+    assert.deepEqual(c.updateWindow, {
+      updateWindowStartTime: '00:00:00.0000000',
+      updateWindowEndTime: '22:30:00.0000000',
+    });
     assert.equal(c.deferUpdateDateTime, '2018-08-20T12:00:00Z');
   });
 
@@ -224,9 +267,14 @@ describe('PATCH .../hybridAgentUpdaterConfiguration (the docs examples, P2)', ()
   });
 
   it('works through the parenthesised key too', async () => {
-    const res = await send('PATCH', `${PROFILES}('authentication')/hybridAgentUpdaterConfiguration`, { allowUpdateConfigurationOverride: true });
+    const res = await send('PATCH', `${PROFILES}('authentication')/hybridAgentUpdaterConfiguration`, {
+      allowUpdateConfigurationOverride: true,
+    });
     assert.equal(res.status, 204, res.text);
-    assert.equal((await profile('authentication')).hybridAgentUpdaterConfiguration.allowUpdateConfigurationOverride, true);
+    assert.equal(
+      (await profile('authentication')).hybridAgentUpdaterConfiguration.allowUpdateConfigurationOverride,
+      true,
+    );
   });
 });
 
@@ -252,7 +300,11 @@ describe('navigations a profile does not serve', () => {
 
   it('POST /provisioning/connectors → 404 and no connector appears under applicationProxy', async () => {
     const before = await get(`${PROFILES}/applicationProxy/connectors`);
-    const res = await send('POST', `${PROFILES}/provisioning/connectors`, { externalIp: '1.1.1.1', machineName: 'x', status: 'active' });
+    const res = await send('POST', `${PROFILES}/provisioning/connectors`, {
+      externalIp: '1.1.1.1',
+      machineName: 'x',
+      status: 'active',
+    });
     assert.equal(res.status, 404, res.text);
     assert.equal((res.body as GraphErrorBody).error.code, 'Request_ResourceNotFound');
     const after = await get(`${PROFILES}/applicationProxy/connectors`);
@@ -269,21 +321,37 @@ describe('GET /provisioning?$expand=agents,agentGroups,publishedResources (P1 ex
     assert.deepEqual(res.body.agentGroups, []);
     assert.deepEqual(res.body.publishedResources, []);
 
-    const agent = await send('POST', `${PROFILES}/provisioning/agents`, { externalIp: '1.0.0.127', machineName: 'server 1', status: 'active' });
+    const agent = await send('POST', `${PROFILES}/provisioning/agents`, {
+      externalIp: '1.0.0.127',
+      machineName: 'server 1',
+      status: 'active',
+    });
     assert.equal(agent.status, 201, agent.text);
     const group = await send('POST', `${PROFILES}/provisioning/agentGroups`, { displayName: 'Group 1' });
     assert.equal(group.status, 201, group.text);
-    const resource = await send('POST', `${PROFILES}/provisioning/publishedResources`, { displayName: 'Demo Provisioning', resourceName: 'domain1.contoso.com' });
+    const resource = await send('POST', `${PROFILES}/provisioning/publishedResources`, {
+      displayName: 'Demo Provisioning',
+      resourceName: 'domain1.contoso.com',
+    });
     assert.equal(resource.status, 201, resource.text);
 
     res = await get(`${PROFILES}/provisioning?$expand=publishedResources,agents,agentGroups`);
     assert.equal(res.status, 200, res.text);
-    assert.deepEqual(res.body.agents.map((a: any) => a.id), [agent.body.id]);
+    assert.deepEqual(
+      res.body.agents.map((a: any) => a.id),
+      [agent.body.id],
+    );
     assert.equal(res.body.agents[0].machineName, 'server 1');
-    assert.deepEqual(res.body.agentGroups.map((g: any) => g.id), [group.body.id]);
+    assert.deepEqual(
+      res.body.agentGroups.map((g: any) => g.id),
+      [group.body.id],
+    );
     assert.equal(res.body.agentGroups[0].publishingType, 'provisioning');
     assert.equal(res.body.agentGroups[0].isDefault, false);
-    assert.deepEqual(res.body.publishedResources.map((r: any) => r.id), [resource.body.id]);
+    assert.deepEqual(
+      res.body.publishedResources.map((r: any) => r.id),
+      [resource.body.id],
+    );
     assert.equal(res.body.publishedResources[0].resourceName, 'domain1.contoso.com');
     assert.ok('hybridAgentUpdaterConfiguration' in res.body);
 
@@ -309,7 +377,10 @@ describe('$expand and the permission matrix', () => {
    */
   async function assertNotDisclosed(path: string, token: string, secret: string): Promise<void> {
     const res = await get(path, token);
-    assert.ok(res.status === 403 || (res.status === 200 && !res.text.includes(secret)), `${path} disclosed ${secret}: ${res.status} ${res.text}`);
+    assert.ok(
+      res.status === 403 || (res.status === 200 && !res.text.includes(secret)),
+      `${path} disclosed ${secret}: ${res.status} ${res.text}`,
+    );
   }
 
   it('the profile itself is readable with Policy.Read.HybridAuthentication and app Directory.Read.All', async () => {
@@ -318,7 +389,10 @@ describe('$expand and the permission matrix', () => {
   });
 
   it('$expand needs the permission of the navigation it reads: Policy.Read.HybridAuthentication cannot read published resources through /provisioning?$expand=publishedResources', async () => {
-    const created = await send('POST', `${PROFILES}/provisioning/publishedResources`, { displayName: 'secret resource', resourceName: 'secret.contoso.com' });
+    const created = await send('POST', `${PROFILES}/provisioning/publishedResources`, {
+      displayName: 'secret resource',
+      resourceName: 'secret.contoso.com',
+    });
     assert.equal(created.status, 201, created.text);
     const direct = await get(`${PROFILES}/provisioning/publishedResources`, hybridRead);
     assert.equal(direct.status, 403, direct.text);
@@ -326,7 +400,11 @@ describe('$expand and the permission matrix', () => {
   });
 
   it('$expand: Policy.Read.HybridAuthentication cannot read connectors and connector groups through /applicationProxy?$expand=connectors,connectorGroups', async () => {
-    const created = await send('POST', `${PROFILES}/applicationProxy/connectors`, { externalIp: '10.9.8.7', machineName: 'secret-connector.contoso.com', status: 'active' });
+    const created = await send('POST', `${PROFILES}/applicationProxy/connectors`, {
+      externalIp: '10.9.8.7',
+      machineName: 'secret-connector.contoso.com',
+      status: 'active',
+    });
     assert.equal(created.status, 201, created.text);
     for (const nav of ['connectors', 'connectorGroups']) {
       const direct = await get(`${PROFILES}/applicationProxy/${nav}`, hybridRead);
@@ -334,11 +412,19 @@ describe('$expand and the permission matrix', () => {
     }
     await assertNotDisclosed(`${PROFILES}/applicationProxy?$expand=connectors`, hybridRead, created.body.id);
     const groups = await get(`${PROFILES}/applicationProxy/connectorGroups`);
-    await assertNotDisclosed(`${PROFILES}/applicationProxy?$expand=connectorGroups`, hybridRead, groups.body.value[0].id);
+    await assertNotDisclosed(
+      `${PROFILES}/applicationProxy?$expand=connectorGroups`,
+      hybridRead,
+      groups.body.value[0].id,
+    );
   });
 
   it('$expand: an app token (Directory.Read.All) cannot read connectors through $expand, as connector reads are delegated-only', async () => {
-    const created = await send('POST', `${PROFILES}/applicationProxy/connectors`, { externalIp: '10.9.8.6', machineName: 'app-secret.contoso.com', status: 'active' });
+    const created = await send('POST', `${PROFILES}/applicationProxy/connectors`, {
+      externalIp: '10.9.8.6',
+      machineName: 'app-secret.contoso.com',
+      status: 'active',
+    });
     assert.equal(created.status, 201, created.text);
     const direct = await get(`${PROFILES}/applicationProxy/connectors`, appDirectoryRead);
     assert.equal(direct.status, 403, direct.text);
@@ -346,7 +432,11 @@ describe('$expand and the permission matrix', () => {
   });
 
   it('$expand: Policy.Read.HybridAuthentication cannot read Private Access sensors through /privateAccess?$expand=sensors', async () => {
-    const created = await send('POST', `${PROFILES}/privateAccess/sensors`, { externalIp: '192.68.16.158', machineName: 'secret-sensor.contoso.com', status: 'active' });
+    const created = await send('POST', `${PROFILES}/privateAccess/sensors`, {
+      externalIp: '192.68.16.158',
+      machineName: 'secret-sensor.contoso.com',
+      status: 'active',
+    });
     assert.equal(created.status, 201, created.text);
     const direct = await get(`${PROFILES}/privateAccess/sensors`, hybridRead);
     assert.equal(direct.status, 403, direct.text);

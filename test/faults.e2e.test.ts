@@ -10,7 +10,13 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
-import { AllowedHostsValidator, BaseBearerTokenAuthenticationProvider, HttpMethod, RequestInformation, type ErrorMappings } from '@microsoft/kiota-abstractions';
+import {
+  AllowedHostsValidator,
+  BaseBearerTokenAuthenticationProvider,
+  HttpMethod,
+  RequestInformation,
+  type ErrorMappings,
+} from '@microsoft/kiota-abstractions';
 import { GraphBetaRequestAdapter } from '@microsoft/msgraph-beta-sdk/graphBetaRequestAdapter.js';
 import { createODataErrorFromDiscriminatorValue } from '@microsoft/msgraph-beta-sdk/models/oDataErrors/index.js';
 import { admin, adminToken, graph } from './helpers/admin.js';
@@ -39,7 +45,8 @@ describe('fault injection', () => {
     const res = await admin(server, KEY, 'PUT', '/faults', rules);
     assert.equal(res.status, 200, res.text);
   };
-  const stats = async () => (await admin(server, KEY, 'GET', '/faults')).body.rules as { matched: number; injected: number }[];
+  const stats = async () =>
+    (await admin(server, KEY, 'GET', '/faults')).body.rules as { matched: number; injected: number }[];
 
   it("--faults FILE: a 429 exactly as Graph's, then the request passes", async () => {
     assert.match(server.stdout(), /faults: 1 rule from .*faults\.json \(Graph surface only\)/);
@@ -47,7 +54,10 @@ describe('fault injection', () => {
     assert.equal(throttled.status, 429);
     assert.equal(throttled.headers.get('retry-after'), '1');
     assert.equal(throttled.headers.get('x-ms-throttle-information'), 'ResourceUnitLimitExceeded');
-    assert.match(throttled.headers.get('x-ms-throttle-scope') ?? '', new RegExp(`^Tenant_Application/ReadWrite/[0-9a-f-]{36}/${server.tenantId}$`));
+    assert.match(
+      throttled.headers.get('x-ms-throttle-scope') ?? '',
+      new RegExp(`^Tenant_Application/ReadWrite/[0-9a-f-]{36}/${server.tenantId}$`),
+    );
     assert.equal(throttled.headers.get('x-localgraph-fault'), '0');
     assert.match(throttled.headers.get('content-type') ?? '', /^application\/json/);
     const requestId = throttled.headers.get('request-id');
@@ -56,10 +66,15 @@ describe('fault injection', () => {
     assert.equal(throttled.body.error.code, 'TooManyRequests');
     assert.equal(throttled.body.error.message, 'Please retry again later.');
     const inner = throttled.body.error.innerError;
-    assert.deepEqual([inner.code, inner.message, inner.status, inner['request-id']], ['429', 'Please retry after', '429', requestId]);
+    assert.deepEqual(
+      [inner.code, inner.message, inner.status, inner['request-id']],
+      ['429', 'Please retry after', '429', requestId],
+    );
     assert.match(inner.date, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$/);
     assert.equal((await graph(server, token, 'GET', CONNECTORS)).status, 200, 'times: 1');
-    assert.deepEqual(await stats(), [{ match: CONNECTORS_RULE, status: 429, retryAfterSeconds: 1, times: 1, matched: 2, injected: 1 }]);
+    assert.deepEqual(await stats(), [
+      { match: CONNECTORS_RULE, status: 429, retryAfterSeconds: 1, times: 1, matched: 2, injected: 1 },
+    ]);
   });
 
   it('never on /health, /_admin or the token endpoint; 503 and 504 on the Graph surface', async () => {
@@ -72,7 +87,11 @@ describe('fault injection', () => {
     assertGraphError(unavailable, 503, 'serviceNotAvailable');
     assert.equal(unavailable.headers.get('retry-after'), '1');
     await setRules([{ match: 'POST *', status: 504 }]);
-    const timeout = await graph(server, token, 'POST', CONNECTORS, { externalIp: '1.1.1.1', machineName: 'x', status: 'active' });
+    const timeout = await graph(server, token, 'POST', CONNECTORS, {
+      externalIp: '1.1.1.1',
+      machineName: 'x',
+      status: 'active',
+    });
     assertGraphError(timeout, 504, 'gatewayTimeout');
     assert.equal((await graph(server, token, 'GET', CONNECTORS)).status, 200);
     const cleared = await admin(server, KEY, 'DELETE', '/faults');
@@ -80,7 +99,10 @@ describe('fault injection', () => {
   });
 
   it('bad rules are a 400 naming the rule and field', async () => {
-    const res = await admin(server, KEY, 'PUT', '/faults', [{ match: '*', status: 429 }, { match: '*', status: 418 }]);
+    const res = await admin(server, KEY, 'PUT', '/faults', [
+      { match: '*', status: 429 },
+      { match: '*', status: 418 },
+    ]);
     assert.equal(res.status, 400);
     assert.match(res.body.error.message, /rules\[1\]\.status: expected 429, 503 or 504/);
     assert.equal(res.body.error.details[0].target, 'rules[1].status');
@@ -127,7 +149,12 @@ describe('fault injection', () => {
     const res = await request(`${server.baseUrl}/beta/$batch`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ requests: [{ id: '1', method: 'GET', url: CONNECTORS }, { id: '2', method: 'GET', url: '/applications' }] }),
+      body: JSON.stringify({
+        requests: [
+          { id: '1', method: 'GET', url: CONNECTORS },
+          { id: '2', method: 'GET', url: '/applications' },
+        ],
+      }),
     });
     assert.equal(res.status, 200);
     const byId = Object.fromEntries(res.body.responses.map((r: { id: string }) => [r.id, r]));
@@ -158,9 +185,12 @@ describe('fault injection', () => {
       adapter.baseUrl = `${server.baseUrl}/beta`;
     });
     const listConnectors = async () => {
-      const info = new RequestInformation(HttpMethod.GET, '{+baseurl}/onPremisesPublishingProfiles/{profile}/connectors');
-      info.pathParameters['baseurl'] = adapter.baseUrl;
-      info.pathParameters['profile'] = 'applicationProxy';
+      const info = new RequestInformation(
+        HttpMethod.GET,
+        '{+baseurl}/onPremisesPublishingProfiles/{profile}/connectors',
+      );
+      info.pathParameters.baseurl = adapter.baseUrl;
+      info.pathParameters.profile = 'applicationProxy';
       info.headers.tryAdd('Accept', 'application/json');
       const bytes = await adapter.sendPrimitive<ArrayBuffer>(info, 'ArrayBuffer', errorMapping);
       return JSON.parse(Buffer.from(bytes!).toString('utf8')) as { value: unknown[] };
@@ -196,7 +226,10 @@ describe('@microsoft/microsoft-graph-client RetryHandler over HTTPS', () => {
     const fetchAdmin = async (method: string, path: string, body?: unknown) => {
       const res = await secureRequest(`${server.baseUrl}/_admin${path}`, ca.pem, {
         method,
-        headers: { 'x-localgraph-admin-key': KEY, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        headers: {
+          'x-localgraph-admin-key': KEY,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
       assert.equal(res.status, 200, res.text);
@@ -216,7 +249,10 @@ const RETRY_CLIENT = fileURLToPath(new URL('./clients/retry-client.js', import.m
 
 function runChild(args: string[], caFile: string, env: Record<string, string> = {}): Promise<Record<string, unknown>> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { env: { ...process.env, ...env, NODE_EXTRA_CA_CERTS: caFile }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, args, {
+      env: { ...process.env, ...env, NODE_EXTRA_CA_CERTS: caFile },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));

@@ -21,7 +21,12 @@ describe('@microsoft/microsoft-graph-client over HTTPS', () => {
   before(async () => {
     server = await startInProcess({ https: true });
     const lg = server.localgraph;
-    const creds = { clientId: lg.clientId, clientSecret: lg.clientSecret!, userPrincipalName: lg.username, password: lg.password! };
+    const creds = {
+      clientId: lg.clientId,
+      clientSecret: lg.clientSecret!,
+      userPrincipalName: lg.username,
+      password: lg.password!,
+    };
     // The SDK runs in a process of its own, told to trust localgraph's CA by NODE_EXTRA_CA_CERTS.
     const caFile = join(tempDir(), 'ca.pem');
     writeFileSync(caFile, lg.caCertificate!);
@@ -57,7 +62,7 @@ describe('@microsoft/microsoft-graph-client over HTTPS', () => {
     assert.equal(new Set(result.topSeen).size, result.topSeen.length, 'no item twice');
   });
 
-  it('$batch through graph-client\'s BatchRequestContent and BatchResponseContent', async () => {
+  it("$batch through graph-client's BatchRequestContent and BatchResponseContent", async () => {
     const batch = await run('batch');
     assert.equal(batch.created.status, 201, JSON.stringify(batch.created.body));
     assert.equal(batch.created.body.machineName, 'batched.contoso.com');
@@ -87,15 +92,24 @@ describe('@microsoft/microsoft-graph-client over HTTPS', () => {
     // The 403 says why, in Graph's error.details: this operation needs a delegated token.
     const [accepted, carried] = result.appOnly.details;
     assert.equal(accepted.code, 'DelegatedTokenRequired');
-    assert.match(accepted.message, /^GET \/onPremisesPublishingProfiles\/\{id\}\/connectors supports no application permissions: call it with a delegated \(user\) token that carries one of the delegated permissions Directory\.ReadWrite\.All\.$/);
+    assert.match(
+      accepted.message,
+      /^GET \/onPremisesPublishingProfiles\/\{id\}\/connectors supports no application permissions: call it with a delegated \(user\) token that carries one of the delegated permissions Directory\.ReadWrite\.All\.$/,
+    );
     assert.equal(carried.code, 'TokenPermissions');
-    assert.match(carried.message, /^The app-only token carries the application permissions .*Directory\.ReadWrite\.All/);
+    assert.match(
+      carried.message,
+      /^The app-only token carries the application permissions .*Directory\.ReadWrite\.All/,
+    );
     assert.equal(result.appCreatesGroup.name, 'made by an app');
   });
 
-  it('the Kiota beta SDK\'s request adapter, with AzureIdentityAuthenticationProvider, as docs/sdk-node.md shows', async () => {
+  it("the Kiota beta SDK's request adapter, with AzureIdentityAuthenticationProvider, as docs/sdk-node.md shows", async () => {
     const kiota = await run('kiota');
-    assert.equal(kiota.listedContext, `${server.baseUrl}/beta/$metadata#onPremisesPublishingProfiles('applicationProxy')/connectors`);
+    assert.equal(
+      kiota.listedContext,
+      `${server.baseUrl}/beta/$metadata#onPremisesPublishingProfiles('applicationProxy')/connectors`,
+    );
     assert.equal(kiota.listedCount, 5, 'the connectors the graph-client and batch tests left');
     assert.equal(kiota.notFound.status, 404);
     assert.match(kiota.notFound.message, /does not exist/);

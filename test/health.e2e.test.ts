@@ -24,7 +24,8 @@ describe('GET /health on a running server', () => {
     assert.match(res.headers.get('content-type') ?? '', /^application\/json/);
     assert.deepEqual(res.body, { status: 'ok', checks: { database: 'ok' } });
     assert.equal(res.headers.get('cache-control'), 'no-store');
-    for (const secret of [server.tenantId, server.adminKey, server.dataDir, server.databaseUrl]) if (secret) assert.ok(!res.text.includes(secret));
+    for (const secret of [server.tenantId, server.adminKey, server.dataDir, server.databaseUrl])
+      if (secret) assert.ok(!res.text.includes(secret));
   });
 
   it('HEAD answers the same status, and the banner names the endpoint', async () => {
@@ -37,7 +38,9 @@ describe('GET /health on a running server', () => {
 describe('GET /health while the database cannot be reached', () => {
   /** The store, but its database refuses connections (as PostgreSQL does when it is down). */
   function failing(store: Store, ping: () => Promise<void>): Store {
-    return new Proxy(store, { get: (target, name, receiver) => (name === 'ping' ? ping : Reflect.get(target, name, receiver)) });
+    return new Proxy(store, {
+      get: (target, name, receiver) => (name === 'ping' ? ping : Reflect.get(target, name, receiver)),
+    });
   }
 
   it('answers 503 with Retry-After when the ping fails, and 200 again once it works', async () => {

@@ -52,7 +52,12 @@ describe('heartbeats with --simulate-heartbeats', () => {
     ]);
     assert.equal(beats.status, 200, beats.text);
     assert.deepEqual(
-      beats.body.map((b: { kind: string; lastSeen: string; status: string; tenantId: string }) => [b.kind, b.lastSeen, b.status, b.tenantId]),
+      beats.body.map((b: { kind: string; lastSeen: string; status: string; tenantId: string }) => [
+        b.kind,
+        b.lastSeen,
+        b.status,
+        b.tenantId,
+      ]),
       [
         ['connector', '2030-01-01T00:00:00.000Z', 'active', server.tenantId],
         ['sensor', '2030-01-01T00:00:00.000Z', 'active', server.tenantId],
@@ -84,20 +89,47 @@ describe('heartbeats with --simulate-heartbeats', () => {
   });
 
   it('heartbeats of unknown objects and malformed ones are refused', async () => {
-    const unknown = await admin(server, KEY, 'POST', '/heartbeats', { kind: 'connector', id: '0b0b0b0b-0000-4000-8000-000000000000' });
+    const unknown = await admin(server, KEY, 'POST', '/heartbeats', {
+      kind: 'connector',
+      id: '0b0b0b0b-0000-4000-8000-000000000000',
+    });
     assertGraphError(unknown, 404, 'Request_ResourceNotFound');
-    for (const body of [{ kind: 'toaster', id: '0b0b0b0b-0000-4000-8000-000000000000' }, { kind: 'connector', id: 'x' }, { kind: 'agent', id: '0b0b0b0b-0000-4000-8000-000000000000' }, 'text']) {
+    for (const body of [
+      { kind: 'toaster', id: '0b0b0b0b-0000-4000-8000-000000000000' },
+      { kind: 'connector', id: 'x' },
+      { kind: 'agent', id: '0b0b0b0b-0000-4000-8000-000000000000' },
+      'text',
+    ]) {
       const res = await admin(server, KEY, 'POST', '/heartbeats', body);
       assertGraphError(res, 400, 'BadRequest');
     }
   });
 
   it('localgraph simulate connectors plays N machines; stopped, they turn inactive; resumed, active', async () => {
-    assert.equal((await admin(server, KEY, 'PUT', '/heartbeats/settings', { timeoutSeconds: 1 })).body.timeoutSeconds, 1);
+    assert.equal(
+      (await admin(server, KEY, 'PUT', '/heartbeats/settings', { timeoutSeconds: 1 })).body.timeoutSeconds,
+      1,
+    );
     const simulate = () => {
-      const child = spawn(process.execPath, [CLI_PATH, 'simulate', 'connectors', '--count', '3', '--interval', '200ms', '--url', server.baseUrl, '--admin-key', KEY], {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
+      const child = spawn(
+        process.execPath,
+        [
+          CLI_PATH,
+          'simulate',
+          'connectors',
+          '--count',
+          '3',
+          '--interval',
+          '200ms',
+          '--url',
+          server.baseUrl,
+          '--admin-key',
+          KEY,
+        ],
+        {
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
       const lines: string[] = [];
       const running = new Promise<void>((resolve, reject) => {
         createInterface({ input: child.stdout }).on('line', (line) => {
@@ -111,7 +143,9 @@ describe('heartbeats with --simulate-heartbeats', () => {
     };
     const simulated = async () => {
       const list = await graph(server, token, 'GET', `${CONNECTORS}?$top=999`);
-      return (list.body.value as { machineName: string; status: string }[]).filter((c) => c.machineName.startsWith('sim-connector-'));
+      return (list.body.value as { machineName: string; status: string }[]).filter((c) =>
+        c.machineName.startsWith('sim-connector-'),
+      );
     };
     const waitFor = async (want: string) => {
       for (let i = 0; i < 50; i++) {
@@ -151,7 +185,8 @@ describe('heartbeats without --simulate-heartbeats (the default)', () => {
 
   it('records heartbeats but nothing changes status on its own', async () => {
     const token = await adminToken(server, KEY);
-    const connector = (await graph(server, token, 'POST', CONNECTORS, { ...device('off'), status: 'inactive' })).body.id;
+    const connector = (await graph(server, token, 'POST', CONNECTORS, { ...device('off'), status: 'inactive' })).body
+      .id;
     const beat = await admin(server, KEY, 'POST', '/heartbeats', { kind: 'connector', id: connector });
     assert.equal(beat.status, 200);
     assert.equal(beat.body.status, 'inactive', 'a heartbeat does not activate while the simulation is off');
@@ -159,7 +194,10 @@ describe('heartbeats without --simulate-heartbeats (the default)', () => {
     assert.equal(await status(server, token, `${CONNECTORS}/${connector}`), 'inactive');
     const sweep = await admin(server, KEY, 'POST', '/heartbeats/sweep');
     assert.equal(sweep.status, 400);
-    assert.deepEqual((await admin(server, KEY, 'GET', '/heartbeats/settings')).body, { enabled: false, timeoutSeconds: 60 });
+    assert.deepEqual((await admin(server, KEY, 'GET', '/heartbeats/settings')).body, {
+      enabled: false,
+      timeoutSeconds: 60,
+    });
     assert.doesNotMatch(server.stdout(), /heartbeats: simulated/);
   });
 });

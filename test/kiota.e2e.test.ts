@@ -20,7 +20,10 @@ import {
   type ParsableFactory,
 } from '@microsoft/kiota-abstractions';
 import { GraphBetaRequestAdapter } from '@microsoft/msgraph-beta-sdk/graphBetaRequestAdapter.js';
-import { createODataErrorFromDiscriminatorValue, type ODataError } from '@microsoft/msgraph-beta-sdk/models/oDataErrors/index.js';
+import {
+  createODataErrorFromDiscriminatorValue,
+  type ODataError,
+} from '@microsoft/msgraph-beta-sdk/models/oDataErrors/index.js';
 import { BatchRequestContent, PageIterator, type PageCollection } from '@microsoft/msgraph-sdk-core';
 import { GUID } from './helpers/server.js';
 import { startInProcess, type InProcessServer } from './helpers/in-process.js';
@@ -93,7 +96,7 @@ after(async () => {
 
 function collectionRequest(method: HttpMethod, profile = 'applicationProxy'): RequestInformation {
   const info = new RequestInformation(method, COLLECTION);
-  info.pathParameters['baseurl'] = adapter.baseUrl;
+  info.pathParameters.baseurl = adapter.baseUrl;
   info.pathParameters['onPremisesPublishingProfile%2Did'] = profile;
   info.headers.tryAdd('Accept', 'application/json');
   return info;
@@ -101,7 +104,7 @@ function collectionRequest(method: HttpMethod, profile = 'applicationProxy'): Re
 
 function entityRequest(method: HttpMethod, id: string): RequestInformation {
   const info = new RequestInformation(method, ENTITY);
-  info.pathParameters['baseurl'] = adapter.baseUrl;
+  info.pathParameters.baseurl = adapter.baseUrl;
   info.pathParameters['onPremisesPublishingProfile%2Did'] = 'applicationProxy';
   info.pathParameters['connector%2Did'] = id;
   info.headers.tryAdd('Accept', 'application/json');
@@ -117,7 +120,11 @@ async function createConnector(body: Partial<Connector>): Promise<Connector> {
 }
 
 async function getConnector(id: string): Promise<Connector | undefined> {
-  return adapter.send<Connector>(entityRequest(HttpMethod.GET, id), createConnectorFromDiscriminatorValue, errorMapping);
+  return adapter.send<Connector>(
+    entityRequest(HttpMethod.GET, id),
+    createConnectorFromDiscriminatorValue,
+    errorMapping,
+  );
 }
 
 /** Runs a request that must fail, returning the ODataError Kiota throws. */
@@ -134,7 +141,11 @@ async function odataError(run: () => Promise<unknown>): Promise<ODataError> {
 
 describe('Kiota GraphBetaRequestAdapter against localgraph', () => {
   it('creates a connector: a typed Connector comes back', async () => {
-    const created = await createConnector({ externalIp: '131.137.147.164', machineName: 'connectorA.redmond.contoso.com', status: 'active' });
+    const created = await createConnector({
+      externalIp: '131.137.147.164',
+      machineName: 'connectorA.redmond.contoso.com',
+      status: 'active',
+    });
     assert.match(created.id ?? '', GUID);
     assert.equal(created.externalIp, '131.137.147.164');
     assert.equal(created.machineName, 'connectorA.redmond.contoso.com');
@@ -146,7 +157,12 @@ describe('Kiota GraphBetaRequestAdapter against localgraph', () => {
 
   it('creates with a client id and reads it back with GET', async () => {
     const id = randomUUID();
-    const created = await createConnector({ id, externalIp: '68.0.191.210', machineName: 'connectorB.contoso.com', status: 'inactive' });
+    const created = await createConnector({
+      id,
+      externalIp: '68.0.191.210',
+      machineName: 'connectorB.contoso.com',
+      status: 'inactive',
+    });
     assert.equal(created.id, id);
     const got = await getConnector(id.toUpperCase());
     assert.ok(got);
@@ -157,8 +173,16 @@ describe('Kiota GraphBetaRequestAdapter against localgraph', () => {
   });
 
   it('lists connectors as a ConnectorCollectionResponse', async () => {
-    const created = await createConnector({ externalIp: '40.78.66.161', machineName: 'connectorC.contoso.com', status: 'active' });
-    const page = await adapter.send<ConnectorCollectionResponse>(collectionRequest(HttpMethod.GET), createConnectorCollectionResponseFromDiscriminatorValue, errorMapping);
+    const created = await createConnector({
+      externalIp: '40.78.66.161',
+      machineName: 'connectorC.contoso.com',
+      status: 'active',
+    });
+    const page = await adapter.send<ConnectorCollectionResponse>(
+      collectionRequest(HttpMethod.GET),
+      createConnectorCollectionResponseFromDiscriminatorValue,
+      errorMapping,
+    );
     assert.ok(page?.value);
     assert.ok(page.value.length >= 3);
     const found = page.value.find((c) => c.id === created.id);
@@ -168,9 +192,18 @@ describe('Kiota GraphBetaRequestAdapter against localgraph', () => {
   });
 
   it('updates with sendNoResponseContent (PATCH 204), then GET shows it', async () => {
-    const created = await createConnector({ externalIp: '10.0.0.1', machineName: 'before.contoso.com', status: 'active' });
+    const created = await createConnector({
+      externalIp: '10.0.0.1',
+      machineName: 'before.contoso.com',
+      status: 'active',
+    });
     const info = entityRequest(HttpMethod.PATCH, created.id!);
-    info.setContentFromParsable(adapter, 'application/json', { machineName: 'after.contoso.com', status: 'inactive' } as Connector, serializeConnector);
+    info.setContentFromParsable(
+      adapter,
+      'application/json',
+      { machineName: 'after.contoso.com', status: 'inactive' } as Connector,
+      serializeConnector,
+    );
     await adapter.sendNoResponseContent(info, errorMapping);
     const got = await getConnector(created.id!);
     assert.equal(got?.machineName, 'after.contoso.com');
@@ -179,14 +212,20 @@ describe('Kiota GraphBetaRequestAdapter against localgraph', () => {
   });
 
   it('deletes, after which GET is an ODataError 404 Request_ResourceNotFound', async () => {
-    const created = await createConnector({ externalIp: '10.0.0.2', machineName: 'doomed.contoso.com', status: 'active' });
+    const created = await createConnector({
+      externalIp: '10.0.0.2',
+      machineName: 'doomed.contoso.com',
+      status: 'active',
+    });
     await adapter.sendNoResponseContent(entityRequest(HttpMethod.DELETE, created.id!), errorMapping);
     const error = await odataError(() => getConnector(created.id!));
     assert.equal(error.responseStatusCode, 404);
     assert.equal(error.errorEscaped?.code, 'Request_ResourceNotFound');
     assert.match(error.errorEscaped?.message ?? '', new RegExp(created.id!));
     assert.equal(error.message, error.errorEscaped?.message);
-    const again = await odataError(() => adapter.sendNoResponseContent(entityRequest(HttpMethod.DELETE, created.id!), errorMapping));
+    const again = await odataError(() =>
+      adapter.sendNoResponseContent(entityRequest(HttpMethod.DELETE, created.id!), errorMapping),
+    );
     assert.equal(again.responseStatusCode, 404);
   });
 
@@ -195,8 +234,12 @@ describe('Kiota GraphBetaRequestAdapter against localgraph', () => {
     // The typed serializer cannot write an invalid enum member, so the seed's raw JSON goes as is.
     info.headers.tryAdd('Content-Type', 'application/json');
     info.headers.tryAdd('client-request-id', 'kiota-e2e-correlation');
-    info.content = new TextEncoder().encode('{"@odata.type":"#microsoft.graph.connector","externalIp":"String","machineName":"String","status":"String"}').buffer as ArrayBuffer;
-    const error = await odataError(() => adapter.send<Connector>(info, createConnectorFromDiscriminatorValue, errorMapping));
+    info.content = new TextEncoder().encode(
+      '{"@odata.type":"#microsoft.graph.connector","externalIp":"String","machineName":"String","status":"String"}',
+    ).buffer as ArrayBuffer;
+    const error = await odataError(() =>
+      adapter.send<Connector>(info, createConnectorFromDiscriminatorValue, errorMapping),
+    );
     assert.equal(error.responseStatusCode, 400);
     const main = error.errorEscaped;
     assert.ok(main, 'the ODataError has no error body');
@@ -217,15 +260,24 @@ describe('Kiota GraphBetaRequestAdapter against localgraph', () => {
 
   it('a connector under an unknown profile is an ODataError 404', async () => {
     const error = await odataError(() =>
-      adapter.send<ConnectorCollectionResponse>(collectionRequest(HttpMethod.GET, 'foo'), createConnectorCollectionResponseFromDiscriminatorValue, errorMapping),
+      adapter.send<ConnectorCollectionResponse>(
+        collectionRequest(HttpMethod.GET, 'foo'),
+        createConnectorCollectionResponseFromDiscriminatorValue,
+        errorMapping,
+      ),
     );
     assert.equal(error.responseStatusCode, 404);
     assert.equal(error.errorEscaped?.code, 'Request_ResourceNotFound');
   });
 
   it('PageIterator walks every page with Prefer: odata.maxpagesize=2, each connector once', async () => {
-    for (let i = 0; i < 3; i++) await createConnector({ externalIp: `10.1.0.${i}`, machineName: `paged-${i}.contoso.com`, status: 'active' });
-    const all = await adapter.send<ConnectorCollectionResponse>(collectionRequest(HttpMethod.GET), createConnectorCollectionResponseFromDiscriminatorValue, errorMapping);
+    for (let i = 0; i < 3; i++)
+      await createConnector({ externalIp: `10.1.0.${i}`, machineName: `paged-${i}.contoso.com`, status: 'active' });
+    const all = await adapter.send<ConnectorCollectionResponse>(
+      collectionRequest(HttpMethod.GET),
+      createConnectorCollectionResponseFromDiscriminatorValue,
+      errorMapping,
+    );
     const expected = (all?.value ?? []).map((c) => c.id!);
     assert.ok(expected.length >= 6);
 
@@ -233,7 +285,11 @@ describe('Kiota GraphBetaRequestAdapter against localgraph', () => {
     prefer.add('Prefer', 'odata.maxpagesize=2');
     const first = collectionRequest(HttpMethod.GET);
     first.headers.add('Prefer', 'odata.maxpagesize=2');
-    const page = await adapter.send<ConnectorCollectionResponse>(first, createConnectorCollectionResponseFromDiscriminatorValue, errorMapping);
+    const page = await adapter.send<ConnectorCollectionResponse>(
+      first,
+      createConnectorCollectionResponseFromDiscriminatorValue,
+      errorMapping,
+    );
     assert.ok(page?.value);
     assert.equal(page.value.length, 2);
     assert.ok(page.odataNextLink, 'the first page has no nextLink');
@@ -259,18 +315,26 @@ describe('Kiota GraphBetaRequestAdapter against localgraph', () => {
 
 describe('Kiota PageIterator over $top pages', () => {
   it('walks pages of $top=2 with $select and no Prefer header: each connector once, $select on every page', async () => {
-    const all = await adapter.send<ConnectorCollectionResponse>(collectionRequest(HttpMethod.GET), createConnectorCollectionResponseFromDiscriminatorValue, errorMapping);
+    const all = await adapter.send<ConnectorCollectionResponse>(
+      collectionRequest(HttpMethod.GET),
+      createConnectorCollectionResponseFromDiscriminatorValue,
+      errorMapping,
+    );
     const expected = (all?.value ?? []).map((c) => c.id!);
     assert.ok(expected.length >= 5);
 
     // As the generated ConnectorsRequestBuilder builds it: the query options in the URL template.
     const first = new RequestInformation(HttpMethod.GET, `${COLLECTION}{?%24top,%24select}`);
-    first.pathParameters['baseurl'] = adapter.baseUrl;
+    first.pathParameters.baseurl = adapter.baseUrl;
     first.pathParameters['onPremisesPublishingProfile%2Did'] = 'applicationProxy';
     first.queryParameters['%24top'] = 2;
     first.queryParameters['%24select'] = ['id', 'machineName'];
     first.headers.tryAdd('Accept', 'application/json');
-    const page = await adapter.send<ConnectorCollectionResponse>(first, createConnectorCollectionResponseFromDiscriminatorValue, errorMapping);
+    const page = await adapter.send<ConnectorCollectionResponse>(
+      first,
+      createConnectorCollectionResponseFromDiscriminatorValue,
+      errorMapping,
+    );
     assert.ok(page?.value);
     assert.equal(page.value.length, 2);
     assert.ok(page.odataNextLink, 'a $top page with rows left has a nextLink');
@@ -300,7 +364,12 @@ describe('$batch through the Kiota core batch helpers', () => {
   it('BatchRequestContent posts creates and reads; each answer parses with the generated models', async () => {
     const batch = new BatchRequestContent(adapter, errorMapping);
     const create = collectionRequest(HttpMethod.POST);
-    create.setContentFromParsable(adapter, 'application/json', { externalIp: '10.9.9.9', machineName: 'batched.contoso.com', status: 'active' } as Connector, serializeConnector);
+    create.setContentFromParsable(
+      adapter,
+      'application/json',
+      { externalIp: '10.9.9.9', machineName: 'batched.contoso.com', status: 'active' } as Connector,
+      serializeConnector,
+    );
     const createStep = batch.addBatchRequest(create);
     const list = collectionRequest(HttpMethod.GET);
     const listStep = batch.addBatchRequest(list);
@@ -318,7 +387,11 @@ describe('$batch through the Kiota core batch helpers', () => {
     const check = collectionRequest(HttpMethod.GET);
     check.urlTemplate = `${COLLECTION}{?%24filter}`;
     check.queryParameters['%24filter'] = "machineName eq 'batched.contoso.com'";
-    const found = await adapter.send<ConnectorCollectionResponse>(check, createConnectorCollectionResponseFromDiscriminatorValue, errorMapping);
+    const found = await adapter.send<ConnectorCollectionResponse>(
+      check,
+      createConnectorCollectionResponseFromDiscriminatorValue,
+      errorMapping,
+    );
     assert.equal(found?.value?.length, 1, 'the batched create was stored');
     assert.equal(found?.value?.[0].externalIp, '10.9.9.9');
   });

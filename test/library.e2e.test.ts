@@ -24,7 +24,9 @@ const FIXTURE = {
   tenants: [
     {
       id: TENANT,
-      connectorGroups: [{ id: '7a7a7a7a-0000-4000-8000-00000000000b', name: 'Seeded default', isDefault: true, region: 'eur' }],
+      connectorGroups: [
+        { id: '7a7a7a7a-0000-4000-8000-00000000000b', name: 'Seeded default', isDefault: true, region: 'eur' },
+      ],
       connectors: [{ id: CONNECTOR, externalIp: '1.2.3.4', machineName: 'seeded.contoso.com', status: 'active' }],
     },
   ],
@@ -40,10 +42,19 @@ async function withServer(options: LocalgraphOptions, body: (lg: Localgraph) => 
   }
 }
 
-async function graph(lg: Localgraph, token: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
+async function graph(
+  lg: Localgraph,
+  token: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: any }> {
   const res = await fetch(`${lg.graphUrl}${path}`, {
     method,
-    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();
@@ -70,15 +81,32 @@ describe('startLocalgraph', () => {
       assert.equal(lg.graphUrl, `${lg.url}/beta`);
       assert.equal(lg.authority, `${lg.url}/${DEV_CREDENTIALS.tenantId}`);
       assert.deepEqual(
-        { tenantId: lg.tenantId, clientId: lg.clientId, clientSecret: lg.clientSecret, username: lg.username, password: lg.password },
-        { tenantId: DEV_CREDENTIALS.tenantId, clientId: DEV_CREDENTIALS.clientId, clientSecret: DEV_CREDENTIALS.clientSecret, username: DEV_CREDENTIALS.userPrincipalName, password: DEV_CREDENTIALS.password },
+        {
+          tenantId: lg.tenantId,
+          clientId: lg.clientId,
+          clientSecret: lg.clientSecret,
+          username: lg.username,
+          password: lg.password,
+        },
+        {
+          tenantId: DEV_CREDENTIALS.tenantId,
+          clientId: DEV_CREDENTIALS.clientId,
+          clientSecret: DEV_CREDENTIALS.clientSecret,
+          username: DEV_CREDENTIALS.userPrincipalName,
+          password: DEV_CREDENTIALS.password,
+        },
       );
       assert.equal(lg.caCertificate, undefined);
       assert.equal(lg.proxyUrl, undefined);
 
       const appGrant = await fetch(`${lg.authority}/oauth2/v2.0/token`, {
         method: 'POST',
-        body: new URLSearchParams({ grant_type: 'client_credentials', client_id: lg.clientId, client_secret: lg.clientSecret!, scope: 'https://graph.microsoft.com/.default' }),
+        body: new URLSearchParams({
+          grant_type: 'client_credentials',
+          client_id: lg.clientId,
+          client_secret: lg.clientSecret!,
+          scope: 'https://graph.microsoft.com/.default',
+        }),
       });
       assert.equal(appGrant.status, 200);
       const appToken = ((await appGrant.json()) as { access_token: string }).access_token;
@@ -86,7 +114,14 @@ describe('startLocalgraph', () => {
 
       const userGrant = await fetch(`${lg.authority}/oauth2/v2.0/token`, {
         method: 'POST',
-        body: new URLSearchParams({ grant_type: 'password', client_id: lg.clientId, client_secret: lg.clientSecret!, username: lg.username, password: lg.password!, scope: 'https://graph.microsoft.com/Directory.ReadWrite.All' }),
+        body: new URLSearchParams({
+          grant_type: 'password',
+          client_id: lg.clientId,
+          client_secret: lg.clientSecret!,
+          username: lg.username,
+          password: lg.password!,
+          scope: 'https://graph.microsoft.com/Directory.ReadWrite.All',
+        }),
       });
       assert.equal(userGrant.status, 200);
       const userToken = ((await userGrant.json()) as { access_token: string }).access_token;
@@ -114,7 +149,11 @@ describe('startLocalgraph', () => {
       assert.equal(claims(app).appid, lg.clientId);
       assert.deepEqual(claims(app).roles, ['Directory.Read.All']);
       assert.equal((await graph(lg, app, 'GET', PROFILE)).status, 200);
-      assert.equal((await graph(lg, app, 'PATCH', PROFILE, { isEnabled: false })).status, 403, 'a profile update needs Directory.ReadWrite.All');
+      assert.equal(
+        (await graph(lg, app, 'PATCH', PROFILE, { isEnabled: false })).status,
+        403,
+        'a profile update needs Directory.ReadWrite.All',
+      );
       const writer = await lg.token({ roles: ['Directory.ReadWrite.All'] });
       assert.equal((await graph(lg, writer, 'PATCH', PROFILE, { isEnabled: false })).status, 204);
 
@@ -135,15 +174,24 @@ describe('startLocalgraph', () => {
       await lg.reset();
       const groups = await graph(lg, token, 'GET', GROUPS);
       assert.equal(groups.status, 200);
-      assert.ok(!groups.body.value.some((g: { name: string }) => g.name === 'made by the test'), JSON.stringify(groups.body));
+      assert.ok(
+        !groups.body.value.some((g: { name: string }) => g.name === 'made by the test'),
+        JSON.stringify(groups.body),
+      );
       assert.equal((await graph(lg, await lg.token({ roles: 'Directory.Read.All' }), 'GET', PROFILE)).status, 200);
 
       const summary = await lg.seed(FIXTURE);
-      assert.deepEqual(summary.tenants.map((t) => t.id), [TENANT]);
+      assert.deepEqual(
+        summary.tenants.map((t) => t.id),
+        [TENANT],
+      );
       const seeded = await graph(lg, await lg.token({ tenantId: TENANT }), 'GET', `${CONNECTORS}/${CONNECTOR}`);
       assert.equal(seeded.status, 200);
       assert.equal(seeded.body.machineName, 'seeded.contoso.com');
-      await assert.rejects(lg.seed({ version: 1, tenants: [{ id: TENANT, connectors: [{ id: 'nope' }] }] } as never), /expected a GUID/);
+      await assert.rejects(
+        lg.seed({ version: 1, tenants: [{ id: TENANT, connectors: [{ id: 'nope' }] }] } as never),
+        /expected a GUID/,
+      );
     });
   });
 
@@ -153,7 +201,9 @@ describe('startLocalgraph', () => {
       seed: FIXTURE,
       freezeClock: frozen,
       idSeed: 'library-test',
-      faults: [{ match: 'GET /onPremisesPublishingProfiles/*/connectorGroups', status: 503, retryAfterSeconds: 1, times: 1 }],
+      faults: [
+        { match: 'GET /onPremisesPublishingProfiles/*/connectorGroups', status: 503, retryAfterSeconds: 1, times: 1 },
+      ],
     };
     const ids: string[] = [];
     for (let run = 0; run < 2; run++) {
@@ -162,7 +212,11 @@ describe('startLocalgraph', () => {
         assert.equal((await graph(lg, token, 'GET', `${CONNECTORS}/${CONNECTOR}`)).status, 200, 'seeded');
         const missing = await graph(lg, token, 'GET', `${CONNECTORS}/7a7a7a7a-0000-4000-8000-0000000000ff`);
         assert.equal(missing.status, 404);
-        assert.equal(new Date(missing.body.error.innerError.date).toISOString(), frozen, 'the frozen clock dates the error');
+        assert.equal(
+          new Date(missing.body.error.innerError.date).toISOString(),
+          frozen,
+          'the frozen clock dates the error',
+        );
         const faulted = await graph(lg, token, 'GET', GROUPS);
         assert.equal(faulted.status, 503, 'the fault rule answers the first list');
         assert.equal((await graph(lg, token, 'GET', GROUPS)).status, 200, 'and only the first');
@@ -175,11 +229,17 @@ describe('startLocalgraph', () => {
   });
 
   it('refuses options that do not go together, before starting anything', async () => {
-    await assert.rejects(startLocalgraph({ dataDir: tempDir(), databaseUrl: 'postgres://x/y' }), /dataDir and databaseUrl exclude each other/);
+    await assert.rejects(
+      startLocalgraph({ dataDir: tempDir(), databaseUrl: 'postgres://x/y' }),
+      /dataDir and databaseUrl exclude each other/,
+    );
     await assert.rejects(startLocalgraph({ databaseUrl: 'mysql://x/y' }), /databaseUrl must be a postgres:\/\/ URL/);
     await assert.rejects(startLocalgraph({ freezeClock: 'yesterday' }), /freezeClock must be/);
     await assert.rejects(startLocalgraph({ port: 70000 }), /port must be a whole number/);
-    await assert.rejects(startLocalgraph({ faults: [{ match: 'GET /x', status: 500 as never }] }), /faults: Invalid fault rule rules\[0\]\.status/);
+    await assert.rejects(
+      startLocalgraph({ faults: [{ match: 'GET /x', status: 500 as never }] }),
+      /faults: Invalid fault rule rules\[0\]\.status/,
+    );
   });
 
   it('https: serves TLS for localhost with a certificate of the CA it hands out', async () => {
@@ -188,12 +248,17 @@ describe('startLocalgraph', () => {
       assert.match(lg.caCertificate ?? '', /^-----BEGIN CERTIFICATE-----/);
       const trusting = new Agent({ connect: { ca: lg.caCertificate } });
       try {
-        const res = await undiciFetch(`${lg.graphUrl}${CONNECTORS}`, { headers: { authorization: `Bearer ${await lg.token()}` }, dispatcher: trusting });
+        const res = await undiciFetch(`${lg.graphUrl}${CONNECTORS}`, {
+          headers: { authorization: `Bearer ${await lg.token()}` },
+          dispatcher: trusting,
+        });
         assert.equal(res.status, 200);
       } finally {
         await trusting.close();
       }
-      await assert.rejects(fetch(`${lg.graphUrl}${CONNECTORS}`), (error: Error) => /certificate/i.test(String((error.cause as Error)?.message ?? error.message)));
+      await assert.rejects(fetch(`${lg.graphUrl}${CONNECTORS}`), (error: Error) =>
+        /certificate/i.test(String((error.cause as Error)?.message ?? error.message)),
+      );
     });
   });
 
@@ -205,7 +270,10 @@ describe('startLocalgraph', () => {
         const token = await lg.token();
         const made = await graph(lg, token, 'POST', GROUPS, { name: 'seen through the proxy' });
         assert.equal(made.status, 200, 'a connector group create answers 200, as the live service does');
-        const res = await undiciFetch(`https://graph.microsoft.com/beta${GROUPS}/${made.body.id}`, { headers: { authorization: `Bearer ${token}` }, dispatcher: proxy });
+        const res = await undiciFetch(`https://graph.microsoft.com/beta${GROUPS}/${made.body.id}`, {
+          headers: { authorization: `Bearer ${token}` },
+          dispatcher: proxy,
+        });
         assert.equal(res.status, 200);
         assert.equal(((await res.json()) as { name: string }).name, 'seen through the proxy');
       } finally {
@@ -245,67 +313,89 @@ describe('startLocalgraph', () => {
     }
   });
 
-  it('dataDir: the data outlives the server, and one folder serves one server at a time', onlyOn('sqlite', 'a data folder'), async () => {
-    const dataDir = join(tempDir(), 'data');
-    const first = await startLocalgraph({ dataDir });
-    let id: string;
-    try {
-      const made = await graph(first, await first.token(), 'POST', GROUPS, { name: 'kept' });
-      assert.equal(made.status, 200, 'a connector group create answers 200, as the live service does');
-      id = made.body.id;
-      await assert.rejects(startLocalgraph({ dataDir }), /in use by another localgraph server/);
-    } finally {
-      await first.stop();
-    }
-    const again = await startLocalgraph({ dataDir });
-    try {
-      assert.equal((await graph(again, await again.token(), 'GET', `${GROUPS}/${id}`)).body.name, 'kept');
-    } finally {
-      await again.stop();
-    }
-  });
+  it(
+    'dataDir: the data outlives the server, and one folder serves one server at a time',
+    onlyOn('sqlite', 'a data folder'),
+    async () => {
+      const dataDir = join(tempDir(), 'data');
+      const first = await startLocalgraph({ dataDir });
+      let id: string;
+      try {
+        const made = await graph(first, await first.token(), 'POST', GROUPS, { name: 'kept' });
+        assert.equal(made.status, 200, 'a connector group create answers 200, as the live service does');
+        id = made.body.id;
+        await assert.rejects(startLocalgraph({ dataDir }), /in use by another localgraph server/);
+      } finally {
+        await first.stop();
+      }
+      const again = await startLocalgraph({ dataDir });
+      try {
+        assert.equal((await graph(again, await again.token(), 'GET', `${GROUPS}/${id}`)).body.name, 'kept');
+      } finally {
+        await again.stop();
+      }
+    },
+  );
 
-  it('databaseUrl: two instances on one database serve the same data', onlyOn('postgres', 'a PostgreSQL database'), async () => {
-    const databaseUrl = freshDatabaseUrl();
-    const a = await startLocalgraph({ databaseUrl });
-    const b = await startLocalgraph({ databaseUrl });
-    try {
-      const made = await graph(a, await a.token(), 'POST', GROUPS, { name: 'shared' });
-      assert.equal(made.status, 200, 'a connector group create answers 200, as the live service does');
-      const seen = await graph(b, await b.token(), 'GET', `${GROUPS}/${made.body.id}`);
-      assert.equal(seen.body.name, 'shared');
-    } finally {
-      await Promise.all([a.stop(), b.stop()]);
-    }
-  });
+  it(
+    'databaseUrl: two instances on one database serve the same data',
+    onlyOn('postgres', 'a PostgreSQL database'),
+    async () => {
+      const databaseUrl = freshDatabaseUrl();
+      const a = await startLocalgraph({ databaseUrl });
+      const b = await startLocalgraph({ databaseUrl });
+      try {
+        const made = await graph(a, await a.token(), 'POST', GROUPS, { name: 'shared' });
+        assert.equal(made.status, 200, 'a connector group create answers 200, as the live service does');
+        const seen = await graph(b, await b.token(), 'GET', `${GROUPS}/${made.body.id}`);
+        assert.equal(seen.body.name, 'shared');
+      } finally {
+        await Promise.all([a.stop(), b.stop()]);
+      }
+    },
+  );
 
-  it('devCredentials: false hands out the default app and user this start made', onlyOn('sqlite', 'a data folder restarted'), async () => {
-    const dataDir = join(tempDir(), 'data');
-    const first = await startLocalgraph({ dataDir, devCredentials: false });
-    try {
-      assert.notEqual(first.tenantId, DEV_CREDENTIALS.tenantId);
-      assert.equal(first.username, 'admin@localgraph.onmicrosoft.com');
-      assert.ok(first.clientSecret && first.password);
-      const grant = await fetch(`${first.authority}/oauth2/v2.0/token`, {
-        method: 'POST',
-        body: new URLSearchParams({ grant_type: 'client_credentials', client_id: first.clientId, client_secret: first.clientSecret, scope: 'https://graph.microsoft.com/.default' }),
-      });
-      assert.equal(grant.status, 200);
-      const devGrant = await fetch(`${first.url}/${DEV_CREDENTIALS.tenantId}/oauth2/v2.0/token`, {
-        method: 'POST',
-        body: new URLSearchParams({ grant_type: 'client_credentials', client_id: DEV_CREDENTIALS.clientId, client_secret: DEV_CREDENTIALS.clientSecret, scope: 'https://graph.microsoft.com/.default' }),
-      });
-      assert.notEqual(devGrant.status, 200, 'no dev credentials were provisioned');
-    } finally {
-      await first.stop();
-    }
-    const again = await startLocalgraph({ dataDir, devCredentials: false });
-    try {
-      assert.equal(again.clientSecret, undefined, 'a secret made by an earlier start is not known');
-      assert.equal(again.password, undefined);
-      assert.equal((await graph(again, await again.token(), 'GET', CONNECTORS)).status, 200);
-    } finally {
-      await again.stop();
-    }
-  });
+  it(
+    'devCredentials: false hands out the default app and user this start made',
+    onlyOn('sqlite', 'a data folder restarted'),
+    async () => {
+      const dataDir = join(tempDir(), 'data');
+      const first = await startLocalgraph({ dataDir, devCredentials: false });
+      try {
+        assert.notEqual(first.tenantId, DEV_CREDENTIALS.tenantId);
+        assert.equal(first.username, 'admin@localgraph.onmicrosoft.com');
+        assert.ok(first.clientSecret && first.password);
+        const grant = await fetch(`${first.authority}/oauth2/v2.0/token`, {
+          method: 'POST',
+          body: new URLSearchParams({
+            grant_type: 'client_credentials',
+            client_id: first.clientId,
+            client_secret: first.clientSecret,
+            scope: 'https://graph.microsoft.com/.default',
+          }),
+        });
+        assert.equal(grant.status, 200);
+        const devGrant = await fetch(`${first.url}/${DEV_CREDENTIALS.tenantId}/oauth2/v2.0/token`, {
+          method: 'POST',
+          body: new URLSearchParams({
+            grant_type: 'client_credentials',
+            client_id: DEV_CREDENTIALS.clientId,
+            client_secret: DEV_CREDENTIALS.clientSecret,
+            scope: 'https://graph.microsoft.com/.default',
+          }),
+        });
+        assert.notEqual(devGrant.status, 200, 'no dev credentials were provisioned');
+      } finally {
+        await first.stop();
+      }
+      const again = await startLocalgraph({ dataDir, devCredentials: false });
+      try {
+        assert.equal(again.clientSecret, undefined, 'a secret made by an earlier start is not known');
+        assert.equal(again.password, undefined);
+        assert.equal((await graph(again, await again.token(), 'GET', CONNECTORS)).status, 200);
+      } finally {
+        await again.stop();
+      }
+    },
+  );
 });

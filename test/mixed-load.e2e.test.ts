@@ -32,10 +32,23 @@ after(async () => {
 });
 
 describe(`mixed load: ${CLIENTS} clients reading and writing for ${SECONDS} s (${TEST_BACKEND})`, () => {
-  it('answers every request as expected, keeps the membership invariants and its memory stable', { timeout: 300_000 }, async () => {
+  it('answers every request as expected, keeps the membership invariants and its memory stable', {
+    timeout: 300_000,
+  }, async () => {
     server = await startServer();
-    const tokens = [await server.token(['--scopes', ADMIN_SCOPES]), await server.token(['--tenant', randomUUID(), '--scopes', ADMIN_SCOPES])];
-    const result = await runMixedLoad({ origin: server.baseUrl, tokens, clients: CLIENTS, seconds: SECONDS, minRequests: MIN_REQUESTS, maxSeconds: MAX_SECONDS, pid: server.process.pid });
+    const tokens = [
+      await server.token(['--scopes', ADMIN_SCOPES]),
+      await server.token(['--tenant', randomUUID(), '--scopes', ADMIN_SCOPES]),
+    ];
+    const result = await runMixedLoad({
+      origin: server.baseUrl,
+      tokens,
+      clients: CLIENTS,
+      seconds: SECONDS,
+      minRequests: MIN_REQUESTS,
+      maxSeconds: MAX_SECONDS,
+      pid: server.process.pid,
+    });
     const rss = result.rss;
     console.log(
       `mixed-load (${TEST_BACKEND}): ${result.requests} requests in ${result.seconds.toFixed(1)} s, ${result.failures} failures; ` +
@@ -49,7 +62,11 @@ describe(`mixed load: ${CLIENTS} clients reading and writing for ${SECONDS} s ($
     assert.equal(result.failures, 0, `failed requests, the first ones:\n${result.firstFailures.join('\n')}`);
     // The whole mix ran, not a part of it that happened to pass.
     const ran = new Set(result.ops.filter((o) => o.requests > 0).map((o) => o.op));
-    assert.deepEqual(Object.values(OPS).filter((op) => !ran.has(op)), [], 'operations of the mix that never ran');
+    assert.deepEqual(
+      Object.values(OPS).filter((op) => !ran.has(op)),
+      [],
+      'operations of the mix that never ran',
+    );
 
     assert.equal(result.membership.length, 2);
     for (const tenant of result.membership) {
@@ -57,7 +74,7 @@ describe(`mixed load: ${CLIENTS} clients reading and writing for ${SECONDS} s ($
       assert.ok(tenant.connectors > 0 && tenant.groups > 1, `the load left data behind: ${JSON.stringify(tenant)}`);
     }
 
-    assert.ok(rss, 'the server\'s memory was sampled');
+    assert.ok(rss, "the server's memory was sampled");
     assert.ok(rss.stable, `memory kept growing once warm: ${JSON.stringify(rss)}`);
 
     assert.equal(await server.stop(), 0, 'a clean shutdown after the load');

@@ -28,8 +28,12 @@ interface MicrosoftDescription {
   enums: Record<string, string[]>;
 }
 
-const microsoft = JSON.parse(readFileSync(new URL('../../test/fixtures/msgraph-onprem-description.json', import.meta.url), 'utf8')) as MicrosoftDescription;
-const ours = JSON.parse(execFileSync(process.execPath, [CLI_PATH, 'openapi', '--format', 'json'], { encoding: 'utf8' })) as Schema;
+const microsoft = JSON.parse(
+  readFileSync(new URL('../../test/fixtures/msgraph-onprem-description.json', import.meta.url), 'utf8'),
+) as MicrosoftDescription;
+const ours = JSON.parse(
+  execFileSync(process.execPath, [CLI_PATH, 'openapi', '--format', 'json'], { encoding: 'utf8' }),
+) as Schema;
 const explanations = readFileSync(new URL('../../docs/openapi-differences.md', import.meta.url), 'utf8');
 
 const PRIMITIVE_NAMES: Record<string, string> = { str: 'string', int: 'integer', bytes: 'base64' };
@@ -46,7 +50,12 @@ function ourType(schema: Schema): string {
     return ours.components.schemas[`microsoft.graph.${name}`]?.type === 'string' ? `enum:${name}` : lowerFirst(name);
   }
   if (schema.type === 'array') return `${ourType(schema.items)}[]`;
-  if (schema.type === 'string') return { 'date-time': 'date-time', time: 'time', date: 'date', uuid: 'uuid', base64url: 'base64' }[schema.format as string] ?? 'string';
+  if (schema.type === 'string')
+    return (
+      { 'date-time': 'date-time', time: 'time', date: 'date', uuid: 'uuid', base64url: 'base64' }[
+        schema.format as string
+      ] ?? 'string'
+    );
   return schema.type;
 }
 
@@ -74,17 +83,23 @@ export function differences(): string[] {
   for (const [path, theirs] of Object.entries(microsoft.paths)) {
     const mine = ourPaths[path];
     if (!mine) continue;
-    for (const method of Object.keys(theirs)) if (!mine[method]) out.push(`operation only in Microsoft's: ${method.toUpperCase()} ${path}`);
-    for (const method of Object.keys(mine)) if (!theirs[method]) out.push(`operation only in localgraph's: ${method.toUpperCase()} ${path}`);
+    for (const method of Object.keys(theirs))
+      if (!mine[method]) out.push(`operation only in Microsoft's: ${method.toUpperCase()} ${path}`);
+    for (const method of Object.keys(mine))
+      if (!theirs[method]) out.push(`operation only in localgraph's: ${method.toUpperCase()} ${path}`);
     for (const [method, their] of Object.entries(theirs)) {
       const my = mine[method];
       if (!my) continue;
       const op = `${method.toUpperCase()} ${path}`;
       const myQuery = ((my.parameters ?? []) as Schema[]).filter((p) => p.in === 'query').map((p) => p.name as string);
-      for (const q of their.query) if (!myQuery.includes(q)) out.push(`query parameter only in Microsoft's: ${op} ${q}`);
-      for (const q of myQuery) if (!their.query.includes(q)) out.push(`query parameter only in localgraph's: ${op} ${q}`);
-      if (microsoftType(their.body) !== ourBody(my)) out.push(`request body: ${op}: Microsoft's ${microsoftType(their.body)}, localgraph's ${ourBody(my)}`);
-      if (microsoftType(their.response) !== ourResponse(my)) out.push(`response: ${op}: Microsoft's ${microsoftType(their.response)}, localgraph's ${ourResponse(my)}`);
+      for (const q of their.query)
+        if (!myQuery.includes(q)) out.push(`query parameter only in Microsoft's: ${op} ${q}`);
+      for (const q of myQuery)
+        if (!their.query.includes(q)) out.push(`query parameter only in localgraph's: ${op} ${q}`);
+      if (microsoftType(their.body) !== ourBody(my))
+        out.push(`request body: ${op}: Microsoft's ${microsoftType(their.body)}, localgraph's ${ourBody(my)}`);
+      if (microsoftType(their.response) !== ourResponse(my))
+        out.push(`response: ${op}: Microsoft's ${microsoftType(their.response)}, localgraph's ${ourResponse(my)}`);
       const myErrors = my.responses?.['4XX'] && my.responses?.['5XX'] ? 'microsoft.graph.ODataErrors.ODataError' : null;
       if (their.errors !== myErrors) out.push(`errors: ${op}: Microsoft's ${their.errors}, localgraph's ${myErrors}`);
     }
@@ -95,12 +110,17 @@ export function differences(): string[] {
       out.push(`schema only in Microsoft's: ${name}`);
       continue;
     }
-    const myProperties = Object.fromEntries(Object.entries(mine.properties as Record<string, Schema>).filter(([p]) => p !== '@odata.type'));
-    for (const property of Object.keys(theirs.properties)) if (!myProperties[property]) out.push(`property only in Microsoft's: ${name}.${property}`);
-    for (const property of Object.keys(myProperties)) if (!theirs.properties[property]) out.push(`property only in localgraph's: ${name}.${property}`);
+    const myProperties = Object.fromEntries(
+      Object.entries(mine.properties as Record<string, Schema>).filter(([p]) => p !== '@odata.type'),
+    );
+    for (const property of Object.keys(theirs.properties))
+      if (!myProperties[property]) out.push(`property only in Microsoft's: ${name}.${property}`);
+    for (const property of Object.keys(myProperties))
+      if (!theirs.properties[property]) out.push(`property only in localgraph's: ${name}.${property}`);
     for (const [property, type] of Object.entries(theirs.properties)) {
       const schema = myProperties[property];
-      if (schema && ourType(schema) !== type) out.push(`property type: ${name}.${property}: Microsoft's ${type}, localgraph's ${ourType(schema)}`);
+      if (schema && ourType(schema) !== type)
+        out.push(`property type: ${name}.${property}: Microsoft's ${type}, localgraph's ${ourType(schema)}`);
     }
   }
   for (const [name, members] of Object.entries(microsoft.enums)) {
@@ -110,7 +130,12 @@ export function differences(): string[] {
       continue;
     }
     // A flags enum is a pattern over its members, which its description lists.
-    const myMembers: string[] = mine.enum ?? String(mine.description ?? '').replace(/^Flags: any of /, '').replace(/, comma-separated\.$/, '').split(', ');
+    const myMembers: string[] =
+      mine.enum ??
+      String(mine.description ?? '')
+        .replace(/^Flags: any of /, '')
+        .replace(/, comma-separated\.$/, '')
+        .split(', ');
     for (const m of members) if (!myMembers.includes(m)) out.push(`enum member only in Microsoft's: ${name}.${m}`);
     for (const m of myMembers) if (!members.includes(m)) out.push(`enum member only in localgraph's: ${name}.${m}`);
   }
@@ -131,7 +156,11 @@ describe("the served OpenAPI description against Microsoft's", () => {
     assert.match(microsoft.source.commit, /^[0-9a-f]{40}$/);
     assert.ok(Object.keys(microsoft.paths).length >= 60);
     assert.ok(Object.keys(microsoft.schemas).includes('connectorGroup'));
-    assert.ok(Object.keys(ours.paths).includes('/onPremisesPublishingProfiles/{onPremisesPublishingProfile-id}/connectorGroups'));
+    assert.ok(
+      Object.keys(ours.paths).includes(
+        '/onPremisesPublishingProfiles/{onPremisesPublishingProfile-id}/connectorGroups',
+      ),
+    );
   });
 
   it('every difference is explained in docs/openapi-differences.md, and every row there still explains one', () => {
@@ -139,20 +168,27 @@ describe("the served OpenAPI description against Microsoft's", () => {
     const patterns = explainedPatterns();
     const unexplained = found.filter((d) => !patterns.some((p) => p.regex.test(d)));
     const stale = patterns.filter((p) => !found.some((d) => p.regex.test(d))).map((p) => p.pattern);
-    console.log(`OpenAPI vs Microsoft's: ${found.length} differences, in ${patterns.length} explained rows; ${unexplained.length} unexplained`);
+    console.log(
+      `OpenAPI vs Microsoft's: ${found.length} differences, in ${patterns.length} explained rows; ${unexplained.length} unexplained`,
+    );
     assert.deepEqual(unexplained, [], 'differences docs/openapi-differences.md does not explain');
     assert.deepEqual(stale, [], 'rows of docs/openapi-differences.md that explain nothing');
   });
 
   it('the family paths Microsoft describes are served, save the ones docs/coverage.md says are not', () => {
-    const missing = differences().filter((d) => d.startsWith("path only in Microsoft's: ") || d.startsWith("operation only in Microsoft's: "));
+    const missing = differences().filter(
+      (d) => d.startsWith("path only in Microsoft's: ") || d.startsWith("operation only in Microsoft's: "),
+    );
     // Each is listed in docs/coverage.md's SDK table as not served, with the reason.
     const coverage = readFileSync(new URL('../../docs/coverage.md', import.meta.url), 'utf8');
     for (const d of missing) {
       const [, method, path] = /^(?:path|operation) only in Microsoft's: (?:(\w+) )?(.*)$/.exec(d)!;
       const sdkPath = path.replace(/\{(\w+)-id(\d*)\}/g, '{$1%2Did$2}');
       for (const m of method ? [method] : Object.keys(microsoft.paths[path]).map((x) => x.toUpperCase())) {
-        assert.ok(coverage.includes(`| ${m} | \`${sdkPath}\` | no |`), `${m} ${path}: in Microsoft's description, not served, and not listed as such in docs/coverage.md`);
+        assert.ok(
+          coverage.includes(`| ${m} | \`${sdkPath}\` | no |`),
+          `${m} ${path}: in Microsoft's description, not served, and not listed as such in docs/coverage.md`,
+        );
       }
     }
   });

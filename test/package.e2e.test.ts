@@ -25,16 +25,27 @@ import { tempDir } from './helpers/server.js';
 const execFileAsync = promisify(execFile);
 /** dist/test/package.e2e.test.js → the checkout. */
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const PACKAGE = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string; files: string[]; exports: unknown };
+const PACKAGE = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+  version: string;
+  files: string[];
+  exports: unknown;
+};
 const NPM_QUIET = ['--prefer-offline', '--no-audit', '--no-fund'];
 
 /** Runs a command to completion; rejects with its output on a non-zero exit. */
-async function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<{ stdout: string; stderr: string }> {
+async function run(
+  command: string,
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ stdout: string; stderr: string }> {
   try {
     return await execFileAsync(command, args, { cwd, env, timeout: 150_000, maxBuffer: 64 * 1024 * 1024 });
   } catch (error) {
     const failed = error as Error & { stdout?: string; stderr?: string };
-    throw new Error(`${command} ${args.join(' ')} failed in ${cwd}: ${failed.message}\nstdout: ${failed.stdout}\nstderr: ${failed.stderr}`);
+    throw new Error(
+      `${command} ${args.join(' ')} failed in ${cwd}: ${failed.message}\nstdout: ${failed.stdout}\nstderr: ${failed.stderr}`,
+    );
   }
 }
 
@@ -42,7 +53,14 @@ async function run(command: string, args: string[], cwd: string, env: NodeJS.Pro
 async function pack(): Promise<{ tarball: string; files: string[] }> {
   const source = tempDir('localgraph-pack-');
   const shipped = PACKAGE.files.filter((f) => !f.startsWith('dist') && !f.startsWith('!'));
-  for (const entry of ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'src', ...shipped]) {
+  for (const entry of [
+    'package.json',
+    'package-lock.json',
+    'tsconfig.json',
+    'tsconfig.build.json',
+    'src',
+    ...shipped,
+  ]) {
     cpSync(join(ROOT, entry), join(source, entry), { recursive: true });
   }
   symlinkSync(join(ROOT, 'node_modules'), join(source, 'node_modules'), 'dir');
@@ -104,19 +122,50 @@ describe('the npm package', onlyOn('sqlite', 'packs and installs the package onc
     packed = made;
     consumer = join(tempDir('localgraph-consumer-'), 'app');
     mkdirSync(consumer);
-    writeFileSync(join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module', allowScripts: { 'better-sqlite3': true } }, null, 2));
-    const installed = await run('npm', ['install', ...NPM_QUIET, packed.tarball], consumer, { ...process.env, npm_config_better_sqlite3_local_prebuilds: prebuilds });
-    assert.doesNotMatch(installed.stderr, /better-sqlite3@[\d.]+ \(install/, 'better-sqlite3 is allowed its install script');
+    writeFileSync(
+      join(consumer, 'package.json'),
+      JSON.stringify(
+        { name: 'consumer', private: true, type: 'module', allowScripts: { 'better-sqlite3': true } },
+        null,
+        2,
+      ),
+    );
+    const installed = await run('npm', ['install', ...NPM_QUIET, packed.tarball], consumer, {
+      ...process.env,
+      npm_config_better_sqlite3_local_prebuilds: prebuilds,
+    });
+    assert.doesNotMatch(
+      installed.stderr,
+      /better-sqlite3@[\d.]+ \(install/,
+      'better-sqlite3 is allowed its install script',
+    );
   });
 
   it('ships only runtime files: the built modules and their declarations, web/, the config file schema, README, LICENSE, SECURITY.md', () => {
-    const unexpected = packed.files.filter((f) => !/^(package\.json|README\.md|LICENSE|SECURITY\.md|web\/.+|schema\/[\w.-]+\.json|dist\/src\/.+\.(js|d\.ts))$/.test(f));
+    const unexpected = packed.files.filter(
+      (f) =>
+        !/^(package\.json|README\.md|LICENSE|SECURITY\.md|web\/.+|schema\/[\w.-]+\.json|dist\/src\/.+\.(js|d\.ts))$/.test(
+          f,
+        ),
+    );
     assert.deepEqual(unexpected, []);
-    assert.deepEqual(packed.files.filter((f) => /\.test\.|testing\.|test-data|\.map$|^dist\/(test|bench)\//.test(f)), []);
-    for (const needed of ['LICENSE', 'web/index.html', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/cli/main.js', 'dist/src/store/sqlite-reader-worker.js']) {
+    assert.deepEqual(
+      packed.files.filter((f) => /\.test\.|testing\.|test-data|\.map$|^dist\/(test|bench)\//.test(f)),
+      [],
+    );
+    for (const needed of [
+      'LICENSE',
+      'web/index.html',
+      'dist/src/index.js',
+      'dist/src/index.d.ts',
+      'dist/src/cli/main.js',
+      'dist/src/store/sqlite-reader-worker.js',
+    ]) {
       assert.ok(packed.files.includes(needed), `${needed} is in the package`);
     }
-    const installed = JSON.parse(readFileSync(join(consumer, 'node_modules', 'localgraph', 'package.json'), 'utf8')) as { exports: unknown };
+    const installed = JSON.parse(
+      readFileSync(join(consumer, 'node_modules', 'localgraph', 'package.json'), 'utf8'),
+    ) as { exports: unknown };
     assert.deepEqual(installed.exports, PACKAGE.exports);
     assert.ok(existsSync(join(consumer, 'node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node')));
   });
@@ -128,7 +177,11 @@ describe('the npm package', onlyOn('sqlite', 'packs and installs the package onc
 
   it('npx localgraph serve --in-memory answers a Graph request with the token of its "ready" record', async () => {
     // Off a terminal, stdout carries JSON lines only, one of them the "ready" record.
-    const child = spawn('npx', ['--no', '--', 'localgraph', 'serve', '--in-memory', '--port', '0'], { cwd: consumer, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const child = spawn('npx', ['--no', '--', 'localgraph', 'serve', '--in-memory', '--port', '0'], {
+      cwd: consumer,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
     let output = '';
     child.stderr.setEncoding('utf8').on('data', (d: string) => (output += d));
     const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
@@ -150,7 +203,9 @@ describe('the npm package', onlyOn('sqlite', 'packs and installs the package onc
           }
         });
       });
-      const res = await fetch(new URL('onPremisesPublishingProfiles/applicationProxy/connectors', ready.graphUrl), { headers: { authorization: `Bearer ${ready.token}` } });
+      const res = await fetch(new URL('onPremisesPublishingProfiles/applicationProxy/connectors', ready.graphUrl), {
+        headers: { authorization: `Bearer ${ready.token}` },
+      });
       assert.equal(res.status, 200);
       assert.deepEqual(((await res.json()) as { value: unknown[] }).value, []);
     } finally {
@@ -164,14 +219,33 @@ describe('the npm package', onlyOn('sqlite', 'packs and installs the package onc
     writeFileSync(join(consumer, 'library.test.mjs'), CONSUMER_TEST);
     // Without this runner's context, which would make the child report to it instead of printing.
     const { NODE_TEST_CONTEXT: _context, ...env } = process.env;
-    const { stdout } = await run(process.execPath, ['--test', '--test-reporter=spec', 'library.test.mjs'], consumer, env);
+    const { stdout } = await run(
+      process.execPath,
+      ['--test', '--test-reporter=spec', 'library.test.mjs'],
+      consumer,
+      env,
+    );
     assert.match(stdout, /✔ the library from the installed package/);
   });
 
   it('the declarations type-check a TypeScript use of the library (strict, without skipLibCheck)', async () => {
     writeFileSync(join(consumer, 'types.mts'), CONSUMER_TYPES);
     const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
-    const args = ['--noEmit', '--strict', '--target', 'es2022', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--typeRoots', join(ROOT, 'node_modules', '@types'), '--types', 'node', 'types.mts'];
+    const args = [
+      '--noEmit',
+      '--strict',
+      '--target',
+      'es2022',
+      '--module',
+      'nodenext',
+      '--moduleResolution',
+      'nodenext',
+      '--typeRoots',
+      join(ROOT, 'node_modules', '@types'),
+      '--types',
+      'node',
+      'types.mts',
+    ];
     await run(process.execPath, [tsc, ...args], consumer);
   });
 });

@@ -54,7 +54,11 @@ after(() => server.stop());
 
 /** curl through the proxy, trusting only localgraph's CA; resolves with the status and body. */
 async function curl(args: string[], proxyUrl = server.proxyUrl!): Promise<{ status: number; body: string }> {
-  const { stdout } = await execFileAsync('curl', ['-sS', '--noproxy', '', '--proxy', proxyUrl, '--cacert', server.caFile!, '-w', '\n%{http_code}', ...args], { timeout: 20_000 });
+  const { stdout } = await execFileAsync(
+    'curl',
+    ['-sS', '--noproxy', '', '--proxy', proxyUrl, '--cacert', server.caFile!, '-w', '\n%{http_code}', ...args],
+    { timeout: 20_000 },
+  );
   const cut = stdout.lastIndexOf('\n');
   return { status: Number(stdout.slice(cut + 1)), body: stdout.slice(0, cut) };
 }
@@ -67,15 +71,28 @@ function outboundAttempts(): Record<string, any>[] {
     .filter(Boolean)
     .map((line) => JSON.parse(line) as Record<string, any>)
     .filter((entry) => entry.guarding === undefined)
-    .filter((entry) => !(database && ((entry.connect && String(entry.connect.port) === (database.port || '5432')) || entry.lookup === database.hostname)));
+    .filter(
+      (entry) =>
+        !(
+          database &&
+          ((entry.connect && String(entry.connect.port) === (database.port || '5432')) ||
+            entry.lookup === database.hostname)
+        ),
+    );
 }
 
 describe('curl through the proxy', () => {
   it('gets tokens at login.microsoftonline.com and uses them at graph.microsoft.com; tokens cross between proxy and direct port', async () => {
     const appGrant = await curl([
       `https://${LOGIN}/${DEV.tenantId}/oauth2/v2.0/token`,
-      '-d', 'grant_type=client_credentials', '-d', `client_id=${DEV.clientId}`,
-      '--data-urlencode', `client_secret=${DEV.clientSecret}`, '--data-urlencode', 'scope=https://graph.microsoft.com/.default',
+      '-d',
+      'grant_type=client_credentials',
+      '-d',
+      `client_id=${DEV.clientId}`,
+      '--data-urlencode',
+      `client_secret=${DEV.clientSecret}`,
+      '--data-urlencode',
+      'scope=https://graph.microsoft.com/.default',
     ]);
     assert.equal(appGrant.status, 200, appGrant.body);
     const appClaims = claimsOf(JSON.parse(appGrant.body).access_token);
@@ -85,30 +102,67 @@ describe('curl through the proxy', () => {
 
     const userGrant = await curl([
       `https://${LOGIN}/${DEV.tenantId}/oauth2/v2.0/token`,
-      '-d', 'grant_type=password', '-d', `client_id=${DEV.clientId}`, '-d', `username=${DEV.upn}`,
-      '--data-urlencode', `password=${DEV.password}`, '--data-urlencode', 'scope=https://graph.microsoft.com/.default openid profile',
+      '-d',
+      'grant_type=password',
+      '-d',
+      `client_id=${DEV.clientId}`,
+      '-d',
+      `username=${DEV.upn}`,
+      '--data-urlencode',
+      `password=${DEV.password}`,
+      '--data-urlencode',
+      'scope=https://graph.microsoft.com/.default openid profile',
     ]);
     assert.equal(userGrant.status, 200, userGrant.body);
     const { access_token: userToken, id_token: idToken } = JSON.parse(userGrant.body);
-    assert.equal(claimsOf(idToken).iss, `https://${LOGIN}/${DEV.tenantId}/v2.0`, 'the ID token names the issuer Entra shows');
+    assert.equal(
+      claimsOf(idToken).iss,
+      `https://${LOGIN}/${DEV.tenantId}/v2.0`,
+      'the ID token names the issuer Entra shows',
+    );
 
-    const created = await curl([`https://${GRAPH}${CONNECTORS}`, '-H', `Authorization: Bearer ${userToken}`, '-H', 'Content-Type: application/json',
-      '-d', JSON.stringify({ externalIp: '10.7.0.1', machineName: 'curl.contoso.com', status: 'active' })]);
+    const created = await curl([
+      `https://${GRAPH}${CONNECTORS}`,
+      '-H',
+      `Authorization: Bearer ${userToken}`,
+      '-H',
+      'Content-Type: application/json',
+      '-d',
+      JSON.stringify({ externalIp: '10.7.0.1', machineName: 'curl.contoso.com', status: 'active' }),
+    ]);
     assert.equal(created.status, 201, created.body);
     const connector = JSON.parse(created.body);
-    assert.equal(connector['@odata.context'], `https://${GRAPH}/beta/$metadata#onPremisesPublishingProfiles('applicationProxy')/connectors/$entity`);
+    assert.equal(
+      connector['@odata.context'],
+      `https://${GRAPH}/beta/$metadata#onPremisesPublishingProfiles('applicationProxy')/connectors/$entity`,
+    );
 
     // The proxy's token on the direct port, the direct port's token through the proxy.
-    const direct = await fetch(`${server.baseUrl}${CONNECTORS}/${connector.id}`, { headers: { authorization: `Bearer ${userToken}` } });
+    const direct = await fetch(`${server.baseUrl}${CONNECTORS}/${connector.id}`, {
+      headers: { authorization: `Bearer ${userToken}` },
+    });
     assert.equal(direct.status, 200);
     assert.equal((await direct.json()).machineName, 'curl.contoso.com');
-    const directToken = await server.token(['--tenant', DEV.tenantId, '--user', DEV.upn, '--scopes', 'Directory.ReadWrite.All']);
-    const viaProxy = await curl([`https://${GRAPH}${CONNECTORS}/${connector.id}`, '-H', `Authorization: Bearer ${directToken}`]);
+    const directToken = await server.token([
+      '--tenant',
+      DEV.tenantId,
+      '--user',
+      DEV.upn,
+      '--scopes',
+      'Directory.ReadWrite.All',
+    ]);
+    const viaProxy = await curl([
+      `https://${GRAPH}${CONNECTORS}/${connector.id}`,
+      '-H',
+      `Authorization: Bearer ${directToken}`,
+    ]);
     assert.equal(viaProxy.status, 200, viaProxy.body);
   });
 
   it('serves Entra discovery as the libraries expect it, per host', async () => {
-    const v2 = JSON.parse((await curl([`https://${LOGIN}/${DEV.tenantId}/v2.0/.well-known/openid-configuration`])).body);
+    const v2 = JSON.parse(
+      (await curl([`https://${LOGIN}/${DEV.tenantId}/v2.0/.well-known/openid-configuration`])).body,
+    );
     assert.equal(v2.issuer, `https://${LOGIN}/${DEV.tenantId}/v2.0`);
     assert.equal(v2.token_endpoint, `https://${LOGIN}/${DEV.tenantId}/oauth2/v2.0/token`);
     assert.equal(v2.jwks_uri, `https://${LOGIN}/${DEV.tenantId}/discovery/v2.0/keys`);
@@ -116,45 +170,70 @@ describe('curl through the proxy', () => {
     const v1 = JSON.parse((await curl([`https://${LOGIN}/${DEV.tenantId}/.well-known/openid-configuration`])).body);
     assert.equal(v1.issuer, `https://sts.windows.net/${DEV.tenantId}/`);
     // An alias answers with its own endpoints and the tenant's one v2.0 issuer.
-    const alias = JSON.parse((await curl([`https://login.windows.net/${DEV.tenantId}/v2.0/.well-known/openid-configuration`])).body);
+    const alias = JSON.parse(
+      (await curl([`https://login.windows.net/${DEV.tenantId}/v2.0/.well-known/openid-configuration`])).body,
+    );
     assert.equal(alias.token_endpoint, `https://login.windows.net/${DEV.tenantId}/oauth2/v2.0/token`);
     assert.equal(alias.issuer, `https://${LOGIN}/${DEV.tenantId}/v2.0`);
     const keys = JSON.parse((await curl([`https://${LOGIN}/${DEV.tenantId}/discovery/v2.0/keys`])).body);
-    assert.ok(keys.keys.length >= 1 && keys.keys.every((k: Record<string, unknown>) => k.kty === 'RSA' && k.d === undefined));
+    assert.ok(
+      keys.keys.length >= 1 && keys.keys.every((k: Record<string, unknown>) => k.kty === 'RSA' && k.d === undefined),
+    );
 
     const authorize = encodeURIComponent(`https://${LOGIN}/${DEV.tenantId}/oauth2/v2.0/authorize`);
-    const instance = await curl([`https://${LOGIN}/common/discovery/instance?api-version=1.1&authorization_endpoint=${authorize}`]);
+    const instance = await curl([
+      `https://${LOGIN}/common/discovery/instance?api-version=1.1&authorization_endpoint=${authorize}`,
+    ]);
     assert.equal(instance.status, 200, instance.body);
     assert.deepEqual(JSON.parse(instance.body), {
       tenant_discovery_endpoint: `https://${LOGIN}/${DEV.tenantId}/v2.0/.well-known/openid-configuration`,
       'api-version': '1.1',
-      metadata: [{ preferred_network: LOGIN, preferred_cache: 'login.windows.net', aliases: [LOGIN, 'login.windows.net', 'login.microsoft.com', 'sts.windows.net'] }],
+      metadata: [
+        {
+          preferred_network: LOGIN,
+          preferred_cache: 'login.windows.net',
+          aliases: [LOGIN, 'login.windows.net', 'login.microsoft.com', 'sts.windows.net'],
+        },
+      ],
     });
-    const bogus = await curl([`https://${LOGIN}/common/discovery/instance?api-version=1.1&authorization_endpoint=${encodeURIComponent('https://bogus.example/common/oauth2/v2.0/authorize')}`]);
+    const bogus = await curl([
+      `https://${LOGIN}/common/discovery/instance?api-version=1.1&authorization_endpoint=${encodeURIComponent('https://bogus.example/common/oauth2/v2.0/authorize')}`,
+    ]);
     assert.equal(bogus.status, 400);
     assert.equal(JSON.parse(bogus.body).error, 'invalid_instance');
 
     // Each host serves what its Microsoft counterpart does.
     const graphOnLogin = await curl([`https://${LOGIN}${CONNECTORS}`]);
     assert.equal(graphOnLogin.status, 404);
-    const tokenOnGraph = await curl([`https://${GRAPH}/${DEV.tenantId}/oauth2/v2.0/token`, '-d', 'grant_type=client_credentials']);
+    const tokenOnGraph = await curl([
+      `https://${GRAPH}/${DEV.tenantId}/oauth2/v2.0/token`,
+      '-d',
+      'grant_type=client_credentials',
+    ]);
     assert.equal(tokenOnGraph.status, 400);
     assert.equal(JSON.parse(tokenOnGraph.body).error.code, 'BadRequest');
   });
 
   it('fails, never falls back, when the proxy is missing', async () => {
     const closed = await freePort();
-    await assert.rejects(curl([`https://${GRAPH}${CONNECTORS}`], `http://127.0.0.1:${closed}`), /exit code 7|Failed to connect|Couldn't connect/i);
+    await assert.rejects(
+      curl([`https://${GRAPH}${CONNECTORS}`], `http://127.0.0.1:${closed}`),
+      /exit code 7|Failed to connect|Couldn't connect/i,
+    );
   });
 });
 
 describe('@azure/identity, Kiota and graph-client with their defaults, in a process with only HTTPS_PROXY and NODE_EXTRA_CA_CERTS', () => {
   const run = (proxyUrl: string) =>
     new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = spawn(process.execPath, [PROXY_CLIENT, DEV.tenantId, DEV.clientId, DEV.clientSecret, DEV.upn, DEV.password], {
-        env: { PATH: process.env.PATH, HTTPS_PROXY: proxyUrl, NODE_EXTRA_CA_CERTS: server.caFile },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
+      const child = spawn(
+        process.execPath,
+        [PROXY_CLIENT, DEV.tenantId, DEV.clientId, DEV.clientSecret, DEV.upn, DEV.password],
+        {
+          env: { PATH: process.env.PATH, HTTPS_PROXY: proxyUrl, NODE_EXTRA_CA_CERTS: server.caFile },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
       let stdout = '';
       let stderr = '';
       child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
@@ -184,7 +263,9 @@ describe('@azure/identity, Kiota and graph-client with their defaults, in a proc
     assert.equal(seen.read.id, seen.created.id);
     assert.deepEqual(seen.notFound, { statusCode: 404, code: 'Request_ResourceNotFound' });
     // Same application behind both ports: the connector and the token, on the direct port.
-    const direct = await fetch(`${server.baseUrl}${CONNECTORS}/${seen.created.id}`, { headers: { authorization: `Bearer ${seen.userToken}` } });
+    const direct = await fetch(`${server.baseUrl}${CONNECTORS}/${seen.created.id}`, {
+      headers: { authorization: `Bearer ${seen.userToken}` },
+    });
     assert.equal(direct.status, 200);
   });
 
@@ -228,7 +309,11 @@ describe('refusals', () => {
       assert.match(other.body, /other\.example is not intercepted/);
       await new Promise((resolve) => setTimeout(resolve, 200));
       assert.equal(reached, 0, 'nothing was forwarded');
-      assert.deepEqual(outboundAttempts().slice(earlier), [], 'the refusals made the server attempt no connection and no DNS lookup');
+      assert.deepEqual(
+        outboundAttempts().slice(earlier),
+        [],
+        'the refusals made the server attempt no connection and no DNS lookup',
+      );
       assert.deepEqual(
         outboundAttempts().filter((entry) => entry.connect),
         [],
@@ -241,14 +326,19 @@ describe('refusals', () => {
 });
 
 describe('tunnels', () => {
-  const token = () => server.token(['--tenant', DEV.tenantId, '--user', DEV.upn, '--scopes', 'Directory.ReadWrite.All']);
+  const token = () =>
+    server.token(['--tenant', DEV.tenantId, '--user', DEV.upn, '--scopes', 'Directory.ReadWrite.All']);
 
   it('one tunnel carries 100 requests', async () => {
     const bearer = await token();
     const tunnel = await openTunnel(server.proxyUrl!, GRAPH, ca);
     assert.equal(tunnel.alpnProtocol, 'http/1.1');
     for (let i = 0; i < 100; i++) {
-      const response = await exchange(tunnel, { host: GRAPH, path: `${CONNECTORS}?$top=1`, headers: { authorization: `Bearer ${bearer}` } });
+      const response = await exchange(tunnel, {
+        host: GRAPH,
+        path: `${CONNECTORS}?$top=1`,
+        headers: { authorization: `Bearer ${bearer}` },
+      });
       assert.equal(response.status, 200, response.body);
       assert.match(JSON.parse(response.body)['@odata.context'], /^https:\/\/graph\.microsoft\.com\/beta\/\$metadata/);
     }
@@ -279,16 +369,32 @@ describe('tunnels', () => {
   it('garbage instead of a ClientHello closes that tunnel alone', async () => {
     const bearer = await token();
     const good = await openTunnel(server.proxyUrl!, GRAPH, ca);
-    const { socket: bad, status } = await sendToProxy(server.proxyUrl!, `CONNECT ${GRAPH}:443 HTTP/1.1\r\nHost: ${GRAPH}:443\r\n\r\n`);
+    const { socket: bad, status } = await sendToProxy(
+      server.proxyUrl!,
+      `CONNECT ${GRAPH}:443 HTTP/1.1\r\nHost: ${GRAPH}:443\r\n\r\n`,
+    );
     assert.equal(status, 200);
     bad.resume();
     const closed = once(bad, 'close');
-    bad.write('GET / HTTP/1.1\r\nHost: graph.microsoft.com\r\n\r\n' + 'x'.repeat(2000));
+    bad.write(`GET / HTTP/1.1\r\nHost: graph.microsoft.com\r\n\r\n${'x'.repeat(2000)}`);
     await closed;
-    const after = await exchange(good, { host: GRAPH, path: `${CONNECTORS}?$top=1`, headers: { authorization: `Bearer ${bearer}` } });
+    const after = await exchange(good, {
+      host: GRAPH,
+      path: `${CONNECTORS}?$top=1`,
+      headers: { authorization: `Bearer ${bearer}` },
+    });
     assert.equal(after.status, 200);
     const fresh = await openTunnel(server.proxyUrl!, GRAPH, ca);
-    assert.equal((await exchange(fresh, { host: GRAPH, path: `${CONNECTORS}?$top=1`, headers: { authorization: `Bearer ${bearer}` } })).status, 200);
+    assert.equal(
+      (
+        await exchange(fresh, {
+          host: GRAPH,
+          path: `${CONNECTORS}?$top=1`,
+          headers: { authorization: `Bearer ${bearer}` },
+        })
+      ).status,
+      200,
+    );
     good.destroy();
     fresh.destroy();
   });
@@ -305,7 +411,11 @@ describe('Host names on the direct port (DNS rebinding)', () => {
     assert.equal(refused.status, 403);
     assert.match(refused.body, /--allowed-host evil\.example/);
     // (Its proxy from the environment variable rather than the flag.)
-    const allowing = await startServer({ inMemory: true, args: ['--allowed-host', 'evil.example'], env: { ...process.env, LOCALGRAPH_PROXY_PORT: '0' } });
+    const allowing = await startServer({
+      inMemory: true,
+      args: ['--allowed-host', 'evil.example'],
+      env: { ...process.env, LOCALGRAPH_PROXY_PORT: '0' },
+    });
     try {
       assert.match(allowing.proxyUrl ?? '', /^http:\/\/127\.0\.0\.1:\d+$/, 'LOCALGRAPH_PROXY_PORT starts the proxy');
       assert.equal(await status(allowing, `evil.example:${allowing.port}`), 200);
@@ -317,40 +427,66 @@ describe('Host names on the direct port (DNS rebinding)', () => {
 });
 
 describe('the CA in the data store', () => {
-  it('localgraph ca prints the CA the server uses', onlyOn('sqlite', 'reads the data folder beside a running server'), async () => {
-    const printed = await runCli(['ca', ...server.storageArgs()]);
-    assert.equal(printed.code, 0, printed.stderr);
-    assert.equal(printed.stdout, ca);
-  });
+  it(
+    'localgraph ca prints the CA the server uses',
+    onlyOn('sqlite', 'reads the data folder beside a running server'),
+    async () => {
+      const printed = await runCli(['ca', ...server.storageArgs()]);
+      assert.equal(printed.code, 0, printed.stderr);
+      assert.equal(printed.stdout, ca);
+    },
+  );
 
-  it('two instances on one PostgreSQL database share one CA, and tokens', onlyOn('postgres', 'two instances on one database'), async () => {
-    const databaseUrl = freshDatabaseUrl();
-    // One after the other: two instances migrating a fresh schema at once is issue 16's point 11
-    // (a race in the migrations, not in the CA; concurrent first uses of the CA are unit-tested).
-    const one = await startServer({ databaseUrl, args: ['--proxy-port', '0', '--dev-credentials'] });
-    const two = await startServer({ databaseUrl, args: ['--proxy-port', '0', '--dev-credentials'] }).catch(async (error: unknown) => {
-      await one.stop();
-      throw error;
-    });
-    try {
-      const caOne = readFileSync(one.caFile!, 'utf8');
-      assert.equal(readFileSync(two.caFile!, 'utf8'), caOne);
-      const printed = await runCli(['ca', '--database-url', databaseUrl]);
-      assert.equal(printed.stdout, caOne);
-      // A token from one instance's proxy works through the other's.
-      const tunnelOne = await openTunnel(one.proxyUrl!, LOGIN, caOne);
-      const body = new URLSearchParams({ grant_type: 'password', client_id: DEV.clientId, username: DEV.upn, password: DEV.password, scope: 'https://graph.microsoft.com/.default' }).toString();
-      const granted = await exchange(tunnelOne, { method: 'POST', host: LOGIN, path: `/${DEV.tenantId}/oauth2/v2.0/token`, headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
-      assert.equal(granted.status, 200, granted.body);
-      tunnelOne.destroy();
-      const tunnelTwo = await openTunnel(two.proxyUrl!, GRAPH, caOne);
-      const listed = await exchange(tunnelTwo, { host: GRAPH, path: CONNECTORS, headers: { authorization: `Bearer ${JSON.parse(granted.body).access_token}` } });
-      assert.equal(listed.status, 200, listed.body);
-      tunnelTwo.destroy();
-    } finally {
-      await Promise.all([one.stop(), two.stop()]);
-    }
-  });
+  it(
+    'two instances on one PostgreSQL database share one CA, and tokens',
+    onlyOn('postgres', 'two instances on one database'),
+    async () => {
+      const databaseUrl = freshDatabaseUrl();
+      // One after the other: two instances migrating a fresh schema at once is issue 16's point 11
+      // (a race in the migrations, not in the CA; concurrent first uses of the CA are unit-tested).
+      const one = await startServer({ databaseUrl, args: ['--proxy-port', '0', '--dev-credentials'] });
+      const two = await startServer({ databaseUrl, args: ['--proxy-port', '0', '--dev-credentials'] }).catch(
+        async (error: unknown) => {
+          await one.stop();
+          throw error;
+        },
+      );
+      try {
+        const caOne = readFileSync(one.caFile!, 'utf8');
+        assert.equal(readFileSync(two.caFile!, 'utf8'), caOne);
+        const printed = await runCli(['ca', '--database-url', databaseUrl]);
+        assert.equal(printed.stdout, caOne);
+        // A token from one instance's proxy works through the other's.
+        const tunnelOne = await openTunnel(one.proxyUrl!, LOGIN, caOne);
+        const body = new URLSearchParams({
+          grant_type: 'password',
+          client_id: DEV.clientId,
+          username: DEV.upn,
+          password: DEV.password,
+          scope: 'https://graph.microsoft.com/.default',
+        }).toString();
+        const granted = await exchange(tunnelOne, {
+          method: 'POST',
+          host: LOGIN,
+          path: `/${DEV.tenantId}/oauth2/v2.0/token`,
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body,
+        });
+        assert.equal(granted.status, 200, granted.body);
+        tunnelOne.destroy();
+        const tunnelTwo = await openTunnel(two.proxyUrl!, GRAPH, caOne);
+        const listed = await exchange(tunnelTwo, {
+          host: GRAPH,
+          path: CONNECTORS,
+          headers: { authorization: `Bearer ${JSON.parse(granted.body).access_token}` },
+        });
+        assert.equal(listed.status, 200, listed.body);
+        tunnelTwo.destroy();
+      } finally {
+        await Promise.all([one.stop(), two.stop()]);
+      }
+    },
+  );
 });
 
 describe('the well-known dev credentials', () => {

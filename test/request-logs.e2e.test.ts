@@ -29,22 +29,32 @@ describe('request logs written to a file', onlyOn('sqlite', 'its own in-memory s
   it('one JSON line per request, all of them on disk once SIGTERM has ended the process', async () => {
     const file = join(tempDir(), 'localgraph.log');
     const out = openSync(file, 'w');
-    const child = spawn(process.execPath, [CLI_PATH, 'serve', '--in-memory', '--port', '0', '--log-format', 'json'], { stdio: ['ignore', out, 'pipe'] });
+    const child = spawn(process.execPath, [CLI_PATH, 'serve', '--in-memory', '--port', '0', '--log-format', 'json'], {
+      stdio: ['ignore', out, 'pipe'],
+    });
     closeSync(out);
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     try {
       const text = () => readFileSync(file, 'utf8');
-      const baseUrl = await waitFor('the listening line', () => /localgraph listening on (http:\/\/\S+)\/beta\//.exec(text())?.[1]);
-      const statuses = await Promise.all(Array.from({ length: REQUESTS }, (_, i) => fetch(`${baseUrl}/health?n=${i}`).then((r) => r.status)));
+      const baseUrl = await waitFor(
+        'the listening line',
+        () => /localgraph listening on (http:\/\/\S+)\/beta\//.exec(text())?.[1],
+      );
+      const statuses = await Promise.all(
+        Array.from({ length: REQUESTS }, (_, i) => fetch(`${baseUrl}/health?n=${i}`).then((r) => r.status)),
+      );
       assert.deepEqual(new Set(statuses), new Set([200]));
       child.kill('SIGTERM');
       assert.equal(await exited, 0);
 
-      const lines = text().split('\n').filter((l) => l.startsWith('{'));
+      const lines = text()
+        .split('\n')
+        .filter((l) => l.startsWith('{'));
       const entries = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
       const requests = entries.filter((e) => e.msg === 'request' && e.path === '/health');
       assert.equal(requests.length, REQUESTS, 'every request has its line, none torn');
-      for (const entry of requests) assert.deepEqual([entry.method, entry.status, typeof entry.requestId], ['GET', 200, 'string']);
+      for (const entry of requests)
+        assert.deepEqual([entry.method, entry.status, typeof entry.requestId], ['GET', 200, 'string']);
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
     }

@@ -19,7 +19,10 @@ let server: RunningServer;
 let writer: string;
 let reader: string;
 
-const { get } = graphClient(() => server.baseUrl, () => reader);
+const { get } = graphClient(
+  () => server.baseUrl,
+  () => reader,
+);
 
 describe('slow queries', () => {
   before(async () => {
@@ -51,7 +54,10 @@ describe('slow queries', () => {
   it('stops a filter past the deadline with 504, answers other requests meanwhile, and keeps serving', async () => {
     // About 120 substring tests on each of 240,000 tags: seconds of work without a deadline.
     const terms = Array.from({ length: 120 }, (_, i) => `contains(t,'zz${i}')`).join(' or ');
-    const slow = get(`${APPS}?$filter=${encodeURIComponent(`tags/any(t: ${terms})`)}&$select=id`).then((res) => ({ res, at: process.hrtime.bigint() }));
+    const slow = get(`${APPS}?$filter=${encodeURIComponent(`tags/any(t: ${terms})`)}&$select=id`).then((res) => ({
+      res,
+      at: process.hrtime.bigint(),
+    }));
     // Sent while the slow query runs, answered before it ends.
     const meanwhile = await get(`${APPS}?$select=id,displayName&$top=5`);
     const answeredAt = process.hrtime.bigint();
@@ -62,12 +68,17 @@ describe('slow queries', () => {
     assert.ok(answeredAt < at, 'the quick request was answered while the slow one ran');
     const after = await get(`${APPS}?$filter=${encodeURIComponent("tags/any(t: t eq 't1-5')")}&$select=displayName`);
     assert.equal(after.status, 200, after.text);
-    assert.deepEqual(after.body.value.map((a: { displayName: string }) => a.displayName), ['big 1']);
+    assert.deepEqual(
+      after.body.value.map((a: { displayName: string }) => a.displayName),
+      ['big 1'],
+    );
   });
 
   it('ends on SIGTERM while slow queries run', async () => {
     const terms = Array.from({ length: 120 }, (_, i) => `contains(t,'zz${i}')`).join(' or ');
-    const slow = Array.from({ length: 3 }, () => get(`${APPS}?$filter=${encodeURIComponent(`tags/any(t: ${terms})`)}&$select=id`).catch(() => undefined));
+    const slow = Array.from({ length: 3 }, () =>
+      get(`${APPS}?$filter=${encodeURIComponent(`tags/any(t: ${terms})`)}&$select=id`).catch(() => undefined),
+    );
     await new Promise((resolve) => setTimeout(resolve, 100));
     // stop() sends SIGTERM and answers the exit code; it SIGKILLs (code null) only after 10 s.
     assert.equal(await server.stop(), 0);

@@ -17,12 +17,16 @@ let token: string;
 /** Where the tutorial's requests go: the direct port, or graph.microsoft.com through the proxy. */
 let graphOrigin: () => string = () => server.baseUrl;
 let send: typeof fetch = fetch;
-const GROUP_URL = (id: string) => `https://graph.microsoft.com/beta/onPremisesPublishingProfiles/applicationproxy/connectorGroups/${id}`;
+const GROUP_URL = (id: string) =>
+  `https://graph.microsoft.com/beta/onPremisesPublishingProfiles/applicationproxy/connectorGroups/${id}`;
 
 async function call(method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
   const response = await send(`${graphOrigin()}/beta${path}`, {
     method,
-    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await response.text();
@@ -42,22 +46,31 @@ test('the tutorial runs end to end through the proxy, at graph.microsoft.com', a
   // Only through localgraph's proxy (no NO_PROXY exceptions), trusting only its CA.
   // (EnvHttpProxyAgent hands `requestTls`, the TLS options inside the tunnel, to its ProxyAgent;
   // undici 6's declarations leave it out of its options.)
-  const options = { httpProxy: proxied.proxyUrl, httpsProxy: proxied.proxyUrl, noProxy: '', requestTls: { ca: readFileSync(proxied.caFile!, 'utf8') } };
+  const options = {
+    httpProxy: proxied.proxyUrl,
+    httpsProxy: proxied.proxyUrl,
+    noProxy: '',
+    requestTls: { ca: readFileSync(proxied.caFile!, 'utf8') },
+  };
   const dispatcher = new EnvHttpProxyAgent(options as ConstructorParameters<typeof EnvHttpProxyAgent>[0]);
   const [direct, directToken] = [graphOrigin, token];
   try {
-    send = ((url: string, init: RequestInit) => undiciFetch(url, { ...(init as object), dispatcher })) as unknown as typeof fetch;
-    const granted = await send('https://login.microsoftonline.com/6c6f6361-6c67-4000-8000-000000000001/oauth2/v2.0/token', {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({
-        grant_type: 'password',
-        client_id: '6c6f6361-6c67-4000-8000-000000000002',
-        username: 'dev@localgraph.onmicrosoft.com',
-        password: 'Localgraph-Dev-Password-1',
-        scope: 'https://graph.microsoft.com/.default',
-      }).toString(),
-    });
+    send = ((url: string, init: RequestInit) =>
+      undiciFetch(url, { ...(init as object), dispatcher })) as unknown as typeof fetch;
+    const granted = await send(
+      'https://login.microsoftonline.com/6c6f6361-6c67-4000-8000-000000000001/oauth2/v2.0/token',
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          grant_type: 'password',
+          client_id: '6c6f6361-6c67-4000-8000-000000000002',
+          username: 'dev@localgraph.onmicrosoft.com',
+          password: 'Localgraph-Dev-Password-1',
+          scope: 'https://graph.microsoft.com/.default',
+        }).toString(),
+      },
+    );
     assert.equal(granted.status, 200);
     token = ((await granted.json()) as { access_token: string }).access_token;
     graphOrigin = () => 'https://graph.microsoft.com';
@@ -76,7 +89,16 @@ async function tutorial(): Promise<void> {
     ['connectorB.contoso.com', '68.0.191.210'],
     ['connectorC.contoso.com', '40.78.66.161'],
   ]) {
-    assert.equal((await call('POST', '/onPremisesPublishingProfiles/applicationProxy/connectors', { machineName, externalIp, status: 'active' })).status, 201);
+    assert.equal(
+      (
+        await call('POST', '/onPremisesPublishingProfiles/applicationProxy/connectors', {
+          machineName,
+          externalIp,
+          status: 'active',
+        })
+      ).status,
+      201,
+    );
   }
 
   // Step 1-2: the app (the tutorial instantiates a template; here it is created), its URIs, then app proxy.
@@ -85,7 +107,10 @@ async function tutorial(): Promise<void> {
   const appId = app.json.id;
   const uris = await call('PATCH', `/applications/${appId}`, {
     identifierUris: ['https://contosoiwaapp-contoso.msappproxy.net'],
-    web: { redirectUris: ['https://contosoiwaapp-contoso.msappproxy.net'], homePageUrl: 'https://contosoiwaapp-contoso.msappproxy.net' },
+    web: {
+      redirectUris: ['https://contosoiwaapp-contoso.msappproxy.net'],
+      homePageUrl: 'https://contosoiwaapp-contoso.msappproxy.net',
+    },
   });
   assert.equal(uris.status, 204);
   const publish = await call('PATCH', `/applications/${appId}`, {
@@ -107,26 +132,46 @@ async function tutorial(): Promise<void> {
   // Step 3: list connectors, create a group, move a connector into it, assign the group to the app.
   const connectors = await call('GET', '/onPremisesPublishingProfiles/applicationProxy/connectors');
   assert.equal(connectors.status, 200);
-  assert.match(connectors.json['@odata.context'], /\$metadata#onPremisesPublishingProfiles\('applicationProxy'\)\/connectors$/);
+  assert.match(
+    connectors.json['@odata.context'],
+    /\$metadata#onPremisesPublishingProfiles\('applicationProxy'\)\/connectors$/,
+  );
   assert.equal(connectors.json.value.length, 3);
-  const connectorB = connectors.json.value.find((c: { machineName: string }) => c.machineName === 'connectorB.contoso.com');
+  const connectorB = connectors.json.value.find(
+    (c: { machineName: string }) => c.machineName === 'connectorB.contoso.com',
+  );
 
-  const group = await call('POST', '/onPremisesPublishingProfiles/applicationProxy/connectorGroups', { name: 'IWA Demo Connector Group' });
-  assert.equal(group.status, 200, 'the live service answers 200 (docs: 201)');
-  assert.deepEqual({ ...group.json, id: undefined, '@odata.context': undefined }, {
-    id: undefined,
-    '@odata.context': undefined,
+  const group = await call('POST', '/onPremisesPublishingProfiles/applicationProxy/connectorGroups', {
     name: 'IWA Demo Connector Group',
-    connectorGroupType: 'applicationProxy',
-    isDefault: false,
-    region: 'nam',
   });
+  assert.equal(group.status, 200, 'the live service answers 200 (docs: 201)');
+  assert.deepEqual(
+    { ...group.json, id: undefined, '@odata.context': undefined },
+    {
+      id: undefined,
+      '@odata.context': undefined,
+      name: 'IWA Demo Connector Group',
+      connectorGroupType: 'applicationProxy',
+      isDefault: false,
+      region: 'nam',
+    },
+  );
   const groupId = group.json.id;
 
-  const move = await call('POST', `/onPremisesPublishingProfiles/applicationProxy/connectors/${connectorB.id}/memberOf/$ref`, { '@odata.id': GROUP_URL(groupId) });
+  const move = await call(
+    'POST',
+    `/onPremisesPublishingProfiles/applicationProxy/connectors/${connectorB.id}/memberOf/$ref`,
+    { '@odata.id': GROUP_URL(groupId) },
+  );
   assert.equal(move.status, 204);
-  const members = await call('GET', `/onPremisesPublishingProfiles/applicationProxy/connectorGroups/${groupId}/members`);
-  assert.deepEqual(members.json.value.map((c: { id: string }) => c.id), [connectorB.id]);
+  const members = await call(
+    'GET',
+    `/onPremisesPublishingProfiles/applicationProxy/connectorGroups/${groupId}/members`,
+  );
+  assert.deepEqual(
+    members.json.value.map((c: { id: string }) => c.id),
+    [connectorB.id],
+  );
 
   const assign = await call('PUT', `/applications/${appId}/connectorGroup/$ref`, { '@odata.id': GROUP_URL(groupId) });
   assert.equal(assign.status, 204);
@@ -136,7 +181,10 @@ async function tutorial(): Promise<void> {
   const sso = await call('PATCH', `/applications/${appId}`, {
     onPremisesPublishing: {
       singleSignOnSettings: {
-        kerberosSignOnSettings: { kerberosServicePrincipalName: 'HTTP/iwademo.contoso.com', kerberosSignOnMappingAttributeType: 'userPrincipalName' },
+        kerberosSignOnSettings: {
+          kerberosServicePrincipalName: 'HTTP/iwademo.contoso.com',
+          kerberosSignOnMappingAttributeType: 'userPrincipalName',
+        },
         singleSignOnMode: 'onPremisesKerberos',
       },
     },
@@ -145,18 +193,42 @@ async function tutorial(): Promise<void> {
   const published = (await call('GET', `/applications/${appId}`)).json.onPremisesPublishing;
   assert.equal(published.internalUrl, 'https://contosoiwaapp.com');
   assert.equal(published.singleSignOnSettings.singleSignOnMode, 'onPremisesKerberos');
-  assert.equal(published.singleSignOnSettings.kerberosSignOnSettings.kerberosServicePrincipalName, 'HTTP/iwademo.contoso.com');
+  assert.equal(
+    published.singleSignOnSettings.kerberosSignOnSettings.kerberosServicePrincipalName,
+    'HTTP/iwademo.contoso.com',
+  );
 
   // Step 5: clean up. A group with a connector and an application cannot go; emptied, it can.
   const refused = await call('DELETE', `/onPremisesPublishingProfiles/applicationProxy/connectorGroups/${groupId}`);
   assert.equal(refused.status, 400);
   assert.equal(refused.json.error.code, 'Request_BadRequest');
-  const defaultGroup = (await call('GET', '/onPremisesPublishingProfiles/applicationProxy/connectorGroups')).json.value.find((g: { isDefault: boolean }) => g.isDefault);
-  assert.equal((await call('POST', `/onPremisesPublishingProfiles/applicationProxy/connectorGroups/${defaultGroup.id}/members/$ref`, {
-    '@odata.id': `https://graph.microsoft.com/beta/onPremisesPublishingProfiles/applicationProxy/connectors/${connectorB.id}`,
-  })).status, 204);
+  const defaultGroup = (
+    await call('GET', '/onPremisesPublishingProfiles/applicationProxy/connectorGroups')
+  ).json.value.find((g: { isDefault: boolean }) => g.isDefault);
+  assert.equal(
+    (
+      await call(
+        'POST',
+        `/onPremisesPublishingProfiles/applicationProxy/connectorGroups/${defaultGroup.id}/members/$ref`,
+        {
+          '@odata.id': `https://graph.microsoft.com/beta/onPremisesPublishingProfiles/applicationProxy/connectors/${connectorB.id}`,
+        },
+      )
+    ).status,
+    204,
+  );
   assert.equal((await call('DELETE', `/applications/${appId}/connectorGroup/$ref`)).status, 204);
-  assert.equal((await call('GET', `/applications/${appId}/connectorGroup`)).json.id, defaultGroup.id, 'an unassigned app reads as the default group');
-  assert.equal((await call('DELETE', `/onPremisesPublishingProfiles/applicationProxy/connectorGroups/${groupId}`)).status, 204);
-  assert.equal((await call('GET', `/onPremisesPublishingProfiles/applicationProxy/connectorGroups/${groupId}`)).status, 404);
+  assert.equal(
+    (await call('GET', `/applications/${appId}/connectorGroup`)).json.id,
+    defaultGroup.id,
+    'an unassigned app reads as the default group',
+  );
+  assert.equal(
+    (await call('DELETE', `/onPremisesPublishingProfiles/applicationProxy/connectorGroups/${groupId}`)).status,
+    204,
+  );
+  assert.equal(
+    (await call('GET', `/onPremisesPublishingProfiles/applicationProxy/connectorGroups/${groupId}`)).status,
+    404,
+  );
 }

@@ -30,12 +30,22 @@ export class GraphHttp {
   private readonly agent = new Agent({ keepAlive: true });
 
   /** Sends one request; undefined (and a recorded failure) on a network error or timeout. */
-  async send(op: string, token: string, method: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer | undefined> {
+  async send(
+    op: string,
+    token: string,
+    method: string,
+    url: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<Answer | undefined> {
     const href = url.startsWith('http') ? url : `${this.origin}${url}`;
     const payload = body === undefined ? undefined : JSON.stringify(body);
     const started = performance.now();
     try {
-      const { status, text } = await this.exchange(href, method, payload, { authorization: `Bearer ${token}`, ...headers });
+      const { status, text } = await this.exchange(href, method, payload, {
+        authorization: `Bearer ${token}`,
+        ...headers,
+      });
       this.stats.request(op, performance.now() - started);
       return { status, text, body: parseJson(text) };
     } catch (error) {
@@ -45,13 +55,21 @@ export class GraphHttp {
     }
   }
 
-  private exchange(href: string, method: string, payload: string | undefined, headers: Record<string, string>): Promise<{ status: number; text: string }> {
+  private exchange(
+    href: string,
+    method: string,
+    payload: string | undefined,
+    headers: Record<string, string>,
+  ): Promise<{ status: number; text: string }> {
     return new Promise((resolve, reject) => {
       const sent = request(href, {
         method,
         agent: this.agent,
         timeout: this.timeoutMs,
-        headers: payload === undefined ? headers : { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
+        headers:
+          payload === undefined
+            ? headers
+            : { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
       });
       // A socket timeout: nothing received for that long.
       sent.on('timeout', () => sent.destroy(new Error(`nothing received for ${this.timeoutMs} ms`)));
@@ -60,7 +78,9 @@ export class GraphHttp {
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
         response.on('error', reject);
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+        response.on('end', () =>
+          resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }),
+        );
       });
       sent.end(payload);
     });
@@ -72,11 +92,22 @@ export class GraphHttp {
   }
 
   /** Sends one request; its answer when the status is `status`, else undefined and a recorded failure. */
-  async expect(op: string, status: number, token: string, method: string, url: string, body?: unknown, headers?: Record<string, string>): Promise<Answer | undefined> {
+  async expect(
+    op: string,
+    status: number,
+    token: string,
+    method: string,
+    url: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<Answer | undefined> {
     const answer = await this.send(op, token, method, url, body, headers);
     if (answer === undefined) return undefined;
     if (answer.status !== status) {
-      this.stats.fail(op, `${method} ${this.path(url)} answered ${answer.status}, expected ${status}: ${answer.text.slice(0, 500)}`);
+      this.stats.fail(
+        op,
+        `${method} ${this.path(url)} answered ${answer.status}, expected ${status}: ${answer.text.slice(0, 500)}`,
+      );
       return undefined;
     }
     return answer;
@@ -86,7 +117,14 @@ export class GraphHttp {
    * GETs a collection and follows `@odata.nextLink` to the end (the follow-up pages timed as
    * `nextLinkOp`); every row, or undefined after a recorded failure.
    */
-  async walk(op: string, nextLinkOp: string, token: string, url: string, headers?: Record<string, string>, maxPages = 100): Promise<any[] | undefined> {
+  async walk(
+    op: string,
+    nextLinkOp: string,
+    token: string,
+    url: string,
+    headers?: Record<string, string>,
+    maxPages = 100,
+  ): Promise<any[] | undefined> {
     const rows: any[] = [];
     let next: string | undefined = url;
     for (let page = 0; next !== undefined; page++) {

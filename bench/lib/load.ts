@@ -93,7 +93,10 @@ export function runLoad(request: LoadRequest, options: LoadOptions): Promise<Loa
  * concurrent connections would only queue behind each other and finish nothing inside the
  * measured window. p99 is nearest-rank (the slowest request, with fewer than 100).
  */
-export async function runSequential(request: LoadRequest, options: { seconds: number; minRequests: number; earlier?: number[] }): Promise<LoadResult> {
+export async function runSequential(
+  request: LoadRequest,
+  options: { seconds: number; minRequests: number; earlier?: number[] },
+): Promise<LoadResult> {
   const latencies = [...(options.earlier ?? [])];
   const statusCodes: Record<string, number> = {};
   let non2xx = 0;

@@ -48,7 +48,19 @@ const GROUP_CAP = 3;
 const PAGE_SIZE = 10;
 const REGIONS = ['nam', 'eur', 'asia'] as const;
 
-type Op = 'get' | 'memberOf' | 'listOwn' | 'listStatus' | 'listGroups' | 'members' | 'churn' | 'patch' | 'move' | 'createGroup' | 'deleteGroup' | 'batch';
+type Op =
+  | 'get'
+  | 'memberOf'
+  | 'listOwn'
+  | 'listStatus'
+  | 'listGroups'
+  | 'members'
+  | 'churn'
+  | 'patch'
+  | 'move'
+  | 'createGroup'
+  | 'deleteGroup'
+  | 'batch';
 
 /** Relative weights: per 100 operations. */
 const MIX: Array<[Op, number]> = [
@@ -127,18 +139,30 @@ export class MixedLoadClient {
     let r = Math.random() * TOTAL_WEIGHT;
     const op = MIX.find(([, w]) => (r -= w) < 0)![0];
     switch (op) {
-      case 'get': return this.get();
-      case 'memberOf': return this.memberOf();
-      case 'listOwn': return this.listOwn();
-      case 'listStatus': return this.listStatus();
-      case 'listGroups': return this.listGroups();
-      case 'members': return this.groups.length > 0 ? this.members() : this.createGroup();
-      case 'churn': return this.grow() ? this.create() : this.delete();
-      case 'patch': return this.patch();
-      case 'move': return this.groups.length > 0 ? this.move() : this.createGroup();
-      case 'createGroup': return this.groups.length < GROUP_CAP ? this.createGroup() : this.deleteGroup();
-      case 'deleteGroup': return this.groups.length > 0 ? this.deleteGroup() : this.createGroup();
-      case 'batch': return this.batch();
+      case 'get':
+        return this.get();
+      case 'memberOf':
+        return this.memberOf();
+      case 'listOwn':
+        return this.listOwn();
+      case 'listStatus':
+        return this.listStatus();
+      case 'listGroups':
+        return this.listGroups();
+      case 'members':
+        return this.groups.length > 0 ? this.members() : this.createGroup();
+      case 'churn':
+        return this.grow() ? this.create() : this.delete();
+      case 'patch':
+        return this.patch();
+      case 'move':
+        return this.groups.length > 0 ? this.move() : this.createGroup();
+      case 'createGroup':
+        return this.groups.length < GROUP_CAP ? this.createGroup() : this.deleteGroup();
+      case 'deleteGroup':
+        return this.groups.length > 0 ? this.deleteGroup() : this.createGroup();
+      case 'batch':
+        return this.batch();
     }
   }
 
@@ -184,7 +208,10 @@ export class MixedLoadClient {
   private sameConnector(op: string, body: any, own: OwnConnector): boolean {
     return this.check(
       op,
-      body?.id === own.id && body.machineName === own.machineName && body.externalIp === own.externalIp && body.status === own.status,
+      body?.id === own.id &&
+        body.machineName === own.machineName &&
+        body.externalIp === own.externalIp &&
+        body.status === own.status,
       () => `connector ${own.id} read as ${JSON.stringify(body)?.slice(0, 300)}, written as ${JSON.stringify(own)}`,
     );
   }
@@ -197,23 +224,40 @@ export class MixedLoadClient {
 
   private checkMemberOf(op: string, body: any, own: OwnConnector): void {
     const ids = Array.isArray(body?.value) ? body.value.map((g: { id: string }) => g.id) : undefined;
-    this.check(op, ids?.length === 1 && ids[0] === own.group, () => `connector ${own.id} is a member of ${JSON.stringify(ids)}, moved to ${own.group}`);
+    this.check(
+      op,
+      ids?.length === 1 && ids[0] === own.group,
+      () => `connector ${own.id} is a member of ${JSON.stringify(ids)}, moved to ${own.group}`,
+    );
   }
 
   private async memberOf(): Promise<void> {
     const own = pick(this.connectors);
-    const answer = await this.http.expect(OPS.memberOf, 200, this.tenant.token, 'GET', `${AP}/connectors/${own.id}/memberOf`);
+    const answer = await this.http.expect(
+      OPS.memberOf,
+      200,
+      this.tenant.token,
+      'GET',
+      `${AP}/connectors/${own.id}/memberOf`,
+    );
     if (answer) this.checkMemberOf(OPS.memberOf, answer.body, own);
   }
 
   /** The client's own connectors by `startswith`, ordered, in small pages: exactly its rows, once each, in order. */
   private async listOwn(): Promise<void> {
     const query = `$filter=${encodeURIComponent(`startswith(machineName,'${this.prefix}')`)}&$orderby=machineName&$select=id,machineName`;
-    const rows = await this.http.walk(OPS.listOwn, OPS.nextLink, this.tenant.token, `${AP}/connectors?${query}`, { prefer: `odata.maxpagesize=${PAGE_SIZE}` });
+    const rows = await this.http.walk(OPS.listOwn, OPS.nextLink, this.tenant.token, `${AP}/connectors?${query}`, {
+      prefer: `odata.maxpagesize=${PAGE_SIZE}`,
+    });
     if (!rows) return;
     const expected = [...this.connectors].sort((a, b) => (a.machineName < b.machineName ? -1 : 1)).map((c) => c.id);
     const got = rows.map((r) => r.id as string);
-    this.check(OPS.listOwn, got.join() === expected.join(), () => `startswith('${this.prefix}') listed ${got.length} rows ${JSON.stringify(got)}, expected ${expected.length} ${JSON.stringify(expected)}`);
+    this.check(
+      OPS.listOwn,
+      got.join() === expected.join(),
+      () =>
+        `startswith('${this.prefix}') listed ${got.length} rows ${JSON.stringify(got)}, expected ${expected.length} ${JSON.stringify(expected)}`,
+    );
   }
 
   /** One page over the whole tenant (everyone's rows, changing under it): only what it must hold is checked. */
@@ -223,7 +267,11 @@ export class MixedLoadClient {
     const answer = await this.http.expect(OPS.listStatus, 200, this.tenant.token, 'GET', `${AP}/connectors?${query}`);
     if (!answer) return;
     const rows: Array<{ status: string }> = answer.body?.value ?? [];
-    this.check(OPS.listStatus, rows.length <= 50 && rows.every((r) => r.status === status), () => `$filter=status eq '${status}'&$top=50 returned ${answer.text.slice(0, 300)}`);
+    this.check(
+      OPS.listStatus,
+      rows.length <= 50 && rows.every((r) => r.status === status),
+      () => `$filter=status eq '${status}'&$top=50 returned ${answer.text.slice(0, 300)}`,
+    );
   }
 
   /** Every group of the tenant: exactly one default, the same one; every group of this client there. */
@@ -231,7 +279,11 @@ export class MixedLoadClient {
     const rows = await this.http.walk(OPS.listGroups, OPS.nextLink, this.tenant.token, `${AP}/connectorGroups`);
     if (!rows) return;
     const defaults = rows.filter((g) => g.isDefault === true).map((g) => g.id);
-    this.check(OPS.listGroups, defaults.length === 1 && defaults[0] === this.tenant.defaultGroupId, () => `default groups ${JSON.stringify(defaults)}, expected [${this.tenant.defaultGroupId}]`);
+    this.check(
+      OPS.listGroups,
+      defaults.length === 1 && defaults[0] === this.tenant.defaultGroupId,
+      () => `default groups ${JSON.stringify(defaults)}, expected [${this.tenant.defaultGroupId}]`,
+    );
     const ids = new Set(rows.map((g) => g.id));
     const missing = this.groups.filter((g) => !ids.has(g));
     this.check(OPS.listGroups, missing.length === 0, () => `groups ${missing.join(', ')} are not listed`);
@@ -240,16 +292,35 @@ export class MixedLoadClient {
   /** Only this client's connectors are ever in its groups, so it knows a group's members exactly. */
   private async members(): Promise<void> {
     const group = pick(this.groups);
-    const rows = await this.http.walk(OPS.members, OPS.nextLink, this.tenant.token, `${AP}/connectorGroups/${group}/members?$select=id`);
+    const rows = await this.http.walk(
+      OPS.members,
+      OPS.nextLink,
+      this.tenant.token,
+      `${AP}/connectorGroups/${group}/members?$select=id`,
+    );
     if (!rows) return;
     const got = rows.map((r) => r.id as string).sort();
-    const expected = this.connectors.filter((c) => c.group === group).map((c) => c.id).sort();
-    this.check(OPS.members, got.join() === expected.join(), () => `group ${group} has members ${JSON.stringify(got)}, expected ${JSON.stringify(expected)}`);
+    const expected = this.connectors
+      .filter((c) => c.group === group)
+      .map((c) => c.id)
+      .sort();
+    this.check(
+      OPS.members,
+      got.join() === expected.join(),
+      () => `group ${group} has members ${JSON.stringify(got)}, expected ${JSON.stringify(expected)}`,
+    );
   }
 
   /** Records a connector the server created (201 with its entity). */
   private created(op: string, body: any, fields: ConnectorFields): void {
-    if (!this.check(op, typeof body?.id === 'string' && body.machineName === fields.machineName, () => `create answered ${JSON.stringify(body)?.slice(0, 300)}`)) return;
+    if (
+      !this.check(
+        op,
+        typeof body?.id === 'string' && body.machineName === fields.machineName,
+        () => `create answered ${JSON.stringify(body)?.slice(0, 300)}`,
+      )
+    )
+      return;
     this.connectors.push({ id: body.id, ...fields, group: this.tenant.defaultGroupId });
   }
 
@@ -263,19 +334,38 @@ export class MixedLoadClient {
     const own = pick(this.connectors);
     const changes: Partial<OwnConnector> = { externalIp: this.nextIp() };
     if (Math.random() < 0.3) changes.status = own.status === 'active' ? 'inactive' : 'active';
-    if (await this.http.expect(OPS.patch, 204, this.tenant.token, 'PATCH', `${AP}/connectors/${own.id}`, changes)) Object.assign(own, changes);
+    if (await this.http.expect(OPS.patch, 204, this.tenant.token, 'PATCH', `${AP}/connectors/${own.id}`, changes))
+      Object.assign(own, changes);
   }
 
   /** Moves a connector to another of the client's groups or the default one, through either end of the link. */
-  private async moveTo(own: OwnConnector, group: string, through: 'members' | 'memberOf' = Math.random() < 0.5 ? 'members' : 'memberOf'): Promise<boolean> {
+  private async moveTo(
+    own: OwnConnector,
+    group: string,
+    through: 'members' | 'memberOf' = Math.random() < 0.5 ? 'members' : 'memberOf',
+  ): Promise<boolean> {
     const answer =
       through === 'members'
-        ? await this.http.expect(OPS.moveMembers, 204, this.tenant.token, 'POST', `${AP}/connectorGroups/${group}/members/$ref`, {
-            '@odata.id': `${this.http.origin}${AP}/connectors/${own.id}`,
-          })
-        : await this.http.expect(OPS.moveMemberOf, 204, this.tenant.token, 'POST', `${AP}/connectors/${own.id}/memberOf/$ref`, {
-            '@odata.id': `${this.http.origin}${AP}/connectorGroups/${group}`,
-          });
+        ? await this.http.expect(
+            OPS.moveMembers,
+            204,
+            this.tenant.token,
+            'POST',
+            `${AP}/connectorGroups/${group}/members/$ref`,
+            {
+              '@odata.id': `${this.http.origin}${AP}/connectors/${own.id}`,
+            },
+          )
+        : await this.http.expect(
+            OPS.moveMemberOf,
+            204,
+            this.tenant.token,
+            'POST',
+            `${AP}/connectors/${own.id}/memberOf/$ref`,
+            {
+              '@odata.id': `${this.http.origin}${AP}/connectorGroups/${group}`,
+            },
+          );
     if (answer) own.group = group;
     return answer !== undefined;
   }
@@ -288,7 +378,8 @@ export class MixedLoadClient {
 
   private async delete(): Promise<void> {
     const own = pick(this.connectors);
-    if (await this.http.expect(OPS.delete, 204, this.tenant.token, 'DELETE', `${AP}/connectors/${own.id}`)) this.forget(own);
+    if (await this.http.expect(OPS.delete, 204, this.tenant.token, 'DELETE', `${AP}/connectors/${own.id}`))
+      this.forget(own);
   }
 
   private forget(own: OwnConnector): void {
@@ -299,9 +390,22 @@ export class MixedLoadClient {
     this.seq++;
     const body = { name: `${this.prefix}group-${this.seq}`, region: pick(REGIONS) };
     // The live service answers a group create with 200 (localgraph's default, see docs/api.md, "Status codes").
-    const answer = await this.http.expect(OPS.createGroup, 200, this.tenant.token, 'POST', `${AP}/connectorGroups`, body);
+    const answer = await this.http.expect(
+      OPS.createGroup,
+      200,
+      this.tenant.token,
+      'POST',
+      `${AP}/connectorGroups`,
+      body,
+    );
     if (!answer) return;
-    if (this.check(OPS.createGroup, typeof answer.body?.id === 'string' && answer.body.name === body.name && answer.body.isDefault === false, () => `group create answered ${answer.text.slice(0, 300)}`)) {
+    if (
+      this.check(
+        OPS.createGroup,
+        typeof answer.body?.id === 'string' && answer.body.name === body.name && answer.body.isDefault === false,
+        () => `group create answered ${answer.text.slice(0, 300)}`,
+      )
+    ) {
       this.groups.push(answer.body.id);
     }
   }
@@ -315,11 +419,18 @@ export class MixedLoadClient {
     const group = pick(this.groups);
     const inside = this.connectors.filter((c) => c.group === group);
     if (inside.length > 0) {
-      const refused = await this.http.expect(OPS.deleteGroupInUse, 400, this.tenant.token, 'DELETE', `${AP}/connectorGroups/${group}`);
+      const refused = await this.http.expect(
+        OPS.deleteGroupInUse,
+        400,
+        this.tenant.token,
+        'DELETE',
+        `${AP}/connectorGroups/${group}`,
+      );
       if (!refused) return;
       for (const own of inside) if (!(await this.moveTo(own, this.tenant.defaultGroupId))) return;
     }
-    if (await this.http.expect(OPS.deleteGroup, 204, this.tenant.token, 'DELETE', `${AP}/connectorGroups/${group}`)) this.groups.splice(this.groups.indexOf(group), 1);
+    if (await this.http.expect(OPS.deleteGroup, 204, this.tenant.token, 'DELETE', `${AP}/connectorGroups/${group}`))
+      this.groups.splice(this.groups.indexOf(group), 1);
   }
 
   /** A read, a PATCH, a memberOf and a create or a delete in one $batch, each on a connector of its own. */
@@ -340,9 +451,16 @@ export class MixedLoadClient {
     const answer = await this.http.expect(OPS.batch, 200, this.tenant.token, 'POST', '/beta/$batch', { requests });
     if (!answer) return;
     const item = (id: string, status: number): any => {
-      const response = (answer.body?.responses as Array<{ id: string; status: number; body?: unknown }> | undefined)?.find((r) => r.id === id);
+      const response = (
+        answer.body?.responses as Array<{ id: string; status: number; body?: unknown }> | undefined
+      )?.find((r) => r.id === id);
       const request = requests.find((r) => r.id === id)!;
-      return this.check(OPS.batch, response?.status === status, () => `item ${request.method} ${request.url} answered ${JSON.stringify(response)?.slice(0, 400)}, expected ${status}`)
+      return this.check(
+        OPS.batch,
+        response?.status === status,
+        () =>
+          `item ${request.method} ${request.url} answered ${JSON.stringify(response)?.slice(0, 400)}, expected ${status}`,
+      )
         ? (response!.body ?? {})
         : undefined;
     };

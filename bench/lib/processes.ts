@@ -136,7 +136,8 @@ export function startProcess(options: StartOptions): Promise<Started> {
         }
       }
     };
-    const onExit = (code: number | null, signal: NodeJS.Signals | null) => fail(`exited (${signal ?? `code ${code}`}) before it was ready`);
+    const onExit = (code: number | null, signal: NodeJS.Signals | null) =>
+      fail(`exited (${signal ?? `code ${code}`}) before it was ready`);
     const onError = (error: Error) => fail(`could not start: ${error.message}`);
     const timer = setTimeout(() => fail(`not ready after ${READY_TIMEOUT_MS} ms`), READY_TIMEOUT_MS);
     // A file has no 'data' events: it is read again until the ready line is there.

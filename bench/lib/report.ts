@@ -50,7 +50,9 @@ export function summarize(runs: TargetRuns): Summary {
     p99: median(pick((r) => r.p99)),
     non2xx: sum(pick((r) => r.non2xx)),
     errors: sum(pick((r) => r.errors)),
-    cpu: runs.rounds.every((r) => r.cpuMsPerRequest !== undefined) ? median(pick((r) => r.cpuMsPerRequest!)) : undefined,
+    cpu: runs.rounds.every((r) => r.cpuMsPerRequest !== undefined)
+      ? median(pick((r) => r.cpuMsPerRequest!))
+      : undefined,
   };
 }
 
@@ -76,20 +78,39 @@ const fmt = (value: number, digits: number) => value.toFixed(digits);
 const mib = (kib: number) => `${(kib / 1024).toFixed(0)} MiB`;
 
 /** The Markdown report: one table, then the machine, the per-round figures and each suite's notes. */
-export function renderReport(all: ScenarioRuns[], settings: RunSettings, sections: SuiteSection[] = [], command = 'npm run bench', date = new Date()): string {
+export function renderReport(
+  all: ScenarioRuns[],
+  settings: RunSettings,
+  sections: SuiteSection[] = [],
+  command = 'npm run bench',
+  date = new Date(),
+): string {
   const lines: string[] = [];
-  lines.push('| Scenario | Server | Requests/s | p50 (ms) | p99 (ms) | Throughput vs baseline | p99 vs baseline | Server CPU per request (ms) | CPU per request vs baseline | Non-2xx / errors |');
+  lines.push(
+    '| Scenario | Server | Requests/s | p50 (ms) | p99 (ms) | Throughput vs baseline | p99 vs baseline | Server CPU per request (ms) | CPU per request vs baseline | Non-2xx / errors |',
+  );
   lines.push('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const runs of all) {
     const base = summarize(runs.baseline);
     const subject = summarize(runs.subject);
     const cpu = (s: Summary) => (s.cpu === undefined ? 'n/a' : fmt(s.cpu, 3));
-    const connections = (t: TargetRuns) => (t.rounds.every((r) => r.sequential) ? '1 at a time: slow requests' : `${runs.connections} connections`);
+    const connections = (t: TargetRuns) =>
+      t.rounds.every((r) => r.sequential) ? '1 at a time: slow requests' : `${runs.connections} connections`;
     const row = (label: string, s: Summary, ratios: string[], t: TargetRuns) =>
       `| ${runs.scenario} (${connections(t)}) | ${label} | ${fmt(s.rps, s.rps < 10 ? 2 : 0)} | ${fmt(s.p50, 1)} | ${fmt(s.p99, 1)} | ${ratios[0]} | ${ratios[1]} | ${cpu(s)} | ${ratios[2]} | ${s.non2xx} / ${s.errors} |`;
-    const cpuRatio = subject.cpu !== undefined && base.cpu !== undefined && base.cpu > 0 ? `**${fmt(subject.cpu / base.cpu, 2)}**` : 'n/a';
+    const cpuRatio =
+      subject.cpu !== undefined && base.cpu !== undefined && base.cpu > 0
+        ? `**${fmt(subject.cpu / base.cpu, 2)}**`
+        : 'n/a';
     lines.push(row(runs.baseline.label, base, ['1.00', '1.00', '1.00'], runs.baseline));
-    lines.push(row(runs.subject.label, subject, [`**${fmt(subject.rps / base.rps, 2)}**`, `**${fmt(subject.p99 / base.p99, 2)}**`, cpuRatio], runs.subject));
+    lines.push(
+      row(
+        runs.subject.label,
+        subject,
+        [`**${fmt(subject.rps / base.rps, 2)}**`, `**${fmt(subject.p99 / base.p99, 2)}**`, cpuRatio],
+        runs.subject,
+      ),
+    );
   }
   lines.push('');
   lines.push(`- Machine: ${machine()}`);
@@ -99,13 +120,13 @@ export function renderReport(all: ScenarioRuns[], settings: RunSettings, section
     `- Method: autocannon (in the bench process, on the same machine) drives ${settings.rounds} rounds (unless a suite says otherwise); each round starts a fresh baseline, ` +
       `warms it up for ${settings.warmupSeconds} s, measures ${settings.seconds} s and stops it, then does the same with a fresh localgraph ` +
       '(or the peer or PostgreSQL deployment a suite names; two instances share the connections, alternately, and their CPU time and RSS are summed). ' +
-      'Figures are the medians of the rounds. Throughput ratio: the row\'s server ÷ baseline (higher is better); p99 and CPU ratios: the row\'s server ÷ baseline ' +
-      '(lower is better). Server CPU per request is the server process\'s user + system time during the measured run (from /proc) over the requests ' +
+      "Figures are the medians of the rounds. Throughput ratio: the row's server ÷ baseline (higher is better); p99 and CPU ratios: the row's server ÷ baseline " +
+      "(lower is better). Server CPU per request is the server process's user + system time during the measured run (from /proc) over the requests " +
       'completed; it is less sensitive to other load on the machine than requests/s. Only the ratios are meant to be compared across runs. ' +
       'Before the measured run the bench sends one request and waits for it, so that no work queued by the warm-up is left; ' +
       'where that first request takes over 3 s, there is no warm-up and the requests go one at a time instead ' +
       '(at least two, the first one counted; requests/s is then 1 ÷ the mean latency), since over many connections they would only queue. ' +
-      'RSS is the server\'s VmRSS right after the measured run.',
+      "RSS is the server's VmRSS right after the measured run.",
   );
   for (const runs of all) {
     const perRound = (t: TargetRuns) =>
@@ -118,7 +139,9 @@ export function renderReport(all: ScenarioRuns[], settings: RunSettings, section
             (r.startupMs === undefined ? '' : `, started in ${fmt(r.startupMs, 0)} ms`),
         )
         .join('; ');
-    lines.push(`- Rounds, ${runs.scenario}: baseline ${perRound(runs.baseline)} | ${runs.subject.label} ${perRound(runs.subject)}`);
+    lines.push(
+      `- Rounds, ${runs.scenario}: baseline ${perRound(runs.baseline)} | ${runs.subject.label} ${perRound(runs.subject)}`,
+    );
   }
   for (const runs of all) {
     for (const t of [runs.baseline, runs.subject]) {
@@ -139,7 +162,7 @@ export function renderReport(all: ScenarioRuns[], settings: RunSettings, section
     // A note is a bullet; one that starts with spaces continues the bullet before it (a nested bullet, a code block).
     for (const note of section.notes) lines.push(note.startsWith(' ') ? note : `- ${note}`);
   }
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 export function writeResults(file: string, markdown: string): void {

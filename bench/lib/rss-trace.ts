@@ -59,7 +59,10 @@ export class RssSampler {
   private readonly started = performance.now();
   private readonly timer: NodeJS.Timeout;
 
-  constructor(private readonly pid: number, intervalMs = 1000) {
+  constructor(
+    private readonly pid: number,
+    intervalMs = 1000,
+  ) {
     this.sample();
     this.timer = setInterval(() => this.sample(), intervalMs);
   }
@@ -82,9 +85,11 @@ export function summarizeRss(samples: RssSample[]): RssSummary | undefined {
   const t0 = samples[0].seconds;
   const end = samples[samples.length - 1];
   const duration = end.seconds - t0;
-  const between = (from: number, to: number) => samples.filter((s) => s.seconds >= t0 + from * duration && s.seconds <= t0 + to * duration);
+  const between = (from: number, to: number) =>
+    samples.filter((s) => s.seconds >= t0 + from * duration && s.seconds <= t0 + to * duration);
   const lowest = (part: RssSample[]) => Math.min(...part.map((s) => s.rssKiB));
-  const nearest = (at: number) => samples.reduce((best, s) => (Math.abs(s.seconds - at) < Math.abs(best.seconds - at) ? s : best));
+  const nearest = (at: number) =>
+    samples.reduce((best, s) => (Math.abs(s.seconds - at) < Math.abs(best.seconds - at) ? s : best));
   const warmTroughKiB = lowest(between(WARMUP_SHARE, 2 * WARMUP_SHARE));
   const endTroughKiB = lowest(between(1 - WARMUP_SHARE, 1));
   const growthKiB = endTroughKiB - warmTroughKiB;

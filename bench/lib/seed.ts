@@ -72,14 +72,31 @@ function status(i: number): 'active' | 'inactive' {
 }
 
 /** The connectors table's columns the seed fills, in the order of {@link seedRow}'s values. */
-export const SEED_COLUMNS = ['tenant_id', 'id', 'external_ip', 'machine_name', 'status', 'version', 'connector_group_id'] as const;
+export const SEED_COLUMNS = [
+  'tenant_id',
+  'id',
+  'external_ip',
+  'machine_name',
+  'status',
+  'version',
+  'connector_group_id',
+] as const;
 
 /** Row i of a tenant (see the module comment), with a fresh random id; shared with the PostgreSQL seed. */
-export function seedRow(tenant: string, i: number, group: string): { id: string; name: string; status: 'active' | 'inactive'; values: unknown[] } {
+export function seedRow(
+  tenant: string,
+  i: number,
+  group: string,
+): { id: string; name: string; status: 'active' | 'inactive'; values: unknown[] } {
   const id = randomUUID();
   const name = `host-${i}`;
   const s = status(i);
-  return { id, name, status: s, values: [tenant, id, `10.${(i >>> 16) & 255}.${(i >>> 8) & 255}.${i & 255}`, name, s, '1.5.3437.0', group] };
+  return {
+    id,
+    name,
+    status: s,
+    values: [tenant, id, `10.${(i >>> 16) & 255}.${(i >>> 8) & 255}.${i & 255}`, name, s, '1.5.3437.0', group],
+  };
 }
 
 interface Template {
@@ -105,9 +122,14 @@ export function emptyFolder(serverOptions: ServerOptions): Promise<Template> {
       const tenants = [MAIN_TENANT, ...OTHER_TENANTS];
       const tokens = await Promise.all(tenants.map((tenant) => localgraphToken(dir, tenant, SCOPES)));
       for (const [i, tenant] of tenants.entries()) {
-        const response = await fetch(`${server.baseUrl}${CONNECTORS_PATH}`, { headers: { authorization: `Bearer ${tokens[i]}` } });
+        const response = await fetch(`${server.baseUrl}${CONNECTORS_PATH}`, {
+          headers: { authorization: `Bearer ${tokens[i]}` },
+        });
         const body = await response.text();
-        if (response.status !== 200) throw new Error(`seed: GET connectors for tenant ${tenant} answered ${response.status}: ${body.slice(0, 300)}`);
+        if (response.status !== 200)
+          throw new Error(
+            `seed: GET connectors for tenant ${tenant} answered ${response.status}: ${body.slice(0, 300)}`,
+          );
       }
       return { dir, token: tokens[0], setupMs: performance.now() - start };
     } finally {
@@ -122,7 +144,11 @@ const BATCH = 50;
 const COLUMNS = `INSERT INTO connectors (${SEED_COLUMNS.join(', ')}) VALUES `;
 
 /** Makes a folder with localgraph's schema and the three tenants, then the rows; see the module comment. */
-export async function seedFolder(serverOptions: ServerOptions, options: SeedOptions, log: (message: string) => void): Promise<SeededFolder> {
+export async function seedFolder(
+  serverOptions: ServerOptions,
+  options: SeedOptions,
+  log: (message: string) => void,
+): Promise<SeededFolder> {
   const empty = await emptyFolder(serverOptions);
   const dataDir = tempDir(options.label);
   const dbFile = join(dataDir, 'localgraph.db');
@@ -137,11 +163,15 @@ export async function seedFolder(serverOptions: ServerOptions, options: SeedOpti
       db.pragma('journal_mode = MEMORY');
       db.pragma('synchronous = OFF');
       db.pragma('cache_size = -1048576');
-      const groupOf = db.prepare<[string], { id: string }>('SELECT id FROM connector_groups WHERE tenant_id = ? AND is_default = 1');
+      const groupOf = db.prepare<[string], { id: string }>(
+        'SELECT id FROM connector_groups WHERE tenant_id = ? AND is_default = 1',
+      );
       // Secondary indexes are dropped and rebuilt after the insert (a sort, much faster than a
       // million random index inserts); their DDL comes from the schema itself.
       const indexes = db
-        .prepare<[], { name: string; sql: string }>("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'connectors' AND sql IS NOT NULL")
+        .prepare<[], { name: string; sql: string }>(
+          "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'connectors' AND sql IS NOT NULL",
+        )
         .all();
       const insertOne = db.prepare(`${COLUMNS}(?, ?, ?, ?, ?, ?, ?)`);
       const insertBatch = db.prepare(COLUMNS + Array.from({ length: BATCH }, () => '(?, ?, ?, ?, ?, ?, ?)').join(', '));
@@ -216,6 +246,8 @@ export function expectPage(label: string, body: string, expected: string[]): voi
   const same = ids.length === expected.length && ids.every((id, i) => id === expected[i]);
   if (!same) {
     const at = ids.findIndex((id, i) => id !== expected[i]);
-    throw new Error(`${label}: the page is not the expected one (${ids.length} rows, expected ${expected.length}; first difference at ${at}: ${ids[at]} vs ${expected[at]})`);
+    throw new Error(
+      `${label}: the page is not the expected one (${ids.length} rows, expected ${expected.length}; first difference at ${at}: ${ids[at]} vs ${expected[at]})`,
+    );
   }
 }

@@ -19,7 +19,12 @@ export interface TracedStatement {
 }
 
 /** The SELECTs over `table` in a trace file's lines from `fromLine` on, each labelled `label`. */
-function readTrace(file: string, fromLine: number, table: string, label: string): { statements: TracedStatement[]; lines: number } {
+function readTrace(
+  file: string,
+  fromLine: number,
+  table: string,
+  label: string,
+): { statements: TracedStatement[]; lines: number } {
   const from = new RegExp(`\\bFROM ${table}\\b`);
   const lines = existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : [];
   const statements = lines
@@ -53,7 +58,8 @@ export async function traceRequests(
       for (let page = 0; url !== undefined && page < (request.followNextLink ? 2 : 1); page++) {
         const response: Response = await fetch(url, { headers: request.headers });
         const body = (await response.json()) as { '@odata.nextLink'?: string };
-        if (response.status !== 200) throw new Error(`trace: ${request.path} answered ${response.status}: ${JSON.stringify(body).slice(0, 300)}`);
+        if (response.status !== 200)
+          throw new Error(`trace: ${request.path} answered ${response.status}: ${JSON.stringify(body).slice(0, 300)}`);
         url = body['@odata.nextLink'];
         const read = readTrace(file, seen, table, page === 0 ? request.label : `${request.label}, next page`);
         traced.push(...read.statements);
@@ -109,6 +115,9 @@ export function explainAndTime(dbFile: string, statements: TracedStatement[], ru
 export function planWarnings(plan: string): string[] {
   const warnings: string[] = [];
   if (/\bSCAN \w+$|\bSCAN \w+ \|/.test(plan)) warnings.push('reads the whole table');
-  if (/USE TEMP B-TREE FOR ORDER BY/.test(plan)) warnings.push('reads and sorts every row the index condition admits before the first one is returned (temp B-tree)');
+  if (/USE TEMP B-TREE FOR ORDER BY/.test(plan))
+    warnings.push(
+      'reads and sorts every row the index condition admits before the first one is returned (temp B-tree)',
+    );
   return warnings;
 }

@@ -51,7 +51,9 @@ export interface BaselineStart {
 
 /** node flags that write a CPU profile named after `name` on exit, when the run profiles. */
 export function profileArgs(options: ServerOptions, name: string): string[] {
-  return options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`, `--cpu-prof-name=${name}-${Date.now()}.cpuprofile`] : [];
+  return options.cpuProfileDir
+    ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`, `--cpu-prof-name=${name}-${Date.now()}.cpuprofile`]
+    : [];
 }
 
 /** The CLI's storage options for a data folder or, when it is a postgres:// URL, a database. */
@@ -63,10 +65,14 @@ function storageArgs(where: string): string[] {
  * The line that says `serve` is ready: the banner's first line on a terminal, or (standard output
  * not a terminal, as here) its JSON `ready` record; group 1 or 2 is the Graph base URL.
  */
-export const LOCALGRAPH_READY = /^(?:localgraph listening on (http:\/\/\S+\/beta\/)|\{.*"event":"ready".*"graphUrl":"(http:\/\/[^"]+\/beta\/)".*\})$/;
+export const LOCALGRAPH_READY =
+  /^(?:localgraph listening on (http:\/\/\S+\/beta\/)|\{.*"event":"ready".*"graphUrl":"(http:\/\/[^"]+\/beta\/)".*\})$/;
 
 /** The real CLI: `localgraph serve --port 0 --host 127.0.0.1 (--data <dir> | --database-url <url>)`, set up as `start.settings` says. */
-export async function startLocalgraph(options: ServerOptions = {}, start: LocalgraphStart = {}): Promise<RunningLocalgraph> {
+export async function startLocalgraph(
+  options: ServerOptions = {},
+  start: LocalgraphStart = {},
+): Promise<RunningLocalgraph> {
   const owned = start.dataDir === undefined && start.databaseUrl === undefined;
   const dataDir = start.databaseUrl !== undefined ? '' : (start.dataDir ?? tempDir('localgraph'));
   const where = start.databaseUrl ?? dataDir;
@@ -81,7 +87,12 @@ export async function startLocalgraph(options: ServerOptions = {}, start: Localg
     // itself. No cap on requests per connection: autocannon writes its next request before it
     // reads a `Connection: close`, and would count the one lost at each reconnect as an error.
     args: [
-      'serve', '--port', '0', '--host', '127.0.0.1', ...storageArgs(where),
+      'serve',
+      '--port',
+      '0',
+      '--host',
+      '127.0.0.1',
+      ...storageArgs(where),
       ...(settings === 'tuned' ? ['--log-level', 'warn'] : ['--log-level', 'info', '--log-format', 'json']),
       ...(settings === 'defaults' ? [] : ['--max-requests-per-connection', '0']),
       ...(start.args ?? []),
@@ -110,8 +121,22 @@ export async function startLocalgraph(options: ServerOptions = {}, start: Localg
  * if it is new; works with or without a server on the folder or database. `where` is a folder or a
  * postgres:// URL.
  */
-export function localgraphToken(where: string, tenantId: string, scopes: string, lifetimeSeconds = 86_400): Promise<string> {
-  return runNode(CLI, ['token', ...storageArgs(where), '--tenant', tenantId, '--scopes', scopes, '--lifetime', String(lifetimeSeconds)]);
+export function localgraphToken(
+  where: string,
+  tenantId: string,
+  scopes: string,
+  lifetimeSeconds = 86_400,
+): Promise<string> {
+  return runNode(CLI, [
+    'token',
+    ...storageArgs(where),
+    '--tenant',
+    tenantId,
+    '--scopes',
+    scopes,
+    '--lifetime',
+    String(lifetimeSeconds),
+  ]);
 }
 
 /** The plain node:http + better-sqlite3 server of bench/baseline-server.ts. */

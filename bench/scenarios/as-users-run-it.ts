@@ -17,13 +17,22 @@ const GOALS = { createDefaults: 1.1, listDefaults: 0.9, createBareTable: 0.5, lo
  */
 const DEFAULT_REQUESTS_PER_CONNECTION = 1000;
 
-async function localgraphCreate(options: ServerOptions, settings: LocalgraphStart['settings'], label: string): Promise<Target> {
+async function localgraphCreate(
+  options: ServerOptions,
+  settings: LocalgraphStart['settings'],
+  label: string,
+): Promise<Target> {
   const server = await startLocalgraph(options, { settings });
   try {
     const token = await server.token('Directory.ReadWrite.All');
     return {
       label,
-      request: { url: `${server.baseUrl}onPremisesPublishingProfiles/applicationProxy/connectors`, method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: BODY },
+      request: {
+        url: `${server.baseUrl}onPremisesPublishingProfiles/applicationProxy/connectors`,
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: BODY,
+      },
       expectStatus: 201,
       pid: server.pid,
       startupMs: server.startupMs,
@@ -36,14 +45,20 @@ async function localgraphCreate(options: ServerOptions, settings: LocalgraphStar
   }
 }
 
-const createScenario = (name: string, baseline: Scenario['baseline'], settings: LocalgraphStart['settings'], label: string): Scenario => ({
+const createScenario = (
+  name: string,
+  baseline: Scenario['baseline'],
+  settings: LocalgraphStart['settings'],
+  label: string,
+): Scenario => ({
   name,
   connections: 32,
   baseline,
   localgraph: (options) => localgraphCreate(options, settings, label),
 });
 
-const met = (value: number, goal: number, atMost = false) => ((atMost ? value <= goal : value >= goal) ? 'met' : 'missed');
+const met = (value: number, goal: number, atMost = false) =>
+  (atMost ? value <= goal : value >= goal) ? 'met' : 'missed';
 
 /**
  * localgraph as users run it, beside the tuned rows: `localgraph serve > FILE` writes a JSON line
@@ -58,11 +73,26 @@ export const asUsersRunIt: Suite = {
     'the same-schema baseline of its own rounds; and tuned create against a baseline whose connectors table has its primary key only.',
   async run(context) {
     const tuned = await context.compare(createScenario('create (tuned)', createBaseline, 'tuned', 'localgraph, tuned'));
-    const logs = await context.compare(createScenario('create (request logs to a file)', createBaseline, 'logs', 'localgraph, logs at info to a file'));
-    const defaults = await context.compare(createScenario('create (defaults)', createBaseline, 'defaults', 'localgraph, defaults'));
-    const bare = await context.compare(createScenario('create (tuned) vs a bare table', (options) => createBaseline(options, { bareTable: true }), 'tuned', 'localgraph, tuned'));
+    const logs = await context.compare(
+      createScenario('create (request logs to a file)', createBaseline, 'logs', 'localgraph, logs at info to a file'),
+    );
+    const defaults = await context.compare(
+      createScenario('create (defaults)', createBaseline, 'defaults', 'localgraph, defaults'),
+    );
+    const bare = await context.compare(
+      createScenario(
+        'create (tuned) vs a bare table',
+        (options) => createBaseline(options, { bareTable: true }),
+        'tuned',
+        'localgraph, tuned',
+      ),
+    );
 
-    const folder = await seedFolder(context.serverOptions, { rows: ROWS, otherRows: ROWS / 10, label: 'list-defaults' }, context.log);
+    const folder = await seedFolder(
+      context.serverOptions,
+      { rows: ROWS, otherRows: ROWS / 10, label: 'list-defaults' },
+      context.log,
+    );
     let list;
     try {
       const path = `${CONNECTORS_PATH}?$top=100`;
@@ -70,12 +100,17 @@ export const asUsersRunIt: Suite = {
       list = await context.compare({
         name: 'list $top=100 (defaults)',
         connections: 32,
-        baseline: (options) => baselineOn(options, folder, 'connectors?top=100', (body) => expectPage('baseline', body, expected)),
+        baseline: (options) =>
+          baselineOn(options, folder, 'connectors?top=100', (body) => expectPage('baseline', body, expected)),
         async localgraph(options) {
           const server = await startLocalgraph(options, { dataDir: folder.dataDir, settings: 'defaults' });
           return {
             label: 'localgraph, defaults',
-            request: { url: `${server.baseUrl}${path}`, method: 'GET', headers: { authorization: `Bearer ${folder.token}` } },
+            request: {
+              url: `${server.baseUrl}${path}`,
+              method: 'GET',
+              headers: { authorization: `Bearer ${folder.token}` },
+            },
             expectStatus: 200,
             verify: (body) => expectPage('localgraph', body, expected),
             pid: server.pid,

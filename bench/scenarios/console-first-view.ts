@@ -11,7 +11,8 @@ import { ms, ratio } from './seeded.js';
 const LOADS = 6;
 /** The goal: the first complete view within this many milliseconds. */
 const GOAL_MS = 2000;
-const SCOPES = 'Directory.ReadWrite.All Application.ReadWrite.All Policy.ReadWrite.HybridAuthentication OnPremisesPublishingProfiles.ReadWrite.All';
+const SCOPES =
+  'Directory.ReadWrite.All Application.ReadWrite.All Policy.ReadWrite.HybridAuthentication OnPremisesPublishingProfiles.ReadWrite.All';
 
 /**
  * The web console's time to its first complete view in headless Chromium (Debian's, through
@@ -33,7 +34,9 @@ export const consoleFirstView: Suite = {
       const empty = await measureTenant(browser, false, context.log);
       const large = await measureTenant(browser, true, context.log);
       const share = large / empty;
-      context.log(`${ms(large, 0)} with ${LARGE_WORLD.groups} groups, ${ms(empty, 0)} on a fresh tenant (${ratio(share)})`);
+      context.log(
+        `${ms(large, 0)} with ${LARGE_WORLD.groups} groups, ${ms(empty, 0)} on a fresh tenant (${ratio(share)})`,
+      );
       return [
         `First complete view, median of ${LOADS} loads: **${ms(large, 0)}** with ${LARGE_WORLD.groups} groups and ${LARGE_WORLD.connectors} connectors ` +
           `(goal < ${GOAL_MS} ms: ${large < GOAL_MS ? 'met' : 'missed'}); ${ms(empty, 0)} on a fresh tenant; ratio ${ratio(share)}.`,
@@ -50,7 +53,9 @@ async function measureTenant(browser: Browser, large: boolean, log: (message: st
   try {
     const origin = new URL(server.baseUrl).origin;
     if (large) {
-      const status = (await (await fetch(`${origin}/_admin/`, { headers: { 'x-localgraph-admin-key': adminKey } })).json()) as { defaultTenant: string };
+      const status = (await (
+        await fetch(`${origin}/_admin/`, { headers: { 'x-localgraph-admin-key': adminKey } })
+      ).json()) as { defaultTenant: string };
       const imported = await fetch(`${origin}/_admin/import`, {
         method: 'POST',
         headers: { 'x-localgraph-admin-key': adminKey, 'content-type': 'application/json' },
@@ -68,9 +73,13 @@ async function measureTenant(browser: Browser, large: boolean, log: (message: st
       await page.waitForFunction(
         () => {
           const rows = [...document.querySelectorAll('#groups-table tbody tr')];
-          const counted = rows.length > 0 && rows.every((r) => [...r.querySelectorAll('td.num')].every((c) => /\d/.test(c.textContent ?? '')));
+          const counted =
+            rows.length > 0 &&
+            rows.every((r) => [...r.querySelectorAll('td.num')].every((c) => /\d/.test(c.textContent ?? '')));
           const detail = document.querySelector('#group-detail-head .detail-title');
-          const connectors = document.querySelector('#group-connectors .results table, #group-connectors .results .empty-state');
+          const connectors = document.querySelector(
+            '#group-connectors .results table, #group-connectors .results .empty-state',
+          );
           return counted && detail !== null && connectors !== null;
         },
         undefined,
@@ -79,7 +88,9 @@ async function measureTenant(browser: Browser, large: boolean, log: (message: st
       const elapsed = performance.now() - started;
       await page.close();
       if (load > 0) times.push(elapsed);
-      log(`${large ? 'large' : 'fresh'} tenant, load ${load}: ${ms(elapsed, 0)}${load === 0 ? ' (warm-up, not counted)' : ''}`);
+      log(
+        `${large ? 'large' : 'fresh'} tenant, load ${load}: ${ms(elapsed, 0)}${load === 0 ? ' (warm-up, not counted)' : ''}`,
+      );
     }
     return median(times);
   } finally {

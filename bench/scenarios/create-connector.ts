@@ -30,7 +30,12 @@ export async function createBaseline(options: ServerOptions, { bareTable = false
   }
   return {
     label: bareTable ? 'baseline on a bare table (primary key only)' : 'baseline (node:http + better-sqlite3)',
-    request: { url: `${server.baseUrl}connectors`, method: 'POST', headers: { 'content-type': 'application/json' }, body: BODY },
+    request: {
+      url: `${server.baseUrl}connectors`,
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: BODY,
+    },
     expectStatus: 201,
     pid: server.pid,
     startupMs: server.startupMs,
@@ -44,7 +49,11 @@ export async function createBaseline(options: ServerOptions, { bareTable = false
 function dropSecondaryIndexes(dbFile: string, table: string): void {
   const db = new Database(dbFile);
   try {
-    const indexes = db.prepare<[string], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL").all(table);
+    const indexes = db
+      .prepare<[string], { name: string }>(
+        "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL",
+      )
+      .all(table);
     for (const { name } of indexes) db.exec(`DROP INDEX "${name}"`);
   } finally {
     db.close();

@@ -1,7 +1,14 @@
 import { median } from '../lib/load.js';
 import { memoryKiB } from '../lib/processes.js';
 import { summarize, type ScenarioRuns, type Summary } from '../lib/report.js';
-import { CONNECTORS_PATH, expectPage, FILTER_PREFIX, seedFolder, type SeededFolder, type SeedFacts } from '../lib/seed.js';
+import {
+  CONNECTORS_PATH,
+  expectPage,
+  FILTER_PREFIX,
+  seedFolder,
+  type SeededFolder,
+  type SeedFacts,
+} from '../lib/seed.js';
 import { explainAndTime, traceRequests, type PlannedStatement, type TracedStatement } from '../lib/sql-plan.js';
 import { startLocalgraph, type ServerOptions } from '../lib/targets.js';
 import type { Scenario, Suite, SuiteContext } from './scenario.js';
@@ -64,7 +71,8 @@ async function walk(serverOptions: ServerOptions, folder: SeededFolder): Promise
     while (url !== undefined) {
       const response: Response = await fetch(url, { headers });
       const text = await response.text();
-      if (response.status !== 200) throw new Error(`walk: page ${pages + 1} answered ${response.status}: ${text.slice(0, 300)}`);
+      if (response.status !== 200)
+        throw new Error(`walk: page ${pages + 1} answered ${response.status}: ${text.slice(0, 300)}`);
       const page = JSON.parse(text) as { value: Array<{ id: string; status: string }>; '@odata.nextLink'?: string };
       for (const row of page.value) {
         if (row.status !== 'inactive') throw new Error(`walk: a row with status ${row.status}`);
@@ -74,9 +82,17 @@ async function walk(serverOptions: ServerOptions, folder: SeededFolder): Promise
       url = page['@odata.nextLink'];
     }
     const elapsed = performance.now() - start;
-    if (seen.size !== folder.facts.inactive) throw new Error(`walk: ${seen.size} distinct rows, expected ${folder.facts.inactive}`);
+    if (seen.size !== folder.facts.inactive)
+      throw new Error(`walk: ${seen.size} distinct rows, expected ${folder.facts.inactive}`);
     const memory = memoryKiB(server.pid);
-    return { rows: seen.size, pages, ms: elapsed, startupMs: server.startupMs, rssKiB: memory?.rss, peakRssKiB: memory?.peak };
+    return {
+      rows: seen.size,
+      pages,
+      ms: elapsed,
+      startupMs: server.startupMs,
+      rssKiB: memory?.rss,
+      peakRssKiB: memory?.peak,
+    };
   } finally {
     await server.stop();
   }
@@ -92,7 +108,11 @@ interface SizeResult {
   plans: PlannedStatement[];
 }
 
-async function runSize(context: SuiteContext, size: number, traced: TracedStatement[] | undefined): Promise<SizeResult & { traced: TracedStatement[] }> {
+async function runSize(
+  context: SuiteContext,
+  size: number,
+  traced: TracedStatement[] | undefined,
+): Promise<SizeResult & { traced: TracedStatement[] }> {
   const { serverOptions, settings, log } = context;
   const folder = await seedFolder(
     serverOptions,
@@ -108,7 +128,12 @@ async function runSize(context: SuiteContext, size: number, traced: TracedStatem
         folder.dataDir,
         [
           { label: 'the filtered page', path: PAGE_PATH, headers: { authorization: `Bearer ${folder.token}` } },
-          { label: 'the walk', path: WALK_PATH, headers: { authorization: `Bearer ${folder.token}`, ...WALK_HEADERS }, followNextLink: true },
+          {
+            label: 'the walk',
+            path: WALK_PATH,
+            headers: { authorization: `Bearer ${folder.token}`, ...WALK_HEADERS },
+            followNextLink: true,
+          },
         ],
         'connectors',
       ));
@@ -121,16 +146,29 @@ async function runSize(context: SuiteContext, size: number, traced: TracedStatem
       connections: env('BENCH_SCALE_CONNECTIONS', 8),
       rounds: Math.min(env('BENCH_SCALE_ROUNDS', 1), settings.rounds),
       timeoutSeconds: 60,
-      baseline: (options) => baselineOn(options, folder, BASELINE_PATH, (body) => expectPage('baseline', body, expected)),
-      localgraph: (options) => localgraphOn(options, folder, PAGE_PATH, (body) => expectPage('localgraph', body, expected)),
+      baseline: (options) =>
+        baselineOn(options, folder, BASELINE_PATH, (body) => expectPage('baseline', body, expected)),
+      localgraph: (options) =>
+        localgraphOn(options, folder, PAGE_PATH, (body) => expectPage('localgraph', body, expected)),
     };
     const runs = await context.compare(scenario);
 
     log(`${sizeLabel(size)}: walking $filter=status eq 'inactive' (${folder.facts.inactive} rows)`);
     const walked = await walk(serverOptions, folder);
-    log(`${sizeLabel(size)}: walk: ${walked.rows} rows in ${walked.pages} pages, ${(walked.ms / 1000).toFixed(1)} s, ${((walked.ms * 1000) / walked.rows).toFixed(1)} µs/row`);
+    log(
+      `${sizeLabel(size)}: walk: ${walked.rows} rows in ${walked.pages} pages, ${(walked.ms / 1000).toFixed(1)} s, ${((walked.ms * 1000) / walked.rows).toFixed(1)} µs/row`,
+    );
 
-    return { size, facts: folder.facts, runs, base: summarize(runs.baseline), subject: summarize(runs.subject), walk: walked, plans, traced: statements };
+    return {
+      size,
+      facts: folder.facts,
+      runs,
+      base: summarize(runs.baseline),
+      subject: summarize(runs.subject),
+      walk: walked,
+      plans,
+      traced: statements,
+    };
   } finally {
     folder.remove();
   }
@@ -144,7 +182,8 @@ function notes(results: SizeResult[]): string[] {
   const last = results[results.length - 1];
   const lines: string[] = [];
   const pageRatio = last.subject.p99 / first.subject.p99;
-  const cpuRatio = (a: Summary, b: Summary) => (a.cpu !== undefined && b.cpu !== undefined && b.cpu > 0 ? ratio(a.cpu / b.cpu) : 'n/a');
+  const cpuRatio = (a: Summary, b: Summary) =>
+    a.cpu !== undefined && b.cpu !== undefined && b.cpu > 0 ? ratio(a.cpu / b.cpu) : 'n/a';
   const sequential = (r: SizeResult) => r.runs.subject.rounds.every((round) => round.sequential);
   const few = results.filter((r) => !sequential(r) && r.runs.subject.rounds.some((round) => round.total < 20));
   const slow = results.filter(sequential);
@@ -187,7 +226,9 @@ function notes(results: SizeResult[]): string[] {
     `Walk, time per row ${sizeLabel(last.size)} ÷ ${sizeLabel(first.size)}: **${ratio(perRowUs(last.walk) / perRowUs(first.walk))}** ` +
       `(1× is linear growth of the whole walk; the rows walked grow ${ratio(last.walk.rows / first.walk.rows)}).`,
   );
-  lines.push(`SQL localgraph runs (traced at ${sizeLabel(first.size)}), EXPLAIN QUERY PLAN, and the statement's time in SQLite alone at each size, as served:`);
+  lines.push(
+    `SQL localgraph runs (traced at ${sizeLabel(first.size)}), EXPLAIN QUERY PLAN, and the statement's time in SQLite alone at each size, as served:`,
+  );
   for (const [i, statement] of first.plans.entries()) {
     lines.push(...describeStatement(statement).slice(0, 1));
     lines.push(`    - plan: ${describePlan(statement.plan)}`);
@@ -202,7 +243,7 @@ export const filteredPageScale: Suite = {
     `GET .../connectors?$filter=${FILTER}&$orderby=machineName&$top=100 at each size (connectors in one tenant; two other tenants hold a tenth as many each), ` +
     'under load (BENCH_SCALE_CONNECTIONS, default 8), against the baseline running the same SQL shape (GET /connectors?status=…&startswith=…&orderby=machineName&top=100) ' +
     "on the same seeded file; then a full walk of $filter=status eq 'inactive' with Prefer: odata.maxpagesize=1000, following @odata.nextLink until absent, " +
-    'timed per row. Rows are bulk-inserted into a real localgraph folder (bench/lib/seed.ts); both servers\' first pages are checked against the expected ids, ' +
+    "timed per row. Rows are bulk-inserted into a real localgraph folder (bench/lib/seed.ts); both servers' first pages are checked against the expected ids, " +
     'and the walk against the number of inactive rows.',
   async run(context) {
     const max = env('BENCH_MAX_ROWS', 1_000_000);

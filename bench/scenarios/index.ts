@@ -11,4 +11,15 @@ import { proxy } from './proxy.js';
 import type { Suite } from './scenario.js';
 
 /** Every suite, in the order they run. BENCH_SCENARIOS="create-connector,list-top-100" picks some. */
-export const suites: Suite[] = [createConnector, listTop100, asUsersRunIt, filteredPageScale, postgresCreateConnector, postgresListTop100, jsonServerCreate, mixedLoad, consoleFirstView, proxy];
+export const suites: Suite[] = [
+  createConnector,
+  listTop100,
+  asUsersRunIt,
+  filteredPageScale,
+  postgresCreateConnector,
+  postgresListTop100,
+  jsonServerCreate,
+  mixedLoad,
+  consoleFirstView,
+  proxy,
+];

@@ -20,7 +20,12 @@ const scenario: Scenario = {
     const server = await startJsonServer(options);
     return {
       label: LABEL,
-      request: { url: `${server.baseUrl}connectors`, method: 'POST', headers: { 'content-type': 'application/json' }, body: BODY },
+      request: {
+        url: `${server.baseUrl}connectors`,
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: BODY,
+      },
       expectStatus: 201,
       pid: server.pid,
       startupMs: server.startupMs,
@@ -37,14 +42,19 @@ export const jsonServerCreate: Suite = {
   async run(context) {
     await context.compare(scenario);
     return [
-      beside('Create throughput', context.measured, [
-        { label: LABEL, scenario: scenario.name },
-        { label: 'localgraph on SQLite', scenario: 'create-connector' },
-      ], `create-connector,${NAME}`),
+      beside(
+        'Create throughput',
+        context.measured,
+        [
+          { label: LABEL, scenario: scenario.name },
+          { label: 'localgraph on SQLite', scenario: 'create-connector' },
+        ],
+        `create-connector,${NAME}`,
+      ),
       'Durability differs: json-server answers 201 before it writes, and on every POST re-serialises the whole database and rewrites db.json ' +
         '(a temporary file renamed over it, no fsync; writes that arrive while one is in flight are coalesced into the next). A crash loses acknowledged creates; ' +
         'localgraph and the baseline have committed each row to SQLite (WAL, synchronous=NORMAL: it survives a process crash) before answering.',
-      'json-server\'s work per POST grows with the collection (it scans for the largest id, checks the new id is not taken, and serialises every item), ' +
+      "json-server's work per POST grows with the collection (it scans for the largest id, checks the new id is not taken, and serialises every item), " +
         'and each round starts empty: its figure falls with longer rounds. Requests per round are in the per-round lines.',
       'It does far less per request than localgraph: no token, no permission check, no validation, no Graph envelope.',
     ];

@@ -19,21 +19,32 @@ export const listTop100: Suite = {
   name: 'list-top-100',
   description:
     `GET .../applicationProxy/connectors?$top=100 over ${ROWS} connectors in one tenant (two other tenants hold ${ROWS / 10} each), 32 connections. ` +
-    'Baseline: GET /connectors?top=100 on bench/baseline-server.ts: SELECT … WHERE tenant_id = ? ORDER BY id LIMIT 100 (better-sqlite3\'s `.all()`, ' +
+    "Baseline: GET /connectors?top=100 on bench/baseline-server.ts: SELECT … WHERE tenant_id = ? ORDER BY id LIMIT 100 (better-sqlite3's `.all()`, " +
     'row objects built by the driver; localgraph reads raw arrays and builds them itself), then JSON.stringify, ' +
     'on the same seeded database file. Both answers are checked against the expected 100 ids before the load.',
   async run(context) {
-    const folder = await seedFolder(context.serverOptions, { rows: ROWS, otherRows: ROWS / 10, label: 'list' }, context.log);
+    const folder = await seedFolder(
+      context.serverOptions,
+      { rows: ROWS, otherRows: ROWS / 10, label: 'list' },
+      context.log,
+    );
     try {
       const path = `${CONNECTORS_PATH}?$top=100`;
-      const statements = await traceRequests(context.serverOptions, folder.dataDir, [{ label: '$top=100', path, headers: { authorization: `Bearer ${folder.token}` } }], 'connectors');
+      const statements = await traceRequests(
+        context.serverOptions,
+        folder.dataDir,
+        [{ label: '$top=100', path, headers: { authorization: `Bearer ${folder.token}` } }],
+        'connectors',
+      );
       const plans = explainAndTime(folder.dbFile, statements);
       const expected = folder.facts.firstPage;
       const scenario: Scenario = {
         name: 'list-top-100',
         connections: 32,
-        baseline: (options) => baselineOn(options, folder, 'connectors?top=100', (body) => expectPage('baseline', body, expected)),
-        localgraph: (options) => localgraphOn(options, folder, path, (body) => expectPage('localgraph', body, expected)),
+        baseline: (options) =>
+          baselineOn(options, folder, 'connectors?top=100', (body) => expectPage('baseline', body, expected)),
+        localgraph: (options) =>
+          localgraphOn(options, folder, path, (body) => expectPage('localgraph', body, expected)),
       };
       const runs = await context.compare(scenario);
       const base = summarize(runs.baseline);

@@ -19,7 +19,8 @@ function loadSeconds(): number {
   const raw = process.env.BENCH_LOAD_SECONDS;
   if (raw === undefined || raw === '') return 60;
   const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`BENCH_LOAD_SECONDS must be a positive number, not '${raw}'`);
+  if (!Number.isFinite(value) || value <= 0)
+    throw new Error(`BENCH_LOAD_SECONDS must be a positive number, not '${raw}'`);
   return value;
 }
 
@@ -39,13 +40,18 @@ function notes(result: MixedLoadResult, loadAtStart: number): { notes: string[];
     ...(rss && !rss.stable ? ['memory grew past the bound'] : []),
   ];
   const lines = [
-    failed.length === 0 ? `**Passed**: no failed request, the invariants hold, memory ${rss ? 'stable' : 'not measured'}.` : `**FAILED**: ${failed.join(', ')}.`,
+    failed.length === 0
+      ? `**Passed**: no failed request, the invariants hold, memory ${rss ? 'stable' : 'not measured'}.`
+      : `**FAILED**: ${failed.join(', ')}.`,
     `${result.clients} clients over ${result.tenants} tenants, ${result.seconds.toFixed(1)} s: ${count(result.requests)} requests, ` +
       `${result.requestsPerSecond.toFixed(0)} requests/s, ${result.failures} failures (unexpected status, network error, timeout or a body contradicting what the client wrote). ` +
       `The clients and the server share the machine's ${cpus().length} CPUs; its 1-minute load average at the start was ${loadAtStart.toFixed(1)} (other work slows every figure).`,
     `CPU over the ${result.seconds.toFixed(1)} s: ${cpu('server', result.serverCpuSeconds, result)}; ${cpu(`the ${result.clients} clients (one Node process, node:http)`, result.clientCpuSeconds, result)}.`,
     'Per operation: requests, p50 / p99 latency (each client one request at a time; latency includes queueing behind the other clients):',
-    ...result.ops.map((o) => `  - ${o.op}: ${count(o.requests)}, ${o.p50.toFixed(1)} / ${o.p99.toFixed(1)} ms${o.failures > 0 ? `, **${o.failures} failed**` : ''}`),
+    ...result.ops.map(
+      (o) =>
+        `  - ${o.op}: ${count(o.requests)}, ${o.p50.toFixed(1)} / ${o.p99.toFixed(1)} ms${o.failures > 0 ? `, **${o.failures} failed**` : ''}`,
+    ),
     rss
       ? `Server RSS (VmRSS, sampled every second, ${rss.samples} samples): start ${mib(rss.startKiB)}, at ${WARMUP_SHARE * 100} % (after warm-up) ${mib(rss.warmKiB)}, ` +
         `peak ${mib(rss.peakKiB)}, end ${mib(rss.endKiB)}; second-half trend ${((rss.slopeKiBPerSecond * 60) / 1024).toFixed(1)} MiB/min. ` +
@@ -56,10 +62,13 @@ function notes(result: MixedLoadResult, loadAtStart: number): { notes: string[];
       : 'Server RSS: not measured (no /proc).',
     `Invariants after the load (through Graph): ${result.membership
       .map((m, t) => `tenant ${t + 1}: ${count(m.connectors)} connectors in ${m.groups} groups`)
-      .join('; ')}; one default group per tenant, every connector in exactly one existing group (the one its client last moved it to): ${problems.length === 0 ? 'hold' : '**broken**'}.`,
+      .join(
+        '; ',
+      )}; one default group per tenant, every connector in exactly one existing group (the one its client last moved it to): ${problems.length === 0 ? 'hold' : '**broken**'}.`,
   ];
   const shown = [...result.firstFailures, ...problems].slice(0, 10);
-  if (shown.length > 0) lines.push('First failures:', ...shown.map((f) => `  - \`${f.replace(/`/g, "'").slice(0, 600)}\``));
+  if (shown.length > 0)
+    lines.push('First failures:', ...shown.map((f) => `  - \`${f.replace(/`/g, "'").slice(0, 600)}\``));
   return { notes: lines, failed };
 }
 
@@ -76,7 +85,13 @@ export const mixedLoad: Suite = {
       const tokens = [await server.token(SCOPES), await localgraphToken(server.dataDir, randomUUID(), SCOPES)];
       context.log(`${CLIENTS} clients over ${tokens.length} tenants for ${seconds} s`);
       const loadAtStart = loadavg()[0];
-      const result = await runMixedLoad({ origin: new URL(server.baseUrl).origin, tokens, clients: CLIENTS, seconds, pid: server.pid });
+      const result = await runMixedLoad({
+        origin: new URL(server.baseUrl).origin,
+        tokens,
+        clients: CLIENTS,
+        seconds,
+        pid: server.pid,
+      });
       const { notes: lines, failed } = notes(result, loadAtStart);
       context.log(`${result.requests} requests, ${result.requestsPerSecond.toFixed(0)}/s, ${result.failures} failures`);
       if (failed.length > 0) {

@@ -61,8 +61,8 @@ export async function skipNote(log: (message: string) => void): Promise<string |
 export function postgresNotes(): string[] {
   return [
     `Database: ${describeDatabase()}, a fresh schema per data set, dropped afterwards; localgraph's defaults (pool of 10 connections per instance, serialisable transactions).`,
-    'Two instances: autocannon\'s connections alternate between the two ports (16 each), one latency histogram over both; CPU per request and RSS are the two processes\' sums.',
-    'Server CPU per request counts localgraph\'s processes only: PostgreSQL\'s backends, which do the work SQLite does inside the baseline\'s process, are not counted, so that ratio flatters these rows. Throughput and p99 are the comparable figures.',
+    "Two instances: autocannon's connections alternate between the two ports (16 each), one latency histogram over both; CPU per request and RSS are the two processes' sums.",
+    "Server CPU per request counts localgraph's processes only: PostgreSQL's backends, which do the work SQLite does inside the baseline's process, are not counted, so that ratio flatters these rows. Throughput and p99 are the comparable figures.",
     'Everything shares the 2 cores: the load generator, the baseline or the instances, and PostgreSQL. A second instance adds no cores here; its row shows what sharing one database costs more than how it scales.',
   ];
 }

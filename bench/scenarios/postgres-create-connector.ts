@@ -30,7 +30,13 @@ function scenario(instances: number): Scenario {
         servers = await startInstances(options, schema.url, instances);
         const token = await servers[0].token(SCOPES);
         const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-        return instancesTarget(servers, CONNECTORS_PATH, { method: 'POST', headers, body: BODY }, { status: 201 }, stop);
+        return instancesTarget(
+          servers,
+          CONNECTORS_PATH,
+          { method: 'POST', headers, body: BODY },
+          { status: 201 },
+          stop,
+        );
       } catch (error) {
         await stop().catch(() => undefined);
         throw error;
@@ -50,11 +56,16 @@ export const postgresCreateConnector: Suite = {
     await context.compare(scenario(1));
     await context.compare(scenario(2));
     return [
-      beside('Create throughput', context.measured, [
-        { label: 'localgraph on SQLite', scenario: 'create-connector' },
-        { label: instancesLabel(1), scenario: scenarioName(1) },
-        { label: instancesLabel(2), scenario: scenarioName(2) },
-      ], `create-connector,${NAME}`),
+      beside(
+        'Create throughput',
+        context.measured,
+        [
+          { label: 'localgraph on SQLite', scenario: 'create-connector' },
+          { label: instancesLabel(1), scenario: scenarioName(1) },
+          { label: instancesLabel(2), scenario: scenarioName(2) },
+        ],
+        `create-connector,${NAME}`,
+      ),
       ...postgresNotes(),
     ];
   },

@@ -20,11 +20,15 @@ export const postgresListTop100: Suite = {
   description:
     `list-top-100 (GET .../applicationProxy/connectors?$top=100 over ${ROWS} connectors in one tenant, two others holding ${ROWS / 10} each, 32 connections) ` +
     'with localgraph on PostgreSQL: one instance, then two instances on the same schema sharing the connections. Each against the same baseline as list-top-100 ' +
-    '(node:http + better-sqlite3 on a SQLite file seeded alike), measured in its own rounds of this run. Every instance\'s answer is checked against the expected 100 ids before the load.',
+    "(node:http + better-sqlite3 on a SQLite file seeded alike), measured in its own rounds of this run. Every instance's answer is checked against the expected 100 ids before the load.",
   async run(context) {
     const skipped = await skipNote(context.log);
     if (skipped) return [skipped];
-    const folder = await seedFolder(context.serverOptions, { rows: ROWS, otherRows: ROWS / 10, label: 'pglist' }, context.log);
+    const folder = await seedFolder(
+      context.serverOptions,
+      { rows: ROWS, otherRows: ROWS / 10, label: 'pglist' },
+      context.log,
+    );
     let schema: SeededSchema | undefined;
     try {
       schema = await seedSchema(context.serverOptions, { rows: ROWS, otherRows: ROWS / 10 }, context.log);
@@ -33,7 +37,10 @@ export const postgresListTop100: Suite = {
       const scenario = (instances: number): Scenario => ({
         name: scenarioName(instances),
         connections: 32,
-        baseline: (options) => baselineOn(options, folder, 'connectors?top=100', (body) => expectPage('baseline', body, folder.facts.firstPage)),
+        baseline: (options) =>
+          baselineOn(options, folder, 'connectors?top=100', (body) =>
+            expectPage('baseline', body, folder.facts.firstPage),
+          ),
         async localgraph(options) {
           const servers: RunningLocalgraph[] = await startInstances(options, seeded.url, instances);
           const headers = { authorization: `Bearer ${seeded.token}` };
@@ -46,11 +53,16 @@ export const postgresListTop100: Suite = {
       await context.compare(scenario(1));
       await context.compare(scenario(2));
       return [
-        beside('List throughput', context.measured, [
-          { label: 'localgraph on SQLite', scenario: 'list-top-100' },
-          { label: instancesLabel(1), scenario: scenarioName(1) },
-          { label: instancesLabel(2), scenario: scenarioName(2) },
-        ], `list-top-100,${NAME}`),
+        beside(
+          'List throughput',
+          context.measured,
+          [
+            { label: 'localgraph on SQLite', scenario: 'list-top-100' },
+            { label: instancesLabel(1), scenario: scenarioName(1) },
+            { label: instancesLabel(2), scenario: scenarioName(2) },
+          ],
+          `list-top-100,${NAME}`,
+        ),
         ...postgresNotes(),
       ];
     } finally {

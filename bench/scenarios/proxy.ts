@@ -27,7 +27,8 @@ const PATH = '/beta/onPremisesPublishingProfiles/applicationProxy/connectors?$to
 function seconds(): number {
   const raw = process.env.BENCH_PROXY_SECONDS;
   const value = raw === undefined || raw === '' ? 8 : Number(raw);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`BENCH_PROXY_SECONDS must be a positive number, not '${raw}'`);
+  if (!Number.isFinite(value) || value <= 0)
+    throw new Error(`BENCH_PROXY_SECONDS must be a positive number, not '${raw}'`);
   return value;
 }
 
@@ -40,7 +41,11 @@ async function freePort(): Promise<number> {
 }
 
 /** `workers` loops of `work` for `durationMs`; completed iterations per second, and failures. */
-async function loop(workers: number, durationMs: number, work: () => Promise<void>): Promise<{ perSecond: number; failures: number; firstFailure?: string }> {
+async function loop(
+  workers: number,
+  durationMs: number,
+  work: () => Promise<void>,
+): Promise<{ perSecond: number; failures: number; firstFailure?: string }> {
   const end = Date.now() + durationMs;
   let done = 0;
   let failures = 0;
@@ -66,16 +71,33 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 
 export const proxy: Suite = {
   name: 'proxy',
-  description: 'requests/s through the intercepting proxy ÷ the direct HTTPS port, and new tunnels/s with cached leaves ÷ new TLS connections/s (same server, same run)',
+  description:
+    'requests/s through the intercepting proxy ÷ the direct HTTPS port, and new tunnels/s with cached leaves ÷ new TLS connections/s (same server, same run)',
   async run({ log }) {
     const dataDir = tempDir('localgraph-proxy');
     const proxyPort = await freePort();
     const server = await startProcess({
       label: 'localgraph serve --https --proxy-port',
       script: CLI,
-      args: ['serve', '--port', '0', '--host', '127.0.0.1', '--data', dataDir, '--https', '--proxy-port', String(proxyPort), '--log-level', 'warn', '--max-requests-per-connection', '0'],
+      args: [
+        'serve',
+        '--port',
+        '0',
+        '--host',
+        '127.0.0.1',
+        '--data',
+        dataDir,
+        '--https',
+        '--proxy-port',
+        String(proxyPort),
+        '--log-level',
+        'warn',
+        '--max-requests-per-connection',
+        '0',
+      ],
       // The banner's first line on a terminal, else (as here) serve's JSON `ready` record.
-      ready: /^(?:localgraph listening on (https:\/\/\S+)\/beta\/|\{.*"event":"ready".*"graphUrl":"(https:\/\/[^"]+)\/beta\/".*\})$/,
+      ready:
+        /^(?:localgraph listening on (https:\/\/\S+)\/beta\/|\{.*"event":"ready".*"graphUrl":"(https:\/\/[^"]+)\/beta\/".*\})$/,
     });
     try {
       const origin = server.match[1] ?? server.match[2];
@@ -98,7 +120,13 @@ export const proxy: Suite = {
       const proxyAgent = new ProxyAgent({ uri: proxyUrl, requestTls: { ca }, connections: CONNECTIONS });
       // New connections each time: the direct port's TLS handshake, or CONNECT plus the handshake with a cached leaf.
       const directHandshake = async () => {
-        const socket = tlsConnect({ host: '127.0.0.1', port: Number(port), servername: 'localhost', ca, ALPNProtocols: ['http/1.1'] });
+        const socket = tlsConnect({
+          host: '127.0.0.1',
+          port: Number(port),
+          servername: 'localhost',
+          ca,
+          ALPNProtocols: ['http/1.1'],
+        });
         await once(socket, 'secureConnect');
         const answer = await exchange(socket, { host: `localhost:${port}`, path: '/health' });
         socket.destroy();
@@ -124,8 +152,14 @@ export const proxy: Suite = {
         const newTls = await loop(HANDSHAKERS, durationMs / 2, directHandshake);
         const newTunnels = await loop(HANDSHAKERS, durationMs / 2, tunnelHandshake);
         failures += directRun.failures + proxied.failures + newTls.failures + newTunnels.failures;
-        for (const [what, run] of [['direct', directRun], ['proxy', proxied], ['new TLS', newTls], ['new tunnels', newTunnels]] as const) {
-          if (run.firstFailure) log(`round ${round}: ${what}: ${run.failures} failures, the first: ${run.firstFailure}`);
+        for (const [what, run] of [
+          ['direct', directRun],
+          ['proxy', proxied],
+          ['new TLS', newTls],
+          ['new tunnels', newTunnels],
+        ] as const) {
+          if (run.firstFailure)
+            log(`round ${round}: ${what}: ${run.failures} failures, the first: ${run.firstFailure}`);
         }
         ratios.push(proxied.perSecond / directRun.perSecond);
         tunnelRatios.push(newTunnels.perSecond / newTls.perSecond);

@@ -8,7 +8,12 @@ import type { Target } from './scenario.js';
 export const READ_ONLY_STOP_GRACE_MS = 2000;
 
 /** The baseline on the folder's localgraph.db, serving the main tenant; GET `path` (e.g. "connectors?top=100"). */
-export async function baselineOn(options: ServerOptions, folder: SeededFolder, path: string, verify: (body: string) => void): Promise<Target> {
+export async function baselineOn(
+  options: ServerOptions,
+  folder: SeededFolder,
+  path: string,
+  verify: (body: string) => void,
+): Promise<Target> {
   const server = await startBaseline(options, { dbFile: folder.dbFile, tenantId: MAIN_TENANT });
   return {
     label: 'baseline (node:http + better-sqlite3)',
@@ -32,7 +37,11 @@ export async function localgraphOn(
   const server = await startLocalgraph(options, { dataDir: folder.dataDir });
   return {
     label: 'localgraph',
-    request: { url: `${server.baseUrl}${path}`, method: 'GET', headers: { authorization: `Bearer ${folder.token}`, ...headers } },
+    request: {
+      url: `${server.baseUrl}${path}`,
+      method: 'GET',
+      headers: { authorization: `Bearer ${folder.token}`, ...headers },
+    },
     expectStatus: 200,
     verify,
     pid: server.pid,

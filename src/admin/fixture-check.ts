@@ -1,10 +1,30 @@
 import type { IdGenerator } from '../resources/id-generator.js';
 import type { Entity } from '../store/store.js';
-import { FIXTURE_COLLECTIONS, FIXTURE_VERSION, serverDefaults, type AppRegistrationFixture, type FixtureCollection, type FixtureContext, type UserFixture } from './fixture.js';
+import {
+  FIXTURE_COLLECTIONS,
+  FIXTURE_VERSION,
+  serverDefaults,
+  type AppRegistrationFixture,
+  type FixtureCollection,
+  type FixtureContext,
+  type UserFixture,
+} from './fixture.js';
 import { PERMISSION_PATTERN, UPN_PATTERN } from '../auth/registrations.js';
 import { isOwnHash } from '../auth/secrets.js';
 import { checkPlain, hybridProfile, type PlainItem } from './fixture-plain.js';
-import { complete, dateTime, fail, guid, isObject, list, onlyKeys, readEntity, strings, text, uniqueIds } from './fixture-read.js';
+import {
+  complete,
+  dateTime,
+  fail,
+  guid,
+  isObject,
+  list,
+  onlyKeys,
+  readEntity,
+  strings,
+  text,
+  uniqueIds,
+} from './fixture-read.js';
 
 /** A fixture checked and completed (defaults filled in), ready to be written. */
 export interface CheckedFixture {
@@ -25,7 +45,12 @@ export interface CheckedTenant {
 }
 
 /** A tenant's members: its id, a section per collection (segments are inside their applications), its registrations. */
-const TENANT_KEYS = new Set(['id', ...Object.keys(FIXTURE_COLLECTIONS).filter((name) => name !== 'ipApplicationSegments'), 'appRegistrations', 'users']);
+const TENANT_KEYS = new Set([
+  'id',
+  ...Object.keys(FIXTURE_COLLECTIONS).filter((name) => name !== 'ipApplicationSegments'),
+  'appRegistrations',
+  'users',
+]);
 
 /**
  * Checks a fixture document and completes it (defaults, canonical values). Every refusal is a
@@ -33,8 +58,11 @@ const TENANT_KEYS = new Set(['id', ...Object.keys(FIXTURE_COLLECTIONS).filter((n
  */
 export function checkFixture(ctx: FixtureContext, doc: unknown, ids: IdGenerator, now: Date): CheckedFixture {
   if (!isObject(doc)) fail('$', 'a fixture is a JSON object: {"version": 1, "tenants": [...]}.');
-  for (const key of Object.keys(doc)) if (key !== 'version' && key !== 'tenants') fail(key, `unknown member '${key}' (a fixture has 'version' and 'tenants').`);
-  if (doc.version !== FIXTURE_VERSION) fail('version', `expected ${FIXTURE_VERSION}, not ${JSON.stringify(doc.version)}.`);
+  for (const key of Object.keys(doc))
+    if (key !== 'version' && key !== 'tenants')
+      fail(key, `unknown member '${key}' (a fixture has 'version' and 'tenants').`);
+  if (doc.version !== FIXTURE_VERSION)
+    fail('version', `expected ${FIXTURE_VERSION}, not ${JSON.stringify(doc.version)}.`);
   if (!Array.isArray(doc.tenants)) fail('tenants', 'expected an array.');
   const tenants = doc.tenants.map((raw, i) => checkTenant(ctx, raw, `tenants[${i}]`, ids, now));
   uniqueIds(
@@ -43,7 +71,12 @@ export function checkFixture(ctx: FixtureContext, doc: unknown, ids: IdGenerator
   );
   // Client ids are unique across tenants, as in Entra ID.
   uniqueIds(
-    tenants.flatMap((t, i) => (t.appRegistrations ?? []).map((a, j) => ({ id: a.clientId, path: `tenants[${i}].appRegistrations[${j}].clientId` }))),
+    tenants.flatMap((t, i) =>
+      (t.appRegistrations ?? []).map((a, j) => ({
+        id: a.clientId,
+        path: `tenants[${i}].appRegistrations[${j}].clientId`,
+      })),
+    ),
     'Client id',
   );
   return { tenants };
@@ -51,17 +84,21 @@ export function checkFixture(ctx: FixtureContext, doc: unknown, ids: IdGenerator
 
 function checkTenant(ctx: FixtureContext, raw: unknown, path: string, ids: IdGenerator, now: Date): CheckedTenant {
   if (!isObject(raw)) fail(path, 'expected an object.');
-  for (const key of Object.keys(raw)) if (!TENANT_KEYS.has(key)) fail(`${path}.${key}`, `unknown member '${key}' (a tenant has ${[...TENANT_KEYS].join(', ')}).`);
+  for (const key of Object.keys(raw))
+    if (!TENANT_KEYS.has(key))
+      fail(`${path}.${key}`, `unknown member '${key}' (a tenant has ${[...TENANT_KEYS].join(', ')}).`);
   const t = ctx.tables;
   const tenantId = guid(raw.id, `${path}.id`);
   const publishingType = ctx.model.enumType('microsoft.graph.onPremisesPublishingType');
-  const defaultsOf = (collection: FixtureCollection, parents: string[] = []) => serverDefaults(ctx, collection, { ids, now }, parents);
+  const defaultsOf = (collection: FixtureCollection, parents: string[] = []) =>
+    serverDefaults(ctx, collection, { ids, now }, parents);
 
   const profiles = list(raw.profiles, `${path}.profiles`).map((item, i) => {
     const at = `${path}.profiles[${i}]`;
     const { entity } = readEntity(ctx, t.profiles.type, item, at, []);
     const id = typeof entity.id === 'string' ? publishingType.parse(entity.id) : undefined;
-    if (!id || !ctx.profileIds.has(id)) fail(`${at}.id`, `expected a publishing profile (${[...ctx.profileIds].join(', ')}).`);
+    if (!id || !ctx.profileIds.has(id))
+      fail(`${at}.id`, `expected a publishing profile (${[...ctx.profileIds].join(', ')}).`);
     entity.id = id;
     return complete(t.profiles.type, entity, {}, at);
   });
@@ -85,7 +122,8 @@ function checkTenant(ctx: FixtureContext, raw: unknown, path: string, ids: IdGen
     'Connector group',
   );
   const defaults = connectorGroups.filter((g) => g.isDefault === true);
-  if (defaults.length > 1) fail(`${path}.connectorGroups`, 'a tenant has one default connector group (isDefault: true), not several.');
+  if (defaults.length > 1)
+    fail(`${path}.connectorGroups`, 'a tenant has one default connector group (isDefault: true), not several.');
   const groupIds = new Set(connectorGroups.map((g) => String(g.id)));
   const groupRef = (value: unknown, at: string): string => {
     const id = guid(value, at);
@@ -100,7 +138,11 @@ function checkTenant(ctx: FixtureContext, raw: unknown, path: string, ids: IdGen
     let groupId: string;
     if (links.connectorGroupId !== undefined) groupId = groupRef(links.connectorGroupId, `${at}.connectorGroupId`);
     else if (defaults.length === 1) groupId = String(defaults[0].id);
-    else fail(`${at}.connectorGroupId`, 'a connector is in one connector group: name it, or give the tenant a default group.');
+    else
+      fail(
+        `${at}.connectorGroupId`,
+        'a connector is in one connector group: name it, or give the tenant a default group.',
+      );
     return { entity: complete(t.connectors.type, entity, defaultsOf('connectors'), at), groupId };
   });
   uniqueIds(
@@ -110,13 +152,24 @@ function checkTenant(ctx: FixtureContext, raw: unknown, path: string, ids: IdGen
 
   const applications = list(raw.applications, `${path}.applications`).map((item, i) => {
     const at = `${path}.applications[${i}]`;
-    const { entity, links } = readEntity(ctx, t.applications.type, item, at, ['connectorGroupId', 'applicationSegments']);
+    const { entity, links } = readEntity(ctx, t.applications.type, item, at, [
+      'connectorGroupId',
+      'applicationSegments',
+    ]);
     withId(entity, at);
-    const groupId = links.connectorGroupId === undefined || links.connectorGroupId === null ? null : groupRef(links.connectorGroupId, `${at}.connectorGroupId`);
+    const groupId =
+      links.connectorGroupId === undefined || links.connectorGroupId === null
+        ? null
+        : groupRef(links.connectorGroupId, `${at}.connectorGroupId`);
     const segments = list(links.applicationSegments, `${at}.applicationSegments`).map((s, j) => {
       const segmentAt = `${at}.applicationSegments[${j}]`;
       const { entity: segment } = readEntity(ctx, t.ipApplicationSegments.type, s, segmentAt, []);
-      return complete(t.ipApplicationSegments.type, withId(segment, segmentAt), defaultsOf('ipApplicationSegments', [String(entity.id)]), segmentAt);
+      return complete(
+        t.ipApplicationSegments.type,
+        withId(segment, segmentAt),
+        defaultsOf('ipApplicationSegments', [String(entity.id)]),
+        segmentAt,
+      );
     });
     uniqueIds(
       segments.map((s, j) => ({ id: String(s.id), path: `${at}.applicationSegments[${j}].id` })),
@@ -129,7 +182,10 @@ function checkTenant(ctx: FixtureContext, raw: unknown, path: string, ids: IdGen
     'Application',
   );
   uniqueIds(
-    applications.map((a, i) => ({ id: String(a.entity.appId).toLowerCase(), path: `${path}.applications[${i}].appId` })),
+    applications.map((a, i) => ({
+      id: String(a.entity.appId).toLowerCase(),
+      path: `${path}.applications[${i}].appId`,
+    })),
     'Application appId',
   );
 
@@ -139,18 +195,22 @@ function checkTenant(ctx: FixtureContext, raw: unknown, path: string, ids: IdGen
   const resourceKeys = new Set(plain.publishedResources.map((r) => keyed(r.profile!, r.entity.id)));
   const agentGroups = list(raw.agentGroups, `${path}.agentGroups`).map((item, i) => {
     const at = `${path}.agentGroups[${i}]`;
-    const { entity, links } = readEntity(ctx, t.agentGroups.type, item, at, ['profile', 'agentIds', 'publishedResourceIds']);
+    const { entity, links } = readEntity(ctx, t.agentGroups.type, item, at, [
+      'profile',
+      'agentIds',
+      'publishedResourceIds',
+    ]);
     const profile = hybridProfile(ctx, links.profile, `${at}.profile`);
-    const refs = (field: string, known: Set<string>, what: string) =>
-      [
-        ...new Set(
-          list(links[field], `${at}.${field}`).map((value, j) => {
-            const id = guid(value, `${at}.${field}[${j}]`);
-            if (!known.has(keyed(profile, id))) fail(`${at}.${field}[${j}]`, `no ${what} '${id}' in the profile '${profile}' of this tenant.`);
-            return id;
-          }),
-        ),
-      ];
+    const refs = (field: string, known: Set<string>, what: string) => [
+      ...new Set(
+        list(links[field], `${at}.${field}`).map((value, j) => {
+          const id = guid(value, `${at}.${field}[${j}]`);
+          if (!known.has(keyed(profile, id)))
+            fail(`${at}.${field}[${j}]`, `no ${what} '${id}' in the profile '${profile}' of this tenant.`);
+          return id;
+        }),
+      ),
+    ];
     return {
       entity: complete(t.agentGroups.type, withId(entity, at), defaultsOf('agentGroups', [profile]), at),
       profile,
@@ -166,8 +226,13 @@ function checkTenant(ctx: FixtureContext, raw: unknown, path: string, ids: IdGen
   const appRegistrations =
     raw.appRegistrations === undefined
       ? undefined
-      : list(raw.appRegistrations, `${path}.appRegistrations`).map((item, i) => checkAppRegistration(item, `${path}.appRegistrations[${i}]`, now));
-  const users = raw.users === undefined ? undefined : list(raw.users, `${path}.users`).map((item, i) => checkUser(item, `${path}.users[${i}]`, now));
+      : list(raw.appRegistrations, `${path}.appRegistrations`).map((item, i) =>
+          checkAppRegistration(item, `${path}.appRegistrations[${i}]`, now),
+        );
+  const users =
+    raw.users === undefined
+      ? undefined
+      : list(raw.users, `${path}.users`).map((item, i) => checkUser(item, `${path}.users[${i}]`, now));
   if (users) {
     uniqueIds(
       users.map((u, i) => ({ id: u.id, path: `${path}.users[${i}].id` })),
@@ -179,7 +244,17 @@ function checkTenant(ctx: FixtureContext, raw: unknown, path: string, ids: IdGen
     );
   }
 
-  return { id: tenantId, profiles, connectorGroups, connectors, applications, agentGroups, plain, appRegistrations, users };
+  return {
+    id: tenantId,
+    profiles,
+    connectorGroups,
+    connectors,
+    applications,
+    agentGroups,
+    plain,
+    appRegistrations,
+    users,
+  };
 }
 
 /**
@@ -188,7 +263,11 @@ function checkTenant(ctx: FixtureContext, raw: unknown, path: string, ids: IdGen
  */
 function ownHash(value: unknown, path: string): string {
   const hash = text(value, path, 200);
-  if (!isOwnHash(hash)) fail(path, "expected a hash as localgraph writes it (scrypt$16384$8$1$<salt>$<hash>, from admin export); hashing parameters are localgraph's and are not imported.");
+  if (!isOwnHash(hash))
+    fail(
+      path,
+      "expected a hash as localgraph writes it (scrypt$16384$8$1$<salt>$<hash>, from admin export); hashing parameters are localgraph's and are not imported.",
+    );
   return hash;
 }
 
@@ -197,7 +276,8 @@ function permissions(value: unknown, path: string): string[] {
   if (value === undefined) return [];
   const names = strings(value, path);
   names.forEach((name, i) => {
-    if (!PERMISSION_PATTERN.test(name) || name.length > 100) fail(`${path}[${i}]`, `'${name.slice(0, 100)}' is not a permission name.`);
+    if (!PERMISSION_PATTERN.test(name) || name.length > 100)
+      fail(`${path}[${i}]`, `'${name.slice(0, 100)}' is not a permission name.`);
   });
   return [...new Set(names)];
 }
@@ -223,7 +303,11 @@ function checkUser(raw: unknown, path: string, now: Date): UserFixture {
   if (!isObject(raw)) fail(path, 'expected an object.');
   onlyKeys(raw, ['id', 'userPrincipalName', 'displayName', 'passwordHash', 'createdAt'], path);
   const userPrincipalName = text(raw.userPrincipalName, `${path}.userPrincipalName`, MAX_UPN_LENGTH);
-  if (!UPN_PATTERN.test(userPrincipalName)) fail(`${path}.userPrincipalName`, `expected a user principal name (alias@domain), not ${JSON.stringify(userPrincipalName)}.`);
+  if (!UPN_PATTERN.test(userPrincipalName))
+    fail(
+      `${path}.userPrincipalName`,
+      `expected a user principal name (alias@domain), not ${JSON.stringify(userPrincipalName)}.`,
+    );
   return {
     id: guid(raw.id, `${path}.id`),
     userPrincipalName,

@@ -19,7 +19,15 @@ const registry = familyRegistry(onPremises);
 const ctx = fixtureContext(registry);
 const TENANT = '0f0e0d0c-0000-4000-8000-0000000000c1';
 /** Tables of localgraph itself rather than of a tenant's Graph data. */
-const NOT_GRAPH_DATA = new Set(['localgraph_schema', 'settings', 'tenants', 'signing_keys', HEARTBEATS_TABLE, APP_REGISTRATIONS_TABLE, USERS_TABLE]);
+const NOT_GRAPH_DATA = new Set([
+  'localgraph_schema',
+  'settings',
+  'tenants',
+  'signing_keys',
+  HEARTBEATS_TABLE,
+  APP_REGISTRATIONS_TABLE,
+  USERS_TABLE,
+]);
 
 const g = (n: number) => `0f0e0d0c-0000-4000-8000-${String(n).padStart(12, '0')}`;
 /** One object of every kind, linked every way: fills every collection and link table. */
@@ -36,12 +44,16 @@ const world = {
           id: g(3),
           displayName: 'App',
           connectorGroupId: g(1),
-          applicationSegments: [{ id: g(4), destinationHost: 'db.contoso.com', destinationType: 'fqdn', protocol: 'tcp' }],
+          applicationSegments: [
+            { id: g(4), destinationHost: 'db.contoso.com', destinationType: 'fqdn', protocol: 'tcp' },
+          ],
         },
       ],
       agents: [{ id: g(5), profile: 'provisioning', externalIp: '10.0.1.1', machineName: 'agent', status: 'active' }],
       publishedResources: [{ id: g(6), profile: 'provisioning', displayName: 'R' }],
-      agentGroups: [{ id: g(7), profile: 'provisioning', displayName: 'G', agentIds: [g(5)], publishedResourceIds: [g(6)] }],
+      agentGroups: [
+        { id: g(7), profile: 'provisioning', displayName: 'G', agentIds: [g(5)], publishedResourceIds: [g(6)] },
+      ],
       sensors: [{ id: g(8), externalIp: '10.0.2.1', machineName: 'sensor', status: 'active' }],
     },
   ],
@@ -59,16 +71,23 @@ describe('fixtures and reset cover every collection and link table', () => {
   });
   after(() => db.close());
 
-  const rows = async (table: string) => Number((await db.get<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table} WHERE tenant_id = ?`, [TENANT]))!.n);
-  const counts = async () => Object.fromEntries(await Promise.all(registry.dataTables().map(async (t) => [t, await rows(t)] as const)));
+  const rows = async (table: string) =>
+    Number((await db.get<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table} WHERE tenant_id = ?`, [TENANT]))!.n);
+  const counts = async () =>
+    Object.fromEntries(await Promise.all(registry.dataTables().map(async (t) => [t, await rows(t)] as const)));
 
   test("every data table of the registry is a fixture collection's table or a fixture link table, and back", () => {
-    const held = new Set([...Object.values(ctx.tables).map((t) => t.table), ...Object.values(ctx.links).map((l) => l.table)]);
+    const held = new Set([
+      ...Object.values(ctx.tables).map((t) => t.table),
+      ...Object.values(ctx.links).map((l) => l.table),
+    ]);
     assert.deepEqual([...registry.dataTables()].sort(), [...held].sort());
   });
 
   test('the schema holds no Graph table the registry does not know', async () => {
-    const tables = await db.all<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'");
+    const tables = await db.all<{ name: string }>(
+      "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+    );
     const graphTables = tables.map((t) => t.name).filter((t) => !NOT_GRAPH_DATA.has(t));
     assert.deepEqual(graphTables.sort(), [...registry.dataTables()].sort());
   });
@@ -76,7 +95,8 @@ describe('fixtures and reset cover every collection and link table', () => {
   test('a fixture fills every table, and export → reset → import gives every row back', async () => {
     await importFixture(store, ctx, world, services);
     const filled = await counts();
-    for (const [table, n] of Object.entries(filled)) assert.ok(n > 0, `the fixture wrote nothing to ${table}: it does not cover it`);
+    for (const [table, n] of Object.entries(filled))
+      assert.ok(n > 0, `the fixture wrote nothing to ${table}: it does not cover it`);
     const exported = await exportFixture(store, ctx, TENANT);
 
     assert.deepEqual(await resetTenants(store, ctx.dataTables, { tenantId: TENANT }), [TENANT]);

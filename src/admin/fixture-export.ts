@@ -3,7 +3,14 @@ import { exportPlain } from './fixture-plain.js';
 import { clean, readAll } from './fixture-rows.js';
 import type { Condition, Entity, Scope, Store } from '../store/store.js';
 import type { TableMapping } from '../store/table.js';
-import { compare, FIXTURE_COLLECTIONS, FIXTURE_VERSION, type Fixture, type FixtureContext, type TenantFixture } from './fixture.js';
+import {
+  compare,
+  FIXTURE_COLLECTIONS,
+  FIXTURE_VERSION,
+  type Fixture,
+  type FixtureContext,
+  type TenantFixture,
+} from './fixture.js';
 
 const byId = (a: Entity, b: Entity) => compare(String(a.id), String(b.id));
 
@@ -29,10 +36,13 @@ async function exportTenant(store: Store, ctx: FixtureContext, tenantId: string)
   const applications: Entity[] = [];
   const inGroup = (id: unknown): Condition => ({ sql: 'connector_group_id = ?', params: [id] });
   for (const group of groups) {
-    for (const c of await readAll(store, t.connectors, scope, inGroup(group.id))) connectors.push({ ...clean(t.connectors, c), connectorGroupId: group.id });
-    for (const a of await readAll(store, t.applications, scope, inGroup(group.id))) applications.push({ ...clean(t.applications, a), connectorGroupId: group.id });
+    for (const c of await readAll(store, t.connectors, scope, inGroup(group.id)))
+      connectors.push({ ...clean(t.connectors, c), connectorGroupId: group.id });
+    for (const a of await readAll(store, t.applications, scope, inGroup(group.id)))
+      applications.push({ ...clean(t.applications, a), connectorGroupId: group.id });
   }
-  for (const a of await readAll(store, t.applications, scope, { sql: 'connector_group_id IS NULL', params: [] })) applications.push(clean(t.applications, a));
+  for (const a of await readAll(store, t.applications, scope, { sql: 'connector_group_id IS NULL', params: [] }))
+    applications.push(clean(t.applications, a));
   for (const app of applications) {
     const segments = await readAll(store, t.ipApplicationSegments, { tenantId, parents: [String(app.id)] });
     app.applicationSegments = segments.map((s) => clean(t.ipApplicationSegments, s)).sort(byId);
@@ -46,7 +56,12 @@ async function exportTenant(store: Store, ctx: FixtureContext, tenantId: string)
         ...clean(t.agentGroups, g),
         profile,
         agentIds: await ids(store, t.agents, inProfile, linkedTargets(ctx.links.agentIds, inProfile, String(g.id))),
-        publishedResourceIds: await ids(store, t.publishedResources, inProfile, linkedTargets(ctx.links.publishedResourceIds, inProfile, String(g.id))),
+        publishedResourceIds: await ids(
+          store,
+          t.publishedResources,
+          inProfile,
+          linkedTargets(ctx.links.publishedResourceIds, inProfile, String(g.id)),
+        ),
       });
     }
   }
@@ -64,7 +79,13 @@ async function exportTenant(store: Store, ctx: FixtureContext, tenantId: string)
     }))
     .sort((a, b) => compare(a.clientId, b.clientId));
   const users = (await store.listRegisteredUsers(tenantId))
-    .map((row) => ({ id: row.id, userPrincipalName: row.userPrincipalName, displayName: row.displayName, passwordHash: row.passwordHash, createdAt: row.createdAt }))
+    .map((row) => ({
+      id: row.id,
+      userPrincipalName: row.userPrincipalName,
+      displayName: row.displayName,
+      passwordHash: row.passwordHash,
+      createdAt: row.createdAt,
+    }))
     .sort((a, b) => compare(a.id, b.id));
 
   const sections: Record<string, Entity[]> = {
@@ -76,7 +97,9 @@ async function exportTenant(store: Store, ctx: FixtureContext, tenantId: string)
     ...plain,
   };
   // In the order FIXTURE_COLLECTIONS declares them (segments are inside their applications).
-  const ordered = Object.keys(FIXTURE_COLLECTIONS).flatMap((name) => (name in sections ? [[name, sections[name]]] : []));
+  const ordered = Object.keys(FIXTURE_COLLECTIONS).flatMap((name) =>
+    name in sections ? [[name, sections[name]]] : [],
+  );
   return { id: tenantId, ...Object.fromEntries(ordered), appRegistrations, users } as TenantFixture;
 }
 

@@ -21,13 +21,18 @@ function scopeOf(tenantId: string, section: PlainSection, profile: string | unde
 }
 
 /** Each plain section as the fixture shows it: sorted by id (by profile first), nulls left out. */
-export async function exportPlain(store: Store, ctx: FixtureContext, tenantId: string): Promise<Record<string, Entity[]>> {
+export async function exportPlain(
+  store: Store,
+  ctx: FixtureContext,
+  tenantId: string,
+): Promise<Record<string, Entity[]>> {
   const out: Record<string, Entity[]> = {};
   for (const section of PLAIN_SECTIONS) {
     const table = ctx.tables[section.name];
     const items: Entity[] = [];
     for (const profile of section.byProfile ? ctx.hybridProfiles : [undefined]) {
-      for (const row of await readAll(store, table, scopeOf(tenantId, section, profile))) items.push(profile === undefined ? clean(table, row) : { ...clean(table, row), profile });
+      for (const row of await readAll(store, table, scopeOf(tenantId, section, profile)))
+        items.push(profile === undefined ? clean(table, row) : { ...clean(table, row), profile });
     }
     out[section.name] = items.sort((a, b) => compare(String(a.profile ?? ''), String(b.profile ?? '')) || byId(a, b));
   }
@@ -36,13 +41,20 @@ export async function exportPlain(store: Store, ctx: FixtureContext, tenantId: s
 
 /** A hybrid agent profile named in a fixture (`profile`), in its enum spelling. */
 export function hybridProfile(ctx: FixtureContext, value: unknown, at: string): string {
-  const profile = typeof value === 'string' ? ctx.model.enumType('microsoft.graph.onPremisesPublishingType').parse(value) : undefined;
-  if (!profile || !ctx.hybridProfiles.includes(profile)) fail(at, `expected a hybrid agent profile (${ctx.hybridProfiles.join(', ')}).`);
+  const profile =
+    typeof value === 'string' ? ctx.model.enumType('microsoft.graph.onPremisesPublishingType').parse(value) : undefined;
+  if (!profile || !ctx.hybridProfiles.includes(profile))
+    fail(at, `expected a hybrid agent profile (${ctx.hybridProfiles.join(', ')}).`);
   return profile;
 }
 
 /** Reads, checks and completes the plain sections of a tenant (`raw`) at `path`. */
-export function checkPlain(ctx: FixtureContext, raw: Record<string, unknown>, path: string, services: { ids: IdGenerator; now: Date }): Record<string, PlainItem[]> {
+export function checkPlain(
+  ctx: FixtureContext,
+  raw: Record<string, unknown>,
+  path: string,
+  services: { ids: IdGenerator; now: Date },
+): Record<string, PlainItem[]> {
   const out: Record<string, PlainItem[]> = {};
   for (const section of PLAIN_SECTIONS) {
     const type = ctx.tables[section.name].type;
@@ -51,10 +63,21 @@ export function checkPlain(ctx: FixtureContext, raw: Record<string, unknown>, pa
       const { entity, links } = readEntity(ctx, type, item, at, section.byProfile ? ['profile'] : []);
       const profile = section.byProfile ? hybridProfile(ctx, links.profile, `${at}.profile`) : undefined;
       entity.id = guid(entity.id, `${at}.id`);
-      return { entity: complete(type, entity, serverDefaults(ctx, section.name, services, profile === undefined ? [] : [profile]), at), profile };
+      return {
+        entity: complete(
+          type,
+          entity,
+          serverDefaults(ctx, section.name, services, profile === undefined ? [] : [profile]),
+          at,
+        ),
+        profile,
+      };
     });
     uniqueIds(
-      items.map((item, i) => ({ id: item.profile === undefined ? String(item.entity.id) : `${item.profile}/${String(item.entity.id)}`, path: `${path}.${section.name}[${i}].id` })),
+      items.map((item, i) => ({
+        id: item.profile === undefined ? String(item.entity.id) : `${item.profile}/${String(item.entity.id)}`,
+        path: `${path}.${section.name}[${i}].id`,
+      })),
       section.label,
     );
     out[section.name] = items;
@@ -68,11 +91,21 @@ export async function importPlain(
   tenantId: string,
   plain: Record<string, PlainItem[]>,
   path: string,
-  insert: (table: FixtureContext['tables'][keyof FixtureContext['tables']], scope: Scope, entity: Entity, at: string) => Promise<void>,
+  insert: (
+    table: FixtureContext['tables'][keyof FixtureContext['tables']],
+    scope: Scope,
+    entity: Entity,
+    at: string,
+  ) => Promise<void>,
 ): Promise<void> {
   for (const section of PLAIN_SECTIONS) {
     for (const [i, item] of (plain[section.name] ?? []).entries()) {
-      await insert(ctx.tables[section.name], scopeOf(tenantId, section, item.profile), item.entity, `${path}.${section.name}[${i}]`);
+      await insert(
+        ctx.tables[section.name],
+        scopeOf(tenantId, section, item.profile),
+        item.entity,
+        `${path}.${section.name}[${i}]`,
+      );
     }
   }
 }

@@ -58,7 +58,13 @@ export function dateTime(value: unknown, path: string): string {
  * Reads one entity of a fixture against its type: every property must be the model's (or, on an
  * open type, anything), with a value of its type; `linkFields` are returned apart.
  */
-export function readEntity(ctx: FixtureContext, type: StructuredType, raw: unknown, path: string, linkFields: readonly string[]): Linked {
+export function readEntity(
+  ctx: FixtureContext,
+  type: StructuredType,
+  raw: unknown,
+  path: string,
+  linkFields: readonly string[],
+): Linked {
   if (!isObject(raw)) fail(path, 'expected an object.');
   const entity: Entity = {};
   const links: Record<string, unknown> = {};
@@ -74,7 +80,10 @@ export function readEntity(ctx: FixtureContext, type: StructuredType, raw: unkno
         entity[name] = value;
         continue;
       }
-      fail(`${path}.${name}`, `'${name}' is not a property of ${type.qualifiedName}${linkFields.length > 0 ? ` (link fields here: ${linkFields.join(', ')})` : ''}.`);
+      fail(
+        `${path}.${name}`,
+        `'${name}' is not a property of ${type.qualifiedName}${linkFields.length > 0 ? ` (link fields here: ${linkFields.join(', ')})` : ''}.`,
+      );
     }
     try {
       entity[name] = readPropertyValue(ctx.model, property, value, { path: `${path}.${name}`, resource: type.name });
@@ -88,9 +97,11 @@ export function readEntity(ctx: FixtureContext, type: StructuredType, raw: unkno
 
 /** Fills in what the server would have set, then checks every non-nullable property has a value. */
 export function complete(type: StructuredType, entity: Entity, defaults: Entity, path: string): Entity {
-  for (const [name, value] of Object.entries(defaults)) if (entity[name] === undefined || entity[name] === null) entity[name] = value;
+  for (const [name, value] of Object.entries(defaults))
+    if (entity[name] === undefined || entity[name] === null) entity[name] = value;
   for (const property of type.properties.values()) {
-    if (!property.nullable && (entity[property.name] === undefined || entity[property.name] === null)) fail(`${path}.${property.name}`, 'a value is required.');
+    if (!property.nullable && (entity[property.name] === undefined || entity[property.name] === null))
+      fail(`${path}.${property.name}`, 'a value is required.');
   }
   return entity;
 }
@@ -104,5 +115,6 @@ export function uniqueIds(items: { id: string; path: string }[], what: string): 
 }
 
 export function onlyKeys(raw: Record<string, unknown>, keys: string[], path: string): void {
-  for (const key of Object.keys(raw)) if (!keys.includes(key)) fail(`${path}.${key}`, `unknown member '${key}' (expected ${keys.join(', ')}).`);
+  for (const key of Object.keys(raw))
+    if (!keys.includes(key)) fail(`${path}.${key}`, `unknown member '${key}' (expected ${keys.join(', ')}).`);
 }

@@ -7,7 +7,11 @@ const PAGE = 500;
 export async function readAll(store: Store, table: TableMapping, scope: Scope, where?: Condition): Promise<Entity[]> {
   const rows: Entity[] = [];
   for (;;) {
-    const page = await store.list(table, scope, { top: PAGE, where, afterId: rows.length > 0 ? String(rows[rows.length - 1].id) : undefined });
+    const page = await store.list(table, scope, {
+      top: PAGE,
+      where,
+      afterId: rows.length > 0 ? String(rows[rows.length - 1].id) : undefined,
+    });
     rows.push(...page);
     if (page.length < PAGE) return rows;
   }

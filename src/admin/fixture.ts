@@ -108,14 +108,28 @@ export interface FixtureContext {
 
 export function fixtureContext(registry: ResourceRegistry): FixtureContext {
   const entries = Object.entries(FIXTURE_COLLECTIONS) as [FixtureCollection, string][];
-  const behaviours = Object.fromEntries(entries.map(([name, path]) => [name, required(registry.collection(path), path)])) as Record<FixtureCollection, CollectionBehaviour>;
-  const tables = Object.fromEntries(entries.map(([name]) => [name, behaviours[name].table])) as Record<FixtureCollection, TableMapping>;
+  const behaviours = Object.fromEntries(
+    entries.map(([name, path]) => [name, required(registry.collection(path), path)]),
+  ) as Record<FixtureCollection, CollectionBehaviour>;
+  const tables = Object.fromEntries(entries.map(([name]) => [name, behaviours[name].table])) as Record<
+    FixtureCollection,
+    TableMapping
+  >;
   const links = Object.fromEntries(
     Object.entries(FIXTURE_LINKS).map(([name, { path, relationship }]) => {
       const source = required(registry.collection(path), path);
       const storage = source.relationships?.[relationship]?.storage;
-      if (storage?.kind !== 'link') throw errors.notImplemented(`Fixtures for a family whose ${path} has no link relationship ${relationship}`);
-      return [name, { table: storage.table, sourceColumn: storage.sourceColumn, targetColumn: storage.targetColumn, scopeColumns: source.table.scopeColumns }];
+      if (storage?.kind !== 'link')
+        throw errors.notImplemented(`Fixtures for a family whose ${path} has no link relationship ${relationship}`);
+      return [
+        name,
+        {
+          table: storage.table,
+          sourceColumn: storage.sourceColumn,
+          targetColumn: storage.targetColumn,
+          scopeColumns: source.table.scopeColumns,
+        },
+      ];
     }),
   ) as Record<FixtureLink, LinkMapping>;
   const profileIds = behaviours.profiles.fixedKeys ?? new Set<string>();
@@ -141,7 +155,12 @@ function required(behaviour: CollectionBehaviour | undefined, path: string): Col
  * those that must have a value and those no client writes (read-only). Nullable, writable
  * properties stay as the fixture says, so that an export imports back unchanged.
  */
-export function serverDefaults(ctx: FixtureContext, collection: FixtureCollection, services: { ids: IdGenerator; now: Date }, parents: string[]): Entity {
+export function serverDefaults(
+  ctx: FixtureContext,
+  collection: FixtureCollection,
+  services: { ids: IdGenerator; now: Date },
+  parents: string[],
+): Entity {
   const behaviour = ctx.behaviours[collection];
   const defaults = behaviour.create?.defaults({ ids: services.ids, clock: { now: () => services.now } }, parents) ?? {};
   return Object.fromEntries(

@@ -59,7 +59,10 @@ export class HeartbeatMonitor {
     settings: Partial<HeartbeatSettings> = {},
     private readonly onError: (error: unknown) => void = () => undefined,
   ) {
-    this.current = { enabled: settings.enabled ?? false, timeoutMs: settings.timeoutMs ?? DEFAULT_HEARTBEAT_TIMEOUT_MS };
+    this.current = {
+      enabled: settings.enabled ?? false,
+      timeoutMs: settings.timeoutMs ?? DEFAULT_HEARTBEAT_TIMEOUT_MS,
+    };
   }
 
   settings(): HeartbeatSettings {
@@ -92,7 +95,10 @@ export class HeartbeatMonitor {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
     if (!this.running || !this.current.enabled) return;
-    this.timer = setInterval(() => void this.sweep().catch(this.onError), Math.max(100, Math.floor(this.current.timeoutMs / 4)));
+    this.timer = setInterval(
+      () => void this.sweep().catch(this.onError),
+      Math.max(100, Math.floor(this.current.timeoutMs / 4)),
+    );
     this.timer.unref();
   }
 
@@ -113,37 +119,68 @@ export class HeartbeatMonitor {
 
   /** Reads a heartbeat as a client sends it; a mistake is a Graph-shaped 400. */
   static read(raw: unknown, defaultTenant: string): HeartbeatInput {
-    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw errors.adminBadRequest('A heartbeat is a JSON object: {"kind": "connector", "id": "<GUID>"}.');
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+      throw errors.adminBadRequest('A heartbeat is a JSON object: {"kind": "connector", "id": "<GUID>"}.');
     const body = raw as Record<string, unknown>;
     for (const key of Object.keys(body)) {
-      if (!['tenantId', 'kind', 'id', 'profile'].includes(key)) throw errors.adminBadRequest(`Unknown member '${key}' (a heartbeat has tenantId, kind, id, profile).`, key);
+      if (!['tenantId', 'kind', 'id', 'profile'].includes(key))
+        throw errors.adminBadRequest(`Unknown member '${key}' (a heartbeat has tenantId, kind, id, profile).`, key);
     }
     const tenantId = body.tenantId ?? defaultTenant;
-    if (typeof tenantId !== 'string' || !isGuid(tenantId)) throw errors.adminBadRequest('tenantId must be a GUID.', 'tenantId');
-    if (typeof body.kind !== 'string' || !KINDS.includes(body.kind as HeartbeatKind)) throw errors.adminBadRequest(`kind must be one of ${KINDS.join(', ')}.`, 'kind');
+    if (typeof tenantId !== 'string' || !isGuid(tenantId))
+      throw errors.adminBadRequest('tenantId must be a GUID.', 'tenantId');
+    if (typeof body.kind !== 'string' || !KINDS.includes(body.kind as HeartbeatKind))
+      throw errors.adminBadRequest(`kind must be one of ${KINDS.join(', ')}.`, 'kind');
     if (typeof body.id !== 'string' || !isGuid(body.id)) throw errors.adminBadRequest('id must be a GUID.', 'id');
-    if (body.profile !== undefined && typeof body.profile !== 'string') throw errors.adminBadRequest('profile must be a string.', 'profile');
-    return { tenantId: tenantId.toLowerCase(), kind: body.kind as HeartbeatKind, id: body.id.toLowerCase(), profile: body.profile as string | undefined };
+    if (body.profile !== undefined && typeof body.profile !== 'string')
+      throw errors.adminBadRequest('profile must be a string.', 'profile');
+    return {
+      tenantId: tenantId.toLowerCase(),
+      kind: body.kind as HeartbeatKind,
+      id: body.id.toLowerCase(),
+      profile: body.profile as string | undefined,
+    };
   }
 
   /**
    * Records a heartbeat of an object that exists (404 otherwise). While the simulation is on, an
    * inactive object turns active again.
    */
-  async record(input: HeartbeatInput, normalizeProfile: (profile: string) => string | undefined): Promise<HeartbeatResult> {
+  async record(
+    input: HeartbeatInput,
+    normalizeProfile: (profile: string) => string | undefined,
+  ): Promise<HeartbeatResult> {
     const { table, scope, profile } = this.target(input, normalizeProfile);
     const found = await this.store.get(table, scope, input.id);
     if (!found) throw errors.resourceNotFound(input.id);
     const lastSeen = this.clock.now().toISOString();
-    await this.store.recordHeartbeat({ tenantId: input.tenantId, kind: input.kind, profileId: profile, id: input.id, lastSeen });
+    await this.store.recordHeartbeat({
+      tenantId: input.tenantId,
+      kind: input.kind,
+      profileId: profile,
+      id: input.id,
+      lastSeen,
+    });
     let status = String(found.status);
     if (this.current.enabled && status === 'inactive') {
-      if (await this.store.update(table, scope, input.id, { status: 'active' }, { where: { sql: 'status = ?', params: ['inactive'] } })) status = 'active';
+      if (
+        await this.store.update(
+          table,
+          scope,
+          input.id,
+          { status: 'active' },
+          { where: { sql: 'status = ?', params: ['inactive'] } },
+        )
+      )
+        status = 'active';
     }
     return { tenantId: input.tenantId, kind: input.kind, profile, id: input.id, lastSeen, status };
   }
 
-  private target(input: HeartbeatInput, normalizeProfile: (profile: string) => string | undefined): { table: TableMapping; scope: Scope; profile: string } {
+  private target(
+    input: HeartbeatInput,
+    normalizeProfile: (profile: string) => string | undefined,
+  ): { table: TableMapping; scope: Scope; profile: string } {
     switch (input.kind) {
       case 'connector':
         return { table: this.tables().connectors, scope: { tenantId: input.tenantId }, profile: 'applicationProxy' };
@@ -152,7 +189,10 @@ export class HeartbeatMonitor {
       case 'agent': {
         const profile = input.profile === undefined ? undefined : normalizeProfile(input.profile);
         if (!profile || NOT_HYBRID_AGENT_PROFILES.has(profile)) {
-          throw errors.adminBadRequest("An agent's heartbeat names its hybrid agent profile (e.g. \"profile\": \"provisioning\").", 'profile');
+          throw errors.adminBadRequest(
+            'An agent\'s heartbeat names its hybrid agent profile (e.g. "profile": "provisioning").',
+            'profile',
+          );
         }
         return { table: this.tables().agents, scope: { tenantId: input.tenantId, parents: [profile] }, profile };
       }

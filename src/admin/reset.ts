@@ -14,10 +14,23 @@ export interface ResetOptions {
  * and each gets its default connector group and profiles back on its next request (once the
  * engine forgets it). Returns the tenants reset.
  */
-export async function resetTenants(store: Store, dataTables: readonly string[], options: ResetOptions = {}): Promise<string[]> {
-  const tables = [...dataTables, HEARTBEATS_TABLE, ...(options.registrations ? [APP_REGISTRATIONS_TABLE, USERS_TABLE] : [])];
+export async function resetTenants(
+  store: Store,
+  dataTables: readonly string[],
+  options: ResetOptions = {},
+): Promise<string[]> {
+  const tables = [
+    ...dataTables,
+    HEARTBEATS_TABLE,
+    ...(options.registrations ? [APP_REGISTRATIONS_TABLE, USERS_TABLE] : []),
+  ];
   return store.transaction(async (tx) => {
-    const tenants = options.tenantId === undefined ? await tx.listTenants() : (await tx.hasTenant(options.tenantId)) ? [options.tenantId] : [];
+    const tenants =
+      options.tenantId === undefined
+        ? await tx.listTenants()
+        : (await tx.hasTenant(options.tenantId))
+          ? [options.tenantId]
+          : [];
     await tx.clearTenantRows(tables, options.tenantId);
     return tenants;
   });

@@ -4,7 +4,7 @@ import { isGuid } from '../odata/guid.js';
 import type { Store } from '../store/store.js';
 import type { Principal } from './principal.js';
 import type { TrustedIssuers } from './trusted-issuers.js';
-import { readBearer, toPrincipal, TokenVerifier } from './verifier.js';
+import { readBearer, toPrincipal, type TokenVerifier } from './verifier.js';
 
 /**
  * How a Graph request's caller is established (`--auth`):
@@ -52,7 +52,8 @@ export class StrictAuthenticator implements Authenticator {
 
   async authenticate(authorization: string | undefined): Promise<Principal> {
     const token = readBearer(authorization);
-    const principal = (this.trusted ? await this.verifyForeign(token) : undefined) ?? (await this.verifier.verifyToken(token));
+    const principal =
+      (this.trusted ? await this.verifyForeign(token) : undefined) ?? (await this.verifier.verifyToken(token));
     // Every token names a tenant that exists: one this localgraph made (its own tokens), or one
     // a trusted issuer was mapped to at start. No token creates a tenant.
     if (!this.knownTenants.has(principal.tenantId)) {
@@ -106,7 +107,10 @@ export class ClaimsAuthenticator implements Authenticator {
     }
     // The tenant partitions all data: without a tenant id there is no caller to act for.
     if (typeof payload.tid !== 'string' || !isGuid(payload.tid)) throw errors.tokenInvalid('Invalid tenant.');
-    const principal = toPrincipal({ ...payload, oid: payload.oid ?? payload.sub ?? '00000000-0000-0000-0000-000000000000' });
+    const principal = toPrincipal({
+      ...payload,
+      oid: payload.oid ?? payload.sub ?? '00000000-0000-0000-0000-000000000000',
+    });
     if (this.store) await this.admitTenant(principal.tenantId, this.store);
     return principal;
   }
@@ -123,7 +127,9 @@ export class ClaimsAuthenticator implements Authenticator {
     // Decided with no await between the check and the count: a burst of new tenants stops at the limit.
     if (!exists && !this.knownTenants.has(tenantId)) {
       if (count.value >= this.maxTenants) {
-        throw errors.tokenInvalid(`Invalid tenant. This localgraph (--auth claims) holds ${this.maxTenants} tenants, its limit (--max-claims-tenants).`);
+        throw errors.tokenInvalid(
+          `Invalid tenant. This localgraph (--auth claims) holds ${this.maxTenants} tenants, its limit (--max-claims-tenants).`,
+        );
       }
       count.value += 1;
     }

@@ -33,14 +33,32 @@ export async function ensureDevCredentials(store: Store, ids: IdGenerator, now: 
   if (!(await store.getAppRegistration(dev.clientId))) {
     await registerApp(
       store,
-      { tenantId: dev.tenantId, displayName: DEV_APP_NAME, clientId: dev.clientId, servicePrincipalId: dev.servicePrincipalId, clientSecret: dev.clientSecret, ...allPermissions() },
+      {
+        tenantId: dev.tenantId,
+        displayName: DEV_APP_NAME,
+        clientId: dev.clientId,
+        servicePrincipalId: dev.servicePrincipalId,
+        clientSecret: dev.clientSecret,
+        ...allPermissions(),
+      },
       ids,
       now,
     );
   }
   if (!(await store.findRegisteredUser(dev.tenantId, dev.userPrincipalName))) {
     try {
-      await registerUser(store, { tenantId: dev.tenantId, userPrincipalName: dev.userPrincipalName, password: dev.password, id: dev.userId, displayName: 'localgraph dev user' }, ids, now);
+      await registerUser(
+        store,
+        {
+          tenantId: dev.tenantId,
+          userPrincipalName: dev.userPrincipalName,
+          password: dev.password,
+          id: dev.userId,
+          displayName: 'localgraph dev user',
+        },
+        ids,
+        now,
+      );
     } catch (error) {
       if (!(error instanceof DuplicateRegistrationError)) throw error;
     }

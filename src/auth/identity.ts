@@ -74,12 +74,23 @@ export interface NewDefaultCredentials {
  * the token endpoint works from the first start. Only the process that creates them learns the
  * secret and the password; every later start finds them registered and gets nothing back.
  */
-export async function ensureDefaultRegistrations(store: Store, identity: DefaultIdentity, ids: IdGenerator, now: Date): Promise<NewDefaultCredentials> {
+export async function ensureDefaultRegistrations(
+  store: Store,
+  identity: DefaultIdentity,
+  ids: IdGenerator,
+  now: Date,
+): Promise<NewDefaultCredentials> {
   const created: NewDefaultCredentials = {};
   if (!(await store.getAppRegistration(identity.appId))) {
     const app = await registerApp(
       store,
-      { tenantId: identity.tenantId, displayName: DEFAULT_APP_NAME, clientId: identity.appId, servicePrincipalId: identity.servicePrincipalId, ...allPermissions() },
+      {
+        tenantId: identity.tenantId,
+        displayName: DEFAULT_APP_NAME,
+        clientId: identity.appId,
+        servicePrincipalId: identity.servicePrincipalId,
+        ...allPermissions(),
+      },
       ids,
       now,
     );
@@ -88,7 +99,18 @@ export async function ensureDefaultRegistrations(store: Store, identity: Default
   if (!(await store.findRegisteredUser(identity.tenantId, identity.userPrincipalName))) {
     const password = newPassword();
     try {
-      await registerUser(store, { tenantId: identity.tenantId, userPrincipalName: identity.userPrincipalName, password, id: identity.userId, displayName: 'localgraph admin' }, ids, now);
+      await registerUser(
+        store,
+        {
+          tenantId: identity.tenantId,
+          userPrincipalName: identity.userPrincipalName,
+          password,
+          id: identity.userId,
+          displayName: 'localgraph admin',
+        },
+        ids,
+        now,
+      );
       created.password = password;
     } catch (error) {
       if (!(error instanceof DuplicateRegistrationError)) throw error;

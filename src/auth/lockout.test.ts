@@ -59,7 +59,11 @@ test('attempts are counted before they are verified: a burst gets at most the th
   const attempts = Array.from({ length: 60 }, (_, i) => lockout.begin('a', `guess-${i}`));
   assert.equal(attempts.filter((a) => a.outcome === 'verify').length, 10);
   assert.equal(attempts.filter((a) => a.outcome === 'locked').length, 50);
-  assert.equal(lockout.begin('a', 'the right one').outcome, 'locked', 'the right password in the same burst is not even checked');
+  assert.equal(
+    lockout.begin('a', 'the right one').outcome,
+    'locked',
+    'the right password in the same burst is not even checked',
+  );
   for (const attempt of attempts) if (attempt.outcome === 'verify') attempt.failed();
   assert.equal(lockout.isLocked('a'), true);
 });

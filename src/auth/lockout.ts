@@ -121,7 +121,8 @@ export class SignInLockout {
   private state(account: string): Account {
     let state = this.accounts.get(account);
     if (!state) {
-      if (this.accounts.size >= this.options.maxEntries) this.accounts.delete(this.accounts.keys().next().value as string);
+      if (this.accounts.size >= this.options.maxEntries)
+        this.accounts.delete(this.accounts.keys().next().value as string);
       state = { failures: 0, pending: 0, lockouts: 0, lockedUntil: 0, recent: [] };
       this.accounts.set(account, state);
     }

@@ -22,7 +22,10 @@ const TENANT_ALIASES = new Set(['common', 'organizations']);
  * `organizations` (multi-tenant, `{tenantid}` in the issuer). Anything else is Entra's
  * "Tenant not found".
  */
-export async function resolveTenantSegment(store: Store, segment: string): Promise<{ segment: string; tenantId?: string }> {
+export async function resolveTenantSegment(
+  store: Store,
+  segment: string,
+): Promise<{ segment: string; tenantId?: string }> {
   const lower = segment.toLowerCase();
   if (TENANT_ALIASES.has(lower)) return { segment: lower };
   if (isGuid(lower) && (await store.hasTenant(lower))) return { segment: lower, tenantId: lower };
@@ -57,7 +60,24 @@ export function openIdConfiguration(
     http_logout_supported: true,
     frontchannel_logout_supported: true,
     end_session_endpoint: `${oauth}/logout`,
-    claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'nbf', 'name', 'oid', 'preferred_username', 'tid', 'ver', 'upn', 'scp', 'roles', 'appid', 'idtyp'],
+    claims_supported: [
+      'sub',
+      'iss',
+      'aud',
+      'exp',
+      'iat',
+      'nbf',
+      'name',
+      'oid',
+      'preferred_username',
+      'tid',
+      'ver',
+      'upn',
+      'scp',
+      'roles',
+      'appid',
+      'idtyp',
+    ],
     tenant_region_scope: null,
     cloud_instance_name: urls.cloudInstanceName,
     msgraph_host: urls.graphHost,

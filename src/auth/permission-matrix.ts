@@ -38,17 +38,36 @@ const APPS = '/applications';
 const SEGMENTS = `${APPS}/{id}/onPremisesPublishing/segmentsConfiguration/microsoft.graph.ipSegmentConfiguration/applicationSegments`;
 
 const DOCS = 'perms.json and docs';
-const REGISTRATION = 'undocumented (only the generated SDKs offer it); localgraph choice: on-premises installers register agents as apps, so app tokens may too';
+const REGISTRATION =
+  'undocumented (only the generated SDKs offer it); localgraph choice: on-premises installers register agents as apps, so app tokens may too';
 
-function rows(methods: Method[], pattern: string, delegated: string[], application: string[], note: string): PermissionRow[] {
+function rows(
+  methods: Method[],
+  pattern: string,
+  delegated: string[],
+  application: string[],
+  note: string,
+): PermissionRow[] {
   return methods.map((method) => ({ method, pattern, delegated, application, note }));
 }
 
 export const permissionMatrix: PermissionRow[] = [
   // Profiles: get, update the updater configuration, update isEnabled (undocumented)
   ...rows(['GET'], PROFILES, [HYBRID_R, HYBRID_RW, DIR_RW], [DIR_R, DIR_RW], 'list is undocumented; as get'),
-  ...rows(['GET'], PROFILE, [HYBRID_R, HYBRID_RW, DIR_RW], [DIR_R, DIR_RW], 'perms.json (delegated); app: Microsoft365DSC reads with Directory.Read.All, where perms.json says not supported'),
-  ...rows(['PATCH'], PROFILE, [DIR_RW], [DIR_RW], 'undocumented (isEnabled); Microsoft365DSC uses Directory.ReadWrite.All'),
+  ...rows(
+    ['GET'],
+    PROFILE,
+    [HYBRID_R, HYBRID_RW, DIR_RW],
+    [DIR_R, DIR_RW],
+    'perms.json (delegated); app: Microsoft365DSC reads with Directory.Read.All, where perms.json says not supported',
+  ),
+  ...rows(
+    ['PATCH'],
+    PROFILE,
+    [DIR_RW],
+    [DIR_RW],
+    'undocumented (isEnabled); Microsoft365DSC uses Directory.ReadWrite.All',
+  ),
   ...rows(['GET'], `${PROFILE}/hybridAgentUpdaterConfiguration`, [HYBRID_R, HYBRID_RW, DIR_RW], [], 'as the profile'),
   ...rows(['PATCH'], `${PROFILE}/hybridAgentUpdaterConfiguration`, [DIR_RW], [], DOCS),
   // Connectors (C1-C6)
@@ -68,11 +87,23 @@ export const permissionMatrix: PermissionRow[] = [
   // Applications, as application proxy uses them (A1-A3)
   ...rows(['GET'], APPS, [APP_R, APP_RW, DIR_R, DIR_RW], [APP_R, APP_RW, DIR_R, DIR_RW], 'Graph docs for applications'),
   ...rows(['POST'], APPS, [APP_RW, DIR_RW], [APP_RW, DIR_RW], 'Graph docs for applications'),
-  ...rows(['GET'], `${APPS}/{id}`, [APP_R, APP_RW, DIR_R, DIR_RW], [APP_R, APP_RW, DIR_R, DIR_RW], 'Graph docs for applications'),
+  ...rows(
+    ['GET'],
+    `${APPS}/{id}`,
+    [APP_R, APP_RW, DIR_R, DIR_RW],
+    [APP_R, APP_RW, DIR_R, DIR_RW],
+    'Graph docs for applications',
+  ),
   ...rows(['PATCH', 'DELETE'], `${APPS}/{id}`, [APP_RW, DIR_RW], [APP_RW, DIR_RW], 'Graph docs for applications'),
   ...rows(['PUT'], `${APPS}/{id}/connectorGroup/$ref`, [DIR_RW], [], DOCS),
   ...rows(['DELETE'], `${APPS}/{id}/connectorGroup/$ref`, [DIR_RW], [], 'undocumented; as the assignment (PUT)'),
-  ...rows(['GET'], `${APPS}/{id}/connectorGroup`, [APP_R, APP_RW, DIR_RW], [APP_R, APP_RW, DIR_RW], 'undocumented; as reading the application'),
+  ...rows(
+    ['GET'],
+    `${APPS}/{id}/connectorGroup`,
+    [APP_R, APP_RW, DIR_RW],
+    [APP_R, APP_RW, DIR_RW],
+    'undocumented; as reading the application',
+  ),
   // IP application segments (IS1-IS5)
   ...rows(['GET'], SEGMENTS, [APP_R, APP_RW], [APP_R, APP_RW], DOCS),
   ...rows(['GET'], `${SEGMENTS}/{id}`, [APP_R, APP_RW], [APP_R, APP_RW], DOCS),
@@ -90,18 +121,42 @@ export const permissionMatrix: PermissionRow[] = [
   // Agent groups (AGG1-AGG6)
   ...rows(['GET'], AGENT_GROUPS, [HYBRID_R, HYBRID_RW, DIR_RW], [], DOCS),
   ...rows(['GET'], `${AGENT_GROUPS}/{id}`, [HYBRID_R, HYBRID_RW, DIR_RW], [], DOCS),
-  ...rows(['POST'], AGENT_GROUPS, [DIR_RW, HYBRID_RW], [], 'rendered docs: Directory.ReadWrite.All (perms.json has no row); Policy.ReadWrite.HybridAuthentication added as for the other group writes'),
+  ...rows(
+    ['POST'],
+    AGENT_GROUPS,
+    [DIR_RW, HYBRID_RW],
+    [],
+    'rendered docs: Directory.ReadWrite.All (perms.json has no row); Policy.ReadWrite.HybridAuthentication added as for the other group writes',
+  ),
   ...rows(['PATCH', 'DELETE'], `${AGENT_GROUPS}/{id}`, [HYBRID_RW, DIR_RW], [], DOCS),
   ...rows(['GET'], `${AGENT_GROUPS}/{id}/agents`, [HYBRID_R, HYBRID_RW, DIR_RW], [], 'as reading the group'),
   ...rows(['GET'], `${AGENT_GROUPS}/{id}/publishedResources`, [OPP_RW], [], 'as reading published resources (PR1)'),
   ...rows(['POST'], `${AGENT_GROUPS}/{id}/agents/$ref`, [HYBRID_RW, DIR_RW], [], 'perms.json (AGG6)'),
   ...rows(['DELETE'], `${AGENT_GROUPS}/{id}/agents/{id}/$ref`, [HYBRID_RW, DIR_RW], [], 'as AGG6'),
-  ...rows(['POST'], `${AGENT_GROUPS}/{id}/publishedResources/$ref`, [OPP_RW], [], 'as the published resource side (PR6)'),
-  ...rows(['DELETE'], `${AGENT_GROUPS}/{id}/publishedResources/{id}/$ref`, [OPP_RW], [], 'as the published resource side (PR7)'),
+  ...rows(
+    ['POST'],
+    `${AGENT_GROUPS}/{id}/publishedResources/$ref`,
+    [OPP_RW],
+    [],
+    'as the published resource side (PR6)',
+  ),
+  ...rows(
+    ['DELETE'],
+    `${AGENT_GROUPS}/{id}/publishedResources/{id}/$ref`,
+    [OPP_RW],
+    [],
+    'as the published resource side (PR7)',
+  ),
   // Published resources (PR1-PR7): delegated OnPremisesPublishingProfiles.ReadWrite.All only
   ...rows(['GET', 'POST'], RESOURCES, [OPP_RW], [], DOCS),
   ...rows(['GET', 'PATCH'], `${RESOURCES}/{id}`, [OPP_RW], [], DOCS),
-  ...rows(['DELETE'], `${RESOURCES}/{id}`, [OPP_RW], [], 'metadata only (the docs page shows the $ref removal); as update'),
+  ...rows(
+    ['DELETE'],
+    `${RESOURCES}/{id}`,
+    [OPP_RW],
+    [],
+    'metadata only (the docs page shows the $ref removal); as update',
+  ),
   ...rows(['GET'], `${RESOURCES}/{id}/agentGroups`, [OPP_RW], [], 'as reading the resource'),
   ...rows(['POST'], `${RESOURCES}/{id}/agentGroups/$ref`, [OPP_RW], [], DOCS),
   ...rows(['DELETE'], `${RESOURCES}/{id}/agentGroups/{id}/$ref`, [OPP_RW], [], DOCS),

@@ -16,11 +16,16 @@ test('the permission table of docs/identity.md is the one rendered from the matr
 test('the table has one row per matrix row, with "not supported" for an empty side', () => {
   const table = renderPermissionTable(permissionMatrix).split('\n');
   assert.equal(table.length, permissionMatrix.length + 2);
-  const connectorsList = table.find((line) => line.startsWith('| GET | `/onPremisesPublishingProfiles/{id}/connectors` |'));
+  const connectorsList = table.find((line) =>
+    line.startsWith('| GET | `/onPremisesPublishingProfiles/{id}/connectors` |'),
+  );
   assert.ok(connectorsList);
   assert.match(connectorsList, /\| Directory\.ReadWrite\.All \| not supported \|/);
   const profile = table.find((line) => line.startsWith('| GET | `/onPremisesPublishingProfiles/{id}` |'));
-  assert.match(profile!, /Policy\.Read\.HybridAuthentication; higher: Policy\.ReadWrite\.HybridAuthentication, Directory\.ReadWrite\.All/);
+  assert.match(
+    profile!,
+    /Policy\.Read\.HybridAuthentication; higher: Policy\.ReadWrite\.HybridAuthentication, Directory\.ReadWrite\.All/,
+  );
 });
 
 test('replaceTable keeps what is around the markers and refuses a page without them', () => {

@@ -17,12 +17,14 @@ function permissions(list: string[]): string {
 /** One Markdown table row per (method, path) of the matrix, in the matrix's order. */
 export function renderPermissionTable(rows: readonly PermissionRow[]): string {
   const lines = [
-    '| method | path (under `/beta`) | delegated (least privileged first) | application | source, or localgraph\'s choice |',
+    "| method | path (under `/beta`) | delegated (least privileged first) | application | source, or localgraph's choice |",
     '|---|---|---|---|---|',
   ];
   for (const row of rows) {
     const note = row.note.replace(/\|/g, '\\|');
-    lines.push(`| ${row.method} | \`${row.pattern}\` | ${permissions(row.delegated)} | ${permissions(row.application)} | ${note} |`);
+    lines.push(
+      `| ${row.method} | \`${row.pattern}\` | ${permissions(row.delegated)} | ${permissions(row.application)} | ${note} |`,
+    );
   }
   return lines.join('\n');
 }

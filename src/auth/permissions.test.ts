@@ -13,7 +13,12 @@ const policy = new PermissionPolicy();
 
 /** Every permission any row names, plus some that no row names. */
 const ALL_PERMISSIONS = [
-  ...new Set([...permissionMatrix.flatMap((r) => [...r.delegated, ...r.application]), 'User.Read', 'Directory.Read.All', 'Application.ReadWrite.All']),
+  ...new Set([
+    ...permissionMatrix.flatMap((r) => [...r.delegated, ...r.application]),
+    'User.Read',
+    'Directory.Read.All',
+    'Application.ReadWrite.All',
+  ]),
 ];
 
 function user(...scopes: string[]): Principal {
@@ -67,7 +72,10 @@ for (const row of permissionMatrix) {
       assert.throws(() => policy.check(user(), row.method, row.pattern), denied);
       assert.throws(() => policy.check(user(...others), row.method, row.pattern), denied);
       // Scopes differ by case from the row's: no match.
-      assert.throws(() => policy.check(user(...row.delegated.map((s) => s.toLowerCase())), row.method, row.pattern), denied);
+      assert.throws(
+        () => policy.check(user(...row.delegated.map((s) => s.toLowerCase())), row.method, row.pattern),
+        denied,
+      );
     });
 
     test('a delegated token holding the permission only as a role gets 403', () => {
@@ -81,7 +89,11 @@ for (const row of permissionMatrix) {
       });
       test('an app token without a row role gets 403', () => {
         assert.throws(() => policy.check(app(), row.method, row.pattern), denied);
-        assert.throws(() => policy.check(app(...ALL_PERMISSIONS.filter((p) => !row.application.includes(p))), row.method, row.pattern), denied);
+        assert.throws(
+          () =>
+            policy.check(app(...ALL_PERMISSIONS.filter((p) => !row.application.includes(p))), row.method, row.pattern),
+          denied,
+        );
       });
     } else {
       test('app tokens are not supported: every role set gets 403', () => {
@@ -108,7 +120,9 @@ describe('GET of $count and $ref', () => {
   }
 
   test('only GET shares the collection row', () => {
-    const get = permissionMatrix.find((r) => r.method === 'GET' && r.pattern === '/onPremisesPublishingProfiles/{id}/connectors');
+    const get = permissionMatrix.find(
+      (r) => r.method === 'GET' && r.pattern === '/onPremisesPublishingProfiles/{id}/connectors',
+    );
     assert.ok(get);
     assert.equal(policy.row('DELETE', '/onPremisesPublishingProfiles/{id}/connectors/$count'), undefined);
     assert.equal(policy.row('GET', '/onPremisesPublishingProfiles/{id}/connectors/$count/$count'), undefined);
@@ -127,7 +141,10 @@ describe('operations without a row are never performed (fail closed)', () => {
     test(`${method} ${pattern}: another method of a served path is 405`, () => {
       assert.equal(policy.row(method, pattern), undefined);
       for (const principal of everything) {
-        assert.throws(() => policy.check(principal, method, pattern), (e: unknown) => e instanceof GraphError && e.status === 405 && e.code === 'Request_BadRequest');
+        assert.throws(
+          () => policy.check(principal, method, pattern),
+          (e: unknown) => e instanceof GraphError && e.status === 405 && e.code === 'Request_BadRequest',
+        );
       }
     });
   }
@@ -140,19 +157,27 @@ describe('operations without a row are never performed (fail closed)', () => {
     test(`${method} ${pattern || '(empty)'}: a path without any row is 501`, () => {
       assert.equal(policy.row(method, pattern), undefined);
       for (const principal of everything) {
-        assert.throws(() => policy.check(principal, method, pattern), (e: unknown) => e instanceof GraphError && e.status === 501);
+        assert.throws(
+          () => policy.check(principal, method, pattern),
+          (e: unknown) => e instanceof GraphError && e.status === 501,
+        );
       }
     });
   }
 
   test('a policy built from other rows knows only those', () => {
-    const custom = new PermissionPolicy([{ method: 'GET', pattern: '/x', delegated: ['A'], application: ['B'], note: '' }]);
+    const custom = new PermissionPolicy([
+      { method: 'GET', pattern: '/x', delegated: ['A'], application: ['B'], note: '' },
+    ]);
     custom.check(user('A'), 'GET', '/x');
     custom.check(app('B'), 'get', '/X');
     assert.throws(() => custom.check(user('B'), 'GET', '/x'), denied);
     assert.throws(() => custom.check(app('A'), 'GET', '/x'), denied);
     const first = permissionMatrix[0];
-    assert.throws(() => custom.check(user(...first.delegated), first.method, first.pattern), (e: unknown) => e instanceof GraphError && e.status === 501);
+    assert.throws(
+      () => custom.check(user(...first.delegated), first.method, first.pattern),
+      (e: unknown) => e instanceof GraphError && e.status === 501,
+    );
   });
 });
 
@@ -168,14 +193,26 @@ describe('a 403 says why', () => {
   };
 
   test('an app-only token on an operation with no application permissions: it needs a delegated token', () => {
-    const error = detailsOf(() => policy.check(app('Directory.ReadWrite.All', 'User.Read.All'), 'GET', '/onPremisesPublishingProfiles/{id}/connectors'));
+    const error = detailsOf(() =>
+      policy.check(
+        app('Directory.ReadWrite.All', 'User.Read.All'),
+        'GET',
+        '/onPremisesPublishingProfiles/{id}/connectors',
+      ),
+    );
     assert.deepEqual(error.details, [
       {
         code: 'DelegatedTokenRequired',
-        message: 'GET /onPremisesPublishingProfiles/{id}/connectors supports no application permissions: call it with a delegated (user) token that carries one of the delegated permissions Directory.ReadWrite.All.',
+        message:
+          'GET /onPremisesPublishingProfiles/{id}/connectors supports no application permissions: call it with a delegated (user) token that carries one of the delegated permissions Directory.ReadWrite.All.',
         target: 'roles',
       },
-      { code: 'TokenPermissions', message: "The app-only token carries the application permissions Directory.ReadWrite.All, User.Read.All (claim 'roles').", target: 'roles' },
+      {
+        code: 'TokenPermissions',
+        message:
+          "The app-only token carries the application permissions Directory.ReadWrite.All, User.Read.All (claim 'roles').",
+        target: 'roles',
+      },
     ]);
     const logged = error.logFields?.denied as Record<string, unknown>;
     assert.equal(logged.operation, 'GET /onPremisesPublishingProfiles/{id}/connectors');
@@ -187,17 +224,31 @@ describe('a 403 says why', () => {
   });
 
   test('a delegated token: the delegated permissions accepted and the scopes it carries', () => {
-    const error = detailsOf(() => policy.check(user('User.Read'), 'POST', '/onPremisesPublishingProfiles/{id}/connectorGroups'));
+    const error = detailsOf(() =>
+      policy.check(user('User.Read'), 'POST', '/onPremisesPublishingProfiles/{id}/connectorGroups'),
+    );
     assert.deepEqual(error.details, [
-      { code: 'RequiredPermissions', message: 'POST /onPremisesPublishingProfiles/{id}/connectorGroups accepts a token with one of the delegated permissions Directory.ReadWrite.All.', target: 'scp' },
-      { code: 'TokenPermissions', message: "The delegated token carries the delegated permissions User.Read (claim 'scp').", target: 'scp' },
+      {
+        code: 'RequiredPermissions',
+        message:
+          'POST /onPremisesPublishingProfiles/{id}/connectorGroups accepts a token with one of the delegated permissions Directory.ReadWrite.All.',
+        target: 'scp',
+      },
+      {
+        code: 'TokenPermissions',
+        message: "The delegated token carries the delegated permissions User.Read (claim 'scp').",
+        target: 'scp',
+      },
     ]);
   });
 
   test('an app-only token without the role an operation accepts: the roles accepted, and that it carries none', () => {
     const error = detailsOf(() => policy.check(app(), 'GET', '/applications'));
     assert.equal(error.details?.[0]?.code, 'RequiredPermissions');
-    assert.match(error.details?.[0]?.message ?? '', /^GET \/applications accepts a token with one of the application permissions Application\.Read\.All, /);
+    assert.match(
+      error.details?.[0]?.message ?? '',
+      /^GET \/applications accepts a token with one of the application permissions Application\.Read\.All, /,
+    );
     assert.equal(error.details?.[1]?.message, "The app-only token carries no application permissions (claim 'roles').");
   });
 });

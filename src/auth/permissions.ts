@@ -29,9 +29,11 @@ export class PermissionPolicy {
     const row = this.rows.get(`${verb} ${base.toLowerCase()}`);
     if (row) return row;
     // Reading one related entity (`members/{id}`) needs what reading the navigation needs.
-    if (verb === 'GET' && base.endsWith('/{id}')) return this.rows.get(`GET ${base.slice(0, -'/{id}'.length).toLowerCase()}`);
+    if (verb === 'GET' && base.endsWith('/{id}'))
+      return this.rows.get(`GET ${base.slice(0, -'/{id}'.length).toLowerCase()}`);
     // `DELETE .../$ref?$id=…` removes the reference `DELETE .../{id}/$ref` removes.
-    if (verb === 'DELETE' && base.endsWith('/$ref')) return this.rows.get(`DELETE ${base.slice(0, -'/$ref'.length).toLowerCase()}/{id}/$ref`);
+    if (verb === 'DELETE' && base.endsWith('/$ref'))
+      return this.rows.get(`DELETE ${base.slice(0, -'/$ref'.length).toLowerCase()}/{id}/$ref`);
     return undefined;
   }
 
@@ -43,7 +45,12 @@ export class PermissionPolicy {
       const itemRef = pattern.replace(/\/\{id\}\/\$ref$/, '/$ref').toLowerCase();
       // `X/{id}` of a navigation `X` that is read: one related entity, which no other method changes there.
       const related = /\/\{id\}$/.test(pattern) ? pattern.slice(0, -'/{id}'.length).toLowerCase() : undefined;
-      if (this.patterns.has(pattern.toLowerCase()) || this.patterns.has(base) || this.patterns.has(itemRef) || (related !== undefined && this.patterns.has(related))) {
+      if (
+        this.patterns.has(pattern.toLowerCase()) ||
+        this.patterns.has(base) ||
+        this.patterns.has(itemRef) ||
+        (related !== undefined && this.patterns.has(related))
+      ) {
         throw errors.methodNotAllowed();
       }
       throw errors.notImplemented(`The path '${pattern}'`);
@@ -98,10 +105,17 @@ export function denialDetails(denial: Denial): ErrorDetail[] {
       }
     : denial.accepted.length === 0
       ? { code: 'RequiredPermissions', message: `${denial.operation} supports no ${kind}.`, target: claim }
-      : { code: 'RequiredPermissions', message: `${denial.operation} accepts a token with one of the ${kind} ${list(denial.accepted)}.`, target: claim };
+      : {
+          code: 'RequiredPermissions',
+          message: `${denial.operation} accepts a token with one of the ${kind} ${list(denial.accepted)}.`,
+          target: claim,
+        };
   const carried: ErrorDetail = {
     code: 'TokenPermissions',
-    message: denial.carried.length === 0 ? `The ${denial.token} token carries no ${kind} (claim '${claim}').` : `The ${denial.token} token carries the ${kind} ${list(denial.carried)} (claim '${claim}').`,
+    message:
+      denial.carried.length === 0
+        ? `The ${denial.token} token carries no ${kind} (claim '${claim}').`
+        : `The ${denial.token} token carries the ${kind} ${list(denial.carried)} (claim '${claim}').`,
     target: claim,
   };
   return [accepted, carried];

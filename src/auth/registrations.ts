@@ -41,7 +41,12 @@ export class DuplicateRegistrationError extends Error {}
  * Registers an application with a new client secret. Resolves with `undefined` when the client
  * id is taken (a concurrent first start registered the default app first).
  */
-export async function registerApp(store: Store, app: NewApp, ids: IdGenerator, now: Date): Promise<RegisteredApp | undefined> {
+export async function registerApp(
+  store: Store,
+  app: NewApp,
+  ids: IdGenerator,
+  now: Date,
+): Promise<RegisteredApp | undefined> {
   const clientSecret = app.clientSecret ?? newClientSecret();
   const registration: AppRegistrationRow = {
     clientId: (app.clientId ?? ids.newId()).toLowerCase(),
@@ -67,7 +72,12 @@ export interface NewUser {
 }
 
 /** Adds a user with a hashed password; throws {@link DuplicateRegistrationError} when the name is taken. */
-export async function registerUser(store: Store, user: NewUser, ids: IdGenerator, now: Date): Promise<RegisteredUserRow> {
+export async function registerUser(
+  store: Store,
+  user: NewUser,
+  ids: IdGenerator,
+  now: Date,
+): Promise<RegisteredUserRow> {
   const row: RegisteredUserRow = {
     tenantId: user.tenantId.toLowerCase(),
     id: (user.id ?? ids.newId()).toLowerCase(),
@@ -88,7 +98,10 @@ export async function registerUser(store: Store, user: NewUser, ids: IdGenerator
  * reads registrations on every request). Resolves with the secret in clear, or `undefined` when
  * no application has that client id.
  */
-export async function resetAppSecret(store: Store, clientId: string): Promise<{ registration: AppRegistrationRow; clientSecret: string } | undefined> {
+export async function resetAppSecret(
+  store: Store,
+  clientId: string,
+): Promise<{ registration: AppRegistrationRow; clientSecret: string } | undefined> {
   const registration = await store.getAppRegistration(clientId.toLowerCase());
   if (!registration) return undefined;
   const clientSecret = newClientSecret();
@@ -97,8 +110,15 @@ export async function resetAppSecret(store: Store, clientId: string): Promise<{ 
 }
 
 /** Sets a user's password; resolves with the user, or `undefined` when the tenant has no such user. */
-export async function setUserPassword(store: Store, tenantId: string, userPrincipalName: string, password: string): Promise<RegisteredUserRow | undefined> {
+export async function setUserPassword(
+  store: Store,
+  tenantId: string,
+  userPrincipalName: string,
+  password: string,
+): Promise<RegisteredUserRow | undefined> {
   const user = await store.findRegisteredUser(tenantId.toLowerCase(), userPrincipalName);
   if (!user) return undefined;
-  return (await store.replaceUserPasswordHash(user.tenantId, user.userPrincipalName, await hashSecret(password))) ? user : undefined;
+  return (await store.replaceUserPasswordHash(user.tenantId, user.userPrincipalName, await hashSecret(password)))
+    ? user
+    : undefined;
 }

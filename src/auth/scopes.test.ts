@@ -14,7 +14,11 @@ function oauth(aadsts: number, error: string) {
 
 describe('parseScopes', () => {
   test('.default of Graph, in each of its names', () => {
-    for (const scope of ['https://graph.microsoft.com/.default', 'https://graph.microsoft.com//.default', '00000003-0000-0000-c000-000000000000/.default']) {
+    for (const scope of [
+      'https://graph.microsoft.com/.default',
+      'https://graph.microsoft.com//.default',
+      '00000003-0000-0000-c000-000000000000/.default',
+    ]) {
       const parsed = parseScopes(scope);
       assert.equal(parsed.isDefault, true, scope);
       assert.deepEqual(parsed.permissions, []);
@@ -23,7 +27,9 @@ describe('parseScopes', () => {
   });
 
   test('explicit permissions, with or without the resource, and sign-in scopes apart', () => {
-    const parsed = parseScopes('https://graph.microsoft.com/Directory.ReadWrite.All User.Read openid Profile offline_access');
+    const parsed = parseScopes(
+      'https://graph.microsoft.com/Directory.ReadWrite.All User.Read openid Profile offline_access',
+    );
     assert.equal(parsed.resource, 'https://graph.microsoft.com');
     assert.equal(parsed.isDefault, false);
     assert.deepEqual(parsed.permissions, ['Directory.ReadWrite.All', 'User.Read']);
@@ -37,21 +43,33 @@ describe('parseScopes', () => {
   });
 
   test('two resources: AADSTS28000', () => {
-    assert.throws(() => parseScopes('https://graph.microsoft.com/.default api://other/.default'), oauth(28000, 'invalid_scope'));
-    assert.throws(() => parseScopes('User.Read https://management.azure.com/user_impersonation'), oauth(28000, 'invalid_scope'));
+    assert.throws(
+      () => parseScopes('https://graph.microsoft.com/.default api://other/.default'),
+      oauth(28000, 'invalid_scope'),
+    );
+    assert.throws(
+      () => parseScopes('User.Read https://management.azure.com/user_impersonation'),
+      oauth(28000, 'invalid_scope'),
+    );
   });
 
   test('.default with another permission of the same resource: AADSTS70011', () => {
-    assert.throws(() => parseScopes('https://graph.microsoft.com/.default https://graph.microsoft.com/User.Read'), oauth(70011, 'invalid_scope'));
+    assert.throws(
+      () => parseScopes('https://graph.microsoft.com/.default https://graph.microsoft.com/User.Read'),
+      oauth(70011, 'invalid_scope'),
+    );
   });
 
   test('resources are matched without regard to case or a trailing slash', () => {
-    assert.equal(parseScopes('HTTPS://GRAPH.MICROSOFT.COM/.default https://graph.microsoft.com/.default').isDefault, true);
+    assert.equal(
+      parseScopes('HTTPS://GRAPH.MICROSOFT.COM/.default https://graph.microsoft.com/.default').isDefault,
+      true,
+    );
   });
 });
 
 describe('isGraphResource', () => {
-  test('Graph by URL or app id, and the aliases given (localgraph\'s own origin)', () => {
+  test("Graph by URL or app id, and the aliases given (localgraph's own origin)", () => {
     assert.ok(isGraphResource('https://graph.microsoft.com/'));
     assert.ok(isGraphResource('00000003-0000-0000-C000-000000000000'));
     assert.ok(isGraphResource('https://localhost:5443', ['https://localhost:5443']));

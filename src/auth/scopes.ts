@@ -39,7 +39,8 @@ export function parseScopes(scope: string): RequestedScopes {
     // A bare name is a Graph permission, as Entra ID reads `User.Read`.
     const resource = slash < 0 ? GRAPH_AUDIENCE : item.slice(0, slash).replace(/\/+$/, '');
     const name = slash < 0 ? item : item.slice(slash + 1);
-    if (requested.resource !== undefined && requested.resource.toLowerCase() !== resource.toLowerCase()) throw oauthErrors.severalResources(scope);
+    if (requested.resource !== undefined && requested.resource.toLowerCase() !== resource.toLowerCase())
+      throw oauthErrors.severalResources(scope);
     requested.resource = resource;
     if (name === '.default') requested.isDefault = true;
     else requested.permissions.push(name);

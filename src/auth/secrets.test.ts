@@ -7,7 +7,8 @@ test('a hash verifies its secret and nothing else', async () => {
   assert.match(stored, /^scrypt\$16384\$8\$1\$[\w-]{22}\$[\w-]{43}$/);
   assert.ok(!stored.includes('correct horse'));
   assert.equal(await verifySecret('correct horse', stored), true);
-  for (const wrong of ['correct horse ', 'Correct horse', '', 'correct']) assert.equal(await verifySecret(wrong, stored), false, wrong);
+  for (const wrong of ['correct horse ', 'Correct horse', '', 'correct'])
+    assert.equal(await verifySecret(wrong, stored), false, wrong);
 });
 
 test('each hash has its own salt', async () => {
@@ -18,7 +19,15 @@ test('each hash has its own salt', async () => {
 });
 
 test('a stored form it cannot read verifies nothing', async () => {
-  for (const stored of ['', 'plain', 'bcrypt$x$y', 'scrypt$16384$8$1$', 'scrypt$16384$8$1$c2FsdA$', 'scrypt$abc$8$1$c2FsdA$aGFzaA', 'scrypt$3$8$1$c2FsdA$aGFzaA']) {
+  for (const stored of [
+    '',
+    'plain',
+    'bcrypt$x$y',
+    'scrypt$16384$8$1$',
+    'scrypt$16384$8$1$c2FsdA$',
+    'scrypt$abc$8$1$c2FsdA$aGFzaA',
+    'scrypt$3$8$1$c2FsdA$aGFzaA',
+  ]) {
     assert.equal(await verifySecret('plain', stored), false, stored);
   }
 });
@@ -42,12 +51,17 @@ test('new passwords meet Entra ID complexity (upper, lower, digit, symbol)', () 
   }
 });
 
-test('only localgraph\'s own parameters are read: a stored cost is never believed', async () => {
+test("only localgraph's own parameters are read: a stored cost is never believed", async () => {
   const stored = await hashSecret('secret');
   assert.equal(isOwnHash(stored), true);
   const [, , , , salt, hash] = stored.split('$');
   // A work factor of 2^30 would take gigabytes and minutes per check; it is refused unread.
-  for (const hostile of [`scrypt$1073741824$8$1$${salt}$${hash}`, `scrypt$16384$64$1$${salt}$${hash}`, `scrypt$16384$8$16$${salt}$${hash}`, `scrypt$1024$8$1$${salt}$${hash}`]) {
+  for (const hostile of [
+    `scrypt$1073741824$8$1$${salt}$${hash}`,
+    `scrypt$16384$64$1$${salt}$${hash}`,
+    `scrypt$16384$8$16$${salt}$${hash}`,
+    `scrypt$1024$8$1$${salt}$${hash}`,
+  ]) {
     assert.equal(isOwnHash(hostile), false, hostile);
     assert.equal(await verifySecret('secret', hostile), false, hostile);
   }

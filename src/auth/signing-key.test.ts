@@ -45,7 +45,8 @@ test('the public JWK carries kid, alg and use, and no private part', async () =>
   assert.equal(key.publicJwk.alg, 'RS256');
   assert.equal(key.publicJwk.use, 'sig');
   assert.equal(key.publicJwk.kty, 'RSA');
-  for (const privatePart of ['d', 'p', 'q', 'dp', 'dq', 'qi']) assert.equal(key.publicJwk[privatePart as 'd'], undefined, privatePart);
+  for (const privatePart of ['d', 'p', 'q', 'dp', 'dq', 'qi'])
+    assert.equal(key.publicJwk[privatePart as 'd'], undefined, privatePart);
   const row = await store.getSigningKey(key.kid);
   assert.ok(row);
   assert.equal((JSON.parse(row.publicJwk) as { d?: string }).d, undefined);
@@ -58,12 +59,19 @@ test('two concurrent activeSigningKey calls on one store agree on one kid', asyn
   assert.equal(a.kid, b.kid);
   assert.equal(await store.getSetting('signing.activeKid'), a.kid);
   // A token signed with one verifies with the other's public key: they are the same key.
-  const token = await issueAccessToken(a, { tenantId: TENANT, appId: TENANT, servicePrincipalId: TENANT, roles: [] }, NOW);
+  const token = await issueAccessToken(
+    a,
+    { tenantId: TENANT, appId: TENANT, servicePrincipalId: TENANT, roles: [] },
+    NOW,
+  );
   await jwtVerify(token, b.publicKey, { currentDate: NOW });
 });
 
 test('different stores have different keys', async () => {
-  const [a, b] = await Promise.all([freshStore().then((s) => activeSigningKey(s, NOW)), freshStore().then((s) => activeSigningKey(s, NOW))]);
+  const [a, b] = await Promise.all([
+    freshStore().then((s) => activeSigningKey(s, NOW)),
+    freshStore().then((s) => activeSigningKey(s, NOW)),
+  ]);
   assert.notEqual(a.kid, b.kid);
 });
 

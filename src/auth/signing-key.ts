@@ -33,7 +33,11 @@ export async function activeSigningKey(store: Store, now: Date): Promise<Signing
     const candidate = await calculateJwkThumbprint(publicJwk);
     const privateJwk = await exportJWK(privateKey);
     await store.insertSigningKey(
-      { kid: candidate, privateJwk: JSON.stringify({ ...privateJwk, kid: candidate }), publicJwk: JSON.stringify({ ...publicJwk, kid: candidate, alg: 'RS256', use: 'sig' }) },
+      {
+        kid: candidate,
+        privateJwk: JSON.stringify({ ...privateJwk, kid: candidate }),
+        publicJwk: JSON.stringify({ ...publicJwk, kid: candidate, alg: 'RS256', use: 'sig' }),
+      },
       now,
     );
     kid = await store.putSettingIfAbsent(ACTIVE_KID, candidate);

@@ -6,7 +6,13 @@ import { consentedScopes, isGraphResource, parseScopes, type RequestedScopes } f
 import { HashingBusyError, SecretChecker } from './secret-checker.js';
 import { TokenThrottle } from './token-throttle.js';
 import { activeSigningKey, type SigningKey } from './signing-key.js';
-import { clientInfo, DEFAULT_TOKEN_LIFETIME_SECONDS, GRAPH_AUDIENCE, issueAccessToken, issueIdToken } from './tokens.js';
+import {
+  clientInfo,
+  DEFAULT_TOKEN_LIFETIME_SECONDS,
+  GRAPH_AUDIENCE,
+  issueAccessToken,
+  issueIdToken,
+} from './tokens.js';
 
 /**
  * The grants of localgraph's token endpoint, as Entra ID answers them: `client_credentials`
@@ -71,17 +77,24 @@ export class TokenService {
   async grant(request: TokenGrantRequest): Promise<TokenResponseBody> {
     const { params } = request;
     const grantType = required(params, 'grant_type');
-    if (grantType !== 'client_credentials' && grantType !== 'password') throw oauthErrors.unsupportedGrantType(grantType);
+    if (grantType !== 'client_credentials' && grantType !== 'password')
+      throw oauthErrors.unsupportedGrantType(grantType);
     const clientId = required(params, 'client_id').toLowerCase();
     const tenantId = await this.tenantOf(request.tenant, clientId);
     const app = await this.store.getAppRegistration(clientId);
     if (!app || app.tenantId !== tenantId) throw oauthErrors.clientNotFound(clientId, request.tenant);
-    const scope = request.endpoint === 'v1' ? `${required(params, 'resource').replace(/\/+$/, '')}/.default` : required(params, 'scope');
+    const scope =
+      request.endpoint === 'v1'
+        ? `${required(params, 'resource').replace(/\/+$/, '')}/.default`
+        : required(params, 'scope');
     const requested = parseScopes(scope);
     if (requested.resource !== undefined && !isGraphResource(requested.resource, [request.origin])) {
       throw oauthErrors.resourceNotFound(requested.resource, tenantId);
     }
-    const body = grantType === 'client_credentials' ? await this.clientCredentials(app, request, requested, scope) : await this.password(app, request, requested);
+    const body =
+      grantType === 'client_credentials'
+        ? await this.clientCredentials(app, request, requested, scope)
+        : await this.password(app, request, requested);
     if (request.endpoint === 'v1') body.resource = params.resource;
     return body;
   }
@@ -103,7 +116,12 @@ export class TokenService {
    * client nor the address is throttled, and with the hashing queue's bound. A failure counts
    * against both.
    */
-  private async check(secret: string, stored: string | undefined, request: TokenGrantRequest, clientId: string): Promise<boolean> {
+  private async check(
+    secret: string,
+    stored: string | undefined,
+    request: TokenGrantRequest,
+    clientId: string,
+  ): Promise<boolean> {
     const known = stored === undefined ? undefined : this.secrets.known(secret, stored);
     if (known !== undefined) {
       if (!known) this.throttle.recordFailure(throttleKeys(request, clientId));
@@ -127,27 +145,51 @@ export class TokenService {
     return ok;
   }
 
-  private async clientCredentials(app: AppRegistrationRow, request: TokenGrantRequest, requested: RequestedScopes, scope: string): Promise<TokenResponseBody> {
+  private async clientCredentials(
+    app: AppRegistrationRow,
+    request: TokenGrantRequest,
+    requested: RequestedScopes,
+    scope: string,
+  ): Promise<TokenResponseBody> {
     const secret = request.params.client_secret;
     if (!secret) throw oauthErrors.clientSecretMissing();
-    if (!(await this.check(secret, app.secretHash, request, app.clientId))) throw oauthErrors.invalidClientSecret(app.clientId);
+    if (!(await this.check(secret, app.secretHash, request, app.clientId)))
+      throw oauthErrors.invalidClientSecret(app.clientId);
     // OpenID scopes beside `.default` are ignored, as Entra ignores them: MSAL for Go adds
     // `openid offline_access profile` to every token request, client credentials included.
     if (!requested.isDefault) throw oauthErrors.scopeNotDefault(scope);
     const accessToken = await issueAccessToken(
       await this.signingKey(),
-      { tenantId: app.tenantId, appId: app.clientId, servicePrincipalId: app.servicePrincipalId, roles: app.roles, lifetimeSeconds: this.lifetime },
+      {
+        tenantId: app.tenantId,
+        appId: app.clientId,
+        servicePrincipalId: app.servicePrincipalId,
+        roles: app.roles,
+        lifetimeSeconds: this.lifetime,
+      },
       this.now(),
     );
-    return { token_type: 'Bearer', expires_in: this.lifetime, ext_expires_in: this.lifetime, access_token: accessToken };
+    return {
+      token_type: 'Bearer',
+      expires_in: this.lifetime,
+      ext_expires_in: this.lifetime,
+      access_token: accessToken,
+    };
   }
 
-  private async password(app: AppRegistrationRow, request: TokenGrantRequest, requested: RequestedScopes): Promise<TokenResponseBody> {
+  private async password(
+    app: AppRegistrationRow,
+    request: TokenGrantRequest,
+    requested: RequestedScopes,
+  ): Promise<TokenResponseBody> {
     const { params } = request;
     const username = required(params, 'username');
     const password = required(params, 'password');
     // A confidential client may send its secret with the password grant; it must then be right.
-    if (params.client_secret !== undefined && !(await this.check(params.client_secret, app.secretHash, request, app.clientId))) {
+    if (
+      params.client_secret !== undefined &&
+      !(await this.check(params.client_secret, app.secretHash, request, app.clientId))
+    ) {
       throw oauthErrors.invalidClientSecret(app.clientId);
     }
     const user = await this.store.findRegisteredUser(app.tenantId, username);
@@ -176,7 +218,14 @@ export class TokenService {
     const person = { objectId: user.id, userPrincipalName: user.userPrincipalName, name: user.displayName };
     const accessToken = await issueAccessToken(
       key,
-      { tenantId: app.tenantId, appId: app.clientId, user: person, scopes, lifetimeSeconds: this.lifetime, appidacr: params.client_secret ? '1' : '0' },
+      {
+        tenantId: app.tenantId,
+        appId: app.clientId,
+        user: person,
+        scopes,
+        lifetimeSeconds: this.lifetime,
+        appidacr: params.client_secret ? '1' : '0',
+      },
       now,
     );
     const oidc = requested.oidc.filter((s) => s !== 'offline_access');
@@ -184,14 +233,22 @@ export class TokenService {
       token_type: 'Bearer',
       // Entra names `.default` itself after the scopes it stands for when it was asked for; MSAL
       // for Go and Java check that every requested scope is in this list ("declined scopes").
-      scope: [...scopes.map((s) => `${GRAPH_AUDIENCE}/${s}`), ...(requested.isDefault ? [`${GRAPH_AUDIENCE}/.default`] : []), ...oidc].join(' '),
+      scope: [
+        ...scopes.map((s) => `${GRAPH_AUDIENCE}/${s}`),
+        ...(requested.isDefault ? [`${GRAPH_AUDIENCE}/.default`] : []),
+        ...oidc,
+      ].join(' '),
       expires_in: this.lifetime,
       ext_expires_in: this.lifetime,
       access_token: accessToken,
     };
     if (oidc.includes('openid')) {
       const issuer = `${request.origin}/${app.tenantId}/v2.0`;
-      body.id_token = await issueIdToken(key, { issuer, tenantId: app.tenantId, clientId: app.clientId, user: person, lifetimeSeconds: this.lifetime }, now);
+      body.id_token = await issueIdToken(
+        key,
+        { issuer, tenantId: app.tenantId, clientId: app.clientId, user: person, lifetimeSeconds: this.lifetime },
+        now,
+      );
     }
     if (params.client_info === '1') body.client_info = clientInfo(user.id, app.tenantId);
     return body;

@@ -5,7 +5,7 @@ import { TokenThrottle } from './token-throttle.js';
 const options = { maxFailures: 3, windowSeconds: 60, maxEntries: 100 };
 
 test('failures plus checks under way are bounded per key; the wait is what is left of the window', () => {
-  let now = 0;
+  const now = 0;
   const throttle = new TokenThrottle(() => now, options);
   const tickets = [1, 2, 3].map(() => throttle.begin(['client:a', 'address:x']));
   const refused = throttle.begin(['client:a', 'address:y']);

@@ -41,7 +41,8 @@ export function discoveryUrl(issuerUrl: string): string {
 export function checkIssuerUrl(issuerUrl: string, what = 'trusted issuer'): string {
   const url = new URL(issuerUrl);
   const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) throw new Error(`${what} ${issuerUrl} must use https`);
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback))
+    throw new Error(`${what} ${issuerUrl} must use https`);
   return url.href;
 }
 
@@ -57,7 +58,10 @@ export interface TrustedIssuerSpec {
 
 /** The tenant ids a URL's path names (`https://login.microsoftonline.com/{tid}/v2.0`), lower-cased. */
 export function tenantsNamedIn(issuerUrl: string): string[] {
-  return new URL(issuerUrl).pathname.split('/').filter((segment) => isGuid(segment)).map((t) => t.toLowerCase());
+  return new URL(issuerUrl).pathname
+    .split('/')
+    .filter((segment) => isGuid(segment))
+    .map((t) => t.toLowerCase());
 }
 
 interface Discovered {
@@ -89,9 +93,13 @@ class TrustedIssuer {
     try {
       // No redirects: the document is read where the operator said, never where a response points
       // (and jose reads the key set with redirects off too).
-      const response = await fetch(discoveryUrl(this.url), { redirect: 'error', signal: AbortSignal.timeout(this.options.timeoutMs ?? 5000) });
+      const response = await fetch(discoveryUrl(this.url), {
+        redirect: 'error',
+        signal: AbortSignal.timeout(this.options.timeoutMs ?? 5000),
+      });
       const body = (await response.json()) as { issuer?: unknown; jwks_uri?: unknown };
-      if (!response.ok || typeof body.issuer !== 'string' || typeof body.jwks_uri !== 'string') throw new Error('not an OpenID discovery document');
+      if (!response.ok || typeof body.issuer !== 'string' || typeof body.jwks_uri !== 'string')
+        throw new Error('not an OpenID discovery document');
       // The key set is held to https as the issuer is: keys read in clear could be anyone's.
       const jwksUri = checkIssuerUrl(body.jwks_uri, 'key set');
       this.discovered = {
@@ -128,7 +136,11 @@ class TrustedIssuer {
     } catch (error) {
       const code = (error as { code?: string }).code;
       const claim = (error as { claim?: string }).claim;
-      if (code === 'ERR_JWT_EXPIRED' || (code === 'ERR_JWT_CLAIM_VALIDATION_FAILED' && (claim === 'nbf' || claim === 'iat'))) throw errors.tokenExpired();
+      if (
+        code === 'ERR_JWT_EXPIRED' ||
+        (code === 'ERR_JWT_CLAIM_VALIDATION_FAILED' && (claim === 'nbf' || claim === 'iat'))
+      )
+        throw errors.tokenExpired();
       if (code === 'ERR_JWT_CLAIM_VALIDATION_FAILED' && claim === 'aud') throw errors.tokenInvalid('Invalid audience.');
       if (code === 'ERR_JWKS_NO_MATCHING_KEY') throw errors.tokenInvalid('The signing key is not known.');
       throw errors.tokenInvalid();
@@ -161,7 +173,9 @@ export class TrustedIssuers {
 
   /** Fetches every discovery document now; returns the URLs that could not be read. */
   async prefetch(): Promise<string[]> {
-    const results = await Promise.all(this.issuers.map(async (issuer) => ((await issuer.discover()) ? undefined : issuer.url)));
+    const results = await Promise.all(
+      this.issuers.map(async (issuer) => ((await issuer.discover()) ? undefined : issuer.url)),
+    );
     return results.filter((url): url is string => url !== undefined);
   }
 

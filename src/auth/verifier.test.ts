@@ -41,13 +41,23 @@ function verifierAt(start: Date = T0): { verifier: TokenVerifier; setNow(d: Date
 function delegatedToken(now: Date = T0, lifetimeSeconds?: number): Promise<string> {
   return issueAccessToken(
     key,
-    { tenantId: TENANT, appId: APP, user: { objectId: USER, userPrincipalName: 'admin@contoso.com' }, scopes: ['Directory.ReadWrite.All', 'User.Read'], lifetimeSeconds },
+    {
+      tenantId: TENANT,
+      appId: APP,
+      user: { objectId: USER, userPrincipalName: 'admin@contoso.com' },
+      scopes: ['Directory.ReadWrite.All', 'User.Read'],
+      lifetimeSeconds,
+    },
     now,
   );
 }
 
 function appToken(now: Date = T0): Promise<string> {
-  return issueAccessToken(key, { tenantId: TENANT, appId: APP, servicePrincipalId: SP, roles: ['Directory.ReadWrite.All'] }, now);
+  return issueAccessToken(
+    key,
+    { tenantId: TENANT, appId: APP, servicePrincipalId: SP, roles: ['Directory.ReadWrite.All'] },
+    now,
+  );
 }
 
 /** Claims of a well-formed delegated token, for tokens the tests sign themselves. */
@@ -69,7 +79,11 @@ function claims(overrides: Record<string, unknown> = {}): JWTPayload {
   };
 }
 
-function sign(payload: JWTPayload, header: Record<string, unknown> = {}, signingKey: CryptoKey | Uint8Array = key.privateKey): Promise<string> {
+function sign(
+  payload: JWTPayload,
+  header: Record<string, unknown> = {},
+  signingKey: CryptoKey | Uint8Array = key.privateKey,
+): Promise<string> {
   const protectedHeader = { alg: 'RS256', typ: 'JWT', kid: key.kid, ...header } as { alg: string };
   return new SignJWT(payload).setProtectedHeader(protectedHeader).sign(signingKey);
 }
@@ -132,7 +146,11 @@ describe('TokenVerifier: valid tokens', () => {
 
   test('every Graph audience form is accepted', async () => {
     const { verifier } = verifierAt();
-    for (const aud of ['https://graph.microsoft.com', 'https://graph.microsoft.com/', '00000003-0000-0000-c000-000000000000']) {
+    for (const aud of [
+      'https://graph.microsoft.com',
+      'https://graph.microsoft.com/',
+      '00000003-0000-0000-c000-000000000000',
+    ]) {
       assert.equal((await verifier.verify(`Bearer ${await sign(claims({ aud }))}`)).tenantId, TENANT, aud);
     }
   });
@@ -154,7 +172,9 @@ describe('TokenVerifier: valid tokens', () => {
     const { verifier } = verifierAt();
     const user = await verifier.verify(`Bearer ${await sign(claims({ idtyp: undefined }))}`);
     assert.equal(user.kind, 'user');
-    const app = await verifier.verify(`Bearer ${await sign(claims({ idtyp: undefined, scp: undefined, roles: ['Directory.ReadWrite.All'], oid: SP }))}`);
+    const app = await verifier.verify(
+      `Bearer ${await sign(claims({ idtyp: undefined, scp: undefined, roles: ['Directory.ReadWrite.All'], oid: SP }))}`,
+    );
     assert.equal(app.kind, 'app');
     assert.deepEqual(app.roles, new Set(['Directory.ReadWrite.All']));
   });
@@ -177,7 +197,16 @@ describe('TokenVerifier: refused headers and tokens', () => {
   test('another scheme or garbage: CompactToken parsing failed', async () => {
     const { verifier } = verifierAt();
     const token = await delegatedToken();
-    for (const header of ['Basic x', `Basic ${token}`, 'garbage', token, 'Bearer garbage', 'Bearer a.b.c', `Bearer ${token} extra`, 'Bearer x.y']) {
+    for (const header of [
+      'Basic x',
+      `Basic ${token}`,
+      'garbage',
+      token,
+      'Bearer garbage',
+      'Bearer a.b.c',
+      `Bearer ${token} extra`,
+      'Bearer x.y',
+    ]) {
       await assert.rejects(verifier.verify(header), unauthorized(MALFORMED), header);
     }
   });
@@ -191,15 +220,24 @@ describe('TokenVerifier: refused headers and tokens', () => {
   test('alg: none is refused', async () => {
     const { verifier } = verifierAt();
     const unsigned = `${b64({ alg: 'none', typ: 'JWT', kid: key.kid })}.${b64(claims())}.`;
-    await assert.rejects(verifier.verify(`Bearer ${unsigned}`), unauthorized(`${INVALID} The token is not signed with RS256.`));
+    await assert.rejects(
+      verifier.verify(`Bearer ${unsigned}`),
+      unauthorized(`${INVALID} The token is not signed with RS256.`),
+    );
   });
 
   test('an HS256 token "signed" with the public key bytes is refused', async () => {
     const { verifier } = verifierAt();
     const pem = createPublicKey({ key: key.publicJwk as never, format: 'jwk' }).export({ type: 'spki', format: 'pem' });
-    for (const secret of [new TextEncoder().encode(String(pem)), new TextEncoder().encode(JSON.stringify(key.publicJwk))]) {
+    for (const secret of [
+      new TextEncoder().encode(String(pem)),
+      new TextEncoder().encode(JSON.stringify(key.publicJwk)),
+    ]) {
       const token = await sign(claims(), { alg: 'HS256' }, secret);
-      await assert.rejects(verifier.verify(`Bearer ${token}`), unauthorized(`${INVALID} The token is not signed with RS256.`));
+      await assert.rejects(
+        verifier.verify(`Bearer ${token}`),
+        unauthorized(`${INVALID} The token is not signed with RS256.`),
+      );
     }
   });
 
@@ -212,13 +250,22 @@ describe('TokenVerifier: refused headers and tokens', () => {
 
   test('an unknown or missing kid is refused', async () => {
     const { verifier } = verifierAt();
-    await assert.rejects(verifier.verify(`Bearer ${await sign(claims(), { kid: 'no-such-key' })}`), unauthorized(`${INVALID} The signing key is not known.`));
-    await assert.rejects(verifier.verify(`Bearer ${await sign(claims(), { kid: undefined })}`), unauthorized(`${INVALID} The signing key is not known.`));
+    await assert.rejects(
+      verifier.verify(`Bearer ${await sign(claims(), { kid: 'no-such-key' })}`),
+      unauthorized(`${INVALID} The signing key is not known.`),
+    );
+    await assert.rejects(
+      verifier.verify(`Bearer ${await sign(claims(), { kid: undefined })}`),
+      unauthorized(`${INVALID} The signing key is not known.`),
+    );
   });
 
   test('an expired token (beyond the 5 minute skew) is refused', async () => {
     const { verifier } = verifierAt();
-    await assert.rejects(verifier.verify(`Bearer ${await sign(claims({ exp: T0_SECONDS - 301 }))}`), unauthorized(EXPIRED));
+    await assert.rejects(
+      verifier.verify(`Bearer ${await sign(claims({ exp: T0_SECONDS - 301 }))}`),
+      unauthorized(EXPIRED),
+    );
     // issued by localgraph an hour and six minutes ago
     const old = await delegatedToken(new Date(T0.getTime() - 3960_000));
     await assert.rejects(verifier.verify(`Bearer ${old}`), unauthorized(EXPIRED));
@@ -226,7 +273,10 @@ describe('TokenVerifier: refused headers and tokens', () => {
 
   test('a not-yet-valid token (beyond the skew) is refused', async () => {
     const { verifier } = verifierAt();
-    await assert.rejects(verifier.verify(`Bearer ${await sign(claims({ nbf: T0_SECONDS + 301, iat: T0_SECONDS + 301 }))}`), unauthorized(EXPIRED));
+    await assert.rejects(
+      verifier.verify(`Bearer ${await sign(claims({ nbf: T0_SECONDS + 301, iat: T0_SECONDS + 301 }))}`),
+      unauthorized(EXPIRED),
+    );
     const future = await delegatedToken(new Date(T0.getTime() + 600_000));
     await assert.rejects(verifier.verify(`Bearer ${future}`), unauthorized(EXPIRED));
   });
@@ -234,11 +284,15 @@ describe('TokenVerifier: refused headers and tokens', () => {
   test('a wrong audience is refused', async () => {
     const { verifier } = verifierAt();
     for (const aud of ['api://localgraph', 'https://graph.microsoft.us', 'https://graph.microsoft.com//']) {
-      await assert.rejects(verifier.verify(`Bearer ${await sign(claims({ aud }))}`), unauthorized(`${INVALID} Invalid audience.`), aud);
+      await assert.rejects(
+        verifier.verify(`Bearer ${await sign(claims({ aud }))}`),
+        unauthorized(`${INVALID} Invalid audience.`),
+        aud,
+      );
     }
   });
 
-  test('an issuer that is not the token tenant\'s STS is refused', async () => {
+  test("an issuer that is not the token tenant's STS is refused", async () => {
     const { verifier } = verifierAt();
     const cases: Record<string, unknown>[] = [
       { iss: issuerFor(OTHER_TENANT) },
@@ -248,7 +302,11 @@ describe('TokenVerifier: refused headers and tokens', () => {
       { tid: 42, iss: issuerFor('42') },
     ];
     for (const overrides of cases) {
-      await assert.rejects(verifier.verify(`Bearer ${await sign(claims(overrides))}`), unauthorized(`${INVALID} Invalid issuer.`), JSON.stringify(overrides));
+      await assert.rejects(
+        verifier.verify(`Bearer ${await sign(claims(overrides))}`),
+        unauthorized(`${INVALID} Invalid issuer.`),
+        JSON.stringify(overrides),
+      );
     }
   });
 
@@ -256,7 +314,11 @@ describe('TokenVerifier: refused headers and tokens', () => {
     const { verifier } = verifierAt();
     const [header, payload, signature] = (await delegatedToken()).split('.');
     const body = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>;
-    for (const change of [{ tid: OTHER_TENANT, iss: issuerFor(OTHER_TENANT) }, { scp: 'Directory.ReadWrite.All Application.ReadWrite.All' }, { exp: Number(body.exp) + 86400 }]) {
+    for (const change of [
+      { tid: OTHER_TENANT, iss: issuerFor(OTHER_TENANT) },
+      { scp: 'Directory.ReadWrite.All Application.ReadWrite.All' },
+      { exp: Number(body.exp) + 86400 },
+    ]) {
       const forged = `${header}.${b64({ ...body, ...change })}.${signature}`;
       await assert.rejects(verifier.verify(`Bearer ${forged}`), unauthorized(INVALID), JSON.stringify(change));
     }
@@ -265,12 +327,16 @@ describe('TokenVerifier: refused headers and tokens', () => {
   test('a token without exp, tid or oid is refused', async () => {
     const { verifier } = verifierAt();
     for (const claim of ['exp', 'tid', 'oid']) {
-      await assert.rejects(verifier.verify(`Bearer ${await sign(claims({ [claim]: undefined }))}`), (e: unknown) => {
-        assert.ok(e instanceof GraphError);
-        assert.equal(e.status, 401);
-        assert.equal(e.code, 'InvalidAuthenticationToken');
-        return true;
-      }, claim);
+      await assert.rejects(
+        verifier.verify(`Bearer ${await sign(claims({ [claim]: undefined }))}`),
+        (e: unknown) => {
+          assert.ok(e instanceof GraphError);
+          assert.equal(e.status, 401);
+          assert.equal(e.code, 'InvalidAuthenticationToken');
+          return true;
+        },
+        claim,
+      );
     }
   });
 });
@@ -295,8 +361,15 @@ describe('TokenVerifier: cached verification', () => {
     await cached.verifier.verify(`Bearer ${token}`);
     cached.setNow(boundary);
     const fresh = verifierAt(boundary);
-    const outcome = (p: Promise<unknown>) => p.then(() => 'ok', (e: unknown) => (e instanceof GraphError ? e.message : String(e)));
-    assert.equal(await outcome(cached.verifier.verify(`Bearer ${token}`)), await outcome(fresh.verifier.verify(`Bearer ${token}`)));
+    const outcome = (p: Promise<unknown>) =>
+      p.then(
+        () => 'ok',
+        (e: unknown) => (e instanceof GraphError ? e.message : String(e)),
+      );
+    assert.equal(
+      await outcome(cached.verifier.verify(`Bearer ${token}`)),
+      await outcome(fresh.verifier.verify(`Bearer ${token}`)),
+    );
   });
 
   test('a cached token is refused when the clock goes back before nbf (minus the skew)', async () => {

@@ -62,7 +62,8 @@ export class TokenVerifier {
 
     const cached = this.cache.get(token);
     if (cached) {
-      if (nowSeconds + CLOCK_SKEW_SECONDS < cached.notBefore || nowSeconds - CLOCK_SKEW_SECONDS >= cached.expires) throw errors.tokenExpired();
+      if (nowSeconds + CLOCK_SKEW_SECONDS < cached.notBefore || nowSeconds - CLOCK_SKEW_SECONDS >= cached.expires)
+        throw errors.tokenExpired();
       return cached.principal;
     }
 
@@ -105,12 +106,17 @@ export class TokenVerifier {
     } catch (error) {
       const code = (error as { code?: string }).code;
       const claim = (error as { claim?: string }).claim;
-      if (code === 'ERR_JWT_EXPIRED' || (code === 'ERR_JWT_CLAIM_VALIDATION_FAILED' && (claim === 'nbf' || claim === 'iat'))) throw errors.tokenExpired();
+      if (
+        code === 'ERR_JWT_EXPIRED' ||
+        (code === 'ERR_JWT_CLAIM_VALIDATION_FAILED' && (claim === 'nbf' || claim === 'iat'))
+      )
+        throw errors.tokenExpired();
       if (code === 'ERR_JWT_CLAIM_VALIDATION_FAILED' && claim === 'aud') throw errors.tokenInvalid('Invalid audience.');
       throw errors.tokenInvalid();
     }
     const tenantId = payload.tid;
-    if (typeof tenantId !== 'string' || !isGuid(tenantId) || payload.iss !== issuerFor(tenantId)) throw errors.tokenInvalid('Invalid issuer.');
+    if (typeof tenantId !== 'string' || !isGuid(tenantId) || payload.iss !== issuerFor(tenantId))
+      throw errors.tokenInvalid('Invalid issuer.');
     return payload;
   }
 }
@@ -127,7 +133,8 @@ export function toPrincipal(payload: JWTPayload): Principal {
     scopes: new Set(kind === 'user' ? scp : []),
     roles: new Set(kind === 'app' ? roles : []),
     // v1 tokens name the client in `appid`, v2 tokens in `azp`.
-    appId: typeof payload.appid === 'string' ? payload.appid : typeof payload.azp === 'string' ? payload.azp : undefined,
+    appId:
+      typeof payload.appid === 'string' ? payload.appid : typeof payload.azp === 'string' ? payload.azp : undefined,
     userPrincipalName: typeof payload.upn === 'string' ? payload.upn : undefined,
   };
 }

@@ -48,19 +48,34 @@ type Options = NonNullable<ParseArgsConfig['options']>;
 
 /** What `parseCommand` returns (spelled out: a published declaration cannot name parseArgs' inner types). */
 type ParsedCommand<T extends Options> = ReturnType<
-  typeof parseArgs<{ args: string[]; options: T & { help: { type: 'boolean'; short: 'h' } } & typeof TARGET_OPTIONS; strict: true; allowPositionals: true }>
+  typeof parseArgs<{
+    args: string[];
+    options: T & { help: { type: 'boolean'; short: 'h' } } & typeof TARGET_OPTIONS;
+    strict: true;
+    allowPositionals: true;
+  }>
 >;
 
 /** Strict parsing with positionals; anything unknown or malformed is a {@link UsageError}. */
 export function parseCommand<T extends Options>(args: string[], options: T): ParsedCommand<T> {
   try {
-    return parseArgs({ args, options: { help: { type: 'boolean', short: 'h' }, ...TARGET_OPTIONS, ...options }, strict: true, allowPositionals: true });
+    return parseArgs({
+      args,
+      options: { help: { type: 'boolean', short: 'h' }, ...TARGET_OPTIONS, ...options },
+      strict: true,
+      allowPositionals: true,
+    });
   } catch (error) {
     throw new UsageError((error as Error).message.split('\n')[0]);
   }
 }
 
-type TargetValues = { url?: string | boolean; 'admin-key'?: string | boolean; data?: string | boolean; 'database-url'?: string | boolean };
+type TargetValues = {
+  url?: string | boolean;
+  'admin-key'?: string | boolean;
+  data?: string | boolean;
+  'database-url'?: string | boolean;
+};
 
 export function adminTarget(values: TargetValues, env: NodeJS.ProcessEnv = process.env): AdminTarget {
   const url = typeof values.url === 'string' ? values.url : DEFAULT_ADMIN_URL;
@@ -73,8 +88,12 @@ export function adminTarget(values: TargetValues, env: NodeJS.ProcessEnv = proce
     throw new UsageError(`--url must be the server's http(s) URL, not '${url}'`);
   }
   const key = typeof values['admin-key'] === 'string' ? values['admin-key'] : env.LOCALGRAPH_ADMIN_KEY;
-  if (!key) throw new UsageError('no admin key: give --admin-key or set LOCALGRAPH_ADMIN_KEY (localgraph serve prints it)');
-  const storage = { data: typeof values.data === 'string' ? values.data : undefined, 'database-url': typeof values['database-url'] === 'string' ? values['database-url'] : undefined };
+  if (!key)
+    throw new UsageError('no admin key: give --admin-key or set LOCALGRAPH_ADMIN_KEY (localgraph serve prints it)');
+  const storage = {
+    data: typeof values.data === 'string' ? values.data : undefined,
+    'database-url': typeof values['database-url'] === 'string' ? values['database-url'] : undefined,
+  };
   return { origin, key, caSource: storageLocation(storage) };
 }
 
@@ -92,7 +111,13 @@ export async function adminCall(target: AdminTarget, method: string, path: strin
  * own CA; a TLS-only server reached over http (it closes the connection) is tried again over
  * https, and the target remembers it.
  */
-export async function serverCall(target: AdminTarget, path: string, method: string, headers: Record<string, string>, body?: unknown): Promise<unknown> {
+export async function serverCall(
+  target: AdminTarget,
+  path: string,
+  method: string,
+  headers: Record<string, string>,
+  body?: unknown,
+): Promise<unknown> {
   const text = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
   const allHeaders = { ...headers, ...(text === undefined ? {} : { 'content-type': 'application/json' }) };
   let answer: Answer;
@@ -100,7 +125,8 @@ export async function serverCall(target: AdminTarget, path: string, method: stri
     answer = await send(target, path, method, allHeaders, text);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (!target.origin.startsWith('http:') || (code !== 'ECONNRESET' && code !== 'EPIPE')) throw reachError(target.origin, error);
+    if (!target.origin.startsWith('http:') || (code !== 'ECONNRESET' && code !== 'EPIPE'))
+      throw reachError(target.origin, error);
     const secure = target.origin.replace(/^http:/, 'https:');
     try {
       answer = await send({ ...target, origin: secure }, path, method, allHeaders, text);
@@ -117,15 +143,23 @@ export async function serverCall(target: AdminTarget, path: string, method: stri
   }
   if (answer.status < 200 || answer.status > 299) {
     const error = (parsed as { error?: { code?: string; message?: string } } | undefined)?.error;
-    throw new AdminCallError(`${answer.status} ${error?.code ?? answer.statusText}: ${error?.message ?? answer.text.slice(0, 200)}`);
+    throw new AdminCallError(
+      `${answer.status} ${error?.code ?? answer.statusText}: ${error?.message ?? answer.text.slice(0, 200)}`,
+    );
   }
   return parsed;
 }
 
 function reachError(origin: string, error: unknown): AdminCallError {
   const code = (error as NodeJS.ErrnoException).code;
-  const untrusted = code === 'SELF_SIGNED_CERT_IN_CHAIN' || code === 'UNABLE_TO_VERIFY_LEAF_SIGNATURE' || code === 'DEPTH_ZERO_SELF_SIGNED_CERT' || code === 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY';
-  const hint = untrusted ? " (its certificate is not trusted: name its data with --data DIR or --database-url URL, or trust localgraph's CA: localgraph ca)" : '';
+  const untrusted =
+    code === 'SELF_SIGNED_CERT_IN_CHAIN' ||
+    code === 'UNABLE_TO_VERIFY_LEAF_SIGNATURE' ||
+    code === 'DEPTH_ZERO_SELF_SIGNED_CERT' ||
+    code === 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY';
+  const hint = untrusted
+    ? " (its certificate is not trusted: name its data with --data DIR or --database-url URL, or trust localgraph's CA: localgraph ca)"
+    : '';
   return new AdminCallError(`cannot reach ${origin}: ${code ?? (error as Error).message}${hint}`);
 }
 
@@ -135,17 +169,29 @@ interface Answer {
   text: string;
 }
 
-async function send(target: AdminTarget, path: string, method: string, headers: Record<string, string>, body: string | undefined): Promise<Answer> {
+async function send(
+  target: AdminTarget,
+  path: string,
+  method: string,
+  headers: Record<string, string>,
+  body: string | undefined,
+): Promise<Answer> {
   const url = new URL(path, target.origin);
   const secure = url.protocol === 'https:';
   const ca = secure ? await trustedCas(target) : undefined;
   return new Promise((resolve, reject) => {
-    const request = (secure ? httpsRequest : httpRequest)(url, { method, headers, ...(ca ? { ca } : {}) }, (response) => {
-      let text = '';
-      response.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, statusText: response.statusMessage ?? '', text }));
-      response.on('error', reject);
-    });
+    const request = (secure ? httpsRequest : httpRequest)(
+      url,
+      { method, headers, ...(ca ? { ca } : {}) },
+      (response) => {
+        let text = '';
+        response.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
+        response.on('end', () =>
+          resolve({ status: response.statusCode ?? 0, statusText: response.statusMessage ?? '', text }),
+        );
+        response.on('error', reject);
+      },
+    );
     request.on('error', reject);
     request.end(body);
   });
@@ -167,7 +213,9 @@ function trustedCas(target: AdminTarget): Promise<string[] | undefined> {
 async function readLocalgraphCa(location: StoreLocation): Promise<string | undefined> {
   if (location.kind === 'folder') {
     // The CA, and the --https certificate's own chain (with --cert-name, its CA is not localgraph's).
-    const files = [join(location.dir, 'ca.pem'), join(location.dir, TLS_DIR, CERT_FILE)].filter((file) => existsSync(file));
+    const files = [join(location.dir, 'ca.pem'), join(location.dir, TLS_DIR, CERT_FILE)].filter((file) =>
+      existsSync(file),
+    );
     return files.length > 0 ? files.map((file) => readFileSync(file, 'utf8')).join('') : undefined;
   }
   if (location.kind !== 'postgres') return undefined;

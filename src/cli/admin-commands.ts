@@ -108,7 +108,8 @@ function noPositionals(positionals: string[]): void {
 
 function tenant(value: string | boolean | undefined): string | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== 'string' || !isGuid(value)) throw new UsageError(`--tenant must be a GUID, not '${String(value)}'`);
+  if (typeof value !== 'string' || !isGuid(value))
+    throw new UsageError(`--tenant must be a GUID, not '${String(value)}'`);
   return value;
 }
 
@@ -117,7 +118,9 @@ function readJson(file: string): unknown {
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    throw new UsageError(`${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
+    throw new UsageError(
+      `${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`,
+    );
   }
   try {
     return JSON.parse(text);
@@ -127,12 +130,20 @@ function readJson(file: string): unknown {
 }
 
 const reset: Command = async (args) => {
-  const { values, positionals } = parseCommand(args, { tenant: { type: 'string' }, registrations: { type: 'boolean' } });
+  const { values, positionals } = parseCommand(args, {
+    tenant: { type: 'string' },
+    registrations: { type: 'boolean' },
+  });
   if (values.help) return showHelp(help.reset);
   noPositionals(positionals);
   const tenantId = tenant(values.tenant);
   const target = adminTarget(values);
-  print(await adminCall(target, 'POST', '/reset', { ...(tenantId ? { tenantId } : {}), ...(values.registrations ? { registrations: true } : {}) }));
+  print(
+    await adminCall(target, 'POST', '/reset', {
+      ...(tenantId ? { tenantId } : {}),
+      ...(values.registrations ? { registrations: true } : {}),
+    }),
+  );
   return 0;
 };
 
@@ -168,14 +179,21 @@ const ids: Command = async (args) => {
 };
 
 const clock: Command = async (args) => {
-  const { values, positionals } = parseCommand(args, { freeze: { type: 'string' }, advance: { type: 'string' }, system: { type: 'boolean' } });
+  const { values, positionals } = parseCommand(args, {
+    freeze: { type: 'string' },
+    advance: { type: 'string' },
+    system: { type: 'boolean' },
+  });
   if (values.help) return showHelp(help.clock);
   noPositionals(positionals);
-  const given = [values.freeze !== undefined, values.advance !== undefined, values.system === true].filter(Boolean).length;
+  const given = [values.freeze !== undefined, values.advance !== undefined, values.system === true].filter(
+    Boolean,
+  ).length;
   if (given > 1) throw new UsageError('give one of --freeze, --advance and --system');
   let body: Record<string, unknown> | undefined;
   if (values.freeze !== undefined) {
-    if (Number.isNaN(new Date(values.freeze as string).getTime())) throw new UsageError(`--freeze must be an ISO 8601 date and time, not '${String(values.freeze)}'`);
+    if (Number.isNaN(new Date(values.freeze as string).getTime()))
+      throw new UsageError(`--freeze must be an ISO 8601 date and time, not '${String(values.freeze)}'`);
     body = { freeze: values.freeze };
   } else if (values.advance !== undefined) {
     const text = String(values.advance);
@@ -214,9 +232,12 @@ const token: Command = async (args) => {
   });
   if (values.help) return showHelp(help.token);
   noPositionals(positionals);
-  if (values.scopes !== undefined && values.roles !== undefined) throw new UsageError('give --scopes (delegated) or --roles (app-only), not both');
-  if (values.roles !== undefined && values.user !== undefined) throw new UsageError('--user goes with --scopes: app-only tokens have no user');
-  if (values.lifetime !== undefined && !/^[1-9]\d*$/.test(String(values.lifetime))) throw new UsageError('--lifetime must be a positive number of seconds');
+  if (values.scopes !== undefined && values.roles !== undefined)
+    throw new UsageError('give --scopes (delegated) or --roles (app-only), not both');
+  if (values.roles !== undefined && values.user !== undefined)
+    throw new UsageError('--user goes with --scopes: app-only tokens have no user');
+  if (values.lifetime !== undefined && !/^[1-9]\d*$/.test(String(values.lifetime)))
+    throw new UsageError('--lifetime must be a positive number of seconds');
   const tenantId = tenant(values.tenant);
   const target = adminTarget(values);
   const answer = (await adminCall(target, 'POST', '/token', {
@@ -238,7 +259,16 @@ const status: Command = async (args) => {
   return 0;
 };
 
-export const adminCommands: Record<string, Command> = { reset, import: importCommand, export: exportCommand, ids, clock, faults, token, status };
+export const adminCommands: Record<string, Command> = {
+  reset,
+  import: importCommand,
+  export: exportCommand,
+  ids,
+  clock,
+  faults,
+  token,
+  status,
+};
 
 /** `localgraph admin <command>`. */
 export const adminCommand: Command = async ([sub, ...args]) => {

@@ -1,4 +1,12 @@
-import { AUTH_MODES, ClaimsAuthenticator, DEFAULT_MAX_CLAIMS_TENANTS, OffAuthenticator, StrictAuthenticator, type Authenticator, type AuthMode } from '../auth/authenticator.js';
+import {
+  AUTH_MODES,
+  ClaimsAuthenticator,
+  DEFAULT_MAX_CLAIMS_TENANTS,
+  OffAuthenticator,
+  StrictAuthenticator,
+  type Authenticator,
+  type AuthMode,
+} from '../auth/authenticator.js';
 import { allPermissions, type DefaultIdentity } from '../auth/identity.js';
 import { GRAPH_AUDIENCES } from '../auth/tokens.js';
 import { checkIssuerUrl, tenantsNamedIn, TrustedIssuers, type TrustedIssuerSpec } from '../auth/trusted-issuers.js';
@@ -27,7 +35,9 @@ export function parseTrustIssuer(value: string): TrustedIssuerSpec {
   try {
     checkIssuerUrl(url);
   } catch (error) {
-    throw new UsageError(`--trust-issuer ${url}: ${error instanceof TypeError ? 'not a URL' : (error as Error).message}`);
+    throw new UsageError(
+      `--trust-issuer ${url}: ${error instanceof TypeError ? 'not a URL' : (error as Error).message}`,
+    );
   }
   if (mapped) {
     const tenants = mapped[1].split(',');
@@ -37,28 +47,48 @@ export function parseTrustIssuer(value: string): TrustedIssuerSpec {
   }
   const named = [...new Set(tenantsNamedIn(url))];
   if (named.length !== 1) {
-    throw new UsageError(`--trust-issuer ${url}: name the tenants its tokens may act in, as TENANT[,TENANT...]=URL (the URL names ${named.length === 0 ? 'no tenant' : 'several'})`);
+    throw new UsageError(
+      `--trust-issuer ${url}: name the tenants its tokens may act in, as TENANT[,TENANT...]=URL (the URL names ${named.length === 0 ? 'no tenant' : 'several'})`,
+    );
   }
   return { url, tenants: named };
 }
 
 /** Reads `--auth`, `--trust-issuer`, `--audience` and `--max-claims-tenants`; a mistake is a {@link UsageError}. */
-export function parseAuthOptions(values: { auth?: string; 'trust-issuer'?: string[]; audience?: string[]; 'max-claims-tenants'?: string }): AuthOptions {
+export function parseAuthOptions(values: {
+  auth?: string;
+  'trust-issuer'?: string[];
+  audience?: string[];
+  'max-claims-tenants'?: string;
+}): AuthOptions {
   const mode = (values.auth ?? 'strict') as AuthMode;
-  if (!AUTH_MODES.includes(mode)) throw new UsageError(`--auth must be one of ${AUTH_MODES.join(', ')}, not '${values.auth}'`);
+  if (!AUTH_MODES.includes(mode))
+    throw new UsageError(`--auth must be one of ${AUTH_MODES.join(', ')}, not '${values.auth}'`);
   const given = values['trust-issuer'] ?? [];
   const audiences = values.audience ?? [];
-  if ((given.length > 0 || audiences.length > 0) && mode !== 'strict') throw new UsageError('--trust-issuer and --audience go with --auth strict');
-  if (audiences.length > 0 && given.length === 0) throw new UsageError('--audience names audiences of trusted issuers: give --trust-issuer too');
+  if ((given.length > 0 || audiences.length > 0) && mode !== 'strict')
+    throw new UsageError('--trust-issuer and --audience go with --auth strict');
+  if (audiences.length > 0 && given.length === 0)
+    throw new UsageError('--audience names audiences of trusted issuers: give --trust-issuer too');
   const trustIssuers = given.map(parseTrustIssuer);
   const limit = values['max-claims-tenants'];
   if (limit !== undefined && mode !== 'claims') throw new UsageError('--max-claims-tenants goes with --auth claims');
-  if (limit !== undefined && !/^[1-9]\d{0,6}$/.test(limit)) throw new UsageError(`--max-claims-tenants must be a whole number from 1 to 9999999, not '${limit}'`);
-  return { mode, trustIssuers, audiences, maxClaimsTenants: limit === undefined ? DEFAULT_MAX_CLAIMS_TENANTS : Number(limit) };
+  if (limit !== undefined && !/^[1-9]\d{0,6}$/.test(limit))
+    throw new UsageError(`--max-claims-tenants must be a whole number from 1 to 9999999, not '${limit}'`);
+  return {
+    mode,
+    trustIssuers,
+    audiences,
+    maxClaimsTenants: limit === undefined ? DEFAULT_MAX_CLAIMS_TENANTS : Number(limit),
+  };
 }
 
 /** The authenticator a mode calls for. */
-export function buildAuthenticator(options: AuthOptions, store: Store, identity: DefaultIdentity): { authenticator: Authenticator; trusted?: TrustedIssuers } {
+export function buildAuthenticator(
+  options: AuthOptions,
+  store: Store,
+  identity: DefaultIdentity,
+): { authenticator: Authenticator; trusted?: TrustedIssuers } {
   const now = () => new Date();
   if (options.mode === 'off') {
     return {
@@ -75,6 +105,8 @@ export function buildAuthenticator(options: AuthOptions, store: Store, identity:
   }
   if (options.mode === 'claims') return { authenticator: new ClaimsAuthenticator(store, options.maxClaimsTenants) };
   const trusted =
-    options.trustIssuers.length > 0 ? new TrustedIssuers(options.trustIssuers, { audiences: [...GRAPH_AUDIENCES, ...options.audiences], now }) : undefined;
+    options.trustIssuers.length > 0
+      ? new TrustedIssuers(options.trustIssuers, { audiences: [...GRAPH_AUDIENCES, ...options.audiences], now })
+      : undefined;
   return { authenticator: new StrictAuthenticator(store, new TokenVerifier(store, now), trusted), trusted };
 }

@@ -50,7 +50,11 @@ export function banner(facts: BannerFacts): string[] {
   lines.push(...warnings(facts));
   if (facts.tls) {
     const trust =
-      facts.dataDir !== undefined ? `localgraph cert --data ${facts.dataDir}` : facts.inMemoryToken ? 'made anew at each start' : 'localgraph cert --database-url <the same URL>';
+      facts.dataDir !== undefined
+        ? `localgraph cert --data ${facts.dataDir}`
+        : facts.inMemoryToken
+          ? 'made anew at each start'
+          : 'localgraph cert --database-url <the same URL>';
     const names = facts.tls.names ?? [];
     lines.push(
       names.length > 0
@@ -59,11 +63,20 @@ export function banner(facts: BannerFacts): string[] {
     );
   }
   if (facts.caFile) {
-    const command = facts.dataDir !== undefined ? `localgraph ca --data ${facts.dataDir}` : facts.inMemoryToken ? 'made anew at each start' : 'localgraph ca --database-url <the same URL>';
-    lines.push(`  ca: ${facts.caFile} (trust it once for the proxy and --https: NODE_EXTRA_CA_CERTS, SSL_CERT_FILE, ...; ${command})`);
+    const command =
+      facts.dataDir !== undefined
+        ? `localgraph ca --data ${facts.dataDir}`
+        : facts.inMemoryToken
+          ? 'made anew at each start'
+          : 'localgraph ca --database-url <the same URL>';
+    lines.push(
+      `  ca: ${facts.caFile} (trust it once for the proxy and --https: NODE_EXTRA_CA_CERTS, SSL_CERT_FILE, ...; ${command})`,
+    );
   }
   if (facts.proxyUrl) {
-    lines.push(`  proxy: ${facts.proxyUrl} (HTTPS_PROXY; intercepts ${[...INTERCEPTED_HOSTS.keys()].join(', ')}; refuses every other host)`);
+    lines.push(
+      `  proxy: ${facts.proxyUrl} (HTTPS_PROXY; intercepts ${[...INTERCEPTED_HOSTS.keys()].join(', ')}; refuses every other host)`,
+    );
   }
   if (facts.devCredentials) {
     const dev = DEV_CREDENTIALS;
@@ -73,18 +86,24 @@ export function banner(facts: BannerFacts): string[] {
     );
   }
   for (const issuer of facts.trustedIssuers) {
-    lines.push(`  trusted issuer: ${issuer.url}${issuer.reachable ? '' : ' (not reachable yet; tried again when a token needs it)'}`);
+    lines.push(
+      `  trusted issuer: ${issuer.url}${issuer.reachable ? '' : ' (not reachable yet; tried again when a token needs it)'}`,
+    );
     lines.push(`    its tokens act in: ${issuer.tenants.join(', ')}`);
   }
   lines.push(`  default tenant: ${identity.tenantId}`);
   lines.push(`  token endpoint: ${facts.origin}/${identity.tenantId}/oauth2/v2.0/token`);
   lines.push(
     `  default app: client id ${identity.appId}, ` +
-      (created.clientSecret ? `client secret ${created.clientSecret} (shown once)` : 'client secret shown at first start (localgraph app add registers more)'),
+      (created.clientSecret
+        ? `client secret ${created.clientSecret} (shown once)`
+        : 'client secret shown at first start (localgraph app add registers more)'),
   );
   lines.push(
     `  default user: ${identity.userPrincipalName}, ` +
-      (created.password ? `password ${created.password} (shown once)` : 'password shown at first start (localgraph user add adds more)'),
+      (created.password
+        ? `password ${created.password} (shown once)`
+        : 'password shown at first start (localgraph user add adds more)'),
   );
   if (created.clientSecret) {
     lines.push(
@@ -93,7 +112,8 @@ export function banner(facts: BannerFacts): string[] {
     );
   }
   lines.push(...(facts.control ?? []));
-  if (facts.inMemoryToken) lines.push(`  token (delegated, ${identity.userPrincipalName}, 24 h): ${facts.inMemoryToken}`);
+  if (facts.inMemoryToken)
+    lines.push(`  token (delegated, ${identity.userPrincipalName}, 24 h): ${facts.inMemoryToken}`);
   else {
     const where = facts.dataDir !== undefined ? `--data ${facts.dataDir}` : '--database-url <the same URL>';
     lines.push(`  get a token: localgraph token ${where} --scopes "Directory.ReadWrite.All"`);
@@ -111,7 +131,9 @@ function warnings(facts: BannerFacts): string[] {
   if (facts.auth !== 'strict') {
     lines.push(
       `  WARNING: --auth ${facts.auth}: anyone who reaches this server acts ${facts.auth === 'off' ? 'with every permission, no token needed' : 'with whatever claims an unsigned token states'}` +
-        (exposed ? `, and it listens on ${facts.host}, beyond this machine` : ' (only loopback Host names are answered, against DNS rebinding)'),
+        (exposed
+          ? `, and it listens on ${facts.host}, beyond this machine`
+          : ' (only loopback Host names are answered, against DNS rebinding)'),
     );
   }
   if (exposed) {
@@ -121,7 +143,10 @@ function warnings(facts: BannerFacts): string[] {
           ? `Host names answered: loopback names and ${facts.allowedHosts.join(', ')}`
           : 'every Host name is answered (DNS rebinding is not guarded against: name the server with --allowed-host NAME)'),
     );
-    if (facts.devCredentials) lines.push('  WARNING: the well-known dev credentials are enabled on a reachable server (--allow-dev-credentials-on-network)');
+    if (facts.devCredentials)
+      lines.push(
+        '  WARNING: the well-known dev credentials are enabled on a reachable server (--allow-dev-credentials-on-network)',
+      );
   }
   return lines;
 }

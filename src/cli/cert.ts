@@ -28,7 +28,10 @@ export async function certCommand(args: string[]): Promise<number> {
   let cert: string;
   try {
     const issuer = new LeafIssuer(await storeCertificateAuthority(store));
-    cert = location.kind === 'folder' ? (await folderCertificate(location.dir, issuer)).cert : (await storeCertificate(store, 'the database', issuer)).cert;
+    cert =
+      location.kind === 'folder'
+        ? (await folderCertificate(location.dir, issuer)).cert
+        : (await storeCertificate(store, 'the database', issuer)).cert;
   } finally {
     await store.close();
   }

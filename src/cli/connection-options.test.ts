@@ -16,7 +16,13 @@ test('counts and milliseconds; 0 lifts a limit', () => {
       'request-timeout': '0',
       'keep-alive-timeout': '72000',
     }),
-    { maxConnections: 0, maxRequestsPerConnection: 3, headersTimeoutMs: 1000, requestTimeoutMs: 0, keepAliveTimeoutMs: 72_000 },
+    {
+      maxConnections: 0,
+      maxRequestsPerConnection: 3,
+      headersTimeoutMs: 1000,
+      requestTimeoutMs: 0,
+      keepAliveTimeoutMs: 72_000,
+    },
   );
 });
 
@@ -28,13 +34,23 @@ test('malformed values and impossible combinations are usage errors naming the o
     [{ 'request-timeout': '10s' }, /^--request-timeout must be/],
     [{ 'request-timeout': '100000000' }, /^--request-timeout must be a whole number from 0 to 86400000/],
     [{ 'keep-alive-timeout': '0' }, /^--keep-alive-timeout must be a whole number from 1/],
-    [{ 'headers-timeout': '5000', 'request-timeout': '1000' }, /^--headers-timeout \(5000\) must not exceed --request-timeout \(1000\)/],
+    [
+      { 'headers-timeout': '5000', 'request-timeout': '1000' },
+      /^--headers-timeout \(5000\) must not exceed --request-timeout \(1000\)/,
+    ],
     // Against the default whole-request deadline (30 s) too.
     [{ 'headers-timeout': '60000' }, /must not exceed --request-timeout \(30000\)/],
   ];
   for (const [values, message] of refused) {
-    assert.throws(() => parseConnectionOptions(values), (error: unknown) => error instanceof UsageError && message.test(error.message), JSON.stringify(values));
+    assert.throws(
+      () => parseConnectionOptions(values),
+      (error: unknown) => error instanceof UsageError && message.test(error.message),
+      JSON.stringify(values),
+    );
   }
   // No whole-request deadline: the head's may be as long as wanted.
-  assert.deepEqual(parseConnectionOptions({ 'headers-timeout': '60000', 'request-timeout': '0' }), { headersTimeoutMs: 60_000, requestTimeoutMs: 0 });
+  assert.deepEqual(parseConnectionOptions({ 'headers-timeout': '60000', 'request-timeout': '0' }), {
+    headersTimeoutMs: 60_000,
+    requestTimeoutMs: 0,
+  });
 });

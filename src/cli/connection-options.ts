@@ -1,4 +1,9 @@
-import { DEFAULT_CONNECTION_LIMITS, headExceedsRequest, MAX_TIMEOUT_MS, type ConnectionLimits } from '../http/connection-limits.js';
+import {
+  DEFAULT_CONNECTION_LIMITS,
+  headExceedsRequest,
+  MAX_TIMEOUT_MS,
+  type ConnectionLimits,
+} from '../http/connection-limits.js';
 import { UsageError } from './usage.js';
 
 /**
@@ -30,8 +35,18 @@ export function parseConnectionOptions(values: ConnectionValues): Partial<Connec
   const count = Number.MAX_SAFE_INTEGER;
   const limits: Partial<ConnectionLimits> = {
     maxConnections: wholeNumber('--max-connections', values['max-connections'], 0, count),
-    maxConnectionsPerSource: wholeNumber('--max-connections-per-source', values['max-connections-per-source'], 0, count),
-    maxRequestsPerConnection: wholeNumber('--max-requests-per-connection', values['max-requests-per-connection'], 0, count),
+    maxConnectionsPerSource: wholeNumber(
+      '--max-connections-per-source',
+      values['max-connections-per-source'],
+      0,
+      count,
+    ),
+    maxRequestsPerConnection: wholeNumber(
+      '--max-requests-per-connection',
+      values['max-requests-per-connection'],
+      0,
+      count,
+    ),
     headersTimeoutMs: wholeNumber('--headers-timeout', values['headers-timeout'], 0, MAX_TIMEOUT_MS),
     requestTimeoutMs: wholeNumber('--request-timeout', values['request-timeout'], 0, MAX_TIMEOUT_MS),
     keepAliveTimeoutMs: wholeNumber('--keep-alive-timeout', values['keep-alive-timeout'], 1, MAX_TIMEOUT_MS),
@@ -39,7 +54,9 @@ export function parseConnectionOptions(values: ConnectionValues): Partial<Connec
   const headers = limits.headersTimeoutMs ?? d.headersTimeoutMs;
   const whole = limits.requestTimeoutMs ?? d.requestTimeoutMs;
   if (headExceedsRequest(headers, whole)) {
-    throw new UsageError(`--headers-timeout (${headers}) must not exceed --request-timeout (${whole}): the whole request's deadline covers its head`);
+    throw new UsageError(
+      `--headers-timeout (${headers}) must not exceed --request-timeout (${whole}): the whole request's deadline covers its head`,
+    );
   }
   return Object.fromEntries(Object.entries(limits).filter(([, value]) => value !== undefined));
 }

@@ -68,19 +68,33 @@ type Command = (args: string[]) => Promise<number>;
 function group(name: string, subcommands: Record<string, { run: Command; help: string }>): Command {
   return async ([sub, ...args]) => {
     if (sub === '--help' || sub === '-h') {
-      console.log(Object.values(subcommands).map((c) => c.help.split('\n')[0]).join('\n'));
-      console.log(`\nEach takes --help: ${Object.keys(subcommands).map((s) => `localgraph ${name} ${s} --help`).join(', ')}`);
+      console.log(
+        Object.values(subcommands)
+          .map((c) => c.help.split('\n')[0])
+          .join('\n'),
+      );
+      console.log(
+        `\nEach takes --help: ${Object.keys(subcommands)
+          .map((s) => `localgraph ${name} ${s} --help`)
+          .join(', ')}`,
+      );
       return 0;
     }
     const chosen = sub !== undefined && Object.hasOwn(subcommands, sub) ? subcommands[sub] : undefined;
-    if (!chosen) throw new UsageError(`${name} needs a subcommand: ${Object.keys(subcommands).map((s) => `${name} ${s}`).join(', ')}`);
+    if (!chosen)
+      throw new UsageError(
+        `${name} needs a subcommand: ${Object.keys(subcommands)
+          .map((s) => `${name} ${s}`)
+          .join(', ')}`,
+      );
     return chosen.run(args);
   };
 }
 
 /** The version in the package.json beside dist/ (dist/src/cli/main.js → package.json). */
 function version(): string {
-  return (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  return (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string })
+    .version;
 }
 
 const commands: Record<string, Command> = {

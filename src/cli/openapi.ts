@@ -17,7 +17,15 @@ Options:
 export async function openapiCommand(args: string[]): Promise<number> {
   let values;
   try {
-    ({ values } = parseArgs({ args, options: { format: { type: 'string', default: 'yaml' }, server: { type: 'string', default: 'http://127.0.0.1:5080/beta' }, help: { type: 'boolean', short: 'h' } }, strict: true }));
+    ({ values } = parseArgs({
+      args,
+      options: {
+        format: { type: 'string', default: 'yaml' },
+        server: { type: 'string', default: 'http://127.0.0.1:5080/beta' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+    }));
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
@@ -27,6 +35,8 @@ export async function openapiCommand(args: string[]): Promise<number> {
   }
   const format = values.format;
   if (format !== 'yaml' && format !== 'json') throw new UsageError(`--format must be yaml or json, not '${format}'`);
-  process.stdout.write(renderOpenApi(graphModel, familyRegistry(onPremises), format, values.server.replace(/\/+$/, '')));
+  process.stdout.write(
+    renderOpenApi(graphModel, familyRegistry(onPremises), format, values.server.replace(/\/+$/, '')),
+  );
   return 0;
 }

@@ -49,7 +49,14 @@ export function configKey(option: Pick<OptionDefinition, 'flag'>): string {
 /** node:util parseArgs' options for these definitions. */
 export function parseArgsOptions(options: readonly OptionDefinition[]): NonNullable<ParseArgsConfig['options']> {
   return Object.fromEntries(
-    options.map((o) => [o.flag, o.type === 'boolean' ? { type: 'boolean' as const } : o.type === 'list' ? { type: 'string' as const, multiple: true } : { type: 'string' as const }]),
+    options.map((o) => [
+      o.flag,
+      o.type === 'boolean'
+        ? { type: 'boolean' as const }
+        : o.type === 'list'
+          ? { type: 'string' as const, multiple: true }
+          : { type: 'string' as const },
+    ]),
   );
 }
 

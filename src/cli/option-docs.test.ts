@@ -8,16 +8,27 @@ import { serveHelp } from './serve.js';
 const committed = (path: string) => readFileSync(new URL(`../../../${path}`, import.meta.url), 'utf8');
 
 test('docs/options.md is what the definitions render (npm run docs rewrites it)', () => {
-  assert.equal(committed('docs/options.md'), renderOptionsPage(SERVE_OPTIONS), 'docs/options.md is stale: run npm run docs');
+  assert.equal(
+    committed('docs/options.md'),
+    renderOptionsPage(SERVE_OPTIONS),
+    'docs/options.md is stale: run npm run docs',
+  );
 });
 
 test('schema/localgraph.schema.json is what the definitions render (npm run docs rewrites it)', () => {
-  assert.equal(committed('schema/localgraph.schema.json'), renderJsonSchema(SERVE_OPTIONS), 'the schema is stale: run npm run docs');
+  assert.equal(
+    committed('schema/localgraph.schema.json'),
+    renderJsonSchema(SERVE_OPTIONS),
+    'the schema is stale: run npm run docs',
+  );
 });
 
 test('the page, the schema and serve --help name every option with its variable', () => {
   const page = renderOptionsPage(SERVE_OPTIONS);
-  const schema = JSON.parse(renderJsonSchema(SERVE_OPTIONS)) as { properties: Record<string, { type: string }>; additionalProperties: boolean };
+  const schema = JSON.parse(renderJsonSchema(SERVE_OPTIONS)) as {
+    properties: Record<string, { type: string }>;
+    additionalProperties: boolean;
+  };
   assert.equal(schema.additionalProperties, false);
   for (const option of SERVE_OPTIONS) {
     const env = `LOCALGRAPH_${option.flag.toUpperCase().replaceAll('-', '_')}`;

@@ -18,7 +18,8 @@ export function renderHelpOptions(options: readonly OptionDefinition[]): string 
       const head = `  ${flagWithValue(option)}`;
       const text = `${option.description}${helpSuffix(option)}`;
       const body = wrap(text, HELP_WIDTH - HELP_INDENT);
-      if (head.length < HELP_INDENT - 1) lines.push(head.padEnd(HELP_INDENT) + body[0], ...body.slice(1).map((l) => ' '.repeat(HELP_INDENT) + l));
+      if (head.length < HELP_INDENT - 1)
+        lines.push(head.padEnd(HELP_INDENT) + body[0], ...body.slice(1).map((l) => ' '.repeat(HELP_INDENT) + l));
       else lines.push(head, ...body.map((l) => ' '.repeat(HELP_INDENT) + l));
     }
   }
@@ -57,7 +58,8 @@ function sections(options: readonly OptionDefinition[]): Map<string, OptionDefin
 function typeWords(option: OptionDefinition): string {
   if (option.type === 'boolean') return 'boolean';
   if (option.type === 'list') return 'array of strings';
-  if (option.type === 'integer') return option.max === undefined ? `integer ≥ ${option.min ?? 0}` : `integer ${option.min ?? 0}–${option.max}`;
+  if (option.type === 'integer')
+    return option.max === undefined ? `integer ≥ ${option.min ?? 0}` : `integer ${option.min ?? 0}–${option.max}`;
   if (option.choices) return option.choices.map((c) => `"${c}"`).join(' \\| ');
   return 'string';
 }
@@ -94,7 +96,13 @@ export function renderOptionsPage(options: readonly OptionDefinition[]): string 
     '```',
   ];
   for (const [section, members] of sections(options)) {
-    out.push('', `## ${section}`, '', '| Flag | Environment variable | Config key | Type | Default | Description |', '| --- | --- | --- | --- | --- | --- |');
+    out.push(
+      '',
+      `## ${section}`,
+      '',
+      '| Flag | Environment variable | Config key | Type | Default | Description |',
+      '| --- | --- | --- | --- | --- | --- |',
+    );
     for (const option of members) {
       const fallback = defaultWords(option);
       out.push(
@@ -113,10 +121,13 @@ export function renderJsonSchema(options: readonly OptionDefinition[]): string {
   };
   for (const option of options) {
     if (option.notInFile) continue;
-    const property: Record<string, unknown> = { description: `${option.description} (--${option.flag}, ${envName(option)})` };
+    const property: Record<string, unknown> = {
+      description: `${option.description} (--${option.flag}, ${envName(option)})`,
+    };
     if (option.type === 'list') Object.assign(property, { type: 'array', items: { type: 'string' } });
     else Object.assign(property, { type: option.type });
-    if (option.type === 'integer') Object.assign(property, { minimum: option.min ?? 0 }, option.max === undefined ? {} : { maximum: option.max });
+    if (option.type === 'integer')
+      Object.assign(property, { minimum: option.min ?? 0 }, option.max === undefined ? {} : { maximum: option.max });
     if (option.choices) property.enum = [...option.choices];
     if (option.default !== undefined) property.default = option.default;
     properties[configKey(option)] = property;
@@ -124,7 +135,8 @@ export function renderJsonSchema(options: readonly OptionDefinition[]): string {
   const schema = {
     $schema: 'https://json-schema.org/draft/2020-12/schema',
     title: 'localgraph serve configuration (--config FILE)',
-    description: 'Options of localgraph serve; the command line and LOCALGRAPH_* environment variables override them. See docs/options.md.',
+    description:
+      'Options of localgraph serve; the command line and LOCALGRAPH_* environment variables override them. See docs/options.md.',
     type: 'object',
     additionalProperties: false,
     properties,

@@ -48,7 +48,10 @@ export interface OptionSources {
 const RANK: Record<SourceKind, number> = { flag: 0, env: 1, file: 2, default: 3 };
 
 /** Parses a command line strictly by the definitions (plus `-h, --help`); a mistake is a {@link UsageError}. */
-export function parseFlags(args: string[], options: readonly OptionDefinition[]): Record<string, OptionValue | undefined> {
+export function parseFlags(
+  args: string[],
+  options: readonly OptionDefinition[],
+): Record<string, OptionValue | undefined> {
   const known = new Set(['-h', '--help', ...options.map((o) => `--${o.flag}`)]);
   const takesValue = new Set(options.filter((o) => o.type !== 'boolean').map((o) => `--${o.flag}`));
   // `--port -1`: parseArgs refuses a value that starts with a dash as ambiguous; joined, the
@@ -56,13 +59,18 @@ export function parseFlags(args: string[], options: readonly OptionDefinition[])
   const joined: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const next = args[i + 1];
-    if (takesValue.has(args[i]) && next !== undefined && next.startsWith('-') && !known.has(next.split('=')[0])) {
+    if (takesValue.has(args[i]) && next?.startsWith('-') && !known.has(next.split('=')[0])) {
       joined.push(`${args[i]}=${next}`);
       i++;
     } else joined.push(args[i]);
   }
   try {
-    return parseArgs({ args: joined, options: { help: { type: 'boolean', short: 'h' }, ...parseArgsOptions(options) }, strict: true, allowPositionals: false }).values;
+    return parseArgs({
+      args: joined,
+      options: { help: { type: 'boolean', short: 'h' }, ...parseArgsOptions(options) },
+      strict: true,
+      allowPositionals: false,
+    }).values;
   } catch (error) {
     throw new UsageError((error as Error).message.split('\n')[0]);
   }
@@ -74,7 +82,9 @@ export function readConfigFile(path: string, given = '--config'): ConfigFile {
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new UsageError(`${given} ${path}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
+    throw new UsageError(
+      `${given} ${path}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`,
+    );
   }
   let content: unknown;
   try {
@@ -82,7 +92,8 @@ export function readConfigFile(path: string, given = '--config'): ConfigFile {
   } catch (error) {
     throw new UsageError(`${given} ${path}: not JSON (${(error as Error).message})`);
   }
-  if (typeof content !== 'object' || content === null || Array.isArray(content)) throw new UsageError(`${given} ${path}: must hold one JSON object of options`);
+  if (typeof content !== 'object' || content === null || Array.isArray(content))
+    throw new UsageError(`${given} ${path}: must hold one JSON object of options`);
   return { path, content };
 }
 
@@ -98,8 +109,12 @@ export function resolveOptions(options: readonly OptionDefinition[], sources: Op
     const strongest = layers.find((layer) => claims(layer).length > 0);
     if (!strongest) continue;
     const claimed = claims(strongest);
-    if (claimed.length > 1) throw new UsageError(`${claimed.map((flag) => strongest.values.get(flag)!.name).join(' and ')} exclude each other`);
-    for (const layer of layers) if (RANK[layer.kind] > RANK[strongest.kind]) for (const flag of group) layer.values.delete(flag);
+    if (claimed.length > 1)
+      throw new UsageError(
+        `${claimed.map((flag) => strongest.values.get(flag)!.name).join(' and ')} exclude each other`,
+      );
+    for (const layer of layers)
+      if (RANK[layer.kind] > RANK[strongest.kind]) for (const flag of group) layer.values.delete(flag);
   }
   const values: ResolvedOptions['values'] = {};
   const chosen: ResolvedOptions['sources'] = {};
@@ -127,7 +142,10 @@ function fromFlags(options: readonly OptionDefinition[], flags: OptionSources['f
     const value = flags[option.flag];
     if (value === undefined) continue;
     const name = `--${option.flag}`;
-    found.set(option.flag, { value: Array.isArray(value) || typeof value === 'boolean' ? value : checkText(option, value, name), name });
+    found.set(option.flag, {
+      value: Array.isArray(value) || typeof value === 'boolean' ? value : checkText(option, value, name),
+      name,
+    });
   }
   return found;
 }
@@ -158,16 +176,20 @@ function fromEnv(options: readonly OptionDefinition[], env: NodeJS.ProcessEnv) {
 function checkText(option: OptionDefinition, text: string, name: string): string {
   if (option.type === 'integer') {
     const n = Number(text);
-    if (!/^\d+$/.test(text) || n < (option.min ?? 0) || n > (option.max ?? Number.MAX_SAFE_INTEGER)) throw new UsageError(`${name} ${integerRule(option)}, not '${text}'`);
+    if (!/^\d+$/.test(text) || n < (option.min ?? 0) || n > (option.max ?? Number.MAX_SAFE_INTEGER))
+      throw new UsageError(`${name} ${integerRule(option)}, not '${text}'`);
     return String(n);
   }
-  if (option.choices && !option.choices.includes(text)) throw new UsageError(`${name} must be one of ${option.choices.join(', ')}, not '${text}'`);
+  if (option.choices && !option.choices.includes(text))
+    throw new UsageError(`${name} must be one of ${option.choices.join(', ')}, not '${text}'`);
   return text;
 }
 
 function integerRule(option: OptionDefinition): string {
   const min = option.min ?? 0;
-  return option.max === undefined ? `must be a whole number of at least ${min}` : `must be a whole number from ${min} to ${option.max}`;
+  return option.max === undefined
+    ? `must be a whole number of at least ${min}`
+    : `must be a whole number from ${min} to ${option.max}`;
 }
 
 function fromFile(options: readonly OptionDefinition[], file: ConfigFile) {
@@ -180,17 +202,25 @@ function fromFile(options: readonly OptionDefinition[], file: ConfigFile) {
     const option = byKey.get(key);
     if (!option) {
       const near = nearest(key, [...byKey.keys()]);
-      throw new UsageError(`${file.path}: unknown key '${key}'${near ? ` (did you mean '${near}'?)` : ''}; the keys are listed in docs/options.md`);
+      throw new UsageError(
+        `${file.path}: unknown key '${key}'${near ? ` (did you mean '${near}'?)` : ''}; the keys are listed in docs/options.md`,
+      );
     }
     const name = `${label}: ${key}`;
-    const wrong = (expected: string) => new UsageError(`${file.path}: '${key}' must be ${expected}, not ${describeJson(raw)}`);
+    const wrong = (expected: string) =>
+      new UsageError(`${file.path}: '${key}' must be ${expected}, not ${describeJson(raw)}`);
     let value: OptionValue;
     if (option.type === 'boolean') {
       if (typeof raw !== 'boolean') throw wrong('true or false');
       value = raw;
     } else if (option.type === 'integer') {
       const n = raw as number;
-      if (typeof raw !== 'number' || !Number.isInteger(n) || n < (option.min ?? 0) || n > (option.max ?? Number.MAX_SAFE_INTEGER)) {
+      if (
+        typeof raw !== 'number' ||
+        !Number.isInteger(n) ||
+        n < (option.min ?? 0) ||
+        n > (option.max ?? Number.MAX_SAFE_INTEGER)
+      ) {
         throw wrong(integerRule(option).replace(/^must be /, ''));
       }
       value = String(n);
@@ -198,8 +228,10 @@ function fromFile(options: readonly OptionDefinition[], file: ConfigFile) {
       if (!Array.isArray(raw) || raw.some((item) => typeof item !== 'string')) throw wrong('an array of strings');
       value = (raw as string[]).map((item) => (option.path ? inFolderOf(file.path, item) : item));
     } else {
-      if (typeof raw !== 'string') throw wrong(option.choices ? `one of ${option.choices.map((c) => `"${c}"`).join(', ')}` : 'a string');
-      if (option.choices && !option.choices.includes(raw)) throw wrong(`one of ${option.choices.map((c) => `"${c}"`).join(', ')}`);
+      if (typeof raw !== 'string')
+        throw wrong(option.choices ? `one of ${option.choices.map((c) => `"${c}"`).join(', ')}` : 'a string');
+      if (option.choices && !option.choices.includes(raw))
+        throw wrong(`one of ${option.choices.map((c) => `"${c}"`).join(', ')}`);
       value = option.path ? inFolderOf(file.path, raw) : raw;
     }
     found.set(option.flag, { value, name });
@@ -234,7 +266,8 @@ function editDistance(a: string, b: string): number {
   let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const row = [i];
-    for (let j = 1; j <= b.length; j++) row[j] = Math.min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    for (let j = 1; j <= b.length; j++)
+      row[j] = Math.min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
     previous = row;
   }
   return previous[b.length];

@@ -5,7 +5,13 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { jsonRecord, readyFacts, removeReadyFile, writeReadyFile } from './ready.js';
 
-const identity = { tenantId: 't-1', appId: 'a-1', servicePrincipalId: 's-1', userId: 'u-1', userPrincipalName: 'admin@localgraph.onmicrosoft.com' };
+const identity = {
+  tenantId: 't-1',
+  appId: 'a-1',
+  servicePrincipalId: 's-1',
+  userId: 'u-1',
+  userPrincipalName: 'admin@localgraph.onmicrosoft.com',
+};
 
 test('the facts: URLs from the origin, the default tenant and app, no secret; optional parts only when there', () => {
   const facts = readyFacts('https://localhost:5080', identity, {});
@@ -20,7 +26,10 @@ test('the facts: URLs from the origin, the default tenant and app, no secret; op
     username: 'admin@localgraph.onmicrosoft.com',
     pid: process.pid,
   });
-  assert.equal(readyFacts('http://127.0.0.1:1', identity, { proxyUrl: 'http://127.0.0.1:2', caFile: '/d/ca.pem' }).caFile, '/d/ca.pem');
+  assert.equal(
+    readyFacts('http://127.0.0.1:1', identity, { proxyUrl: 'http://127.0.0.1:2', caFile: '/d/ca.pem' }).caFile,
+    '/d/ca.pem',
+  );
 });
 
 test('the file is replaced whole, with no temporary file left beside it, and removed', () => {

@@ -25,7 +25,11 @@ export interface ReadyFacts {
   token?: string;
 }
 
-export function readyFacts(origin: string, identity: DefaultIdentity, extra: { proxyUrl?: string; caFile?: string; token?: string }): ReadyFacts {
+export function readyFacts(
+  origin: string,
+  identity: DefaultIdentity,
+  extra: { proxyUrl?: string; caFile?: string; token?: string },
+): ReadyFacts {
   return {
     url: origin,
     graphUrl: `${origin}/beta/`,

@@ -1,6 +1,14 @@
 import { defaultIdentity } from '../auth/identity.js';
 import { permissionMatrix } from '../auth/permission-matrix.js';
-import { DuplicateRegistrationError, PERMISSION_PATTERN, registerApp, registerUser, resetAppSecret, setUserPassword, UPN_PATTERN } from '../auth/registrations.js';
+import {
+  DuplicateRegistrationError,
+  PERMISSION_PATTERN,
+  registerApp,
+  registerUser,
+  resetAppSecret,
+  setUserPassword,
+  UPN_PATTERN,
+} from '../auth/registrations.js';
 import { randomIds } from '../http/app.js';
 import { isGuid } from '../odata/guid.js';
 import { openStore, type StoreLocation } from '../store/open.js';
@@ -66,16 +74,23 @@ ${storageHelp}
 
 /** Permission names no row of the matrix uses: most likely typos, said on stderr. */
 function unknownPermissions(names: string[]): string[] {
-  const known = new Set(permissionMatrix.flatMap((row) => [...row.delegated, ...row.application]).map((p) => p.toLowerCase()));
+  const known = new Set(
+    permissionMatrix.flatMap((row) => [...row.delegated, ...row.application]).map((p) => p.toLowerCase()),
+  );
   return names.filter((name) => !known.has(name.toLowerCase()));
 }
 
 function checkPermissions(option: string, names: string[]): string[] {
-  for (const name of names) if (!PERMISSION_PATTERN.test(name)) throw new UsageError(`${option}: '${name}' is not a permission name`);
+  for (const name of names)
+    if (!PERMISSION_PATTERN.test(name)) throw new UsageError(`${option}: '${name}' is not a permission name`);
   return names;
 }
 
-async function withStore<T>(location: StoreLocation, tenant: string | undefined, work: (store: SqlStore, tenantId: string) => Promise<T>): Promise<T> {
+async function withStore<T>(
+  location: StoreLocation,
+  tenant: string | undefined,
+  work: (store: SqlStore, tenantId: string) => Promise<T>,
+): Promise<T> {
   if (tenant !== undefined && !isGuid(tenant)) throw new UsageError(`--tenant must be a GUID, not '${tenant}'`);
   const store = await openStore(location);
   try {
@@ -88,7 +103,13 @@ async function withStore<T>(location: StoreLocation, tenant: string | undefined,
 
 /** `localgraph app add` */
 export async function appAddCommand(args: string[]): Promise<number> {
-  const values = parseOptions(args, { ...STORAGE_OPTIONS, tenant: { type: 'string' }, name: { type: 'string' }, roles: { type: 'string' }, scopes: { type: 'string' } });
+  const values = parseOptions(args, {
+    ...STORAGE_OPTIONS,
+    tenant: { type: 'string' },
+    name: { type: 'string' },
+    roles: { type: 'string' },
+    scopes: { type: 'string' },
+  });
   if (values.help) {
     console.log(appAddHelp);
     return 0;
@@ -97,9 +118,15 @@ export async function appAddCommand(args: string[]): Promise<number> {
   const roles = checkPermissions('--roles', parseList(values.roles));
   const scopes = checkPermissions('--scopes', parseList(values.scopes));
   const unknown = unknownPermissions([...roles, ...scopes]);
-  if (unknown.length > 0) console.error(`localgraph: no operation of the family needs ${unknown.join(', ')} (granted anyway)`);
+  if (unknown.length > 0)
+    console.error(`localgraph: no operation of the family needs ${unknown.join(', ')} (granted anyway)`);
   return withStore(existingStorage(values), values.tenant, async (store, tenantId) => {
-    const app = await registerApp(store, { tenantId, displayName: values.name!.trim(), roles, scopes }, randomIds, new Date());
+    const app = await registerApp(
+      store,
+      { tenantId, displayName: values.name!.trim(), roles, scopes },
+      randomIds,
+      new Date(),
+    );
     if (!app) throw new Error('a new client id collided with an existing one; run the command again');
     console.log(JSON.stringify({ tenantId, clientId: app.registration.clientId, clientSecret: app.clientSecret }));
     return 0;
@@ -108,16 +135,30 @@ export async function appAddCommand(args: string[]): Promise<number> {
 
 /** `localgraph user add` */
 export async function userAddCommand(args: string[]): Promise<number> {
-  const values = parseOptions(args, { ...STORAGE_OPTIONS, tenant: { type: 'string' }, upn: { type: 'string' }, password: { type: 'string' }, name: { type: 'string' } });
+  const values = parseOptions(args, {
+    ...STORAGE_OPTIONS,
+    tenant: { type: 'string' },
+    upn: { type: 'string' },
+    password: { type: 'string' },
+    name: { type: 'string' },
+  });
   if (values.help) {
     console.log(userAddHelp);
     return 0;
   }
-  if (values.upn === undefined || !UPN_PATTERN.test(values.upn)) throw new UsageError(`--upn must be a user principal name like alice@contoso.com${values.upn === undefined ? '' : `, not '${values.upn}'`}`);
+  if (values.upn === undefined || !UPN_PATTERN.test(values.upn))
+    throw new UsageError(
+      `--upn must be a user principal name like alice@contoso.com${values.upn === undefined ? '' : `, not '${values.upn}'`}`,
+    );
   if (values.password === undefined || values.password === '') throw new UsageError('--password is required');
   return withStore(existingStorage(values), values.tenant, async (store, tenantId) => {
     try {
-      const user = await registerUser(store, { tenantId, userPrincipalName: values.upn!, password: values.password!, displayName: values.name }, randomIds, new Date());
+      const user = await registerUser(
+        store,
+        { tenantId, userPrincipalName: values.upn!, password: values.password!, displayName: values.name },
+        randomIds,
+        new Date(),
+      );
       console.log(JSON.stringify({ tenantId, id: user.id, userPrincipalName: user.userPrincipalName }));
       return 0;
     } catch (error) {
@@ -136,7 +177,14 @@ export async function appListCommand(args: string[]): Promise<number> {
   }
   return withStore(existingStorage(values), values.tenant, async (store, tenantId) => {
     const apps = await store.listAppRegistrations(tenantId);
-    const shown = apps.map(({ clientId, displayName, roles, scopes, createdAt }) => ({ tenantId, clientId, displayName, roles, scopes, createdAt }));
+    const shown = apps.map(({ clientId, displayName, roles, scopes, createdAt }) => ({
+      tenantId,
+      clientId,
+      displayName,
+      roles,
+      scopes,
+      createdAt,
+    }));
     console.log(JSON.stringify(shown, null, 2));
     return 0;
   });
@@ -150,23 +198,38 @@ export async function appResetSecretCommand(args: string[]): Promise<number> {
     return 0;
   }
   const clientId = values['client-id'];
-  if (clientId === undefined || !isGuid(clientId)) throw new UsageError(`--client-id must be a GUID${clientId === undefined ? '' : `, not '${clientId}'`}`);
+  if (clientId === undefined || !isGuid(clientId))
+    throw new UsageError(`--client-id must be a GUID${clientId === undefined ? '' : `, not '${clientId}'`}`);
   return withStore(existingStorage(values), undefined, async (store) => {
     const reset = await resetAppSecret(store, clientId);
     if (!reset) throw new Error(`no application has client id ${clientId} (localgraph app list shows them)`);
-    console.log(JSON.stringify({ tenantId: reset.registration.tenantId, clientId: reset.registration.clientId, clientSecret: reset.clientSecret }));
+    console.log(
+      JSON.stringify({
+        tenantId: reset.registration.tenantId,
+        clientId: reset.registration.clientId,
+        clientSecret: reset.clientSecret,
+      }),
+    );
     return 0;
   });
 }
 
 /** `localgraph user set-password` */
 export async function userSetPasswordCommand(args: string[]): Promise<number> {
-  const values = parseOptions(args, { ...STORAGE_OPTIONS, tenant: { type: 'string' }, upn: { type: 'string' }, password: { type: 'string' } });
+  const values = parseOptions(args, {
+    ...STORAGE_OPTIONS,
+    tenant: { type: 'string' },
+    upn: { type: 'string' },
+    password: { type: 'string' },
+  });
   if (values.help) {
     console.log(userSetPasswordHelp);
     return 0;
   }
-  if (values.upn === undefined || !UPN_PATTERN.test(values.upn)) throw new UsageError(`--upn must be a user principal name like alice@contoso.com${values.upn === undefined ? '' : `, not '${values.upn}'`}`);
+  if (values.upn === undefined || !UPN_PATTERN.test(values.upn))
+    throw new UsageError(
+      `--upn must be a user principal name like alice@contoso.com${values.upn === undefined ? '' : `, not '${values.upn}'`}`,
+    );
   if (values.password === undefined || values.password === '') throw new UsageError('--password is required');
   return withStore(existingStorage(values), values.tenant, async (store, tenantId) => {
     const user = await setUserPassword(store, tenantId, values.upn!, values.password!);

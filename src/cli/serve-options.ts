@@ -29,8 +29,22 @@ export const SERVE_OPTIONS: readonly OptionDefinition[] = [
       'read options from this JSON file (keys as in docs/options.md, e.g. {"port": 5080, "inMemory": true}); ' +
       'the command line and the environment override it; relative paths in it are relative to its folder',
   },
-  { flag: 'host', type: 'string', value: 'H', default: '127.0.0.1', section: 'Network', description: 'address to listen on' },
-  { flag: 'port', ...PORT, value: 'N', default: DEFAULT_PORT, section: 'Network', description: 'port to listen on; 0 picks a free one' },
+  {
+    flag: 'host',
+    type: 'string',
+    value: 'H',
+    default: '127.0.0.1',
+    section: 'Network',
+    description: 'address to listen on',
+  },
+  {
+    flag: 'port',
+    ...PORT,
+    value: 'N',
+    default: DEFAULT_PORT,
+    section: 'Network',
+    description: 'port to listen on; 0 picks a free one',
+  },
   {
     flag: 'proxy-port',
     ...PORT,
@@ -63,9 +77,18 @@ export const SERVE_OPTIONS: readonly OptionDefinition[] = [
     type: 'string',
     value: 'URL',
     section: 'Storage',
-    description: 'PostgreSQL instead, e.g. postgres://user@host:5432/db?schema=localgraph; any number of instances may share it',
+    description:
+      'PostgreSQL instead, e.g. postgres://user@host:5432/db?schema=localgraph; any number of instances may share it',
   },
-  { flag: 'pool-size', type: 'integer', min: 1, value: 'N', defaultText: '10', section: 'Storage', description: 'PostgreSQL connections per process' },
+  {
+    flag: 'pool-size',
+    type: 'integer',
+    min: 1,
+    value: 'N',
+    defaultText: '10',
+    section: 'Storage',
+    description: 'PostgreSQL connections per process',
+  },
   {
     flag: 'statement-timeout',
     type: 'integer',
@@ -73,13 +96,15 @@ export const SERVE_OPTIONS: readonly OptionDefinition[] = [
     value: 'MS',
     defaultText: String(DEFAULT_STATEMENT_TIMEOUT_MS),
     section: 'Storage',
-    description: "every database query's deadline in milliseconds, on SQLite as on PostgreSQL; a query past it answers 504",
+    description:
+      "every database query's deadline in milliseconds, on SQLite as on PostgreSQL; a query past it answers 504",
   },
   {
     flag: 'in-memory',
     type: 'boolean',
     section: 'Storage',
-    description: 'keep nothing: data lives until the process ends; prints a ready token (excludes --data and --database-url)',
+    description:
+      'keep nothing: data lives until the process ends; prints a ready token (excludes --data and --database-url)',
   },
   {
     flag: 'https',
@@ -97,8 +122,22 @@ export const SERVE_OPTIONS: readonly OptionDefinition[] = [
       "with --https: a DNS name the certificate is also for (a CI service's host name), and a Host name answered (as --allowed-host); repeatable. " +
       "localgraph's CA cannot sign other names, so such a certificate comes with a CA of its own, for these names only: trust the certificate file the banner names",
   },
-  { flag: 'cert', type: 'string', value: 'FILE', path: true, section: 'TLS', description: 'serve TLS with this certificate (PEM) instead; goes with --key' },
-  { flag: 'key', type: 'string', value: 'FILE', path: true, section: 'TLS', description: "the private key (PEM) of --cert" },
+  {
+    flag: 'cert',
+    type: 'string',
+    value: 'FILE',
+    path: true,
+    section: 'TLS',
+    description: 'serve TLS with this certificate (PEM) instead; goes with --key',
+  },
+  {
+    flag: 'key',
+    type: 'string',
+    value: 'FILE',
+    path: true,
+    section: 'TLS',
+    description: 'the private key (PEM) of --cert',
+  },
   {
     flag: 'auth',
     type: 'string',
@@ -116,7 +155,12 @@ export const SERVE_OPTIONS: readonly OptionDefinition[] = [
     description:
       'provision the well-known development tenant, app and user (see docs/identity.md); always on with --in-memory; refused on a non-loopback --host unless --allow-dev-credentials-on-network',
   },
-  { flag: 'allow-dev-credentials-on-network', type: 'boolean', section: 'Identity', description: 'allow --dev-credentials on a --host reachable beyond this machine' },
+  {
+    flag: 'allow-dev-credentials-on-network',
+    type: 'boolean',
+    section: 'Identity',
+    description: 'allow --dev-credentials on a --host reachable beyond this machine',
+  },
   {
     flag: 'trust-issuer',
     type: 'list',
@@ -125,7 +169,13 @@ export const SERVE_OPTIONS: readonly OptionDefinition[] = [
     description:
       'also accept tokens of this OpenID issuer (https; its keys are fetched from its discovery document, redirects not followed), in these tenants only (a URL naming one tenant id needs no list); repeatable',
   },
-  { flag: 'audience', type: 'list', value: 'ID', section: 'Identity', description: "an audience accepted on trusted issuers' tokens besides Graph's; repeatable" },
+  {
+    flag: 'audience',
+    type: 'list',
+    value: 'ID',
+    section: 'Identity',
+    description: "an audience accepted on trusted issuers' tokens besides Graph's; repeatable",
+  },
   {
     flag: 'max-claims-tenants',
     type: 'integer',
@@ -160,7 +210,8 @@ export const SERVE_OPTIONS: readonly OptionDefinition[] = [
     value: 'N',
     defaultText: `${limits.maxConnectionsPerSource}, or three quarters of --max-connections when that is lower`,
     section: 'Connections',
-    description: 'connections served at once from one client address (every local client is 127.0.0.1); past it, the same 503; 0: no limit',
+    description:
+      'connections served at once from one client address (every local client is 127.0.0.1); past it, the same 503; 0: no limit',
   },
   {
     flag: 'max-requests-per-connection',
@@ -168,7 +219,8 @@ export const SERVE_OPTIONS: readonly OptionDefinition[] = [
     value: 'N',
     defaultText: String(limits.maxRequestsPerConnection),
     section: 'Connections',
-    description: 'requests served over one keep-alive connection; the last answer closes it and the client reconnects; 0: no limit',
+    description:
+      'requests served over one keep-alive connection; the last answer closes it and the client reconnects; 0: no limit',
   },
   {
     flag: 'headers-timeout',
@@ -206,15 +258,42 @@ export const SERVE_OPTIONS: readonly OptionDefinition[] = [
     section: 'Control plane',
     description: "the admin API's key (at least 8 characters); a key given here is never printed nor stored",
   },
-  { flag: 'seed', type: 'string', value: 'FILE', path: true, section: 'Control plane', description: 'load this fixture at every start (replaces the tenants it names; see localgraph admin import)' },
-  { flag: 'id-seed', type: 'string', value: 'S', section: 'Control plane', description: 'deterministic ids (and fault draws) from this seed (localgraph admin ids)' },
-  { flag: 'freeze-clock', type: 'string', value: 'ISO', section: 'Control plane', description: 'start with the clock frozen at this time (localgraph admin clock)' },
-  { flag: 'faults', type: 'string', value: 'FILE', path: true, section: 'Control plane', description: 'inject faults on the Graph surface by these rules (JSON; localgraph admin faults)' },
+  {
+    flag: 'seed',
+    type: 'string',
+    value: 'FILE',
+    path: true,
+    section: 'Control plane',
+    description: 'load this fixture at every start (replaces the tenants it names; see localgraph admin import)',
+  },
+  {
+    flag: 'id-seed',
+    type: 'string',
+    value: 'S',
+    section: 'Control plane',
+    description: 'deterministic ids (and fault draws) from this seed (localgraph admin ids)',
+  },
+  {
+    flag: 'freeze-clock',
+    type: 'string',
+    value: 'ISO',
+    section: 'Control plane',
+    description: 'start with the clock frozen at this time (localgraph admin clock)',
+  },
+  {
+    flag: 'faults',
+    type: 'string',
+    value: 'FILE',
+    path: true,
+    section: 'Control plane',
+    description: 'inject faults on the Graph surface by these rules (JSON; localgraph admin faults)',
+  },
   {
     flag: 'simulate-heartbeats',
     type: 'boolean',
     section: 'Control plane',
-    description: 'connectors, agents and sensors that stop sending heartbeats turn inactive, and active again when they resume',
+    description:
+      'connectors, agents and sensors that stop sending heartbeats turn inactive, and active again when they resume',
   },
   {
     flag: 'heartbeat-timeout',
@@ -224,7 +303,15 @@ export const SERVE_OPTIONS: readonly OptionDefinition[] = [
     section: 'Control plane',
     description: 'with --simulate-heartbeats: how long without a heartbeat makes one inactive: 90s, 2m',
   },
-  { flag: 'log-level', type: 'string', value: 'L', choices: LOG_LEVELS, default: 'info', section: 'Output', description: 'the least severe level logged; silent: none' },
+  {
+    flag: 'log-level',
+    type: 'string',
+    value: 'L',
+    choices: LOG_LEVELS,
+    default: 'info',
+    section: 'Output',
+    description: 'the least severe level logged; silent: none',
+  },
   {
     flag: 'log-format',
     type: 'string',
@@ -242,7 +329,7 @@ export const SERVE_OPTIONS: readonly OptionDefinition[] = [
     path: true,
     section: 'Output',
     description:
-      'once the server takes requests, write this JSON file (whole, by a rename): url, graphUrl, consoleUrl, tokenUrl, healthUrl, tenantId, clientId, username, pid, and proxyUrl, caFile and an in-memory server\'s token when there are; removed at start and when the server stops',
+      "once the server takes requests, write this JSON file (whole, by a rename): url, graphUrl, consoleUrl, tokenUrl, healthUrl, tenantId, clientId, username, pid, and proxyUrl, caFile and an in-memory server's token when there are; removed at start and when the server stops",
   },
 ];
 
@@ -294,10 +381,16 @@ export interface ServeValues {
  * serve's options from the command line's `flags` (parseFlags), the environment and the config
  * file the flags or the environment name.
  */
-export function resolveServeOptions(flags: Record<string, OptionValue | undefined>, env: NodeJS.ProcessEnv): ResolvedOptions & { values: ServeValues } {
+export function resolveServeOptions(
+  flags: Record<string, OptionValue | undefined>,
+  env: NodeJS.ProcessEnv,
+): ResolvedOptions & { values: ServeValues } {
   const configOption = SERVE_OPTIONS.find((o) => o.flag === 'config')!;
   const fromFlag = typeof flags.config === 'string' ? flags.config : undefined;
   const path = fromFlag ?? (env[envName(configOption)] || undefined);
-  const file = path === undefined ? undefined : readConfigFile(path, fromFlag !== undefined ? '--config' : envName(configOption));
-  return resolveOptions(SERVE_OPTIONS, { flags, env, file, exclusive: SERVE_EXCLUSIVE }) as ResolvedOptions & { values: ServeValues };
+  const file =
+    path === undefined ? undefined : readConfigFile(path, fromFlag !== undefined ? '--config' : envName(configOption));
+  return resolveOptions(SERVE_OPTIONS, { flags, env, file, exclusive: SERVE_EXCLUSIVE }) as ResolvedOptions & {
+    values: ServeValues;
+  };
 }

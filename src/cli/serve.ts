@@ -45,16 +45,21 @@ export async function serveCommand(args: string[]): Promise<number> {
   if ((values.cert === undefined) !== (values.key === undefined)) throw new UsageError('--cert and --key go together');
   const port = Number(values.port);
   const statusCodes = values['status-codes'] ?? 'live';
-  if (statusCodes !== 'live' && statusCodes !== 'docs') throw new UsageError(`--status-codes must be 'live' or 'docs', not '${statusCodes}'`);
+  if (statusCodes !== 'live' && statusCodes !== 'docs')
+    throw new UsageError(`--status-codes must be 'live' or 'docs', not '${statusCodes}'`);
   const authOptions = parseAuthOptions(values);
   const connectionLimits = parseConnectionOptions(values);
-  const control = parseControlOptions(values, sources['admin-key']?.kind === 'env' ? '$LOCALGRAPH_ADMIN_KEY' : sources['admin-key']?.name);
+  const control = parseControlOptions(
+    values,
+    sources['admin-key']?.kind === 'env' ? '$LOCALGRAPH_ADMIN_KEY' : sources['admin-key']?.name,
+  );
   const https = values.https === true || values.cert !== undefined;
   const host = values.host ?? '127.0.0.1';
   const proxyPort = values['proxy-port'] === undefined ? undefined : Number(values['proxy-port']);
   const certNames = parseCertNames(values['cert-name'] ?? [], values.https === true && values.cert === undefined);
   const allowedHosts = [...(values['allowed-host'] ?? []), ...certNames];
-  for (const name of allowedHosts) if (!/^[a-z0-9.:[\]_-]+$/i.test(name)) throw new UsageError(`--allowed-host takes a host name, not '${name}'`);
+  for (const name of allowedHosts)
+    if (!/^[a-z0-9.:[\]_-]+$/i.test(name)) throw new UsageError(`--allowed-host takes a host name, not '${name}'`);
   const devCredentials = values['dev-credentials'] === true || values['in-memory'] === true;
   if (devCredentials && !isLoopbackName(hostName(host)) && values['allow-dev-credentials-on-network'] !== true) {
     throw new UsageError(
@@ -87,7 +92,13 @@ export async function serveCommand(args: string[]): Promise<number> {
     location.kind === 'memory'
       ? await issueAccessToken(
           await activeSigningKey(server.store, now),
-          { tenantId: identity.tenantId, appId: identity.appId, user: { objectId: identity.userId, userPrincipalName: identity.userPrincipalName }, scopes: allPermissions().scopes, lifetimeSeconds: 24 * 3600 },
+          {
+            tenantId: identity.tenantId,
+            appId: identity.appId,
+            user: { objectId: identity.userId, userPrincipalName: identity.userPrincipalName },
+            scopes: allPermissions().scopes,
+            lifetimeSeconds: 24 * 3600,
+          },
           now,
         )
       : undefined;
@@ -102,7 +113,11 @@ export async function serveCommand(args: string[]): Promise<number> {
     devCredentials,
     allowedHosts,
     host,
-    trustedIssuers: (server.trusted?.specs ?? []).map(({ url, tenants }) => ({ url, tenants, reachable: !server.unreachable.includes(url) })),
+    trustedIssuers: (server.trusted?.specs ?? []).map(({ url, tenants }) => ({
+      url,
+      tenants,
+      reachable: !server.unreachable.includes(url),
+    })),
     identity,
     created: server.created,
     dataDir: server.dataDir,
@@ -112,11 +127,16 @@ export async function serveCommand(args: string[]): Promise<number> {
   // With JSON logs, stdout carries JSON lines only: the banner goes to stderr, and one "ready"
   // record (the --ready-file facts) joins the logs.
   const jsonLogs = control.logFormat === 'json';
-  const ready = readyFacts(origin, identity, { proxyUrl: server.proxyUrl, caFile: server.caFile, token: inMemoryToken });
+  const ready = readyFacts(origin, identity, {
+    proxyUrl: server.proxyUrl,
+    caFile: server.caFile,
+    token: inMemoryToken,
+  });
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
       if (readyFile !== undefined) removeReadyFile(readyFile);
-      if (jsonLogs) process.stdout.write(jsonRecord(`${signal}, finishing requests in flight`, { event: 'stopping', signal }));
+      if (jsonLogs)
+        process.stdout.write(jsonRecord(`${signal}, finishing requests in flight`, { event: 'stopping', signal }));
       else console.log(`localgraph: ${signal}, finishing requests in flight`);
       const force = setTimeout(() => {
         console.error('localgraph: requests still running after the grace period; exiting');
@@ -133,7 +153,8 @@ export async function serveCommand(args: string[]): Promise<number> {
     // The banner only once the handlers are in place: whoever waits for its last line may
     // signal at once (before, a SIGTERM right after the banner could kill the process outright).
     for (const line of lines) (jsonLogs ? console.error : console.log)(line);
-    if (jsonLogs) process.stdout.write(jsonRecord(`localgraph listening on ${ready.graphUrl}`, { event: 'ready', ...ready }));
+    if (jsonLogs)
+      process.stdout.write(jsonRecord(`localgraph listening on ${ready.graphUrl}`, { event: 'ready', ...ready }));
     if (readyFile !== undefined) writeReadyFile(readyFile, ready);
   });
   return 0;
@@ -141,10 +162,16 @@ export async function serveCommand(args: string[]): Promise<number> {
 
 /** `--cert-name`: DNS names, with `--https` and its own certificate only. */
 function parseCertNames(names: string[], ownCertificate: boolean): string[] {
-  if (names.length > 0 && !ownCertificate) throw new UsageError('--cert-name goes with --https (and not with --cert, whose names are its own)');
+  if (names.length > 0 && !ownCertificate)
+    throw new UsageError('--cert-name goes with --https (and not with --cert, whose names are its own)');
   for (const name of names) {
-    if (!/^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i.test(name) || /^[\d.]+$/.test(name)) {
-      throw new UsageError(`--cert-name takes a DNS name (a host name such as localgraph or lg.ci.internal), not '${name}'`);
+    if (
+      !/^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i.test(name) ||
+      /^[\d.]+$/.test(name)
+    ) {
+      throw new UsageError(
+        `--cert-name takes a DNS name (a host name such as localgraph or lg.ci.internal), not '${name}'`,
+      );
     }
   }
   return [...new Set(names.map((n) => n.toLowerCase()))];

@@ -37,12 +37,19 @@ export async function simulateCommand([what, ...args]: string[]): Promise<number
     console.log(simulateHelp);
     return what === undefined ? 2 : 0;
   }
-  if (what !== 'connectors') throw new UsageError(`localgraph simulate plays connectors (localgraph simulate connectors --count N), not '${what}'`);
+  if (what !== 'connectors')
+    throw new UsageError(
+      `localgraph simulate plays connectors (localgraph simulate connectors --count N), not '${what}'`,
+    );
   return simulateConnectors(args);
 }
 
 async function simulateConnectors(args: string[]): Promise<number> {
-  const { values, positionals } = parseCommand(args, { count: { type: 'string' }, tenant: { type: 'string' }, interval: { type: 'string' } });
+  const { values, positionals } = parseCommand(args, {
+    count: { type: 'string' },
+    tenant: { type: 'string' },
+    interval: { type: 'string' },
+  });
   if (values.help) {
     console.log(simulateHelp);
     return 0;
@@ -50,11 +57,15 @@ async function simulateConnectors(args: string[]): Promise<number> {
   if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
   const count = Number(values.count);
   if (values.count === undefined || !/^\d+$/.test(String(values.count)) || count < 1 || count > MAX_COUNT) {
-    throw new UsageError(`--count must be a number from 1 to ${MAX_COUNT}${values.count === undefined ? '' : `, not '${String(values.count)}'`}`);
+    throw new UsageError(
+      `--count must be a number from 1 to ${MAX_COUNT}${values.count === undefined ? '' : `, not '${String(values.count)}'`}`,
+    );
   }
-  if (values.tenant !== undefined && (typeof values.tenant !== 'string' || !isGuid(values.tenant))) throw new UsageError(`--tenant must be a GUID, not '${String(values.tenant)}'`);
+  if (values.tenant !== undefined && (typeof values.tenant !== 'string' || !isGuid(values.tenant)))
+    throw new UsageError(`--tenant must be a GUID, not '${String(values.tenant)}'`);
   const intervalMs = values.interval === undefined ? 10_000 : parseDuration(String(values.interval));
-  if (intervalMs === undefined || intervalMs < 100) throw new UsageError(`--interval must be a duration of at least 100ms (10s, 1m), not '${String(values.interval)}'`);
+  if (intervalMs === undefined || intervalMs < 100)
+    throw new UsageError(`--interval must be a duration of at least 100ms (10s, 1m), not '${String(values.interval)}'`);
   const target = adminTarget(values);
 
   const minted = (await adminCall(target, 'POST', '/token', {
@@ -66,14 +77,23 @@ async function simulateConnectors(args: string[]): Promise<number> {
 
   const connectors: Simulated[] = [];
   for (let i = 1; i <= count; i++) {
-    const connector = { id: seededGuid(`localgraph simulate connectors/${tenantId}`, i), machineName: `sim-connector-${i}.localgraph.test` };
-    const body = { id: connector.id, machineName: connector.machineName, externalIp: `203.0.113.${((i - 1) % 254) + 1}`, status: 'active' };
+    const connector = {
+      id: seededGuid(`localgraph simulate connectors/${tenantId}`, i),
+      machineName: `sim-connector-${i}.localgraph.test`,
+    };
+    const body = {
+      id: connector.id,
+      machineName: connector.machineName,
+      externalIp: `203.0.113.${((i - 1) % 254) + 1}`,
+      status: 'active',
+    };
     try {
       await serverCall(target, CONNECTORS, 'POST', graph, body);
       console.log(`connector ${connector.id} ${connector.machineName}: registered`);
     } catch (error) {
       // Already there from an earlier run: play it again.
-      if (!(error instanceof AdminCallError) || !/^400 /.test(error.message) || !/already exists/.test(error.message)) throw error;
+      if (!(error instanceof AdminCallError) || !/^400 /.test(error.message) || !/already exists/.test(error.message))
+        throw error;
       console.log(`connector ${connector.id} ${connector.machineName}: already registered`);
     }
     connectors.push(connector);
@@ -92,7 +112,9 @@ async function simulateConnectors(args: string[]): Promise<number> {
   process.once('SIGINT', onInt);
   process.once('SIGTERM', onTerm);
   // Said once the handlers are in place: whoever waits for this line may signal at once.
-  console.log(`simulating ${count} connector${count === 1 ? '' : 's'} in tenant ${tenantId}: a heartbeat each every ${formatDuration(intervalMs)}; Ctrl-C stops`);
+  console.log(
+    `simulating ${count} connector${count === 1 ? '' : 's'} in tenant ${tenantId}: a heartbeat each every ${formatDuration(intervalMs)}; Ctrl-C stops`,
+  );
   let failing = false;
   try {
     while (!stopped) {

@@ -36,12 +36,20 @@ function positive(option: string, value: string | undefined): number | undefined
 
 /** The store location the options name; `inMemory` is `serve --in-memory`. */
 export function storageLocation(values: StorageValues, inMemory = false): StoreLocation {
-  const url = values['database-url'] ?? (values.data === undefined && !inMemory ? process.env.LOCALGRAPH_DATABASE_URL : undefined);
+  const url =
+    values['database-url'] ??
+    (values.data === undefined && !inMemory ? process.env.LOCALGRAPH_DATABASE_URL : undefined);
   const chosen = [values.data !== undefined, values['database-url'] !== undefined, inMemory].filter(Boolean).length;
   if (chosen > 1) throw new UsageError('--data, --database-url and --in-memory exclude each other');
   if (url !== undefined) {
-    if (!/^postgres(ql)?:\/\//.test(url)) throw new UsageError(`--database-url must be a postgres:// URL, not '${url}'`);
-    return { kind: 'postgres', url, poolSize: positive('--pool-size', values['pool-size']), statementTimeoutMs: positive('--statement-timeout', values['statement-timeout']) };
+    if (!/^postgres(ql)?:\/\//.test(url))
+      throw new UsageError(`--database-url must be a postgres:// URL, not '${url}'`);
+    return {
+      kind: 'postgres',
+      url,
+      poolSize: positive('--pool-size', values['pool-size']),
+      statementTimeoutMs: positive('--statement-timeout', values['statement-timeout']),
+    };
   }
   if (values['pool-size'] !== undefined) throw new UsageError('--pool-size goes with --database-url');
   const statementTimeoutMs = positive('--statement-timeout', values['statement-timeout']);
@@ -57,7 +65,9 @@ export function storageLocation(values: StorageValues, inMemory = false): StoreL
 export function existingStorage(values: StorageValues): StoreLocation {
   const location = storageLocation(values);
   if (location.kind === 'folder' && !existsSync(location.dir)) {
-    throw new Error(`no data folder ${location.dir}: start a server on it first (localgraph serve --data ${location.dir}), or name the folder a server uses`);
+    throw new Error(
+      `no data folder ${location.dir}: start a server on it first (localgraph serve --data ${location.dir}), or name the folder a server uses`,
+    );
   }
   return location;
 }

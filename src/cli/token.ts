@@ -33,10 +33,14 @@ export async function tokenCommand(args: string[]): Promise<number> {
     console.log(tokenHelp);
     return 0;
   }
-  if ((values.scopes === undefined) === (values.roles === undefined)) throw new UsageError('give exactly one of --scopes (delegated) or --roles (app-only)');
-  if (values.roles !== undefined && values.user !== undefined) throw new UsageError('--user goes with --scopes: app-only tokens have no user');
-  if (values.tenant !== undefined && !isGuid(values.tenant)) throw new UsageError(`--tenant must be a GUID, not '${values.tenant}'`);
-  if (values.lifetime !== undefined && !/^[1-9]\d*$/.test(values.lifetime)) throw new UsageError('--lifetime must be a positive number of seconds');
+  if ((values.scopes === undefined) === (values.roles === undefined))
+    throw new UsageError('give exactly one of --scopes (delegated) or --roles (app-only)');
+  if (values.roles !== undefined && values.user !== undefined)
+    throw new UsageError('--user goes with --scopes: app-only tokens have no user');
+  if (values.tenant !== undefined && !isGuid(values.tenant))
+    throw new UsageError(`--tenant must be a GUID, not '${values.tenant}'`);
+  if (values.lifetime !== undefined && !/^[1-9]\d*$/.test(values.lifetime))
+    throw new UsageError('--lifetime must be a positive number of seconds');
 
   const store = await openStore(existingStorage(values));
   try {
@@ -55,7 +59,13 @@ export async function tokenCommand(args: string[]): Promise<number> {
         ...(values.scopes !== undefined
           ? {
               scopes: parseList(values.scopes),
-              user: { objectId: values.user === undefined && tenantId === identity.tenantId ? identity.userId : userObjectId(tenantId, upn), userPrincipalName: upn },
+              user: {
+                objectId:
+                  values.user === undefined && tenantId === identity.tenantId
+                    ? identity.userId
+                    : userObjectId(tenantId, upn),
+                userPrincipalName: upn,
+              },
             }
           : { roles: parseList(values.roles), servicePrincipalId: identity.servicePrincipalId }),
       },

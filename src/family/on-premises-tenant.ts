@@ -9,7 +9,10 @@ import type { Store } from '../store/store.js';
  * connector group. Inserts that lose a race do nothing; the database's unique index keeps one
  * default group.
  */
-export function onPremisesTenantDefaults(tables: { profiles: TableMapping; connectorGroups: TableMapping }, profileIds: ReadonlySet<string>) {
+export function onPremisesTenantDefaults(
+  tables: { profiles: TableMapping; connectorGroups: TableMapping },
+  profileIds: ReadonlySet<string>,
+) {
   return async (tx: Store, tenantId: string, services: { clock: Clock; ids: IdGenerator }) => {
     const scope = { tenantId };
     for (const id of profileIds) {
@@ -20,7 +23,11 @@ export function onPremisesTenantDefaults(tables: { profiles: TableMapping; conne
           id,
           isEnabled: true,
           isDefaultAccessEnabled: false,
-          hybridAgentUpdaterConfiguration: { allowUpdateConfigurationOverride: false, deferUpdateDateTime: null, updateWindow: null },
+          hybridAgentUpdaterConfiguration: {
+            allowUpdateConfigurationOverride: false,
+            deferUpdateDateTime: null,
+            updateWindow: null,
+          },
         },
         { ifAbsent: true },
       );
@@ -28,7 +35,13 @@ export function onPremisesTenantDefaults(tables: { profiles: TableMapping; conne
     await tx.insert(
       tables.connectorGroups,
       scope,
-      { id: services.ids.newId(), name: DEFAULT_CONNECTOR_GROUP_NAME, connectorGroupType: 'applicationProxy', isDefault: true, region: DEFAULT_CONNECTOR_GROUP_REGION },
+      {
+        id: services.ids.newId(),
+        name: DEFAULT_CONNECTOR_GROUP_NAME,
+        connectorGroupType: 'applicationProxy',
+        isDefault: true,
+        region: DEFAULT_CONNECTOR_GROUP_REGION,
+      },
       { ifAbsent: true },
     );
     const group = await tx.findOne(tables.connectorGroups, scope, { sql: 'is_default = ?', params: [true] });

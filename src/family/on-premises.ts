@@ -56,7 +56,8 @@ export const onPremises = defineFamily({
     };
   },
   migrations: onPremisesMigrations,
-  tenantDefaults: (tx, tenantId, services) => onPremisesTenantDefaults(onPremisesTables(), profileIds(familyModel(onPremises)))(tx, tenantId, services),
+  tenantDefaults: (tx, tenantId, services) =>
+    onPremisesTenantDefaults(onPremisesTables(), profileIds(familyModel(onPremises)))(tx, tenantId, services),
   permissions: permissionMatrix,
 });
 

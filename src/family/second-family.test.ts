@@ -21,7 +21,13 @@ const widgets = defineFamily({
     namespace: 'microsoft.graph',
     alias: 'graph',
     types: [
-      { kind: 'entity', name: 'entity', abstract: true, key: ['id'], properties: [{ name: 'id', type: 'Edm.String', nullable: false, readOnly: true }] },
+      {
+        kind: 'entity',
+        name: 'entity',
+        abstract: true,
+        key: ['id'],
+        properties: [{ name: 'id', type: 'Edm.String', nullable: false, readOnly: true }],
+      },
       {
         kind: 'entity',
         name: 'widget',
@@ -43,7 +49,11 @@ const widgets = defineFamily({
           type,
           table: tableFor('widgets', type),
           scope: (tenantId) => ({ tenantId }),
-          create: { rules: { writable: ['name', 'size'], required: ['name'] }, clientId: 'server', defaults: () => ({ size: 1 }) },
+          create: {
+            rules: { writable: ['name', 'size'], required: ['name'] },
+            clientId: 'server',
+            defaults: () => ({ size: 1 }),
+          },
           update: { rules: { writable: ['name', 'size'] } },
           remove: {},
         },
@@ -54,16 +64,36 @@ const widgets = defineFamily({
     {
       version: 1,
       description: 'widgets',
-      statements: (d) => [`CREATE TABLE widgets (tenant_id ${d.textType} NOT NULL, id ${d.textType} NOT NULL, name ${d.textType} NOT NULL, size INTEGER, PRIMARY KEY (tenant_id, id))`],
+      statements: (d) => [
+        `CREATE TABLE widgets (tenant_id ${d.textType} NOT NULL, id ${d.textType} NOT NULL, name ${d.textType} NOT NULL, size INTEGER, PRIMARY KEY (tenant_id, id))`,
+      ],
     },
   ],
   tenantDefaults: async () => ({}),
   permissions: [
     { method: 'GET', pattern: '/widgets', delegated: ['Widgets.Read'], application: ['Widgets.Read'], note: '' },
-    { method: 'POST', pattern: '/widgets', delegated: ['Widgets.ReadWrite'], application: ['Widgets.ReadWrite'], note: '' },
+    {
+      method: 'POST',
+      pattern: '/widgets',
+      delegated: ['Widgets.ReadWrite'],
+      application: ['Widgets.ReadWrite'],
+      note: '',
+    },
     { method: 'GET', pattern: '/widgets/{id}', delegated: ['Widgets.Read'], application: ['Widgets.Read'], note: '' },
-    { method: 'PATCH', pattern: '/widgets/{id}', delegated: ['Widgets.ReadWrite'], application: ['Widgets.ReadWrite'], note: '' },
-    { method: 'DELETE', pattern: '/widgets/{id}', delegated: ['Widgets.ReadWrite'], application: ['Widgets.ReadWrite'], note: '' },
+    {
+      method: 'PATCH',
+      pattern: '/widgets/{id}',
+      delegated: ['Widgets.ReadWrite'],
+      application: ['Widgets.ReadWrite'],
+      note: '',
+    },
+    {
+      method: 'DELETE',
+      pattern: '/widgets/{id}',
+      delegated: ['Widgets.ReadWrite'],
+      application: ['Widgets.ReadWrite'],
+      note: '',
+    },
   ],
 });
 
@@ -83,7 +113,16 @@ describe('a second family, served through the Family interface only', () => {
     const key = await activeSigningKey(store, new Date());
     await store.ensureTenant(TENANT, new Date());
     const appToken = (roles: string[]) =>
-      issueAccessToken(key, { tenantId: TENANT, appId: 'b1c2d3e4-0000-4000-8000-0000000000f2', servicePrincipalId: 'bbbbbbbb-0000-4000-8000-0000000000f2', roles }, new Date());
+      issueAccessToken(
+        key,
+        {
+          tenantId: TENANT,
+          appId: 'b1c2d3e4-0000-4000-8000-0000000000f2',
+          servicePrincipalId: 'bbbbbbbb-0000-4000-8000-0000000000f2',
+          roles,
+        },
+        new Date(),
+      );
     token = await appToken(['Widgets.ReadWrite', 'Widgets.Read']);
     readOnlyToken = await appToken(['Widgets.Read']);
   });
@@ -93,7 +132,12 @@ describe('a second family, served through the Family interface only', () => {
   });
 
   const call = async (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: object, bearer = token) => {
-    const res = await app.inject({ method, url: `/beta${url}`, headers: { authorization: `Bearer ${bearer}`, ...(payload ? { 'content-type': 'application/json' } : {}) }, payload: payload ? JSON.stringify(payload) : undefined });
+    const res = await app.inject({
+      method,
+      url: `/beta${url}`,
+      headers: { authorization: `Bearer ${bearer}`, ...(payload ? { 'content-type': 'application/json' } : {}) },
+      payload: payload ? JSON.stringify(payload) : undefined,
+    });
     return { status: res.statusCode, body: res.body ? res.json() : undefined, text: res.body };
   };
 
@@ -118,7 +162,10 @@ describe('a second family, served through the Family interface only', () => {
     assert.equal((await call('PATCH', `/widgets/${id}`, { size: 7 })).status, 204);
     const list = await call('GET', '/widgets?$filter=size gt 5');
     assert.equal(list.status, 200, list.text);
-    assert.deepEqual(list.body.value.map((w: { id: string; size: number }) => [w.id, w.size]), [[id, 7]]);
+    assert.deepEqual(
+      list.body.value.map((w: { id: string; size: number }) => [w.id, w.size]),
+      [[id, 7]],
+    );
 
     assert.equal((await call('DELETE', `/widgets/${id}`)).status, 204);
     const gone = await call('GET', `/widgets/${id}`);
@@ -133,8 +180,16 @@ describe('a second family, served through the Family interface only', () => {
     assert.equal(unknown.status, 400, unknown.text);
     assert.equal((await call('POST', '/widgets', { name: 'x' }, readOnlyToken)).status, 403);
     // Fixtures are the on-premises family's format: another family's server says so, not a 500.
-    const plane = createApp({ store: new SqlStore(db), family: widgets, controlPlane: { adminKey: 'widgets-admin-key-0123456789' } });
-    const exported = await plane.inject({ method: 'GET', url: '/_admin/export', headers: { 'x-localgraph-admin-key': 'widgets-admin-key-0123456789' } });
+    const plane = createApp({
+      store: new SqlStore(db),
+      family: widgets,
+      controlPlane: { adminKey: 'widgets-admin-key-0123456789' },
+    });
+    const exported = await plane.inject({
+      method: 'GET',
+      url: '/_admin/export',
+      headers: { 'x-localgraph-admin-key': 'widgets-admin-key-0123456789' },
+    });
     assert.equal(exported.statusCode, 501, exported.body);
     await plane.close();
     // Not in this family's model: an unknown segment, as Graph answers one.

@@ -52,30 +52,39 @@ function isJson(text: string): boolean {
 
 /** Validates a batch body; every refusal is a 400 for the whole batch, as Graph answers. */
 export function readBatch(body: unknown): BatchItem[] {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) invalid('The batch body must be a JSON object with a "requests" array.');
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    invalid('The batch body must be a JSON object with a "requests" array.');
   const requests = (body as Record<string, unknown>).requests;
   if (!Array.isArray(requests)) invalid('The batch body must have a "requests" array.');
   if (requests.length === 0) invalid('The batch must contain at least one request.');
-  if (requests.length > MAX_BATCH_REQUESTS) invalid(`Number of requests inside batch exceeds the limit of ${MAX_BATCH_REQUESTS}.`);
+  if (requests.length > MAX_BATCH_REQUESTS)
+    invalid(`Number of requests inside batch exceeds the limit of ${MAX_BATCH_REQUESTS}.`);
   const seen = new Set<string>();
   const items = requests.map((raw, index): BatchItem => {
-    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) invalid(`Request ${index} must be a JSON object.`);
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+      invalid(`Request ${index} must be a JSON object.`);
     const r = raw as Record<string, unknown>;
     if (typeof r.id !== 'string' || r.id === '') invalid(`Request ${index} needs an "id" string.`);
     if (seen.has(r.id.toLowerCase())) invalid(`Request id '${r.id}' is used more than once.`);
     seen.add(r.id.toLowerCase());
-    if (typeof r.method !== 'string' || !METHODS.has(r.method.toUpperCase())) invalid(`Request '${r.id}' needs a "method" (GET, POST, PATCH, PUT or DELETE).`);
+    if (typeof r.method !== 'string' || !METHODS.has(r.method.toUpperCase()))
+      invalid(`Request '${r.id}' needs a "method" (GET, POST, PATCH, PUT or DELETE).`);
     if (typeof r.url !== 'string' || r.url === '') invalid(`Request '${r.id}' needs a "url".`);
-    if (/^[a-z]+:\/\//i.test(r.url)) invalid(`Request '${r.id}' has an absolute URL; batch URLs are relative to the version root.`);
+    if (/^[a-z]+:\/\//i.test(r.url))
+      invalid(`Request '${r.id}' has an absolute URL; batch URLs are relative to the version root.`);
     const headers: Record<string, string> = {};
     if (r.headers !== undefined) {
-      if (typeof r.headers !== 'object' || r.headers === null || Array.isArray(r.headers)) invalid(`The "headers" of request '${r.id}' must be an object.`);
+      if (typeof r.headers !== 'object' || r.headers === null || Array.isArray(r.headers))
+        invalid(`The "headers" of request '${r.id}' must be an object.`);
       for (const [name, value] of Object.entries(r.headers)) {
         if (typeof value !== 'string') invalid(`Header '${name}' of request '${r.id}' must be a string.`);
         // Checked here, before any item runs: an item's headers become a request's, and its
         // client-request-id a response header; one HTTP cannot carry fails only after its write.
         if (!HEADER_NAME.test(name)) invalid(`Header '${name}' of request '${r.id}' is not a valid header name.`);
-        if (!HEADER_VALUE.test(value)) invalid(`Header '${name}' of request '${r.id}' has a character a header cannot carry (a control character such as CR or LF, or one outside ASCII).`);
+        if (!HEADER_VALUE.test(value))
+          invalid(
+            `Header '${name}' of request '${r.id}' has a character a header cannot carry (a control character such as CR or LF, or one outside ASCII).`,
+          );
         headers[name.toLowerCase()] = value;
       }
     }
@@ -94,7 +103,8 @@ export function readBatch(body: unknown): BatchItem[] {
     }
     let dependsOn: string[] = [];
     if (r.dependsOn !== undefined) {
-      if (!Array.isArray(r.dependsOn) || r.dependsOn.some((d) => typeof d !== 'string')) invalid(`The "dependsOn" of request '${r.id}' must be an array of ids.`);
+      if (!Array.isArray(r.dependsOn) || r.dependsOn.some((d) => typeof d !== 'string'))
+        invalid(`The "dependsOn" of request '${r.id}' must be an array of ids.`);
       dependsOn = r.dependsOn as string[];
     }
     return { id: r.id, method: r.method.toUpperCase(), url: r.url, headers, body, dependsOn };
@@ -104,7 +114,8 @@ export function readBatch(body: unknown): BatchItem[] {
     for (const dependency of item.dependsOn) {
       const target = ids.get(dependency.toLowerCase());
       if (!target) invalid(`Request '${item.id}' depends on '${dependency}', which is not in the batch.`);
-      if (items.indexOf(target) >= items.indexOf(item)) invalid(`Request '${item.id}' may only depend on requests listed before it.`);
+      if (items.indexOf(target) >= items.indexOf(item))
+        invalid(`Request '${item.id}' may only depend on requests listed before it.`);
     }
   }
   return items;
@@ -119,12 +130,22 @@ export async function runBatch(items: BatchItem[], execute: BatchExecutor): Prom
       item.id.toLowerCase(),
       Promise.all(dependencies).then(async (results) => {
         if (results.some((r) => r.status >= 400)) {
-          return { id: item.id, status: 424, headers: { 'Content-Type': 'application/json' }, body: briefError(errors.failedDependency()) };
+          return {
+            id: item.id,
+            status: 424,
+            headers: { 'Content-Type': 'application/json' },
+            body: briefError(errors.failedDependency()),
+          };
         }
         try {
           return { id: item.id, ...(await execute(item)) };
         } catch {
-          return { id: item.id, status: 500, headers: { 'Content-Type': 'application/json' }, body: briefError(errors.internal()) };
+          return {
+            id: item.id,
+            status: 500,
+            headers: { 'Content-Type': 'application/json' },
+            body: briefError(errors.internal()),
+          };
         }
       }),
     );

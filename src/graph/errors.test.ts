@@ -48,7 +48,9 @@ describe('renderError', () => {
     const body = renderError(errors.objectConflict('id', 'x1'), context) as Envelope;
     assert.equal(body.error.code, 'Request_BadRequest');
     assert.equal(body.error.message, 'Another object with the same value for property id already exists.');
-    assert.deepEqual(body.error.details, [{ code: 'ObjectConflict', message: "An object with id 'x1' already exists.", target: 'id' }]);
+    assert.deepEqual(body.error.details, [
+      { code: 'ObjectConflict', message: "An object with id 'x1' already exists.", target: 'id' },
+    ]);
   });
 
   test('a hand-made GraphError renders its own status-independent fields', () => {
@@ -80,19 +82,73 @@ describe('renderError', () => {
 
 describe('error catalog', () => {
   const table: [string, GraphError, number, string, string][] = [
-    ['invalidJson', errors.invalidJson(), 400, 'BadRequest', 'Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.'],
+    [
+      'invalidJson',
+      errors.invalidJson(),
+      400,
+      'BadRequest',
+      'Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.',
+    ],
     ['invalidVersion', errors.invalidVersion(), 400, 'BadRequest', 'Invalid version.'],
     ['segmentNotFound', errors.segmentNotFound('foo'), 400, 'BadRequest', "Resource not found for the segment 'foo'."],
-    ['methodNotAllowed', errors.methodNotAllowed(), 405, 'Request_BadRequest', 'Specified HTTP method is not allowed for the request target.'],
-    ['resourceNotFound', errors.resourceNotFound('x'), 404, 'Request_ResourceNotFound', "Resource 'x' does not exist or one of its queried reference-property objects are not present."],
-    ['accessDenied', errors.accessDenied(), 403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.'],
+    [
+      'methodNotAllowed',
+      errors.methodNotAllowed(),
+      405,
+      'Request_BadRequest',
+      'Specified HTTP method is not allowed for the request target.',
+    ],
+    [
+      'resourceNotFound',
+      errors.resourceNotFound('x'),
+      404,
+      'Request_ResourceNotFound',
+      "Resource 'x' does not exist or one of its queried reference-property objects are not present.",
+    ],
+    [
+      'accessDenied',
+      errors.accessDenied(),
+      403,
+      'Authorization_RequestDenied',
+      'Insufficient privileges to complete the operation.',
+    ],
     ['tokenMissing', errors.tokenMissing(), 401, 'InvalidAuthenticationToken', 'Access token is empty.'],
-    ['tokenMalformed', errors.tokenMalformed(), 401, 'InvalidAuthenticationToken', 'CompactToken parsing failed with error code: 80049217'],
-    ['tokenExpired', errors.tokenExpired(), 401, 'InvalidAuthenticationToken', 'Access token has expired or is not yet valid.'],
+    [
+      'tokenMalformed',
+      errors.tokenMalformed(),
+      401,
+      'InvalidAuthenticationToken',
+      'CompactToken parsing failed with error code: 80049217',
+    ],
+    [
+      'tokenExpired',
+      errors.tokenExpired(),
+      401,
+      'InvalidAuthenticationToken',
+      'Access token has expired or is not yet valid.',
+    ],
     ['tokenInvalid()', errors.tokenInvalid(), 401, 'InvalidAuthenticationToken', 'Access token validation failure.'],
-    ['tokenInvalid(why)', errors.tokenInvalid('Invalid audience.'), 401, 'InvalidAuthenticationToken', 'Access token validation failure. Invalid audience.'],
-    ['requiredProperty', errors.requiredProperty('machineName', 'connector'), 400, 'Request_BadRequest', "A value is required for property 'machineName' of resource 'connector'."],
-    ['payloadTooLarge', errors.payloadTooLarge(1024), 413, 'Request_EntityTooLarge', 'The request body exceeds the limit of 1024 bytes.'],
+    [
+      'tokenInvalid(why)',
+      errors.tokenInvalid('Invalid audience.'),
+      401,
+      'InvalidAuthenticationToken',
+      'Access token validation failure. Invalid audience.',
+    ],
+    [
+      'requiredProperty',
+      errors.requiredProperty('machineName', 'connector'),
+      400,
+      'Request_BadRequest',
+      "A value is required for property 'machineName' of resource 'connector'.",
+    ],
+    [
+      'payloadTooLarge',
+      errors.payloadTooLarge(1024),
+      413,
+      'Request_EntityTooLarge',
+      'The request body exceeds the limit of 1024 bytes.',
+    ],
     ['internal', errors.internal(), 500, 'generalException', 'An unexpected error occurred on the server.'],
   ];
   for (const [name, error, status, code, message] of table) {

@@ -8,15 +8,35 @@ const cases: [string, string | string[] | undefined, Preferences][] = [
   ['include-unknown-enum-members', 'include-unknown-enum-members', { includeUnknownEnumMembers: true }],
   ['names ignore case', 'Include-Unknown-Enum-Members', { includeUnknownEnumMembers: true }],
   ['maxpagesize', 'odata.maxpagesize=5', { includeUnknownEnumMembers: false, maxPageSize: 5 }],
-  ['maxpagesize, name in any case, spaces around =', 'OData.MaxPageSize = 25', { includeUnknownEnumMembers: false, maxPageSize: 25 }],
-  ['several preferences in one header', 'return=minimal, odata.maxpagesize=7 ,include-unknown-enum-members', { includeUnknownEnumMembers: true, maxPageSize: 7 }],
-  ['repeated headers add up', ['odata.maxpagesize=3', 'include-unknown-enum-members'], { includeUnknownEnumMembers: true, maxPageSize: 3 }],
+  [
+    'maxpagesize, name in any case, spaces around =',
+    'OData.MaxPageSize = 25',
+    { includeUnknownEnumMembers: false, maxPageSize: 25 },
+  ],
+  [
+    'several preferences in one header',
+    'return=minimal, odata.maxpagesize=7 ,include-unknown-enum-members',
+    { includeUnknownEnumMembers: true, maxPageSize: 7 },
+  ],
+  [
+    'repeated headers add up',
+    ['odata.maxpagesize=3', 'include-unknown-enum-members'],
+    { includeUnknownEnumMembers: true, maxPageSize: 3 },
+  ],
   ['non-numeric maxpagesize is ignored', 'odata.maxpagesize=abc', { includeUnknownEnumMembers: false }],
   ['negative maxpagesize is ignored', 'odata.maxpagesize=-4', { includeUnknownEnumMembers: false }],
   ['fractional maxpagesize is ignored', 'odata.maxpagesize=2.5', { includeUnknownEnumMembers: false }],
   ['maxpagesize without a value is ignored', 'odata.maxpagesize', { includeUnknownEnumMembers: false }],
-  ['unknown preferences are ignored', 'respond-async, outlook.timezone="UTC", IdType="ImmutableId"', { includeUnknownEnumMembers: false }],
-  ['a name that only contains the preference does not count', 'x-include-unknown-enum-members', { includeUnknownEnumMembers: false }],
+  [
+    'unknown preferences are ignored',
+    'respond-async, outlook.timezone="UTC", IdType="ImmutableId"',
+    { includeUnknownEnumMembers: false },
+  ],
+  [
+    'a name that only contains the preference does not count',
+    'x-include-unknown-enum-members',
+    { includeUnknownEnumMembers: false },
+  ],
   ['empty tokens between commas', ',,include-unknown-enum-members,,', { includeUnknownEnumMembers: true }],
 ];
 

@@ -65,12 +65,15 @@ const randomIds: IdGenerator = { newId: () => randomUUID() };
 
 function object(body: unknown, example: string): Record<string, unknown> {
   if (body === undefined || body === null) return {};
-  if (typeof body !== 'object' || Array.isArray(body)) throw errors.adminBadRequest(`Expected a JSON object, such as ${example}.`);
+  if (typeof body !== 'object' || Array.isArray(body))
+    throw errors.adminBadRequest(`Expected a JSON object, such as ${example}.`);
   return body as Record<string, unknown>;
 }
 
 function onlyKeys(body: Record<string, unknown>, keys: string[]): void {
-  for (const key of Object.keys(body)) if (!keys.includes(key)) throw errors.adminBadRequest(`Unknown member '${key}' (expected ${keys.join(', ')}).`, key);
+  for (const key of Object.keys(body))
+    if (!keys.includes(key))
+      throw errors.adminBadRequest(`Unknown member '${key}' (expected ${keys.join(', ')}).`, key);
 }
 
 function tenantParam(value: unknown, name: string): string | undefined {
@@ -95,16 +98,22 @@ export function registerAdminRoutes(app: FastifyInstance, parts: AdminParts): vo
       scope.addHook('onSend', async (_request, reply) => {
         reply.header('Cache-Control', 'no-store');
       });
-      const defaultTenant = async (): Promise<string> => (await defaultIdentity(parts.store, randomIds, new Date())).tenantId;
+      const defaultTenant = async (): Promise<string> =>
+        (await defaultIdentity(parts.store, randomIds, new Date())).tenantId;
       const clock = () => {
-        if (!(parts.clock instanceof ControlledClock)) throw errors.adminBadRequest('This server was given a fixed clock; it cannot be controlled.');
+        if (!(parts.clock instanceof ControlledClock))
+          throw errors.adminBadRequest('This server was given a fixed clock; it cannot be controlled.');
         return parts.clock;
       };
       const ids = () => {
-        if (!(parts.ids instanceof SeededIds)) throw errors.adminBadRequest('This server was given a fixed id generator; it cannot be seeded.');
+        if (!(parts.ids instanceof SeededIds))
+          throw errors.adminBadRequest('This server was given a fixed id generator; it cannot be seeded.');
         return parts.ids;
       };
-      const idsState = () => (parts.ids instanceof SeededIds ? { seed: parts.ids.currentSeed ?? null, issued: parts.ids.issued } : { seed: null });
+      const idsState = () =>
+        parts.ids instanceof SeededIds
+          ? { seed: parts.ids.currentSeed ?? null, issued: parts.ids.issued }
+          : { seed: null };
       const heartbeatSettings = () => {
         const s = parts.heartbeats.settings();
         return { enabled: s.enabled, timeoutSeconds: s.timeoutMs / 1000 };
@@ -112,7 +121,10 @@ export function registerAdminRoutes(app: FastifyInstance, parts: AdminParts): vo
 
       scope.get('/', async () => ({
         defaultTenant: await defaultTenant(),
-        clock: parts.clock instanceof ControlledClock ? parts.clock.state() : { mode: 'fixed', now: parts.clock.now().toISOString() },
+        clock:
+          parts.clock instanceof ControlledClock
+            ? parts.clock.state()
+            : { mode: 'fixed', now: parts.clock.now().toISOString() },
         ids: idsState(),
         faults: parts.faults.stats(),
         heartbeats: heartbeatSettings(),
@@ -134,17 +146,25 @@ export function registerAdminRoutes(app: FastifyInstance, parts: AdminParts): vo
         const body = object(request.body, '{"tenantId": "<GUID>"}');
         onlyKeys(body, ['tenantId', 'registrations']);
         const tenantId = tenantParam(body.tenantId ?? request.query.tenant, 'tenantId');
-        if (body.registrations !== undefined && typeof body.registrations !== 'boolean') throw errors.adminBadRequest('registrations must be true or false.', 'registrations');
-        const reset = await resetTenants(parts.store, parts.dataTables, { tenantId, registrations: body.registrations === true });
+        if (body.registrations !== undefined && typeof body.registrations !== 'boolean')
+          throw errors.adminBadRequest('registrations must be true or false.', 'registrations');
+        const reset = await resetTenants(parts.store, parts.dataTables, {
+          tenantId,
+          registrations: body.registrations === true,
+        });
         if (tenantId !== undefined && reset.length === 0) throw errors.resourceNotFound(tenantId);
         await parts.forgetTenants(tenantId);
         return { reset, registrations: body.registrations === true };
       });
 
       scope.post('/import', { bodyLimit: IMPORT_BODY_LIMIT }, async (request) => {
-        if (request.body === undefined) throw errors.adminBadRequest('Send a fixture: {"version": 1, "tenants": [...]}.');
+        if (request.body === undefined)
+          throw errors.adminBadRequest('Send a fixture: {"version": 1, "tenants": [...]}.');
         try {
-          return await importFixture(parts.store, parts.fixtures(), request.body, { ids: parts.ids, now: parts.clock.now() });
+          return await importFixture(parts.store, parts.fixtures(), request.body, {
+            ids: parts.ids,
+            now: parts.clock.now(),
+          });
         } finally {
           // Whatever was written (a later tenant may have failed), the engine reads it afresh.
           await parts.forgetTenants();
@@ -162,7 +182,8 @@ export function registerAdminRoutes(app: FastifyInstance, parts: AdminParts): vo
       scope.put('/ids', async (request) => {
         const body = object(request.body, '{"seed": "my-test"}');
         onlyKeys(body, ['seed']);
-        if (body.seed !== null && (typeof body.seed !== 'string' || body.seed.length === 0)) throw errors.adminBadRequest('seed must be a non-empty string, or null for random ids.', 'seed');
+        if (body.seed !== null && (typeof body.seed !== 'string' || body.seed.length === 0))
+          throw errors.adminBadRequest('seed must be a non-empty string, or null for random ids.', 'seed');
         ids().setSeed(body.seed === null ? undefined : (body.seed as string));
         return idsState();
       });
@@ -172,18 +193,24 @@ export function registerAdminRoutes(app: FastifyInstance, parts: AdminParts): vo
         const body = object(request.body, '{"freeze": "2030-01-01T00:00:00Z"}');
         onlyKeys(body, ['freeze', 'advance', 'advanceSeconds', 'system']);
         const given = ['freeze', 'advance', 'advanceSeconds', 'system'].filter((k) => body[k] !== undefined);
-        if (given.length !== 1) throw errors.adminBadRequest('Give one of freeze (ISO 8601), advance ("30s"), advanceSeconds (30) or system (true).');
+        if (given.length !== 1)
+          throw errors.adminBadRequest(
+            'Give one of freeze (ISO 8601), advance ("30s"), advanceSeconds (30) or system (true).',
+          );
         const c = clock();
         if (body.freeze !== undefined) {
           const at = typeof body.freeze === 'string' ? new Date(body.freeze) : new Date(NaN);
-          if (Number.isNaN(at.getTime())) throw errors.adminBadRequest('freeze must be an ISO 8601 date and time.', 'freeze');
+          if (Number.isNaN(at.getTime()))
+            throw errors.adminBadRequest('freeze must be an ISO 8601 date and time.', 'freeze');
           c.freeze(at);
         } else if (body.advance !== undefined) {
           const ms = typeof body.advance === 'string' ? parseDuration(body.advance) : undefined;
-          if (ms === undefined) throw errors.adminBadRequest('advance must be a duration such as "30s", "5m" or "1h".', 'advance');
+          if (ms === undefined)
+            throw errors.adminBadRequest('advance must be a duration such as "30s", "5m" or "1h".', 'advance');
           c.advance(ms / 1000);
         } else if (body.advanceSeconds !== undefined) {
-          if (typeof body.advanceSeconds !== 'number' || !Number.isFinite(body.advanceSeconds)) throw errors.adminBadRequest('advanceSeconds must be a number.', 'advanceSeconds');
+          if (typeof body.advanceSeconds !== 'number' || !Number.isFinite(body.advanceSeconds))
+            throw errors.adminBadRequest('advanceSeconds must be a number.', 'advanceSeconds');
           c.advance(body.advanceSeconds);
         } else {
           if (body.system !== true) throw errors.adminBadRequest('system must be true.', 'system');
@@ -205,7 +232,9 @@ export function registerAdminRoutes(app: FastifyInstance, parts: AdminParts): vo
       scope.post('/heartbeats', async (request) => {
         const tenant = await defaultTenant();
         const many = Array.isArray(request.body);
-        const inputs = (many ? (request.body as unknown[]) : [request.body]).map((raw) => HeartbeatMonitor.read(raw, tenant));
+        const inputs = (many ? (request.body as unknown[]) : [request.body]).map((raw) =>
+          HeartbeatMonitor.read(raw, tenant),
+        );
         const results = [];
         for (const input of inputs) results.push(await parts.heartbeats.record(input, parts.normalizeProfile));
         return many ? results : results[0];
@@ -225,18 +254,27 @@ export function registerAdminRoutes(app: FastifyInstance, parts: AdminParts): vo
       scope.put('/heartbeats/settings', async (request) => {
         const body = object(request.body, '{"enabled": true, "timeoutSeconds": 60}');
         onlyKeys(body, ['enabled', 'timeoutSeconds']);
-        if (body.enabled !== undefined && typeof body.enabled !== 'boolean') throw errors.adminBadRequest('enabled must be true or false.', 'enabled');
-        if (body.timeoutSeconds !== undefined && (typeof body.timeoutSeconds !== 'number' || !Number.isFinite(body.timeoutSeconds))) {
+        if (body.enabled !== undefined && typeof body.enabled !== 'boolean')
+          throw errors.adminBadRequest('enabled must be true or false.', 'enabled');
+        if (
+          body.timeoutSeconds !== undefined &&
+          (typeof body.timeoutSeconds !== 'number' || !Number.isFinite(body.timeoutSeconds))
+        ) {
           throw errors.adminBadRequest('timeoutSeconds must be a number.', 'timeoutSeconds');
         }
         parts.heartbeats.configure({
           ...(body.enabled !== undefined ? { enabled: body.enabled as boolean } : {}),
-          ...(body.timeoutSeconds !== undefined ? { timeoutMs: Math.round((body.timeoutSeconds as number) * 1000) } : {}),
+          ...(body.timeoutSeconds !== undefined
+            ? { timeoutMs: Math.round((body.timeoutSeconds as number) * 1000) }
+            : {}),
         });
         return heartbeatSettings();
       });
       scope.post('/heartbeats/sweep', async () => {
-        if (!parts.heartbeats.settings().enabled) throw errors.adminBadRequest('The heartbeat simulation is off (serve --simulate-heartbeats, or PUT /_admin/heartbeats/settings {"enabled": true}).');
+        if (!parts.heartbeats.settings().enabled)
+          throw errors.adminBadRequest(
+            'The heartbeat simulation is off (serve --simulate-heartbeats, or PUT /_admin/heartbeats/settings {"enabled": true}).',
+          );
         return parts.heartbeats.sweep();
       });
 
@@ -245,12 +283,23 @@ export function registerAdminRoutes(app: FastifyInstance, parts: AdminParts): vo
         onlyKeys(body, ['tenantId', 'scopes', 'roles', 'user', 'lifetimeSeconds']);
         const scopes = permissionList(body.scopes, 'scopes');
         const roles = permissionList(body.roles, 'roles');
-        if (scopes !== undefined && roles !== undefined) throw errors.adminBadRequest('Give scopes (a user token) or roles (an app-only token), not both.');
-        if (roles !== undefined && body.user !== undefined) throw errors.adminBadRequest('user goes with scopes: app-only tokens have no user.', 'user');
-        if (body.user !== undefined && (typeof body.user !== 'string' || body.user.length === 0)) throw errors.adminBadRequest('user must be a user principal name.', 'user');
+        if (scopes !== undefined && roles !== undefined)
+          throw errors.adminBadRequest('Give scopes (a user token) or roles (an app-only token), not both.');
+        if (roles !== undefined && body.user !== undefined)
+          throw errors.adminBadRequest('user goes with scopes: app-only tokens have no user.', 'user');
+        if (body.user !== undefined && (typeof body.user !== 'string' || body.user.length === 0))
+          throw errors.adminBadRequest('user must be a user principal name.', 'user');
         const lifetime = body.lifetimeSeconds ?? 3600;
-        if (typeof lifetime !== 'number' || !Number.isInteger(lifetime) || lifetime < 1 || lifetime > MAX_TOKEN_LIFETIME_SECONDS) {
-          throw errors.adminBadRequest(`lifetimeSeconds must be a whole number from 1 to ${MAX_TOKEN_LIFETIME_SECONDS}.`, 'lifetimeSeconds');
+        if (
+          typeof lifetime !== 'number' ||
+          !Number.isInteger(lifetime) ||
+          lifetime < 1 ||
+          lifetime > MAX_TOKEN_LIFETIME_SECONDS
+        ) {
+          throw errors.adminBadRequest(
+            `lifetimeSeconds must be a whole number from 1 to ${MAX_TOKEN_LIFETIME_SECONDS}.`,
+            'lifetimeSeconds',
+          );
         }
         // Token lifetimes are checked against real time, whatever the server's clock says.
         const now = new Date();
@@ -269,7 +318,13 @@ export function registerAdminRoutes(app: FastifyInstance, parts: AdminParts): vo
               ? { roles, servicePrincipalId: identity.servicePrincipalId }
               : {
                   scopes: scopes ?? allPermissions().scopes,
-                  user: { objectId: body.user === undefined && tenantId === identity.tenantId ? identity.userId : userObjectId(tenantId, upn), userPrincipalName: upn },
+                  user: {
+                    objectId:
+                      body.user === undefined && tenantId === identity.tenantId
+                        ? identity.userId
+                        : userObjectId(tenantId, upn),
+                    userPrincipalName: upn,
+                  },
                 }),
           },
           now,

@@ -1,5 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
+import Fastify, {
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  type FastifyServerOptions,
+} from 'fastify';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { StrictAuthenticator, type Authenticator } from '../auth/authenticator.js';
 import { PermissionPolicy } from '../auth/permissions.js';
@@ -19,7 +24,12 @@ import { isQueryTimeout } from '../store/query-deadline.js';
 import { registerBodyParsing } from './body-parsing.js';
 import { answerClientError, answeredOnSocket } from './client-errors.js';
 import { clientRequestIdOf } from './client-request-id.js';
-import { nodeServerOptions, registerConnectionLimits, resolveConnectionLimits, type ConnectionLimits } from './connection-limits.js';
+import {
+  nodeServerOptions,
+  registerConnectionLimits,
+  resolveConnectionLimits,
+  type ConnectionLimits,
+} from './connection-limits.js';
 import { registerCors } from './cors.js';
 import { registerConsoleRoute } from './console-route.js';
 import { registerHomeRoute } from './home-route.js';
@@ -104,7 +114,14 @@ export function createApp(options: AppOptions): FastifyInstance {
     // Graph's envelope and request ids too, not Fastify's own body.
     frameworkErrors: (error, request, reply) => {
       identify(request, reply);
-      return sendError(request, reply, error.code === 'FST_ERR_BAD_URL' ? errors.invalidUrl() : toGraphError(error, request, bodyLimit, options.store.dialect), clock);
+      return sendError(
+        request,
+        reply,
+        error.code === 'FST_ERR_BAD_URL'
+          ? errors.invalidUrl()
+          : toGraphError(error, request, bodyLimit, options.store.dialect),
+        clock,
+      );
     },
     genReqId: () => randomUUID(),
     // Graph tolerates trailing slashes and long ids; routing is ours, not the router's.
@@ -121,8 +138,15 @@ export function createApp(options: AppOptions): FastifyInstance {
     const sent = request.headers['client-request-id'];
     const requestId = randomUUID();
     const clientRequestId = clientRequestIdOf(sent, requestId);
-    const body = JSON.stringify(renderError(errors.expectationFailed(), { requestId, clientRequestId, date: clock.now() }));
-    response.writeHead(417, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'request-id': requestId, 'client-request-id': clientRequestId });
+    const body = JSON.stringify(
+      renderError(errors.expectationFailed(), { requestId, clientRequestId, date: clock.now() }),
+    );
+    response.writeHead(417, {
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(body),
+      'request-id': requestId,
+      'client-request-id': clientRequestId,
+    });
     response.end(body);
   });
 
@@ -135,20 +159,32 @@ export function createApp(options: AppOptions): FastifyInstance {
   registerConnectionLimits(app, limits, options.https !== undefined);
   registerHostCheck(app, options.hosts ?? hostPolicy('127.0.0.1'), clock);
 
-  const authenticator = options.authenticator ?? new StrictAuthenticator(options.store, new TokenVerifier(options.store, () => clock.now()));
+  const authenticator =
+    options.authenticator ??
+    new StrictAuthenticator(options.store, new TokenVerifier(options.store, () => clock.now()));
   if (authenticator.mode === 'strict') registerCors(app);
 
   registerBodyParsing(app);
-  app.setErrorHandler((error, request, reply) => sendError(request, reply, toGraphError(error, request, bodyLimit, options.store.dialect), clock));
+  app.setErrorHandler((error, request, reply) =>
+    sendError(request, reply, toGraphError(error, request, bodyLimit, options.store.dialect), clock),
+  );
   app.setNotFoundHandler((request, reply) => sendError(request, reply, errors.methodNotAllowed(), clock));
 
-  registerIdentityRoutes(app, { store: options.store, tokens: options.tokens ?? new TokenService(options.store, () => clock.now()), now: () => clock.now() });
+  registerIdentityRoutes(app, {
+    store: options.store,
+    tokens: options.tokens ?? new TokenService(options.store, () => clock.now()),
+    now: () => clock.now(),
+  });
   registerConsoleRoute(app, { store: options.store });
   registerHomeRoute(app, options.store);
   const family = options.family ?? onPremises;
   const model = familyModel(family);
   const registry = familyRegistry(family);
-  const engine = new Engine(registry, { store: options.store, clock, ids, options: options.serverOptions ?? defaultServerOptions }, family.tenantDefaults);
+  const engine = new Engine(
+    registry,
+    { store: options.store, clock, ids, options: options.serverOptions ?? defaultServerOptions },
+    family.tenantDefaults,
+  );
   registerControlPlane(app, {
     store: options.store,
     registry,
@@ -191,7 +227,11 @@ function toGraphError(error: unknown, request: FastifyRequest, bodyLimit: number
   if (code === 'FST_ERR_ROUTE_MISSING_CONTENT_TYPE') return errors.methodNotAllowed();
   // A compressed body that does not decompress (see body-parsing.ts).
   if (code === 'Z_DATA_ERROR' || code === 'Z_BUF_ERROR') return errors.unreadableRequest();
-  if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || code === 'FST_ERR_CTP_INVALID_CONTENT_LENGTH') {
+  if (
+    code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' ||
+    code === 'FST_ERR_CTP_EMPTY_JSON_BODY' ||
+    code === 'FST_ERR_CTP_INVALID_CONTENT_LENGTH'
+  ) {
     return errors.invalidJson();
   }
   // The database is unreachable (PostgreSQL down or restarting): a retryable 503, not a failure
@@ -215,5 +255,11 @@ function sendError(request: FastifyRequest, reply: FastifyReply, error: GraphErr
   return reply
     .status(error.status)
     .type('application/json')
-    .send(renderError(error, { requestId: request.id, clientRequestId: request.clientRequestId || request.id, date: clock.now() }));
+    .send(
+      renderError(error, {
+        requestId: request.id,
+        clientRequestId: request.clientRequestId || request.id,
+        date: clock.now(),
+      }),
+    );
 }

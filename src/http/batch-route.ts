@@ -67,7 +67,8 @@ async function executeItem(request: FastifyRequest, version: string, item: Batch
   // custom host it sends `/beta/...`, which is read as relative to the version root too.
   const relative = item.url.replace(/^\/+/, '').replace(new RegExp(`^${version.replace('.', '\\.')}/`, 'i'), '');
   const resolved = new URL(relative, `http://item/${version}/`);
-  if (!resolved.pathname.startsWith(`/${version}/`)) return itemError(400, 'BadRequest', `The request URL '${item.url}' is outside /${version}/.`);
+  if (!resolved.pathname.startsWith(`/${version}/`))
+    return itemError(400, 'BadRequest', `The request URL '${item.url}' is outside /${version}/.`);
   const path = `${resolved.pathname.slice(version.length + 2)}${resolved.search}`;
   if (/^\$batch(\/|\?|$)/i.test(path)) return itemError(400, 'BadRequest', 'A batch cannot contain a batch.');
   const headers: Record<string, string> = { ...item.headers };
@@ -78,8 +79,14 @@ async function executeItem(request: FastifyRequest, version: string, item: Batch
   headers[BUDGET_HEADER] = budgetId;
   headers[SECRET_HEADER] = SECRET;
   if (request.headers.authorization !== undefined) headers.authorization = request.headers.authorization;
-  const payload = item.body === undefined ? undefined : typeof item.body === 'string' ? item.body : JSON.stringify(item.body);
-  const response = await request.server.inject({ method: item.method as 'GET', url: `/${version}/${path}`, headers, payload });
+  const payload =
+    item.body === undefined ? undefined : typeof item.body === 'string' ? item.body : JSON.stringify(item.body);
+  const response = await request.server.inject({
+    method: item.method as 'GET',
+    url: `/${version}/${path}`,
+    headers,
+    payload,
+  });
   const reported: Record<string, string> = {};
   for (const [name, value] of Object.entries(response.headers)) {
     const canonical = REPORTED_HEADERS[name.toLowerCase()];

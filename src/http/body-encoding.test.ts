@@ -26,7 +26,11 @@ function post(payload: Buffer, encoding: string) {
 
 describe('Content-Encoding of request bodies', () => {
   test('gzip and deflate bodies are read as the JSON they compress', async () => {
-    for (const [encoding, compress] of [['gzip', gzipSync], ['deflate', deflateSync], ['GZIP', gzipSync]] as const) {
+    for (const [encoding, compress] of [
+      ['gzip', gzipSync],
+      ['deflate', deflateSync],
+      ['GZIP', gzipSync],
+    ] as const) {
       const res = await post(compress(Buffer.from(JSON.stringify({ name: `compressed ${encoding}` }))), encoding);
       assert.equal(res.statusCode, 200, res.body);
       assert.equal(res.json().name, `compressed ${encoding}`);

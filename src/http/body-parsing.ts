@@ -46,8 +46,10 @@ export function registerBodyParsing(app: FastifyInstance): void {
     if (!encoding || encoding === 'identity') return payload;
     // The Graph SDKs for Go and Java (Kiota's compression handler) gzip every request body, and fall
     // back to plain bodies only on a 415: Graph reads them, so localgraph does too.
-    if (encoding !== 'gzip' && encoding !== 'x-gzip' && encoding !== 'deflate') throw errors.unsupportedContentEncoding(encoding);
-    const decoded: Transform & { receivedEncodedLength?: number } = encoding === 'deflate' ? createInflate() : createGunzip();
+    if (encoding !== 'gzip' && encoding !== 'x-gzip' && encoding !== 'deflate')
+      throw errors.unsupportedContentEncoding(encoding);
+    const decoded: Transform & { receivedEncodedLength?: number } =
+      encoding === 'deflate' ? createInflate() : createGunzip();
     // Content-Length counts the compressed bytes; the body limit applies to the decompressed ones.
     decoded.receivedEncodedLength = 0;
     payload.on('data', (chunk: Buffer) => {
@@ -63,7 +65,8 @@ export function registerBodyParsing(app: FastifyInstance): void {
   app.addContentTypeParser(/^application\/json(\s*;.*)?$/i, { parseAs: 'buffer' }, (request, body, done) => {
     const contentType = request.headers['content-type'];
     const charset = charsetOf(contentType);
-    if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') return done(errors.unsupportedMediaType(String(contentType)), undefined);
+    if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8')
+      return done(errors.unsupportedMediaType(String(contentType)), undefined);
     let text: string;
     try {
       text = utf8.decode(body as Buffer);
@@ -87,6 +90,9 @@ export function registerBodyParsing(app: FastifyInstance): void {
     if (length === 0) return done(null, undefined);
     const contentType = request.headers['content-type'];
     // Graph answers a body without Content-Type as unreadable JSON, and a body of another type as unsupported.
-    done(contentType === undefined || contentType === '' ? errors.invalidJson() : errors.unsupportedMediaType(contentType), undefined);
+    done(
+      contentType === undefined || contentType === '' ? errors.invalidJson() : errors.unsupportedMediaType(contentType),
+      undefined,
+    );
   });
 }

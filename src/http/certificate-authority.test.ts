@@ -4,7 +4,12 @@ import { X509Certificate } from 'node:crypto';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import * as tls from 'node:tls';
-import { createCertificateAuthority, issuedBy, LeafIssuer, storeCertificateAuthority } from './certificate-authority.js';
+import {
+  createCertificateAuthority,
+  issuedBy,
+  LeafIssuer,
+  storeCertificateAuthority,
+} from './certificate-authority.js';
 
 const ca = await createCertificateAuthority();
 
@@ -14,7 +19,12 @@ async function handshake(leaf: { cert: string; key: string }, servername: string
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   try {
-    const socket = tls.connect({ host: '127.0.0.1', port: (server.address() as AddressInfo).port, servername, ca: ca.cert });
+    const socket = tls.connect({
+      host: '127.0.0.1',
+      port: (server.address() as AddressInfo).port,
+      servername,
+      ca: ca.cert,
+    });
     return await new Promise((resolve) => {
       socket.once('secureConnect', () => {
         socket.destroy();
@@ -37,7 +47,11 @@ test('the CA is a name-constrained CA: pathlen 0, its leaves accepted, a leaf fo
   assert.ok(issuedBy(graph.cert, ca));
   assert.equal(new X509Certificate(graph.cert).ca, false);
   assert.equal(await handshake(graph, 'graph.microsoft.com'), undefined, 'trusted through the CA');
-  assert.match((await handshake(graph, 'login.microsoftonline.com'))!, /^ERR_TLS_CERT_ALTNAME_INVALID/, 'a leaf is for its own host only');
+  assert.match(
+    (await handshake(graph, 'login.microsoftonline.com'))!,
+    /^ERR_TLS_CERT_ALTNAME_INVALID/,
+    'a leaf is for its own host only',
+  );
   // The CA's key could sign a leaf for any name; its name constraints make clients refuse it.
   const other = await issuer.issue(['other.example']);
   assert.ok(issuedBy(other.cert, ca));
@@ -47,7 +61,10 @@ test('the CA is a name-constrained CA: pathlen 0, its leaves accepted, a leaf fo
 test('leaves are cached per host, and made anew when about to expire', async () => {
   let now = new Date();
   const issuer = new LeafIssuer(ca, () => now);
-  const [a, b] = await Promise.all([issuer.leaf(['login.microsoftonline.com']), issuer.leaf(['login.microsoftonline.com'])]);
+  const [a, b] = await Promise.all([
+    issuer.leaf(['login.microsoftonline.com']),
+    issuer.leaf(['login.microsoftonline.com']),
+  ]);
   assert.equal(a, b);
   assert.notEqual((await issuer.leaf(['login.windows.net'])).cert, a.cert);
   now = new Date(a.notAfter.getTime() - 3600_000);
@@ -72,4 +89,3 @@ test('a store keeps one CA: concurrent first uses agree (first writer wins)', as
   assert.deepEqual([one.created, two.created].sort(), [false, true]);
   assert.equal((await storeCertificateAuthority(store)).cert, one.cert);
 });
-

@@ -46,7 +46,10 @@ const SETTING = 'ca.v1';
 
 /** The store's CA, made (and stored, first writer wins) when it has none. */
 export async function storeCertificateAuthority(
-  store: { getSetting(name: string): Promise<string | undefined>; putSettingIfAbsent(name: string, value: string): Promise<string> },
+  store: {
+    getSetting(name: string): Promise<string | undefined>;
+    putSettingIfAbsent(name: string, value: string): Promise<string>;
+  },
   now: Date = new Date(),
 ): Promise<CaMaterial & { created: boolean }> {
   const existing = await store.getSetting(SETTING);
@@ -57,7 +60,9 @@ export async function storeCertificateAuthority(
 }
 
 /** The store's CA certificate (PEM), if it has one; never makes one (clients only read it). */
-export async function storedCaCertificate(store: { getSetting(name: string): Promise<string | undefined> }): Promise<string | undefined> {
+export async function storedCaCertificate(store: {
+  getSetting(name: string): Promise<string | undefined>;
+}): Promise<string | undefined> {
   const existing = await store.getSetting(SETTING);
   return existing ? (JSON.parse(existing) as CaMaterial).cert : undefined;
 }
@@ -67,7 +72,11 @@ export async function storedCaCertificate(store: { getSetting(name: string): Pro
  * their subdomains) and the loopback addresses; by default the intercepted Microsoft hosts and
  * `localhost`.
  */
-export async function createCertificateAuthority(now: Date = new Date(), permitted: string[] = [...INTERCEPTED_HOSTS.keys(), 'localhost'], label = 'local CA'): Promise<CaMaterial> {
+export async function createCertificateAuthority(
+  now: Date = new Date(),
+  permitted: string[] = [...INTERCEPTED_HOSTS.keys(), 'localhost'],
+  label = 'local CA',
+): Promise<CaMaterial> {
   const keys = (await webcrypto.subtle.generateKey(KEY_ALGORITHM, true, ['sign', 'verify'])) as CryptoKeyPair;
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: serial(),
@@ -111,7 +120,9 @@ export class LeafIssuer {
     const id = names.join(',');
     const cached = this.leaves.get(id);
     if (cached) {
-      return cached.then((leaf) => (leaf.notAfter.getTime() - this.now().getTime() > DAY_MS ? leaf : this.fresh(id, names)));
+      return cached.then((leaf) =>
+        leaf.notAfter.getTime() - this.now().getTime() > DAY_MS ? leaf : this.fresh(id, names),
+      );
     }
     return this.fresh(id, names);
   }
@@ -141,7 +152,9 @@ export class LeafIssuer {
         new x509.BasicConstraintsExtension(false, undefined, true),
         new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
         new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
-        new x509.SubjectAlternativeNameExtension(names.map((name) => ({ type: isIP(name) ? ('ip' as const) : ('dns' as const), value: name }))),
+        new x509.SubjectAlternativeNameExtension(
+          names.map((name) => ({ type: isIP(name) ? ('ip' as const) : ('dns' as const), value: name })),
+        ),
         await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
         await x509.AuthorityKeyIdentifierExtension.create(this.caCert),
       ],
@@ -167,7 +180,10 @@ function withNewline(pem: string): string {
 
 async function privateKeyPem(key: CryptoKey): Promise<string> {
   const der = Buffer.from(await webcrypto.subtle.exportKey('pkcs8', key));
-  return `-----BEGIN PRIVATE KEY-----\n${der.toString('base64').replace(/(.{64})/g, '$1\n').replace(/\n?$/, '\n')}-----END PRIVATE KEY-----\n`;
+  return `-----BEGIN PRIVATE KEY-----\n${der
+    .toString('base64')
+    .replace(/(.{64})/g, '$1\n')
+    .replace(/\n?$/, '\n')}-----END PRIVATE KEY-----\n`;
 }
 
 /** A positive 16-byte serial number (RFC 5280 allows up to 20 octets). */
@@ -197,6 +213,10 @@ function nameConstraints(dnsNames: string[]): ArrayBuffer {
 function der(tag: number, content: Buffer): Buffer {
   const length = content.length;
   const head =
-    length < 0x80 ? Buffer.from([tag, length]) : length < 0x100 ? Buffer.from([tag, 0x81, length]) : Buffer.from([tag, 0x82, length >> 8, length & 0xff]);
+    length < 0x80
+      ? Buffer.from([tag, length])
+      : length < 0x100
+        ? Buffer.from([tag, 0x81, length])
+        : Buffer.from([tag, 0x82, length >> 8, length & 0xff]);
   return Buffer.concat([head, content]);
 }

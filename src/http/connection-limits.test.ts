@@ -5,17 +5,25 @@ import { connect as netConnect, type AddressInfo, type Socket } from 'node:net';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import { openStore } from '../store/open.js';
 import { createApp } from './app.js';
-import { connectionsCheckingInterval, DEFAULT_CONNECTION_LIMITS, nodeServerOptions, resolveConnectionLimits } from './connection-limits.js';
+import {
+  connectionsCheckingInterval,
+  DEFAULT_CONNECTION_LIMITS,
+  nodeServerOptions,
+  resolveConnectionLimits,
+} from './connection-limits.js';
 import { createCertificateAuthority, LeafIssuer } from './certificate-authority.js';
 import { generateCertificate } from './tls.js';
 
 test('limits: the defaults, with what is given (undefined keeps a default)', () => {
   assert.deepEqual(resolveConnectionLimits(), { ...DEFAULT_CONNECTION_LIMITS });
-  assert.deepEqual(resolveConnectionLimits({ maxConnections: 0, headersTimeoutMs: undefined, keepAliveTimeoutMs: 72_000 }), {
-    ...DEFAULT_CONNECTION_LIMITS,
-    maxConnections: 0,
-    keepAliveTimeoutMs: 72_000,
-  });
+  assert.deepEqual(
+    resolveConnectionLimits({ maxConnections: 0, headersTimeoutMs: undefined, keepAliveTimeoutMs: 72_000 }),
+    {
+      ...DEFAULT_CONNECTION_LIMITS,
+      maxConnections: 0,
+      keepAliveTimeoutMs: 72_000,
+    },
+  );
 });
 
 test('limits Node could not take are refused', () => {
@@ -29,23 +37,32 @@ test('limits Node could not take are refused', () => {
 });
 
 test('deadlines are checked often enough to hold: a quarter of the shortest, between 50 ms and a second', () => {
-  const at = (headersTimeoutMs: number, requestTimeoutMs: number) => connectionsCheckingInterval({ ...DEFAULT_CONNECTION_LIMITS, headersTimeoutMs, requestTimeoutMs });
+  const at = (headersTimeoutMs: number, requestTimeoutMs: number) =>
+    connectionsCheckingInterval({ ...DEFAULT_CONNECTION_LIMITS, headersTimeoutMs, requestTimeoutMs });
   assert.equal(at(10_000, 30_000), 1000);
   assert.equal(at(1000, 2000), 250);
   assert.equal(at(0, 2000), 500);
   assert.equal(at(100, 100), 50);
   assert.equal(at(0, 0), 30_000, 'nothing to check: Node default');
-  assert.deepEqual(nodeServerOptions(resolveConnectionLimits({ headersTimeoutMs: 1000, requestTimeoutMs: 2000, keepAliveTimeoutMs: 3000 })), {
-    headersTimeout: 1000,
-    requestTimeout: 2000,
-    keepAliveTimeout: 3000,
-    connectionsCheckingInterval: 250,
-  });
+  assert.deepEqual(
+    nodeServerOptions(
+      resolveConnectionLimits({ headersTimeoutMs: 1000, requestTimeoutMs: 2000, keepAliveTimeoutMs: 3000 }),
+    ),
+    {
+      headersTimeout: 1000,
+      requestTimeout: 2000,
+      keepAliveTimeout: 3000,
+      connectionsCheckingInterval: 250,
+    },
+  );
 });
 
 test('createApp sets the limits on its Node server', async () => {
   const store = await openStore({ kind: 'memory' });
-  const app = createApp({ store, connectionLimits: { maxConnections: 10, headersTimeoutMs: 1000, requestTimeoutMs: 2000, keepAliveTimeoutMs: 3000 } });
+  const app = createApp({
+    store,
+    connectionLimits: { maxConnections: 10, headersTimeoutMs: 1000, requestTimeoutMs: 2000, keepAliveTimeoutMs: 3000 },
+  });
   try {
     assert.equal(app.server.headersTimeout, 1000);
     assert.equal(app.server.requestTimeout, 2000);
@@ -89,7 +106,11 @@ function tlsRequest(socket: TLSSocket, path: string, extra = ''): Promise<string
 
 test('over TLS, the connections counted are the TLS ones: one over the limit is answered 503 in Graph envelope, then closed', async () => {
   const store = await openStore({ kind: 'memory' });
-  const app = createApp({ store, https: await generateCertificate(new LeafIssuer(await createCertificateAuthority())), connectionLimits: { maxConnections: 1 } });
+  const app = createApp({
+    store,
+    https: await generateCertificate(new LeafIssuer(await createCertificateAuthority())),
+    connectionLimits: { maxConnections: 1 },
+  });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = app.server.address() as AddressInfo;
   const open = async () => {
@@ -153,6 +174,10 @@ test('one client address holds at most --max-connections-per-source; another add
 test('the per-address limit defaults to three quarters of a lower --max-connections, so one client never holds them all', () => {
   assert.equal(resolveConnectionLimits().maxConnectionsPerSource, 768);
   assert.equal(resolveConnectionLimits({ maxConnections: 100 }).maxConnectionsPerSource, 75);
-  assert.equal(resolveConnectionLimits({ maxConnections: 100, maxConnectionsPerSource: 100 }).maxConnectionsPerSource, 100, 'given, it is kept');
+  assert.equal(
+    resolveConnectionLimits({ maxConnections: 100, maxConnectionsPerSource: 100 }).maxConnectionsPerSource,
+    100,
+    'given, it is kept',
+  );
   assert.equal(resolveConnectionLimits({ maxConnections: 0 }).maxConnectionsPerSource, 768);
 });

@@ -66,18 +66,26 @@ export function headExceedsRequest(headersTimeoutMs: number, requestTimeoutMs: n
 /** The defaults, with what `given` sets; throws a RangeError for a value Node could not take. */
 export function resolveConnectionLimits(given: Partial<ConnectionLimits> = {}): ConnectionLimits {
   const limits = { ...DEFAULT_CONNECTION_LIMITS };
-  for (const [name, value] of Object.entries(given) as [keyof ConnectionLimits, number | undefined][]) if (value !== undefined) limits[name] = value;
+  for (const [name, value] of Object.entries(given) as [keyof ConnectionLimits, number | undefined][])
+    if (value !== undefined) limits[name] = value;
   // Fewer connections in all: one address still leaves a quarter of them to the others.
   if (given.maxConnectionsPerSource === undefined && limits.maxConnections > 0) {
-    limits.maxConnectionsPerSource = Math.min(limits.maxConnectionsPerSource, Math.ceil((limits.maxConnections * 3) / 4));
+    limits.maxConnectionsPerSource = Math.min(
+      limits.maxConnectionsPerSource,
+      Math.ceil((limits.maxConnections * 3) / 4),
+    );
   }
   for (const [name, value] of Object.entries(limits)) {
-    if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`connection limit ${name} must be a whole number ≥ 0, not ${value}`);
-    if (name.endsWith('Ms') && value > MAX_TIMEOUT_MS) throw new RangeError(`connection limit ${name} must be at most ${MAX_TIMEOUT_MS}, not ${value}`);
+    if (!Number.isSafeInteger(value) || value < 0)
+      throw new RangeError(`connection limit ${name} must be a whole number ≥ 0, not ${value}`);
+    if (name.endsWith('Ms') && value > MAX_TIMEOUT_MS)
+      throw new RangeError(`connection limit ${name} must be at most ${MAX_TIMEOUT_MS}, not ${value}`);
   }
   if (limits.keepAliveTimeoutMs === 0) throw new RangeError('connection limit keepAliveTimeoutMs must be positive');
   if (headExceedsRequest(limits.headersTimeoutMs, limits.requestTimeoutMs)) {
-    throw new RangeError(`connection limit headersTimeoutMs (${limits.headersTimeoutMs}) must not exceed requestTimeoutMs (${limits.requestTimeoutMs})`);
+    throw new RangeError(
+      `connection limit headersTimeoutMs (${limits.headersTimeoutMs}) must not exceed requestTimeoutMs (${limits.requestTimeoutMs})`,
+    );
   }
   return limits;
 }
@@ -132,7 +140,8 @@ export function registerConnectionLimits(app: FastifyInstance, limits: Connectio
       open += 1;
       const fromSource = (bySource.get(source) ?? 0) + 1;
       bySource.set(source, fromSource);
-      if (limits.maxConnections > 0 && open > limits.maxConnections) socket[overLimit] = () => errors.tooManyConnections(limits.maxConnections);
+      if (limits.maxConnections > 0 && open > limits.maxConnections)
+        socket[overLimit] = () => errors.tooManyConnections(limits.maxConnections);
       else if (limits.maxConnectionsPerSource > 0 && fromSource > limits.maxConnectionsPerSource) {
         socket[overLimit] = () => errors.tooManyConnectionsFromSource(limits.maxConnectionsPerSource);
       }

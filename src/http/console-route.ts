@@ -59,22 +59,35 @@ const DEFAULT_APP_SETTING = 'default.appId';
 
 /** The package's `web/` folder, from dist/src/http (compiled) or src/http (sources). */
 export function defaultConsoleRoot(): string {
-  const candidates = ['../../../web/', '../../web/'].map((relative) => fileURLToPath(new URL(relative, import.meta.url)));
+  const candidates = ['../../../web/', '../../web/'].map((relative) =>
+    fileURLToPath(new URL(relative, import.meta.url)),
+  );
   return candidates.find((dir) => existsSync(join(dir, 'index.html'))) ?? candidates[0];
 }
 
 export function registerConsoleRoute(app: FastifyInstance, parts: ConsoleRouteParts): void {
   const root = resolve(parts.root ?? defaultConsoleRoot());
-  const serve = (request: FastifyRequest, reply: FastifyReply) => serveFile(root, consolePath(request.url), request, reply);
+  const serve = (request: FastifyRequest, reply: FastifyReply) =>
+    serveFile(root, consolePath(request.url), request, reply);
 
   app.get(CONSOLE_PATH, serve);
   app.get(`${CONSOLE_PATH}/config.json`, async (_request, reply) => {
-    const [tenantId, clientId] = await Promise.all([parts.store.getSetting(DEFAULT_TENANT_SETTING), parts.store.getSetting(DEFAULT_APP_SETTING)]);
+    const [tenantId, clientId] = await Promise.all([
+      parts.store.getSetting(DEFAULT_TENANT_SETTING),
+      parts.store.getSetting(DEFAULT_APP_SETTING),
+    ]);
     return reply
       .headers(SECURITY_HEADERS)
       .header('Cache-Control', 'no-store')
       .type('application/json; charset=utf-8')
-      .send(JSON.stringify({ tenant: tenantId ?? 'organizations', clientId: clientId ?? null, username: DEFAULT_UPN, scope: 'https://graph.microsoft.com/.default' }));
+      .send(
+        JSON.stringify({
+          tenant: tenantId ?? 'organizations',
+          clientId: clientId ?? null,
+          username: DEFAULT_UPN,
+          scope: 'https://graph.microsoft.com/.default',
+        }),
+      );
   });
   app.get(`${CONSOLE_PATH}/*`, serve);
 }
@@ -120,7 +133,12 @@ export async function resolveConsoleFile(root: string, path: string): Promise<st
   }
 }
 
-async function serveFile(root: string, path: string, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
+async function serveFile(
+  root: string,
+  path: string,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<FastifyReply> {
   reply.headers(SECURITY_HEADERS);
   const file = await resolveConsoleFile(root, path);
   if (!file) return reply.status(404).type('text/plain; charset=utf-8').send('Not found\n');

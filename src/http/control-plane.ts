@@ -63,8 +63,12 @@ export function registerControlPlane(app: FastifyInstance, parts: ControlPlanePa
   // so that a server of another family starts (and refuses them) without them.
   let fixtures: FixtureContext | undefined;
   const fixturesOf = () => (fixtures ??= fixtureContext(parts.registry));
-  const heartbeats = new HeartbeatMonitor(parts.store, () => fixturesOf().tables, parts.clock, options.heartbeats, (error) =>
-    app.log.error({ err: error }, 'heartbeat sweep failed'),
+  const heartbeats = new HeartbeatMonitor(
+    parts.store,
+    () => fixturesOf().tables,
+    parts.clock,
+    options.heartbeats,
+    (error) => app.log.error({ err: error }, 'heartbeat sweep failed'),
   );
   const controlPlane: ControlPlane = { faults, heartbeats };
   app.decorate('controlPlane', controlPlane);
@@ -75,7 +79,8 @@ export function registerControlPlane(app: FastifyInstance, parts: ControlPlanePa
   }
   if (parts.clock instanceof ControlledClock) {
     parts.clock.onChange(() => {
-      if (heartbeats.settings().enabled) void heartbeats.sweep().catch((error) => app.log.error({ err: error }, 'heartbeat sweep failed'));
+      if (heartbeats.settings().enabled)
+        void heartbeats.sweep().catch((error) => app.log.error({ err: error }, 'heartbeat sweep failed'));
     });
   }
   app.addHook('onReady', async () => heartbeats.start());
@@ -90,7 +95,12 @@ export function registerControlPlane(app: FastifyInstance, parts: ControlPlanePa
     if (!faults.active) return done();
     const pattern = requestPattern(request, resolver);
     if (pattern.surface !== 'graph') return done();
-    const decision = faults.decide({ method: request.method, path: pattern.path, pattern: pattern.pattern, authorization: request.headers.authorization });
+    const decision = faults.decide({
+      method: request.method,
+      path: pattern.path,
+      pattern: pattern.pattern,
+      authorization: request.headers.authorization,
+    });
     const answer = () => done(decision.error);
     if (decision.latencyMs > 0) setTimeout(answer, decision.latencyMs);
     else answer();
@@ -110,7 +120,8 @@ export function registerControlPlane(app: FastifyInstance, parts: ControlPlanePa
       faults,
       heartbeats,
       // The on-premises family's profiles (heartbeats name one): looked up when a heartbeat needs it.
-      normalizeProfile: (profile) => parts.registry.model.enumType('microsoft.graph.onPremisesPublishingType').parse(profile),
+      normalizeProfile: (profile) =>
+        parts.registry.model.enumType('microsoft.graph.onPremisesPublishingType').parse(profile),
     });
   }
   return controlPlane;

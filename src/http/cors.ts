@@ -14,7 +14,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
  * keep other origins' pages from reading the answers. The token endpoint, the admin API and the
  * console never take cross-origin calls (src/http/identity-routes.ts refuses them).
  */
-export const EXPOSED_HEADERS = 'ETag, Location, Preference-Applied, Content-Range, request-id, client-request-id, ReadWriteConsistencyToken, SdkVersion, WWW-Authenticate, x-ms-client-gcc-tenant, Retry-After';
+export const EXPOSED_HEADERS =
+  'ETag, Location, Preference-Applied, Content-Range, request-id, client-request-id, ReadWriteConsistencyToken, SdkVersion, WWW-Authenticate, x-ms-client-gcc-tenant, Retry-After';
 export const ALLOWED_METHODS = 'GET, POST, PUT, PATCH, DELETE, OPTIONS';
 /** How long a browser may reuse a preflight's answer. */
 export const PREFLIGHT_MAX_AGE_SECONDS = 3600;
@@ -39,7 +40,8 @@ export function registerCors(app: FastifyInstance): void {
     }
     const asked = request.headers['access-control-request-headers'];
     reply.header('Access-Control-Allow-Methods', ALLOWED_METHODS);
-    if (typeof asked === 'string' && HEADER_LIST.test(asked.trim())) reply.header('Access-Control-Allow-Headers', asked.trim());
+    if (typeof asked === 'string' && HEADER_LIST.test(asked.trim()))
+      reply.header('Access-Control-Allow-Headers', asked.trim());
     reply.header('Access-Control-Max-Age', String(PREFLIGHT_MAX_AGE_SECONDS));
     // Answered here: a preflight carries no token and runs no route.
     void reply.code(200).header('Content-Length', '0').send();

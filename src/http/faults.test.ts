@@ -19,20 +19,31 @@ describe('fault rule matching', () => {
     assert.ok(matches('GET /onPremisesPublishingProfiles/*/connectors'));
     assert.ok(matches('/onPremisesPublishingProfiles/{id}/connectors'));
     assert.ok(matches('get /onpremisespublishingprofiles/applicationproxy/connectors'));
-    assert.ok(matches('/beta/onPremisesPublishingProfiles/*/connectors/'), 'a version prefix and a trailing slash are ignored');
+    assert.ok(
+      matches('/beta/onPremisesPublishingProfiles/*/connectors/'),
+      'a version prefix and a trailing slash are ignored',
+    );
     assert.ok(matches('*'));
     assert.ok(matches('GET *'));
     assert.ok(matches('/onPremisesPublishingProfiles/**'));
     assert.ok(!matches('POST /onPremisesPublishingProfiles/*/connectors'));
     assert.ok(!matches('/onPremisesPublishingProfiles/*'), '* stays within one segment');
     assert.ok(!matches('/onPremisesPublishingProfiles/*/connectorGroups'));
-    assert.ok(matches('/onPremisesPublishingProfiles/*/connectors/*', { method: 'GET', path: '/onPremisesPublishingProfiles/applicationProxy/connectors/abc', pattern: '/onPremisesPublishingProfiles/{id}/connectors/{id}' }));
+    assert.ok(
+      matches('/onPremisesPublishingProfiles/*/connectors/*', {
+        method: 'GET',
+        path: '/onPremisesPublishingProfiles/applicationProxy/connectors/abc',
+        pattern: '/onPremisesPublishingProfiles/{id}/connectors/{id}',
+      }),
+    );
   });
 });
 
 describe('fault rules', () => {
   test('are read and checked; mistakes name the rule and field', () => {
-    assert.deepEqual(readFaultRules([{ match: '*', status: 503, rate: 0.5, latencyMs: 10 }]), [{ match: '*', status: 503, rate: 0.5, latencyMs: 10 }]);
+    assert.deepEqual(readFaultRules([{ match: '*', status: 503, rate: 0.5, latencyMs: 10 }]), [
+      { match: '*', status: 503, rate: 0.5, latencyMs: 10 },
+    ]);
     assert.deepEqual(readFaultRules({ rules: [{ match: '*', bucket: { capacity: 2, refillPerSecond: 1 } }] }), [
       { match: '*', status: 429, bucket: { capacity: 2, refillPerSecond: 1 } },
     ]);
@@ -52,8 +63,12 @@ describe('fault rules', () => {
   });
 
   test("429 is Graph's: body, Retry-After and x-ms-throttle headers", async () => {
-    const token = await new SignJWT({ tid: 'tenant-1', appid: 'app-1' }).setProtectedHeader({ alg: 'HS256' }).sign(new Uint8Array(32));
-    const faults = new FaultInjector(readFaultRules([{ match: 'GET /onPremisesPublishingProfiles/*/connectors', status: 429, retryAfterSeconds: 2 }]));
+    const token = await new SignJWT({ tid: 'tenant-1', appid: 'app-1' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .sign(new Uint8Array(32));
+    const faults = new FaultInjector(
+      readFaultRules([{ match: 'GET /onPremisesPublishingProfiles/*/connectors', status: 429, retryAfterSeconds: 2 }]),
+    );
     const { error } = faults.decide({ ...CONNECTORS, authorization: `Bearer ${token}` });
     assert.ok(error);
     assert.equal(error.status, 429);
@@ -61,14 +76,30 @@ describe('fault rules', () => {
     assert.equal(error.headers?.['x-ms-throttle-scope'], 'Tenant_Application/ReadWrite/app-1/tenant-1');
     assert.equal(error.headers?.['x-ms-throttle-information'], 'ResourceUnitLimitExceeded');
     assert.equal(error.headers?.['x-localgraph-fault'], '0');
-    assert.deepEqual(renderError(error, { requestId: 'r', clientRequestId: 'c', date: new Date('2026-01-02T03:04:05Z') }), {
-      error: {
-        code: 'TooManyRequests',
-        message: 'Please retry again later.',
-        innerError: { code: '429', message: 'Please retry after', status: '429', date: '2026-01-02T03:04:05', 'request-id': 'r', 'client-request-id': 'c' },
+    assert.deepEqual(
+      renderError(error, { requestId: 'r', clientRequestId: 'c', date: new Date('2026-01-02T03:04:05Z') }),
+      {
+        error: {
+          code: 'TooManyRequests',
+          message: 'Please retry again later.',
+          innerError: {
+            code: '429',
+            message: 'Please retry after',
+            status: '429',
+            date: '2026-01-02T03:04:05',
+            'request-id': 'r',
+            'client-request-id': 'c',
+          },
+        },
       },
+    );
+    assert.deepEqual(faults.stats()[0], {
+      match: 'GET /onPremisesPublishingProfiles/*/connectors',
+      status: 429,
+      retryAfterSeconds: 2,
+      matched: 1,
+      injected: 1,
     });
-    assert.deepEqual(faults.stats()[0], { match: 'GET /onPremisesPublishingProfiles/*/connectors', status: 429, retryAfterSeconds: 2, matched: 1, injected: 1 });
   });
 
   test('503 and 504, latency from every matching rule, the first firing rule answers', () => {
@@ -107,7 +138,10 @@ describe('fault rules', () => {
 
   test('a token bucket per tenant and app: throttled when empty, Retry-After until the next token', () => {
     let now = 0;
-    const faults = new FaultInjector(readFaultRules([{ match: '*', bucket: { capacity: 2, refillPerSecond: 0.5 } }]), () => now);
+    const faults = new FaultInjector(
+      readFaultRules([{ match: '*', bucket: { capacity: 2, refillPerSecond: 0.5 } }]),
+      () => now,
+    );
     const statuses = () => [1, 2, 3].map(() => faults.decide(CONNECTORS).error);
     const [a, b, c] = statuses();
     assert.equal(a, undefined);

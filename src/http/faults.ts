@@ -68,8 +68,15 @@ const MAX_LATENCY_MS = 120_000;
  * naming the rule and the field.
  */
 export function readFaultRules(doc: unknown): FaultRule[] {
-  const list = Array.isArray(doc) ? doc : typeof doc === 'object' && doc !== null && Array.isArray((doc as { rules?: unknown }).rules) ? (doc as { rules: unknown[] }).rules : undefined;
-  if (!list) throw errors.adminBadRequest('Fault rules are a JSON array (or {"rules": [...]}) of {"match", "status", "rate" | "bucket", "retryAfterSeconds", "latencyMs", "times"}.');
+  const list = Array.isArray(doc)
+    ? doc
+    : typeof doc === 'object' && doc !== null && Array.isArray((doc as { rules?: unknown }).rules)
+      ? (doc as { rules: unknown[] }).rules
+      : undefined;
+  if (!list)
+    throw errors.adminBadRequest(
+      'Fault rules are a JSON array (or {"rules": [...]}) of {"match", "status", "rate" | "bucket", "retryAfterSeconds", "latencyMs", "times"}.',
+    );
   return list.map((raw, i) => readRule(raw, `rules[${i}]`));
 }
 
@@ -80,8 +87,10 @@ function readRule(raw: unknown, at: string): FaultRule {
   };
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) bad('', 'expected an object.');
   const r = raw as Record<string, unknown>;
-  for (const key of Object.keys(r)) if (!RULE_KEYS.includes(key)) bad(key, `unknown member (a rule has ${RULE_KEYS.join(', ')}).`);
-  if (typeof r.match !== 'string' || r.match.trim() === '') bad('match', 'expected "METHOD PATTERN", "PATTERN" or "*".');
+  for (const key of Object.keys(r))
+    if (!RULE_KEYS.includes(key)) bad(key, `unknown member (a rule has ${RULE_KEYS.join(', ')}).`);
+  if (typeof r.match !== 'string' || r.match.trim() === '')
+    bad('match', 'expected "METHOD PATTERN", "PATTERN" or "*".');
   const rule: FaultRule = { match: (r.match as string).trim() };
   compileMatch(rule.match);
   if (r.status !== undefined) {
@@ -91,7 +100,8 @@ function readRule(raw: unknown, at: string): FaultRule {
   const number = (field: string, min: number, max: number): number | undefined => {
     const value = r[field];
     if (value === undefined) return undefined;
-    if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) bad(field, `expected a number from ${min} to ${max}.`);
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max)
+      bad(field, `expected a number from ${min} to ${max}.`);
     return value as number;
   };
   rule.rate = number('rate', 0, 1);
@@ -102,24 +112,35 @@ function readRule(raw: unknown, at: string): FaultRule {
   if (r.bucket !== undefined) {
     const b = r.bucket as Record<string, unknown>;
     if (typeof b !== 'object' || b === null) bad('bucket', 'expected {"capacity": N, "refillPerSecond": R}.');
-    if (typeof b.capacity !== 'number' || !Number.isFinite(b.capacity) || b.capacity < 0) bad('bucket.capacity', 'expected a number of at least 0.');
-    if (typeof b.refillPerSecond !== 'number' || !Number.isFinite(b.refillPerSecond) || b.refillPerSecond < 0) bad('bucket.refillPerSecond', 'expected a number of at least 0.');
-    for (const key of Object.keys(b)) if (key !== 'capacity' && key !== 'refillPerSecond') bad(`bucket.${key}`, 'unknown member.');
+    if (typeof b.capacity !== 'number' || !Number.isFinite(b.capacity) || b.capacity < 0)
+      bad('bucket.capacity', 'expected a number of at least 0.');
+    if (typeof b.refillPerSecond !== 'number' || !Number.isFinite(b.refillPerSecond) || b.refillPerSecond < 0)
+      bad('bucket.refillPerSecond', 'expected a number of at least 0.');
+    for (const key of Object.keys(b))
+      if (key !== 'capacity' && key !== 'refillPerSecond') bad(`bucket.${key}`, 'unknown member.');
     if (rule.rate !== undefined) bad('bucket', "give 'rate' or 'bucket', not both.");
     rule.bucket = { capacity: b.capacity as number, refillPerSecond: b.refillPerSecond as number };
     rule.status ??= 429;
   }
-  if (rule.status === undefined && rule.latencyMs === undefined) bad('status', "a rule needs a 'status' (429, 503, 504) or a 'latencyMs'.");
+  if (rule.status === undefined && rule.latencyMs === undefined)
+    bad('status', "a rule needs a 'status' (429, 503, 504) or a 'latencyMs'.");
   // Keep only what was given, in one order: what GET /_admin/faults shows.
-  return Object.fromEntries(RULE_KEYS.filter((k) => rule[k as keyof FaultRule] !== undefined).map((k) => [k, rule[k as keyof FaultRule]])) as unknown as FaultRule;
+  return Object.fromEntries(
+    RULE_KEYS.filter((k) => rule[k as keyof FaultRule] !== undefined).map((k) => [k, rule[k as keyof FaultRule]]),
+  ) as unknown as FaultRule;
 }
 
 /** `"GET /a/*\/b"` → the method (or undefined for any) and a regular expression over paths. */
 export function compileMatch(match: string): { method: string | undefined; test: (path: string) => boolean } {
   const parts = match.trim().split(/\s+/);
-  if (parts.length > 2) throw errors.adminBadRequest(`Invalid fault match '${match}': expected "METHOD PATTERN", "PATTERN" or "*".`, 'match');
+  if (parts.length > 2)
+    throw errors.adminBadRequest(
+      `Invalid fault match '${match}': expected "METHOD PATTERN", "PATTERN" or "*".`,
+      'match',
+    );
   const [method, pattern] = parts.length === 2 ? [parts[0].toUpperCase(), parts[1]] : [undefined, parts[0]];
-  if (method !== undefined && method !== '*' && !/^[A-Z]+$/.test(method)) throw errors.adminBadRequest(`Invalid fault match '${match}': '${parts[0]}' is not an HTTP method.`, 'match');
+  if (method !== undefined && method !== '*' && !/^[A-Z]+$/.test(method))
+    throw errors.adminBadRequest(`Invalid fault match '${match}': '${parts[0]}' is not an HTTP method.`, 'match');
   const anyMethod = method === undefined || method === '*' ? undefined : method;
   if (pattern === '*' || pattern === '**' || pattern === '/**') return { method: anyMethod, test: () => true };
   // A version prefix is allowed and ignored: rules match the path after it.
@@ -238,7 +259,10 @@ export class FaultInjector {
       const key = `${who.tenantId}/${who.appId}`;
       const now = this.monotonicMs();
       const bucket = compiled.buckets.get(key) ?? { tokens: rule.bucket.capacity, at: now };
-      bucket.tokens = Math.min(rule.bucket.capacity, bucket.tokens + ((now - bucket.at) / 1000) * rule.bucket.refillPerSecond);
+      bucket.tokens = Math.min(
+        rule.bucket.capacity,
+        bucket.tokens + ((now - bucket.at) / 1000) * rule.bucket.refillPerSecond,
+      );
       bucket.at = now;
       compiled.buckets.set(key, bucket);
       if (bucket.tokens >= 1) {
@@ -252,7 +276,12 @@ export class FaultInjector {
     return rate >= 1 || this.random() < rate ? {} : undefined;
   }
 
-  private answer(rule: FaultRule, index: number, request: FaultRequest, computedRetryAfter: number | undefined): GraphError {
+  private answer(
+    rule: FaultRule,
+    index: number,
+    request: FaultRequest,
+    computedRetryAfter: number | undefined,
+  ): GraphError {
     const marker = { 'x-localgraph-fault': String(index) };
     const retryAfter = rule.retryAfterSeconds ?? computedRetryAfter;
     if (rule.status === 429) {
@@ -266,6 +295,9 @@ export class FaultInjector {
       });
     }
     if (rule.status === 503) return errors.faultUnavailable({ ...marker, 'Retry-After': String(retryAfter ?? 1) });
-    return errors.faultGatewayTimeout({ ...marker, ...(retryAfter !== undefined ? { 'Retry-After': String(retryAfter) } : {}) });
+    return errors.faultGatewayTimeout({
+      ...marker,
+      ...(retryAfter !== undefined ? { 'Retry-After': String(retryAfter) } : {}),
+    });
   }
 }

@@ -62,7 +62,12 @@ export function createForwardProxy(options: ForwardProxyOptions): Server {
     const { status, reason } = plainRequestRefusal(request);
     options.onRefused?.(`${request.method} ${request.url}`, reason);
     const body = `${reason}\n`;
-    response.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(body), connection: 'close', 'cache-control': 'no-store' });
+    response.writeHead(status, {
+      'content-type': 'text/plain; charset=utf-8',
+      'content-length': Buffer.byteLength(body),
+      connection: 'close',
+      'cache-control': 'no-store',
+    });
     response.end(body);
   });
 
@@ -84,11 +89,16 @@ export function createForwardProxy(options: ForwardProxyOptions): Server {
     if (socket.destroyed) return;
     socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
     if (head.length > 0) socket.unshift(head);
-    const tls: TunnelSocket = new TLSSocket(socket, { isServer: true, secureContext: context, ALPNProtocols: ['http/1.1'] });
+    const tls: TunnelSocket = new TLSSocket(socket, {
+      isServer: true,
+      secureContext: context,
+      ALPNProtocols: ['http/1.1'],
+    });
     tls[tunnelHost] = host;
     // A client that never completes the handshake (or sends anything but a ClientHello) loses
     // its tunnel alone; the target server never sees it.
-    const timer = options.handshakeTimeoutMs > 0 ? setTimeout(() => tls.destroy(), options.handshakeTimeoutMs) : undefined;
+    const timer =
+      options.handshakeTimeoutMs > 0 ? setTimeout(() => tls.destroy(), options.handshakeTimeoutMs) : undefined;
     const failed = () => {
       clearTimeout(timer);
       tls.destroy();
@@ -122,9 +132,16 @@ export function parseAuthority(target: string): Authority | undefined {
 function connectRefusal(target: Authority | undefined): { status: number; reason: string } | undefined {
   if (!target) return { status: 400, reason: 'localgraph proxy: CONNECT needs a host:port target' };
   if (!INTERCEPTED_HOSTS.has(target.host)) {
-    return { status: 403, reason: `localgraph proxy: ${target.host} is not intercepted (only ${INTERCEPTED_LIST}) and nothing is forwarded elsewhere` };
+    return {
+      status: 403,
+      reason: `localgraph proxy: ${target.host} is not intercepted (only ${INTERCEPTED_LIST}) and nothing is forwarded elsewhere`,
+    };
   }
-  if (target.port !== 443) return { status: 403, reason: `localgraph proxy: ${target.host} is intercepted on port 443 only, not ${target.port}` };
+  if (target.port !== 443)
+    return {
+      status: 403,
+      reason: `localgraph proxy: ${target.host} is intercepted on port 443 only, not ${target.port}`,
+    };
   return undefined;
 }
 
@@ -135,15 +152,29 @@ function plainRequestRefusal(request: IncomingMessage): { status: number; reason
   } catch {
     url = undefined;
   }
-  if (!url) return { status: 400, reason: 'localgraph proxy: this port is an HTTPS proxy (send CONNECT host:443); Graph itself is on the direct port' };
+  if (!url)
+    return {
+      status: 400,
+      reason:
+        'localgraph proxy: this port is an HTTPS proxy (send CONNECT host:443); Graph itself is on the direct port',
+    };
   const host = hostName(url.host);
-  if (INTERCEPTED_HOSTS.has(host)) return { status: 403, reason: `localgraph proxy: ${host} is intercepted over HTTPS only (CONNECT ${host}:443), not ${url.protocol.slice(0, -1)}` };
-  return { status: 403, reason: `localgraph proxy: ${host} is not intercepted (only ${INTERCEPTED_LIST}) and nothing is forwarded elsewhere` };
+  if (INTERCEPTED_HOSTS.has(host))
+    return {
+      status: 403,
+      reason: `localgraph proxy: ${host} is intercepted over HTTPS only (CONNECT ${host}:443), not ${url.protocol.slice(0, -1)}`,
+    };
+  return {
+    status: 403,
+    reason: `localgraph proxy: ${host} is not intercepted (only ${INTERCEPTED_LIST}) and nothing is forwarded elsewhere`,
+  };
 }
 
 function refuse(socket: Duplex, status: number, reason: string): void {
   if (socket.destroyed) return;
   const body = `${reason}\n`;
   const text = status === 400 ? 'Bad Request' : status === 403 ? 'Forbidden' : 'Bad Gateway';
-  socket.end(`HTTP/1.1 ${status} ${text}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  socket.end(
+    `HTTP/1.1 ${status} ${text}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }

@@ -12,7 +12,6 @@ import { ODATA_JSON } from './odata-json.js';
 import type { Engine } from '../resources/engine.js';
 import type { ResourceRegistry } from '../resources/registry.js';
 
-
 export interface GraphRouteParts {
   model: Model;
   registry: ResourceRegistry;
@@ -81,8 +80,13 @@ async function handle(parts: GraphRouteParts, request: FastifyRequest, reply: Fa
   // OpenAPI description (YAML, or JSON with ?format=json or Accept: application/json).
   if (version === SERVED_VERSION && first === '$openapi' && request.method === 'GET') {
     if (rest.filter(Boolean).length > 1) throw errors.segmentNotFound(rest.filter(Boolean)[1]);
-    const format = requestedFormat(url.searchParams.get('format') ?? url.searchParams.get('$format'), request.headers.accept);
-    return reply.type(format === 'json' ? 'application/json' : 'application/yaml').send(renderOpenApi(parts.model, parts.registry, format, `${url.origin}/${version}`));
+    const format = requestedFormat(
+      url.searchParams.get('format') ?? url.searchParams.get('$format'),
+      request.headers.accept,
+    );
+    return reply
+      .type(format === 'json' ? 'application/json' : 'application/yaml')
+      .send(renderOpenApi(parts.model, parts.registry, format, `${url.origin}/${version}`));
   }
   if (version === SERVED_VERSION && (first === '$metadata' || first === undefined) && request.method === 'GET') {
     if (rest.filter(Boolean).length > 1) throw errors.segmentNotFound(rest.filter(Boolean)[1]);

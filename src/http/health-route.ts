@@ -12,8 +12,12 @@ export const HEALTH_TIMEOUT_MS = 2000;
 export function registerHealthRoute(app: FastifyInstance, store: Store, timeoutMs = HEALTH_TIMEOUT_MS): void {
   app.get('/health', async (_request, reply) => {
     reply.header('Cache-Control', 'no-store').type('application/json');
-    if (await reachable(store, timeoutMs)) return reply.send(JSON.stringify({ status: 'ok', checks: { database: 'ok' } }));
-    return reply.status(503).header('Retry-After', '1').send(JSON.stringify({ status: 'unavailable', checks: { database: 'unreachable' } }));
+    if (await reachable(store, timeoutMs))
+      return reply.send(JSON.stringify({ status: 'ok', checks: { database: 'ok' } }));
+    return reply
+      .status(503)
+      .header('Retry-After', '1')
+      .send(JSON.stringify({ status: 'unavailable', checks: { database: 'unreachable' } }));
   });
 }
 

@@ -13,11 +13,18 @@ before(async () => {
 after(() => server.app.close());
 
 test('GET /: a page linking the console, $metadata, /health and the quick start; no token needed', async () => {
-  const res = await server.app.inject({ url: '/', headers: { host: '127.0.0.1:5080', accept: 'text/html,application/xhtml+xml,*/*;q=0.8' } });
+  const res = await server.app.inject({
+    url: '/',
+    headers: { host: '127.0.0.1:5080', accept: 'text/html,application/xhtml+xml,*/*;q=0.8' },
+  });
   assert.equal(res.statusCode, 200, res.body);
   assert.match(String(res.headers['content-type']), /^text\/html; charset=utf-8/);
   assert.match(String(res.headers['content-security-policy']), /default-src 'none'/);
-  for (const href of ['http://127.0.0.1:5080/console/', 'http://127.0.0.1:5080/beta/$metadata', 'http://127.0.0.1:5080/health']) {
+  for (const href of [
+    'http://127.0.0.1:5080/console/',
+    'http://127.0.0.1:5080/beta/$metadata',
+    'http://127.0.0.1:5080/health',
+  ]) {
     assert.ok(res.body.includes(`<a href="${href}">`), `no link to ${href}`);
   }
   assert.ok(res.body.includes('id="quick-start"'));
@@ -42,7 +49,10 @@ test('GET / with Accept: application/json: the same links as JSON; HEAD / answer
     tokenEndpoint: `http://localhost:5080/${TENANT}/oauth2/v2.0/token`,
     openIdConfiguration: `http://localhost:5080/${TENANT}/v2.0/.well-known/openid-configuration`,
   });
-  assert.equal((await server.app.inject({ method: 'HEAD', url: '/', headers: { host: 'localhost:5080' } })).statusCode, 200);
+  assert.equal(
+    (await server.app.inject({ method: 'HEAD', url: '/', headers: { host: 'localhost:5080' } })).statusCode,
+    200,
+  );
 });
 
 test('the Host check still applies to /', async () => {

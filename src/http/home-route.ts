@@ -18,9 +18,13 @@ export function registerHomeRoute(app: FastifyInstance, store: Store): void {
     if (request.url.split('?')[0] !== '/') throw errors.invalidVersion();
     const links = homeLinks(origin(request), (await store.getSetting(DEFAULT_TENANT_SETTING)) ?? 'organizations');
     reply.header('Cache-Control', 'no-store').header('X-Content-Type-Options', 'nosniff');
-    if (prefersJson(request.headers.accept)) return reply.type('application/json; charset=utf-8').send(JSON.stringify(links));
+    if (prefersJson(request.headers.accept))
+      return reply.type('application/json; charset=utf-8').send(JSON.stringify(links));
     return reply
-      .header('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+      .header(
+        'Content-Security-Policy',
+        "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+      )
       .header('X-Frame-Options', 'DENY')
       .header('Referrer-Policy', 'no-referrer')
       .type('text/html; charset=utf-8')

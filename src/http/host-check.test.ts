@@ -27,14 +27,33 @@ after(async () => {
 });
 
 test('loopback names: localhost and its subdomains, 127.0.0.0/8, ::1; nothing else', () => {
-  for (const name of ['localhost', 'api.localhost', '127.0.0.1', '127.1.2.3', '[::1]', '::1']) assert.ok(isLoopbackName(name), name);
-  for (const name of ['localhost.evil.example', '128.0.0.1', '0.0.0.0', '[::]', '10.0.0.1', 'evil.example', 'localhostx']) assert.ok(!isLoopbackName(name), name);
+  for (const name of ['localhost', 'api.localhost', '127.0.0.1', '127.1.2.3', '[::1]', '::1'])
+    assert.ok(isLoopbackName(name), name);
+  for (const name of [
+    'localhost.evil.example',
+    '128.0.0.1',
+    '0.0.0.0',
+    '[::]',
+    '10.0.0.1',
+    'evil.example',
+    'localhostx',
+  ])
+    assert.ok(!isLoopbackName(name), name);
 });
 
 test('the policy: loopback binds answer loopback, intercepted and allowed names; other binds any name unless names are given', () => {
   const loopback = hostPolicy('127.0.0.1');
-  for (const host of ['localhost:5080', '127.0.0.1:5080', '[::1]:5080', 'graph.microsoft.com', 'LOGIN.microsoftonline.com:443', undefined]) assert.ok(hostAccepted(loopback, host), String(host));
-  for (const host of ['evil.example', 'evil.example:5080', 'graph.microsoft.com.evil.example', '192.168.1.10:5080']) assert.ok(!hostAccepted(loopback, host), host);
+  for (const host of [
+    'localhost:5080',
+    '127.0.0.1:5080',
+    '[::1]:5080',
+    'graph.microsoft.com',
+    'LOGIN.microsoftonline.com:443',
+    undefined,
+  ])
+    assert.ok(hostAccepted(loopback, host), String(host));
+  for (const host of ['evil.example', 'evil.example:5080', 'graph.microsoft.com.evil.example', '192.168.1.10:5080'])
+    assert.ok(!hostAccepted(loopback, host), host);
   const network = hostPolicy('0.0.0.0');
   assert.ok(hostAccepted(network, 'build-agent-7:5080'));
   const named = hostPolicy('0.0.0.0', ['localgraph.internal']);
@@ -44,7 +63,13 @@ test('the policy: loopback binds answer loopback, intercepted and allowed names;
 });
 
 test("a request for a name not answered gets 403 in Graph's envelope, on every route; --allowed-host lets it in", async () => {
-  for (const url of ['/beta/$metadata', '/health', `/${identity.tenantId}/oauth2/v2.0/token`, '/console', '/_admin/status']) {
+  for (const url of [
+    '/beta/$metadata',
+    '/health',
+    `/${identity.tenantId}/oauth2/v2.0/token`,
+    '/console',
+    '/_admin/status',
+  ]) {
     const res = await strictApp.inject({ url, headers: { host: 'rebound.evil.example:5080' } });
     assert.equal(res.statusCode, 403, url);
     const body = JSON.parse(res.body);
@@ -53,7 +78,10 @@ test("a request for a name not answered gets 403 in Graph's envelope, on every r
     assert.equal(body.error.innerError['request-id'], res.headers['request-id']);
   }
   assert.equal((await strictApp.inject({ url: '/health', headers: { host: 'localhost:5080' } })).statusCode, 200);
-  assert.equal((await allowingApp.inject({ url: '/health', headers: { host: 'localgraph.test:5080' } })).statusCode, 200);
+  assert.equal(
+    (await allowingApp.inject({ url: '/health', headers: { host: 'localgraph.test:5080' } })).statusCode,
+    200,
+  );
   assert.equal((await allowingApp.inject({ url: '/health', headers: { host: 'other.test:5080' } })).statusCode, 403);
 });
 
@@ -66,5 +94,8 @@ test('each intercepted host serves what its Microsoft counterpart does', async (
   assert.equal(JSON.parse(onGraph.body).error.message, 'Invalid version.');
   const graphOnLogin = await strictApp.inject({ url: '/beta/$metadata', headers: { host: 'login.windows.net' } });
   assert.equal(graphOnLogin.statusCode, 404);
-  assert.equal((await strictApp.inject({ url: '/beta/$metadata', headers: { host: 'graph.microsoft.com' } })).statusCode, 200);
+  assert.equal(
+    (await strictApp.inject({ url: '/beta/$metadata', headers: { host: 'graph.microsoft.com' } })).statusCode,
+    200,
+  );
 });

@@ -23,7 +23,10 @@ export interface HostPolicy {
 }
 
 export function hostPolicy(bindHost: string, allowedHosts: readonly string[] = []): HostPolicy {
-  return { anyHost: allowedHosts.length === 0 && !isLoopbackName(hostName(bindHost)), allowed: new Set(allowedHosts.map(hostName)) };
+  return {
+    anyHost: allowedHosts.length === 0 && !isLoopbackName(hostName(bindHost)),
+    allowed: new Set(allowedHosts.map(hostName)),
+  };
 }
 
 /** `localhost`, `*.localhost` (RFC 6761), 127.0.0.0/8, ::1. */
@@ -59,7 +62,7 @@ export function registerHostCheck(app: FastifyInstance, policy: HostPolicy, cloc
   app.addHook('onRequest', (request, reply, done) => {
     const host = request.headers.host;
     const tunnel = tunnelHostOf(request.raw.socket);
-    let refusal = undefined;
+    let refusal;
     if (tunnel !== undefined && hostName(host ?? '') !== tunnel) refusal = errors.misdirectedRequest(tunnel);
     else if (!hostAccepted(policy, host)) refusal = errors.hostNotAllowed(hostName(host!));
     else {
@@ -72,6 +75,12 @@ export function registerHostCheck(app: FastifyInstance, policy: HostPolicy, cloc
     void reply
       .status(refusal.status)
       .type('application/json')
-      .send(renderError(refusal, { requestId: request.id, clientRequestId: request.clientRequestId || request.id, date: clock.now() }));
+      .send(
+        renderError(refusal, {
+          requestId: request.id,
+          clientRequestId: request.clientRequestId || request.id,
+          date: clock.now(),
+        }),
+      );
   });
 }

@@ -33,14 +33,36 @@ const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 const form = (params: Record<string, string>) => new URLSearchParams(params).toString();
 
 /** Asserts Entra's error body, and that its ids are the response's. */
-function entraError(res: { statusCode: number; headers: Record<string, unknown>; body: string }, status: number, error: string, code: number) {
+function entraError(
+  res: { statusCode: number; headers: Record<string, unknown>; body: string },
+  status: number,
+  error: string,
+  code: number,
+) {
   assert.equal(res.statusCode, status, res.body);
   assert.match(String(res.headers['content-type']), /^application\/json/);
   const body = JSON.parse(res.body) as Record<string, unknown>;
-  assert.deepEqual(Object.keys(body).sort(), ['correlation_id', 'error', 'error_codes', 'error_description', 'error_uri', 'timestamp', 'trace_id', ...('suberror' in body ? ['suberror'] : [])].sort());
+  assert.deepEqual(
+    Object.keys(body).sort(),
+    [
+      'correlation_id',
+      'error',
+      'error_codes',
+      'error_description',
+      'error_uri',
+      'timestamp',
+      'trace_id',
+      ...('suberror' in body ? ['suberror'] : []),
+    ].sort(),
+  );
   assert.equal(body.error, error);
   assert.deepEqual(body.error_codes, [code]);
-  assert.match(String(body.error_description), new RegExp(`^AADSTS${code}: .+ Trace ID: ${body.trace_id} Correlation ID: ${body.correlation_id} Timestamp: ${body.timestamp}$`));
+  assert.match(
+    String(body.error_description),
+    new RegExp(
+      `^AADSTS${code}: .+ Trace ID: ${body.trace_id} Correlation ID: ${body.correlation_id} Timestamp: ${body.timestamp}$`,
+    ),
+  );
   assert.match(String(body.timestamp), /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ$/);
   assert.equal(body.trace_id, res.headers['x-ms-request-id']);
   return body;
@@ -48,7 +70,10 @@ function entraError(res: { statusCode: number; headers: Record<string, unknown>;
 
 describe('OpenID discovery', () => {
   test('v2.0 metadata of a tenant has what MSAL reads, on the origin called', async () => {
-    const res = await app.inject({ url: `/${identity.tenantId}/v2.0/.well-known/openid-configuration`, headers: { host: 'localhost:5443' } });
+    const res = await app.inject({
+      url: `/${identity.tenantId}/v2.0/.well-known/openid-configuration`,
+      headers: { host: 'localhost:5443' },
+    });
     assert.equal(res.statusCode, 200);
     const doc = res.json();
     const base = `http://localhost:5443/${identity.tenantId}`;
@@ -71,18 +96,26 @@ describe('OpenID discovery', () => {
       const v2 = (await app.inject({ url: `/${tenant}/v2.0/.well-known/openid-configuration` })).json();
       assert.match(v2.issuer, /\/\{tenantid\}\/v2\.0$/);
       assert.match(v2.token_endpoint, new RegExp(`/${tenant.toLowerCase()}/oauth2/v2.0/token$`));
-      assert.equal((await app.inject({ url: `/${tenant}/.well-known/openid-configuration` })).json().issuer, 'https://sts.windows.net/{tenantid}/');
+      assert.equal(
+        (await app.inject({ url: `/${tenant}/.well-known/openid-configuration` })).json().issuer,
+        'https://sts.windows.net/{tenantid}/',
+      );
     }
   });
 
   test('an unknown tenant: AADSTS90002, as Entra ID answers', async () => {
     for (const tenant of [crypto.randomUUID(), 'contoso.onmicrosoft.com', 'consumers']) {
-      entraError(await app.inject({ url: `/${tenant}/v2.0/.well-known/openid-configuration` }), 400, 'invalid_request', 90002);
+      entraError(
+        await app.inject({ url: `/${tenant}/v2.0/.well-known/openid-configuration` }),
+        400,
+        'invalid_request',
+        90002,
+      );
       entraError(await app.inject({ url: `/${tenant}/discovery/v2.0/keys` }), 400, 'invalid_request', 90002);
     }
   });
 
-  test('the key set has the signing key\'s public half only', async () => {
+  test("the key set has the signing key's public half only", async () => {
     for (const path of ['discovery/v2.0/keys', 'discovery/keys']) {
       const jwks = (await app.inject({ url: `/${identity.tenantId}/${path}` })).json();
       assert.equal(jwks.keys.length, 1);
@@ -110,10 +143,20 @@ describe('user realm discovery', () => {
 });
 
 describe('token endpoint over HTTP', () => {
-  const credentials = () => ({ grant_type: 'client_credentials', client_id: identity.appId, client_secret: secret, scope: 'https://graph.microsoft.com/.default' });
+  const credentials = () => ({
+    grant_type: 'client_credentials',
+    client_id: identity.appId,
+    client_secret: secret,
+    scope: 'https://graph.microsoft.com/.default',
+  });
 
   test('a form POST gets a token that the Graph route accepts; no caching', async () => {
-    const res = await app.inject({ method: 'POST', url: `/${identity.tenantId}/oauth2/v2.0/token`, headers: FORM, payload: form(credentials()) });
+    const res = await app.inject({
+      method: 'POST',
+      url: `/${identity.tenantId}/oauth2/v2.0/token`,
+      headers: FORM,
+      payload: form(credentials()),
+    });
     assert.equal(res.statusCode, 200, res.body);
     assert.match(String(res.headers['cache-control']), /no-store/);
     assert.equal(res.headers.pragma, 'no-cache');
@@ -130,7 +173,12 @@ describe('token endpoint over HTTP', () => {
   test('client_secret_basic: the client id and secret in Authorization: Basic', async () => {
     const { client_secret: clientSecret, client_id: clientId, ...rest } = credentials();
     const basic = Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(clientSecret)}`).toString('base64');
-    const res = await app.inject({ method: 'POST', url: `/${identity.tenantId}/oauth2/v2.0/token`, headers: { ...FORM, authorization: `Basic ${basic}` }, payload: form(rest) });
+    const res = await app.inject({
+      method: 'POST',
+      url: `/${identity.tenantId}/oauth2/v2.0/token`,
+      headers: { ...FORM, authorization: `Basic ${basic}` },
+      payload: form(rest),
+    });
     assert.equal(res.statusCode, 200, res.body);
   });
 
@@ -139,38 +187,120 @@ describe('token endpoint over HTTP', () => {
       method: 'POST',
       url: `/${identity.tenantId}/oauth2/v2.0/token`,
       headers: FORM,
-      payload: form({ grant_type: 'password', client_id: identity.appId, username: identity.userPrincipalName, password, scope: 'https://graph.microsoft.com/.default openid profile offline_access', client_info: '1' }),
+      payload: form({
+        grant_type: 'password',
+        client_id: identity.appId,
+        username: identity.userPrincipalName,
+        password,
+        scope: 'https://graph.microsoft.com/.default openid profile offline_access',
+        client_info: '1',
+      }),
     });
     assert.equal(res.statusCode, 200, res.body);
     assert.equal(decodeJwt(res.json().id_token).preferred_username, identity.userPrincipalName);
-    const v1 = await app.inject({ method: 'POST', url: `/${identity.tenantId}/oauth2/token`, headers: FORM, payload: form({ grant_type: 'client_credentials', client_id: identity.appId, client_secret: secret, resource: 'https://graph.microsoft.com/' }) });
+    const v1 = await app.inject({
+      method: 'POST',
+      url: `/${identity.tenantId}/oauth2/token`,
+      headers: FORM,
+      payload: form({
+        grant_type: 'client_credentials',
+        client_id: identity.appId,
+        client_secret: secret,
+        resource: 'https://graph.microsoft.com/',
+      }),
+    });
     assert.equal(v1.statusCode, 200, v1.body);
   });
 
-  test('errors carry the client correlation id (header, or MSAL\'s query parameter)', async () => {
+  test("errors carry the client correlation id (header, or MSAL's query parameter)", async () => {
     const bad = form({ ...credentials(), client_secret: 'wrong' });
-    const viaHeader = entraError(await app.inject({ method: 'POST', url: `/common/oauth2/v2.0/token`, headers: { ...FORM, 'client-request-id': 'abc-123' }, payload: bad }), 401, 'invalid_client', 7000215);
+    const viaHeader = entraError(
+      await app.inject({
+        method: 'POST',
+        url: `/common/oauth2/v2.0/token`,
+        headers: { ...FORM, 'client-request-id': 'abc-123' },
+        payload: bad,
+      }),
+      401,
+      'invalid_client',
+      7000215,
+    );
     assert.equal(viaHeader.correlation_id, 'abc-123');
-    const viaQuery = entraError(await app.inject({ method: 'POST', url: `/common/oauth2/v2.0/token?client-request-id=def-456`, headers: FORM, payload: bad }), 401, 'invalid_client', 7000215);
+    const viaQuery = entraError(
+      await app.inject({
+        method: 'POST',
+        url: `/common/oauth2/v2.0/token?client-request-id=def-456`,
+        headers: FORM,
+        payload: bad,
+      }),
+      401,
+      'invalid_client',
+      7000215,
+    );
     assert.equal(viaQuery.correlation_id, 'def-456');
-    const none = entraError(await app.inject({ method: 'POST', url: `/common/oauth2/v2.0/token`, headers: FORM, payload: bad }), 401, 'invalid_client', 7000215);
+    const none = entraError(
+      await app.inject({ method: 'POST', url: `/common/oauth2/v2.0/token`, headers: FORM, payload: bad }),
+      401,
+      'invalid_client',
+      7000215,
+    );
     assert.equal(none.correlation_id, none.trace_id);
   });
 
   test('a body that is not a form has no parameters; other methods are refused; no interactive flows', async () => {
     const url = `/${identity.tenantId}/oauth2/v2.0/token`;
-    entraError(await app.inject({ method: 'POST', url, headers: { 'content-type': 'application/json' }, payload: JSON.stringify(credentials()) }), 400, 'invalid_request', 900144);
-    entraError(await app.inject({ method: 'POST', url, headers: { 'content-type': 'application/json' }, payload: '{not json' }), 400, 'invalid_request', 900144);
-    entraError(await app.inject({ method: 'POST', url, headers: { 'content-type': 'text/plain' }, payload: 'grant_type=client_credentials' }), 400, 'invalid_request', 900144);
+    entraError(
+      await app.inject({
+        method: 'POST',
+        url,
+        headers: { 'content-type': 'application/json' },
+        payload: JSON.stringify(credentials()),
+      }),
+      400,
+      'invalid_request',
+      900144,
+    );
+    entraError(
+      await app.inject({ method: 'POST', url, headers: { 'content-type': 'application/json' }, payload: '{not json' }),
+      400,
+      'invalid_request',
+      900144,
+    );
+    entraError(
+      await app.inject({
+        method: 'POST',
+        url,
+        headers: { 'content-type': 'text/plain' },
+        payload: 'grant_type=client_credentials',
+      }),
+      400,
+      'invalid_request',
+      900144,
+    );
     entraError(await app.inject({ method: 'POST', url }), 400, 'invalid_request', 900144);
-    entraError(await app.inject({ method: 'POST', url, headers: FORM, payload: 'x='.padEnd(70_000, 'y') }), 400, 'invalid_request', 90014);
+    entraError(
+      await app.inject({ method: 'POST', url, headers: FORM, payload: 'x='.padEnd(70_000, 'y') }),
+      400,
+      'invalid_request',
+      90014,
+    );
     entraError(await app.inject({ method: 'GET', url }), 405, 'invalid_request', 900561);
-    entraError(await app.inject({ method: 'GET', url: `/${identity.tenantId}/oauth2/v2.0/authorize?client_id=x` }), 400, 'unsupported_grant_type', 70003);
+    entraError(
+      await app.inject({ method: 'GET', url: `/${identity.tenantId}/oauth2/v2.0/authorize?client_id=x` }),
+      400,
+      'unsupported_grant_type',
+      70003,
+    );
   });
 
   test('the Graph route is unchanged beside them: its own errors, and no form bodies', async () => {
     assert.equal((await app.inject({ url: '/beta/' })).statusCode, 200);
-    const res = await app.inject({ method: 'POST', url: '/beta/onPremisesPublishingProfiles/applicationProxy/connectors', headers: { ...FORM, authorization: 'Bearer x' }, payload: 'a=b' });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/beta/onPremisesPublishingProfiles/applicationProxy/connectors',
+      headers: { ...FORM, authorization: 'Bearer x' },
+      payload: 'a=b',
+    });
     assert.equal(res.statusCode, 415, res.body);
     assert.equal(res.json().error.code, 'BadRequest');
     assert.equal((await app.inject({ url: '/v2.0/x' })).json().error.message, 'Invalid version.');

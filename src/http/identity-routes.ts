@@ -1,5 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { jsonWebKeySet, openIdConfiguration, resolveTenantSegment, type MetadataVersion } from '../auth/oidc-metadata.js';
+import {
+  jsonWebKeySet,
+  openIdConfiguration,
+  resolveTenantSegment,
+  type MetadataVersion,
+} from '../auth/oidc-metadata.js';
 import type { TokenService } from '../auth/token-service.js';
 import { OAuthError, oauthErrors, renderOAuthError } from '../graph/errors.js';
 import type { Store } from '../store/store.js';
@@ -34,8 +39,10 @@ const TOKEN_BODY_LIMIT = 64 * 1024;
 /** Adds the identity endpoints to `app`, in a plugin scope of their own. */
 export function registerIdentityRoutes(app: FastifyInstance, parts: IdentityRouteParts): void {
   void app.register(async (scope) => {
-    scope.addContentTypeParser(/^application\/x-www-form-urlencoded(\s*;.*)?$/i, { parseAs: 'string', bodyLimit: TOKEN_BODY_LIMIT }, (_request, body, done) =>
-      done(null, Object.fromEntries(new URLSearchParams(String(body)))),
+    scope.addContentTypeParser(
+      /^application\/x-www-form-urlencoded(\s*;.*)?$/i,
+      { parseAs: 'string', bodyLimit: TOKEN_BODY_LIMIT },
+      (_request, body, done) => done(null, Object.fromEntries(new URLSearchParams(String(body)))),
     );
     // Marks these routes as Entra's, for the host check (the only ones a login host serves).
     scope.addHook('onRoute', (route) => {
@@ -44,25 +51,39 @@ export function registerIdentityRoutes(app: FastifyInstance, parts: IdentityRout
     scope.addHook('onRequest', async (request, reply) => {
       reply.header('x-ms-request-id', request.id);
     });
-    scope.setErrorHandler((error, request, reply) => sendOAuthError(request, reply, toOAuthError(error, request), parts.now()));
+    scope.setErrorHandler((error, request, reply) =>
+      sendOAuthError(request, reply, toOAuthError(error, request), parts.now()),
+    );
 
-    const metadata = (version: MetadataVersion) => async (request: FastifyRequest<{ Params: { tenant: string } }>, reply: FastifyReply) => {
-      const tenant = await resolveTenantSegment(parts.store, request.params.tenant);
-      return sendJson(reply, openIdConfiguration(identityUrls(request), tenant, version));
-    };
+    const metadata =
+      (version: MetadataVersion) =>
+      async (request: FastifyRequest<{ Params: { tenant: string } }>, reply: FastifyReply) => {
+        const tenant = await resolveTenantSegment(parts.store, request.params.tenant);
+        return sendJson(reply, openIdConfiguration(identityUrls(request), tenant, version));
+      };
     const keys = async (request: FastifyRequest<{ Params: { tenant: string } }>, reply: FastifyReply) => {
       await resolveTenantSegment(parts.store, request.params.tenant);
       return sendJson(reply, await jsonWebKeySet(parts.store));
     };
-    const token = (endpoint: 'v1' | 'v2') => async (request: FastifyRequest<{ Params: { tenant: string } }>, reply: FastifyReply) => {
-      if (crossSite(request)) throw oauthErrors.crossSiteRequest();
-      const body = await parts.tokens.grant({ tenant: request.params.tenant, params: formParams(request), origin: identityUrls(request).issuerOrigin, endpoint, source: request.ip });
-      // Tokens must not be cached by anything between the client and localgraph (RFC 6749 §5.1).
-      reply.header('Cache-Control', 'no-store, no-cache').header('Pragma', 'no-cache');
-      return sendJson(reply, body);
-    };
-    const instanceDiscovery = async (request: FastifyRequest<{ Querystring: Record<string, string | undefined> }>, reply: FastifyReply) =>
-      sendJson(reply, discoverInstance(identityUrls(request), request.query.authorization_endpoint));
+    const token =
+      (endpoint: 'v1' | 'v2') =>
+      async (request: FastifyRequest<{ Params: { tenant: string } }>, reply: FastifyReply) => {
+        if (crossSite(request)) throw oauthErrors.crossSiteRequest();
+        const body = await parts.tokens.grant({
+          tenant: request.params.tenant,
+          params: formParams(request),
+          origin: identityUrls(request).issuerOrigin,
+          endpoint,
+          source: request.ip,
+        });
+        // Tokens must not be cached by anything between the client and localgraph (RFC 6749 §5.1).
+        reply.header('Cache-Control', 'no-store, no-cache').header('Pragma', 'no-cache');
+        return sendJson(reply, body);
+      };
+    const instanceDiscovery = async (
+      request: FastifyRequest<{ Querystring: Record<string, string | undefined> }>,
+      reply: FastifyReply,
+    ) => sendJson(reply, discoverInstance(identityUrls(request), request.query.authorization_endpoint));
     const notPost = async (request: FastifyRequest) => {
       throw oauthErrors.methodNotAllowed(request.method);
     };
@@ -74,7 +95,9 @@ export function registerIdentityRoutes(app: FastifyInstance, parts: IdentityRout
     // for "Federated": every localgraph user is a cloud (managed) account. Answered for any name,
     // as Entra answers per domain, so it tells nothing about which users exist.
     const userRealm = async (request: FastifyRequest<{ Params: { username: string } }>, reply: FastifyReply) => {
-      const domain = request.params.username.includes('@') ? request.params.username.slice(request.params.username.lastIndexOf('@') + 1).toLowerCase() : '';
+      const domain = request.params.username.includes('@')
+        ? request.params.username.slice(request.params.username.lastIndexOf('@') + 1).toLowerCase()
+        : '';
       return sendJson(reply, {
         ver: '1.0',
         account_type: 'Managed',
@@ -92,7 +115,10 @@ export function registerIdentityRoutes(app: FastifyInstance, parts: IdentityRout
     scope.get('/:tenant/.well-known/openid-configuration', metadata('v1'));
     scope.get('/:tenant/discovery/v2.0/keys', keys);
     scope.get('/:tenant/discovery/keys', keys);
-    for (const [path, endpoint] of [['/:tenant/oauth2/v2.0/token', 'v2'], ['/:tenant/oauth2/token', 'v1']] as const) {
+    for (const [path, endpoint] of [
+      ['/:tenant/oauth2/v2.0/token', 'v2'],
+      ['/:tenant/oauth2/token', 'v1'],
+    ] as const) {
       scope.post(path, { bodyLimit: TOKEN_BODY_LIMIT }, token(endpoint));
       scope.route({ method: ['GET', 'PUT', 'PATCH', 'DELETE'], url: path, handler: notPost });
     }
@@ -113,7 +139,10 @@ function origin(request: FastifyRequest): string {
  * cloud. An authorization endpoint on a host localgraph does not answer for is Entra's
  * `invalid_instance`.
  */
-function discoverInstance(urls: ReturnType<typeof identityUrls>, authorizationEndpoint: string | undefined): Record<string, unknown> {
+function discoverInstance(
+  urls: ReturnType<typeof identityUrls>,
+  authorizationEndpoint: string | undefined,
+): Record<string, unknown> {
   let endpoint: URL;
   try {
     endpoint = new URL(authorizationEndpoint ?? '');
@@ -128,7 +157,13 @@ function discoverInstance(urls: ReturnType<typeof identityUrls>, authorizationEn
     tenant_discovery_endpoint: `${endpoint.origin}/${tenant}${v2 ? '/v2.0' : ''}/.well-known/openid-configuration`,
     'api-version': '1.1',
     // Entra's public cloud: requests go to login.microsoftonline.com, caches are keyed by login.windows.net.
-    metadata: [{ preferred_network: urls.aliases[0], preferred_cache: urls.aliases[1] ?? urls.aliases[0], aliases: urls.aliases }],
+    metadata: [
+      {
+        preferred_network: urls.aliases[0],
+        preferred_cache: urls.aliases[1] ?? urls.aliases[0],
+        aliases: urls.aliases,
+      },
+    ],
   };
 }
 
@@ -152,7 +187,9 @@ function crossSite(request: FastifyRequest): boolean {
  */
 function formParams(request: FastifyRequest): Record<string, string | undefined> {
   const contentType = request.headers['content-type'] ?? '';
-  const params: Record<string, string | undefined> = /^application\/x-www-form-urlencoded/i.test(contentType) ? { ...(request.body as Record<string, string>) } : {};
+  const params: Record<string, string | undefined> = /^application\/x-www-form-urlencoded/i.test(contentType)
+    ? { ...(request.body as Record<string, string>) }
+    : {};
   const basic = /^Basic\s+(\S+)$/i.exec(request.headers.authorization ?? '');
   if (basic && params.client_id === undefined && params.client_secret === undefined) {
     const decoded = Buffer.from(basic[1], 'base64').toString('utf8');
@@ -179,7 +216,11 @@ function toOAuthError(error: unknown, request: FastifyRequest): OAuthError {
   const code = (error as { code?: string }).code;
   if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') return oauthErrors.invalidRequest('The request body is too large.');
   // A body localgraph could not read as a form (JSON, another type): Entra sees no parameters.
-  if ((error as { status?: number }).status === 400 || (error as { status?: number }).status === 415 || code?.startsWith('FST_ERR_CTP')) {
+  if (
+    (error as { status?: number }).status === 400 ||
+    (error as { status?: number }).status === 415 ||
+    code?.startsWith('FST_ERR_CTP')
+  ) {
     return oauthErrors.missingParameter('grant_type');
   }
   request.log.error({ err: error }, 'unexpected error at the token endpoint');
@@ -192,7 +233,9 @@ function sendOAuthError(request: FastifyRequest, reply: FastifyReply, error: OAu
   return reply
     .status(error.status)
     .type('application/json; charset=utf-8')
-    .send(JSON.stringify(renderOAuthError(error, { traceId: request.id, correlationId: correlationId(request), date })));
+    .send(
+      JSON.stringify(renderOAuthError(error, { traceId: request.id, correlationId: correlationId(request), date })),
+    );
 }
 
 /**

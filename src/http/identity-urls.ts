@@ -34,5 +34,11 @@ export function identityUrls(request: FastifyRequest): IdentityUrls {
     };
   }
   const origin = `${request.protocol}://${request.host}`;
-  return { endpointOrigin: origin, issuerOrigin: origin, aliases: [request.host], cloudInstanceName: request.host, graphHost: request.host };
+  return {
+    endpointOrigin: origin,
+    issuerOrigin: origin,
+    aliases: [request.host],
+    cloudInstanceName: request.host,
+    graphHost: request.host,
+  };
 }

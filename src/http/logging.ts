@@ -41,9 +41,14 @@ function asyncStdout(): LineSink {
  * standard output: asynchronously for JSON, which is what services and CI collect; the pretty
  * lines of a terminal as they come).
  */
-export function loggerOptions(level: LogLevel, format: LogFormat, out?: LineSink): NonNullable<FastifyServerOptions['logger']> {
+export function loggerOptions(
+  level: LogLevel,
+  format: LogFormat,
+  out?: LineSink,
+): NonNullable<FastifyServerOptions['logger']> {
   if (level === 'silent') return { level: 'silent' };
-  if (format === 'pretty') return { level, stream: prettyStream(out ?? process.stdout, (out ?? process.stdout).isTTY === true) };
+  if (format === 'pretty')
+    return { level, stream: prettyStream(out ?? process.stdout, (out ?? process.stdout).isTTY === true) };
   return { level, stream: out ?? asyncStdout() };
 }
 
@@ -52,9 +57,27 @@ export function defaultLogFormat(out: LineSink = process.stdout): LogFormat {
   return out.isTTY ? 'pretty' : 'json';
 }
 
-const LEVEL_NAMES: Record<number, string> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };
+const LEVEL_NAMES: Record<number, string> = {
+  10: 'TRACE',
+  20: 'DEBUG',
+  30: 'INFO',
+  40: 'WARN',
+  50: 'ERROR',
+  60: 'FATAL',
+};
 const LEVEL_COLOURS: Record<number, string> = { 10: '90', 20: '36', 30: '32', 40: '33', 50: '31', 60: '35' };
-const OMITTED = new Set(['level', 'time', 'pid', 'hostname', 'msg', REQUEST_ID_LABEL, 'method', 'path', 'status', 'durationMs']);
+const OMITTED = new Set([
+  'level',
+  'time',
+  'pid',
+  'hostname',
+  'msg',
+  REQUEST_ID_LABEL,
+  'method',
+  'path',
+  'status',
+  'durationMs',
+]);
 
 /** One JSON log line as a short readable line: `06:55:01.123 INFO  200 GET /beta/… 3.2 ms  req 1a2b3c4d`. */
 export function formatPretty(line: string, colour = false): string {
@@ -71,17 +94,30 @@ export function formatPretty(line: string, colour = false): string {
   const parts = [time, paint(LEVEL_COLOURS[level], name)];
   if (entry.method !== undefined && entry.status !== undefined) {
     const status = Number(entry.status);
-    parts.push(paint(status >= 500 ? '31' : status >= 400 ? '33' : undefined, String(status)), String(entry.method), String(entry.path ?? ''), `${entry.durationMs ?? '?'} ms`);
+    parts.push(
+      paint(status >= 500 ? '31' : status >= 400 ? '33' : undefined, String(status)),
+      String(entry.method),
+      String(entry.path ?? ''),
+      `${entry.durationMs ?? '?'} ms`,
+    );
   } else if (entry.msg !== undefined) {
     parts.push(String(entry.msg));
   }
   const extra = Object.entries(entry).filter(([key]) => !OMITTED.has(key));
   for (const [key, value] of extra) {
     // A 403's reason reads as the sentence it is (the JSON line keeps the structured fields).
-    const reason = key === 'denied' && typeof (value as { reason?: unknown })?.reason === 'string' ? (value as { reason: string }).reason : undefined;
-    parts.push(reason !== undefined ? `denied: ${reason}` : `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`);
+    const reason =
+      key === 'denied' && typeof (value as { reason?: unknown })?.reason === 'string'
+        ? (value as { reason: string }).reason
+        : undefined;
+    parts.push(
+      reason !== undefined
+        ? `denied: ${reason}`
+        : `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`,
+    );
   }
-  if (typeof entry[REQUEST_ID_LABEL] === 'string') parts.push(paint('90', `req ${(entry[REQUEST_ID_LABEL] as string).slice(0, 8)}`));
+  if (typeof entry[REQUEST_ID_LABEL] === 'string')
+    parts.push(paint('90', `req ${(entry[REQUEST_ID_LABEL] as string).slice(0, 8)}`));
   return `${parts.join(' ')}\n`;
 }
 

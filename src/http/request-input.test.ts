@@ -33,11 +33,19 @@ describe('request bodies', () => {
   });
 
   test('a number beyond a double (1e400) is refused, not stored as null', async () => {
-    const res = await send('POST', `/beta/applications`, '{"displayName":"big","tags":[],"onPremisesPublishing":null,"web":{"redirectUriSettings":[{"uri":"https://x","index":1e400}]}}');
+    const res = await send(
+      'POST',
+      `/beta/applications`,
+      '{"displayName":"big","tags":[],"onPremisesPublishing":null,"web":{"redirectUriSettings":[{"uri":"https://x","index":1e400}]}}',
+    );
     assert.equal(res.statusCode, 400, res.body);
     assert.equal(res.json().error.code, 'BadRequest');
     assert.match(res.json().error.message, /number is out of range/);
-    const negative = await send('POST', CONNECTORS, '{"externalIp":"10.0.0.1","machineName":"m","status":"active","x":-1e999}');
+    const negative = await send(
+      'POST',
+      CONNECTORS,
+      '{"externalIp":"10.0.0.1","machineName":"m","status":"active","x":-1e999}',
+    );
     assert.equal(negative.statusCode, 400);
     assert.match(negative.json().error.message, /number is out of range/);
   });
@@ -51,7 +59,12 @@ describe('request bodies', () => {
     const declared = await send('POST', CONNECTORS, latin1, 'application/json; charset=iso-8859-1');
     assert.equal(declared.statusCode, 415, declared.body);
     assert.equal(await connectorCount(), before, 'nothing was written');
-    const utf8 = await send('POST', CONNECTORS, Buffer.from('{"externalIp":"10.0.0.1","machineName":"Müller-PC","status":"active"}', 'utf8'), 'application/json; charset=UTF-8');
+    const utf8 = await send(
+      'POST',
+      CONNECTORS,
+      Buffer.from('{"externalIp":"10.0.0.1","machineName":"Müller-PC","status":"active"}', 'utf8'),
+      'application/json; charset=UTF-8',
+    );
     assert.equal(utf8.statusCode, 201, utf8.body);
     assert.equal(utf8.json().machineName, 'Müller-PC');
   });
@@ -67,7 +80,13 @@ describe('request bodies', () => {
         '/beta/$batch',
         JSON.stringify({
           requests: [
-            { id: '1', method: 'POST', url: '/onPremisesPublishingProfiles/applicationProxy/connectors', headers: { 'content-type': 'application/json' }, body: { externalIp: '10.0.0.2', machineName: 'first', status: 'active' } },
+            {
+              id: '1',
+              method: 'POST',
+              url: '/onPremisesPublishingProfiles/applicationProxy/connectors',
+              headers: { 'content-type': 'application/json' },
+              body: { externalIp: '10.0.0.2', machineName: 'first', status: 'active' },
+            },
             {
               id: '2',
               method: 'POST',
@@ -86,7 +105,11 @@ describe('request bodies', () => {
   }
 
   test('a $batch item header with a name no header can have is refused', async () => {
-    const res = await send('POST', '/beta/$batch', JSON.stringify({ requests: [{ id: '1', method: 'GET', url: '/applications', headers: { 'bad name': 'x' } }] }));
+    const res = await send(
+      'POST',
+      '/beta/$batch',
+      JSON.stringify({ requests: [{ id: '1', method: 'GET', url: '/applications', headers: { 'bad name': 'x' } }] }),
+    );
     assert.equal(res.statusCode, 400, res.body);
     assert.match(res.json().error.message, /Header 'bad name' of request '1'/);
   });

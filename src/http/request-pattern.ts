@@ -67,11 +67,15 @@ export function patternOf(url: string, resolver: PatternResolver): RequestPatter
   const query = url.indexOf('?');
   const pathname = (query < 0 ? url : url.slice(0, query)).replace(/\/+$/, '') || '/';
   const [, version = '', ...rest] = pathname.split('/');
-  if (!GRAPH_VERSIONS.has(version)) return { surface: 'other', path: pathname, pattern: maskIds(pathname), masked: maskIds(pathname) };
+  if (!GRAPH_VERSIONS.has(version))
+    return { surface: 'other', path: pathname, pattern: maskIds(pathname), masked: maskIds(pathname) };
   const path = `/${rest.join('/')}`;
   let pattern: string;
   try {
-    pattern = rest.length === 0 || (rest.length === 1 && rest[0] === '') ? '/' : resolvePath(resolver.model, rest.join('/'), resolver.normalizeKey).pattern;
+    pattern =
+      rest.length === 0 || (rest.length === 1 && rest[0] === '')
+        ? '/'
+        : resolvePath(resolver.model, rest.join('/'), resolver.normalizeKey).pattern;
   } catch {
     pattern = maskIds(path);
   }

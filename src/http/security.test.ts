@@ -15,7 +15,8 @@ import { createFamilyObjects, testServer, urlFor, type FamilyObjects, type TestS
 const TENANT = '1f0e2d3c-4b5a-4968-8776-a5b4c3d2e1f0';
 const OTHER = '6a7b8c9d-0e1f-4a2b-8c3d-4e5f6a7b8c9d';
 const CONNECTORS = '/beta/onPremisesPublishingProfiles/applicationProxy/connectors';
-const WWW_AUTHENTICATE = 'Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000"';
+const WWW_AUTHENTICATE =
+  'Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000"';
 
 let server: TestServer;
 let good: string;
@@ -27,10 +28,27 @@ after(() => server.app.close());
 
 const now = () => Math.floor(Date.now() / 1000);
 function claims(overrides: JWTPayload = {}): JWTPayload {
-  return { aud: GRAPH_AUDIENCE, iss: issuerFor(TENANT), tid: TENANT, oid: 'aaaaaaaa-0000-4000-8000-000000000009', scp: 'Directory.ReadWrite.All', idtyp: 'user', iat: now(), nbf: now(), exp: now() + 3600, ...overrides };
+  return {
+    aud: GRAPH_AUDIENCE,
+    iss: issuerFor(TENANT),
+    tid: TENANT,
+    oid: 'aaaaaaaa-0000-4000-8000-000000000009',
+    scp: 'Directory.ReadWrite.All',
+    idtyp: 'user',
+    iat: now(),
+    nbf: now(),
+    exp: now() + 3600,
+    ...overrides,
+  };
 }
-const sign = (payload: JWTPayload, header: Record<string, unknown> = {}, key: CryptoKey | Uint8Array = server.key.privateKey) =>
-  new SignJWT(payload).setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid: server.key.kid, ...header } as { alg: string }).sign(key);
+const sign = (
+  payload: JWTPayload,
+  header: Record<string, unknown> = {},
+  key: CryptoKey | Uint8Array = server.key.privateKey,
+) =>
+  new SignJWT(payload)
+    .setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid: server.key.kid, ...header } as { alg: string })
+    .sign(key);
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
 /** A 401 with Graph's envelope and challenge, and nothing of the token in the answer. */
@@ -44,7 +62,8 @@ async function refused(token: string, message: string) {
   assert.deepEqual(Object.keys(body.error.innerError).sort(), ['client-request-id', 'date', 'request-id']);
   assert.equal(body.error.code, 'InvalidAuthenticationToken');
   assert.equal(body.error.message, message);
-  for (const part of token.split('.').filter((p) => p.length > 8)) assert.ok(!res.body.includes(part.slice(0, 16)), 'the token is not echoed');
+  for (const part of token.split('.').filter((p) => p.length > 8))
+    assert.ok(!res.body.includes(part.slice(0, 16)), 'the token is not echoed');
   assert.ok(!res.body.includes(server.key.kid), 'the key id is not named');
   assert.equal(res.headers['x-powered-by'], undefined);
 }
@@ -52,19 +71,40 @@ async function refused(token: string, message: string) {
 const INVALID = 'Access token validation failure.';
 
 describe('forged and wrong tokens: 401 InvalidAuthenticationToken', () => {
-  test('alg: none', async () => refused(`${b64({ alg: 'none', typ: 'JWT', kid: server.key.kid })}.${b64(claims())}.`, `${INVALID} The token is not signed with RS256.`));
+  test('alg: none', async () =>
+    refused(
+      `${b64({ alg: 'none', typ: 'JWT', kid: server.key.kid })}.${b64(claims())}.`,
+      `${INVALID} The token is not signed with RS256.`,
+    ));
 
   test('HS256 "signed" with the public key', async () => {
-    const pem = String(createPublicKey({ key: server.key.publicJwk as never, format: 'jwk' }).export({ type: 'spki', format: 'pem' }));
-    await refused(await sign(claims(), { alg: 'HS256' }, new TextEncoder().encode(pem)), `${INVALID} The token is not signed with RS256.`);
+    const pem = String(
+      createPublicKey({ key: server.key.publicJwk as never, format: 'jwk' }).export({ type: 'spki', format: 'pem' }),
+    );
+    await refused(
+      await sign(claims(), { alg: 'HS256' }, new TextEncoder().encode(pem)),
+      `${INVALID} The token is not signed with RS256.`,
+    );
   });
 
-  test('a foreign RSA key under our kid', async () => refused(await sign(claims(), {}, (await generateKeyPair('RS256')).privateKey), INVALID));
-  test('an unknown kid', async () => refused(await sign(claims(), { kid: 'rotated-away' }), `${INVALID} The signing key is not known.`));
-  test('expired', async () => refused(await sign(claims({ iat: now() - 7200, nbf: now() - 7200, exp: now() - 600 })), 'Access token has expired or is not yet valid.'));
-  test('not yet valid', async () => refused(await sign(claims({ iat: now() + 600, nbf: now() + 600 })), 'Access token has expired or is not yet valid.'));
-  test('wrong audience', async () => refused(await sign(claims({ aud: 'https://management.azure.com' })), `${INVALID} Invalid audience.`));
-  test('wrong issuer', async () => refused(await sign(claims({ iss: 'https://sts.windows.net/attacker/' })), `${INVALID} Invalid issuer.`));
+  test('a foreign RSA key under our kid', async () =>
+    refused(await sign(claims(), {}, (await generateKeyPair('RS256')).privateKey), INVALID));
+  test('an unknown kid', async () =>
+    refused(await sign(claims(), { kid: 'rotated-away' }), `${INVALID} The signing key is not known.`));
+  test('expired', async () =>
+    refused(
+      await sign(claims({ iat: now() - 7200, nbf: now() - 7200, exp: now() - 600 })),
+      'Access token has expired or is not yet valid.',
+    ));
+  test('not yet valid', async () =>
+    refused(
+      await sign(claims({ iat: now() + 600, nbf: now() + 600 })),
+      'Access token has expired or is not yet valid.',
+    ));
+  test('wrong audience', async () =>
+    refused(await sign(claims({ aud: 'https://management.azure.com' })), `${INVALID} Invalid audience.`));
+  test('wrong issuer', async () =>
+    refused(await sign(claims({ iss: 'https://sts.windows.net/attacker/' })), `${INVALID} Invalid issuer.`));
   test('a tenant this localgraph never made', async () => {
     const stranger = '0d0e0f00-1111-4222-8333-444455556666';
     await refused(await sign(claims({ tid: stranger, iss: issuerFor(stranger) })), `${INVALID} Invalid tenant.`);
@@ -73,12 +113,17 @@ describe('forged and wrong tokens: 401 InvalidAuthenticationToken', () => {
   test('a tampered payload (more scopes, another tenant, longer life)', async () => {
     const [header, payload, signature] = good.split('.');
     const body = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
-    for (const change of [{ scp: 'Directory.ReadWrite.All Application.ReadWrite.All' }, { tid: OTHER, iss: issuerFor(OTHER) }, { exp: body.exp + 86400 }]) {
+    for (const change of [
+      { scp: 'Directory.ReadWrite.All Application.ReadWrite.All' },
+      { tid: OTHER, iss: issuerFor(OTHER) },
+      { exp: body.exp + 86400 },
+    ]) {
       await refused(`${header}.${b64({ ...body, ...change })}.${signature}`, INVALID);
     }
   });
 
-  test('an oversized token: refused before any parsing', async () => refused(`${good}${'A'.repeat(17 * 1024)}`, `${INVALID} The token is too large.`));
+  test('an oversized token: refused before any parsing', async () =>
+    refused(`${good}${'A'.repeat(17 * 1024)}`, `${INVALID} The token is too large.`));
 });
 
 test('request headers beyond the server limit: a Graph 431 from the socket, nothing else', async () => {
@@ -86,7 +131,9 @@ test('request headers beyond the server limit: a Graph 431 from the socket, noth
   const { port } = server.app.server.address() as { port: number };
   const response = await new Promise<string>((resolve, reject) => {
     const socket = connect(port, '127.0.0.1', () => {
-      socket.write(`GET ${CONNECTORS} HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer ${'A'.repeat(80 * 1024)}\r\n\r\n`);
+      socket.write(
+        `GET ${CONNECTORS} HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer ${'A'.repeat(80 * 1024)}\r\n\r\n`,
+      );
     });
     let text = '';
     socket.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
@@ -109,12 +156,19 @@ describe("another tenant's token on every route", () => {
     intruderApp = await server.appToken(OTHER, allPermissions().roles);
   });
 
-  test('reads, writes and deletes of this tenant\'s objects find nothing, and leave them as they were', async () => {
+  test("reads, writes and deletes of this tenant's objects find nothing, and leave them as they were", async () => {
     const owner = await server.userToken(TENANT, allPermissions().scopes);
     const snapshot = async () => {
       const out: string[] = [];
       for (const row of permissionMatrix.filter((r) => r.method === 'GET')) {
-        out.push((await server.app.inject({ url: urlFor(row.pattern, objects), headers: { authorization: `Bearer ${owner}` } })).body.replace(/"@odata\.nextLink":"[^"]*"/, ''));
+        out.push(
+          (
+            await server.app.inject({
+              url: urlFor(row.pattern, objects),
+              headers: { authorization: `Bearer ${owner}` },
+            })
+          ).body.replace(/"@odata\.nextLink":"[^"]*"/, ''),
+        );
       }
       return out;
     };
@@ -124,14 +178,22 @@ describe("another tenant's token on every route", () => {
       const hasId = row.pattern.replace(/^\/onPremisesPublishingProfiles\/\{id\}/, '').includes('{id}');
       for (const token of [intruder, intruderApp]) {
         const url = urlFor(row.pattern, objects);
-        const payload = row.method === 'GET' || row.method === 'DELETE' ? undefined : JSON.stringify(bodyFor(row.pattern, objects));
-        const res = await server.app.inject({ method: row.method, url, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, payload });
+        const payload =
+          row.method === 'GET' || row.method === 'DELETE' ? undefined : JSON.stringify(bodyFor(row.pattern, objects));
+        const res = await server.app.inject({
+          method: row.method,
+          url,
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          payload,
+        });
         const what = `${row.method} ${url}: ${res.statusCode} ${res.body}`;
         // 403 where the intruder's token kind is not allowed at all; otherwise the object is not found.
         if (hasId) assert.ok(res.statusCode === 404 || res.statusCode === 403, what);
         const answer = res.body.replace(url, '');
         // Nothing of the tenant's objects appears, beyond the ids the request itself named.
-        for (const id of ids) if (!url.includes(id) && !(payload ?? '').includes(id)) assert.ok(!answer.includes(id), `leaked ${id}: ${what}`);
+        for (const id of ids)
+          if (!url.includes(id) && !(payload ?? '').includes(id))
+            assert.ok(!answer.includes(id), `leaked ${id}: ${what}`);
       }
     }
     assert.deepEqual(await snapshot(), before);
@@ -141,12 +203,18 @@ describe("another tenant's token on every route", () => {
 /** A valid body for a write, so that only the tenant boundary can refuse it; `$ref` writes name this tenant's objects. */
 function bodyFor(pattern: string, objects: FamilyObjects): object {
   const target = (path: string) => ({ '@odata.id': `https://graph.microsoft.com/beta${path}` });
-  if (pattern.endsWith('/memberOf/$ref')) return target(`/onPremisesPublishingProfiles/applicationProxy/connectorGroups/${objects.connectorGroup}`);
-  if (pattern.endsWith('/members/$ref')) return target(`/onPremisesPublishingProfiles/applicationProxy/connectors/${objects.connector}`);
-  if (pattern.endsWith('/connectorGroup/$ref')) return target(`/onPremisesPublishingProfiles/applicationProxy/connectorGroups/${objects.connectorGroup}`);
-  if (pattern.endsWith('/agentGroups/$ref')) return target(`/onPremisesPublishingProfiles/provisioning/agentGroups/${objects.agentGroup}`);
-  if (pattern.endsWith('/agents/$ref')) return target(`/onPremisesPublishingProfiles/provisioning/agents/${objects.agent}`);
-  if (pattern.endsWith('/publishedResources/$ref')) return target(`/onPremisesPublishingProfiles/provisioning/publishedResources/${objects.publishedResource}`);
+  if (pattern.endsWith('/memberOf/$ref'))
+    return target(`/onPremisesPublishingProfiles/applicationProxy/connectorGroups/${objects.connectorGroup}`);
+  if (pattern.endsWith('/members/$ref'))
+    return target(`/onPremisesPublishingProfiles/applicationProxy/connectors/${objects.connector}`);
+  if (pattern.endsWith('/connectorGroup/$ref'))
+    return target(`/onPremisesPublishingProfiles/applicationProxy/connectorGroups/${objects.connectorGroup}`);
+  if (pattern.endsWith('/agentGroups/$ref'))
+    return target(`/onPremisesPublishingProfiles/provisioning/agentGroups/${objects.agentGroup}`);
+  if (pattern.endsWith('/agents/$ref'))
+    return target(`/onPremisesPublishingProfiles/provisioning/agents/${objects.agent}`);
+  if (pattern.endsWith('/publishedResources/$ref'))
+    return target(`/onPremisesPublishingProfiles/provisioning/publishedResources/${objects.publishedResource}`);
   const device = { externalIp: '10.9.9.9', machineName: 'intruder.example', status: 'active' };
   const bodies: [RegExp, object][] = [
     [/\/hybridAgentUpdaterConfiguration$/, { allowUpdateConfigurationOverride: true }],
@@ -155,7 +223,10 @@ function bodyFor(pattern: string, objects: FamilyObjects): object {
     [/\/agents(\/\{id\})?$/, { ...device, supportedPublishingTypes: ['provisioning'] }],
     [/\/(agentGroups|publishedResources)(\/\{id\})?$/, { displayName: 'intruder', resourceName: 'intruder.example' }],
     [/\/sensors(\/\{id\})?$/, { ...device, isBreakglassEnabled: false, version: '1.0' }],
-    [/\/applicationSegments(\/\{id\})?$/, { destinationHost: 'intruder.example', destinationType: 'fqdn', ports: ['1-1'], protocol: 'tcp' }],
+    [
+      /\/applicationSegments(\/\{id\})?$/,
+      { destinationHost: 'intruder.example', destinationType: 'fqdn', ports: ['1-1'], protocol: 'tcp' },
+    ],
     [/^\/applications(\/\{id\})?$/, { displayName: 'intruder' }],
     [/^\/onPremisesPublishingProfiles\/\{id\}$/, { isEnabled: false }],
   ];

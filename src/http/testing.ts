@@ -40,11 +40,32 @@ export async function testServer(
     key,
     async userToken(tenantId, scopes) {
       await ensure(tenantId);
-      return issueAccessToken(key, { tenantId, appId: 'b1c2d3e4-0000-4000-8000-000000000001', user: { objectId: 'aaaaaaaa-0000-4000-8000-000000000001', userPrincipalName: `admin@${tenantId.slice(0, 8)}.example` }, scopes }, new Date());
+      return issueAccessToken(
+        key,
+        {
+          tenantId,
+          appId: 'b1c2d3e4-0000-4000-8000-000000000001',
+          user: {
+            objectId: 'aaaaaaaa-0000-4000-8000-000000000001',
+            userPrincipalName: `admin@${tenantId.slice(0, 8)}.example`,
+          },
+          scopes,
+        },
+        new Date(),
+      );
     },
     async appToken(tenantId, roles) {
       await ensure(tenantId);
-      return issueAccessToken(key, { tenantId, appId: 'b1c2d3e4-0000-4000-8000-000000000002', servicePrincipalId: 'bbbbbbbb-0000-4000-8000-000000000002', roles }, new Date());
+      return issueAccessToken(
+        key,
+        {
+          tenantId,
+          appId: 'b1c2d3e4-0000-4000-8000-000000000002',
+          servicePrincipalId: 'bbbbbbbb-0000-4000-8000-000000000002',
+          roles,
+        },
+        new Date(),
+      );
     },
   };
 }
@@ -68,29 +89,59 @@ export interface FamilyObjects {
   segment: string;
 }
 
-export const SEGMENTS_PATH = 'onPremisesPublishing/segmentsConfiguration/microsoft.graph.ipSegmentConfiguration/applicationSegments';
+export const SEGMENTS_PATH =
+  'onPremisesPublishing/segmentsConfiguration/microsoft.graph.ipSegmentConfiguration/applicationSegments';
 
 export async function createFamilyObjects(server: TestServer, tenantId: string): Promise<FamilyObjects> {
   const token = await server.userToken(tenantId, allPermissions().scopes);
   const send = async (method: 'POST' | 'PATCH', url: string, payload: object): Promise<string> => {
-    const res = await server.app.inject({ method, url: `/beta${url}`, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, payload });
+    const res = await server.app.inject({
+      method,
+      url: `/beta${url}`,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      payload,
+    });
     if (res.statusCode >= 300) throw new Error(`${method} ${url}: ${res.statusCode} ${res.body}`);
     return res.body ? (res.json().id as string) : '';
   };
   const device = { externalIp: '10.0.0.1', machineName: 'host.contoso.com', status: 'active' };
   const application = await send('POST', '/applications', { displayName: 'Contoso app' });
   await send('PATCH', `/applications/${application}`, {
-    onPremisesPublishing: { externalUrl: 'https://app.contoso.com', internalUrl: 'http://app', externalAuthenticationType: 'passthru', applicationType: 'nonwebapp' },
+    onPremisesPublishing: {
+      externalUrl: 'https://app.contoso.com',
+      internalUrl: 'http://app',
+      externalAuthenticationType: 'passthru',
+      applicationType: 'nonwebapp',
+    },
   });
   return {
-    connectorGroup: await send('POST', '/onPremisesPublishingProfiles/applicationProxy/connectorGroups', { name: 'Group A' }),
+    connectorGroup: await send('POST', '/onPremisesPublishingProfiles/applicationProxy/connectorGroups', {
+      name: 'Group A',
+    }),
     connector: await send('POST', '/onPremisesPublishingProfiles/applicationProxy/connectors', device),
-    agent: await send('POST', '/onPremisesPublishingProfiles/provisioning/agents', { ...device, supportedPublishingTypes: ['provisioning'] }),
-    agentGroup: await send('POST', '/onPremisesPublishingProfiles/provisioning/agentGroups', { displayName: 'Agents A' }),
-    publishedResource: await send('POST', '/onPremisesPublishingProfiles/provisioning/publishedResources', { displayName: 'Resource A', resourceName: 'a.contoso.com' }),
-    sensor: await send('POST', '/onPremisesPublishingProfiles/privateAccess/sensors', { ...device, isBreakglassEnabled: false, version: '1.0.0.0' }),
+    agent: await send('POST', '/onPremisesPublishingProfiles/provisioning/agents', {
+      ...device,
+      supportedPublishingTypes: ['provisioning'],
+    }),
+    agentGroup: await send('POST', '/onPremisesPublishingProfiles/provisioning/agentGroups', {
+      displayName: 'Agents A',
+    }),
+    publishedResource: await send('POST', '/onPremisesPublishingProfiles/provisioning/publishedResources', {
+      displayName: 'Resource A',
+      resourceName: 'a.contoso.com',
+    }),
+    sensor: await send('POST', '/onPremisesPublishingProfiles/privateAccess/sensors', {
+      ...device,
+      isBreakglassEnabled: false,
+      version: '1.0.0.0',
+    }),
     application,
-    segment: await send('POST', `/applications/${application}/${SEGMENTS_PATH}`, { destinationHost: 'db.contoso.com', destinationType: 'fqdn', ports: ['1433-1433'], protocol: 'tcp' }),
+    segment: await send('POST', `/applications/${application}/${SEGMENTS_PATH}`, {
+      destinationHost: 'db.contoso.com',
+      destinationType: 'fqdn',
+      ports: ['1433-1433'],
+      protocol: 'tcp',
+    }),
   };
 }
 

@@ -42,7 +42,11 @@ test('the data folder keeps one certificate: made once, then reused; concurrent 
   assert.equal(again.cert, a.cert);
   assert.equal(readFileSync(join(dir, 'tls', 'cert.pem'), 'utf8'), a.cert);
   assert.equal(statSync(join(dir, 'tls', 'key.pem')).mode & 0o077, 0, 'the key is readable by its owner only');
-  assert.deepEqual(readdirSync(dir).filter((name) => name.startsWith('tls')), ['tls'], 'no staging folder is left behind');
+  assert.deepEqual(
+    readdirSync(dir).filter((name) => name.startsWith('tls')),
+    ['tls'],
+    'no staging folder is left behind',
+  );
 });
 
 test('a certificate about to expire is replaced at start, the old one kept aside', async () => {
@@ -69,7 +73,11 @@ test('--cert and --key that do not belong together, or are not PEM, are refused'
 });
 
 /** Whether a TLS client trusting only `trusted` accepts `material` when it asks for `servername`. */
-async function handshake(material: { cert: string; key: string }, trusted: string, servername: string): Promise<string> {
+async function handshake(
+  material: { cert: string; key: string },
+  trusted: string,
+  servername: string,
+): Promise<string> {
   const { createServer } = await import('node:tls');
   const { connect } = await import('node:tls');
   const server = createServer({ cert: material.cert, key: material.key }, (socket) => socket.end());
@@ -91,9 +99,14 @@ async function handshake(material: { cert: string; key: string }, trusted: strin
 test('--cert-name: the certificate is also for those names, under a CA of its own that covers nothing else', async () => {
   const named = await generateCertificate(issuer, ['localgraph', 'lg.ci.internal']);
   assert.deepEqual(certificateNames(named.cert), ['localhost', '127.0.0.1', '::1', 'localgraph', 'lg.ci.internal']);
-  assert.equal(issuedBy(named.cert, ca), false, "localgraph's CA, constrained to loopback and Microsoft's names, cannot sign them");
+  assert.equal(
+    issuedBy(named.cert, ca),
+    false,
+    "localgraph's CA, constrained to loopback and Microsoft's names, cannot sign them",
+  );
   // The certificate file (leaf and its CA) is the trust anchor clients are given.
-  for (const name of ['localgraph', 'lg.ci.internal', 'localhost']) assert.equal(await handshake(named, named.cert, name), 'trusted', name);
+  for (const name of ['localgraph', 'lg.ci.internal', 'localhost'])
+    assert.equal(await handshake(named, named.cert, name), 'trusted', name);
   assert.equal(await handshake(named, named.cert, 'other.internal'), 'ERR_TLS_CERT_ALTNAME_INVALID');
   assert.equal(await handshake(named, ca.cert, 'localgraph'), 'SELF_SIGNED_CERT_IN_CHAIN');
 });

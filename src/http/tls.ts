@@ -32,7 +32,10 @@ const RENEW_BEFORE_MS = 24 * 3600 * 1000;
  * both, and a client told to trust this file trusts the CA in it, so the file works as a trust
  * anchor on its own, as the self-signed certificate before it did.
  */
-export async function generateCertificate(issuer: LeafIssuer, extraNames: string[] = []): Promise<{ cert: string; key: string }> {
+export async function generateCertificate(
+  issuer: LeafIssuer,
+  extraNames: string[] = [],
+): Promise<{ cert: string; key: string }> {
   if (extraNames.length > 0) return namedCertificate(extraNames);
   const leaf = await issuer.issue(LOOPBACK_NAMES, VALIDITY_DAYS);
   return { cert: leaf.cert + issuer.ca.cert, key: leaf.key };
@@ -55,12 +58,14 @@ async function namedCertificate(extraNames: string[]): Promise<{ cert: string; k
 /** The DNS names and addresses a certificate is for. */
 export function certificateNames(cert: string): string[] {
   const names = new X509Certificate(cert).subjectAltName ?? '';
-  return names
-    .split(', ')
-    .map((entry) => entry.replace(/^(DNS|IP Address):/, ''))
-    .filter(Boolean)
-    // IPv6 as it is usually written (Node spells out `0:0:0:0:0:0:0:1`): `::1`.
-    .map((name) => (name.includes(':') ? new URL(`http://[${name}]`).hostname.slice(1, -1) : name));
+  return (
+    names
+      .split(', ')
+      .map((entry) => entry.replace(/^(DNS|IP Address):/, ''))
+      .filter(Boolean)
+      // IPv6 as it is usually written (Node spells out `0:0:0:0:0:0:0:1`): `::1`.
+      .map((name) => (name.includes(':') ? new URL(`http://[${name}]`).hostname.slice(1, -1) : name))
+  );
 }
 
 const sameNames = (a: string[], b: string[]) => JSON.stringify([...a].sort()) === JSON.stringify([...b].sort());
@@ -95,16 +100,25 @@ function checkPair(cert: string, key: string, what: string): X509Certificate {
  * processes starting at once agree on one: each writes into its own temporary folder and
  * renames it into place; the rename of the loser fails and it reads the winner's.
  */
-export async function folderCertificate(dataDir: string, issuer: LeafIssuer, now: Date = new Date(), extraNames?: string[]): Promise<TlsMaterial & { created: boolean }> {
+export async function folderCertificate(
+  dataDir: string,
+  issuer: LeafIssuer,
+  now: Date = new Date(),
+  extraNames?: string[],
+): Promise<TlsMaterial & { created: boolean }> {
   const dir = join(resolve(dataDir), TLS_DIR);
   const existing = readFolder(dir);
   // `extraNames` undefined (localgraph cert): whatever names the kept certificate has. Given
   // (serve): a kept certificate for other names is set aside, as an expired one is.
-  const named = existing === undefined || extraNames === undefined || sameNames(certificateNames(existing.cert), [...LOOPBACK_NAMES, ...extraNames]);
+  const named =
+    existing === undefined ||
+    extraNames === undefined ||
+    sameNames(certificateNames(existing.cert), [...LOOPBACK_NAMES, ...extraNames]);
   if (existing && named && new Date(existing.x509.validTo).getTime() - now.getTime() > RENEW_BEFORE_MS) {
     return { cert: existing.cert, key: existing.key, source: join(dir, CERT_FILE), created: false };
   }
-  if (existing) renameSync(dir, `${dir}.${named ? 'expired' : 'other-names'}-${now.toISOString().replace(/[:.]/g, '-')}`);
+  if (existing)
+    renameSync(dir, `${dir}.${named ? 'expired' : 'other-names'}-${now.toISOString().replace(/[:.]/g, '-')}`);
 
   const fresh = await generateCertificate(issuer, extraNames);
   mkdirSync(resolve(dataDir), { recursive: true, mode: 0o700 });
@@ -142,7 +156,10 @@ const KEY_SETTING = 'tls.key';
  * Instances starting together agree on one (first writer wins).
  */
 export async function storeCertificate(
-  store: { getSetting(name: string): Promise<string | undefined>; putSettingIfAbsent(name: string, value: string): Promise<string> },
+  store: {
+    getSetting(name: string): Promise<string | undefined>;
+    putSettingIfAbsent(name: string, value: string): Promise<string>;
+  },
   source: string,
   issuer: LeafIssuer,
   extraNames: string[] = [],

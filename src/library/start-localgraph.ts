@@ -112,14 +112,19 @@ export async function startLocalgraph(options: LocalgraphOptions = {}): Promise<
   const adminKey = options.adminKey ?? randomBytes(24).toString('base64url');
   if (adminKey.trim().length < 8) throw new TypeError('adminKey must have at least 8 characters');
   const logLevel = options.logLevel ?? 'silent';
-  if (!LOG_LEVELS.includes(logLevel)) throw new TypeError(`logLevel must be one of ${LOG_LEVELS.join(', ')}, not '${logLevel}'`);
+  if (!LOG_LEVELS.includes(logLevel))
+    throw new TypeError(`logLevel must be one of ${LOG_LEVELS.join(', ')}, not '${logLevel}'`);
   const auth = options.auth ?? 'strict';
   if (!AUTH_MODES.includes(auth)) throw new TypeError(`auth must be one of ${AUTH_MODES.join(', ')}, not '${auth}'`);
   const freezeAt = options.freezeClock === undefined ? undefined : new Date(options.freezeClock);
-  if (freezeAt && Number.isNaN(freezeAt.getTime())) throw new TypeError(`freezeClock must be a date or an ISO 8601 date and time, not '${String(options.freezeClock)}'`);
+  if (freezeAt && Number.isNaN(freezeAt.getTime()))
+    throw new TypeError(
+      `freezeClock must be a date or an ISO 8601 date and time, not '${String(options.freezeClock)}'`,
+    );
   if (options.idSeed !== undefined && options.idSeed.length === 0) throw new TypeError('idSeed must not be empty');
   const statusCodes = options.statusCodes ?? 'live';
-  if (statusCodes !== 'live' && statusCodes !== 'docs') throw new TypeError(`statusCodes must be 'live' or 'docs', not '${String(statusCodes)}'`);
+  if (statusCodes !== 'live' && statusCodes !== 'docs')
+    throw new TypeError(`statusCodes must be 'live' or 'docs', not '${String(statusCodes)}'`);
   const port = checkPort(options.port ?? 0, 'port');
   const proxyPort = options.proxyPort === undefined ? undefined : checkPort(options.proxyPort, 'proxyPort');
 
@@ -171,7 +176,12 @@ function running(server: StartedServer, devCredentials: boolean, adminKey: strin
       };
   /** The admin API, called in-process: the same code (and checks) as over HTTP. */
   const admin = async (url: string, body: unknown): Promise<unknown> => {
-    const response = await server.app.inject({ method: 'POST', url, headers: { 'x-localgraph-admin-key': adminKey }, payload: body as object });
+    const response = await server.app.inject({
+      method: 'POST',
+      url,
+      headers: { 'x-localgraph-admin-key': adminKey },
+      payload: body as object,
+    });
     const answer = response.json() as { error?: { message: string } };
     if (response.statusCode !== 200) throw new Error(`localgraph ${url}: ${answer.error?.message ?? response.body}`);
     return answer;
@@ -191,12 +201,14 @@ function running(server: StartedServer, devCredentials: boolean, adminKey: strin
     async token(options = {}) {
       const scopes = permissionList(options.scopes, 'scopes');
       const roles = permissionList(options.roles, 'roles');
-      if (scopes !== undefined && roles !== undefined) throw new TypeError('token(): give scopes (a delegated token) or roles (an app-only token), not both');
+      if (scopes !== undefined && roles !== undefined)
+        throw new TypeError('token(): give scopes (a delegated token) or roles (an app-only token), not both');
       const lifetimeSeconds = options.lifetimeSeconds ?? 3600;
       if (!Number.isInteger(lifetimeSeconds) || lifetimeSeconds < 1 || lifetimeSeconds > MAX_TOKEN_LIFETIME_SECONDS) {
         throw new TypeError(`token(): lifetimeSeconds must be a whole number from 1 to ${MAX_TOKEN_LIFETIME_SECONDS}`);
       }
-      if (options.tenantId !== undefined && !isGuid(options.tenantId)) throw new TypeError(`token(): tenantId must be a GUID, not '${options.tenantId}'`);
+      if (options.tenantId !== undefined && !isGuid(options.tenantId))
+        throw new TypeError(`token(): tenantId must be a GUID, not '${options.tenantId}'`);
       const tenantId = options.tenantId?.toLowerCase() ?? who.tenantId;
       // Token lifetimes are checked against real time, whatever the server's clock says.
       const now = new Date();
@@ -212,7 +224,10 @@ function running(server: StartedServer, devCredentials: boolean, adminKey: strin
             ? { roles, servicePrincipalId: who.servicePrincipalId }
             : {
                 scopes: scopes ?? allPermissions().scopes,
-                user: { objectId: tenantId === who.tenantId ? who.userId : userObjectId(tenantId, who.username), userPrincipalName: who.username },
+                user: {
+                  objectId: tenantId === who.tenantId ? who.userId : userObjectId(tenantId, who.username),
+                  userPrincipalName: who.username,
+                },
               }),
         },
         now,
@@ -229,9 +244,11 @@ function running(server: StartedServer, devCredentials: boolean, adminKey: strin
 }
 
 function storeLocation(options: LocalgraphOptions): StoreLocation {
-  if (options.dataDir !== undefined && options.databaseUrl !== undefined) throw new TypeError('dataDir and databaseUrl exclude each other');
+  if (options.dataDir !== undefined && options.databaseUrl !== undefined)
+    throw new TypeError('dataDir and databaseUrl exclude each other');
   if (options.databaseUrl !== undefined) {
-    if (!/^postgres(ql)?:\/\//.test(options.databaseUrl)) throw new TypeError(`databaseUrl must be a postgres:// URL, not '${options.databaseUrl}'`);
+    if (!/^postgres(ql)?:\/\//.test(options.databaseUrl))
+      throw new TypeError(`databaseUrl must be a postgres:// URL, not '${options.databaseUrl}'`);
     return { kind: 'postgres', url: options.databaseUrl };
   }
   if (options.dataDir !== undefined) return { kind: 'folder', dir: options.dataDir };
@@ -239,7 +256,8 @@ function storeLocation(options: LocalgraphOptions): StoreLocation {
 }
 
 function checkPort(port: number, name: string): number {
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new TypeError(`${name} must be a whole number from 0 to 65535, not ${port}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new TypeError(`${name} must be a whole number from 0 to 65535, not ${port}`);
   return port;
 }
 

@@ -49,7 +49,11 @@ export const familyComplexTypes: ComplexTypeDecl[] = [
       { name: 'singleSignOnSettings', type: 'graph.onPremisesPublishingSingleSignOn' },
       { name: 'trafficRoutingMethod', type: 'graph.trafficRoutingMethod', nullable: false },
       { name: 'useAlternateUrlForTranslationAndRedirect', type: 'Edm.Boolean' },
-      { name: 'verifiedCustomDomainCertificatesMetadata', type: 'graph.verifiedCustomDomainCertificatesMetadata', readOnly: true },
+      {
+        name: 'verifiedCustomDomainCertificatesMetadata',
+        type: 'graph.verifiedCustomDomainCertificatesMetadata',
+        readOnly: true,
+      },
       { name: 'verifiedCustomDomainKeyCredential', type: 'graph.keyCredential' },
       { name: 'verifiedCustomDomainPasswordCredential', type: 'graph.passwordCredential' },
       { name: 'wafAllowedHeaders', type: 'graph.wafAllowedHeadersDictionary' },
@@ -112,14 +116,18 @@ export const familyComplexTypes: ComplexTypeDecl[] = [
     name: 'ipSegmentConfiguration',
     baseType: 'graph.segmentConfiguration',
     properties: [],
-    navigations: [{ name: 'applicationSegments', type: 'Collection(graph.ipApplicationSegment)', containsTarget: true }],
+    navigations: [
+      { name: 'applicationSegments', type: 'Collection(graph.ipApplicationSegment)', containsTarget: true },
+    ],
   },
   {
     kind: 'complex',
     name: 'webSegmentConfiguration',
     baseType: 'graph.segmentConfiguration',
     properties: [],
-    navigations: [{ name: 'applicationSegments', type: 'Collection(graph.webApplicationSegment)', containsTarget: true }],
+    navigations: [
+      { name: 'applicationSegments', type: 'Collection(graph.webApplicationSegment)', containsTarget: true },
+    ],
   },
   {
     kind: 'complex',
@@ -184,5 +192,11 @@ export const familyComplexTypes: ComplexTypeDecl[] = [
   // so that wafAllowedHeadersDictionary's BaseType resolves inside the rendered $metadata.
   { kind: 'complex', name: 'Dictionary', openType: true, properties: [] },
   // Open with no declared properties: its entries travel as dynamic properties.
-  { kind: 'complex', name: 'wafAllowedHeadersDictionary', baseType: 'graph.Dictionary', openType: true, properties: [] },
+  {
+    kind: 'complex',
+    name: 'wafAllowedHeadersDictionary',
+    baseType: 'graph.Dictionary',
+    openType: true,
+    properties: [],
+  },
 ];

@@ -39,9 +39,7 @@ export const familyEnumTypes: EnumTypeDecl[] = [
   {
     kind: 'enum',
     name: 'connectorGroupType',
-    members: [
-      { name: 'applicationProxy', value: 0 },
-    ],
+    members: [{ name: 'applicationProxy', value: 0 }],
   },
   {
     kind: 'enum',

@@ -93,7 +93,9 @@ for (const kind of ['EntityType', 'ComplexType', 'EnumType']) {
     const expected = fixtureSchema.children.filter((c) => c.name === kind);
     assert.ok(expected.length > 0);
     for (const type of expected) {
-      const actual = renderedSchema.children.filter((c) => c.name === kind && c.attributes.Name === type.attributes.Name);
+      const actual = renderedSchema.children.filter(
+        (c) => c.name === kind && c.attributes.Name === type.attributes.Name,
+      );
       assert.equal(actual.length, 1, `${kind} ${type.attributes.Name} rendered once`);
       // Deep equality covers Key/PropertyRef, Property, NavigationProperty and Member, attribute
       // for attribute, and rules out extra attributes or children.
@@ -163,9 +165,15 @@ test('every type $metadata names is declared in it', () => {
 });
 
 test('the application subset keeps the real shapes of Graph beta', () => {
-  const application = renderedSchema.children.find((c) => c.name === 'EntityType' && c.attributes.Name === 'application');
+  const application = renderedSchema.children.find(
+    (c) => c.name === 'EntityType' && c.attributes.Name === 'application',
+  );
   assert.ok(application);
-  assert.deepEqual(application.attributes, { Name: 'application', BaseType: 'graph.directoryObject', OpenType: 'true' });
+  assert.deepEqual(application.attributes, {
+    Name: 'application',
+    BaseType: 'graph.directoryObject',
+    OpenType: 'true',
+  });
   assert.deepEqual(
     application.children.map((c) => [c.name, c.attributes.Name, c.attributes.Type, c.attributes.Nullable]),
     [
@@ -195,7 +203,10 @@ test('attribute and text values are escaped', () => {
         target: 'x.y.t',
         annotations: [
           { term: 'Org.OData.Core.V1.Description', value: { kind: 'string', value: tricky } },
-          { term: 'Org.OData.Core.V1.Example', value: { kind: 'collection', items: [{ kind: 'string', value: tricky }] } },
+          {
+            term: 'Org.OData.Core.V1.Example',
+            value: { kind: 'collection', items: [{ kind: 'string', value: tricky }] },
+          },
         ],
       },
     ],

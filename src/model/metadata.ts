@@ -16,19 +16,34 @@ import type {
  * localgraph-only facets (`readOnly`) are never rendered.
  */
 export function renderMetadata(schema: SchemaDecl): string {
-  const root = el('edmx:Edmx', [['Version', '4.0'], ['xmlns:edmx', 'http://docs.oasis-open.org/odata/ns/edmx']], [
-    el('edmx:DataServices', [], [
+  const root = el(
+    'edmx:Edmx',
+    [
+      ['Version', '4.0'],
+      ['xmlns:edmx', 'http://docs.oasis-open.org/odata/ns/edmx'],
+    ],
+    [
       el(
-        'Schema',
-        [['Namespace', schema.namespace], ['Alias', schema.alias], ['xmlns', 'http://docs.oasis-open.org/odata/ns/edm']],
+        'edmx:DataServices',
+        [],
         [
-          ...schema.types.map(typeElement),
-          el('EntityContainer', [['Name', 'GraphService']], schema.entitySets.map(entitySetElement)),
-          ...(schema.annotations ?? []).map(annotationsElement),
+          el(
+            'Schema',
+            [
+              ['Namespace', schema.namespace],
+              ['Alias', schema.alias],
+              ['xmlns', 'http://docs.oasis-open.org/odata/ns/edm'],
+            ],
+            [
+              ...schema.types.map(typeElement),
+              el('EntityContainer', [['Name', 'GraphService']], schema.entitySets.map(entitySetElement)),
+              ...(schema.annotations ?? []).map(annotationsElement),
+            ],
+          ),
         ],
       ),
-    ]),
-  ]);
+    ],
+  );
   const lines = ['<?xml version="1.0" encoding="utf-8"?>'];
   print(root, 0, lines);
   return `${lines.join('\n')}\n`;
@@ -61,13 +76,27 @@ function typeElement(decl: TypeDecl): XmlElement {
   if (decl.kind === 'enum') {
     return el(
       'EnumType',
-      [['Name', decl.name], ['IsFlags', flag(decl.isFlags)]],
-      decl.members.map((m) => el('Member', [['Name', m.name], ['Value', String(m.value)]])),
+      [
+        ['Name', decl.name],
+        ['IsFlags', flag(decl.isFlags)],
+      ],
+      decl.members.map((m) =>
+        el('Member', [
+          ['Name', m.name],
+          ['Value', String(m.value)],
+        ]),
+      ),
     );
   }
   const children: XmlElement[] = [];
   if (decl.kind === 'entity' && decl.key) {
-    children.push(el('Key', [], decl.key.map((name) => el('PropertyRef', [['Name', name]]))));
+    children.push(
+      el(
+        'Key',
+        [],
+        decl.key.map((name) => el('PropertyRef', [['Name', name]])),
+      ),
+    );
   }
   children.push(...decl.properties.map(propertyElement), ...(decl.navigations ?? []).map(navigationElement));
   return el(
@@ -99,7 +128,10 @@ function navigationElement(decl: NavigationDecl): XmlElement {
 }
 
 function entitySetElement(decl: EntitySetDecl): XmlElement {
-  return el('EntitySet', [['Name', decl.name], ['EntityType', decl.entityType]]);
+  return el('EntitySet', [
+    ['Name', decl.name],
+    ['EntityType', decl.entityType],
+  ]);
 }
 
 function annotationsElement(decl: AnnotationsDecl): XmlElement {

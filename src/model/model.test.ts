@@ -40,13 +40,21 @@ test('type references resolve to their kind, collection-ness and qualified name'
     name: 'microsoft.graph.connectorGroup',
     kind: 'entity',
   });
-  assert.deepEqual(model.typeRef('graph.connectorStatus'), { collection: false, name: 'microsoft.graph.connectorStatus', kind: 'enum' });
+  assert.deepEqual(model.typeRef('graph.connectorStatus'), {
+    collection: false,
+    name: 'microsoft.graph.connectorStatus',
+    kind: 'enum',
+  });
   assert.deepEqual(model.typeRef('microsoft.graph.updateWindow'), {
     collection: false,
     name: 'microsoft.graph.updateWindow',
     kind: 'complex',
   });
-  assert.deepEqual(model.typeRef('Collection(Edm.String)'), { collection: true, name: 'Edm.String', kind: 'primitive' });
+  assert.deepEqual(model.typeRef('Collection(Edm.String)'), {
+    collection: true,
+    name: 'Edm.String',
+    kind: 'primitive',
+  });
   assert.throws(() => model.typeRef('graph.noSuchType'), /unknown type/);
 
   const agent = model.structured('graph.onPremisesAgent');
@@ -84,7 +92,10 @@ test('EnumType.parse ignores case and canonicalises flags', () => {
 
 test('members after unknownFutureValue are evolvable', () => {
   assert.deepEqual(model.enumType('graph.onPremisesPublishingType').evolvableMembers, new Set(['privateAccess']));
-  assert.deepEqual(model.enumType('graph.privateNetworkDestinationType').evolvableMembers, new Set(['servicePrincipalName']));
+  assert.deepEqual(
+    model.enumType('graph.privateNetworkDestinationType').evolvableMembers,
+    new Set(['servicePrincipalName']),
+  );
   assert.deepEqual(model.enumType('graph.sensorStatus').evolvableMembers, new Set());
   assert.deepEqual(model.enumType('graph.connectorStatus').evolvableMembers, new Set());
 });
@@ -124,7 +135,10 @@ test('findStructuredType accepts cast segments and @odata.type values', () => {
   assert.equal(model.findStructuredType('#microsoft.graph.iPv4CidrRange')?.name, 'iPv4CidrRange');
   assert.equal(model.findStructuredType('microsoft.graph.ipv4cidrrange')?.name, 'iPv4CidrRange');
   assert.deepEqual(
-    model.structured('graph.ipRange').selfAndDerived().map((t) => t.name),
+    model
+      .structured('graph.ipRange')
+      .selfAndDerived()
+      .map((t) => t.name),
     ['ipRange', 'iPv4CidrRange', 'iPv6CidrRange', 'iPv4Range', 'iPv6Range'],
   );
 });

@@ -41,7 +41,10 @@ export class EnumType {
   readonly evolvableMembers: ReadonlySet<string>;
   private readonly byLowerName: Map<string, string>;
 
-  constructor(readonly decl: EnumTypeDecl, namespace: string) {
+  constructor(
+    readonly decl: EnumTypeDecl,
+    namespace: string,
+  ) {
     this.qualifiedName = `${namespace}.${decl.name}`;
     this.isFlags = decl.isFlags === true;
     this.members = decl.members.map((m) => m.name);
@@ -138,7 +141,8 @@ export class Model {
     this.namespace = schema.namespace;
     this.alias = schema.alias;
     for (const decl of schema.types) {
-      if (decl.kind === 'enum') this.enumTypes.set(`${this.namespace}.${decl.name}`, new EnumType(decl, this.namespace));
+      if (decl.kind === 'enum')
+        this.enumTypes.set(`${this.namespace}.${decl.name}`, new EnumType(decl, this.namespace));
       else this.structuredTypes.set(`${this.namespace}.${decl.name}`, new StructuredType(decl, this.namespace));
     }
     for (const type of this.structuredTypes.values()) {
@@ -169,7 +173,12 @@ export class Model {
         });
       }
       for (const n of type.decl.navigations ?? []) {
-        type.navigations.set(n.name, { name: n.name, type: this.typeRef(n.type), containsTarget: n.containsTarget === true, decl: n });
+        type.navigations.set(n.name, {
+          name: n.name,
+          type: this.typeRef(n.type),
+          containsTarget: n.containsTarget === true,
+          decl: n,
+        });
       }
       resolved.add(type);
     };

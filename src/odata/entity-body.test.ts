@@ -33,24 +33,48 @@ function graphError(status: number, code: string, message: string | RegExp, targ
 describe('readEntityBody: accepted bodies', () => {
   test('create returns the properties in canonical form', () => {
     const entity = readEntityBody(model, connector, { ...valid, status: 'Active', id: 'c1' }, createRules, 'create');
-    assert.deepEqual(entity, { externalIp: '131.137.147.164', machineName: 'connectorA.contoso.com', status: 'active', id: 'c1' });
+    assert.deepEqual(entity, {
+      externalIp: '131.137.147.164',
+      machineName: 'connectorA.contoso.com',
+      status: 'active',
+      id: 'c1',
+    });
   });
 
   test('update takes a subset and does not check required properties', () => {
-    assert.deepEqual(readEntityBody(model, connector, { machineName: 'b' }, updateRules, 'update'), { machineName: 'b' });
+    assert.deepEqual(readEntityBody(model, connector, { machineName: 'b' }, updateRules, 'update'), {
+      machineName: 'b',
+    });
     assert.deepEqual(readEntityBody(model, connector, {}, updateRules, 'update'), {});
   });
 
   test('instance annotations are not stored; @odata.type of the type itself is fine in any spelling', () => {
-    for (const odataType of ['#microsoft.graph.connector', 'microsoft.graph.connector', '#graph.connector', '#Microsoft.Graph.Connector']) {
-      const entity = readEntityBody(model, connector, { '@odata.type': odataType, '@odata.context': 'x', ...valid }, createRules, 'create');
+    for (const odataType of [
+      '#microsoft.graph.connector',
+      'microsoft.graph.connector',
+      '#graph.connector',
+      '#Microsoft.Graph.Connector',
+    ]) {
+      const entity = readEntityBody(
+        model,
+        connector,
+        { '@odata.type': odataType, '@odata.context': 'x', ...valid },
+        createRules,
+        'create',
+      );
       assert.deepEqual(entity, valid, odataType);
     }
   });
 
   test('ignored read-only properties are dropped silently, without validating them', () => {
     const rules: WriteRules = { writable: ['name', 'region'], ignored: ['connectorGroupType', 'isDefault'] };
-    const entity = readEntityBody(model, connectorGroup, { name: 'g', connectorGroupType: 'applicationProxy', isDefault: 'not even a boolean' }, rules, 'create');
+    const entity = readEntityBody(
+      model,
+      connectorGroup,
+      { name: 'g', connectorGroupType: 'applicationProxy', isDefault: 'not even a boolean' },
+      rules,
+      'create',
+    );
     assert.deepEqual(entity, { name: 'g' });
   });
 
@@ -95,7 +119,11 @@ describe('readEntityBody: refusals', () => {
     );
     assert.throws(
       () => readEntityBody(model, connector, { ...valid, version: '1.0' }, defaultWriteRules(connector), 'update'),
-      graphError(400, 'Request_BadRequest', /^Property '(externalIp|status|version)' of resource 'connector' is read-only\.$/),
+      graphError(
+        400,
+        'Request_BadRequest',
+        /^Property '(externalIp|status|version)' of resource 'connector' is read-only\.$/,
+      ),
     );
   });
 
@@ -105,7 +133,12 @@ describe('readEntityBody: refusals', () => {
       delete body[missing];
       assert.throws(
         () => readEntityBody(model, connector, body, createRules, 'create'),
-        graphError(400, 'Request_BadRequest', `A value is required for property '${missing}' of resource 'connector'.`, missing),
+        graphError(
+          400,
+          'Request_BadRequest',
+          `A value is required for property '${missing}' of resource 'connector'.`,
+          missing,
+        ),
       );
     }
   });
@@ -114,18 +147,30 @@ describe('readEntityBody: refusals', () => {
     const rules: WriteRules = { writable: ['name', 'region'], required: ['region'] };
     assert.throws(
       () => readEntityBody(model, connectorGroup, { name: 'g', region: null }, rules, 'create'),
-      graphError(400, 'Request_BadRequest', "A value is required for property 'region' of resource 'connectorGroup'.", 'region'),
+      graphError(
+        400,
+        'Request_BadRequest',
+        "A value is required for property 'region' of resource 'connectorGroup'.",
+        'region',
+      ),
     );
     assert.deepEqual(readEntityBody(model, connectorGroup, { region: null }, rules, 'update'), { region: null });
   });
 
   test('a string longer than its rule allows is an invalid value, on create and update', () => {
     const rules: WriteRules = { writable: ['machineName'], maxLength: { machineName: 4 } };
-    assert.deepEqual(readEntityBody(model, connector, { machineName: 'abcd' }, rules, 'update'), { machineName: 'abcd' });
+    assert.deepEqual(readEntityBody(model, connector, { machineName: 'abcd' }, rules, 'update'), {
+      machineName: 'abcd',
+    });
     for (const mode of ['create', 'update'] as const) {
       assert.throws(
         () => readEntityBody(model, connector, { machineName: 'abcde' }, rules, mode),
-        graphError(400, 'Request_BadRequest', "Invalid value specified for property 'machineName' of resource 'connector'. The value is longer than 4 characters.", 'machineName'),
+        graphError(
+          400,
+          'Request_BadRequest',
+          "Invalid value specified for property 'machineName' of resource 'connector'. The value is longer than 4 characters.",
+          'machineName',
+        ),
       );
     }
   });
@@ -133,28 +178,50 @@ describe('readEntityBody: refusals', () => {
   test('null on a non-nullable property is an invalid value', () => {
     assert.throws(
       () => readEntityBody(model, connector, { ...valid, machineName: null }, createRules, 'create'),
-      graphError(400, 'Request_BadRequest', /^Invalid value specified for property 'machineName' of resource 'connector'\./, 'machineName'),
+      graphError(
+        400,
+        'Request_BadRequest',
+        /^Invalid value specified for property 'machineName' of resource 'connector'\./,
+        'machineName',
+      ),
     );
   });
 
   test('an invalid value is refused, naming the property', () => {
     assert.throws(
       () => readEntityBody(model, connector, { ...valid, status: 'String' }, createRules, 'create'),
-      graphError(400, 'Request_BadRequest', /^Invalid value specified for property 'status' of resource 'connector'\. 'String' is not a member/, 'status'),
+      graphError(
+        400,
+        'Request_BadRequest',
+        /^Invalid value specified for property 'status' of resource 'connector'\. 'String' is not a member/,
+        'status',
+      ),
     );
   });
 
   for (const body of [[], [valid], 'x', null, 1, true, undefined]) {
     test(`a non-object body (${JSON.stringify(body) ?? 'undefined'}) is a 400`, () => {
-      assert.throws(() => readEntityBody(model, connector, body, createRules, 'create'), graphError(400, 'BadRequest', 'The request body must be a JSON object.'));
+      assert.throws(
+        () => readEntityBody(model, connector, body, createRules, 'create'),
+        graphError(400, 'BadRequest', 'The request body must be a JSON object.'),
+      );
     });
   }
 
   test('@odata.type naming another type is a 400', () => {
-    for (const odataType of ['#microsoft.graph.connectorGroup', '#microsoft.graph.entity', '#microsoft.graph.nothing', 7]) {
+    for (const odataType of [
+      '#microsoft.graph.connectorGroup',
+      '#microsoft.graph.entity',
+      '#microsoft.graph.nothing',
+      7,
+    ]) {
       assert.throws(
         () => readEntityBody(model, connector, { '@odata.type': odataType, ...valid }, createRules, 'create'),
-        graphError(400, 'BadRequest', `A type named '${String(odataType)}' could not be resolved as 'microsoft.graph.connector' or a type derived from it.`),
+        graphError(
+          400,
+          'BadRequest',
+          `A type named '${String(odataType)}' could not be resolved as 'microsoft.graph.connector' or a type derived from it.`,
+        ),
       );
     }
   });
@@ -184,13 +251,25 @@ describe('readEntityBody: open entity types', () => {
 
   test('application is open: undeclared properties are kept as sent', () => {
     assert.ok(application.openType);
-    const entity = readEntityBody(model, application, { displayName: 'app', notes: 'kept', extension_abc_x: { n: 1 } }, rules, 'create');
+    const entity = readEntityBody(
+      model,
+      application,
+      { displayName: 'app', notes: 'kept', extension_abc_x: { n: 1 } },
+      rules,
+      'create',
+    );
     assert.deepEqual(entity, { displayName: 'app', notes: 'kept', extension_abc_x: { n: 1 } });
   });
 
   test('declared properties of an open type are still validated and read-only ones refused', () => {
-    assert.throws(() => readEntityBody(model, application, { tags: 'not-an-array' }, rules, 'update'), graphError(400, 'Request_BadRequest', /'tags'/, 'tags'));
-    assert.throws(() => readEntityBody(model, application, { appId: 'x' }, rules, 'update'), graphError(400, 'Request_BadRequest', /'appId'.*read-only/, 'appId'));
+    assert.throws(
+      () => readEntityBody(model, application, { tags: 'not-an-array' }, rules, 'update'),
+      graphError(400, 'Request_BadRequest', /'tags'/, 'tags'),
+    );
+    assert.throws(
+      () => readEntityBody(model, application, { appId: 'x' }, rules, 'update'),
+      graphError(400, 'Request_BadRequest', /'appId'.*read-only/, 'appId'),
+    );
   });
 
   test('navigations of an open type are still refused', () => {
@@ -201,6 +280,9 @@ describe('readEntityBody: open entity types', () => {
   });
 
   test('property annotations are not taken for dynamic properties', () => {
-    assert.throws(() => readEntityBody(model, application, { 'connectorGroup@odata.bind': 'x' }, rules, 'update'), GraphError);
+    assert.throws(
+      () => readEntityBody(model, application, { 'connectorGroup@odata.bind': 'x' }, rules, 'update'),
+      GraphError,
+    );
   });
 });

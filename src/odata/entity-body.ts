@@ -34,7 +34,13 @@ const RESERVED_NAMES = new Set(['__proto__', 'constructor', 'prototype']);
  * canonical form. Instance annotations (`@odata.type`, `@odata.context`, ...) are not stored;
  * `@odata.type` must name the type or a type derived from it.
  */
-export function readEntityBody(model: Model, type: StructuredType, body: unknown, rules: WriteRules, mode: 'create' | 'update'): Entity {
+export function readEntityBody(
+  model: Model,
+  type: StructuredType,
+  body: unknown,
+  rules: WriteRules,
+  mode: 'create' | 'update',
+): Entity {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw errors.bodyNotObject();
   const input = body as Record<string, unknown>;
   const actual = declaredType(model, type, input);
@@ -44,14 +50,24 @@ export function readEntityBody(model: Model, type: StructuredType, body: unknown
   for (const [name, value] of Object.entries(input)) {
     if (name.startsWith('@')) continue;
     const property = actual.properties.get(name);
-    if (!property && actual.openType && !name.includes('@') && !actual.navigations.has(name) && !RESERVED_NAMES.has(name)) {
+    if (
+      !property &&
+      actual.openType &&
+      !name.includes('@') &&
+      !actual.navigations.has(name) &&
+      !RESERVED_NAMES.has(name)
+    ) {
       // An open type (Graph's application) keeps properties the model does not declare, as sent.
       entity[name] = value;
       continue;
     }
     if (!property) {
       if (actual.navigations.has(name)) {
-        throw errors.invalidValue(name, resource, 'Navigation properties cannot be written in the body; use the $ref endpoints.');
+        throw errors.invalidValue(
+          name,
+          resource,
+          'Navigation properties cannot be written in the body; use the $ref endpoints.',
+        );
       }
       throw errors.unknownProperty(name, actual.qualifiedName);
     }

@@ -5,7 +5,12 @@ import type { Model, StructuredType } from '../model/model.js';
  * ones, nested complex values merge the same way, `null` clears, collections are replaced whole.
  * So `{"onPremisesPublishing":{"singleSignOnSettings":{...}}}` keeps the app's URLs.
  */
-export function mergeComplex(model: Model, type: StructuredType, current: unknown, change: Record<string, unknown>): Record<string, unknown> {
+export function mergeComplex(
+  model: Model,
+  type: StructuredType,
+  current: unknown,
+  change: Record<string, unknown>,
+): Record<string, unknown> {
   if (typeof current !== 'object' || current === null || Array.isArray(current)) return change;
   const base = current as Record<string, unknown>;
   if (change['@odata.type'] !== undefined && change['@odata.type'] !== base['@odata.type']) return change;

@@ -155,8 +155,10 @@ describe('resolvePath: what a path addresses', () => {
     {
       path: 'applications/app1/onPremisesPublishing/segmentsConfiguration/microsoft.graph.ipSegmentConfiguration/applicationSegments',
       kind: 'collection',
-      pattern: '/applications/{id}/onPremisesPublishing/segmentsConfiguration/microsoft.graph.ipSegmentConfiguration/applicationSegments',
-      contextPath: "applications('app1')/onPremisesPublishing/segmentsConfiguration/microsoft.graph.ipSegmentConfiguration/applicationSegments",
+      pattern:
+        '/applications/{id}/onPremisesPublishing/segmentsConfiguration/microsoft.graph.ipSegmentConfiguration/applicationSegments',
+      contextPath:
+        "applications('app1')/onPremisesPublishing/segmentsConfiguration/microsoft.graph.ipSegmentConfiguration/applicationSegments",
       type: 'microsoft.graph.ipApplicationSegment',
       keys: ['app1'],
     },
@@ -164,8 +166,10 @@ describe('resolvePath: what a path addresses', () => {
       // The alias form of a cast resolves to the qualified name.
       path: 'applications/app1/onPremisesPublishing/segmentsConfiguration/graph.webSegmentConfiguration/applicationSegments/s1',
       kind: 'entity',
-      pattern: '/applications/{id}/onPremisesPublishing/segmentsConfiguration/microsoft.graph.webSegmentConfiguration/applicationSegments/{id}',
-      contextPath: "applications('app1')/onPremisesPublishing/segmentsConfiguration/microsoft.graph.webSegmentConfiguration/applicationSegments",
+      pattern:
+        '/applications/{id}/onPremisesPublishing/segmentsConfiguration/microsoft.graph.webSegmentConfiguration/applicationSegments/{id}',
+      contextPath:
+        "applications('app1')/onPremisesPublishing/segmentsConfiguration/microsoft.graph.webSegmentConfiguration/applicationSegments",
       type: 'microsoft.graph.webApplicationSegment',
       keys: ['app1', 's1'],
     },
@@ -181,7 +185,8 @@ describe('resolvePath: what a path addresses', () => {
       path: 'onPremisesPublishingProfiles/provisioning/hybridAgentUpdaterConfiguration/updateWindow/updateWindowStartTime',
       kind: 'property',
       pattern: '/onPremisesPublishingProfiles/{id}/hybridAgentUpdaterConfiguration/updateWindow/updateWindowStartTime',
-      contextPath: "onPremisesPublishingProfiles('provisioning')/hybridAgentUpdaterConfiguration/updateWindow/updateWindowStartTime",
+      contextPath:
+        "onPremisesPublishingProfiles('provisioning')/hybridAgentUpdaterConfiguration/updateWindow/updateWindowStartTime",
       type: undefined,
       keys: ['provisioning'],
     },
@@ -218,7 +223,9 @@ describe('resolvePath: what a path addresses', () => {
 
 describe('resolvePath: steps', () => {
   test('a cast path records entity set, key, properties, cast and navigation', () => {
-    const resolved = resolve('applications/app1/onPremisesPublishing/segmentsConfiguration/microsoft.graph.ipSegmentConfiguration/applicationSegments');
+    const resolved = resolve(
+      'applications/app1/onPremisesPublishing/segmentsConfiguration/microsoft.graph.ipSegmentConfiguration/applicationSegments',
+    );
     assert.deepEqual(
       resolved.steps.map((s) => s.kind),
       ['entitySet', 'key', 'property', 'property', 'cast', 'navigation'],
@@ -252,10 +259,16 @@ describe('resolvePath: keys', () => {
 
   test('a custom normalizer is applied to every key, with the collection item type', () => {
     const seen: string[] = [];
-    const resolved = resolvePath(model, "onPremisesPublishingProfiles('applicationproxy')/connectors/c1", (type, key) => {
-      seen.push(`${type.name}:${key}`);
-      return type.name === 'onPremisesPublishingProfile' && key.toLowerCase() === 'applicationproxy' ? 'applicationProxy' : key;
-    });
+    const resolved = resolvePath(
+      model,
+      "onPremisesPublishingProfiles('applicationproxy')/connectors/c1",
+      (type, key) => {
+        seen.push(`${type.name}:${key}`);
+        return type.name === 'onPremisesPublishingProfile' && key.toLowerCase() === 'applicationproxy'
+          ? 'applicationProxy'
+          : key;
+      },
+    );
     assert.deepEqual(seen, ['onPremisesPublishingProfile:applicationproxy', 'connector:c1']);
     assert.deepEqual(pathKeys(resolved), ['applicationProxy', 'c1']);
     assert.equal(resolved.contextPath, "onPremisesPublishingProfiles('applicationProxy')/connectors");
@@ -302,7 +315,10 @@ describe('resolvePath: refusals', () => {
     // navigation only reachable through a cast
     ['applications/app1/onPremisesPublishing/segmentsConfiguration/applicationSegments', 'applicationSegments'],
     // a cast to a type not derived from the addressed one
-    ['applications/app1/onPremisesPublishing/segmentsConfiguration/microsoft.graph.webApplication', 'microsoft.graph.webApplication'],
+    [
+      'applications/app1/onPremisesPublishing/segmentsConfiguration/microsoft.graph.webApplication',
+      'microsoft.graph.webApplication',
+    ],
     ['applications/microsoft.graph.connector', 'microsoft.graph.connector'],
     // collection-valued complex properties end the path
     ['applications/app1/onPremisesPublishing/wafIpRanges/x', 'x'],
@@ -316,7 +332,8 @@ describe('resolvePath: refusals', () => {
   test('a malformed key is a 400 from the lexer', () => {
     assert.throws(
       () => resolve("onPremisesPublishingProfiles('x)/connectors"),
-      (e: unknown) => e instanceof GraphError && e.status === 400 && e.message.includes("onPremisesPublishingProfiles('x)"),
+      (e: unknown) =>
+        e instanceof GraphError && e.status === 400 && e.message.includes("onPremisesPublishingProfiles('x)"),
     );
   });
 });

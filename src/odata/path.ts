@@ -1,5 +1,12 @@
 import { errors } from '../graph/errors.js';
-import { isNavigation, type EntitySet, type Model, type Navigation, type Property, type StructuredType } from '../model/model.js';
+import {
+  isNavigation,
+  type EntitySet,
+  type Model,
+  type Navigation,
+  type Property,
+  type StructuredType,
+} from '../model/model.js';
 import { isGuid } from './guid.js';
 import { splitPath, type RawSegment } from './segments.js';
 
@@ -47,7 +54,11 @@ export const ALTERNATE_KEYS: Readonly<Record<string, readonly string[]>> = {
   'microsoft.graph.application': ['appId', 'uniqueName'],
 };
 
-export function resolvePath(model: Model, path: string, normalizeKey: KeyNormalizer = defaultKeyNormalizer): ResolvedPath {
+export function resolvePath(
+  model: Model,
+  path: string,
+  normalizeKey: KeyNormalizer = defaultKeyNormalizer,
+): ResolvedPath {
   const raw = splitPath(path);
   if (raw.length === 0) throw errors.segmentNotFound('');
   const first = raw[0];
@@ -68,7 +79,9 @@ export function resolvePath(model: Model, path: string, normalizeKey: KeyNormali
     if (shape !== 'collection' || !type) throw errors.segmentNotFound(segment.text);
     let keyProperty: string | undefined;
     if (segment.keyProperty !== undefined) {
-      keyProperty = ALTERNATE_KEYS[type.qualifiedName]?.find((name) => name.toLowerCase() === segment.keyProperty!.toLowerCase());
+      keyProperty = ALTERNATE_KEYS[type.qualifiedName]?.find(
+        (name) => name.toLowerCase() === segment.keyProperty!.toLowerCase(),
+      );
       if (!keyProperty) throw errors.badKey(segment.text);
     }
     const normalized = keyProperty ? key : normalizeKey(type, key);
@@ -77,7 +90,9 @@ export function resolvePath(model: Model, path: string, normalizeKey: KeyNormali
     kind = 'entity';
     pattern += '/{id}';
     beforeKey = contextPath;
-    contextPath += keyProperty ? `(${keyProperty}='${normalized.replace(/'/g, "''")}')` : `('${normalized.replace(/'/g, "''")}')`;
+    contextPath += keyProperty
+      ? `(${keyProperty}='${normalized.replace(/'/g, "''")}')`
+      : `('${normalized.replace(/'/g, "''")}')`;
   };
 
   if (first.key !== undefined) applyKey(first.key, first);
@@ -95,7 +110,7 @@ export function resolvePath(model: Model, path: string, normalizeKey: KeyNormali
     }
     const cast = segment.name.includes('.') ? model.findStructuredType(segment.name) : undefined;
     if (cast) {
-      if (!type || !type.isAssignableFrom(cast) || segment.key !== undefined) throw errors.segmentNotFound(segment.text);
+      if (!type?.isAssignableFrom(cast) || segment.key !== undefined) throw errors.segmentNotFound(segment.text);
       steps.push({ kind: 'cast', type: cast });
       type = cast;
       pattern += `/${cast.qualifiedName}`;
@@ -122,7 +137,8 @@ export function resolvePath(model: Model, path: string, normalizeKey: KeyNormali
       continue;
     }
     if (segment.key !== undefined) throw errors.segmentNotFound(segment.text);
-    const structured: StructuredType | undefined = member.type.kind === 'complex' ? model.structured(member.type.name) : undefined;
+    const structured: StructuredType | undefined =
+      member.type.kind === 'complex' ? model.structured(member.type.name) : undefined;
     steps.push({ kind: 'property', property: member, type: structured });
     type = structured;
     referenceable = false;

@@ -26,7 +26,25 @@ export interface ExpandItem {
   options: QueryOptions;
 }
 
-const KNOWN = new Set(['select', 'top', 'skip', 'skiptoken', 'count', 'filter', 'orderby', 'expand', 'search', 'format', 'apply', 'compute', 'deltatoken', 'levels', 'index', 'schemaversion', 'id']);
+const KNOWN = new Set([
+  'select',
+  'top',
+  'skip',
+  'skiptoken',
+  'count',
+  'filter',
+  'orderby',
+  'expand',
+  'search',
+  'format',
+  'apply',
+  'compute',
+  'deltatoken',
+  'levels',
+  'index',
+  'schemaversion',
+  'id',
+]);
 const NOT_SUPPORTED = new Set(['search', 'apply', 'compute', 'deltatoken', 'levels', 'index', 'schemaversion', 'id']);
 
 /** The largest `$top` Graph takes on directory collections. */
@@ -36,20 +54,34 @@ export const MAX_EXPAND_DEPTH = 3;
 /** The longest query option value accepted. */
 export const MAX_OPTION_LENGTH = 4096;
 
-export function readQueryOptions(params: URLSearchParams, type: StructuredType | undefined, model: Model): QueryOptions {
+export function readQueryOptions(
+  params: URLSearchParams,
+  type: StructuredType | undefined,
+  model: Model,
+): QueryOptions {
   return readOptions([...params], type, model, 0);
 }
 
-function readOptions(pairs: Array<[string, string]>, type: StructuredType | undefined, model: Model, depth: number): QueryOptions {
+function readOptions(
+  pairs: Array<[string, string]>,
+  type: StructuredType | undefined,
+  model: Model,
+  depth: number,
+): QueryOptions {
   const options: QueryOptions = {};
   const seen = new Set<string>();
   for (const [rawName, value] of pairs) {
     const name = rawName.replace(/^\$/, '').toLowerCase();
     if (!KNOWN.has(name)) continue;
-    if (seen.has(name)) throw errors.invalidQueryOption(`Query option '$${name}' was specified more than once, but it must be specified at most once.`);
+    if (seen.has(name))
+      throw errors.invalidQueryOption(
+        `Query option '$${name}' was specified more than once, but it must be specified at most once.`,
+      );
     seen.add(name);
-    if (value.length > MAX_OPTION_LENGTH) throw errors.invalidQueryOption(`The value of '$${name}' is longer than ${MAX_OPTION_LENGTH} characters.`);
-    if (NOT_SUPPORTED.has(name)) throw errors.invalidQueryOption(`Query option '$${name}' is not supported on this resource.`);
+    if (value.length > MAX_OPTION_LENGTH)
+      throw errors.invalidQueryOption(`The value of '$${name}' is longer than ${MAX_OPTION_LENGTH} characters.`);
+    if (NOT_SUPPORTED.has(name))
+      throw errors.invalidQueryOption(`Query option '$${name}' is not supported on this resource.`);
     switch (name) {
       case 'top':
         options.top = readInteger('$top', value, 1, MAX_TOP);
@@ -61,7 +93,8 @@ function readOptions(pairs: Array<[string, string]>, type: StructuredType | unde
         options.skipToken = value;
         break;
       case 'count':
-        if (!/^(true|false)$/i.test(value.trim())) throw errors.invalidQueryOption(`'${value}' is not a valid value for $count; use true or false.`);
+        if (!/^(true|false)$/i.test(value.trim()))
+          throw errors.invalidQueryOption(`'${value}' is not a valid value for $count; use true or false.`);
         options.count = value.trim().toLowerCase() === 'true';
         break;
       case 'select':
@@ -87,9 +120,15 @@ function readOptions(pairs: Array<[string, string]>, type: StructuredType | unde
 }
 
 function readInteger(option: string, value: string, min: number, max: number): number {
-  if (!/^\d+$/.test(value.trim())) throw errors.invalidQueryOption(`Invalid value '${value}' for ${option} query option found. The ${option} query option requires a non-negative integer value.`);
+  if (!/^\d+$/.test(value.trim()))
+    throw errors.invalidQueryOption(
+      `Invalid value '${value}' for ${option} query option found. The ${option} query option requires a non-negative integer value.`,
+    );
   const n = Number(value.trim());
-  if (n < min || n > max) throw errors.invalidQueryOption(`Invalid value '${value}' for ${option}: it must be between ${min} and ${max} inclusive.`);
+  if (n < min || n > max)
+    throw errors.invalidQueryOption(
+      `Invalid value '${value}' for ${option}: it must be between ${min} and ${max} inclusive.`,
+    );
   return n;
 }
 
@@ -102,7 +141,9 @@ function readSelect(value: string, type: StructuredType | undefined): string[] {
     // An open type may have dynamic properties of any (identifier) name.
     if (!member && type.openType && /^[A-Za-z_][A-Za-z0-9_]*$/.test(n)) return n;
     if (!member || isNavigation(member)) {
-      throw errors.invalidQueryOption(`Parsing OData Select and Expand failed: Could not find a property named '${n}' on type '${type.qualifiedName}'.`);
+      throw errors.invalidQueryOption(
+        `Parsing OData Select and Expand failed: Could not find a property named '${n}' on type '${type.qualifiedName}'.`,
+      );
     }
     return member.name;
   });
@@ -131,7 +172,8 @@ export function splitTopLevel(text: string, separator: string): string[] {
 }
 
 function readExpand(value: string, type: StructuredType | undefined, model: Model, depth: number): ExpandItem[] {
-  if (depth > MAX_EXPAND_DEPTH) throw errors.invalidQueryOption(`$expand is nested more than ${MAX_EXPAND_DEPTH} levels deep.`);
+  if (depth > MAX_EXPAND_DEPTH)
+    throw errors.invalidQueryOption(`$expand is nested more than ${MAX_EXPAND_DEPTH} levels deep.`);
   if (!type) throw errors.invalidQueryOption('$expand is not supported on this resource.');
   const seen = new Set<string>();
   return splitTopLevel(value, ',').map((raw) => {
@@ -141,9 +183,12 @@ function readExpand(value: string, type: StructuredType | undefined, model: Mode
     if (open >= 0 && !item.endsWith(')')) throw errors.invalidQueryOption(`Invalid $expand item '${item}'.`);
     const member = name === '' ? undefined : type.member(name);
     if (!member || !isNavigation(member)) {
-      throw errors.invalidQueryOption(`Parsing OData Select and Expand failed: Could not find a navigation property named '${name}' on type '${type.qualifiedName}'.`);
+      throw errors.invalidQueryOption(
+        `Parsing OData Select and Expand failed: Could not find a navigation property named '${name}' on type '${type.qualifiedName}'.`,
+      );
     }
-    if (seen.has(member.name)) throw errors.invalidQueryOption(`The navigation '${member.name}' is expanded more than once.`);
+    if (seen.has(member.name))
+      throw errors.invalidQueryOption(`The navigation '${member.name}' is expanded more than once.`);
     seen.add(member.name);
     const nested =
       open < 0
@@ -159,11 +204,18 @@ function readExpand(value: string, type: StructuredType | undefined, model: Mode
     const options = readOptions(nested, model.structured(member.type.name), model, depth);
     // An expanded collection is one capped page without a nextLink (src/resources/expand.ts):
     // no count, no skipping, no continuation; a single entity takes no filter or order.
-    if (options.count !== undefined) throw errors.expandOptionNotSupported('$count', member.name, 'an expanded collection has no count.');
-    if (options.skip !== undefined) throw errors.expandOptionNotSupported('$skip', member.name, 'an expanded collection is its first items only.');
-    if (options.skipToken !== undefined) throw errors.expandOptionNotSupported('$skiptoken', member.name, 'an expanded collection has no further pages.');
+    if (options.count !== undefined)
+      throw errors.expandOptionNotSupported('$count', member.name, 'an expanded collection has no count.');
+    if (options.skip !== undefined)
+      throw errors.expandOptionNotSupported('$skip', member.name, 'an expanded collection is its first items only.');
+    if (options.skipToken !== undefined)
+      throw errors.expandOptionNotSupported('$skiptoken', member.name, 'an expanded collection has no further pages.');
     if (!member.type.collection && (options.filter !== undefined || options.orderBy !== undefined)) {
-      throw errors.expandOptionNotSupported(options.filter !== undefined ? '$filter' : '$orderby', member.name, 'it is a single-valued navigation.');
+      throw errors.expandOptionNotSupported(
+        options.filter !== undefined ? '$filter' : '$orderby',
+        member.name,
+        'it is a single-valued navigation.',
+      );
     }
     return { navigation: member.name, options };
   });

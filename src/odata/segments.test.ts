@@ -29,11 +29,18 @@ describe('parseSegment', () => {
     ["connectors('a b/c')", { text: "connectors('a b/c')", name: 'connectors', key: 'a b/c' }],
     [
       'connectors(D2B1E8E8-8511-49D6-A4BA-323CB083FBB0)',
-      { text: 'connectors(D2B1E8E8-8511-49D6-A4BA-323CB083FBB0)', name: 'connectors', key: 'D2B1E8E8-8511-49D6-A4BA-323CB083FBB0' },
+      {
+        text: 'connectors(D2B1E8E8-8511-49D6-A4BA-323CB083FBB0)',
+        name: 'connectors',
+        key: 'D2B1E8E8-8511-49D6-A4BA-323CB083FBB0',
+      },
     ],
     ['connectors(42)', { text: 'connectors(42)', name: 'connectors', key: '42' }],
     ['$count', { text: '$count', name: '$count' }],
-    ['microsoft.graph.ipSegmentConfiguration', { text: 'microsoft.graph.ipSegmentConfiguration', name: 'microsoft.graph.ipSegmentConfiguration' }],
+    [
+      'microsoft.graph.ipSegmentConfiguration',
+      { text: 'microsoft.graph.ipSegmentConfiguration', name: 'microsoft.graph.ipSegmentConfiguration' },
+    ],
   ];
   for (const [input, expected] of ok) {
     test(`parses ${input}`, () => {
@@ -50,11 +57,14 @@ describe('parseSegment', () => {
     'connectors()', // empty key
     'connectors(a b)', // bare literal with a space
     "connectors(a='x',b='y')", // composite keys are not keys of this family
-    "connectors(id=)",
+    'connectors(id=)',
   ];
   for (const input of malformed) {
     test(`refuses ${input} with 400 naming the segment`, () => {
-      assert.throws(() => parseSegment(input), isBadRequest(input, `Bad Request - Error in query syntax: the key in segment '${input}' is not valid.`));
+      assert.throws(
+        () => parseSegment(input),
+        isBadRequest(input, `Bad Request - Error in query syntax: the key in segment '${input}' is not valid.`),
+      );
     });
   }
 });
@@ -75,7 +85,7 @@ describe('parseKeyLiteral', () => {
     });
   }
   test('the error names the segment given, not the literal', () => {
-    assert.throws(() => parseKeyLiteral("'x", 'connectors(\'x)'), isBadRequest("connectors('x)"));
+    assert.throws(() => parseKeyLiteral("'x", "connectors('x)"), isBadRequest("connectors('x)"));
   });
 });
 
@@ -90,9 +100,11 @@ describe('splitPath', () => {
   });
 
   test('percent-decodes each segment before reading keys', () => {
-    assert.deepEqual(splitPath("connectors(%27x%27)"), [{ text: "connectors('x')", name: 'connectors', key: 'x' }]);
+    assert.deepEqual(splitPath('connectors(%27x%27)'), [{ text: "connectors('x')", name: 'connectors', key: 'x' }]);
     assert.deepEqual(splitPath('connectors%28%27x%27%29'), [{ text: "connectors('x')", name: 'connectors', key: 'x' }]);
-    assert.deepEqual(splitPath("connectors('O%27%27Brien')"), [{ text: "connectors('O''Brien')", name: 'connectors', key: "O'Brien" }]);
+    assert.deepEqual(splitPath("connectors('O%27%27Brien')"), [
+      { text: "connectors('O''Brien')", name: 'connectors', key: "O'Brien" },
+    ]);
     assert.deepEqual(splitPath('%24count'), [{ text: '$count', name: '$count' }]);
     assert.deepEqual(splitPath('a%20b'), [{ text: 'a b', name: 'a b' }]);
   });
@@ -106,7 +118,10 @@ describe('splitPath', () => {
   });
 
   test('an invalid percent-encoding is a 400 naming the raw segment', () => {
-    assert.throws(() => splitPath('connectors/%E0%A4%A'), isBadRequest('%E0%A4%A', "Resource not found for the segment '%E0%A4%A'."));
+    assert.throws(
+      () => splitPath('connectors/%E0%A4%A'),
+      isBadRequest('%E0%A4%A', "Resource not found for the segment '%E0%A4%A'."),
+    );
     assert.throws(() => splitPath('%zz'), isBadRequest('%zz'));
   });
 

@@ -23,28 +23,54 @@ describe('serializeEntity: shape', () => {
   });
 
   test('writes unset declared properties as null, null as null, and drops what the type does not declare', () => {
-    const out = serializeEntity(model, type('graph.connectorGroup'), { id: 'g', region: null, tenant_id: 't', extra: 1 }, hide);
+    const out = serializeEntity(
+      model,
+      type('graph.connectorGroup'),
+      { id: 'g', region: null, tenant_id: 't', extra: 1 },
+      hide,
+    );
     assert.deepEqual(out, { id: 'g', connectorGroupType: null, isDefault: null, name: null, region: null });
   });
 
   test('unset collections are [] (Graph never writes a collection as null)', () => {
     const agent = serializeEntity(model, type('graph.onPremisesAgent'), { id: 'a1' }, hide);
     assert.deepEqual(agent.supportedPublishingTypes, []);
-    const stored = serializeEntity(model, type('graph.onPremisesAgent'), { id: 'a1', supportedPublishingTypes: null }, hide);
+    const stored = serializeEntity(
+      model,
+      type('graph.onPremisesAgent'),
+      { id: 'a1', supportedPublishingTypes: null },
+      hide,
+    );
     assert.deepEqual(stored.supportedPublishingTypes, []);
   });
 
   test('$select writes the selected properties only, unset ones as null', () => {
-    const out = serializeEntity(model, type('graph.connectorGroup'), { id: 'g', name: 'n' }, { ...hide, select: ['region', 'name'] });
+    const out = serializeEntity(
+      model,
+      type('graph.connectorGroup'),
+      { id: 'g', name: 'n' },
+      { ...hide, select: ['region', 'name'] },
+    );
     assert.deepEqual(out, { id: 'g', name: 'n', region: null });
   });
 
-  test('an unset property of a complex value is null, the docs\' way for onPremisesPublishing', () => {
-    const out = serializeEntity(model, type('graph.application'), { id: 'a', onPremisesPublishing: { externalUrl: 'https://app.msappproxy.net/' } }, hide);
+  test("an unset property of a complex value is null, the docs' way for onPremisesPublishing", () => {
+    const out = serializeEntity(
+      model,
+      type('graph.application'),
+      { id: 'a', onPremisesPublishing: { externalUrl: 'https://app.msappproxy.net/' } },
+      hide,
+    );
     const publishing = out.onPremisesPublishing as Record<string, unknown>;
     const declared = [...model.structured('graph.onPremisesPublishing').properties.keys()];
     assert.deepEqual(Object.keys(publishing), declared);
-    for (const name of ['alternateUrl', 'singleSignOnSettings', 'verifiedCustomDomainCertificatesMetadata', 'verifiedCustomDomainKeyCredential', 'segmentsConfiguration']) {
+    for (const name of [
+      'alternateUrl',
+      'singleSignOnSettings',
+      'verifiedCustomDomainCertificatesMetadata',
+      'verifiedCustomDomainKeyCredential',
+      'segmentsConfiguration',
+    ]) {
       assert.equal(publishing[name], null, name);
     }
     assert.deepEqual(publishing.onPremisesApplicationSegments, []);
@@ -65,7 +91,12 @@ describe('serializeEntity: shape', () => {
       },
       hide,
     );
-    assert.deepEqual(Object.keys(out), ['id', 'hybridAgentUpdaterConfiguration', 'isDefaultAccessEnabled', 'isEnabled']);
+    assert.deepEqual(Object.keys(out), [
+      'id',
+      'hybridAgentUpdaterConfiguration',
+      'isDefaultAccessEnabled',
+      'isEnabled',
+    ]);
     const config = out.hybridAgentUpdaterConfiguration as Record<string, unknown>;
     assert.deepEqual(Object.keys(config), ['allowUpdateConfigurationOverride', 'deferUpdateDateTime', 'updateWindow']);
     assert.deepEqual(Object.keys(config.updateWindow as object), ['updateWindowEndTime', 'updateWindowStartTime']);
@@ -88,7 +119,9 @@ describe('serializeEntity: shape', () => {
     const publishing = out.onPremisesPublishing as Record<string, unknown>;
     assert.equal(publishing.externalUrl, 'https://app.msappproxy.net/');
     assert.deepEqual(publishing.wafAllowedHeaders, { 'X-Forwarded-For': 'allow' });
-    assert.deepEqual(publishing.wafIpRanges, [{ '@odata.type': '#microsoft.graph.iPv4CidrRange', cidrAddress: '10.0.0.0/8' }]);
+    assert.deepEqual(publishing.wafIpRanges, [
+      { '@odata.type': '#microsoft.graph.iPv4CidrRange', cidrAddress: '10.0.0.0/8' },
+    ]);
     const range = (out.onPremisesPublishing as { wafIpRanges: object[] }).wafIpRanges[0];
     assert.deepEqual(Object.keys(range), ['@odata.type', 'cidrAddress']);
   });
@@ -105,23 +138,39 @@ describe('serializeEntity: evolvable enum members', () => {
   const group = { id: 'g1', displayName: 'G', isDefault: false, publishingType: 'privateAccess' };
 
   test('onPremisesAgentGroup.publishingType privateAccess is hidden as unknownFutureValue by default', () => {
-    assert.equal(serializeEntity(model, type('graph.onPremisesAgentGroup'), group, hide).publishingType, 'unknownFutureValue');
+    assert.equal(
+      serializeEntity(model, type('graph.onPremisesAgentGroup'), group, hide).publishingType,
+      'unknownFutureValue',
+    );
   });
 
   test('Prefer: include-unknown-enum-members shows privateAccess', () => {
-    assert.equal(serializeEntity(model, type('graph.onPremisesAgentGroup'), group, show).publishingType, 'privateAccess');
+    assert.equal(
+      serializeEntity(model, type('graph.onPremisesAgentGroup'), group, show).publishingType,
+      'privateAccess',
+    );
   });
 
   test('members before the sentinel are never hidden', () => {
     for (const member of ['applicationProxy', 'provisioning', 'oflineDomainJoin', 'unknownFutureValue']) {
-      assert.equal(serializeEntity(model, type('graph.onPremisesAgentGroup'), { ...group, publishingType: member }, hide).publishingType, member);
+      assert.equal(
+        serializeEntity(model, type('graph.onPremisesAgentGroup'), { ...group, publishingType: member }, hide)
+          .publishingType,
+        member,
+      );
     }
   });
 
   test('collections of enums hide item by item', () => {
     const agent = { id: 'a1', supportedPublishingTypes: ['applicationProxy', 'privateAccess'] };
-    assert.deepEqual(serializeEntity(model, type('graph.onPremisesAgent'), agent, hide).supportedPublishingTypes, ['applicationProxy', 'unknownFutureValue']);
-    assert.deepEqual(serializeEntity(model, type('graph.onPremisesAgent'), agent, show).supportedPublishingTypes, ['applicationProxy', 'privateAccess']);
+    assert.deepEqual(serializeEntity(model, type('graph.onPremisesAgent'), agent, hide).supportedPublishingTypes, [
+      'applicationProxy',
+      'unknownFutureValue',
+    ]);
+    assert.deepEqual(serializeEntity(model, type('graph.onPremisesAgent'), agent, show).supportedPublishingTypes, [
+      'applicationProxy',
+      'privateAccess',
+    ]);
   });
 
   test('ipApplicationSegment.destinationType servicePrincipalName is evolvable too', () => {
@@ -130,7 +179,10 @@ describe('serializeEntity: evolvable enum members', () => {
     assert.equal(out.destinationType, 'unknownFutureValue');
     assert.equal(out.action, 'tunnel');
     assert.equal(out.protocol, 'tcp,udp', 'flags are written as stored, comma-joined');
-    assert.equal(serializeEntity(model, type('graph.ipApplicationSegment'), segment, show).destinationType, 'servicePrincipalName');
+    assert.equal(
+      serializeEntity(model, type('graph.ipApplicationSegment'), segment, show).destinationType,
+      'servicePrincipalName',
+    );
   });
 });
 
@@ -141,7 +193,16 @@ describe('serializeEntity: flags enums with evolvable members', () => {
     namespace: 'test.ns',
     alias: 't',
     types: [
-      { kind: 'entity', name: 'thing', key: ['id'], properties: [{ name: 'id', type: 'Edm.String' }, { name: 'proto', type: 't.proto' }, { name: 'protos', type: 'Collection(t.proto)' }] },
+      {
+        kind: 'entity',
+        name: 'thing',
+        key: ['id'],
+        properties: [
+          { name: 'id', type: 'Edm.String' },
+          { name: 'proto', type: 't.proto' },
+          { name: 'protos', type: 'Collection(t.proto)' },
+        ],
+      },
       {
         kind: 'enum',
         name: 'proto',
@@ -175,7 +236,10 @@ describe('serializeEntity: flags enums with evolvable members', () => {
   }
 
   test('collections of flags values', () => {
-    assert.deepEqual(serializeEntity(small, thing, { id: 'x', protos: ['a', 'a,d'] }, hide).protos, ['a', 'a,unknownFutureValue']);
+    assert.deepEqual(serializeEntity(small, thing, { id: 'x', protos: ['a', 'a,d'] }, hide).protos, [
+      'a',
+      'a,unknownFutureValue',
+    ]);
   });
 });
 
@@ -189,7 +253,9 @@ describe('serializeEntity: $select', () => {
   });
 
   test('selecting id alone gives id alone', () => {
-    assert.deepEqual(serializeEntity(model, type('graph.connector'), entity, { ...hide, select: ['id'] }), { id: 'c1' });
+    assert.deepEqual(serializeEntity(model, type('graph.connector'), entity, { ...hide, select: ['id'] }), {
+      id: 'c1',
+    });
   });
 
   test('selected enum values are still hidden when evolvable', () => {

@@ -35,7 +35,10 @@ function propertyWriters(model: Model, type: StructuredType): PropertyWriter[] {
   let writers = writersByType.get(type);
   if (!writers) {
     // A write-only property (a secret) is declared, so it is written, always as null.
-    writers = [...type.properties.values()].map((property) => ({ name: property.name, write: property.writeOnly ? () => null : valueWriter(model, property.type) }));
+    writers = [...type.properties.values()].map((property) => ({
+      name: property.name,
+      write: property.writeOnly ? () => null : valueWriter(model, property.type),
+    }));
     writersByType.set(type, writers);
   }
   return writers;
@@ -44,7 +47,8 @@ function propertyWriters(model: Model, type: StructuredType): PropertyWriter[] {
 function valueWriter(model: Model, type: TypeRef): ValueWriter {
   if (type.collection) {
     const item = valueWriter(model, { ...type, collection: false });
-    return (value, options) => (value === null || value === undefined ? [] : (value as unknown[]).map((v) => item(v, options)));
+    return (value, options) =>
+      value === null || value === undefined ? [] : (value as unknown[]).map((v) => item(v, options));
   }
   if (type.kind === 'enum') {
     const enumType = model.enumType(type.name);
@@ -56,31 +60,45 @@ function valueWriter(model: Model, type: TypeRef): ValueWriter {
             .filter((m, i, all) => all.indexOf(m) === i)
             .join(',')
       : (value: unknown) => (enumType.evolvableMembers.has(String(value)) ? 'unknownFutureValue' : value);
-    return (value, options) => (value === null || value === undefined ? null : options.includeUnknownEnumMembers ? value : hide(value));
+    return (value, options) =>
+      value === null || value === undefined ? null : options.includeUnknownEnumMembers ? value : hide(value);
   }
   if (type.kind === 'complex') {
     // Resolved when written: complex types may nest themselves.
     return (value, options) => {
       if (value === null || value === undefined) return null;
       const object = value as Record<string, unknown>;
-      const declared = typeof object['@odata.type'] === 'string' ? model.findStructuredType(object['@odata.type']) : undefined;
+      const declared =
+        typeof object['@odata.type'] === 'string' ? model.findStructuredType(object['@odata.type']) : undefined;
       return writeStructured(model, declared ?? model.structured(type.name), object, options);
     };
   }
   return (value) => value ?? null;
 }
 
-function writeStructured(model: Model, type: StructuredType, value: Record<string, unknown>, options: SerializeOptions): Record<string, unknown> {
+function writeStructured(
+  model: Model,
+  type: StructuredType,
+  value: Record<string, unknown>,
+  options: SerializeOptions,
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   if (typeof value['@odata.type'] === 'string') out['@odata.type'] = value['@odata.type'];
-  for (const property of propertyWriters(model, type)) out[property.name] = property.write(value[property.name], options);
+  for (const property of propertyWriters(model, type))
+    out[property.name] = property.write(value[property.name], options);
   if (type.openType) {
-    for (const [name, v] of Object.entries(value)) if (!type.properties.has(name) && !name.startsWith('@')) out[name] = v;
+    for (const [name, v] of Object.entries(value))
+      if (!type.properties.has(name) && !name.startsWith('@')) out[name] = v;
   }
   return out;
 }
 
-export function serializeEntity(model: Model, type: StructuredType, entity: Entity, options: SerializeOptions): Record<string, unknown> {
+export function serializeEntity(
+  model: Model,
+  type: StructuredType,
+  entity: Entity,
+  options: SerializeOptions,
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const selected = (name: string) => !options.select || name === 'id' || options.select.includes(name);
   for (const property of propertyWriters(model, type)) {
@@ -89,13 +107,20 @@ export function serializeEntity(model: Model, type: StructuredType, entity: Enti
   }
   // An open type's undeclared (dynamic) properties come back as they were sent.
   if (type.openType) {
-    for (const [name, value] of Object.entries(entity)) if (!type.properties.has(name) && !name.startsWith('@') && selected(name)) out[name] = value;
+    for (const [name, value] of Object.entries(entity))
+      if (!type.properties.has(name) && !name.startsWith('@') && selected(name)) out[name] = value;
   }
   return out;
 }
 
 /** Primitive types whose stored value is already their Graph JSON value (text as a string, Int32 as a number, Boolean from 0/1). */
-const JSON_ROW_TYPES: ReadonlySet<string> = new Set(['Edm.String', 'Edm.Guid', 'Edm.DateTimeOffset', 'Edm.Boolean', 'Edm.Int32']);
+const JSON_ROW_TYPES: ReadonlySet<string> = new Set([
+  'Edm.String',
+  'Edm.Guid',
+  'Edm.DateTimeOffset',
+  'Edm.Boolean',
+  'Edm.Int32',
+]);
 
 /**
  * The properties {@link serializeEntity} would write for `type`, as fields the database can write
@@ -103,7 +128,12 @@ const JSON_ROW_TYPES: ReadonlySet<string> = new Set(['Edm.String', 'Edm.Guid', '
  * module: open types, complex or collection-valued properties, flags enums. Same order, same
  * `$select`, same hiding of evolvable enum members.
  */
-export function jsonFields(model: Model, type: StructuredType, table: TableMapping, options: SerializeOptions): JsonField[] | undefined {
+export function jsonFields(
+  model: Model,
+  type: StructuredType,
+  table: TableMapping,
+  options: SerializeOptions,
+): JsonField[] | undefined {
   if (type.openType) return undefined;
   const fields: JsonField[] = [];
   for (const property of type.properties.values()) {
@@ -114,10 +144,16 @@ export function jsonFields(model: Model, type: StructuredType, table: TableMappi
       const enumType = model.enumType(property.type.name);
       if (enumType.isFlags || column.kind !== 'text') return undefined;
       const hidden = options.includeUnknownEnumMembers ? [] : [...enumType.evolvableMembers];
-      fields.push({ name: property.name, column: column.column, kind: 'text', ...(hidden.length > 0 ? { hidden } : {}) });
+      fields.push({
+        name: property.name,
+        column: column.column,
+        kind: 'text',
+        ...(hidden.length > 0 ? { hidden } : {}),
+      });
       continue;
     }
-    if (property.type.kind !== 'primitive' || !JSON_ROW_TYPES.has(property.type.name) || column.kind === 'json') return undefined;
+    if (property.type.kind !== 'primitive' || !JSON_ROW_TYPES.has(property.type.name) || column.kind === 'json')
+      return undefined;
     fields.push({ name: property.name, column: column.column, kind: column.kind as JsonField['kind'] });
   }
   return fields;

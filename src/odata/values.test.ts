@@ -15,7 +15,10 @@ function invalidValue(path: string, why?: RegExp) {
     assert.ok(error instanceof GraphError, `expected a GraphError, got ${String(error)}`);
     assert.equal(error.status, 400);
     assert.equal(error.code, 'Request_BadRequest');
-    assert.ok(error.message.startsWith(`Invalid value specified for property '${path}' of resource 'r'.`), error.message);
+    assert.ok(
+      error.message.startsWith(`Invalid value specified for property '${path}' of resource 'r'.`),
+      error.message,
+    );
     assert.equal(error.details?.[0].code, 'InvalidValue');
     assert.equal(error.details?.[0].target, path);
     if (why) assert.match(error.message, why);
@@ -161,7 +164,10 @@ describe('enums', () => {
   ];
   for (const [type, input] of refused) {
     test(`${type.name} refuses ${JSON.stringify(input)}`, () => {
-      assert.throws(() => readValue(model, type, input, ctx), invalidValue('p', new RegExp(`is not a member of ${type.name.replace(/\./g, '\\.')}`)));
+      assert.throws(
+        () => readValue(model, type, input, ctx),
+        invalidValue('p', new RegExp(`is not a member of ${type.name.replace(/\./g, '\\.')}`)),
+      );
     });
   }
 
@@ -178,19 +184,36 @@ describe('collections', () => {
     assert.deepEqual(readValue(model, model.typeRef('Collection(Edm.String)'), ['a', 'b'], ctx), ['a', 'b']);
     assert.deepEqual(readValue(model, model.typeRef('Collection(Edm.String)'), [], ctx), []);
     assert.deepEqual(
-      readValue(model, model.typeRef('Collection(graph.onPremisesPublishingType)'), ['ApplicationProxy', 'provisioning'], ctx),
+      readValue(
+        model,
+        model.typeRef('Collection(graph.onPremisesPublishingType)'),
+        ['ApplicationProxy', 'provisioning'],
+        ctx,
+      ),
       ['applicationProxy', 'provisioning'],
     );
   });
 
   test('refuses a non-array', () => {
-    assert.throws(() => readValue(model, model.typeRef('Collection(Edm.String)'), 'a', ctx), invalidValue('p', /Expected an array\./));
-    assert.throws(() => readValue(model, model.typeRef('Collection(Edm.String)'), { 0: 'a' }, ctx), invalidValue('p', /Expected an array\./));
+    assert.throws(
+      () => readValue(model, model.typeRef('Collection(Edm.String)'), 'a', ctx),
+      invalidValue('p', /Expected an array\./),
+    );
+    assert.throws(
+      () => readValue(model, model.typeRef('Collection(Edm.String)'), { 0: 'a' }, ctx),
+      invalidValue('p', /Expected an array\./),
+    );
   });
 
   test('refuses null and wrongly typed items, naming the index', () => {
-    assert.throws(() => readValue(model, model.typeRef('Collection(Edm.String)'), ['a', null], ctx), invalidValue('p[1]', /cannot be null/));
-    assert.throws(() => readValue(model, model.typeRef('Collection(Edm.String)'), [1], ctx), invalidValue('p[0]', /Expected a string/));
+    assert.throws(
+      () => readValue(model, model.typeRef('Collection(Edm.String)'), ['a', null], ctx),
+      invalidValue('p[1]', /cannot be null/),
+    );
+    assert.throws(
+      () => readValue(model, model.typeRef('Collection(Edm.String)'), [1], ctx),
+      invalidValue('p[0]', /Expected a string/),
+    );
   });
 });
 
@@ -216,7 +239,9 @@ describe('complex values', () => {
   });
 
   test('drops instance annotations and keeps null on nullable properties', () => {
-    assert.deepEqual(readValue(model, updater, { '@odata.context': 'x', deferUpdateDateTime: null }, ctx), { deferUpdateDateTime: null });
+    assert.deepEqual(readValue(model, updater, { '@odata.context': 'x', deferUpdateDateTime: null }, ctx), {
+      deferUpdateDateTime: null,
+    });
   });
 
   test('a nested unknown property is a 400 naming it and its type', () => {
@@ -244,32 +269,52 @@ describe('complex values', () => {
   });
 
   test('null on a non-nullable property is refused, naming it', () => {
-    assert.throws(() => readValue(model, updater, { allowUpdateConfigurationOverride: null }, ctx), invalidValue('p/allowUpdateConfigurationOverride', /cannot be null/));
+    assert.throws(
+      () => readValue(model, updater, { allowUpdateConfigurationOverride: null }, ctx),
+      invalidValue('p/allowUpdateConfigurationOverride', /cannot be null/),
+    );
   });
 
   test('a non-object is refused', () => {
     for (const input of [[], 'x', 1, true, null]) {
-      assert.throws(() => readValue(model, updater, input, ctx), invalidValue('p', /Expected an object\./), JSON.stringify(input));
+      assert.throws(
+        () => readValue(model, updater, input, ctx),
+        invalidValue('p', /Expected an object\./),
+        JSON.stringify(input),
+      );
     }
   });
 
   test('an abstract complex type needs @odata.type naming a derived type', () => {
     const ranges = model.typeRef('Collection(graph.ipRange)');
-    assert.throws(() => readValue(model, ranges, [{ cidrAddress: '10.0.0.0/8' }], ctx), invalidValue('p[0]', /abstract/));
-    assert.deepEqual(readValue(model, ranges, [{ '@odata.type': '#microsoft.graph.iPv4CidrRange', cidrAddress: '10.0.0.0/8' }], ctx), [
-      { '@odata.type': '#microsoft.graph.iPv4CidrRange', cidrAddress: '10.0.0.0/8' },
-    ]);
+    assert.throws(
+      () => readValue(model, ranges, [{ cidrAddress: '10.0.0.0/8' }], ctx),
+      invalidValue('p[0]', /abstract/),
+    );
+    assert.deepEqual(
+      readValue(model, ranges, [{ '@odata.type': '#microsoft.graph.iPv4CidrRange', cidrAddress: '10.0.0.0/8' }], ctx),
+      [{ '@odata.type': '#microsoft.graph.iPv4CidrRange', cidrAddress: '10.0.0.0/8' }],
+    );
     // Without '#', with the alias, in other case: the canonical annotation comes back.
-    assert.deepEqual(readValue(model, ranges, [{ '@odata.type': 'graph.ipv4range', lowerAddress: '10.0.0.1', upperAddress: '10.0.0.9' }], ctx), [
-      { '@odata.type': '#microsoft.graph.iPv4Range', lowerAddress: '10.0.0.1', upperAddress: '10.0.0.9' },
-    ]);
+    assert.deepEqual(
+      readValue(
+        model,
+        ranges,
+        [{ '@odata.type': 'graph.ipv4range', lowerAddress: '10.0.0.1', upperAddress: '10.0.0.9' }],
+        ctx,
+      ),
+      [{ '@odata.type': '#microsoft.graph.iPv4Range', lowerAddress: '10.0.0.1', upperAddress: '10.0.0.9' }],
+    );
   });
 
   test('a derived type validates its own properties', () => {
     const ranges = model.typeRef('Collection(graph.ipRange)');
     assert.throws(
-      () => readValue(model, ranges, [{ '@odata.type': '#microsoft.graph.iPv4CidrRange', lowerAddress: '10.0.0.1' }], ctx),
-      (e: unknown) => e instanceof GraphError && e.message.includes("'lowerAddress' does not exist on type 'microsoft.graph.iPv4CidrRange'"),
+      () =>
+        readValue(model, ranges, [{ '@odata.type': '#microsoft.graph.iPv4CidrRange', lowerAddress: '10.0.0.1' }], ctx),
+      (e: unknown) =>
+        e instanceof GraphError &&
+        e.message.includes("'lowerAddress' does not exist on type 'microsoft.graph.iPv4CidrRange'"),
     );
   });
 
@@ -281,26 +326,39 @@ describe('complex values', () => {
           e instanceof GraphError &&
           e.status === 400 &&
           e.code === 'BadRequest' &&
-          e.message === `A type named '${String(name)}' could not be resolved as 'microsoft.graph.ipRange' or a type derived from it.`,
+          e.message ===
+            `A type named '${String(name)}' could not be resolved as 'microsoft.graph.ipRange' or a type derived from it.`,
       );
     }
   });
 
   test('an open complex type keeps undeclared properties as they are', () => {
     const waf = property('graph.onPremisesPublishing', 'wafAllowedHeaders');
-    assert.deepEqual(readPropertyValue(model, waf, { 'X-Forwarded-For': 'allow', n: 1 }, ctx), { 'X-Forwarded-For': 'allow', n: 1 });
+    assert.deepEqual(readPropertyValue(model, waf, { 'X-Forwarded-For': 'allow', n: 1 }, ctx), {
+      'X-Forwarded-For': 'allow',
+      n: 1,
+    });
   });
 
   test('entities cannot be written inline', () => {
-    assert.throws(() => readValue(model, model.typeRef('graph.connector'), { id: 'x' }, ctx), invalidValue('p', /Entities cannot be written inline/));
+    assert.throws(
+      () => readValue(model, model.typeRef('graph.connector'), { id: 'x' }, ctx),
+      invalidValue('p', /Entities cannot be written inline/),
+    );
   });
 });
 
 describe('readPropertyValue and declaredType', () => {
   test('null is allowed only on nullable properties', () => {
     assert.equal(readPropertyValue(model, property('graph.connectorGroup', 'region'), null, ctx), null);
-    assert.throws(() => readPropertyValue(model, property('graph.connector', 'machineName'), null, ctx), invalidValue('p', /cannot be null/));
-    assert.throws(() => readPropertyValue(model, property('graph.application', 'tags'), null, ctx), invalidValue('p', /cannot be null/));
+    assert.throws(
+      () => readPropertyValue(model, property('graph.connector', 'machineName'), null, ctx),
+      invalidValue('p', /cannot be null/),
+    );
+    assert.throws(
+      () => readPropertyValue(model, property('graph.application', 'tags'), null, ctx),
+      invalidValue('p', /cannot be null/),
+    );
   });
 
   test('a value is read against the property type', () => {
@@ -310,8 +368,17 @@ describe('readPropertyValue and declaredType', () => {
   test('declaredType returns the expected type without annotation and the derived type with one', () => {
     const base = model.structured('graph.segmentConfiguration');
     assert.equal(declaredType(model, base, {}), base);
-    assert.equal(declaredType(model, base, { '@odata.type': '#microsoft.graph.ipSegmentConfiguration' }).qualifiedName, 'microsoft.graph.ipSegmentConfiguration');
-    assert.throws(() => declaredType(model, model.structured('graph.ipSegmentConfiguration'), { '@odata.type': '#microsoft.graph.segmentConfiguration' }), GraphError);
+    assert.equal(
+      declaredType(model, base, { '@odata.type': '#microsoft.graph.ipSegmentConfiguration' }).qualifiedName,
+      'microsoft.graph.ipSegmentConfiguration',
+    );
+    assert.throws(
+      () =>
+        declaredType(model, model.structured('graph.ipSegmentConfiguration'), {
+          '@odata.type': '#microsoft.graph.segmentConfiguration',
+        }),
+      GraphError,
+    );
   });
 });
 

@@ -61,7 +61,8 @@ function readPrimitive(name: string, value: unknown, ctx: ValueContext): unknown
       if (typeof value !== 'boolean') invalid(ctx, 'Expected true or false.');
       return value;
     case 'Edm.Int32':
-      if (typeof value !== 'number' || !Number.isInteger(value) || value < INT32_MIN || value > INT32_MAX) invalid(ctx, 'Expected a 32-bit integer.');
+      if (typeof value !== 'number' || !Number.isInteger(value) || value < INT32_MIN || value > INT32_MAX)
+        invalid(ctx, 'Expected a 32-bit integer.');
       return value;
     case 'Edm.Int64':
       if (typeof value !== 'number' || !Number.isSafeInteger(value)) invalid(ctx, 'Expected an integer.');
@@ -75,7 +76,13 @@ function readPrimitive(name: string, value: unknown, ctx: ValueContext): unknown
       return value.toLowerCase();
     case 'Edm.DateTimeOffset': {
       const parts = typeof value === 'string' ? DATE_TIME.exec(value) : null;
-      if (!parts || !isCalendarDay(parts[1], parts[2], parts[3]) || Number(parts[4]) > 23 || Number(parts[5]) > 59 || Number(parts[6] ?? 0) > 59) {
+      if (
+        !parts ||
+        !isCalendarDay(parts[1], parts[2], parts[3]) ||
+        Number(parts[4]) > 23 ||
+        Number(parts[5]) > 59 ||
+        Number(parts[6] ?? 0) > 59
+      ) {
         invalid(ctx, 'Expected an ISO 8601 date and time.');
       }
       // A time without an offset is UTC, as Graph reads it.
@@ -120,7 +127,11 @@ export function readValue(model: Model, type: TypeRef, value: unknown, ctx: Valu
     case 'enum': {
       const enumType = model.enumType(type.name);
       const member = typeof value === 'string' ? enumType.parse(value) : undefined;
-      if (member === undefined) invalid(ctx, `'${describe(value)}' is not a member of ${enumType.qualifiedName} (${enumType.members.join(', ')}).`);
+      if (member === undefined)
+        invalid(
+          ctx,
+          `'${describe(value)}' is not a member of ${enumType.qualifiedName} (${enumType.members.join(', ')}).`,
+        );
       return member;
     }
     case 'complex':
@@ -135,11 +146,17 @@ export function declaredType(model: Model, expected: StructuredType, body: Recor
   const annotation = body['@odata.type'];
   if (annotation === undefined) return expected;
   const declared = typeof annotation === 'string' ? model.findStructuredType(annotation) : undefined;
-  if (!declared || !expected.isAssignableFrom(declared)) throw errors.wrongODataType(describe(annotation), expected.qualifiedName);
+  if (!declared || !expected.isAssignableFrom(declared))
+    throw errors.wrongODataType(describe(annotation), expected.qualifiedName);
   return declared;
 }
 
-function readComplex(model: Model, expected: StructuredType, value: unknown, ctx: ValueContext): Record<string, unknown> {
+function readComplex(
+  model: Model,
+  expected: StructuredType,
+  value: unknown,
+  ctx: ValueContext,
+): Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) invalid(ctx, 'Expected an object.');
   const body = value as Record<string, unknown>;
   const type = declaredType(model, expected, body);

@@ -33,11 +33,20 @@ function primitive(name: string): Schema {
     case 'Edm.Int64':
       return { type: 'integer', format: 'int64' };
     case 'Edm.DateTimeOffset':
-      return { type: 'string', format: 'date-time', pattern: '^[0-9]{4,}-(0[1-9]|1[012])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]([.][0-9]{1,12})?(Z|[+-][0-9][0-9]:[0-9][0-9])$' };
+      return {
+        type: 'string',
+        format: 'date-time',
+        pattern:
+          '^[0-9]{4,}-(0[1-9]|1[012])-(0[1-9]|[12][0-9]|3[01])T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]([.][0-9]{1,12})?(Z|[+-][0-9][0-9]:[0-9][0-9])$',
+      };
     case 'Edm.TimeOfDay':
       return { type: 'string', format: 'time', pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]([.][0-9]{1,12})?$' };
     case 'Edm.Guid':
-      return { type: 'string', format: 'uuid', pattern: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$' };
+      return {
+        type: 'string',
+        format: 'uuid',
+        pattern: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$',
+      };
     case 'Edm.Binary':
       return { type: 'string', format: 'base64url' };
     default:
@@ -61,7 +70,11 @@ function structuredSchema(type: StructuredType): Schema {
   const properties: Record<string, Schema> = {};
   for (const property of type.properties.values()) {
     const schema = valueSchema(property.type, property.nullable);
-    properties[property.name] = property.readOnly ? { ...schema, readOnly: true } : property.writeOnly ? { ...schema, writeOnly: true } : schema;
+    properties[property.name] = property.readOnly
+      ? { ...schema, readOnly: true }
+      : property.writeOnly
+        ? { ...schema, writeOnly: true }
+        : schema;
   }
   // Present when expanded, as in Microsoft's description.
   for (const navigation of type.navigations.values()) {
@@ -69,7 +82,8 @@ function structuredSchema(type: StructuredType): Schema {
   }
   properties['@odata.type'] = { type: 'string' };
   const schema: Schema = { title: type.name, type: 'object', properties };
-  if (type.derived.length > 0) schema.description = `Derived types: ${type.derived.map((d) => d.qualifiedName).join(', ')}; a value names its type in @odata.type.`;
+  if (type.derived.length > 0)
+    schema.description = `Derived types: ${type.derived.map((d) => d.qualifiedName).join(', ')}; a value names its type in @odata.type.`;
   return schema;
 }
 
@@ -79,7 +93,12 @@ function enumSchema(model: Model, name: string): Schema {
   if (!enumType.isFlags) return { title: enumType.name, type: 'string', enum: members };
   // Flags: members joined by commas (`tcp,udp`).
   const one = members.map((m) => m.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
-  return { title: enumType.name, type: 'string', pattern: `^(${one})(,(${one}))*$`, description: `Flags: any of ${members.join(', ')}, comma-separated.` };
+  return {
+    title: enumType.name,
+    type: 'string',
+    pattern: `^(${one})(,(${one}))*$`,
+    description: `Flags: any of ${members.join(', ')}, comma-separated.`,
+  };
 }
 
 const ERROR_SCHEMA: Schema = {
@@ -94,46 +113,128 @@ const ERROR_SCHEMA: Schema = {
         code: { type: 'string' },
         message: { type: 'string' },
         target: { type: 'string', nullable: true },
-        details: { type: 'array', items: { type: 'object', required: ['code', 'message'], properties: { code: { type: 'string' }, message: { type: 'string' }, target: { type: 'string', nullable: true } } } },
-        innerError: { type: 'object', properties: { date: { type: 'string' }, 'request-id': { type: 'string' }, 'client-request-id': { type: 'string' } } },
+        details: {
+          type: 'array',
+          items: {
+            type: 'object',
+            required: ['code', 'message'],
+            properties: {
+              code: { type: 'string' },
+              message: { type: 'string' },
+              target: { type: 'string', nullable: true },
+            },
+          },
+        },
+        innerError: {
+          type: 'object',
+          properties: {
+            date: { type: 'string' },
+            'request-id': { type: 'string' },
+            'client-request-id': { type: 'string' },
+          },
+        },
       },
     },
   },
 };
 
 const OPTION_PARAMETERS: Record<string, Schema> = {
-  top: { name: '$top', in: 'query', description: 'Page size (each page has a nextLink while rows remain).', schema: { type: 'integer', minimum: 1, maximum: MAX_TOP } },
-  skip: { name: '$skip', in: 'query', description: 'Rows to skip (first page only).', schema: { type: 'integer', minimum: 0 } },
-  filter: { name: '$filter', in: 'query', description: 'Filter items by property values.', schema: { type: 'string', maxLength: 4096 } },
-  count: { name: '$count', in: 'query', description: 'Include the count of all items (with ConsistencyLevel: eventual).', schema: { type: 'boolean' } },
-  skiptoken: { name: '$skiptoken', in: 'query', description: 'From an @odata.nextLink, as it is.', schema: { type: 'string' } },
-  consistency: { name: 'ConsistencyLevel', in: 'header', description: 'eventual: advanced queries ($count).', schema: { type: 'string', enum: ['eventual'] } },
-  prefer: { name: 'Prefer', in: 'header', description: 'odata.maxpagesize=N, include-unknown-enum-members.', schema: { type: 'string' } },
+  top: {
+    name: '$top',
+    in: 'query',
+    description: 'Page size (each page has a nextLink while rows remain).',
+    schema: { type: 'integer', minimum: 1, maximum: MAX_TOP },
+  },
+  skip: {
+    name: '$skip',
+    in: 'query',
+    description: 'Rows to skip (first page only).',
+    schema: { type: 'integer', minimum: 0 },
+  },
+  filter: {
+    name: '$filter',
+    in: 'query',
+    description: 'Filter items by property values.',
+    schema: { type: 'string', maxLength: 4096 },
+  },
+  count: {
+    name: '$count',
+    in: 'query',
+    description: 'Include the count of all items (with ConsistencyLevel: eventual).',
+    schema: { type: 'boolean' },
+  },
+  skiptoken: {
+    name: '$skiptoken',
+    in: 'query',
+    description: 'From an @odata.nextLink, as it is.',
+    schema: { type: 'string' },
+  },
+  consistency: {
+    name: 'ConsistencyLevel',
+    in: 'header',
+    description: 'eventual: advanced queries ($count).',
+    schema: { type: 'string', enum: ['eventual'] },
+  },
+  prefer: {
+    name: 'Prefer',
+    in: 'header',
+    description: 'odata.maxpagesize=N, include-unknown-enum-members.',
+    schema: { type: 'string' },
+  },
 };
 
 function selectParameter(type: StructuredType): Schema {
   const names = [...type.properties.keys()];
-  return { name: '$select', in: 'query', description: 'Select properties to be returned.', style: 'form', explode: false, schema: { type: 'array', uniqueItems: true, items: { type: 'string', enum: names } } };
+  return {
+    name: '$select',
+    in: 'query',
+    description: 'Select properties to be returned.',
+    style: 'form',
+    explode: false,
+    schema: { type: 'array', uniqueItems: true, items: { type: 'string', enum: names } },
+  };
 }
 
 function orderbyParameter(type: StructuredType): Schema {
-  const names = [...type.properties.values()].filter((p) => !p.type.collection && p.type.kind !== 'complex').map((p) => p.name);
+  const names = [...type.properties.values()]
+    .filter((p) => !p.type.collection && p.type.kind !== 'complex')
+    .map((p) => p.name);
   const items = names.flatMap((n) => [n, `${n} desc`]);
-  return { name: '$orderby', in: 'query', description: 'Order items by property values.', style: 'form', explode: false, schema: { type: 'array', uniqueItems: true, items: { type: 'string', enum: items } } };
+  return {
+    name: '$orderby',
+    in: 'query',
+    description: 'Order items by property values.',
+    style: 'form',
+    explode: false,
+    schema: { type: 'array', uniqueItems: true, items: { type: 'string', enum: items } },
+  };
 }
 
 function expandParameter(type: StructuredType): Schema | undefined {
   const names = [...type.navigations.keys()];
   if (names.length === 0) return undefined;
-  return { name: '$expand', in: 'query', description: 'Expand related entities.', style: 'form', explode: false, schema: { type: 'array', uniqueItems: true, items: { type: 'string', enum: names } } };
+  return {
+    name: '$expand',
+    in: 'query',
+    description: 'Expand related entities.',
+    style: 'form',
+    explode: false,
+    schema: { type: 'array', uniqueItems: true, items: { type: 'string', enum: names } },
+  };
 }
 
-const errorResponses = { '4XX': { $ref: '#/components/responses/error' }, '5XX': { $ref: '#/components/responses/error' } };
+const errorResponses = {
+  '4XX': { $ref: '#/components/responses/error' },
+  '5XX': { $ref: '#/components/responses/error' },
+};
 const noContent = { description: 'Success' };
 const jsonContent = (schema: Schema) => ({ 'application/json': { schema } });
 
 /** The OpenAPI path of a pattern: `{id}` named after the type it keys, as Microsoft's description names them. */
-function openApiPath(model: Model, pattern: string): { path: string; keys: Array<{ name: string; type: StructuredType }> } {
+function openApiPath(
+  model: Model,
+  pattern: string,
+): { path: string; keys: Array<{ name: string; type: StructuredType }> } {
   const resolved = resolvePath(model, pattern.replace(/\{id\}/g, 'k'));
   const keyTypes = resolved.steps.filter((s) => s.kind === 'key').map((s) => s.type);
   const used = new Map<string, number>();
@@ -148,10 +249,15 @@ function openApiPath(model: Model, pattern: string): { path: string; keys: Array
 
 /** What a pattern addresses, with keys that exist: a profile that serves it (each serves only its own navigations). */
 function describedTarget(model: Model, registry: ResourceRegistry, pattern: string): Target | undefined {
-  const profiles = pattern.startsWith('/onPremisesPublishingProfiles/{id}') ? [...fixedKeys(registry, 'onPremisesPublishingProfiles')] : ['k'];
+  const profiles = pattern.startsWith('/onPremisesPublishingProfiles/{id}')
+    ? [...fixedKeys(registry, 'onPremisesPublishingProfiles')]
+    : ['k'];
   for (const profile of profiles) {
     try {
-      return resolveTarget(registry, resolvePath(model, pattern.replace('{id}', profile).replace(/\{id\}/g, 'k'), registry.normalizeKey));
+      return resolveTarget(
+        registry,
+        resolvePath(model, pattern.replace('{id}', profile).replace(/\{id\}/g, 'k'), registry.normalizeKey),
+      );
     } catch {
       // not served under this profile
     }
@@ -167,7 +273,10 @@ export interface OpenApiOptions {
 
 export function buildOpenApi(model: Model, registry: ResourceRegistry, options: OpenApiOptions): Schema {
   const policy = new PermissionPolicy(permissionMatrix);
-  const schemas: Record<string, Schema> = { 'microsoft.graph.ODataErrors.ODataError': ERROR_SCHEMA, ReferenceCreate: { type: 'object', required: ['@odata.id'], properties: { '@odata.id': { type: 'string' } } } };
+  const schemas: Record<string, Schema> = {
+    'microsoft.graph.ODataErrors.ODataError': ERROR_SCHEMA,
+    ReferenceCreate: { type: 'object', required: ['@odata.id'], properties: { '@odata.id': { type: 'string' } } },
+  };
   for (const [name, type] of model.structuredTypes) schemas[name] = structuredSchema(type);
   for (const name of model.enumTypes.keys()) schemas[name] = enumSchema(model, name);
   const collectionSchema = (type: StructuredType): Schema => {
@@ -175,7 +284,12 @@ export function buildOpenApi(model: Model, registry: ResourceRegistry, options: 
     schemas[name] ??= {
       title: `Collection of ${type.name}`,
       type: 'object',
-      properties: { '@odata.context': { type: 'string' }, '@odata.count': { type: 'integer' }, '@odata.nextLink': { type: 'string', nullable: true }, value: { type: 'array', items: ref(type.qualifiedName) } },
+      properties: {
+        '@odata.context': { type: 'string' },
+        '@odata.count': { type: 'integer' },
+        '@odata.nextLink': { type: 'string', nullable: true },
+        value: { type: 'array', items: ref(type.qualifiedName) },
+      },
     };
     return ref(name);
   };
@@ -193,7 +307,10 @@ export function buildOpenApi(model: Model, registry: ResourceRegistry, options: 
       in: 'path',
       required: true,
       description: `The key of the ${k.type.name}.`,
-      schema: k.type.qualifiedName === 'microsoft.graph.onPremisesPublishingProfile' ? { type: 'string', enum: [...fixedKeys(registry, 'onPremisesPublishingProfiles')] } : { type: 'string' },
+      schema:
+        k.type.qualifiedName === 'microsoft.graph.onPremisesPublishingProfile'
+          ? { type: 'string', enum: [...fixedKeys(registry, 'onPremisesPublishingProfiles')] }
+          : { type: 'string' },
     }));
     const operation: Record<string, unknown> = {
       operationId: `${op.method.toLowerCase()}:${op.pattern}`,
@@ -203,12 +320,25 @@ export function buildOpenApi(model: Model, registry: ResourceRegistry, options: 
     };
     const responses: Record<string, unknown> = { ...errorResponses };
     const isRef = op.pattern.endsWith('/$ref');
-    const entityType = target.kind === 'related' ? target.target.type : target.kind === 'property' ? undefined : target.behaviour.type;
+    const entityType =
+      target.kind === 'related' ? target.target.type : target.kind === 'property' ? undefined : target.behaviour.type;
     const method = op.method as Method;
     if (isRef) {
-      if (method === 'POST' || method === 'PUT') operation.requestBody = { required: true, content: jsonContent(ref('ReferenceCreate')) };
-      if (method === 'DELETE' && target.kind === 'related' && target.navigation.type.collection && target.key === undefined) {
-        parameters.push({ name: '@id', in: 'query', required: true, description: 'The URL of the referenced object to remove.', schema: { type: 'string' } });
+      if (method === 'POST' || method === 'PUT')
+        operation.requestBody = { required: true, content: jsonContent(ref('ReferenceCreate')) };
+      if (
+        method === 'DELETE' &&
+        target.kind === 'related' &&
+        target.navigation.type.collection &&
+        target.key === undefined
+      ) {
+        parameters.push({
+          name: '@id',
+          in: 'query',
+          required: true,
+          description: 'The URL of the referenced object to remove.',
+          schema: { type: 'string' },
+        });
       }
       responses['204'] = noContent;
     } else if (target.kind === 'property') {
@@ -221,15 +351,35 @@ export function buildOpenApi(model: Model, registry: ResourceRegistry, options: 
         responses['204'] = noContent;
       }
     } else if (entityType) {
-      const list = (target.kind === 'collection' || (target.kind === 'related' && target.navigation.type.collection && target.key === undefined)) && method === 'GET';
+      const list =
+        (target.kind === 'collection' ||
+          (target.kind === 'related' && target.navigation.type.collection && target.key === undefined)) &&
+        method === 'GET';
       if (method === 'GET') {
         parameters.push(selectParameter(entityType));
         const expand = expandParameter(entityType);
         if (expand) parameters.push(expand);
-        if (list) parameters.push(OPTION_PARAMETERS.top, OPTION_PARAMETERS.skip, OPTION_PARAMETERS.filter, orderbyParameter(entityType), OPTION_PARAMETERS.count, OPTION_PARAMETERS.skiptoken, OPTION_PARAMETERS.consistency);
+        if (list)
+          parameters.push(
+            OPTION_PARAMETERS.top,
+            OPTION_PARAMETERS.skip,
+            OPTION_PARAMETERS.filter,
+            orderbyParameter(entityType),
+            OPTION_PARAMETERS.count,
+            OPTION_PARAMETERS.skiptoken,
+            OPTION_PARAMETERS.consistency,
+          );
         parameters.push(OPTION_PARAMETERS.prefer);
-        responses['200'] = { description: 'Retrieved', content: jsonContent(list ? collectionSchema(entityType) : ref(entityType.qualifiedName)) };
-        const reference = target.kind === 'related' && !target.navigation.containsTarget && target.key === undefined ? (list ? 'collection' : 'single') : undefined;
+        responses['200'] = {
+          description: 'Retrieved',
+          content: jsonContent(list ? collectionSchema(entityType) : ref(entityType.qualifiedName)),
+        };
+        const reference =
+          target.kind === 'related' && !target.navigation.containsTarget && target.key === undefined
+            ? list
+              ? 'collection'
+              : 'single'
+            : undefined;
         if (list || reference) lists.push({ path, operation, reference });
       } else if (method === 'POST') {
         operation.requestBody = { required: true, content: jsonContent(ref(entityType.qualifiedName)) };
@@ -240,7 +390,8 @@ export function buildOpenApi(model: Model, registry: ResourceRegistry, options: 
       } else if (method === 'PATCH') {
         operation.requestBody = { required: true, content: jsonContent(ref(entityType.qualifiedName)) };
         responses['204'] = noContent;
-        if (target.kind === 'entity' && target.behaviour.update?.status) responses['200'] = { description: 'Updated', content: jsonContent(ref(entityType.qualifiedName)) };
+        if (target.kind === 'entity' && target.behaviour.update?.status)
+          responses['200'] = { description: 'Updated', content: jsonContent(ref(entityType.qualifiedName)) };
       } else {
         responses['204'] = noContent;
       }
@@ -269,9 +420,16 @@ export function buildOpenApi(model: Model, registry: ResourceRegistry, options: 
     paths,
     components: {
       schemas,
-      responses: { error: { description: 'error', content: jsonContent(ref('microsoft.graph.ODataErrors.ODataError')) } },
+      responses: {
+        error: { description: 'error', content: jsonContent(ref('microsoft.graph.ODataErrors.ODataError')) },
+      },
       securitySchemes: {
-        bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'An access token of localgraph (or of a trusted issuer): delegated (scp) or app-only (roles).' },
+        bearerAuth: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description: 'An access token of localgraph (or of a trusted issuer): delegated (scp) or app-only (roles).',
+        },
       },
     },
     security: [{ bearerAuth: [] }],
@@ -284,7 +442,8 @@ interface Listed {
   reference: 'collection' | 'single' | undefined;
 }
 
-const pathParameters = (operation: Record<string, unknown>): Schema[] => ((operation.parameters as Schema[] | undefined) ?? []).filter((p) => p.in === 'path');
+const pathParameters = (operation: Record<string, unknown>): Schema[] =>
+  ((operation.parameters as Schema[] | undefined) ?? []).filter((p) => p.in === 'path');
 
 /** `GET …/$count` of every list: the number of items, as text (Graph's directory wants `ConsistencyLevel: eventual`). */
 function describeCounts(paths: Record<string, Record<string, unknown>>, lists: Listed[]): void {
@@ -294,29 +453,60 @@ function describeCounts(paths: Record<string, Record<string, unknown>>, lists: L
       get: {
         ...operation,
         operationId: `${operation.operationId}/$count`,
-        parameters: [...pathParameters(operation), OPTION_PARAMETERS.filter, { ...OPTION_PARAMETERS.consistency, required: true }],
-        responses: { ...errorResponses, '200': { description: 'The count', content: { 'text/plain': { schema: { type: 'integer', format: 'int32' } } } } },
+        parameters: [
+          ...pathParameters(operation),
+          OPTION_PARAMETERS.filter,
+          { ...OPTION_PARAMETERS.consistency, required: true },
+        ],
+        responses: {
+          ...errorResponses,
+          '200': {
+            description: 'The count',
+            content: { 'text/plain': { schema: { type: 'integer', format: 'int32' } } },
+          },
+        },
       },
     };
   }
 }
 
 /** `GET …/$ref` of every reference navigation: the related entities' URLs. */
-function describeReferenceReads(paths: Record<string, Record<string, unknown>>, lists: Listed[], schemas: Record<string, Schema>): void {
+function describeReferenceReads(
+  paths: Record<string, Record<string, unknown>>,
+  lists: Listed[],
+  schemas: Record<string, Schema>,
+): void {
   schemas.ReferenceCollectionResponse ??= {
     title: 'Collection of references',
     type: 'object',
-    properties: { '@odata.context': { type: 'string' }, '@odata.nextLink': { type: 'string', nullable: true }, value: { type: 'array', items: { type: 'object', properties: { '@odata.id': { type: 'string' } } } } },
+    properties: {
+      '@odata.context': { type: 'string' },
+      '@odata.nextLink': { type: 'string', nullable: true },
+      value: { type: 'array', items: { type: 'object', properties: { '@odata.id': { type: 'string' } } } },
+    },
   };
-  schemas.Reference ??= { title: 'Reference', type: 'object', properties: { '@odata.context': { type: 'string' }, '@odata.id': { type: 'string' } } };
+  schemas.Reference ??= {
+    title: 'Reference',
+    type: 'object',
+    properties: { '@odata.context': { type: 'string' }, '@odata.id': { type: 'string' } },
+  };
   for (const { path, operation, reference } of lists) {
     if (!reference) continue;
-    const parameters = reference === 'collection' ? [...pathParameters(operation), OPTION_PARAMETERS.top, OPTION_PARAMETERS.skiptoken] : pathParameters(operation);
+    const parameters =
+      reference === 'collection'
+        ? [...pathParameters(operation), OPTION_PARAMETERS.top, OPTION_PARAMETERS.skiptoken]
+        : pathParameters(operation);
     (paths[`${path}/$ref`] ??= {}).get = {
       ...operation,
       operationId: `${operation.operationId}/$ref`,
       parameters,
-      responses: { ...errorResponses, '200': { description: 'Retrieved', content: jsonContent(ref(reference === 'collection' ? 'ReferenceCollectionResponse' : 'Reference')) } },
+      responses: {
+        ...errorResponses,
+        '200': {
+          description: 'Retrieved',
+          content: jsonContent(ref(reference === 'collection' ? 'ReferenceCollectionResponse' : 'Reference')),
+        },
+      },
     };
   }
 }
@@ -332,7 +522,15 @@ function describeAlternateKeys(model: Model, paths: Record<string, Record<string
       const described: Record<string, unknown> = {};
       for (const [method, operation] of Object.entries(operations) as Array<[string, Record<string, unknown>]>) {
         const parameters = ((operation.parameters as Schema[] | undefined) ?? []).map((p) =>
-          p.in === 'path' && p.name === `${match[2]}-id` ? { name: key, in: 'path', required: true, description: `The ${key} of the ${match[2]}.`, schema: { type: 'string' } } : p,
+          p.in === 'path' && p.name === `${match[2]}-id`
+            ? {
+                name: key,
+                in: 'path',
+                required: true,
+                description: `The ${key} of the ${match[2]}.`,
+                schema: { type: 'string' },
+              }
+            : p,
         );
         described[method] = { ...operation, operationId: `${operation.operationId}(${key})`, parameters };
       }
@@ -344,5 +542,4 @@ function describeAlternateKeys(model: Model, paths: Record<string, Record<string
 /** The keys of a collection whose entities exist without being created (the profiles). */
 function fixedKeys(registry: ResourceRegistry, path: string): ReadonlySet<string> {
   return registry.collection(path)?.fixedKeys ?? new Set();
-
 }

@@ -10,7 +10,12 @@ import type { ResourceRegistry } from './registry.js';
  * the entity's id, so that everything after path resolution deals in ids only. The types with
  * alternate keys are entity sets scoped by the tenant alone (applications).
  */
-export async function settleAlternateKeys(registry: ResourceRegistry, store: Store, tenantId: string, path: ResolvedPath): Promise<ResolvedPath> {
+export async function settleAlternateKeys(
+  registry: ResourceRegistry,
+  store: Store,
+  tenantId: string,
+  path: ResolvedPath,
+): Promise<ResolvedPath> {
   if (!path.steps.some((step) => step.kind === 'key' && step.keyProperty !== undefined)) return path;
   const steps: Step[] = [];
   for (const step of path.steps) {
@@ -21,7 +26,11 @@ export async function settleAlternateKeys(registry: ResourceRegistry, store: Sto
     const set = [...registry.model.entitySets.values()].find((s) => s.type === step.type);
     const behaviour = set && registry.collection(set.name);
     if (!behaviour || behaviour.table.scopeColumns.length > 0) throw errors.badKey(`${step.keyProperty}='${step.key}'`);
-    const row = await store.findOne(behaviour.table, { tenantId }, propertyEquals(behaviour.table, store, step.keyProperty, step.key));
+    const row = await store.findOne(
+      behaviour.table,
+      { tenantId },
+      propertyEquals(behaviour.table, store, step.keyProperty, step.key),
+    );
     if (!row) throw errors.resourceNotFound(`${step.keyProperty}='${step.key}'`);
     steps.push({ kind: 'key', key: String(row.id), type: step.type });
   }

@@ -42,7 +42,10 @@ const ON_PREMISES_PUBLISHING_DEFAULTS: Record<string, unknown> = {
 function completePublishing(_ctx: OperationContext, entity: Entity): void {
   const publishing = entity.onPremisesPublishing;
   if (typeof publishing === 'object' && publishing !== null) {
-    const complete: Record<string, unknown> = { ...ON_PREMISES_PUBLISHING_DEFAULTS, ...(publishing as Record<string, unknown>) };
+    const complete: Record<string, unknown> = {
+      ...ON_PREMISES_PUBLISHING_DEFAULTS,
+      ...(publishing as Record<string, unknown>),
+    };
     complete.verifiedCustomDomainCertificatesMetadata = certificateMetadata(complete);
     entity.onPremisesPublishing = complete;
   }
@@ -52,18 +55,28 @@ function completePublishing(_ctx: OperationContext, entity: Entity): void {
 function certificateMetadata(publishing: Record<string, unknown>): Record<string, unknown> | null {
   const key = (publishing.verifiedCustomDomainKeyCredential as Record<string, unknown> | null | undefined)?.key;
   if (typeof key !== 'string' || key === '') return null;
-  const password = (publishing.verifiedCustomDomainPasswordCredential as Record<string, unknown> | null | undefined)?.secretText;
+  const password = (publishing.verifiedCustomDomainPasswordCredential as Record<string, unknown> | null | undefined)
+    ?.secretText;
   try {
     return { ...customDomainCertificateMetadata(key, typeof password === 'string' ? password : undefined) };
   } catch (error) {
-    if (error instanceof UnreadableCertificate) throw errors.invalidValue('onPremisesPublishing/verifiedCustomDomainKeyCredential', 'application', error.message);
+    if (error instanceof UnreadableCertificate)
+      throw errors.invalidValue('onPremisesPublishing/verifiedCustomDomainKeyCredential', 'application', error.message);
     throw error;
   }
 }
 
 export function applicationsBehaviour(model: Model): CollectionBehaviour {
   const table = tableFor('applications', model.structured('microsoft.graph.application'), [], 'open_properties');
-  const writable = ['description', 'displayName', 'identifierUris', 'onPremisesPublishing', 'signInAudience', 'tags', 'web'];
+  const writable = [
+    'description',
+    'displayName',
+    'identifierUris',
+    'onPremisesPublishing',
+    'signInAudience',
+    'tags',
+    'web',
+  ];
   const ignored = ['id', 'appId', 'createdDateTime', 'deletedDateTime'];
   return {
     path: 'applications',
@@ -75,7 +88,10 @@ export function applicationsBehaviour(model: Model): CollectionBehaviour {
       clientId: 'server',
       defaults: (ctx) => ({
         appId: ctx.ids.newId(),
-        createdDateTime: ctx.clock.now().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+        createdDateTime: ctx.clock
+          .now()
+          .toISOString()
+          .replace(/\.\d{3}Z$/, 'Z'),
         identifierUris: [],
         signInAudience: 'AzureADMyOrg',
         tags: [],
@@ -92,7 +108,8 @@ export function applicationsBehaviour(model: Model): CollectionBehaviour {
         set: true,
         remove: true,
         guardSource: (_ctx, app) => {
-          if (app.onPremisesPublishing === null || app.onPremisesPublishing === undefined) throw errors.applicationNotPublished(String(app.id));
+          if (app.onPremisesPublishing === null || app.onPremisesPublishing === undefined)
+            throw errors.applicationNotPublished(String(app.id));
         },
         fallback: (ctx) => ctx.tenant.defaultConnectorGroupId,
       },

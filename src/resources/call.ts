@@ -57,15 +57,28 @@ export function bodyOf(response: GraphResponse): unknown {
 
 /** How a request wants its entities written: its `Prefer` and `$select` (or `select`). */
 export function serializeOptions(call: Call, select = call.options.select): SerializeOptions {
-  return { includeUnknownEnumMembers: call.request.preferences.includeUnknownEnumMembers, select: select?.includes('*') ? undefined : select };
+  return {
+    includeUnknownEnumMembers: call.request.preferences.includeUnknownEnumMembers,
+    select: select?.includes('*') ? undefined : select,
+  };
 }
 
-export function writeEntity(call: Call, behaviour: CollectionBehaviour, entity: Entity, select = call.options.select): Record<string, unknown> {
+export function writeEntity(
+  call: Call,
+  behaviour: CollectionBehaviour,
+  entity: Entity,
+  select = call.options.select,
+): Record<string, unknown> {
   return serializeEntity(call.ctx.model, behaviour.type, entity, serializeOptions(call, select));
 }
 
 /** Loads an entity or answers 404 as Graph does. */
-export async function loadEntity(store: Store, behaviour: CollectionBehaviour, scope: Scope, key: string): Promise<Entity> {
+export async function loadEntity(
+  store: Store,
+  behaviour: CollectionBehaviour,
+  scope: Scope,
+  key: string,
+): Promise<Entity> {
   const entity = await store.get(behaviour.table, scope, key);
   if (!entity) throw errors.resourceNotFound(key);
   return entity;
@@ -75,10 +88,19 @@ export async function loadEntity(store: Store, behaviour: CollectionBehaviour, s
  * After a guarded write changed nothing: 404 when the row does not exist, else the refusal of
  * the first guard the row fails.
  */
-export async function explainRefusal(store: Store, behaviour: CollectionBehaviour, scope: Scope, key: string, guards: Guard[]): Promise<never> {
+export async function explainRefusal(
+  store: Store,
+  behaviour: CollectionBehaviour,
+  scope: Scope,
+  key: string,
+  guards: Guard[],
+): Promise<never> {
   await loadEntity(store, behaviour, scope, key);
   for (const guard of guards) {
-    const passes = await store.findOne(behaviour.table, scope, { sql: `id = ? AND (${guard.where.sql})`, params: [key, ...guard.where.params] });
+    const passes = await store.findOne(behaviour.table, scope, {
+      sql: `id = ? AND (${guard.where.sql})`,
+      params: [key, ...guard.where.params],
+    });
     if (!passes) throw guard.refusal(key);
   }
   // The row changed between the write and this look: report it as the conflict it is.

@@ -37,7 +37,11 @@ export function connectorGroupsBehaviour(model: Model): CollectionBehaviour {
     create: {
       rules: { writable: ['name', 'region'], ignored, required: ['name'] },
       clientId: 'server',
-      defaults: () => ({ connectorGroupType: 'applicationProxy', isDefault: false, region: DEFAULT_CONNECTOR_GROUP_REGION }),
+      defaults: () => ({
+        connectorGroupType: 'applicationProxy',
+        isDefault: false,
+        region: DEFAULT_CONNECTOR_GROUP_REGION,
+      }),
       status: (ctx) => (ctx.options.statusCodes === 'live' ? 200 : 201),
     },
     update: {

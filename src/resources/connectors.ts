@@ -13,7 +13,8 @@ export const DEFAULT_CONNECTOR_VERSION = '1.5.3437.0';
 export const CONNECTOR_GROUPS = 'onPremisesPublishingProfiles/connectorGroups';
 
 export function onlyApplicationProxy(kind: string) {
-  return ([profile]: string[]) => profile === 'applicationProxy' || `${kind} are served by the 'applicationProxy' profile only, not by '${profile}'.`;
+  return ([profile]: string[]) =>
+    profile === 'applicationProxy' || `${kind} are served by the 'applicationProxy' profile only, not by '${profile}'.`;
 }
 
 /** A machine's fully qualified domain name is at most 253 characters (RFC 1035); localgraph indexes it. */

@@ -15,7 +15,13 @@ export function collectionContextPath(behaviour: CollectionBehaviour, parentKeys
   return path;
 }
 
-export function contextUrl(origin: string, version: string, path: string, select: string[] | undefined, entity: boolean): string {
+export function contextUrl(
+  origin: string,
+  version: string,
+  path: string,
+  select: string[] | undefined,
+  entity: boolean,
+): string {
   const projection = select && !select.includes('*') ? `(${select.join(',')})` : '';
   return `${origin}/${version}/$metadata#${path}${projection}${entity ? '/$entity' : ''}`;
 }

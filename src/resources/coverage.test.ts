@@ -22,12 +22,21 @@ test('every served operation has a permission row (an operation without one woul
 });
 
 test('every permission row names an operation localgraph serves', () => {
-  const served = new Set(familyOperations(graphModel, registry).filter((op) => op.implemented).map((op) => `${op.method} ${op.pattern.toLowerCase()}`));
-  const orphans = permissionMatrix.map((r) => `${r.method} ${r.pattern.toLowerCase()}`).filter((key) => !served.has(key));
+  const served = new Set(
+    familyOperations(graphModel, registry)
+      .filter((op) => op.implemented)
+      .map((op) => `${op.method} ${op.pattern.toLowerCase()}`),
+  );
+  const orphans = permissionMatrix
+    .map((r) => `${r.method} ${r.pattern.toLowerCase()}`)
+    .filter((key) => !served.has(key));
   assert.deepEqual(orphans, []);
 });
 
-const sdks = JSON.parse(readFileSync(new URL('../../../docs/sdk-coverage.json', import.meta.url), 'utf8')) as Record<string, string[]>;
+const sdks = JSON.parse(readFileSync(new URL('../../../docs/sdk-coverage.json', import.meta.url), 'utf8')) as Record<
+  string,
+  string[]
+>;
 
 test('docs/coverage.md is generated from the current model and behaviours (run `npm run docs`)', () => {
   const committed = readFileSync(new URL('../../../docs/coverage.md', import.meta.url), 'utf8');
@@ -35,9 +44,14 @@ test('docs/coverage.md is generated from the current model and behaviours (run `
 });
 
 test('every served operation is exercised by at least one official SDK (docs/sdk-coverage.json, from npm run test:clients)', () => {
-  const served = familyOperations(graphModel, registry).filter((op) => op.implemented).map((op) => `${op.method} ${op.pattern}`);
+  const served = familyOperations(graphModel, registry)
+    .filter((op) => op.implemented)
+    .map((op) => `${op.method} ${op.pattern}`);
   assert.deepEqual(Object.keys(sdks).sort(), [...served].sort());
-  assert.deepEqual(served.filter((op) => sdks[op].length === 0), []);
+  assert.deepEqual(
+    served.filter((op) => sdks[op].length === 0),
+    [],
+  );
 });
 
 test('the coverage lists the tutorial operations as served, and unserved navigations as 501', () => {
@@ -54,19 +68,37 @@ test('every request-builder operation of the SDK is served or has its reason (no
   assert.ok(answers.length >= 100, `only ${answers.length} SDK operations listed`);
   const gaps = answers.filter((a) => !a.served && a.note === '').map((a) => `${a.method} ${a.template}`);
   assert.deepEqual(gaps, []);
-  for (const a of answers.filter((x) => !x.served)) assert.match(a.note, /(: 405|: 501|, 400)\.$/, `${a.method} ${a.pattern}: the note names the status`);
+  for (const a of answers.filter((x) => !x.served))
+    assert.match(a.note, /(: 405|: 501|, 400)\.$/, `${a.method} ${a.pattern}: the note names the status`);
   // Reasons for operations that are in fact served would be stale.
-  const stale = Object.keys(NOT_SERVED).filter((key) => answers.some((a) => a.served && `${a.method} ${a.pattern}` === key));
+  const stale = Object.keys(NOT_SERVED).filter((key) =>
+    answers.some((a) => a.served && `${a.method} ${a.pattern}` === key),
+  );
   assert.deepEqual(stale, []);
   const unused = Object.keys(NOT_SERVED).filter((key) => !answers.some((a) => `${a.method} ${a.pattern}` === key));
   assert.deepEqual(unused, []);
 });
 
-test('the SDK\'s alternate keys and the profile\'s applicationSegments are served', () => {
-  const served = new Set(sdkAnswers(graphModel, registry).filter((a) => a.served).map((a) => `${a.method} ${a.template}`));
+test("the SDK's alternate keys and the profile's applicationSegments are served", () => {
+  const served = new Set(
+    sdkAnswers(graphModel, registry)
+      .filter((a) => a.served)
+      .map((a) => `${a.method} ${a.template}`),
+  );
   for (const key of ["applications(appId='{appId}')", "applications(uniqueName='{uniqueName}')"]) {
-    assert.ok(served.has(`GET /onPremisesPublishingProfiles/{onPremisesPublishingProfile%2Did}/connectorGroups/{connectorGroup%2Did}/${key}`), key);
+    assert.ok(
+      served.has(
+        `GET /onPremisesPublishingProfiles/{onPremisesPublishingProfile%2Did}/connectorGroups/{connectorGroup%2Did}/${key}`,
+      ),
+      key,
+    );
   }
-  assert.ok(served.has('GET /onPremisesPublishingProfiles/{onPremisesPublishingProfile%2Did}/applicationSegments/{ipApplicationSegment%2Did}'));
-  assert.ok(served.has('GET /onPremisesPublishingProfiles/{onPremisesPublishingProfile%2Did}/applicationSegments/$count'));
+  assert.ok(
+    served.has(
+      'GET /onPremisesPublishingProfiles/{onPremisesPublishingProfile%2Did}/applicationSegments/{ipApplicationSegment%2Did}',
+    ),
+  );
+  assert.ok(
+    served.has('GET /onPremisesPublishingProfiles/{onPremisesPublishingProfile%2Did}/applicationSegments/$count'),
+  );
 });

@@ -11,15 +11,21 @@ import { SDK_SOURCE } from './sdk-surface.js';
  * whether localgraph serves it, and where it deliberately answers differently from Graph.
  */
 const DIFFERENCES: Record<string, string> = {
-  'POST /onPremisesPublishingProfiles/{id}/connectors': 'Graph registers connectors through the on-premises installer; localgraph takes a POST (as the SDKs offer).',
+  'POST /onPremisesPublishingProfiles/{id}/connectors':
+    'Graph registers connectors through the on-premises installer; localgraph takes a POST (as the SDKs offer).',
   'POST /onPremisesPublishingProfiles/{id}/agents': 'Registration by POST, as for connectors.',
   'POST /onPremisesPublishingProfiles/{id}/sensors': 'Registration by POST, as for connectors.',
-  'POST /onPremisesPublishingProfiles/{id}/connectorGroups': 'Answers 200 as the live service does (docs: 201); `--status-codes docs` answers 201.',
-  'PATCH /onPremisesPublishingProfiles/{id}/connectorGroups/{id}': 'Answers 204 as the live service does (docs: 200 + group); `--status-codes docs` answers 200.',
-  'POST /onPremisesPublishingProfiles/{id}/connectors/{id}/memberOf/$ref': 'Moves the connector (one group per connector); 204 as the tutorial shows.',
-  'POST /onPremisesPublishingProfiles/{id}/connectorGroups/{id}/members/$ref': 'Moves the connector (one group per connector); 204 as the tutorial shows.',
+  'POST /onPremisesPublishingProfiles/{id}/connectorGroups':
+    'Answers 200 as the live service does (docs: 201); `--status-codes docs` answers 201.',
+  'PATCH /onPremisesPublishingProfiles/{id}/connectorGroups/{id}':
+    'Answers 204 as the live service does (docs: 200 + group); `--status-codes docs` answers 200.',
+  'POST /onPremisesPublishingProfiles/{id}/connectors/{id}/memberOf/$ref':
+    'Moves the connector (one group per connector); 204 as the tutorial shows.',
+  'POST /onPremisesPublishingProfiles/{id}/connectorGroups/{id}/members/$ref':
+    'Moves the connector (one group per connector); 204 as the tutorial shows.',
   'GET /applications/{id}/connectorGroup': 'Without an assignment: the tenant default group (as observed live).',
-  'PUT /applications/{id}/connectorGroup/$ref': 'Application_NotFound until onPremisesPublishing is set (as observed live).',
+  'PUT /applications/{id}/connectorGroup/$ref':
+    'Application_NotFound until onPremisesPublishing is set (as observed live).',
 };
 
 /**
@@ -33,8 +39,14 @@ const NO_SDK_BUILDER = new Set([
   'DELETE /onPremisesPublishingProfiles/{id}/agentGroups/{id}/agents/{id}/$ref',
   'POST /onPremisesPublishingProfiles/{id}/agentGroups/{id}/publishedResources/$ref',
   'DELETE /onPremisesPublishingProfiles/{id}/agentGroups/{id}/publishedResources/{id}/$ref',
-  ...['GET', 'POST'].map((m) => `${m} /applications/{id}/onPremisesPublishing/segmentsConfiguration/microsoft.graph.ipSegmentConfiguration/applicationSegments`),
-  ...['GET', 'PATCH', 'DELETE'].map((m) => `${m} /applications/{id}/onPremisesPublishing/segmentsConfiguration/microsoft.graph.ipSegmentConfiguration/applicationSegments/{id}`),
+  ...['GET', 'POST'].map(
+    (m) =>
+      `${m} /applications/{id}/onPremisesPublishing/segmentsConfiguration/microsoft.graph.ipSegmentConfiguration/applicationSegments`,
+  ),
+  ...['GET', 'PATCH', 'DELETE'].map(
+    (m) =>
+      `${m} /applications/{id}/onPremisesPublishing/segmentsConfiguration/microsoft.graph.ipSegmentConfiguration/applicationSegments/{id}`,
+  ),
   'GET /applications/{id}/onPremisesPublishing/segmentsConfiguration/microsoft.graph.ipSegmentConfiguration/applicationSegments/{id}/application',
 ]);
 
@@ -46,14 +58,21 @@ export type SdkCoverage = Record<string, string[]>;
 function sdkCell(operation: string, sdks: SdkCoverage): string {
   const names = (sdks[operation] ?? []).map((sdk) => SDK_NAMES[sdk] ?? sdk);
   if (names.length === 0) return '';
-  return NO_SDK_BUILDER.has(operation) ? `${names.join(', ')} (request adapter: no builder in the SDKs)` : names.join(', ');
+  return NO_SDK_BUILDER.has(operation)
+    ? `${names.join(', ')} (request adapter: no builder in the SDKs)`
+    : names.join(', ');
 }
 
 function cell(permissions: string[]): string {
   return permissions.length === 0 ? 'not supported' : permissions.join(', ');
 }
 
-export function renderCoverage(model: Model, registry: ResourceRegistry, matrix: PermissionRow[], sdks: SdkCoverage): string {
+export function renderCoverage(
+  model: Model,
+  registry: ResourceRegistry,
+  matrix: PermissionRow[],
+  sdks: SdkCoverage,
+): string {
   const policy = new PermissionPolicy(matrix);
   const lines = [
     '# Coverage',
@@ -61,7 +80,7 @@ export function renderCoverage(model: Model, registry: ResourceRegistry, matrix:
     'Generated from the model and the behaviour modules by `npm run docs`; do not edit by hand.',
     'Paths are relative to `/beta`; `{id}` is any key. Permissions: least privileged first.',
     '"official SDK": which of Microsoft\'s Graph beta SDKs sent the operation in `npm run test:clients`',
-    '(the servers\' request logs, kept in docs/sdk-coverage.json; see clients/).',
+    "(the servers' request logs, kept in docs/sdk-coverage.json; see clients/).",
     '',
     '| method | path | delegated | application | served | official SDK | difference from Graph |',
     '|---|---|---|---|---|---|---|',
@@ -71,7 +90,9 @@ export function renderCoverage(model: Model, registry: ResourceRegistry, matrix:
     const served = op.implemented ? 'yes' : 'no (501)';
     const note = DIFFERENCES[`${op.method} ${op.pattern}`] ?? '';
     const sdk = sdkCell(`${op.method} ${op.pattern}`, sdks);
-    lines.push(`| ${op.method} | \`${op.pattern}\` | ${row ? cell(row.delegated) : ''} | ${row ? cell(row.application) : ''} | ${served} | ${sdk} | ${note} |`);
+    lines.push(
+      `| ${op.method} | \`${op.pattern}\` | ${row ? cell(row.delegated) : ''} | ${row ? cell(row.application) : ''} | ${served} | ${sdk} | ${note} |`,
+    );
   }
   const answers = sdkAnswers(model, registry);
   lines.push(
@@ -86,6 +107,7 @@ export function renderCoverage(model: Model, registry: ResourceRegistry, matrix:
     '| method | SDK path | served | note |',
     '|---|---|---|---|',
   );
-  for (const a of answers) lines.push(`| ${a.method} | \`${a.template.replace(/\|/g, '\\|')}\` | ${a.served ? 'yes' : 'no'} | ${a.note} |`);
+  for (const a of answers)
+    lines.push(`| ${a.method} | \`${a.template.replace(/\|/g, '\\|')}\` | ${a.served ? 'yes' : 'no'} | ${a.note} |`);
   return `${lines.join('\n')}\n`;
 }

@@ -3,7 +3,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { customDomainCertificateMetadata, UnreadableCertificate, type CertificateMetadata } from './custom-domain-certificate.js';
+import {
+  customDomainCertificateMetadata,
+  UnreadableCertificate,
+  type CertificateMetadata,
+} from './custom-domain-certificate.js';
 
 interface Fixture {
   certificates: Array<{ name: string; key: string; password?: string; metadata: CertificateMetadata }>;
@@ -40,7 +44,11 @@ describe("a custom domain's certificate metadata", () => {
   it('a truncated or damaged PFX is refused, not a crash', () => {
     const pfx = Buffer.from(fixture.certificates[0].key, 'base64');
     for (const length of [1, 2, 40, pfx.length >> 1, pfx.length - 1]) {
-      assert.throws(() => customDomainCertificateMetadata(pfx.subarray(0, length).toString('base64'), 'secret'), UnreadableCertificate, `length ${length}`);
+      assert.throws(
+        () => customDomainCertificateMetadata(pfx.subarray(0, length).toString('base64'), 'secret'),
+        UnreadableCertificate,
+        `length ${length}`,
+      );
     }
     // A damaged byte the walk does not depend on goes unnoticed (the MAC is not checked); any
     // other is a refusal, never another error.
@@ -64,8 +72,19 @@ describe("a custom domain's certificate metadata", () => {
     // at the same length, to a 7-byte salt and INTEGER 8388607.
     const at = pfx.indexOf(Buffer.from([0x02, 0x02, 0x08, 0x00]));
     assert.ok(at > 10 && pfx[at - 10] === 0x04 && pfx[at - 9] === 0x08);
-    const greedy = Buffer.concat([pfx.subarray(0, at - 10), Buffer.from([0x04, 0x07]), pfx.subarray(at - 8, at - 1), Buffer.from([0x02, 0x03, 0x7f, 0xff, 0xff]), pfx.subarray(at + 4)]);
+    const greedy = Buffer.concat([
+      pfx.subarray(0, at - 10),
+      Buffer.from([0x04, 0x07]),
+      pfx.subarray(at - 8, at - 1),
+      Buffer.from([0x02, 0x03, 0x7f, 0xff, 0xff]),
+      pfx.subarray(at + 4),
+    ]);
     assert.equal(greedy.length, pfx.length);
-    assert.throws(() => customDomainCertificateMetadata(greedy.toString('base64'), 'secret'), (error: unknown) => error instanceof UnreadableCertificate && error.message.includes('asks for 8388607 key-derivation iterations; localgraph reads 1 to 600000'));
+    assert.throws(
+      () => customDomainCertificateMetadata(greedy.toString('base64'), 'secret'),
+      (error: unknown) =>
+        error instanceof UnreadableCertificate &&
+        error.message.includes('asks for 8388607 key-derivation iterations; localgraph reads 1 to 600000'),
+    );
   });
 });

@@ -71,7 +71,9 @@ function readCertificate(bytes: Buffer): Buffer | undefined {
 function leafOf(certificates: Buffer[]): Buffer {
   if (certificates.length === 0) throw new UnreadableCertificate('The PFX holds no certificate.');
   const parsed = certificates.map((der) => ({ der, cert: new x509.X509Certificate(new Uint8Array(der)) }));
-  const issuers = new Set(parsed.filter((c) => c.cert.subject !== c.cert.issuer || parsed.length === 1).map((c) => c.cert.issuer));
+  const issuers = new Set(
+    parsed.filter((c) => c.cert.subject !== c.cert.issuer || parsed.length === 1).map((c) => c.cert.issuer),
+  );
   return (parsed.find((c) => !issuers.has(c.cert.subject)) ?? parsed[0]).der;
 }
 
@@ -125,7 +127,10 @@ function oid(tlv: Tlv): string {
 
 function iterations(tlv: Tlv): number {
   const n = tlv.value.length > 4 ? Infinity : tlv.value.reduce((n, byte) => n * 256 + byte, 0);
-  if (n < 1 || n > MAX_KDF_ITERATIONS) throw new UnreadableCertificate(`The PFX asks for ${tlv.value.length > 4 ? 'over 4 billion' : n} key-derivation iterations; localgraph reads 1 to ${MAX_KDF_ITERATIONS}.`);
+  if (n < 1 || n > MAX_KDF_ITERATIONS)
+    throw new UnreadableCertificate(
+      `The PFX asks for ${tlv.value.length > 4 ? 'over 4 billion' : n} key-derivation iterations; localgraph reads 1 to ${MAX_KDF_ITERATIONS}.`,
+    );
   return n;
 }
 
@@ -165,7 +170,10 @@ function pfxCertificates(bytes: Buffer, password: string): Buffer[] {
     throw new UnreadableCertificate(NOT_A_CERTIFICATE);
   }
   const [type, content] = children(authSafe);
-  if (oid(type) !== OID.data) throw new UnreadableCertificate('The PFX is signed with a public key, which localgraph does not read; export it with a password.');
+  if (oid(type) !== OID.data)
+    throw new UnreadableCertificate(
+      'The PFX is signed with a public key, which localgraph does not read; export it with a password.',
+    );
   const safe = readTlv(octets(children(content)[0]), 0);
   const certificates: Buffer[] = [];
   for (const info of children(safe)) {
@@ -196,16 +204,23 @@ function decrypt(encryptedContentInfo: Tlv, password: string): Buffer {
     if (scheme === OID.pbeSha1TripleDes) return decryptPkcs12TripleDes(params, password, ciphertext);
   } catch (error) {
     if (error instanceof UnreadableCertificate) throw error;
-    throw new UnreadableCertificate('The PFX could not be decrypted with verifiedCustomDomainPasswordCredential.secretText.');
+    throw new UnreadableCertificate(
+      'The PFX could not be decrypted with verifiedCustomDomainPasswordCredential.secretText.',
+    );
   }
-  const name = scheme.startsWith('1.2.840.113549.1.12.1.') ? 'RC2 or RC4 (pbeWithSHAAnd…, OpenSSL 1\'s default)' : scheme;
-  throw new UnreadableCertificate(`The PFX's certificates are encrypted with ${name}, which localgraph does not read; export it with AES-256 (PBES2) or TripleDES.`);
+  const name = scheme.startsWith('1.2.840.113549.1.12.1.')
+    ? "RC2 or RC4 (pbeWithSHAAnd…, OpenSSL 1's default)"
+    : scheme;
+  throw new UnreadableCertificate(
+    `The PFX's certificates are encrypted with ${name}, which localgraph does not read; export it with AES-256 (PBES2) or TripleDES.`,
+  );
 }
 
 function decryptPbes2(params: Tlv, password: string, ciphertext: Buffer): Buffer {
   const [kdf, encryption] = children(params);
   const [kdfId, kdfParams] = children(kdf);
-  if (oid(kdfId) !== OID.pbkdf2) throw new UnreadableCertificate('The PFX uses a key derivation other than PBKDF2, which localgraph does not read.');
+  if (oid(kdfId) !== OID.pbkdf2)
+    throw new UnreadableCertificate('The PFX uses a key derivation other than PBKDF2, which localgraph does not read.');
   const fields = children(kdfParams);
   const salt = fields[0].value;
   const count = iterations(fields[1]);
@@ -213,7 +228,10 @@ function decryptPbes2(params: Tlv, password: string, ciphertext: Buffer): Buffer
   const digest = prfField ? PRF[oid(children(prfField)[0])] : 'sha1';
   const [encryptionId, iv] = children(encryption);
   const cipher = AES[oid(encryptionId)];
-  if (!cipher || !digest) throw new UnreadableCertificate('The PFX uses a cipher localgraph does not read; export it with AES-256 (PBES2) or TripleDES.');
+  if (!cipher || !digest)
+    throw new UnreadableCertificate(
+      'The PFX uses a cipher localgraph does not read; export it with AES-256 (PBES2) or TripleDES.',
+    );
   const key = pbkdf2Sync(Buffer.from(password, 'utf8'), salt, count, Number(cipher.split('-')[1]) / 8, digest);
   const decipher = createDecipheriv(cipher, key, iv.value);
   return Buffer.concat([decipher.update(ciphertext), decipher.final()]);
@@ -244,7 +262,9 @@ function pkcs12Kdf(password: string, salt: Buffer, iterations: number, id: numbe
   const d = Buffer.alloc(v, id);
   const result: Buffer[] = [];
   for (let produced = 0; produced < size; produced += u) {
-    let a = createHash('sha1').update(Buffer.concat([d, input])).digest();
+    let a = createHash('sha1')
+      .update(Buffer.concat([d, input]))
+      .digest();
     for (let i = 1; i < iterations; i++) a = createHash('sha1').update(a).digest();
     result.push(a);
     const b = fill(a).subarray(0, v);

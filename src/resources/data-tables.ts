@@ -7,7 +7,10 @@ import type { CollectionBehaviour } from './collection.js';
  * a contained collection to its parent's, a column relationship's holder to the other side, a
  * link table to both sides.
  */
-export function dataTables(behaviours: readonly CollectionBehaviour[], byPath: (path: string) => CollectionBehaviour | undefined): string[] {
+export function dataTables(
+  behaviours: readonly CollectionBehaviour[],
+  byPath: (path: string) => CollectionBehaviour | undefined,
+): string[] {
   const tables: string[] = [];
   const refersTo = new Map<string, Set<string>>();
   const add = (table: string) => {
@@ -41,7 +44,10 @@ export function dataTables(behaviours: readonly CollectionBehaviour[], byPath: (
   const referredBy = (table: string) => tables.filter((t) => !ordered.includes(t) && refersTo.get(t)!.has(table));
   while (ordered.length < tables.length) {
     const next = tables.find((t) => !ordered.includes(t) && referredBy(t).length === 0);
-    if (!next) throw new Error(`the tables refer to each other in a cycle: ${tables.filter((t) => !ordered.includes(t)).join(', ')}`);
+    if (!next)
+      throw new Error(
+        `the tables refer to each other in a cycle: ${tables.filter((t) => !ordered.includes(t)).join(', ')}`,
+      );
     ordered.push(next);
   }
   return ordered;

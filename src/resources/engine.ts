@@ -6,7 +6,14 @@ import { loadEntity, scopeOf, type Call, type GraphRequest, type GraphResponse }
 import type { OperationContext } from './collection.js';
 import type { Clock } from './clock.js';
 import type { IdGenerator } from './id-generator.js';
-import { countCollection, createEntity, deleteEntity, getEntity, listCollection, updateEntity } from './entity-operations.js';
+import {
+  countCollection,
+  createEntity,
+  deleteEntity,
+  getEntity,
+  listCollection,
+  updateEntity,
+} from './entity-operations.js';
 import { getProperty, patchProperty } from './property-operations.js';
 import { addReference, getRelated, listReferences, removeReference, setReference } from './reference-operations.js';
 import type { ResourceRegistry } from './registry.js';
@@ -41,18 +48,33 @@ export class Engine {
 
   async handle(request: GraphRequest): Promise<GraphResponse> {
     const tenant = await this.tenants.ensure(request.principal.tenantId);
-    const target = resolveTarget(this.registry, await settleAlternateKeys(this.registry, this.services.store, request.principal.tenantId, request.path));
-    const ctx: OperationContext = { ...this.services, model: this.registry.model, principal: request.principal, tenant };
-    const call: Call = { request, ctx, registry: this.registry, options: readQueryOptions(request.url.searchParams, optionsType(target), this.registry.model) };
+    const target = resolveTarget(
+      this.registry,
+      await settleAlternateKeys(this.registry, this.services.store, request.principal.tenantId, request.path),
+    );
+    const ctx: OperationContext = {
+      ...this.services,
+      model: this.registry.model,
+      principal: request.principal,
+      tenant,
+    };
+    const call: Call = {
+      request,
+      ctx,
+      registry: this.registry,
+      options: readQueryOptions(request.url.searchParams, optionsType(target), this.registry.model),
+    };
     const parent = target.kind === 'collection' || target.kind === 'entity' ? target.parent : undefined;
-    if (parent) await loadEntity(ctx.store, parent.behaviour, scopeOf(call, parent.behaviour, parent.parentKeys), parent.key);
+    if (parent)
+      await loadEntity(ctx.store, parent.behaviour, scopeOf(call, parent.behaviour, parent.parentKeys), parent.key);
     return this.dispatch(call, target, request.method.toUpperCase());
   }
 
   private dispatch(call: Call, target: Target, method: string): Promise<GraphResponse> {
     switch (target.kind) {
       case 'collection':
-        if (target.count) return method === 'GET' ? countCollection(call, target.behaviour, target.parentKeys) : refuse();
+        if (target.count)
+          return method === 'GET' ? countCollection(call, target.behaviour, target.parentKeys) : refuse();
         if (method === 'GET') return listCollection(call, target);
         if (method === 'POST') return createEntity(call, target);
         return refuse();

@@ -2,12 +2,32 @@ import { errors } from '../graph/errors.js';
 import { readEntityBody } from '../odata/entity-body.js';
 import { mergeComplex } from '../odata/merge.js';
 import { nextLink, pageSize } from '../odata/paging.js';
-import { afterCondition, cursorValues, decodeCursor, encodeCursor, filterToSql, orderBySql, parseFilter, parseOrderBy, queryHash, type OrderKey } from '../odata/query/index.js';
+import {
+  afterCondition,
+  cursorValues,
+  decodeCursor,
+  encodeCursor,
+  filterToSql,
+  orderBySql,
+  parseFilter,
+  parseOrderBy,
+  queryHash,
+  type OrderKey,
+} from '../odata/query/index.js';
 import { isGuid } from '../odata/guid.js';
 import type { Condition, Entity } from '../store/store.js';
 import { jsonFields } from '../odata/serialize.js';
 import type { JsonField } from '../store/row-json.js';
-import { combineGuards, explainRefusal, loadEntity, scopeOf, serializeOptions, writeEntity, type Call, type GraphResponse } from './call.js';
+import {
+  combineGuards,
+  explainRefusal,
+  loadEntity,
+  scopeOf,
+  serializeOptions,
+  writeEntity,
+  type Call,
+  type GraphResponse,
+} from './call.js';
 import type { CollectionBehaviour } from './collection.js';
 import { contextUrl } from './context-url.js';
 import { writeExpanded } from './expand.js';
@@ -31,7 +51,13 @@ function allOf(conditions: Array<Condition | undefined>): Condition | undefined 
  * ending with id) as the SQL order, so a page costs an index range scan whatever the table's
  * size; a nextLink when the page (`$top`, `Prefer: odata.maxpagesize` or the default) left rows behind.
  */
-export async function listPage(call: Call, behaviour: CollectionBehaviour, parentKeys: string[], contextPath: string, where?: Condition): Promise<GraphResponse> {
+export async function listPage(
+  call: Call,
+  behaviour: CollectionBehaviour,
+  parentKeys: string[],
+  contextPath: string,
+  where?: Condition,
+): Promise<GraphResponse> {
   const { options, request, ctx } = call;
   const { model, store } = ctx;
   const table = behaviour.table;
@@ -41,13 +67,21 @@ export async function listPage(call: Call, behaviour: CollectionBehaviour, paren
   let hashed: string | undefined;
   const hash = () => (hashed ??= queryHash(filter, keys, behaviour.path));
   const filtered = allOf([where, filter && filterToSql(filter, table, store.dialect)]);
-  const after = options.skipToken === undefined ? undefined : afterCondition(keys, decodeCursor(options.skipToken, hash()), table, store.dialect);
+  const after =
+    options.skipToken === undefined
+      ? undefined
+      : afterCondition(keys, decodeCursor(options.skipToken, hash()), table, store.dialect);
   const size = pageSize(options.top, request.preferences.maxPageSize);
   const scope = scopeOf(call, behaviour, parentKeys);
   // `$skip` applies to the first page only: later pages continue after the last row served.
   const offset = after === undefined ? options.skip : undefined;
   // One row more than the page tells whether another page exists.
-  const listOptions = { top: size + 1, where: allOf([filtered, after]), orderBy: orderBySql(keys, table, store.dialect), offset };
+  const listOptions = {
+    top: size + 1,
+    where: allOf([filtered, after]),
+    orderBy: orderBySql(keys, table, store.dialect),
+    offset,
+  };
   const count = options.count && request.eventual ? () => store.count(table, scope, filtered) : undefined;
   const fields = options.expand?.length ? undefined : jsonFields(model, behaviour.type, table, serializeOptions(call));
   const jsonRows = fields && keysIn(keys, fields) ? await store.listJson(table, scope, listOptions, fields) : undefined;
@@ -83,7 +117,9 @@ export async function listPage(call: Call, behaviour: CollectionBehaviour, paren
  * cursor): each key a property of the row, not an enum whose members the row may hide.
  */
 function keysIn(keys: readonly OrderKey[], fields: readonly JsonField[]): boolean {
-  return keys.every((key) => key.path.length === 1 && fields.some((f) => f.name === key.path[0] && f.hidden === undefined));
+  return keys.every(
+    (key) => key.path.length === 1 && fields.some((f) => f.name === key.path[0] && f.hidden === undefined),
+  );
 }
 
 export function listCollection(call: Call, target: CollectionTarget): Promise<GraphResponse> {
@@ -93,7 +129,13 @@ export function listCollection(call: Call, target: CollectionTarget): Promise<Gr
 export async function getEntity(call: Call, target: EntityTarget): Promise<GraphResponse> {
   const { behaviour } = target;
   const entity = await loadEntity(call.ctx.store, behaviour, scopeOf(call, behaviour, target.parentKeys), target.key);
-  return { status: 200, body: { '@odata.context': context(call, true), ...(await writeExpanded(call, behaviour, target.parentKeys, entity, call.options.expand)) } };
+  return {
+    status: 200,
+    body: {
+      '@odata.context': context(call, true),
+      ...(await writeExpanded(call, behaviour, target.parentKeys, entity, call.options.expand)),
+    },
+  };
 }
 
 export async function createEntity(call: Call, target: CollectionTarget): Promise<GraphResponse> {
@@ -103,7 +145,8 @@ export async function createEntity(call: Call, target: CollectionTarget): Promis
   if (!create) throw errors.methodNotAllowed();
   const input = readEntityBody(ctx.model, behaviour.type, call.request.body, create.rules, 'create');
   if (input.id !== undefined && input.id !== null) {
-    if (create.clientId !== 'guid' || !isGuid(String(input.id))) throw errors.invalidValue('id', behaviour.type.name, 'The id must be a GUID.');
+    if (create.clientId !== 'guid' || !isGuid(String(input.id)))
+      throw errors.invalidValue('id', behaviour.type.name, 'The id must be a GUID.');
     input.id = String(input.id).toLowerCase();
   } else {
     input.id = ctx.ids.newId();
@@ -111,9 +154,14 @@ export async function createEntity(call: Call, target: CollectionTarget): Promis
   const entity: Entity = { ...create.defaults(ctx, parentKeys), ...input };
   for (const property of behaviour.type.properties.keys()) if (!(property in entity)) entity[property] = null;
   create.prepare?.(ctx, entity);
-  const inserted = await ctx.store.insert(behaviour.table, scopeOf(call, behaviour, parentKeys), entity, { hidden: create.hidden?.(ctx, parentKeys) });
+  const inserted = await ctx.store.insert(behaviour.table, scopeOf(call, behaviour, parentKeys), entity, {
+    hidden: create.hidden?.(ctx, parentKeys),
+  });
   if (inserted === 'duplicate') throw errors.objectConflict('id', String(entity.id));
-  return { status: create.status?.(ctx) ?? 201, body: { '@odata.context': context(call, true), ...writeEntity(call, behaviour, entity) } };
+  return {
+    status: create.status?.(ctx) ?? 201,
+    body: { '@odata.context': context(call, true), ...writeEntity(call, behaviour, entity) },
+  };
 }
 
 export async function updateEntity(call: Call, target: EntityTarget): Promise<GraphResponse> {
@@ -137,7 +185,8 @@ export async function updateEntity(call: Call, target: EntityTarget): Promise<Gr
       }
       // Open properties live in one document: keep the ones this PATCH does not name.
       if (behaviour.table.openColumn) {
-        for (const [name, value] of Object.entries(current)) if (!behaviour.type.properties.has(name) && !Object.hasOwn(changes, name)) changes[name] = value;
+        for (const [name, value] of Object.entries(current))
+          if (!behaviour.type.properties.has(name) && !Object.hasOwn(changes, name)) changes[name] = value;
       }
     }
     update.prepare?.(ctx, changes);
@@ -166,16 +215,25 @@ export async function deleteEntity(call: Call, target: EntityTarget): Promise<Gr
   } catch (error) {
     // A row that still references this one (a connector that joined the group meanwhile): the
     // database refused; say which rule, from a fresh look.
-    if (call.ctx.store.dialect.isForeignKeyViolation(error)) await explainRefusal(call.ctx.store, behaviour, scope, key, guards);
+    if (call.ctx.store.dialect.isForeignKeyViolation(error))
+      await explainRefusal(call.ctx.store, behaviour, scope, key, guards);
     throw error;
   }
 }
 
-export async function countCollection(call: Call, behaviour: CollectionBehaviour, parentKeys: string[], where?: Condition): Promise<GraphResponse> {
+export async function countCollection(
+  call: Call,
+  behaviour: CollectionBehaviour,
+  parentKeys: string[],
+  where?: Condition,
+): Promise<GraphResponse> {
   if (!call.request.eventual) throw errors.consistencyRequired();
   const { options, ctx } = call;
   // `/$count?$filter=…` counts what the filter keeps, as Graph's directory does.
-  const filter = options.filter === undefined ? undefined : filterToSql(parseFilter(options.filter, behaviour.type, ctx.model), behaviour.table, ctx.store.dialect);
+  const filter =
+    options.filter === undefined
+      ? undefined
+      : filterToSql(parseFilter(options.filter, behaviour.type, ctx.model), behaviour.table, ctx.store.dialect);
   const count = await ctx.store.count(behaviour.table, scopeOf(call, behaviour, parentKeys), allOf([where, filter]));
   return { status: 200, text: String(count) };
 }

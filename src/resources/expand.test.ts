@@ -43,7 +43,12 @@ describe('$expand', () => {
       for (let c = 0; c < PER_GROUP; c++) {
         const id = `${String(g).padStart(2, '0')}${String(c).padStart(2, '0')}0000-0000-4000-8000-000000000000`;
         const machineName = `m${String(c).padStart(2, '0')}.g${g}`;
-        await server.store.insert(tables.connectors, { tenantId: TENANT }, { id, externalIp: '10.0.0.1', machineName, status: c % 2 === 0 ? 'active' : 'inactive', version: '1.0' }, { hidden: { connector_group_id: group } });
+        await server.store.insert(
+          tables.connectors,
+          { tenantId: TENANT },
+          { id, externalIp: '10.0.0.1', machineName, status: c % 2 === 0 ? 'active' : 'inactive', version: '1.0' },
+          { hidden: { connector_group_id: group } },
+        );
       }
     }
   });
@@ -51,11 +56,16 @@ describe('$expand', () => {
   test('three levels over a page within the budget are served whole', async () => {
     const groups = 40;
     assert.ok(deepCount(groups) <= MAX_EXPANDED_PER_RESPONSE);
-    const res = await get(`${AP}/connectorGroups?$top=${groups}&$filter=${encodeURIComponent("startswith(name,'group')")}&$expand=${DEEP}`);
+    const res = await get(
+      `${AP}/connectorGroups?$top=${groups}&$filter=${encodeURIComponent("startswith(name,'group')")}&$expand=${DEEP}`,
+    );
     assert.equal(res.statusCode, 200, res.body.slice(0, 300));
     const value = res.json().value as Array<{ members: Array<{ memberOf: Array<{ members: unknown[] }> }> }>;
     assert.equal(value.length, groups);
-    assert.equal(value.flatMap((g) => g.members.flatMap((m) => m.memberOf.flatMap((o) => o.members))).length, groups * PER_GROUP * PER_GROUP);
+    assert.equal(
+      value.flatMap((g) => g.members.flatMap((m) => m.memberOf.flatMap((o) => o.members))).length,
+      groups * PER_GROUP * PER_GROUP,
+    );
   });
 
   test('a response that would pass the budget is refused with Graph error, not built', async () => {
@@ -89,26 +99,36 @@ describe('$expand', () => {
   });
 
   test('an expanded collection holds at most 20 items, whatever its $top', async () => {
-    const res = await get(`${AP}/connectors/00000000-0000-4000-8000-000000000000?$expand=memberOf($expand=members($top=1000))`);
+    const res = await get(
+      `${AP}/connectors/00000000-0000-4000-8000-000000000000?$expand=memberOf($expand=members($top=1000))`,
+    );
     assert.equal(res.statusCode, 400, 'a nested $top over 999 is refused as at the top level');
-    const capped = await get(`${AP}/connectors/00000000-0000-4000-8000-000000000000?$expand=memberOf($expand=members($top=500))`);
+    const capped = await get(
+      `${AP}/connectors/00000000-0000-4000-8000-000000000000?$expand=memberOf($expand=members($top=500))`,
+    );
     assert.equal(capped.statusCode, 200, capped.body);
     assert.equal(capped.json().memberOf[0].members.length, PER_GROUP);
   });
 
   test('$filter and $orderby inside $expand apply to the expanded collection', async () => {
-    const filtered = await get(`${AP}/connectorGroups/${firstGroup}?$expand=members($filter=${encodeURIComponent("status eq 'active' and machineName ne 'm00.g0'")};$select=machineName,status)`);
+    const filtered = await get(
+      `${AP}/connectorGroups/${firstGroup}?$expand=members($filter=${encodeURIComponent("status eq 'active' and machineName ne 'm00.g0'")};$select=machineName,status)`,
+    );
     assert.equal(filtered.statusCode, 200, filtered.body);
     const members = filtered.json().members as Array<{ machineName: string; status: string }>;
     assert.equal(members.length, PER_GROUP / 2 - 1);
     assert.ok(members.every((m) => m.status === 'active' && m.machineName !== 'm00.g0'));
-    const ordered = await get(`${AP}/connectorGroups/${firstGroup}?$expand=members($orderby=machineName desc;$top=3;$select=machineName)`);
+    const ordered = await get(
+      `${AP}/connectorGroups/${firstGroup}?$expand=members($orderby=machineName desc;$top=3;$select=machineName)`,
+    );
     assert.equal(ordered.statusCode, 200, ordered.body);
     assert.deepEqual(
       (ordered.json().members as Array<{ machineName: string }>).map((m) => m.machineName),
       ['m19.g0', 'm18.g0', 'm17.g0'],
     );
-    const badFilter = await get(`${AP}/connectorGroups/${firstGroup}?$expand=members($filter=${encodeURIComponent("nope eq 'x'")})`);
+    const badFilter = await get(
+      `${AP}/connectorGroups/${firstGroup}?$expand=members($filter=${encodeURIComponent("nope eq 'x'")})`,
+    );
     assert.equal(badFilter.statusCode, 400);
   });
 
@@ -128,6 +148,9 @@ describe('$expand', () => {
     const url = '/beta/applications?$expand=';
     const res = await get(`${url}connectorGroup($filter=${encodeURIComponent("name eq 'x'")})`);
     assert.equal(res.statusCode, 400, res.body);
-    assert.match(res.json().error.message, /'\$filter' is not supported inside the \$expand of 'connectorGroup': it is a single-valued navigation/);
+    assert.match(
+      res.json().error.message,
+      /'\$filter' is not supported inside the \$expand of 'connectorGroup': it is a single-valued navigation/,
+    );
   });
 });

@@ -16,13 +16,25 @@ import type { RelatedTarget } from './target.js';
  */
 export const MAX_EXPANDED = 20;
 
-export async function writeExpanded(call: Call, behaviour: CollectionBehaviour, parentKeys: string[], entity: Entity, expand: ExpandItem[] | undefined): Promise<Record<string, unknown>> {
+export async function writeExpanded(
+  call: Call,
+  behaviour: CollectionBehaviour,
+  parentKeys: string[],
+  entity: Entity,
+  expand: ExpandItem[] | undefined,
+): Promise<Record<string, unknown>> {
   const out = writeEntity(call, behaviour, entity);
   for (const item of expand ?? []) out[item.navigation] = await expandOne(call, behaviour, parentKeys, entity, item);
   return out;
 }
 
-async function expandOne(call: Call, behaviour: CollectionBehaviour, parentKeys: string[], entity: Entity, item: ExpandItem): Promise<unknown> {
+async function expandOne(
+  call: Call,
+  behaviour: CollectionBehaviour,
+  parentKeys: string[],
+  entity: Entity,
+  item: ExpandItem,
+): Promise<unknown> {
   const { registry, ctx } = call;
   const navigation = behaviour.type.navigations.get(item.navigation)!;
   // Expanding reads the navigation: the caller needs what reading it directly needs.
@@ -69,11 +81,20 @@ async function expandOne(call: Call, behaviour: CollectionBehaviour, parentKeys:
 function pageOf(call: Call, target: CollectionBehaviour, item: ExpandItem, where?: Condition): ListOptions {
   const { model, store } = call.ctx;
   const options = item.options;
-  const filter = options.filter === undefined ? undefined : filterToSql(parseFilter(options.filter, target.type, model), target.table, store.dialect);
+  const filter =
+    options.filter === undefined
+      ? undefined
+      : filterToSql(parseFilter(options.filter, target.type, model), target.table, store.dialect);
   const conditions = [where, filter].filter((c): c is Condition => c !== undefined);
   return {
     top: Math.min(options.top ?? MAX_EXPANDED, MAX_EXPANDED),
-    where: conditions.length === 0 ? undefined : { sql: conditions.map((c) => `(${c.sql})`).join(' AND '), params: conditions.flatMap((c) => c.params) },
-    orderBy: options.orderBy === undefined ? undefined : orderBySql(parseOrderBy(options.orderBy, target.type, model), target.table, store.dialect),
+    where:
+      conditions.length === 0
+        ? undefined
+        : { sql: conditions.map((c) => `(${c.sql})`).join(' AND '), params: conditions.flatMap((c) => c.params) },
+    orderBy:
+      options.orderBy === undefined
+        ? undefined
+        : orderBySql(parseOrderBy(options.orderBy, target.type, model), target.table, store.dialect),
   };
 }

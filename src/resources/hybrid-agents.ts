@@ -9,15 +9,22 @@ import { tableFor } from '../store/table.js';
  * tables: `agents/{id}/agentGroups/$ref`, `publishedResources/{id}/agentGroups/$ref`, and the
  * group side. `publishingType` is filled in from the profile, as the docs' examples show.
  */
-const servedByHybridProfiles = (kind: string) => ([profile]: string[]) =>
-  !NOT_HYBRID_AGENT_PROFILES.has(profile) || `${kind} are served by the hybrid agent profiles (such as 'provisioning' and 'authentication'), not by '${profile}'.`;
+const servedByHybridProfiles =
+  (kind: string) =>
+  ([profile]: string[]) =>
+    !NOT_HYBRID_AGENT_PROFILES.has(profile) ||
+    `${kind} are served by the hybrid agent profiles (such as 'provisioning' and 'authentication'), not by '${profile}'.`;
 const byProfile = (tenantId: string, [profile]: string[]) => ({ tenantId, parents: [profile] });
 const sameProfile = (parents: string[]) => parents;
 const AGENTS = 'onPremisesPublishingProfiles/agents';
 const AGENT_GROUPS = 'onPremisesPublishingProfiles/agentGroups';
 const PUBLISHED_RESOURCES = 'onPremisesPublishingProfiles/publishedResources';
 const AGENT_LINKS = { table: 'agent_group_agents', group: 'agent_group_id', member: 'agent_id' };
-const RESOURCE_LINKS = { table: 'agent_group_published_resources', group: 'agent_group_id', member: 'published_resource_id' };
+const RESOURCE_LINKS = {
+  table: 'agent_group_published_resources',
+  group: 'agent_group_id',
+  member: 'published_resource_id',
+};
 
 export function agentsBehaviour(model: Model): CollectionBehaviour {
   const table = tableFor('agents', model.structured('microsoft.graph.onPremisesAgent'), ['profile_id']);
@@ -39,7 +46,12 @@ export function agentsBehaviour(model: Model): CollectionBehaviour {
       agentGroups: {
         target: AGENT_GROUPS,
         targetParents: sameProfile,
-        storage: { kind: 'link', table: AGENT_LINKS.table, sourceColumn: AGENT_LINKS.member, targetColumn: AGENT_LINKS.group },
+        storage: {
+          kind: 'link',
+          table: AGENT_LINKS.table,
+          sourceColumn: AGENT_LINKS.member,
+          targetColumn: AGENT_LINKS.group,
+        },
         add: true,
         remove: true,
       },
@@ -66,14 +78,24 @@ export function agentGroupsBehaviour(model: Model): CollectionBehaviour {
       agents: {
         target: AGENTS,
         targetParents: sameProfile,
-        storage: { kind: 'link', table: AGENT_LINKS.table, sourceColumn: AGENT_LINKS.group, targetColumn: AGENT_LINKS.member },
+        storage: {
+          kind: 'link',
+          table: AGENT_LINKS.table,
+          sourceColumn: AGENT_LINKS.group,
+          targetColumn: AGENT_LINKS.member,
+        },
         add: true,
         remove: true,
       },
       publishedResources: {
         target: PUBLISHED_RESOURCES,
         targetParents: sameProfile,
-        storage: { kind: 'link', table: RESOURCE_LINKS.table, sourceColumn: RESOURCE_LINKS.group, targetColumn: RESOURCE_LINKS.member },
+        storage: {
+          kind: 'link',
+          table: RESOURCE_LINKS.table,
+          sourceColumn: RESOURCE_LINKS.group,
+          targetColumn: RESOURCE_LINKS.member,
+        },
         add: true,
         remove: true,
       },
@@ -100,7 +122,12 @@ export function publishedResourcesBehaviour(model: Model): CollectionBehaviour {
       agentGroups: {
         target: AGENT_GROUPS,
         targetParents: sameProfile,
-        storage: { kind: 'link', table: RESOURCE_LINKS.table, sourceColumn: RESOURCE_LINKS.member, targetColumn: RESOURCE_LINKS.group },
+        storage: {
+          kind: 'link',
+          table: RESOURCE_LINKS.table,
+          sourceColumn: RESOURCE_LINKS.member,
+          targetColumn: RESOURCE_LINKS.group,
+        },
         add: true,
         remove: true,
       },

@@ -9,7 +9,9 @@ import { tableFor } from '../store/table.js';
  * `port` reads 0 unless set, as every real response in the docs shows it.
  */
 export function ipApplicationSegmentsBehaviour(model: Model): CollectionBehaviour {
-  const table = tableFor('ip_application_segments', model.structured('microsoft.graph.ipApplicationSegment'), ['application_id']);
+  const table = tableFor('ip_application_segments', model.structured('microsoft.graph.ipApplicationSegment'), [
+    'application_id',
+  ]);
   const fields = ['action', 'destinationHost', 'destinationType', 'port', 'ports', 'protocol'];
   return {
     path: 'applications/onPremisesPublishing/segmentsConfiguration/applicationSegments',
@@ -24,7 +26,11 @@ export function ipApplicationSegmentsBehaviour(model: Model): CollectionBehaviou
     update: { rules: { writable: fields, ignored: ['id'] } },
     remove: {},
     relationships: {
-      application: { target: 'applications', targetParents: () => [], storage: { kind: 'sourceColumn', column: 'application_id' } },
+      application: {
+        target: 'applications',
+        targetParents: () => [],
+        storage: { kind: 'sourceColumn', column: 'application_id' },
+      },
     },
   };
 }

@@ -57,7 +57,8 @@ function servedOperations(model: Model, behaviour: CollectionBehaviour): Operati
   if (behaviour.create) ops.push(op('POST', collection));
   if (behaviour.update) ops.push(op('PATCH', item));
   if (behaviour.remove) ops.push(op('DELETE', item));
-  for (const name of Object.keys(behaviour.properties ?? {})) ops.push(op('GET', `${item}/${name}`), op('PATCH', `${item}/${name}`));
+  for (const name of Object.keys(behaviour.properties ?? {}))
+    ops.push(op('GET', `${item}/${name}`), op('PATCH', `${item}/${name}`));
   for (const [name, relationship] of Object.entries(behaviour.relationships ?? {})) {
     const single = !behaviour.type.navigations.get(name)!.type.collection;
     ops.push(op('GET', `${item}/${name}`));

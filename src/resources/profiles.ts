@@ -14,7 +14,9 @@ export const PROFILE_TYPE = 'microsoft.graph.onPremisesPublishingProfile';
 
 /** Every publishing type but the evolvable-enum sentinel. */
 export function profileIds(model: Model): ReadonlySet<string> {
-  return new Set(model.enumType('microsoft.graph.onPremisesPublishingType').members.filter((m) => m !== 'unknownFutureValue'));
+  return new Set(
+    model.enumType('microsoft.graph.onPremisesPublishingType').members.filter((m) => m !== 'unknownFutureValue'),
+  );
 }
 
 /** Profiles whose navigations are the hybrid agents (provisioning, pass-through authentication, ...). */
@@ -35,11 +37,17 @@ export function profilesBehaviour(model: Model): CollectionBehaviour {
     fixedKeys: profileIds(model),
     update: { rules: { writable: ['isEnabled', 'isDefaultAccessEnabled', 'hybridAgentUpdaterConfiguration'] } },
     properties: {
-      hybridAgentUpdaterConfiguration: { rules: { writable: ['allowUpdateConfigurationOverride', 'deferUpdateDateTime', 'updateWindow'] } },
+      hybridAgentUpdaterConfiguration: {
+        rules: { writable: ['allowUpdateConfigurationOverride', 'deferUpdateDateTime', 'updateWindow'] },
+      },
     },
     relationships: {
       // The IP application segments of every application of the tenant, read through the profile.
-      applicationSegments: { target: TENANT_SEGMENTS_PATH, targetParents: () => [], storage: { kind: 'tenant', sourceKeys: ['applicationProxy'] } },
+      applicationSegments: {
+        target: TENANT_SEGMENTS_PATH,
+        targetParents: () => [],
+        storage: { kind: 'tenant', sourceKeys: ['applicationProxy'] },
+      },
     },
   };
 }

@@ -12,18 +12,38 @@ import type { PropertyTarget } from './target.js';
  */
 function complexType(call: Call, target: PropertyTarget) {
   const type = target.property.type;
-  if (type.kind !== 'complex' || type.collection) throw errors.notImplemented(`Addressing the property '${target.property.name}'`);
+  if (type.kind !== 'complex' || type.collection)
+    throw errors.notImplemented(`Addressing the property '${target.property.name}'`);
   return call.ctx.model.structured(type.name);
 }
 
 export async function getProperty(call: Call, target: PropertyTarget): Promise<GraphResponse> {
   const { owner, property } = target;
   const type = complexType(call, target);
-  const entity = await loadEntity(call.ctx.store, owner.behaviour, scopeOf(call, owner.behaviour, owner.parentKeys), owner.key);
+  const entity = await loadEntity(
+    call.ctx.store,
+    owner.behaviour,
+    scopeOf(call, owner.behaviour, owner.parentKeys),
+    owner.key,
+  );
   const value = entity[property.name];
   if (value === null || value === undefined) return { status: 204 };
-  const body = serializeEntity(call.ctx.model, type, value as Record<string, unknown>, { includeUnknownEnumMembers: call.request.preferences.includeUnknownEnumMembers });
-  return { status: 200, body: { '@odata.context': contextUrl(call.request.url.origin, call.request.version, call.request.path.contextPath, undefined, false), ...body } };
+  const body = serializeEntity(call.ctx.model, type, value as Record<string, unknown>, {
+    includeUnknownEnumMembers: call.request.preferences.includeUnknownEnumMembers,
+  });
+  return {
+    status: 200,
+    body: {
+      '@odata.context': contextUrl(
+        call.request.url.origin,
+        call.request.version,
+        call.request.path.contextPath,
+        undefined,
+        false,
+      ),
+      ...body,
+    },
+  };
 }
 
 export async function patchProperty(call: Call, target: PropertyTarget): Promise<GraphResponse> {

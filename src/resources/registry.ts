@@ -31,7 +31,9 @@ export class ResourceRegistry {
     // Reached only through a navigation (its relationship names it), never by a path of its own.
     for (const behaviour of behaviours.hidden ?? []) this.hidden.set(behaviour.path.toLowerCase(), behaviour);
     const familyKey = behaviours.normalizeKey;
-    this.normalizeKey = familyKey ? (type: StructuredType, key: string) => familyKey(type, key) ?? defaultKeyNormalizer(type, key) : defaultKeyNormalizer;
+    this.normalizeKey = familyKey
+      ? (type: StructuredType, key: string) => familyKey(type, key) ?? defaultKeyNormalizer(type, key)
+      : defaultKeyNormalizer;
   }
 
   collection(path: string): CollectionBehaviour | undefined {

@@ -11,7 +11,10 @@ export function relatedCondition(call: Call, target: RelatedTarget): Condition {
   const storage = relationship.storage;
   switch (storage.kind) {
     case 'sourceColumn':
-      return { sql: `id IN (SELECT ${storage.column} FROM ${source.behaviour.table.table} WHERE ${scopeSql} AND id = ?)`, params: [...scopeParams, source.key] };
+      return {
+        sql: `id IN (SELECT ${storage.column} FROM ${source.behaviour.table.table} WHERE ${scopeSql} AND id = ?)`,
+        params: [...scopeParams, source.key],
+      };
     case 'targetColumn':
       return { sql: `${storage.column} = ?`, params: [source.key] };
     case 'tenant':

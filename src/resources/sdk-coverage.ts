@@ -26,16 +26,15 @@ export interface SdkAnswer {
 export const NOT_SERVED: Readonly<Record<string, string>> = {
   'POST /onPremisesPublishingProfiles':
     'Profiles are built in, one per publishing type (Graph documents no create): 405.',
-  'DELETE /onPremisesPublishingProfiles/{id}':
-    'Profiles are built in (Graph documents no delete): 405.',
+  'DELETE /onPremisesPublishingProfiles/{id}': 'Profiles are built in (Graph documents no delete): 405.',
   'POST /onPremisesPublishingProfiles/{id}/agentGroups/{id}/agents':
-    'Agents register by POST on the profile\'s `agents`, then join groups through `agents/$ref` (the documented way): 405.',
+    "Agents register by POST on the profile's `agents`, then join groups through `agents/$ref` (the documented way): 405.",
   'POST /onPremisesPublishingProfiles/{id}/agentGroups/{id}/publishedResources':
-    'Published resources are created on the profile\'s `publishedResources`, then linked through `publishedResources/$ref`: 405.',
+    "Published resources are created on the profile's `publishedResources`, then linked through `publishedResources/$ref`: 405.",
   'POST /onPremisesPublishingProfiles/{id}/agentGroups/{id}/publishedResources/{id}/agentGroups':
-    'Two navigations deep; a group is created on the profile\'s `agentGroups` and linked through `$ref`: 501.',
+    "Two navigations deep; a group is created on the profile's `agentGroups` and linked through `$ref`: 501.",
   'POST /onPremisesPublishingProfiles/{id}/publishedResources/{id}/agentGroups':
-    'A group is created on the profile\'s `agentGroups`, then linked through `agentGroups/$ref` (the documented way): 405.',
+    "A group is created on the profile's `agentGroups`, then linked through `agentGroups/$ref` (the documented way): 405.",
   'PATCH /onPremisesPublishingProfiles/{id}/agentGroups/{id}/agents/{id}':
     'Update an agent at its canonical URL (`agents/{id}`); writes through a navigation are not served: 405.',
   'DELETE /onPremisesPublishingProfiles/{id}/agentGroups/{id}/agents/{id}':
@@ -59,9 +58,9 @@ export const NOT_SERVED: Readonly<Record<string, string>> = {
   'DELETE /onPremisesPublishingProfiles/{id}/connectorGroups/{id}/applications/{id}/logo':
     'The application logo is a media stream outside the model localgraph keeps of `application`: an unknown segment, 400.',
   'GET /onPremisesPublishingProfiles/{id}/agentGroups/{id}/agents/{id}/agentGroups':
-    'Two navigations deep: read the agent\'s groups at `agents/{id}/agentGroups`: 501.',
+    "Two navigations deep: read the agent's groups at `agents/{id}/agentGroups`: 501.",
   'GET /onPremisesPublishingProfiles/{id}/agentGroups/{id}/publishedResources/{id}/agentGroups':
-    'Two navigations deep: read the resource\'s groups at `publishedResources/{id}/agentGroups`: 501.',
+    "Two navigations deep: read the resource's groups at `publishedResources/{id}/agentGroups`: 501.",
   'POST /onPremisesPublishingProfiles/{id}/agentGroups/{id}/agents/{id}/agentGroups/$ref':
     'Two navigations deep: link at `agents/{id}/agentGroups/$ref`: 501.',
   'DELETE /onPremisesPublishingProfiles/{id}/agentGroups/{id}/agents/{id}/agentGroups/$ref':
@@ -93,7 +92,11 @@ export function sdkPattern(template: string): string {
 }
 
 export function sdkAnswers(model: Model, registry: ResourceRegistry): SdkAnswer[] {
-  const served = new Set(familyOperations(model, registry).filter((op) => op.implemented).map((op) => `${op.method} ${op.pattern}`));
+  const served = new Set(
+    familyOperations(model, registry)
+      .filter((op) => op.implemented)
+      .map((op) => `${op.method} ${op.pattern}`),
+  );
   const isServed = (method: string, pattern: string): boolean => {
     if (served.has(`${method} ${pattern}`)) return true;
     // `/$count` and `GET .../$ref` are served wherever their collection's GET is.
@@ -106,7 +109,15 @@ export function sdkAnswers(model: Model, registry: ResourceRegistry): SdkAnswer[
     const pattern = sdkPattern(template);
     const alternate = ALTERNATE_KEY.exec(template)?.[1];
     if (isServed(method, pattern)) {
-      return { method, template, pattern, served: true, note: alternate ? `Alternate key: the application whose \`${alternate}\` is given, if it is assigned to the group.` : '' };
+      return {
+        method,
+        template,
+        pattern,
+        served: true,
+        note: alternate
+          ? `Alternate key: the application whose \`${alternate}\` is given, if it is assigned to the group.`
+          : '',
+      };
     }
     return { method, template, pattern, served: false, note: NOT_SERVED[`${method} ${pattern}`] ?? '' };
   });

@@ -16,7 +16,8 @@ export function sensorsBehaviour(model: Model): CollectionBehaviour {
     path: 'onPremisesPublishingProfiles/sensors',
     type: table.type,
     table,
-    servedBy: ([profile]) => profile === 'privateAccess' || `Sensors are served by the 'privateAccess' profile only, not by '${profile}'.`,
+    servedBy: ([profile]) =>
+      profile === 'privateAccess' || `Sensors are served by the 'privateAccess' profile only, not by '${profile}'.`,
     scope: (tenantId) => ({ tenantId }),
     create: {
       rules: { writable: ['id', ...fields], required: ['externalIp', 'machineName', 'status'] },

@@ -60,7 +60,13 @@ export function resolveTarget(registry: ResourceRegistry, path: ResolvedPath): T
     if (!behaviour) notImplemented(path);
     const served = behaviour.servedBy?.(parentKeys) ?? true;
     if (served !== true) throw errors.notServed(served);
-    current = { kind: 'collection', behaviour, parentKeys, count: false, parent: parent && !parent.behaviour.fixedKeys ? parent : undefined };
+    current = {
+      kind: 'collection',
+      behaviour,
+      parentKeys,
+      count: false,
+      parent: parent && !parent.behaviour.fixedKeys ? parent : undefined,
+    };
   };
 
   for (const step of path.steps) {
@@ -70,8 +76,15 @@ export function resolveTarget(registry: ResourceRegistry, path: ResolvedPath): T
         break;
       case 'key':
         if (current?.kind === 'collection') {
-          if (current.behaviour.fixedKeys && !current.behaviour.fixedKeys.has(step.key)) throw errors.resourceNotFound(step.key);
-          entity = { kind: 'entity', behaviour: current.behaviour, parentKeys: current.parentKeys, key: step.key, parent: current.parent };
+          if (current.behaviour.fixedKeys && !current.behaviour.fixedKeys.has(step.key))
+            throw errors.resourceNotFound(step.key);
+          entity = {
+            kind: 'entity',
+            behaviour: current.behaviour,
+            parentKeys: current.parentKeys,
+            key: step.key,
+            parent: current.parent,
+          };
           current = entity;
         } else if (current?.kind === 'related' && current.key === undefined && current.navigation.type.collection) {
           current = { ...current, key: step.key };
@@ -88,20 +101,32 @@ export function resolveTarget(registry: ResourceRegistry, path: ResolvedPath): T
           if (!relationship) notImplemented(path);
           const target = registry.collection(relationship.target);
           if (!target) notImplemented(path);
-          current = { kind: 'related', source: owner, navigation: step.navigation, relationship, target, ref: false, count: false };
+          current = {
+            kind: 'related',
+            source: owner,
+            navigation: step.navigation,
+            relationship,
+            target,
+            ref: false,
+            count: false,
+          };
         } else notImplemented(path);
         break;
       }
       case 'property':
         if (current?.kind !== 'entity' && current?.kind !== 'property') notImplemented(path);
         names.push(step.property.name);
-        current = { kind: 'property', owner: current.kind === 'entity' ? current : current.owner, property: step.property };
+        current = {
+          kind: 'property',
+          owner: current.kind === 'entity' ? current : current.owner,
+          property: step.property,
+        };
         break;
       case 'cast':
         break;
     }
   }
-  if (!current || !entity && current.kind !== 'collection') notImplemented(path);
+  if (!current || (!entity && current.kind !== 'collection')) notImplemented(path);
   if (path.kind === 'ref' || path.kind === 'count') {
     if (current.kind === 'related') current = { ...current, ref: path.kind === 'ref', count: path.kind === 'count' };
     else if (current.kind === 'collection' && path.kind === 'count') current = { ...current, count: true };

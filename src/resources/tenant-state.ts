@@ -4,7 +4,11 @@ import type { IdGenerator } from './id-generator.js';
 import type { TenantDefaults } from './tenant-defaults.js';
 
 /** A family's way of making a tenant's built-in objects exist (Family.tenantDefaults). */
-export type EnsureTenantDefaults = (tx: Store, tenantId: string, services: { clock: Clock; ids: IdGenerator }) => Promise<TenantDefaults>;
+export type EnsureTenantDefaults = (
+  tx: Store,
+  tenantId: string,
+  services: { clock: Clock; ids: IdGenerator },
+) => Promise<TenantDefaults>;
 
 /**
  * Makes a tenant and its built-in objects exist (what the family creates for every tenant).

@@ -5,7 +5,12 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { ensureDevCredentials } from '../auth/dev-credentials.js';
-import { defaultIdentity, ensureDefaultRegistrations, type DefaultIdentity, type NewDefaultCredentials } from '../auth/identity.js';
+import {
+  defaultIdentity,
+  ensureDefaultRegistrations,
+  type DefaultIdentity,
+  type NewDefaultCredentials,
+} from '../auth/identity.js';
 import type { TrustedIssuers } from '../auth/trusted-issuers.js';
 import { buildAuthenticator, type AuthOptions } from '../cli/auth-setup.js';
 import { prepareControlPlane, type ControlSetup, type PreparedControlPlane } from '../cli/control-options.js';
@@ -15,7 +20,13 @@ import { LeafIssuer, storeCertificateAuthority } from '../http/certificate-autho
 import { resolveConnectionLimits, type ConnectionLimits } from '../http/connection-limits.js';
 import { createForwardProxy } from '../http/forward-proxy.js';
 import { hostPolicy } from '../http/host-check.js';
-import { folderCertificate, generateCertificate, loadCertificateFiles, storeCertificate, type TlsMaterial } from '../http/tls.js';
+import {
+  folderCertificate,
+  generateCertificate,
+  loadCertificateFiles,
+  storeCertificate,
+  type TlsMaterial,
+} from '../http/tls.js';
 import type { ServerOptions } from '../resources/server-options.js';
 import { lockFolder } from '../store/folder-lock.js';
 import { openStore, type StoreLocation } from '../store/open.js';
@@ -97,7 +108,11 @@ export async function startServer(options: StartOptions): Promise<StartedServer>
   }
 }
 
-async function start(options: StartOptions, cleanups: (() => void | Promise<void>)[], cleanUp: () => Promise<void>): Promise<StartedServer> {
+async function start(
+  options: StartOptions,
+  cleanups: (() => void | Promise<void>)[],
+  cleanUp: () => Promise<void>,
+): Promise<StartedServer> {
   const { location, host } = options;
   const dataDir = location.kind === 'folder' ? location.dir : undefined;
   // One server per SQLite folder; short-lived commands do not take the lock and keep working.
@@ -122,13 +137,18 @@ async function start(options: StartOptions, cleanups: (() => void | Promise<void
   const issuer = needsCa ? new LeafIssuer(await storeCertificateAuthority(store, now)) : undefined;
   const caFile = issuer && writeCaFile(issuer.ca.cert, dataDir, cleanups);
   let tls: StartedTls | undefined;
-  if (options.certFiles !== undefined) tls = { ...loadCertificateFiles(options.certFiles.cert, options.certFiles.key), created: false, file: true };
-  else if (options.https && location.kind === 'memory') tls = await memoryCertificate(issuer!, cleanups, options.certNames ?? []);
-  else if (options.https && dataDir !== undefined) tls = { ...(await folderCertificate(dataDir, issuer!, now, options.certNames ?? [])), file: true };
-  else if (options.https) tls = { ...(await storeCertificate(store, 'kept in the database', issuer!, options.certNames ?? [])), file: false };
+  if (options.certFiles !== undefined)
+    tls = { ...loadCertificateFiles(options.certFiles.cert, options.certFiles.key), created: false, file: true };
+  else if (options.https && location.kind === 'memory')
+    tls = await memoryCertificate(issuer!, cleanups, options.certNames ?? []);
+  else if (options.https && dataDir !== undefined)
+    tls = { ...(await folderCertificate(dataDir, issuer!, now, options.certNames ?? [])), file: true };
+  else if (options.https)
+    tls = { ...(await storeCertificate(store, 'kept in the database', issuer!, options.certNames ?? [])), file: false };
 
   // The tenants trusted issuers are mapped to exist from the start: their tokens never make one.
-  for (const trustedIssuer of options.auth.trustIssuers) for (const tenant of trustedIssuer.tenants) await store.ensureTenant(tenant, now);
+  for (const trustedIssuer of options.auth.trustIssuers)
+    for (const tenant of trustedIssuer.tenants) await store.ensureTenant(tenant, now);
   const { authenticator, trusted } = buildAuthenticator(options.auth, store, identity);
   const unreachable = trusted ? await trusted.prefetch() : [];
   const app = createApp({
@@ -196,7 +216,11 @@ async function start(options: StartOptions, cleanups: (() => void | Promise<void
  * In memory the certificate is made anew at each start; only its public half is written (to a
  * temporary file, removed on stop) so that clients can be told to trust it.
  */
-async function memoryCertificate(issuer: LeafIssuer, cleanups: (() => void)[], certNames: string[]): Promise<StartedTls> {
+async function memoryCertificate(
+  issuer: LeafIssuer,
+  cleanups: (() => void)[],
+  certNames: string[],
+): Promise<StartedTls> {
   const made = await generateCertificate(issuer, certNames);
   const source = temporaryFile('cert.pem');
   writeFileSync(source, made.cert);

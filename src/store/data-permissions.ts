@@ -48,7 +48,8 @@ export function secureDataFolder(dir: string): NarrowedPath[] {
   };
   const all = readdirSync(dir);
   const entries = all.filter((name) => OWN_ENTRY.test(name));
-  if (made || all.length === 0 || entries.includes('localgraph.db') || entries.includes('localgraph.lock')) narrow(dir, PRIVATE_FOLDER_MODE);
+  if (made || all.length === 0 || entries.includes('localgraph.db') || entries.includes('localgraph.lock'))
+    narrow(dir, PRIVATE_FOLDER_MODE);
   for (const name of entries) {
     const path = join(dir, name);
     const stat = lstatSync(path, { throwIfNoEntry: false });

@@ -34,7 +34,10 @@ test('an empty database file is refused, not taken for a new database', async ()
 });
 
 test('a file that is not a database is refused, untouched', async () => {
-  await refused(Buffer.from('{"tenants": []}\n'.repeat(300)), /is not a SQLite database, or is damaged \(it does not start with the SQLite header\).*untouched/);
+  await refused(
+    Buffer.from('{"tenants": []}\n'.repeat(300)),
+    /is not a SQLite database, or is damaged \(it does not start with the SQLite header\).*untouched/,
+  );
 });
 
 test('a damaged database (a valid header, garbage after it) is refused with what SQLite says, untouched', async () => {

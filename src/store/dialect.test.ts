@@ -9,7 +9,10 @@ const dialects: Dialect[] = [sqliteDialect, postgresDialect];
 
 describe('one Dialect per database', () => {
   it('both offer the same SQL functions (the lambda deadline check is SQLite-only)', () => {
-    const names = (d: Dialect) => Object.keys(d.functions).filter((n) => n !== 'itemLiveCheck').sort();
+    const names = (d: Dialect) =>
+      Object.keys(d.functions)
+        .filter((n) => n !== 'itemLiveCheck')
+        .sort();
     assert.deepEqual(names(postgresDialect), names(sqliteDialect));
     assert.equal(typeof sqliteDialect.functions.itemLiveCheck, 'function');
     assert.equal(postgresDialect.functions.itemLiveCheck, undefined);
@@ -21,7 +24,8 @@ describe('one Dialect per database', () => {
   });
 
   it('refuse JSON paths that are not plain identifiers', () => {
-    for (const d of dialects) assert.throws(() => d.functions.jsonText('doc', ["a') OR 1=1 --"]), /unsafe JSON path segment/, d.name);
+    for (const d of dialects)
+      assert.throws(() => d.functions.jsonText('doc', ["a') OR 1=1 --"]), /unsafe JSON path segment/, d.name);
   });
 
   it('only PostgreSQL is shared by several instances, and only SQLite needs a deadline check in SQL', () => {
@@ -62,11 +66,19 @@ describe('SQLite error classification', () => {
   it('classifies the errors a real database raises', async () => {
     const db = new SqliteDatabase(':memory:');
     try {
-      await db.exec('PRAGMA foreign_keys = ON; CREATE TABLE p (id TEXT PRIMARY KEY); CREATE TABLE c (id TEXT PRIMARY KEY, p TEXT REFERENCES p (id))');
+      await db.exec(
+        'PRAGMA foreign_keys = ON; CREATE TABLE p (id TEXT PRIMARY KEY); CREATE TABLE c (id TEXT PRIMARY KEY, p TEXT REFERENCES p (id))',
+      );
       await db.run('INSERT INTO p (id) VALUES (?)', ['a']);
-      const duplicate = await db.run('INSERT INTO p (id) VALUES (?)', ['a']).then(() => undefined, (e: unknown) => e);
+      const duplicate = await db.run('INSERT INTO p (id) VALUES (?)', ['a']).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       assert.equal(sqliteDialect.isUniqueViolation(duplicate), true);
-      const dangling = await db.run('INSERT INTO c (id, p) VALUES (?, ?)', ['c', 'missing']).then(() => undefined, (e: unknown) => e);
+      const dangling = await db.run('INSERT INTO c (id, p) VALUES (?, ?)', ['c', 'missing']).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       assert.equal(sqliteDialect.isForeignKeyViolation(dangling), true);
       assert.equal(sqliteDialect.isUniqueViolation(dangling), false);
     } finally {
@@ -78,7 +90,12 @@ describe('SQLite error classification', () => {
     const db = new SqliteDatabase(':memory:');
     try {
       await db.exec('CREATE TABLE t (id TEXT PRIMARY KEY, open_properties TEXT)');
-      await db.run('INSERT INTO t VALUES (?, ?), (?, ?)', ['a', JSON.stringify({ uniqueName: 'one' }), 'b', JSON.stringify({ uniqueName: 'two' })]);
+      await db.run('INSERT INTO t VALUES (?, ?), (?, ?)', [
+        'a',
+        JSON.stringify({ uniqueName: 'one' }),
+        'b',
+        JSON.stringify({ uniqueName: 'two' }),
+      ]);
       const where = sqliteDialect.openPropertyEquals('open_properties', 'uniqueName', 'two');
       assert.deepEqual(await db.all(`SELECT id FROM t WHERE ${where.sql}`, where.params), [{ id: 'b' }]);
     } finally {
@@ -108,7 +125,8 @@ describe('PostgreSQL error classification', () => {
   });
 
   it('is unavailable when the connection is refused or lost, or the server shuts down', () => {
-    for (const code of ['ECONNREFUSED', 'ECONNRESET', '08006', '57P01', '57P03']) assert.equal(postgresDialect.isUnavailable({ code }), true, code);
+    for (const code of ['ECONNREFUSED', 'ECONNRESET', '08006', '57P01', '57P03'])
+      assert.equal(postgresDialect.isUnavailable({ code }), true, code);
     assert.equal(postgresDialect.isUnavailable(new Error('Connection terminated unexpectedly')), true);
     for (const code of ['23505', '42P01', '57014']) assert.equal(postgresDialect.isUnavailable({ code }), false, code);
     assert.equal(postgresDialect.isUnavailable(new Error('syntax error')), false);

@@ -50,13 +50,21 @@ describe('the data folder lock', () => {
   });
 
   test('a lock whose holder still runs (same pid, same start time) refuses the start', () => {
-    lockWith(JSON.stringify({ pid: unrelated.pid, start: processStart(unrelated.pid!), command: 'node localgraph serve' }));
-    assert.throws(() => lockFolder(dir), (error: unknown) => error instanceof FolderLockedError && error.message.includes(`pid ${unrelated.pid}`));
+    lockWith(
+      JSON.stringify({ pid: unrelated.pid, start: processStart(unrelated.pid!), command: 'node localgraph serve' }),
+    );
+    assert.throws(
+      () => lockFolder(dir),
+      (error: unknown) => error instanceof FolderLockedError && error.message.includes(`pid ${unrelated.pid}`),
+    );
   });
 
   test('a folder this process holds refuses a second lock (two library servers) until released', () => {
     const unlock = lockFolder(dir);
-    assert.throws(() => lockFolder(dir), (error: unknown) => error instanceof FolderLockedError && error.message.includes(`pid ${process.pid}`));
+    assert.throws(
+      () => lockFolder(dir),
+      (error: unknown) => error instanceof FolderLockedError && error.message.includes(`pid ${process.pid}`),
+    );
     unlock();
     unlock();
     lockFolder(dir)();

@@ -54,7 +54,13 @@ export function readLock(text: string): LockHolder | undefined {
   if (/^\d+$/.test(trimmed)) return { pid: Number(trimmed) };
   try {
     const parsed = JSON.parse(trimmed) as Partial<LockHolder>;
-    return Number.isInteger(parsed.pid) && (parsed.pid as number) > 0 ? { pid: parsed.pid as number, start: typeof parsed.start === 'string' ? parsed.start : undefined, command: parsed.command } : undefined;
+    return Number.isInteger(parsed.pid) && (parsed.pid as number) > 0
+      ? {
+          pid: parsed.pid as number,
+          start: typeof parsed.start === 'string' ? parsed.start : undefined,
+          command: parsed.command,
+        }
+      : undefined;
   } catch {
     return undefined;
   }
@@ -91,7 +97,11 @@ export function lockFolder(dir: string): () => void {
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const fd = openSync(path, 'wx', 0o600);
-      const holder: LockHolder = { pid: process.pid, start: processStart(process.pid), command: process.argv.join(' ') };
+      const holder: LockHolder = {
+        pid: process.pid,
+        start: processStart(process.pid),
+        command: process.argv.join(' '),
+      };
       writeSync(fd, `${JSON.stringify(holder)}\n`);
       closeSync(fd);
       heldHere.add(path);

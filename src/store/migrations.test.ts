@@ -39,7 +39,9 @@ describe('migrate', () => {
 
   test('a fresh database gets every version, recorded with its time', async () => {
     const db = await fresh();
-    const rows = await db.all<{ version: number; description: string; applied_at: string }>('SELECT * FROM localgraph_schema ORDER BY version');
+    const rows = await db.all<{ version: number; description: string; applied_at: string }>(
+      'SELECT * FROM localgraph_schema ORDER BY version',
+    );
     assert.deepEqual(
       rows.map((r) => r.version),
       migrations.map((m) => m.version),
@@ -49,7 +51,8 @@ describe('migrate', () => {
       migrations.map((m) => m.description),
     );
     assert.ok(rows.every((r) => r.applied_at === '2025-06-01T12:00:00.000Z'));
-    for (const table of ['settings', 'tenants', 'signing_keys', 'connectors']) assert.ok((await tableNames(db)).includes(table), table);
+    for (const table of ['settings', 'tenants', 'signing_keys', 'connectors'])
+      assert.ok((await tableNames(db)).includes(table), table);
   });
 
   test('migrating twice is idempotent', async () => {
@@ -62,13 +65,20 @@ describe('migrate', () => {
     assert.deepEqual(await tableNames(db), before);
     const versions = await db.all<{ version: number }>('SELECT version FROM localgraph_schema');
     assert.equal(versions.length, migrations.length, 'each version recorded once');
-    assert.deepEqual(await db.get('SELECT value FROM settings WHERE name = ?', ['kept']), { value: 'yes' }, 'data survives');
+    assert.deepEqual(
+      await db.get('SELECT value FROM settings WHERE name = ?', ['kept']),
+      { value: 'yes' },
+      'data survives',
+    );
   });
 
   test('a database from a newer localgraph is refused with a clear message, untouched', async () => {
     const db = await fresh();
     const found = LATEST + 5;
-    await db.run("INSERT INTO localgraph_schema (version, description, applied_at) VALUES (?, 'from the future', '2030-01-01T00:00:00Z')", [found]);
+    await db.run(
+      "INSERT INTO localgraph_schema (version, description, applied_at) VALUES (?, 'from the future', '2030-01-01T00:00:00Z')",
+      [found],
+    );
     const error = await migrateFamily(db, onPremises).then(
       () => undefined,
       (e: unknown) => e,
@@ -94,7 +104,10 @@ describe('migrate', () => {
     await db.exec('CREATE TABLE connectors (x TEXT)');
     await assert.rejects(migrateFamily(db, onPremises), /already exists/);
     const tables = await tableNames(db);
-    assert.ok(!tables.includes('localgraph_schema'), 'no version was recorded: the version table itself was rolled back');
+    assert.ok(
+      !tables.includes('localgraph_schema'),
+      'no version was recorded: the version table itself was rolled back',
+    );
     assert.ok(!tables.includes('settings'), 'statements before the failure were rolled back');
   });
 });
@@ -116,14 +129,25 @@ describe('tables agree with the model', () => {
       mapping.columns.map((c) => c.column),
       ['id', 'external_ip', 'machine_name', 'status', 'version'],
     );
-    const modelColumns = info.map((c) => c.name).filter((n) => n !== 'tenant_id' && !['connector_group_id'].includes(n));
-    assert.deepEqual(modelColumns, mapping.columns.map((c) => c.column));
+    const modelColumns = info
+      .map((c) => c.name)
+      .filter((n) => n !== 'tenant_id' && !['connector_group_id'].includes(n));
     assert.deepEqual(
-      info.filter((c) => c.pk > 0).sort((a, b) => a.pk - b.pk).map((c) => c.name),
+      modelColumns,
+      mapping.columns.map((c) => c.column),
+    );
+    assert.deepEqual(
+      info
+        .filter((c) => c.pk > 0)
+        .sort((a, b) => a.pk - b.pk)
+        .map((c) => c.name),
       ['tenant_id', 'id'],
     );
     // Every connector property is non-nullable in the model: every column is NOT NULL.
-    assert.ok(info.every((c) => c.notnull === 1), JSON.stringify(info));
+    assert.ok(
+      info.every((c) => c.notnull === 1),
+      JSON.stringify(info),
+    );
   });
 
   const mappings = onPremisesTables();
@@ -140,16 +164,28 @@ describe('tables agree with the model', () => {
         assert.equal(found.type, expected, `${mapping.table}.${column.column} is ${expected}`);
         const property = mapping.type.properties.get(column.property)!;
         // A NOT NULL column must not hold a property clients may set to null.
-        if (found.notnull) assert.ok(!property.nullable || property.readOnly, `${mapping.table}.${column.column} is NOT NULL but ${column.property} is nullable and writable`);
+        if (found.notnull)
+          assert.ok(
+            !property.nullable || property.readOnly,
+            `${mapping.table}.${column.column} is NOT NULL but ${column.property} is nullable and writable`,
+          );
       }
       // Nothing else but the tenant, the scope, the open-properties document and references.
-      const allowed = new Set(['tenant_id', ...mapping.scopeColumns, ...(mapping.openColumn ? [mapping.openColumn] : []), ...(await foreignKeyColumns(db, mapping.table))]);
+      const allowed = new Set([
+        'tenant_id',
+        ...mapping.scopeColumns,
+        ...(mapping.openColumn ? [mapping.openColumn] : []),
+        ...(await foreignKeyColumns(db, mapping.table)),
+      ]);
       const modelled = new Set(mapping.columns.map((c) => c.column));
       const unexplained = info.map((c) => c.name).filter((n) => !modelled.has(n) && !allowed.has(n));
       assert.deepEqual(unexplained, [], `${mapping.table} has columns nothing maps`);
       // Keys: tenant, then the parents, then id.
       assert.deepEqual(
-        info.filter((c) => c.pk > 0).sort((a, b) => a.pk - b.pk).map((c) => c.name),
+        info
+          .filter((c) => c.pk > 0)
+          .sort((a, b) => a.pk - b.pk)
+          .map((c) => c.name),
         ['tenant_id', ...mapping.scopeColumns, 'id'],
       );
     });

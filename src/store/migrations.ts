@@ -33,7 +33,8 @@ export const coreMigrations: Migration[] = [
   },
   {
     version: 2,
-    description: 'sign-in registrations: applications (client id, hashed secret, granted permissions) and users (hashed password)',
+    description:
+      'sign-in registrations: applications (client id, hashed secret, granted permissions) and users (hashed password)',
     statements: (d) => [
       // Not the Graph `applications` entity set: these are the clients that get tokens from
       // localgraph's token endpoint. A client id is unique across tenants, as in Entra ID.
@@ -98,22 +99,29 @@ export function familyMigrations(family: { migrations: Migration[] }): Migration
 }
 
 /** Brings a family's schema up to the newest version this build knows; returns that version. */
-export async function migrateFamily(db: SqlDatabase, family: { migrations: Migration[] }, now: () => Date = () => new Date()): Promise<number> {
+export async function migrateFamily(
+  db: SqlDatabase,
+  family: { migrations: Migration[] },
+  now: () => Date = () => new Date(),
+): Promise<number> {
   const migrations = familyMigrations(family);
   const known = migrations[migrations.length - 1].version;
-  const run = () => db.transaction(async (tx) => {
-    await tx.run('CREATE TABLE IF NOT EXISTS localgraph_schema (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at TEXT NOT NULL)');
-    const found = await currentVersion(tx);
-    if (found > known) throw new SchemaTooNewError(found, known);
-    for (const migration of migrations.filter((m) => m.version > found)) {
-      for (const statement of migration.statements(db.dialect)) await tx.run(statement);
-      await tx.run('INSERT INTO localgraph_schema (version, description, applied_at) VALUES (?, ?, ?)', [
-        migration.version,
-        migration.description,
-        now().toISOString(),
-      ]);
-    }
-    return known;
-  });
+  const run = () =>
+    db.transaction(async (tx) => {
+      await tx.run(
+        'CREATE TABLE IF NOT EXISTS localgraph_schema (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at TEXT NOT NULL)',
+      );
+      const found = await currentVersion(tx);
+      if (found > known) throw new SchemaTooNewError(found, known);
+      for (const migration of migrations.filter((m) => m.version > found)) {
+        for (const statement of migration.statements(db.dialect)) await tx.run(statement);
+        await tx.run('INSERT INTO localgraph_schema (version, description, applied_at) VALUES (?, ?, ?)', [
+          migration.version,
+          migration.description,
+          now().toISOString(),
+        ]);
+      }
+      return known;
+    });
   return db.withMigrationLock ? db.withMigrationLock(run) : run();
 }

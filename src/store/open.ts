@@ -33,7 +33,12 @@ export function postgresTarget(url: string): { connectionString: string; schema:
 function openDatabase(location: StoreLocation): SqlDatabase {
   if (location.kind === 'postgres') {
     const { connectionString, schema } = postgresTarget(location.url);
-    return new PostgresDatabase({ connectionString, schema, poolSize: location.poolSize, statementTimeoutMs: location.statementTimeoutMs });
+    return new PostgresDatabase({
+      connectionString,
+      schema,
+      poolSize: location.poolSize,
+      statementTimeoutMs: location.statementTimeoutMs,
+    });
   }
   if (location.kind === 'memory') {
     const options = { statementTimeoutMs: location.statementTimeoutMs };

@@ -29,7 +29,8 @@ const postgres: SqlFunctions = {
   },
   foldCase: (expr) => `lower(${expr} COLLATE "C")`,
   binaryText: (expr) => `(${expr} COLLATE "C")`,
-  dateTimeKey: (expr) => `(to_char(CAST(${expr} AS timestamptz) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') COLLATE "C")`,
+  dateTimeKey: (expr) =>
+    `(to_char(CAST(${expr} AS timestamptz) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') COLLATE "C")`,
   containsText: (haystack, needle) => `strpos(${haystack}, ${needle}) > 0`,
 };
 
@@ -40,7 +41,15 @@ function sqlState(error: unknown): string {
 }
 
 /** A connection refused or lost on the way to the database. */
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'EAI_AGAIN']);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'EAI_AGAIN',
+]);
 
 /** Errors after which PostgreSQL asks for the transaction to be tried again (serialisation failure, deadlock). */
 const RETRYABLE = new Set(['40001', '40P01']);
@@ -61,7 +70,10 @@ export const postgresDialect: Dialect = {
   booleanType: 'BOOLEAN',
   readBoolean: (value) => (value === null || value === undefined ? null : value === true || value === 't'),
   functions: postgres,
-  openPropertyEquals: (column, name, value) => ({ sql: `(${column}::jsonb ->> CAST(? AS text)) = ?`, params: [name, value] }),
+  openPropertyEquals: (column, name, value) => ({
+    sql: `(${column}::jsonb ->> CAST(? AS text)) = ?`,
+    params: [name, value],
+  }),
   isUniqueViolation: (error) => sqlState(error) === '23505',
   isForeignKeyViolation: (error) => sqlState(error) === '23503',
   isUnavailable: (error) => {
@@ -69,7 +81,12 @@ export const postgresDialect: Dialect = {
     // Classes 08 (connection exception) and 57P (operator intervention: shutdown, cannot connect now).
     if (NETWORK_CODES.has(code) || /^08...$/.test(code) || /^57P0[1-4]$/.test(code)) return true;
     const message = (error as { message?: unknown } | null)?.message;
-    return typeof message === 'string' && /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(message);
+    return (
+      typeof message === 'string' &&
+      /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(
+        message,
+      )
+    );
   },
   isRetryableConflict: (error) => RETRYABLE.has(sqlState(error)),
   isUnstorableValue: (error) => UNSTORABLE.has(sqlState(error)),

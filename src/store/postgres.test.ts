@@ -1,12 +1,21 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { randomUUID } from 'node:crypto';
-import { conflictBackoffMs, MAX_NAMED_STATEMENTS, numberPlaceholders, PostgresDatabase, StatementNames } from './postgres.js';
+import {
+  conflictBackoffMs,
+  MAX_NAMED_STATEMENTS,
+  numberPlaceholders,
+  PostgresDatabase,
+  StatementNames,
+} from './postgres.js';
 import { postgresTarget } from './open.js';
 
 describe('PostgreSQL driver helpers', () => {
   it('numbers ? placeholders outside quoted text', () => {
-    assert.equal(numberPlaceholders("SELECT * FROM t WHERE a = ? AND b = '?' AND c = ?"), "SELECT * FROM t WHERE a = $1 AND b = '?' AND c = $2");
+    assert.equal(
+      numberPlaceholders("SELECT * FROM t WHERE a = ? AND b = '?' AND c = ?"),
+      "SELECT * FROM t WHERE a = $1 AND b = '?' AND c = $2",
+    );
   });
 
   it('backs off exponentially with full jitter, capped at 1 s a wait', () => {
@@ -32,10 +41,11 @@ describe('named prepared statements', () => {
     assert.equal(names.of(`SELECT ${MAX_NAMED_STATEMENTS}`).name, `lg_${MAX_NAMED_STATEMENTS}`);
   });
 
-  it('the store\'s queries are prepared once per connection and reused (PostgreSQL)', async (t) => {
+  it("the store's queries are prepared once per connection and reused (PostgreSQL)", async (t) => {
     const database = process.env.LOCALGRAPH_TEST_DATABASE_URL;
     if (!database) {
-      if (process.env.CI === 'true') throw new Error('LOCALGRAPH_TEST_DATABASE_URL is required under CI (npm test sets it)');
+      if (process.env.CI === 'true')
+        throw new Error('LOCALGRAPH_TEST_DATABASE_URL is required under CI (npm test sets it)');
       return t.skip('no LOCALGRAPH_TEST_DATABASE_URL (npm test provides one)');
     }
     const url = new URL(database);
@@ -45,7 +55,9 @@ describe('named prepared statements', () => {
     try {
       await db.prepare();
       for (let i = 0; i < 3; i++) assert.deepEqual(await db.all('SELECT ?::int + 1 AS n', [i]), [{ n: i + 1 }]);
-      const prepared = await db.all<{ name: string; statement: string }>('SELECT name, statement FROM pg_prepared_statements ORDER BY name');
+      const prepared = await db.all<{ name: string; statement: string }>(
+        'SELECT name, statement FROM pg_prepared_statements ORDER BY name',
+      );
       assert.deepEqual(
         prepared.filter((p) => p.statement.includes('+ 1 AS n')),
         [{ name: 'lg_1', statement: 'SELECT $1::int + 1 AS n' }],

@@ -131,7 +131,8 @@ export class PostgresDatabase implements SqlDatabase {
       } catch (error) {
         if (!postgresDialect.isUnavailable(error)) throw error;
         const wait = startupBackoffMs(attempt);
-        if (Date.now() - started + wait > waitMs) throw new DatabaseUnreachableError(this.where, Date.now() - started, error);
+        if (Date.now() - started + wait > waitMs)
+          throw new DatabaseUnreachableError(this.where, Date.now() - started, error);
         onWait(`PostgreSQL at ${this.where} is not reachable yet (${reasonOf(error)}); retrying in ${wait / 1000} s`);
         await new Promise((resolve) => setTimeout(resolve, wait));
       }

@@ -76,8 +76,18 @@ interface Ids {
 }
 
 const SHAPES: Shape[] = [
-  { name: 'a group\'s connectors, by id', path: (ids) => `${AP}/connectorGroups/${ids.group}/members`, table: 'connectors', index: 'connectors_by_group' },
-  { name: 'connectors of one status, by id', path: () => `${AP}/connectors?$filter=status eq 'active'`, table: 'connectors', index: 'connectors_by_status' },
+  {
+    name: "a group's connectors, by id",
+    path: (ids) => `${AP}/connectorGroups/${ids.group}/members`,
+    table: 'connectors',
+    index: 'connectors_by_group',
+  },
+  {
+    name: 'connectors of one status, by id',
+    path: () => `${AP}/connectors?$filter=status eq 'active'`,
+    table: 'connectors',
+    index: 'connectors_by_status',
+  },
   {
     name: 'connectors by machine name (prefix, ordered)',
     path: () => `${AP}/connectors?$filter=startswith(machineName,'con')&$orderby=machineName`,
@@ -97,10 +107,20 @@ const SHAPES: Shape[] = [
     index: 'applications_by_app_id',
     single: true,
   },
-  { name: 'a group\'s applications, by id', path: (ids) => `${AP}/connectorGroups/${ids.group}/applications`, table: 'applications', index: 'applications_by_group' },
-  { name: 'an agent\'s groups', path: (ids) => `${PROV}/agents/${ids.agent}/agentGroups`, table: 'agent_group_agents', index: 'agent_group_agents_by_agent' },
   {
-    name: 'a published resource\'s agent groups',
+    name: "a group's applications, by id",
+    path: (ids) => `${AP}/connectorGroups/${ids.group}/applications`,
+    table: 'applications',
+    index: 'applications_by_group',
+  },
+  {
+    name: "an agent's groups",
+    path: (ids) => `${PROV}/agents/${ids.agent}/agentGroups`,
+    table: 'agent_group_agents',
+    index: 'agent_group_agents_by_agent',
+  },
+  {
+    name: "a published resource's agent groups",
     path: (ids) => `${PROV}/publishedResources/${ids.resource}/agentGroups`,
     table: 'agent_group_published_resources',
     index: 'agent_group_published_resources_by_resource',
@@ -126,7 +146,9 @@ const sqlite: Backend = {
     const rows = await db.all<{ detail: string }>(`EXPLAIN QUERY PLAN ${sql}`, params);
     return rows.map((r) => r.detail).join('\n');
   },
-  servedBy: (plan, index, single) => new RegExp(`USING (COVERING )?INDEX ${index}\\b`).test(plan) && (single || !/USE TEMP B-TREE FOR (ORDER BY|RIGHT PART OF ORDER BY)/.test(plan)),
+  servedBy: (plan, index, single) =>
+    new RegExp(`USING (COVERING )?INDEX ${index}\\b`).test(plan) &&
+    (single || !/USE TEMP B-TREE FOR (ORDER BY|RIGHT PART OF ORDER BY)/.test(plan)),
 };
 
 const postgres: Backend = {
@@ -134,7 +156,8 @@ const postgres: Backend = {
   async open() {
     const database = process.env.LOCALGRAPH_TEST_DATABASE_URL;
     if (!database) {
-      if (process.env.CI === 'true') throw new Error('LOCALGRAPH_TEST_DATABASE_URL is required under CI (npm test sets it)');
+      if (process.env.CI === 'true')
+        throw new Error('LOCALGRAPH_TEST_DATABASE_URL is required under CI (npm test sets it)');
       return undefined;
     }
     const url = new URL(database);
@@ -157,7 +180,8 @@ const postgres: Backend = {
     await db.exec('RESET enable_seqscan; RESET enable_sort; RESET enable_bitmapscan');
     return rows.map((r) => r['QUERY PLAN']).join('\n');
   },
-  servedBy: (plan, index, single) => new RegExp(`Index (Only )?Scan using ${index}\\b`).test(plan) && (single || !/\bSort\b/.test(plan)),
+  servedBy: (plan, index, single) =>
+    new RegExp(`Index (Only )?Scan using ${index}\\b`).test(plan) && (single || !/\bSort\b/.test(plan)),
 };
 
 for (const backend of [sqlite, postgres]) {
@@ -174,18 +198,37 @@ for (const backend of [sqlite, postgres]) {
       db = tracing(opened.db);
       await migrateFamily(db, onPremises);
       app = createApp({ store: new SqlStore(db), controlPlane: { adminKey: KEY } });
-      const minted = await app.inject({ method: 'POST', url: '/_admin/token', headers: { 'x-localgraph-admin-key': KEY }, payload: { tenantId: TENANT } });
+      const minted = await app.inject({
+        method: 'POST',
+        url: '/_admin/token',
+        headers: { 'x-localgraph-admin-key': KEY },
+        payload: { tenantId: TENANT },
+      });
       assert.equal(minted.statusCode, 200, minted.body);
       token = minted.json().access_token;
       const send = async (method: 'GET' | 'POST', url: string, body?: object) => {
-        const res = await app.inject({ method, url, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, payload: body && JSON.stringify(body) });
+        const res = await app.inject({
+          method,
+          url,
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          payload: body && JSON.stringify(body),
+        });
         assert.ok(res.statusCode < 300, `${method} ${url}: ${res.statusCode} ${res.body}`);
         return res.json();
       };
       const group = await send('POST', `${AP}/connectorGroups`, { name: 'plans' });
       const app1 = await send('POST', '/beta/applications', { displayName: 'plans' });
-      const agent = await send('POST', `${PROV}/agents`, { externalIp: '10.0.0.1', machineName: 'agent.contoso.com', status: 'active', supportedPublishingTypes: ['applicationProxy'] });
-      const resource = await send('POST', `${PROV}/publishedResources`, { displayName: 'plans', resourceName: 'plans.contoso.com', publishingType: 'applicationProxy' });
+      const agent = await send('POST', `${PROV}/agents`, {
+        externalIp: '10.0.0.1',
+        machineName: 'agent.contoso.com',
+        status: 'active',
+        supportedPublishingTypes: ['applicationProxy'],
+      });
+      const resource = await send('POST', `${PROV}/publishedResources`, {
+        displayName: 'plans',
+        resourceName: 'plans.contoso.com',
+        publishingType: 'applicationProxy',
+      });
       ids = { group: group.id, agent: agent.id, resource: resource.id, appId: app1.appId };
       // Enough applications that reading them all in id order to find one appId is the dearer plan
       // (with a handful, PostgreSQL rightly prefers the primary key); statistics as autovacuum keeps them.
@@ -202,13 +245,26 @@ for (const backend of [sqlite, postgres]) {
         if (!opened) return t.skip(`${backend.name} is not available (npm test provides it)`);
         db.recorded.length = 0;
         db.recording = true;
-        const res = await app.inject({ method: 'GET', url: encodeURI(shape.path(ids)), headers: { authorization: `Bearer ${token}` } });
+        const res = await app.inject({
+          method: 'GET',
+          url: encodeURI(shape.path(ids)),
+          headers: { authorization: `Bearer ${token}` },
+        });
         db.recording = false;
         assert.equal(res.statusCode, 200, res.body);
-        const reads = db.recorded.filter((s) => /^\s*SELECT\b/i.test(s.sql) && new RegExp(`\\bFROM ${shape.table}\\b|\\bJOIN ${shape.table}\\b`).test(s.sql));
-        assert.ok(reads.length > 0, `no SELECT over ${shape.table} in ${JSON.stringify(db.recorded.map((s) => s.sql))}`);
+        const reads = db.recorded.filter(
+          (s) =>
+            /^\s*SELECT\b/i.test(s.sql) &&
+            new RegExp(`\\bFROM ${shape.table}\\b|\\bJOIN ${shape.table}\\b`).test(s.sql),
+        );
+        assert.ok(
+          reads.length > 0,
+          `no SELECT over ${shape.table} in ${JSON.stringify(db.recorded.map((s) => s.sql))}`,
+        );
         const single = shape.single === true;
-        const plans = await Promise.all(reads.map(async (s) => ({ sql: s.sql, plan: await backend.explain(opened!.db, s.sql, s.params, single) })));
+        const plans = await Promise.all(
+          reads.map(async (s) => ({ sql: s.sql, plan: await backend.explain(opened!.db, s.sql, s.params, single) })),
+        );
         assert.ok(
           plans.some((p) => backend.servedBy(p.plan, shape.index, single)),
           `no statement is served by ${shape.index} in order:\n${plans.map((p) => `${p.sql}\n  ${p.plan.replaceAll('\n', '\n  ')}`).join('\n')}`,

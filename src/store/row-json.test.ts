@@ -15,7 +15,9 @@ const model = new Model(family);
 const connectors = tableFor('connectors', model.structured('microsoft.graph.connector'));
 const groups = tableFor('connector_groups', model.structured('microsoft.graph.connectorGroup'));
 const agentGroups = tableFor('agent_groups', model.structured('microsoft.graph.onPremisesAgentGroup'), ['profile_id']);
-const resources = tableFor('published_resources', model.structured('microsoft.graph.publishedResource'), ['profile_id']);
+const resources = tableFor('published_resources', model.structured('microsoft.graph.publishedResource'), [
+  'profile_id',
+]);
 const agents = tableFor('agents', model.structured('microsoft.graph.onPremisesAgent'), ['profile_id']);
 const applications = tableFor('applications', model.structured('microsoft.graph.application'), [], 'open_properties');
 const profiles = tableFor('profiles', model.structured('microsoft.graph.onPremisesPublishingProfile'));
@@ -35,14 +37,56 @@ before(async () => {
   db = new SqliteDatabase(':memory:');
   await migrateFamily(db, onPremises);
   store = new SqlStore(db);
-  await store.insert(groups, A, { id: 'g1', connectorGroupType: 'applicationProxy', isDefault: true, name: AWKWARD, region: 'eur' });
-  await store.insert(groups, A, { id: 'g2', connectorGroupType: 'applicationProxy', isDefault: false, name: 'second', region: null });
-  await store.insert(connectors, A, { id: 'c1', externalIp: '10.0.0.1', machineName: AWKWARD, status: 'active', version: '1.5' }, { hidden: { connector_group_id: 'g1' } });
-  await store.insert(connectors, A, { id: 'c2', externalIp: '10.0.0.2', machineName: 'm2', status: 'inactive', version: '1.6' }, { hidden: { connector_group_id: 'g2' } });
-  await store.insert(agentGroups, AGENTS, { id: 'ag1', displayName: 'one', isDefault: true, publishingType: 'privateAccess' });
-  await store.insert(agentGroups, AGENTS, { id: 'ag2', displayName: 'two', isDefault: false, publishingType: 'applicationProxy' });
-  await store.insert(resources, AGENTS, { id: 'r1', displayName: null, publishingType: 'privateAccess', resourceName: null });
-  await store.insert(resources, AGENTS, { id: 'r2', displayName: AWKWARD, publishingType: 'applicationProxy', resourceName: 'app' });
+  await store.insert(groups, A, {
+    id: 'g1',
+    connectorGroupType: 'applicationProxy',
+    isDefault: true,
+    name: AWKWARD,
+    region: 'eur',
+  });
+  await store.insert(groups, A, {
+    id: 'g2',
+    connectorGroupType: 'applicationProxy',
+    isDefault: false,
+    name: 'second',
+    region: null,
+  });
+  await store.insert(
+    connectors,
+    A,
+    { id: 'c1', externalIp: '10.0.0.1', machineName: AWKWARD, status: 'active', version: '1.5' },
+    { hidden: { connector_group_id: 'g1' } },
+  );
+  await store.insert(
+    connectors,
+    A,
+    { id: 'c2', externalIp: '10.0.0.2', machineName: 'm2', status: 'inactive', version: '1.6' },
+    { hidden: { connector_group_id: 'g2' } },
+  );
+  await store.insert(agentGroups, AGENTS, {
+    id: 'ag1',
+    displayName: 'one',
+    isDefault: true,
+    publishingType: 'privateAccess',
+  });
+  await store.insert(agentGroups, AGENTS, {
+    id: 'ag2',
+    displayName: 'two',
+    isDefault: false,
+    publishingType: 'applicationProxy',
+  });
+  await store.insert(resources, AGENTS, {
+    id: 'r1',
+    displayName: null,
+    publishingType: 'privateAccess',
+    resourceName: null,
+  });
+  await store.insert(resources, AGENTS, {
+    id: 'r2',
+    displayName: AWKWARD,
+    publishingType: 'applicationProxy',
+    resourceName: 'app',
+  });
 });
 
 /** What the JSON rows of a page must be: the JSON text of serializeEntity over the same page, key order included. */
@@ -53,7 +97,12 @@ async function expectSameAsSerialized(table: TableMapping, scope: Scope, options
   const entities = await store.list(table, scope, { top: 10 });
   assert.equal(rows?.length, entities.length);
   assert.ok(entities.length >= 2);
-  rows!.forEach((row, i) => assert.equal(JSON.stringify(JSON.parse(row)), JSON.stringify(serializeEntity(model, table.type, entities[i], options))));
+  rows!.forEach((row, i) =>
+    assert.equal(
+      JSON.stringify(JSON.parse(row)),
+      JSON.stringify(serializeEntity(model, table.type, entities[i], options)),
+    ),
+  );
 }
 
 describe('rows written as Graph JSON by SQLite', () => {
@@ -66,13 +115,22 @@ describe('rows written as Graph JSON by SQLite', () => {
     test(`${name}: the same JSON as serializeEntity, hidden and shown enum members, with and without $select`, async () => {
       await expectSameAsSerialized(table, scope, hide);
       await expectSameAsSerialized(table, scope, show);
-      const selected = [...table.type.properties.keys()].filter((p) => p !== 'id').slice(-2).reverse();
+      const selected = [...table.type.properties.keys()]
+        .filter((p) => p !== 'id')
+        .slice(-2)
+        .reverse();
       await expectSameAsSerialized(table, scope, { ...hide, select: selected });
     });
   }
 
   test('an evolvable member reads as unknownFutureValue unless the client opts in', async () => {
-    const read = async (options: SerializeOptions) => (await store.listJson(agentGroups, AGENTS, { top: 1 }, jsonFields(model, agentGroups.type, agentGroups, options)!))!.map((r) => JSON.parse(r) as Entity);
+    const read = async (options: SerializeOptions) =>
+      (await store.listJson(
+        agentGroups,
+        AGENTS,
+        { top: 1 },
+        jsonFields(model, agentGroups.type, agentGroups, options)!,
+      ))!.map((r) => JSON.parse(r) as Entity);
     assert.equal((await read(hide))[0].publishingType, 'unknownFutureValue');
     assert.equal((await read(show))[0].publishingType, 'privateAccess');
   });

@@ -29,9 +29,13 @@ export function sqliteJsonObject(fields: readonly JsonField[]): { sql: string; p
     parts.push('?');
     params.push(field.name);
     if (field.kind === 'boolean') {
-      parts.push(`json(CASE WHEN ${field.column} IS NULL THEN 'null' WHEN ${field.column} = 1 THEN 'true' ELSE 'false' END)`);
+      parts.push(
+        `json(CASE WHEN ${field.column} IS NULL THEN 'null' WHEN ${field.column} = 1 THEN 'true' ELSE 'false' END)`,
+      );
     } else if (field.hidden && field.hidden.length > 0) {
-      parts.push(`CASE WHEN ${field.column} IN (${field.hidden.map(() => '?').join(', ')}) THEN 'unknownFutureValue' ELSE ${field.column} END`);
+      parts.push(
+        `CASE WHEN ${field.column} IN (${field.hidden.map(() => '?').join(', ')}) THEN 'unknownFutureValue' ELSE ${field.column} END`,
+      );
       params.push(...field.hidden);
     } else {
       parts.push(field.column);

@@ -16,7 +16,9 @@ const groups = tableFor('connector_groups', model.structured('microsoft.graph.co
 const agents = tableFor('agents', model.structured('microsoft.graph.onPremisesAgent'), ['profile_id']);
 const agentGroups = tableFor('agent_groups', model.structured('microsoft.graph.onPremisesAgentGroup'), ['profile_id']);
 const applications = tableFor('applications', model.structured('microsoft.graph.application'), [], 'open_properties');
-const segments = tableFor('ip_application_segments', model.structured('microsoft.graph.ipApplicationSegment'), ['application_id']);
+const segments = tableFor('ip_application_segments', model.structured('microsoft.graph.ipApplicationSegment'), [
+  'application_id',
+]);
 
 const A: Scope = { tenantId: 'tenant-a' };
 const B: Scope = { tenantId: 'tenant-b' };
@@ -31,12 +33,28 @@ beforeEach(async () => {
   await migrateFamily(db, onPremises);
   store = new SqlStore(db);
   for (const scope of [A, B]) {
-    assert.equal(await store.insert(groups, scope, { id: GROUP, connectorGroupType: 'applicationProxy', isDefault: true, name: 'Default', region: null }), 'inserted');
+    assert.equal(
+      await store.insert(groups, scope, {
+        id: GROUP,
+        connectorGroupType: 'applicationProxy',
+        isDefault: true,
+        name: 'Default',
+        region: null,
+      }),
+      'inserted',
+    );
   }
 });
 
 function connector(id: string, overrides: Entity = {}): Entity {
-  return { id, externalIp: '10.0.0.1', machineName: `${id}.contoso.com`, status: 'active', version: '1.5.3437.0', ...overrides };
+  return {
+    id,
+    externalIp: '10.0.0.1',
+    machineName: `${id}.contoso.com`,
+    status: 'active',
+    version: '1.5.3437.0',
+    ...overrides,
+  };
 }
 
 function insertConnector(scope: Scope, entity: Entity) {
@@ -56,7 +74,10 @@ describe('SqlStore: connectors CRUD', () => {
     await insertConnector(A, connector('c1'));
     assert.equal(await insertConnector(A, connector('c1', { machineName: 'other' })), 'duplicate');
     assert.equal(
-      await store.insert(connectors, A, connector('c1', { machineName: 'other' }), { hidden: { connector_group_id: GROUP }, ifAbsent: true }),
+      await store.insert(connectors, A, connector('c1', { machineName: 'other' }), {
+        hidden: { connector_group_id: GROUP },
+        ifAbsent: true,
+      }),
       'duplicate',
     );
     assert.equal((await store.get(connectors, A, 'c1'))?.machineName, 'c1.contoso.com', 'the first row is untouched');
@@ -80,7 +101,10 @@ describe('SqlStore: connectors CRUD', () => {
   test('update changes only the given properties', async () => {
     await insertConnector(A, connector('c1'));
     assert.equal(await store.update(connectors, A, 'c1', { machineName: 'renamed', status: 'inactive' }), true);
-    assert.deepEqual(await store.get(connectors, A, 'c1'), connector('c1', { machineName: 'renamed', status: 'inactive' }));
+    assert.deepEqual(
+      await store.get(connectors, A, 'c1'),
+      connector('c1', { machineName: 'renamed', status: 'inactive' }),
+    );
   });
 
   test('update of a missing id is false; an empty update reports whether the row exists', async () => {
@@ -109,7 +133,8 @@ describe('SqlStore: connectors CRUD', () => {
   });
 
   test('count, with and without a condition', async () => {
-    for (const id of ['c1', 'c2', 'c3']) await insertConnector(A, connector(id, { status: id === 'c2' ? 'inactive' : 'active' }));
+    for (const id of ['c1', 'c2', 'c3'])
+      await insertConnector(A, connector(id, { status: id === 'c2' ? 'inactive' : 'active' }));
     assert.equal(await store.count(connectors, A), 3);
     assert.equal(await store.count(connectors, A, { sql: 'status = ?', params: ['active'] }), 2);
     assert.equal(await store.count(connectors, B), 0);
@@ -141,7 +166,8 @@ describe('SqlStore: keyset paging', () => {
   });
 
   test('a where condition combines with the cursor', async () => {
-    for (const id of ['c1', 'c2', 'c3', 'c4']) await insertConnector(A, connector(id, { status: id === 'c3' ? 'inactive' : 'active' }));
+    for (const id of ['c1', 'c2', 'c3', 'c4'])
+      await insertConnector(A, connector(id, { status: id === 'c3' ? 'inactive' : 'active' }));
     const active = { sql: 'status = ?', params: ['active'] };
     assert.deepEqual(ids(await store.list(connectors, A, { top: 10, afterId: 'c1', where: active })), ['c2', 'c4']);
   });
@@ -178,7 +204,13 @@ describe('SqlStore: tenant isolation', () => {
 });
 
 describe('SqlStore: scoped tables and column kinds', () => {
-  const agent = (id: string): Entity => ({ id, externalIp: '1.2.3.4', machineName: 'm', status: 'active', supportedPublishingTypes: ['provisioning'] });
+  const agent = (id: string): Entity => ({
+    id,
+    externalIp: '1.2.3.4',
+    machineName: 'm',
+    status: 'active',
+    supportedPublishingTypes: ['provisioning'],
+  });
 
   test('rows under different parents are different rows; parents must be given', async () => {
     const provisioning: Scope = { tenantId: 'tenant-a', parents: ['provisioning'] };
@@ -188,17 +220,44 @@ describe('SqlStore: scoped tables and column kinds', () => {
     assert.equal(await store.delete(agents, authentication, 'a1'), true);
     assert.deepEqual(await store.get(agents, provisioning, 'a1'), agent('a1'), 'JSON collections round-trip');
     await assert.rejects(store.get(agents, A, 'a1'), /agents needs 1 parent keys/);
-    await assert.rejects(store.list(agents, { tenantId: 'tenant-a', parents: ['x', 'y'] }, { top: 1 }), /needs 1 parent keys/);
+    await assert.rejects(
+      store.list(agents, { tenantId: 'tenant-a', parents: ['x', 'y'] }, { top: 1 }),
+      /needs 1 parent keys/,
+    );
   });
 
   test('booleans, nulls and integers come back typed', async () => {
-    assert.deepEqual(await store.get(groups, A, GROUP), { id: GROUP, connectorGroupType: 'applicationProxy', isDefault: true, name: 'Default', region: null });
-    await store.insert(groups, A, { id: 'g2', connectorGroupType: 'applicationProxy', isDefault: false, name: 'Two', region: 'eur' });
+    assert.deepEqual(await store.get(groups, A, GROUP), {
+      id: GROUP,
+      connectorGroupType: 'applicationProxy',
+      isDefault: true,
+      name: 'Default',
+      region: null,
+    });
+    await store.insert(groups, A, {
+      id: 'g2',
+      connectorGroupType: 'applicationProxy',
+      isDefault: false,
+      name: 'Two',
+      region: 'eur',
+    });
     assert.equal((await store.get(groups, A, 'g2'))?.isDefault, false);
 
-    await store.insert(applications, A, { id: 'app1', appId: 'appid-1', displayName: 'App', tags: [], identifierUris: [] });
+    await store.insert(applications, A, {
+      id: 'app1',
+      appId: 'appid-1',
+      displayName: 'App',
+      tags: [],
+      identifierUris: [],
+    });
     const inApp: Scope = { tenantId: 'tenant-a', parents: ['app1'] };
-    await store.insert(segments, inApp, { id: 's1', action: 'tunnel', port: 443, ports: ['80-90'], protocol: 'tcp,udp' });
+    await store.insert(segments, inApp, {
+      id: 's1',
+      action: 'tunnel',
+      port: 443,
+      ports: ['80-90'],
+      protocol: 'tcp,udp',
+    });
     const segment = await store.get(segments, inApp, 's1');
     assert.equal(segment?.port, 443);
     assert.deepEqual(segment?.ports, ['80-90']);
@@ -206,7 +265,13 @@ describe('SqlStore: scoped tables and column kinds', () => {
   });
 
   test('open types keep undeclared properties in their JSON column; an update replaces that document', async () => {
-    await store.insert(applications, A, { id: 'app1', appId: 'appid-1', displayName: 'App', notes: 'n', extension_x: { a: 1 } });
+    await store.insert(applications, A, {
+      id: 'app1',
+      appId: 'appid-1',
+      displayName: 'App',
+      notes: 'n',
+      extension_x: { a: 1 },
+    });
     const app = await store.get(applications, A, 'app1');
     assert.equal(app?.displayName, 'App');
     assert.equal(app?.notes, 'n');
@@ -218,13 +283,27 @@ describe('SqlStore: scoped tables and column kinds', () => {
   });
 
   test('link and unlink many-to-many rows', async () => {
-    const links: LinkMapping = { table: 'agent_group_agents', sourceColumn: 'agent_group_id', targetColumn: 'agent_id', scopeColumns: ['profile_id'] };
+    const links: LinkMapping = {
+      table: 'agent_group_agents',
+      sourceColumn: 'agent_group_id',
+      targetColumn: 'agent_id',
+      scopeColumns: ['profile_id'],
+    };
     const scope: Scope = { tenantId: 'tenant-a', parents: ['provisioning'] };
     await store.insert(agents, scope, agent('a1'));
-    await store.insert(agentGroups, scope, { id: 'ag1', displayName: 'G', isDefault: false, publishingType: 'provisioning' });
+    await store.insert(agentGroups, scope, {
+      id: 'ag1',
+      displayName: 'G',
+      isDefault: false,
+      publishingType: 'provisioning',
+    });
     assert.equal(await store.link(links, scope, 'ag1', 'a1'), 'inserted');
     assert.equal(await store.link(links, scope, 'ag1', 'a1'), 'duplicate');
-    assert.equal(await store.unlink(links, { tenantId: 'tenant-b', parents: ['provisioning'] }, 'ag1', 'a1'), false, 'tenant-scoped');
+    assert.equal(
+      await store.unlink(links, { tenantId: 'tenant-b', parents: ['provisioning'] }, 'ag1', 'a1'),
+      false,
+      'tenant-scoped',
+    );
     assert.equal(await store.unlink(links, scope, 'ag1', 'a1'), true);
     assert.equal(await store.unlink(links, scope, 'ag1', 'a1'), false);
     await assert.rejects(store.link(links, scope, 'ag1', 'no-such-agent'), /FOREIGN KEY/);
@@ -291,7 +370,10 @@ describe('SqlStore: transactions', () => {
   });
 
   test('the store works after a rolled-back transaction', async () => {
-    await assert.rejects(store.transaction(async () => Promise.reject(new Error('x'))), /x/);
+    await assert.rejects(
+      store.transaction(async () => Promise.reject(new Error('x'))),
+      /x/,
+    );
     assert.equal(await insertConnector(A, connector('c9')), 'inserted');
   });
 });
@@ -310,7 +392,10 @@ describe('SqlStore: settings and tenants', () => {
     await store.ensureTenant('t1', new Date());
     await store.ensureTenant('t1', new Date());
     const rows = await db.all<{ id: string }>('SELECT id FROM tenants');
-    assert.deepEqual(rows.map((r) => r.id), ['t1']);
+    assert.deepEqual(
+      rows.map((r) => r.id),
+      ['t1'],
+    );
   });
 });
 

@@ -55,7 +55,8 @@ export class SqlStore implements Store {
 
   private scopeWhere(table: TableMapping, scope: Scope): { sql: string; params: unknown[] } {
     const parents = scope.parents ?? [];
-    if (parents.length !== table.scopeColumns.length) throw new Error(`store: ${table.table} needs ${table.scopeColumns.length} parent keys`);
+    if (parents.length !== table.scopeColumns.length)
+      throw new Error(`store: ${table.table} needs ${table.scopeColumns.length} parent keys`);
     const sql = ['tenant_id = ?', ...table.scopeColumns.map((c) => `${c} = ?`)].join(' AND ');
     return { sql, params: [scope.tenantId, ...parents] };
   }
@@ -72,7 +73,9 @@ export class SqlStore implements Store {
         continue;
       }
       columns.push(column.column);
-      values.push(column.kind === 'json' && value !== null && value !== undefined ? JSON.stringify(value) : value ?? null);
+      values.push(
+        column.kind === 'json' && value !== null && value !== undefined ? JSON.stringify(value) : (value ?? null),
+      );
     }
     if (open) {
       columns.push(table.openColumn!);
@@ -100,19 +103,22 @@ export class SqlStore implements Store {
     return [...table.columns.map((c) => c.column), ...(table.openColumn ? [table.openColumn] : [])].join(', ');
   }
 
-  async insert(table: TableMapping, scope: Scope, entity: Entity, options: InsertOptions = {}): Promise<'inserted' | 'duplicate'> {
+  async insert(
+    table: TableMapping,
+    scope: Scope,
+    entity: Entity,
+    options: InsertOptions = {},
+  ): Promise<'inserted' | 'duplicate'> {
     const { columns, values } = this.toRow(table, entity);
     const hidden = Object.entries(options.hidden ?? {});
     const all = ['tenant_id', ...table.scopeColumns, ...columns, ...hidden.map(([c]) => c)];
     const placeholders = all.map(() => '?').join(', ');
     const conflict = options.ifAbsent ? ' ON CONFLICT DO NOTHING' : '';
     try {
-      const result = await this.executor.run(`INSERT INTO ${table.table} (${all.join(', ')}) VALUES (${placeholders})${conflict}`, [
-        scope.tenantId,
-        ...(scope.parents ?? []),
-        ...values,
-        ...hidden.map(([, v]) => v),
-      ]);
+      const result = await this.executor.run(
+        `INSERT INTO ${table.table} (${all.join(', ')}) VALUES (${placeholders})${conflict}`,
+        [scope.tenantId, ...(scope.parents ?? []), ...values, ...hidden.map(([, v]) => v)],
+      );
       return result.changes > 0 ? 'inserted' : 'duplicate';
     } catch (error) {
       if (this.dialect.isUniqueViolation(error)) return 'duplicate';
@@ -130,7 +136,13 @@ export class SqlStore implements Store {
   }
 
   /** A page's SELECT with `selectList` (and its parameters) for columns. */
-  private listSql(table: TableMapping, scope: Scope, options: ListOptions, selectList: string, selectParams: unknown[] = []): { sql: string; params: unknown[] } {
+  private listSql(
+    table: TableMapping,
+    scope: Scope,
+    options: ListOptions,
+    selectList: string,
+    selectParams: unknown[] = [],
+  ): { sql: string; params: unknown[] } {
     const where = this.scopeWhere(table, scope);
     const params = [...selectParams, ...where.params];
     let sql = `SELECT ${selectList} FROM ${table.table} WHERE ${where.sql}`;
@@ -144,7 +156,10 @@ export class SqlStore implements Store {
     }
     // A page in id order with no condition visits at most its LIMIT rows (+ OFFSET): no deadline
     // check needed. Any other page may visit many rows (src/store/query-deadline.ts).
-    const bounded = !options.where && !options.offset && (options.orderBy === undefined || options.orderBy === `${table.table}.id ASC`);
+    const bounded =
+      !options.where &&
+      !options.offset &&
+      (options.orderBy === undefined || options.orderBy === `${table.table}.id ASC`);
     if (this.dialect.liveCheck && !bounded) sql += ` AND ${this.dialect.liveCheck(`${table.table}.rowid`)}`;
     sql += ` ORDER BY ${options.orderBy ?? 'id'} LIMIT ?`;
     params.push(options.top);
@@ -161,7 +176,12 @@ export class SqlStore implements Store {
     return rows.map((r) => this.fromRow(table, r));
   }
 
-  async listJson(table: TableMapping, scope: Scope, options: ListOptions, fields: readonly JsonField[]): Promise<string[] | undefined> {
+  async listJson(
+    table: TableMapping,
+    scope: Scope,
+    options: ListOptions,
+    fields: readonly JsonField[],
+  ): Promise<string[] | undefined> {
     if (this.dialect.name !== 'sqlite') return undefined;
     const object = sqliteJsonObject(fields);
     const { sql, params } = this.listSql(table, scope, options, `${object.sql} AS json`, object.params);
@@ -171,11 +191,13 @@ export class SqlStore implements Store {
 
   async count(table: TableMapping, scope: Scope, where?: Condition): Promise<number> {
     const scoped = this.scopeWhere(table, scope);
-    const extra = (where ? ` AND (${where.sql})` : '') + (this.dialect.liveCheck ? ` AND ${this.dialect.liveCheck(`${table.table}.rowid`)}` : '');
-    const row = await this.executor.get<{ n: number | string }>(`SELECT COUNT(*) AS n FROM ${table.table} WHERE ${scoped.sql}${extra}`, [
-      ...scoped.params,
-      ...(where?.params ?? []),
-    ]);
+    const extra =
+      (where ? ` AND (${where.sql})` : '') +
+      (this.dialect.liveCheck ? ` AND ${this.dialect.liveCheck(`${table.table}.rowid`)}` : '');
+    const row = await this.executor.get<{ n: number | string }>(
+      `SELECT COUNT(*) AS n FROM ${table.table} WHERE ${scoped.sql}${extra}`,
+      [...scoped.params, ...(where?.params ?? [])],
+    );
     return Number(row?.n ?? 0);
   }
 
@@ -189,8 +211,18 @@ export class SqlStore implements Store {
   }
 
   async unlink(link: LinkMapping, scope: Scope, sourceId: string, targetId: string): Promise<boolean> {
-    const where = ['tenant_id = ?', ...link.scopeColumns.map((c) => `${c} = ?`), `${link.sourceColumn} = ?`, `${link.targetColumn} = ?`].join(' AND ');
-    const result = await this.executor.run(`DELETE FROM ${link.table} WHERE ${where}`, [scope.tenantId, ...(scope.parents ?? []), sourceId, targetId]);
+    const where = [
+      'tenant_id = ?',
+      ...link.scopeColumns.map((c) => `${c} = ?`),
+      `${link.sourceColumn} = ?`,
+      `${link.targetColumn} = ?`,
+    ].join(' AND ');
+    const result = await this.executor.run(`DELETE FROM ${link.table} WHERE ${where}`, [
+      scope.tenantId,
+      ...(scope.parents ?? []),
+      sourceId,
+      targetId,
+    ]);
     return result.changes > 0;
   }
 
@@ -215,7 +247,10 @@ export class SqlStore implements Store {
     const extra = options.where ? ` AND (${options.where.sql})` : '';
     const extraParams = options.where?.params ?? [];
     if (columns.length === 0) {
-      const row = await this.executor.get(`SELECT 1 AS found FROM ${table.table} WHERE ${where.sql} AND id = ?${extra}`, [...where.params, id, ...extraParams]);
+      const row = await this.executor.get(
+        `SELECT 1 AS found FROM ${table.table} WHERE ${where.sql} AND id = ?${extra}`,
+        [...where.params, id, ...extraParams],
+      );
       return row !== undefined;
     }
     const result = await this.executor.run(
@@ -251,16 +286,25 @@ export class SqlStore implements Store {
   }
 
   async putSetting(name: string, value: string): Promise<void> {
-    await this.executor.run('INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value', [name, value]);
+    await this.executor.run(
+      'INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value',
+      [name, value],
+    );
   }
 
   async putSettingIfAbsent(name: string, value: string): Promise<string> {
-    await this.executor.run('INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING', [name, value]);
+    await this.executor.run('INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING', [
+      name,
+      value,
+    ]);
     return (await this.getSetting(name)) as string;
   }
 
   async ensureTenant(id: string, createdAt: Date): Promise<void> {
-    await this.executor.run('INSERT INTO tenants (id, created_at) VALUES (?, ?) ON CONFLICT (id) DO NOTHING', [id, createdAt.toISOString()]);
+    await this.executor.run('INSERT INTO tenants (id, created_at) VALUES (?, ?) ON CONFLICT (id) DO NOTHING', [
+      id,
+      createdAt.toISOString(),
+    ]);
   }
 
   async insertSigningKey(key: SigningKeyRow, createdAt: Date): Promise<void> {
@@ -295,13 +339,24 @@ export class SqlStore implements Store {
     const result = await this.executor.run(
       `INSERT INTO app_registrations (client_id, tenant_id, display_name, service_principal_id, secret_hash, app_roles, delegated_scopes, created_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-      [row.clientId, row.tenantId, row.displayName, row.servicePrincipalId, row.secretHash, JSON.stringify(row.roles), JSON.stringify(row.scopes), row.createdAt],
+      [
+        row.clientId,
+        row.tenantId,
+        row.displayName,
+        row.servicePrincipalId,
+        row.secretHash,
+        JSON.stringify(row.roles),
+        JSON.stringify(row.scopes),
+        row.createdAt,
+      ],
     );
     return result.changes > 0 ? 'inserted' : 'duplicate';
   }
 
   async getAppRegistration(clientId: string): Promise<AppRegistrationRow | undefined> {
-    const row = await this.executor.get<Record<string, string>>('SELECT * FROM app_registrations WHERE client_id = ?', [clientId]);
+    const row = await this.executor.get<Record<string, string>>('SELECT * FROM app_registrations WHERE client_id = ?', [
+      clientId,
+    ]);
     return row && appRegistrationFromRow(row);
   }
 
@@ -309,30 +364,40 @@ export class SqlStore implements Store {
     const result = await this.executor.run(
       `INSERT INTO registered_users (tenant_id, id, user_principal_name, upn_key, display_name, password_hash, created_at)
        VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-      [row.tenantId, row.id, row.userPrincipalName, row.userPrincipalName.toLowerCase(), row.displayName, row.passwordHash, row.createdAt],
+      [
+        row.tenantId,
+        row.id,
+        row.userPrincipalName,
+        row.userPrincipalName.toLowerCase(),
+        row.displayName,
+        row.passwordHash,
+        row.createdAt,
+      ],
     );
     return result.changes > 0 ? 'inserted' : 'duplicate';
   }
 
   async findRegisteredUser(tenantId: string, userPrincipalName: string): Promise<RegisteredUserRow | undefined> {
-    const row = await this.executor.get<Record<string, string>>('SELECT * FROM registered_users WHERE tenant_id = ? AND upn_key = ?', [
-      tenantId,
-      userPrincipalName.toLowerCase(),
-    ]);
+    const row = await this.executor.get<Record<string, string>>(
+      'SELECT * FROM registered_users WHERE tenant_id = ? AND upn_key = ?',
+      [tenantId, userPrincipalName.toLowerCase()],
+    );
     return row && registeredUserFromRow(row);
   }
 
   async replaceAppSecretHash(clientId: string, secretHash: string): Promise<boolean> {
-    const result = await this.executor.run('UPDATE app_registrations SET secret_hash = ? WHERE client_id = ?', [secretHash, clientId]);
+    const result = await this.executor.run('UPDATE app_registrations SET secret_hash = ? WHERE client_id = ?', [
+      secretHash,
+      clientId,
+    ]);
     return result.changes > 0;
   }
 
   async replaceUserPasswordHash(tenantId: string, userPrincipalName: string, passwordHash: string): Promise<boolean> {
-    const result = await this.executor.run('UPDATE registered_users SET password_hash = ? WHERE tenant_id = ? AND upn_key = ?', [
-      passwordHash,
-      tenantId,
-      userPrincipalName.toLowerCase(),
-    ]);
+    const result = await this.executor.run(
+      'UPDATE registered_users SET password_hash = ? WHERE tenant_id = ? AND upn_key = ?',
+      [passwordHash, tenantId, userPrincipalName.toLowerCase()],
+    );
     return result.changes > 0;
   }
 
@@ -350,12 +415,18 @@ export class SqlStore implements Store {
   }
 
   async listAppRegistrations(tenantId: string): Promise<AppRegistrationRow[]> {
-    const rows = await this.executor.all<Record<string, string>>('SELECT * FROM app_registrations WHERE tenant_id = ? ORDER BY client_id', [tenantId]);
+    const rows = await this.executor.all<Record<string, string>>(
+      'SELECT * FROM app_registrations WHERE tenant_id = ? ORDER BY client_id',
+      [tenantId],
+    );
     return rows.map(appRegistrationFromRow);
   }
 
   async listRegisteredUsers(tenantId: string): Promise<RegisteredUserRow[]> {
-    const rows = await this.executor.all<Record<string, string>>('SELECT * FROM registered_users WHERE tenant_id = ? ORDER BY id', [tenantId]);
+    const rows = await this.executor.all<Record<string, string>>(
+      'SELECT * FROM registered_users WHERE tenant_id = ? ORDER BY id',
+      [tenantId],
+    );
     return rows.map(registeredUserFromRow);
   }
 
@@ -373,24 +444,45 @@ export class SqlStore implements Store {
       `SELECT tenant_id, kind, profile_id, id, last_seen FROM heartbeats${where} ORDER BY tenant_id, kind, profile_id, id`,
       tenantId === undefined ? [] : [tenantId],
     );
-    return rows.map((r) => ({ tenantId: r.tenant_id, kind: r.kind as HeartbeatKind, profileId: r.profile_id, id: r.id, lastSeen: r.last_seen }));
+    return rows.map((r) => ({
+      tenantId: r.tenant_id,
+      kind: r.kind as HeartbeatKind,
+      profileId: r.profile_id,
+      id: r.id,
+      lastSeen: r.last_seen,
+    }));
   }
 
-  async sweepHeartbeats(cutoff: string, targets: readonly HeartbeatTarget[]): Promise<{ inactive: number; active: number }> {
+  async sweepHeartbeats(
+    cutoff: string,
+    targets: readonly HeartbeatTarget[],
+  ): Promise<{ inactive: number; active: number }> {
     let inactive = 0;
     let active = 0;
     for (const { kind, table, profile } of targets) {
-      if (!/^[a-z_]+$/.test(table) || ('column' in profile && !/^[a-z_]+$/.test(profile.column))) throw new Error(`store: invalid heartbeat target ${table}`);
+      if (!/^[a-z_]+$/.test(table) || ('column' in profile && !/^[a-z_]+$/.test(profile.column)))
+        throw new Error(`store: invalid heartbeat target ${table}`);
       // The object's profile, on the table under the given alias, with its parameter when fixed.
-      const profileOf = (alias: string) => ('column' in profile ? { sql: `${alias}.${profile.column}`, params: [] } : { sql: '?', params: [profile.fixed] });
+      const profileOf = (alias: string) =>
+        'column' in profile ? { sql: `${alias}.${profile.column}`, params: [] } : { sql: '?', params: [profile.fixed] };
       const heard = (comparison: string) => ({
         sql: `EXISTS (SELECT 1 FROM heartbeats h WHERE h.tenant_id = ${table}.tenant_id AND h.kind = ? AND h.profile_id = ${profileOf(table).sql} AND h.id = ${table}.id AND h.last_seen ${comparison} ?)`,
         params: [kind, ...profileOf(table).params, cutoff],
       });
       const stale = heard('<');
       const fresh = heard('>=');
-      inactive += (await this.executor.run(`UPDATE ${table} SET status = 'inactive' WHERE status = 'active' AND ${stale.sql}`, stale.params)).changes;
-      active += (await this.executor.run(`UPDATE ${table} SET status = 'active' WHERE status = 'inactive' AND ${fresh.sql}`, fresh.params)).changes;
+      inactive += (
+        await this.executor.run(
+          `UPDATE ${table} SET status = 'inactive' WHERE status = 'active' AND ${stale.sql}`,
+          stale.params,
+        )
+      ).changes;
+      active += (
+        await this.executor.run(
+          `UPDATE ${table} SET status = 'active' WHERE status = 'inactive' AND ${fresh.sql}`,
+          fresh.params,
+        )
+      ).changes;
       const objectProfile = profileOf('o');
       await this.executor.run(
         `DELETE FROM heartbeats WHERE kind = ? AND NOT EXISTS (SELECT 1 FROM ${table} o WHERE o.tenant_id = heartbeats.tenant_id AND o.id = heartbeats.id AND ${objectProfile.sql} = heartbeats.profile_id)`,

@@ -21,12 +21,19 @@ test('commits leave checkpoints to the checkpoint thread: the log is copied into
   const file = join(dir, 'test.db');
   const db = new SqliteDatabase(file);
   try {
-    assert.equal((await db.get<{ wal_autocheckpoint: number }>('PRAGMA wal_autocheckpoint'))?.wal_autocheckpoint, BACKSTOP_PAGES);
+    assert.equal(
+      (await db.get<{ wal_autocheckpoint: number }>('PRAGMA wal_autocheckpoint'))?.wal_autocheckpoint,
+      BACKSTOP_PAGES,
+    );
     await db.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)');
     const before = statSync(file).size;
     // Each row on its own commit (awaited one by one), 1 kB each.
-    for (let i = 0; i < CHECKPOINT_EVERY_WRITES; i++) await db.run('INSERT INTO t (id, v) VALUES (?, ?)', [i, 'x'.repeat(1000)]);
-    assert.ok(await eventually(() => statSync(file).size > before + CHECKPOINT_EVERY_WRITES * 1000), 'the checkpoint thread copied the rows into the database file');
+    for (let i = 0; i < CHECKPOINT_EVERY_WRITES; i++)
+      await db.run('INSERT INTO t (id, v) VALUES (?, ?)', [i, 'x'.repeat(1000)]);
+    assert.ok(
+      await eventually(() => statSync(file).size > before + CHECKPOINT_EVERY_WRITES * 1000),
+      'the checkpoint thread copied the rows into the database file',
+    );
     // What the thread copied is what a fresh connection reads from the file and the log together.
     const reader = new Database(file, { readonly: true });
     try {
@@ -50,7 +57,8 @@ test('fewer writes than a checkpoint takes leave the database file as it was (th
     // About 1,500 pages of log in three writes (transactions): past SQLite's default automatic checkpoint (1000 pages).
     for (let i = 0; i < 3; i++) {
       await db.transaction(async (tx) => {
-        for (let j = 0; j < 500; j++) await tx.run('INSERT INTO t (id, v) VALUES (?, ?)', [i * 500 + j, 'y'.repeat(3500)]);
+        for (let j = 0; j < 500; j++)
+          await tx.run('INSERT INTO t (id, v) VALUES (?, ?)', [i * 500 + j, 'y'.repeat(3500)]);
       });
     }
     assert.equal(statSync(file).size, before);

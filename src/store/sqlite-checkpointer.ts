@@ -43,7 +43,9 @@ export class SqliteCheckpointer {
   }
 
   private spawn(): Worker {
-    const worker = new Worker(new URL('./sqlite-checkpoint-worker.js', import.meta.url), { workerData: { file: this.file } });
+    const worker = new Worker(new URL('./sqlite-checkpoint-worker.js', import.meta.url), {
+      workerData: { file: this.file },
+    });
     worker.on('message', () => {
       // A failed checkpoint is retried after the next `everyWrites` writes; the backstop bounds the log meanwhile.
       this.running = false;

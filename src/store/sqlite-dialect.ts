@@ -40,8 +40,12 @@ export const sqliteDialect: Dialect = {
   booleanType: 'INTEGER',
   readBoolean: (value) => (value === null || value === undefined ? null : value === 1 || value === true),
   functions: sqlite,
-  openPropertyEquals: (column, name, value) => ({ sql: `json_extract(${column}, ?) = ?`, params: [`$.${name}`, value] }),
-  isUniqueViolation: (error) => ['SQLITE_CONSTRAINT_PRIMARYKEY', 'SQLITE_CONSTRAINT_UNIQUE'].includes(sqliteCode(error)),
+  openPropertyEquals: (column, name, value) => ({
+    sql: `json_extract(${column}, ?) = ?`,
+    params: [`$.${name}`, value],
+  }),
+  isUniqueViolation: (error) =>
+    ['SQLITE_CONSTRAINT_PRIMARYKEY', 'SQLITE_CONSTRAINT_UNIQUE'].includes(sqliteCode(error)),
   isForeignKeyViolation: (error) => sqliteCode(error) === 'SQLITE_CONSTRAINT_FOREIGNKEY',
   // Busy past its timeout: another process holds the write lock.
   isUnavailable: (error) => sqliteCode(error) === 'SQLITE_BUSY',

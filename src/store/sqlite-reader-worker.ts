@@ -18,7 +18,9 @@ function prepare(sql: string): { statement: Database.Statement; columns: string[
   let prepared = statements.get(sql);
   if (!prepared) {
     const statement = db.prepare(sql);
-    prepared = statement.reader ? { statement: statement.raw(true), columns: statement.columns().map((c) => c.name) } : { statement, columns: [] };
+    prepared = statement.reader
+      ? { statement: statement.raw(true), columns: statement.columns().map((c) => c.name) }
+      : { statement, columns: [] };
     statements.set(sql, prepared);
   }
   return prepared;
@@ -29,11 +31,21 @@ parentPort!.on('message', (request: ReadRequest) => {
   try {
     const { statement, columns } = prepare(request.sql);
     deadline.start();
-    const rows = request.kind === 'all' ? (statement.all(...request.params) as unknown[][]) : [statement.get(...request.params) as unknown[] | undefined].filter((r) => r !== undefined);
+    const rows =
+      request.kind === 'all'
+        ? (statement.all(...request.params) as unknown[][])
+        : [statement.get(...request.params) as unknown[] | undefined].filter((r) => r !== undefined);
     reply = { id: request.id, columns, rows };
   } catch (error) {
     const e = error as { message?: string; code?: string };
-    reply = { id: request.id, error: { message: String(e?.message ?? error), code: typeof e?.code === 'string' ? e.code : undefined, timeout: error instanceof QueryTimeoutError } };
+    reply = {
+      id: request.id,
+      error: {
+        message: String(e?.message ?? error),
+        code: typeof e?.code === 'string' ? e.code : undefined,
+        timeout: error instanceof QueryTimeoutError,
+      },
+    };
   }
   parentPort!.postMessage(reply);
 });

@@ -77,7 +77,9 @@ export class SqliteReaders {
   }
 
   private spawn(): Reader {
-    const worker = new Worker(new URL('./sqlite-reader-worker.js', import.meta.url), { workerData: { file: this.file, timeoutMs: this.timeoutMs } });
+    const worker = new Worker(new URL('./sqlite-reader-worker.js', import.meta.url), {
+      workerData: { file: this.file, timeoutMs: this.timeoutMs },
+    });
     const reader: Reader = { worker };
     worker.on('message', (reply: ReadReply) => {
       const job = reader.job;

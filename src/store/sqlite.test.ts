@@ -24,10 +24,18 @@ async function walFrames(db: SqliteDatabase, file: string): Promise<number> {
  * millisecond and land in two turns).
  */
 function fromSeparateCallbacks<T>(count: number, write: (i: number) => Promise<T>): Promise<T[]> {
-  return Promise.all(Array.from({ length: count }, (_, i) => new Promise<T>((resolve, reject) => setImmediate(() => write(i).then(resolve, reject)))));
+  return Promise.all(
+    Array.from(
+      { length: count },
+      (_, i) => new Promise<T>((resolve, reject) => setImmediate(() => write(i).then(resolve, reject))),
+    ),
+  );
 }
 
-async function withDatabase(work: (db: SqliteDatabase, file: string) => Promise<void>, options?: SqliteOptions): Promise<void> {
+async function withDatabase(
+  work: (db: SqliteDatabase, file: string) => Promise<void>,
+  options?: SqliteOptions,
+): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'localgraph-sqlite-'));
   const file = join(dir, 'test.db');
   const db = new SqliteDatabase(file, options);
@@ -52,7 +60,10 @@ test('writes issued during one event-loop turn share one commit, and each hears 
     const perCommit = await framesOfOneCommit(db, file);
     const before = await walFrames(db, file);
     const results = await fromSeparateCallbacks(20, (i) => db.run('INSERT INTO t (id, v) VALUES (?, ?)', [i, `v${i}`]));
-    assert.deepEqual(results, Array.from({ length: 20 }, () => ({ changes: 1 })));
+    assert.deepEqual(
+      results,
+      Array.from({ length: 20 }, () => ({ changes: 1 })),
+    );
     assert.equal((await walFrames(db, file)) - before, perCommit, 'twenty rows in the same pages, one commit');
     assert.equal((await db.get<{ n: number }>('SELECT COUNT(*) AS n FROM t'))?.n, 21);
   });
@@ -78,7 +89,10 @@ test('a failing write in a shared commit fails alone; the others commit', async 
     );
     assert.deepEqual(outcomes, ['ok', 'ok', 'SQLITE_CONSTRAINT_UNIQUE', 'ok', 'ok']);
     const ids = await db.all<{ id: number }>('SELECT id FROM t ORDER BY id');
-    assert.deepEqual(ids.map((r) => r.id), [0, 1, 3, 4, 100]);
+    assert.deepEqual(
+      ids.map((r) => r.id),
+      [0, 1, 3, 4, 100],
+    );
   });
 });
 
@@ -102,21 +116,33 @@ test('transactions issued during one turn share one commit; one that throws is u
     assert.deepEqual(outcomes, ['saw 2', 'saw 2', 'saw 2', 'changed its mind', 'saw 2', 'saw 2']);
     assert.equal((await walFrames(db, file)) - before, perCommit, 'one commit');
     const ids = await db.all<{ id: number }>('SELECT id FROM t WHERE id < 1000 ORDER BY id');
-    assert.deepEqual(ids.map((r) => r.id), [0, 1, 2, 4, 5, 100, 101, 102, 104, 105]);
+    assert.deepEqual(
+      ids.map((r) => r.id),
+      [0, 1, 2, 4, 5, 100, 101, 102, 104, 105],
+    );
   });
 });
 
 test('a batch that fails to commit fails every piece of work in it, and keeps none of them', async () => {
   await withDatabase(async (db) => {
-    await db.exec('CREATE TABLE parent (id INTEGER PRIMARY KEY); CREATE TABLE child (id INTEGER PRIMARY KEY, parent_id INTEGER REFERENCES parent (id) DEFERRABLE INITIALLY DEFERRED)');
+    await db.exec(
+      'CREATE TABLE parent (id INTEGER PRIMARY KEY); CREATE TABLE child (id INTEGER PRIMARY KEY, parent_id INTEGER REFERENCES parent (id) DEFERRABLE INITIALLY DEFERRED)',
+    );
     // A deferred foreign key is checked at COMMIT: the orphan makes the whole batch's commit fail.
     const outcomes = await fromSeparateCallbacks(3, (i) =>
-      (i === 1 ? db.run('INSERT INTO child (id, parent_id) VALUES (1, 42)') : db.run('INSERT INTO t (id, v) VALUES (?, ?)', [i, `v${i}`])).then(
+      (i === 1
+        ? db.run('INSERT INTO child (id, parent_id) VALUES (1, 42)')
+        : db.run('INSERT INTO t (id, v) VALUES (?, ?)', [i, `v${i}`])
+      ).then(
         () => 'ok',
         (error: { code?: string }) => error.code,
       ),
     );
-    assert.deepEqual(outcomes, ['SQLITE_CONSTRAINT_FOREIGNKEY', 'SQLITE_CONSTRAINT_FOREIGNKEY', 'SQLITE_CONSTRAINT_FOREIGNKEY']);
+    assert.deepEqual(outcomes, [
+      'SQLITE_CONSTRAINT_FOREIGNKEY',
+      'SQLITE_CONSTRAINT_FOREIGNKEY',
+      'SQLITE_CONSTRAINT_FOREIGNKEY',
+    ]);
     assert.equal((await db.get<{ n: number }>('SELECT COUNT(*) AS n FROM t'))?.n, 0);
     assert.equal((await db.get<{ n: number }>('SELECT COUNT(*) AS n FROM child'))?.n, 0);
     // And the connection is usable afterwards.
@@ -136,7 +162,8 @@ test('a read past its deadline is stopped off the event loop, while other reads 
       const ticker = setInterval(() => ticks++, 10);
       const slow = db.get(ENDLESS_READ).then(
         () => order.push('slow answered'),
-        (error: unknown) => order.push(isQueryTimeout(error) ? 'slow stopped at its deadline' : `slow failed: ${String(error)}`),
+        (error: unknown) =>
+          order.push(isQueryTimeout(error) ? 'slow stopped at its deadline' : `slow failed: ${String(error)}`),
       );
       // Issued after the slow read, answered before it: the slow one holds one reader thread only.
       const fast = await db.get<{ v: string }>('SELECT v FROM t WHERE id = 1');
@@ -165,10 +192,12 @@ test('an in-memory database stops a read at its deadline too, on its one connect
 test('a transaction statement past its deadline fails that piece of work alone', async () => {
   await withDatabase(
     async (db) => {
-      const outcome = await db.transaction(async (tx) => tx.get(ENDLESS_READ)).then(
-        () => 'answered',
-        (error: unknown) => (isQueryTimeout(error) ? 'stopped' : String(error)),
-      );
+      const outcome = await db
+        .transaction(async (tx) => tx.get(ENDLESS_READ))
+        .then(
+          () => 'answered',
+          (error: unknown) => (isQueryTimeout(error) ? 'stopped' : String(error)),
+        );
       assert.equal(outcome, 'stopped');
       assert.deepEqual(await db.run('INSERT INTO t (id, v) VALUES (2, ?)', ['two']), { changes: 1 });
     },

@@ -93,7 +93,8 @@ export class SqliteDatabase implements SqlDatabase {
     this.db.pragma('busy_timeout = 5000');
     const timeoutMs = options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS;
     this.deadline = new StatementDeadline(this.db, timeoutMs);
-    if (file !== ':memory:' && options.readers !== 0) this.readers = new SqliteReaders(file, timeoutMs, options.readers);
+    if (file !== ':memory:' && options.readers !== 0)
+      this.readers = new SqliteReaders(file, timeoutMs, options.readers);
     if (file !== ':memory:') {
       // Checkpoints run on their own thread; the COMMIT's own is only a backstop (sqlite-checkpointer.ts).
       this.db.pragma(`wal_autocheckpoint = ${BACKSTOP_PAGES}`);
@@ -124,7 +125,9 @@ export class SqliteDatabase implements SqlDatabase {
     if (!prepared) {
       const statement = this.db.prepare(sql);
       // Statements that return rows read them raw (see toRow).
-      prepared = statement.reader ? { statement: statement.raw(true), columns: statement.columns().map((c) => c.name) } : { statement, columns: [] };
+      prepared = statement.reader
+        ? { statement: statement.raw(true), columns: statement.columns().map((c) => c.name) }
+        : { statement, columns: [] };
       this.statements.set(sql, prepared);
     }
     return prepared;
@@ -132,12 +135,16 @@ export class SqliteDatabase implements SqlDatabase {
 
   all<T = Row>(sql: string, params: unknown[] = []): Promise<T[]> {
     if (!this.readers) return this.queue.run(() => this.direct.all<T>(sql, params));
-    return this.read('all', sql, params).then((rows) => rows.map((values) => toRow(this.prepare(sql).columns, values) as T));
+    return this.read('all', sql, params).then((rows) =>
+      rows.map((values) => toRow(this.prepare(sql).columns, values) as T),
+    );
   }
 
   get<T = Row>(sql: string, params: unknown[] = []): Promise<T | undefined> {
     if (!this.readers) return this.queue.run(() => this.direct.get<T>(sql, params));
-    return this.read('get', sql, params).then((rows) => (rows.length === 0 ? undefined : (toRow(this.prepare(sql).columns, rows[0]) as T)));
+    return this.read('get', sql, params).then((rows) =>
+      rows.length === 0 ? undefined : (toRow(this.prepare(sql).columns, rows[0]) as T),
+    );
   }
 
   /**

@@ -92,7 +92,12 @@ export interface Store {
    * The same page as {@link list}, each row written as Graph JSON by the database (see
    * row-json.ts); undefined where the database does not write JSON rows (then use `list`).
    */
-  listJson(table: TableMapping, scope: Scope, options: ListOptions, fields: readonly JsonField[]): Promise<string[] | undefined>;
+  listJson(
+    table: TableMapping,
+    scope: Scope,
+    options: ListOptions,
+    fields: readonly JsonField[],
+  ): Promise<string[] | undefined>;
   count(table: TableMapping, scope: Scope, where?: Condition): Promise<number>;
   /** Adds a row to a link table (`agent_group_agents`); `duplicate` when it exists. */
   link(link: LinkMapping, scope: Scope, sourceId: string, targetId: string): Promise<'inserted' | 'duplicate'>;
@@ -101,7 +106,13 @@ export interface Store {
   /** The first row matching `where`, in id order. */
   findOne(table: TableMapping, scope: Scope, where: Condition): Promise<Entity | undefined>;
   /** Changes a row; `where` adds a condition the row must meet (the change is refused otherwise). */
-  update(table: TableMapping, scope: Scope, id: string, changes: Entity, options?: { hidden?: Record<string, unknown>; where?: Condition }): Promise<boolean>;
+  update(
+    table: TableMapping,
+    scope: Scope,
+    id: string,
+    changes: Entity,
+    options?: { hidden?: Record<string, unknown>; where?: Condition },
+  ): Promise<boolean>;
   delete(table: TableMapping, scope: Scope, id: string, options?: { where?: Condition }): Promise<boolean>;
   /** Runs `work` in one transaction against a store bound to it. */
   transaction<T>(work: (store: Store) => Promise<T>): Promise<T>;

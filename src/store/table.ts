@@ -28,7 +28,12 @@ export function snakeCase(name: string): string {
   return name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 }
 
-export function tableFor(table: string, type: StructuredType, scopeColumns: string[] = [], openColumn?: string): TableMapping {
+export function tableFor(
+  table: string,
+  type: StructuredType,
+  scopeColumns: string[] = [],
+  openColumn?: string,
+): TableMapping {
   const columns: Column[] = [...type.properties.values()].map((p) => {
     let kind: ColumnKind = 'text';
     if (p.type.collection || p.type.kind === 'complex') kind = 'json';

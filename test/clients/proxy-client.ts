@@ -38,28 +38,46 @@ const userToken = (await user.getToken(GRAPH_DEFAULT))!.token;
 // from its URL template as they build it.) Loaded by a specifier the compiler does not follow:
 // the SDK's declarations would double every build's time.
 const SERVICE_CLIENT: string = '@microsoft/msgraph-beta-sdk/graphBetaServiceClient.js';
-const { createGraphBetaServiceClient } = (await import(SERVICE_CLIENT)) as { createGraphBetaServiceClient: (adapter: GraphBetaRequestAdapter) => unknown };
+const { createGraphBetaServiceClient } = (await import(SERVICE_CLIENT)) as {
+  createGraphBetaServiceClient: (adapter: GraphBetaRequestAdapter) => unknown;
+};
 const adapter = new GraphBetaRequestAdapter(new AzureIdentityAuthenticationProvider(user, [GRAPH_DEFAULT]));
 createGraphBetaServiceClient(adapter);
 const kiota = async (method: HttpMethod, path: string, body?: unknown): Promise<Record<string, unknown>> => {
-  const info = new RequestInformation(method, `{+baseurl}/onPremisesPublishingProfiles/{onPremisesPublishingProfile%2Did}${path}`);
-  info.pathParameters['baseurl'] = adapter.baseUrl;
+  const info = new RequestInformation(
+    method,
+    `{+baseurl}/onPremisesPublishingProfiles/{onPremisesPublishingProfile%2Did}${path}`,
+  );
+  info.pathParameters.baseurl = adapter.baseUrl;
   info.pathParameters['onPremisesPublishingProfile%2Did'] = 'applicationProxy';
   info.headers.tryAdd('Accept', 'application/json');
-  if (body !== undefined) info.setStreamContent(new TextEncoder().encode(JSON.stringify(body)).buffer as ArrayBuffer, 'application/json');
-  const bytes = await adapter.sendPrimitive<ArrayBuffer>(info, 'ArrayBuffer', { XXX: createODataErrorFromDiscriminatorValue });
+  if (body !== undefined)
+    info.setStreamContent(new TextEncoder().encode(JSON.stringify(body)).buffer as ArrayBuffer, 'application/json');
+  const bytes = await adapter.sendPrimitive<ArrayBuffer>(info, 'ArrayBuffer', {
+    XXX: createODataErrorFromDiscriminatorValue,
+  });
   return JSON.parse(Buffer.from(bytes!).toString('utf8')) as Record<string, unknown>;
 };
-const created = await kiota(HttpMethod.POST, '/connectors', { externalIp: '10.9.0.1', machineName: 'through-the-proxy.contoso.com', status: 'active' });
+const created = await kiota(HttpMethod.POST, '/connectors', {
+  externalIp: '10.9.0.1',
+  machineName: 'through-the-proxy.contoso.com',
+  status: 'active',
+});
 let kiotaError: unknown;
 try {
   await kiota(HttpMethod.GET, '/connectors/00000000-0000-0000-0000-000000000000');
 } catch (error) {
-  kiotaError = { status: (error as { responseStatusCode?: number }).responseStatusCode, code: (error as { errorEscaped?: { code?: string } }).errorEscaped?.code };
+  kiotaError = {
+    status: (error as { responseStatusCode?: number }).responseStatusCode,
+    code: (error as { errorEscaped?: { code?: string } }).errorEscaped?.code,
+  };
 }
 
 // graph-client: its default base URL and hosts.
-const client = graph.Client.initWithMiddleware({ authProvider: new TokenCredentialAuthenticationProvider(user, { scopes: [GRAPH_DEFAULT] }), defaultVersion: 'beta' });
+const client = graph.Client.initWithMiddleware({
+  authProvider: new TokenCredentialAuthenticationProvider(user, { scopes: [GRAPH_DEFAULT] }),
+  defaultVersion: 'beta',
+});
 const listed = await client.api(CONNECTORS).get();
 const read = await client.api(`${CONNECTORS}/${created.id}`).get();
 let notFound: unknown;

@@ -24,5 +24,13 @@ try {
   console.log(JSON.stringify({ ok: true, count: page.value.length, elapsedMs: Date.now() - started }));
 } catch (error) {
   const e = error as InstanceType<typeof GraphError>;
-  console.log(JSON.stringify({ ok: false, statusCode: e.statusCode, code: e.code, message: e.message, elapsedMs: Date.now() - started }));
+  console.log(
+    JSON.stringify({
+      ok: false,
+      statusCode: e.statusCode,
+      code: e.code,
+      message: e.message,
+      elapsedMs: Date.now() - started,
+    }),
+  );
 }

@@ -62,8 +62,18 @@ async function graphError(work: () => Promise<unknown>): Promise<Record<string, 
     return { thrown: false };
   } catch (error) {
     if (!(error instanceof GraphError)) return { thrown: true, graphError: false, message: String(error) };
-    const details = typeof error.body === 'string' ? (JSON.parse(error.body) as { details?: unknown }).details : undefined;
-    return { thrown: true, graphError: true, statusCode: error.statusCode, code: error.code, message: error.message, requestId: error.requestId, date: error.date, details };
+    const details =
+      typeof error.body === 'string' ? (JSON.parse(error.body) as { details?: unknown }).details : undefined;
+    return {
+      thrown: true,
+      graphError: true,
+      statusCode: error.statusCode,
+      code: error.code,
+      message: error.message,
+      requestId: error.requestId,
+      date: error.date,
+      details,
+    };
   }
 }
 
@@ -72,7 +82,7 @@ const scenarios: Record<string, () => Promise<unknown>> = {
     const app = (await appCredential().getToken(GRAPH_DEFAULT))!;
     const user = (await userCredential().getToken([GRAPH_DEFAULT]))!;
     // A second call is served from MSAL's cache or a fresh grant; either way it must work.
-    const again = (await userCredential().getToken("https://graph.microsoft.com/Directory.ReadWrite.All"))!;
+    const again = (await userCredential().getToken('https://graph.microsoft.com/Directory.ReadWrite.All'))!;
     return {
       app: { claims: claims(app.token), expiresOnTimestamp: app.expiresOnTimestamp },
       user: { claims: claims(user.token), expiresOnTimestamp: user.expiresOnTimestamp },
@@ -80,7 +90,14 @@ const scenarios: Record<string, () => Promise<unknown>> = {
       wrongSecret: await failure(() => appCredential('not-the-secret').getToken(GRAPH_DEFAULT)),
       wrongPassword: await failure(() => userCredential('not-the-password').getToken(GRAPH_DEFAULT)),
       unconsentedScope: await failure(() => userCredential().getToken('https://graph.microsoft.com/Mail.Read')),
-      wrongTenant: await failure(() => new ClientSecretCredential('11111111-2222-3333-4444-555555555555', env('LG_CLIENT_ID'), env('LG_SECRET'), options).getToken(GRAPH_DEFAULT)),
+      wrongTenant: await failure(() =>
+        new ClientSecretCredential(
+          '11111111-2222-3333-4444-555555555555',
+          env('LG_CLIENT_ID'),
+          env('LG_SECRET'),
+          options,
+        ).getToken(GRAPH_DEFAULT),
+      ),
     };
   },
 
@@ -88,7 +105,9 @@ const scenarios: Record<string, () => Promise<unknown>> = {
     const client = graphClient(userCredential());
     const created: string[] = [];
     for (let i = 0; i < 5; i++) {
-      const connector = await client.api(CONNECTORS).post({ externalIp: `10.1.0.${i}`, machineName: `sdk-${i}.contoso.com`, status: 'active' });
+      const connector = await client
+        .api(CONNECTORS)
+        .post({ externalIp: `10.1.0.${i}`, machineName: `sdk-${i}.contoso.com`, status: 'active' });
       created.push(connector.id as string);
     }
     const got = await client.api(`${CONNECTORS}/${created[0]}`).get();
@@ -99,10 +118,15 @@ const scenarios: Record<string, () => Promise<unknown>> = {
     const pageOptions = { headers: { Prefer: 'odata.maxpagesize=2' } };
     const first = await client.api(CONNECTORS).header('Prefer', 'odata.maxpagesize=2').get();
     const seen: string[] = [];
-    const iterator = new PageIterator(client, first, (item: { id: string }) => {
-      seen.push(item.id);
-      return true;
-    }, pageOptions);
+    const iterator = new PageIterator(
+      client,
+      first,
+      (item: { id: string }) => {
+        seen.push(item.id);
+        return true;
+      },
+      pageOptions,
+    );
     await iterator.iterate();
 
     // $top is a page size: the iterator walks pages of two with no Prefer header at all.
@@ -118,9 +142,25 @@ const scenarios: Record<string, () => Promise<unknown>> = {
     const notFound = await graphError(() => client.api(`${CONNECTORS}/00000000-0000-0000-0000-000000000000`).get());
     const badBody = await graphError(() => client.api(CONNECTORS).post({ externalIp: '10.0.0.1', status: 'active' }));
     const appOnly = await graphError(() => graphClient(appCredential()).api(CONNECTORS).get());
-    const appCreatesGroup = await graphClient(appCredential()).api('/onPremisesPublishingProfiles/applicationProxy/connectorGroups').post({ name: 'made by an app' });
+    const appCreatesGroup = await graphClient(appCredential())
+      .api('/onPremisesPublishingProfiles/applicationProxy/connectorGroups')
+      .post({ name: 'made by an app' });
     await client.api(`${CONNECTORS}/${created[4]}`).delete();
-    return { created, got, patched, firstPageSize: (first.value as unknown[]).length, firstNextLink: first['@odata.nextLink'], seen, topFirstPageSize: (topFirst.value as unknown[]).length, topNextLink: topFirst['@odata.nextLink'], topSeen, notFound, badBody, appOnly, appCreatesGroup };
+    return {
+      created,
+      got,
+      patched,
+      firstPageSize: (first.value as unknown[]).length,
+      firstNextLink: first['@odata.nextLink'],
+      seen,
+      topFirstPageSize: (topFirst.value as unknown[]).length,
+      topNextLink: topFirst['@odata.nextLink'],
+      topSeen,
+      notFound,
+      badBody,
+      appOnly,
+      appCreatesGroup,
+    };
   },
 };
 
@@ -128,10 +168,24 @@ scenarios.batch = async () => {
   // graph-client's own batch helpers: requests as fetch Requests, one POST to /$batch, answers by id.
   const client = graphClient(userCredential());
   const url = `${origin}/beta${CONNECTORS}`;
-  const create = { id: '1', request: new Request(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ externalIp: '10.2.0.1', machineName: 'batched.contoso.com', status: 'active' }) }) };
+  const create = {
+    id: '1',
+    request: new Request(url, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ externalIp: '10.2.0.1', machineName: 'batched.contoso.com', status: 'active' }),
+    }),
+  };
   const list = { id: '2', request: new Request(`${url}?$top=1`, { method: 'GET' }), dependsOn: ['1'] };
   // The helper accepts only parallel or serial layouts: a chain, whose first link fails.
-  const bad = { id: '3', request: new Request(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ status: 'active' }) }) };
+  const bad = {
+    id: '3',
+    request: new Request(url, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ status: 'active' }),
+    }),
+  };
   const after = { id: '4', request: new Request(url, { method: 'GET' }), dependsOn: ['3'] };
   const post = async (steps: ConstructorParameters<typeof BatchRequestContent>[0]) =>
     new BatchResponseContent(await client.api('/$batch').post(await new BatchRequestContent(steps).getContent()));
@@ -141,21 +195,33 @@ scenarios.batch = async () => {
     const response = answer.getResponseById(id);
     return { status: response.status, body: response.status === 204 ? undefined : await response.json() };
   };
-  return { created: await read(first, '1'), listed: await read(first, '2'), refused: await read(second, '3'), dependent: await read(second, '4') };
+  return {
+    created: await read(first, '1'),
+    listed: await read(first, '2'),
+    refused: await read(second, '3'),
+    dependent: await read(second, '4'),
+  };
 };
 
 scenarios.kiota = async () => {
   // docs/sdk-node.md's lines: a credential, and localgraph's host allowed (Kiota 1.0.0-preview.109
   // compares the host name; earlier previews compared host and port, so both are listed).
   const url = new URL(origin);
-  const auth = new AzureIdentityAuthenticationProvider(userCredential(), [GRAPH_DEFAULT], undefined, new Set([url.hostname, url.host]));
+  const auth = new AzureIdentityAuthenticationProvider(
+    userCredential(),
+    [GRAPH_DEFAULT],
+    undefined,
+    new Set([url.hostname, url.host]),
+  );
   const adapter = new GraphBetaRequestAdapter(auth);
   adapter.baseUrl = `${origin}/beta`;
   const get = async (path: string) => {
     const info = new RequestInformation(HttpMethod.GET, `{+baseurl}${path}`);
-    info.pathParameters['baseurl'] = adapter.baseUrl;
+    info.pathParameters.baseurl = adapter.baseUrl;
     info.headers.tryAdd('Accept', 'application/json');
-    const bytes = await adapter.sendPrimitive<ArrayBuffer>(info, 'ArrayBuffer', { XXX: createODataErrorFromDiscriminatorValue });
+    const bytes = await adapter.sendPrimitive<ArrayBuffer>(info, 'ArrayBuffer', {
+      XXX: createODataErrorFromDiscriminatorValue,
+    });
     return JSON.parse(Buffer.from(bytes!).toString('utf8')) as Record<string, unknown>;
   };
   const listed = await get(CONNECTORS);
@@ -177,7 +243,11 @@ if (!scenario) {
 scenario().then(
   (result) => console.log(JSON.stringify(result)),
   (error: unknown) => {
-    console.error(error instanceof Error ? (error.stack ?? error.message) : JSON.stringify(error, Object.getOwnPropertyNames(error ?? {})));
+    console.error(
+      error instanceof Error
+        ? (error.stack ?? error.message)
+        : JSON.stringify(error, Object.getOwnPropertyNames(error ?? {})),
+    );
     process.exit(1);
   },
 );

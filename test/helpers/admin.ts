@@ -6,7 +6,13 @@
 import { postAdminToken, request, type JsonResponse, type RunningServer } from './server.js';
 
 /** One admin API call with `x-localgraph-admin-key`. */
-export function admin<T = any>(server: RunningServer, key: string, method: string, path: string, body?: unknown): Promise<JsonResponse<T>> {
+export function admin<T = any>(
+  server: RunningServer,
+  key: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<JsonResponse<T>> {
   return request<T>(`${server.baseUrl}/_admin${path}`, {
     method,
     headers: { 'x-localgraph-admin-key': key, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
@@ -20,10 +26,19 @@ export function adminToken(server: RunningServer, key: string, body: Record<stri
 }
 
 /** A Graph request under `/beta` with a bearer token. */
-export function graph<T = any>(server: RunningServer, token: string, method: string, path: string, body?: unknown): Promise<JsonResponse<T>> {
+export function graph<T = any>(
+  server: RunningServer,
+  token: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<JsonResponse<T>> {
   return request<T>(`${server.baseUrl}/beta${path}`, {
     method,
-    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
 }

@@ -19,7 +19,8 @@ const BACKENDS: readonly TestBackend[] = ['sqlite', 'memory', 'postgres'];
 
 function backendFrom(value: string | undefined): TestBackend {
   if (value === undefined || value === '') return 'sqlite';
-  if (!(BACKENDS as readonly string[]).includes(value)) throw new Error(`LOCALGRAPH_TEST_BACKEND must be one of ${BACKENDS.join(', ')}, not '${value}'`);
+  if (!(BACKENDS as readonly string[]).includes(value))
+    throw new Error(`LOCALGRAPH_TEST_BACKEND must be one of ${BACKENDS.join(', ')}, not '${value}'`);
   return value as TestBackend;
 }
 
@@ -34,7 +35,9 @@ let problem: string | null | undefined;
 
 /** Why the test database cannot be used, or undefined when it answers. */
 export function postgresProblem(): string | undefined {
-  if (problem === undefined) problem = TEST_DATABASE_URL === '' ? 'LOCALGRAPH_TEST_DATABASE_URL is not set' : probeSync(TEST_DATABASE_URL) ?? null;
+  if (problem === undefined)
+    problem =
+      TEST_DATABASE_URL === '' ? 'LOCALGRAPH_TEST_DATABASE_URL is not set' : (probeSync(TEST_DATABASE_URL) ?? null);
   return problem ?? undefined;
 }
 
@@ -48,7 +51,9 @@ type TestOptions = { skip?: string };
 export function onlyOn(backend: TestBackend, why: string): TestOptions {
   if (TEST_BACKEND !== backend) return { skip: `${why} (runs in the ${backend} pass)` };
   if (backend === 'postgres' && postgresProblem() !== undefined && process.env.CI !== 'true') {
-    return { skip: `PostgreSQL is not reachable at ${TEST_DATABASE_URL} (set LOCALGRAPH_TEST_DATABASE_URL); CI runs this` };
+    return {
+      skip: `PostgreSQL is not reachable at ${TEST_DATABASE_URL} (set LOCALGRAPH_TEST_DATABASE_URL); CI runs this`,
+    };
   }
   return {};
 }

@@ -84,11 +84,16 @@ export function watchPage(page: Page): { problems: string[] } {
   page.on('console', (message: ConsoleMessage) => {
     // A refused Graph call is logged by the browser as a failed resource load: expected when a
     // test provokes a refusal; anything else is a problem.
-    if (message.type() === 'error' && !/Failed to load resource: the server responded with a status of (400|401|403|404)/.test(message.text())) {
+    if (
+      message.type() === 'error' &&
+      !/Failed to load resource: the server responded with a status of (400|401|403|404)/.test(message.text())
+    ) {
       problems.push(`console error: ${message.text()}`);
     }
   });
-  page.on('requestfailed', (request) => problems.push(`request failed: ${request.url()} (${request.failure()?.errorText})`));
+  page.on('requestfailed', (request) =>
+    problems.push(`request failed: ${request.url()} (${request.failure()?.errorText})`),
+  );
   return { problems };
 }
 
@@ -112,7 +117,12 @@ export async function axeViolations(page: Page, impacts: string[] = ['serious', 
   if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(`${axeSource}\n;void 0`);
   const violations = await page.evaluate(async () => {
     const result = await (window as any).axe.run(document, { resultTypes: ['violations'] });
-    return result.violations.map((v: any) => ({ id: v.id, impact: v.impact ?? '', help: v.help, targets: v.nodes.map((n: any) => n.target.join(' ')).slice(0, 5) }));
+    return result.violations.map((v: any) => ({
+      id: v.id,
+      impact: v.impact ?? '',
+      help: v.help,
+      targets: v.nodes.map((n: any) => n.target.join(' ')).slice(0, 5),
+    }));
   });
   return (violations as AxeViolation[]).filter((v) => impacts.includes(v.impact));
 }
@@ -124,20 +134,24 @@ export async function axeViolations(page: Page, impacts: string[] = ['serious', 
  */
 export function watchCollections(page: Page, maxPage: number): { problems: string[]; reads: number } {
   const watch = { problems: [] as string[], reads: 0 };
-  const isCollection = (url: URL) => url.pathname.startsWith('/beta/') && /\/(connectorGroups|connectors|members|applications|memberOf)$/.test(url.pathname);
+  const isCollection = (url: URL) =>
+    url.pathname.startsWith('/beta/') &&
+    /\/(connectorGroups|connectors|members|applications|memberOf)$/.test(url.pathname);
   page.on('request', (request) => {
     const url = new URL(request.url());
     if (request.method() !== 'GET' || !isCollection(url)) return;
     watch.reads++;
-    const asked = /odata\.maxpagesize=(\d+)/.exec(request.headers()['prefer'] ?? '');
-    if (!asked || Number(asked[1]) > maxPage) watch.problems.push(`GET ${url.pathname}${url.search} asked for ${asked ? asked[1] : 'no page size'}`);
+    const asked = /odata\.maxpagesize=(\d+)/.exec(request.headers().prefer ?? '');
+    if (!asked || Number(asked[1]) > maxPage)
+      watch.problems.push(`GET ${url.pathname}${url.search} asked for ${asked ? asked[1] : 'no page size'}`);
   });
   page.on('response', async (response) => {
     const url = new URL(response.url());
     if (response.request().method() !== 'GET' || !isCollection(url) || response.status() !== 200) return;
     try {
       const body = await response.json();
-      if (Array.isArray(body.value) && body.value.length > maxPage) watch.problems.push(`GET ${url.pathname} answered ${body.value.length} items`);
+      if (Array.isArray(body.value) && body.value.length > maxPage)
+        watch.problems.push(`GET ${url.pathname} answered ${body.value.length} items`);
     } catch {
       // a page closed under it
     }

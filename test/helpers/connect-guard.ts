@@ -15,19 +15,20 @@ if (log) {
   const connect = net.Socket.prototype.connect;
   net.Socket.prototype.connect = function (this: net.Socket, ...args: unknown[]) {
     const first = (Array.isArray(args[0]) ? args[0][0] : args[0]) as Record<string, unknown> | number | string;
-    if (typeof first === 'object' && first !== null) record({ connect: { host: first.host, port: first.port, path: first.path } });
+    if (typeof first === 'object' && first !== null)
+      record({ connect: { host: first.host, port: first.port, path: first.path } });
     else if (typeof first === 'number') record({ connect: { host: args[1], port: first } });
     else record({ connect: { path: first } });
     return (connect as (...a: unknown[]) => net.Socket).apply(this, args);
   } as typeof connect;
   const lookup = dns.lookup;
-  dns.lookup = function (hostname: string, ...rest: unknown[]) {
+  dns.lookup = ((hostname: string, ...rest: unknown[]) => {
     record({ lookup: hostname });
     return (lookup as (...a: unknown[]) => unknown).call(dns, hostname, ...rest);
-  } as typeof dns.lookup;
+  }) as typeof dns.lookup;
   const promisesLookup = dns.promises.lookup;
-  dns.promises.lookup = function (hostname: string, ...rest: unknown[]) {
+  dns.promises.lookup = ((hostname: string, ...rest: unknown[]) => {
     record({ lookup: hostname });
     return (promisesLookup as (...a: unknown[]) => Promise<unknown>).call(dns.promises, hostname, ...rest);
-  } as typeof dns.promises.lookup;
+  }) as typeof dns.promises.lookup;
 }

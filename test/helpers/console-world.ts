@@ -14,7 +14,28 @@ export interface ConsoleWorldSize {
 export const LARGE_WORLD: ConsoleWorldSize = { groups: 500, connectors: 5000, applications: 40 };
 
 const REGIONS = ['nam', 'eur', 'aus', 'asia', 'ind'];
-const SITES = ['Lisbon', 'Osaka', 'Toronto', 'Nairobi', 'Perth', 'Pune', 'Dublin', 'Denver', 'Seoul', 'Lyon', 'Austin', 'Cork', 'Porto', 'Quito', 'Oslo', 'Riga', 'Sofia', 'Turin', 'Accra', 'Hanoi'];
+const SITES = [
+  'Lisbon',
+  'Osaka',
+  'Toronto',
+  'Nairobi',
+  'Perth',
+  'Pune',
+  'Dublin',
+  'Denver',
+  'Seoul',
+  'Lyon',
+  'Austin',
+  'Cork',
+  'Porto',
+  'Quito',
+  'Oslo',
+  'Riga',
+  'Sofia',
+  'Turin',
+  'Accra',
+  'Hanoi',
+];
 
 /** A GUID made from a kind number and an index: 00000000-0000-4000-8<kind>-<index>. */
 function id(kind: number, index: number): string {
@@ -40,7 +61,12 @@ export function consoleWorld(tenantId: string, size: ConsoleWorldSize = LARGE_WO
     const name = g === 0 ? 'Default' : `${SITES[g % SITES.length]} branch ${String(g).padStart(3, '0')}`;
     groupIds.push(id(1, g));
     groupNames.push(name);
-    connectorGroups.push({ id: groupIds[g], name, region: REGIONS[g % REGIONS.length], ...(g === 0 ? { isDefault: true } : {}) });
+    connectorGroups.push({
+      id: groupIds[g],
+      name,
+      region: REGIONS[g % REGIONS.length],
+      ...(g === 0 ? { isDefault: true } : {}),
+    });
   }
   // Uneven, as real tenants are: every seventh group empty, some large, most a handful.
   const weights = groupIds.map((_, g) => (g === 0 ? 40 : g % 7 === 0 ? 0 : g % 11 === 0 ? 30 : 1 + (g % 5)));
@@ -52,7 +78,11 @@ export function consoleWorld(tenantId: string, size: ConsoleWorldSize = LARGE_WO
   let filled = 0;
   for (let c = 0; c < size.connectors; c++) {
     // Walk the groups so that each gets its share of the weights.
-    while (g < size.groups - 1 && filled >= Math.round(((weights.slice(0, g + 1).reduce((a, b) => a + b, 0)) / total) * size.connectors)) g++;
+    while (
+      g < size.groups - 1 &&
+      filled >= Math.round((weights.slice(0, g + 1).reduce((a, b) => a + b, 0) / total) * size.connectors)
+    )
+      g++;
     filled++;
     const machineName = `apc-${String(c).padStart(4, '0')}.${groupNames[g].split(' ')[0].toLowerCase()}.contoso.com`;
     connectorNames.push(machineName);
@@ -74,7 +104,10 @@ export function consoleWorld(tenantId: string, size: ConsoleWorldSize = LARGE_WO
       displayName: `Intranet app ${String(a).padStart(2, '0')}`,
       identifierUris: [],
       tags: [],
-      onPremisesPublishing: { externalUrl: `https://${host}-contoso.msappproxy.net/`, internalUrl: `http://${host}.contoso.local/` },
+      onPremisesPublishing: {
+        externalUrl: `https://${host}-contoso.msappproxy.net/`,
+        internalUrl: `http://${host}.contoso.local/`,
+      },
       // Every other one assigned to a group (a few groups get several).
       ...(a % 2 === 0 ? { connectorGroupId: groupIds[1 + ((a * 3) % (size.groups - 1))] } : {}),
     });

@@ -56,31 +56,49 @@ export interface HttpsResponse {
 }
 
 /** One HTTPS request that trusts `ca` (and nothing else). */
-export function secureRequest(url: string, ca: string, options: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<HttpsResponse> {
+export function secureRequest(
+  url: string,
+  ca: string,
+  options: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<HttpsResponse> {
   return new Promise((resolve, reject) => {
-    const req = httpsRequest(url, { method: options.method ?? 'GET', headers: options.headers, ca, agent: false }, (res) => {
-      const raw = res.socket as import('node:tls').TLSSocket;
-      const der = raw.getPeerCertificate?.().raw;
-      let text = '';
-      res.setEncoding('utf8').on('data', (d: string) => (text += d));
-      res.on('end', () => {
-        let body: unknown;
-        try {
-          body = text ? JSON.parse(text) : undefined;
-        } catch {
-          body = undefined;
-        }
-        const peerCertificate = der ? `-----BEGIN CERTIFICATE-----\n${der.toString('base64').replace(/(.{64})/g, '$1\n').replace(/\n$/, '')}\n-----END CERTIFICATE-----\n` : '';
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, body, peerCertificate });
-      });
-    });
+    const req = httpsRequest(
+      url,
+      { method: options.method ?? 'GET', headers: options.headers, ca, agent: false },
+      (res) => {
+        const raw = res.socket as import('node:tls').TLSSocket;
+        const der = raw.getPeerCertificate?.().raw;
+        let text = '';
+        res.setEncoding('utf8').on('data', (d: string) => (text += d));
+        res.on('end', () => {
+          let body: unknown;
+          try {
+            body = text ? JSON.parse(text) : undefined;
+          } catch {
+            body = undefined;
+          }
+          const peerCertificate = der
+            ? `-----BEGIN CERTIFICATE-----\n${der
+                .toString('base64')
+                .replace(/(.{64})/g, '$1\n')
+                .replace(/\n$/, '')}\n-----END CERTIFICATE-----\n`
+            : '';
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, text, body, peerCertificate });
+        });
+      },
+    );
     req.on('error', reject);
     req.end(options.body);
   });
 }
 
 /** POSTs a token request form to `{origin}/{tenant}/oauth2/v2.0/token`. */
-export function tokenRequest(origin: string, tenant: string, ca: string, params: Record<string, string>): Promise<HttpsResponse> {
+export function tokenRequest(
+  origin: string,
+  tenant: string,
+  ca: string,
+  params: Record<string, string>,
+): Promise<HttpsResponse> {
   return secureRequest(`${origin}/${tenant}/oauth2/v2.0/token`, ca, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -92,7 +110,12 @@ export function tokenRequest(origin: string, tenant: string, ca: string, params:
  * Runs test/clients/sdk-client.js `scenario` against `server` as its default app and user, with
  * NODE_EXTRA_CA_CERTS=caFile; resolves with its JSON.
  */
-export function runSdkClient(scenario: string, server: Pick<RunningServer, 'baseUrl' | 'tenantId'>, creds: DefaultCredentials, caFile: string): Promise<Record<string, any>> {
+export function runSdkClient(
+  scenario: string,
+  server: Pick<RunningServer, 'baseUrl' | 'tenantId'>,
+  creds: DefaultCredentials,
+  caFile: string,
+): Promise<Record<string, any>> {
   const env = {
     LG_ORIGIN: server.baseUrl,
     LG_TENANT: server.tenantId,
@@ -102,7 +125,10 @@ export function runSdkClient(scenario: string, server: Pick<RunningServer, 'base
     LG_PASSWORD: creds.password,
   };
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [SDK_CLIENT, scenario], { env: { ...process.env, ...env, NODE_EXTRA_CA_CERTS: caFile }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [SDK_CLIENT, scenario], {
+      env: { ...process.env, ...env, NODE_EXTRA_CA_CERTS: caFile },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));

@@ -50,7 +50,10 @@ export async function startInProcess(options: LocalgraphOptions = {}): Promise<I
     databaseUrl: given.databaseUrl,
     localgraph: lg,
     token(args = ['--scopes', 'Directory.ReadWrite.All']) {
-      const { values } = parseArgs({ args, options: { tenant: { type: 'string' }, scopes: { type: 'string' }, roles: { type: 'string' } } });
+      const { values } = parseArgs({
+        args,
+        options: { tenant: { type: 'string' }, scopes: { type: 'string' }, roles: { type: 'string' } },
+      });
       return lg.token({ tenantId: values.tenant, scopes: values.scopes, roles: values.roles });
     },
     stop: () => lg.stop(),

@@ -60,7 +60,8 @@ export function markdownLinks(markdown: string): MarkdownLink[] {
   const links: MarkdownLink[] = [];
   for (const { line, text } of proseLines(markdown)) {
     const withoutCode = text.replace(/`+[^`]*`+/g, (span) => ' '.repeat(span.length));
-    for (const match of withoutCode.matchAll(/\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g)) links.push({ line, target: match[1] });
+    for (const match of withoutCode.matchAll(/\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g))
+      links.push({ line, target: match[1] });
   }
   return links;
 }

@@ -29,16 +29,20 @@ export function probeSync(url: string): string | undefined {
 /** Drops these schemas (names localgraph accepts only), best effort; blocks up to 10 s. */
 export function dropSchemasSync(url: string, schemas: Iterable<string>): void {
   const names = [...schemas].filter((s) => SCHEMA_NAME.test(s));
-  if (names.length > 0) spawnSync(process.execPath, [SCRIPT, 'drop-schemas', url, ...names], { stdio: 'ignore', timeout: 10_000 });
+  if (names.length > 0)
+    spawnSync(process.execPath, [SCRIPT, 'drop-schemas', url, ...names], { stdio: 'ignore', timeout: 10_000 });
 }
 
 async function main(command: string | undefined, url: string | undefined, names: string[]): Promise<void> {
-  if (url === undefined || (command !== 'probe' && command !== 'drop-schemas')) throw new Error('usage: postgres-admin.js probe|drop-schemas URL [SCHEMA…]');
+  if (url === undefined || (command !== 'probe' && command !== 'drop-schemas'))
+    throw new Error('usage: postgres-admin.js probe|drop-schemas URL [SCHEMA…]');
   const client = new pg.Client({ connectionString: databaseOnly(url), connectionTimeoutMillis: 5000 });
   await client.connect();
   try {
     if (command === 'probe') await client.query('SELECT 1');
-    else for (const name of names.filter((s) => SCHEMA_NAME.test(s))) await client.query(`DROP SCHEMA IF EXISTS ${name} CASCADE`);
+    else
+      for (const name of names.filter((s) => SCHEMA_NAME.test(s)))
+        await client.query(`DROP SCHEMA IF EXISTS ${name} CASCADE`);
   } finally {
     await client.end();
   }

@@ -155,12 +155,14 @@ export interface RawRequestSpec {
 export function buildRequest(port: number, spec: RawRequestSpec): Buffer {
   const headers = spec.headers ?? [];
   const named = (name: string) => headers.some(([n]) => n.toLowerCase() === name);
-  const body = spec.body === undefined ? undefined : Buffer.isBuffer(spec.body) ? spec.body : Buffer.from(spec.body, 'utf8');
+  const body =
+    spec.body === undefined ? undefined : Buffer.isBuffer(spec.body) ? spec.body : Buffer.from(spec.body, 'utf8');
   const lines = [`${spec.method} ${spec.target} ${spec.version ?? 'HTTP/1.1'}`];
   if (!named('host')) lines.push(`Host: 127.0.0.1:${port}`);
   for (const [name, value] of headers) if (value !== null) lines.push(`${name}: ${value}`);
   if (!named('connection')) lines.push('Connection: close');
-  if (body !== undefined && !named('content-length') && !named('transfer-encoding')) lines.push(`Content-Length: ${body.length}`);
+  if (body !== undefined && !named('content-length') && !named('transfer-encoding'))
+    lines.push(`Content-Length: ${body.length}`);
   const head = Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'utf8');
   return body === undefined ? head : Buffer.concat([head, body]);
 }
@@ -177,7 +179,10 @@ export function mediaType(contentType: string | undefined): string {
  *   error envelope, with `request-id` header equal to `innerError.request-id`;
  * - a JSON body parses.
  */
-export function graphResponseProblems(response: Pick<RawResponse, 'status' | 'headers' | 'text'>, options: { head?: boolean } = {}): string[] {
+export function graphResponseProblems(
+  response: Pick<RawResponse, 'status' | 'headers' | 'text'>,
+  options: { head?: boolean } = {},
+): string[] {
   const problems: string[] = [];
   const { status, headers, text } = response;
   // 1xx (100 Continue) are interim answers; the final one follows and is judged on its own.
@@ -187,7 +192,8 @@ export function graphResponseProblems(response: Pick<RawResponse, 'status' | 'he
   const isError = status >= 300;
   if (options.head) return problems;
   if (isError) {
-    if (type !== 'application/json') problems.push(`error response with Content-Type '${headers['content-type'] ?? ''}', not application/json`);
+    if (type !== 'application/json')
+      problems.push(`error response with Content-Type '${headers['content-type'] ?? ''}', not application/json`);
     let body: any;
     try {
       body = JSON.parse(text);
@@ -202,7 +208,8 @@ export function graphResponseProblems(response: Pick<RawResponse, 'status' | 'he
     }
     if (typeof error.code !== 'string') problems.push('error.code is not a string');
     if (typeof error.message !== 'string') problems.push('error.message is not a string');
-    if (status === 501 && error.code !== 'NotImplemented') problems.push(`501 with code '${error.code}', not NotImplemented`);
+    if (status === 501 && error.code !== 'NotImplemented')
+      problems.push(`501 with code '${error.code}', not NotImplemented`);
     const inner = error.innerError;
     if (typeof inner !== 'object' || inner === null) {
       problems.push('error.innerError missing');
@@ -210,9 +217,11 @@ export function graphResponseProblems(response: Pick<RawResponse, 'status' | 'he
       for (const field of ['date', 'request-id', 'client-request-id']) {
         if (typeof inner[field] !== 'string' || inner[field].length === 0) problems.push(`innerError.${field} missing`);
       }
-      if (typeof inner.date === 'string' && !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/.test(inner.date)) problems.push(`innerError.date '${inner.date}' is not Graph's form`);
+      if (typeof inner.date === 'string' && !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/.test(inner.date))
+        problems.push(`innerError.date '${inner.date}' is not Graph's form`);
       if (headers['request-id'] === undefined) problems.push('no request-id header');
-      else if (headers['request-id'] !== inner['request-id']) problems.push(`request-id header '${headers['request-id']}' != innerError '${inner['request-id']}'`);
+      else if (headers['request-id'] !== inner['request-id'])
+        problems.push(`request-id header '${headers['request-id']}' != innerError '${inner['request-id']}'`);
     }
   } else if (type === 'application/json' && text.length > 0) {
     try {

@@ -93,9 +93,15 @@ export interface CliResult {
 }
 
 /** Runs the CLI once to completion (`localgraph ...args`). */
-export function runCli(args: string[], options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<CliResult> {
+export function runCli(
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI_PATH, ...args], { env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI_PATH, ...args], {
+      env: options.env ?? process.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     live.add(child);
     let stdout = '';
     let stderr = '';
@@ -214,7 +220,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   // default off a terminal) it goes to stderr (test/cli.e2e.test.ts covers that).
   const format = (options.args ?? []).some((a) => a.startsWith('--log-format')) ? [] : ['--log-format', 'pretty'];
   const args = ['serve', '--host', '127.0.0.1', '--port', '0', ...storage, ...format, ...(options.args ?? [])];
-  const child = spawn(process.execPath, [CLI_PATH, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: options.env ?? process.env });
+  const child = spawn(process.execPath, [CLI_PATH, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: options.env ?? process.env,
+  });
   live.add(child);
   let stdout = '';
   let stderr = '';
@@ -231,7 +240,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   let tenantId: string | undefined;
   let printedToken: string | undefined;
   const ready = new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start within ${STARTUP_TIMEOUT_MS} ms\nstdout: ${stdout}\nstderr: ${stderr}`)), STARTUP_TIMEOUT_MS);
+    const timer = setTimeout(
+      () =>
+        reject(new Error(`server did not start within ${STARTUP_TIMEOUT_MS} ms\nstdout: ${stdout}\nstderr: ${stderr}`)),
+      STARTUP_TIMEOUT_MS,
+    );
     void exited.then(({ code, signal }) => {
       clearTimeout(timer);
       reject(new Error(`server exited (${code ?? signal}) before it was ready\nstdout: ${stdout}\nstderr: ${stderr}`));
@@ -265,7 +278,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   if (printedKey !== undefined && storageId !== undefined) keysMade.set(storageId, printedKey);
   const givenKey = givenAdminKey(options);
   const adminKey = givenKey ?? printedKey ?? (storageId === undefined ? undefined : keysMade.get(storageId));
-  if (adminKey === undefined) throw new Error(`no admin key: none given, none in the banner, none made earlier on this storage\n${stdout}`);
+  if (adminKey === undefined)
+    throw new Error(`no admin key: none given, none in the banner, none made earlier on this storage\n${stdout}`);
   const proxyUrl = /^ {2}proxy: (http:\/\/\S+)/m.exec(stdout)?.[1];
   const caFile = /^ {2}ca: (\S+)/m.exec(stdout)?.[1];
   const kept = (): void => {
@@ -313,7 +327,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 }
 
 /** A Graph token from the admin API: `POST /_admin/token` with `body` ({tenantId?, scopes? | roles?, user?, lifetimeSeconds?}). */
-export async function postAdminToken(baseUrl: string, adminKey: string, body: Record<string, unknown>): Promise<string> {
+export async function postAdminToken(
+  baseUrl: string,
+  adminKey: string,
+  body: Record<string, unknown>,
+): Promise<string> {
   const res = await request<{ access_token: string }>(`${baseUrl}/_admin/token`, {
     method: 'POST',
     headers: { 'x-localgraph-admin-key': adminKey, 'content-type': 'application/json' },
@@ -327,7 +345,13 @@ export async function postAdminToken(baseUrl: string, adminKey: string, body: Re
 function adminApiToken(baseUrl: string, adminKey: string, args: string[]): Promise<string> {
   const { values } = parseArgs({
     args,
-    options: { tenant: { type: 'string' }, scopes: { type: 'string' }, roles: { type: 'string' }, user: { type: 'string' }, lifetime: { type: 'string' } },
+    options: {
+      tenant: { type: 'string' },
+      scopes: { type: 'string' },
+      roles: { type: 'string' },
+      user: { type: 'string' },
+      lifetime: { type: 'string' },
+    },
   });
   return postAdminToken(baseUrl, adminKey, {
     tenantId: values.tenant,
@@ -372,7 +396,7 @@ export interface JsonResponse<T = unknown> {
 export async function request<T = any>(url: string, init: RequestInit = {}): Promise<JsonResponse<T>> {
   const response = await fetch(url, init);
   const text = await response.text();
-  let body: unknown = undefined;
+  let body: unknown;
   if (text.length > 0 && /json/.test(response.headers.get('content-type') ?? '')) body = JSON.parse(text);
   return { status: response.status, headers: response.headers, body: body as T, text };
 }

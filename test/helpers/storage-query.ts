@@ -11,7 +11,11 @@ import { PostgresDatabase } from '../../src/store/postgres.js';
 import type { RunningServer } from './server.js';
 
 /** The rows of `sql` (`?` placeholders) on the server's data. */
-export async function queryStorage(server: Pick<RunningServer, 'dataDir' | 'databaseUrl'>, sql: string, params: unknown[] = []): Promise<Record<string, unknown>[]> {
+export async function queryStorage(
+  server: Pick<RunningServer, 'dataDir' | 'databaseUrl'>,
+  sql: string,
+  params: unknown[] = [],
+): Promise<Record<string, unknown>[]> {
   if (server.dataDir !== undefined) {
     const db = new Database(join(server.dataDir, 'localgraph.db'), { readonly: true, fileMustExist: true });
     try {

@@ -65,11 +65,14 @@ export async function startThrowawayPostgres(options: ThrowawayPostgresOptions =
     createPostgresUser: process.getuid?.() === 0,
     initdbFlags: ['--encoding=UTF8', '--locale=C'],
     postgresFlags: [
-      '-c', 'listen_addresses=127.0.0.1',
+      '-c',
+      'listen_addresses=127.0.0.1',
       // No Unix socket: two clusters (a test run beside a bench) must not fight over /tmp/.s.PGSQL.N.
-      '-c', 'unix_socket_directories=',
+      '-c',
+      'unix_socket_directories=',
       // Every end-to-end file starts servers with pools of their own, two passes side by side.
-      '-c', 'max_connections=400',
+      '-c',
+      'max_connections=400',
       ...(options.fast ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : []),
     ],
     onLog,

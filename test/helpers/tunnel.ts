@@ -8,7 +8,10 @@ import { connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 
 /** Sends `head` (a CONNECT or any request head) to the proxy; resolves with the socket and the status line, headers and body read so far. */
-export async function sendToProxy(proxyUrl: string, head: string): Promise<{ socket: Socket; status: number; response: string }> {
+export async function sendToProxy(
+  proxyUrl: string,
+  head: string,
+): Promise<{ socket: Socket; status: number; response: string }> {
   const { hostname, port } = new URL(proxyUrl);
   const socket = netConnect({ host: hostname, port: Number(port) });
   await once(socket, 'connect');
@@ -34,7 +37,10 @@ export async function sendToProxy(proxyUrl: string, head: string): Promise<{ soc
 }
 
 /** A refused CONNECT's or request's answer, read to its end (the proxy closes the connection). */
-export async function proxyRefusal(proxyUrl: string, head: string): Promise<{ status: number; body: string; closed: boolean }> {
+export async function proxyRefusal(
+  proxyUrl: string,
+  head: string,
+): Promise<{ status: number; body: string; closed: boolean }> {
   const { socket, status, response } = await sendToProxy(proxyUrl, head);
   let rest = '';
   socket.setEncoding('utf8').on('data', (d: string) => (rest += d));
@@ -46,7 +52,10 @@ export async function proxyRefusal(proxyUrl: string, head: string): Promise<{ st
 
 /** A TLS connection to `host` through the proxy, trusting only `ca`. */
 export async function openTunnel(proxyUrl: string, host: string, ca: string): Promise<TLSSocket> {
-  const { socket, status, response } = await sendToProxy(proxyUrl, `CONNECT ${host}:443 HTTP/1.1\r\nHost: ${host}:443\r\n\r\n`);
+  const { socket, status, response } = await sendToProxy(
+    proxyUrl,
+    `CONNECT ${host}:443 HTTP/1.1\r\nHost: ${host}:443\r\n\r\n`,
+  );
   if (status !== 200) throw new Error(`CONNECT ${host}: ${response}`);
   const tls = tlsConnect({ socket, servername: host, ca, ALPNProtocols: ['http/1.1'] });
   await once(tls, 'secureConnect');
@@ -60,21 +69,37 @@ export interface TunnelResponse {
 }
 
 /** Sends one request on a kept-alive connection and reads its answer (Content-Length framed). */
-export async function exchange(socket: TLSSocket, request: { method?: string; host: string; path: string; headers?: Record<string, string>; body?: string }): Promise<TunnelResponse> {
+export async function exchange(
+  socket: TLSSocket,
+  request: { method?: string; host: string; path: string; headers?: Record<string, string>; body?: string },
+): Promise<TunnelResponse> {
   const body = request.body ?? '';
-  const headers = { host: request.host, ...(body ? { 'content-length': String(Buffer.byteLength(body)) } : {}), ...(request.headers ?? {}) };
-  socket.write(`${request.method ?? 'GET'} ${request.path} HTTP/1.1\r\n${Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n${body}`);
+  const headers = {
+    host: request.host,
+    ...(body ? { 'content-length': String(Buffer.byteLength(body)) } : {}),
+    ...(request.headers ?? {}),
+  };
+  socket.write(
+    `${request.method ?? 'GET'} ${request.path} HTTP/1.1\r\n${Object.entries(headers)
+      .map(([k, v]) => `${k}: ${v}\r\n`)
+      .join('')}\r\n${body}`,
+  );
   let data = Buffer.alloc(0);
   for (;;) {
     const end = data.indexOf('\r\n\r\n');
     if (end >= 0) {
       const head = data.subarray(0, end).toString('latin1').split('\r\n');
       const parsed: Record<string, string> = {};
-      for (const line of head.slice(1)) parsed[line.slice(0, line.indexOf(':')).toLowerCase()] = line.slice(line.indexOf(':') + 1).trim();
+      for (const line of head.slice(1))
+        parsed[line.slice(0, line.indexOf(':')).toLowerCase()] = line.slice(line.indexOf(':') + 1).trim();
       const length = Number(parsed['content-length'] ?? 0);
       if (data.length >= end + 4 + length) {
         if (data.length > end + 4 + length) throw new Error('more bytes than one answer');
-        return { status: Number(head[0].split(' ')[1]), headers: parsed, body: data.subarray(end + 4, end + 4 + length).toString('utf8') };
+        return {
+          status: Number(head[0].split(' ')[1]),
+          headers: parsed,
+          body: data.subarray(end + 4, end + 4 + length).toString('utf8'),
+        };
       }
     }
     const chunk = await new Promise<Buffer | undefined>((resolve, reject) => {

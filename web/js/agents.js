@@ -19,8 +19,14 @@ export function createAgents({ graph }) {
 
   async function load() {
     const requests = AGENT_PROFILES.flatMap(([profile]) => [
-      { id: `${profile}-groups`, url: `/onPremisesPublishingProfiles/${profile}/agentGroups?$select=id,displayName,isDefault` },
-      { id: `${profile}-agents`, url: `/onPremisesPublishingProfiles/${profile}/agents?$expand=agentGroups($select=id)` },
+      {
+        id: `${profile}-groups`,
+        url: `/onPremisesPublishingProfiles/${profile}/agentGroups?$select=id,displayName,isDefault`,
+      },
+      {
+        id: `${profile}-agents`,
+        url: `/onPremisesPublishingProfiles/${profile}/agents?$expand=agentGroups($select=id)`,
+      },
     ]);
     const results = await graph.batch(requests);
     const failure = Object.values(results).find((r) => r instanceof Error);
@@ -28,7 +34,11 @@ export function createAgents({ graph }) {
     return AGENT_PROFILES.map(([profile, label]) => ({
       profile,
       label,
-      groups: results[`${profile}-groups`].map((g) => ({ id: g.id, displayName: g.displayName ?? '', isDefault: g.isDefault === true })),
+      groups: results[`${profile}-groups`].map((g) => ({
+        id: g.id,
+        displayName: g.displayName ?? '',
+        isDefault: g.isDefault === true,
+      })),
       agents: results[`${profile}-agents`].map((a) => ({
         id: a.id,
         machineName: a.machineName ?? '',
@@ -64,12 +74,16 @@ export function createAgents({ graph }) {
             '; they appear here within seconds.',
           ),
         ),
-      empty.length > 0 && used.length > 0 && h('p', { class: 'hint' }, `Nothing in: ${empty.map((p) => p.label).join(', ')}.`),
+      empty.length > 0 &&
+        used.length > 0 &&
+        h('p', { class: 'hint' }, `Nothing in: ${empty.map((p) => p.label).join(', ')}.`),
     );
   }
 
   function profileSection(profile) {
-    const groups = [...profile.groups].sort((a, b) => Number(b.isDefault) - Number(a.isDefault) || byText(a.displayName, b.displayName));
+    const groups = [...profile.groups].sort(
+      (a, b) => Number(b.isDefault) - Number(a.isDefault) || byText(a.displayName, b.displayName),
+    );
     const agents = [...profile.agents].sort((a, b) => byText(a.machineName, b.machineName));
     const known = new Set(groups.map((g) => g.id));
     const loose = agents.filter((a) => !a.groupIds.some((id) => known.has(id)));
@@ -86,21 +100,36 @@ export function createAgents({ graph }) {
           const titleId = `agent-group-${group.id}`;
           return h(
             'section',
-            { class: ['column', group.isDefault && 'is-default'], 'aria-labelledby': titleId, dataset: { agentGroupId: group.id } },
+            {
+              class: ['column', group.isDefault && 'is-default'],
+              'aria-labelledby': titleId,
+              dataset: { agentGroupId: group.id },
+            },
             h(
               'header',
               { class: 'column-head' },
-              h('h4', { class: 'column-title', id: titleId }, h('span', { class: 'group-name' }, group.displayName || '(no name)'), group.isDefault && h('span', { class: 'badge badge-default' }, 'Default group')),
+              h(
+                'h4',
+                { class: 'column-title', id: titleId },
+                h('span', { class: 'group-name' }, group.displayName || '(no name)'),
+                group.isDefault && h('span', { class: 'badge badge-default' }, 'Default group'),
+              ),
               h('p', { class: 'column-meta' }, `${members.length} agent${members.length === 1 ? '' : 's'}`),
             ),
-            members.length > 0 ? h('ul', { class: 'cards', 'aria-label': `Agents in ${group.displayName}` }, members.map(agentCard)) : h('p', { class: 'empty' }, 'No agents.'),
+            members.length > 0
+              ? h('ul', { class: 'cards', 'aria-label': `Agents in ${group.displayName}` }, members.map(agentCard))
+              : h('p', { class: 'empty' }, 'No agents.'),
           );
         }),
         loose.length > 0 &&
           h(
             'section',
             { class: 'column column-stray', 'aria-labelledby': `${headingId}-loose` },
-            h('header', { class: 'column-head' }, h('h4', { class: 'column-title', id: `${headingId}-loose` }, 'In no group')),
+            h(
+              'header',
+              { class: 'column-head' },
+              h('h4', { class: 'column-title', id: `${headingId}-loose` }, 'In no group'),
+            ),
             h('ul', { class: 'cards', 'aria-label': 'Agents in no group' }, loose.map(agentCard)),
           ),
       ),

@@ -75,7 +75,10 @@ function signIn(next, how) {
   clearTimeout(expiryTimer);
   if (session.expiresAt) {
     // The token's own end; timers cannot wait longer than ~24.8 days, and tokens never do.
-    expiryTimer = setTimeout(() => signOut('Your token expired. Sign in again.'), Math.min(session.expiresAt - Date.now(), 2 ** 31 - 1));
+    expiryTimer = setTimeout(
+      () => signOut('Your token expired. Sign in again.'),
+      Math.min(session.expiresAt - Date.now(), 2 ** 31 - 1),
+    );
   }
   if (how) announce(how);
   live.start();
@@ -226,14 +229,15 @@ for (const tab of tabs) {
  */
 async function fragmentAccepted(next, current) {
   const defaults = await signInDefaults();
-  const sameTenant = Boolean(defaults.tenant) && String(next.tenant).toLowerCase() === String(defaults.tenant).toLowerCase();
+  const sameTenant =
+    Boolean(defaults.tenant) && String(next.tenant).toLowerCase() === String(defaults.tenant).toLowerCase();
   const replaces = current && (current.anonymous || current.user !== next.user || current.tenant !== next.tenant);
   if (sameTenant && !replaces) return true;
   return confirmAction({
     title: 'Sign in with the token from the address?',
     text:
       `The link you opened carries a token for ${next.user}${next.tenant ? ` in tenant ${next.tenant}` : ''}` +
-      `${sameTenant ? '' : ', which is not this localgraph\'s default tenant'}.` +
+      `${sameTenant ? '' : ", which is not this localgraph's default tenant"}.` +
       `${current ? ` You are signed in as ${current.user} now.` : ''} Use it only if you asked for this link.`,
     ok: 'Sign in',
   });
@@ -253,7 +257,8 @@ async function start() {
     }
   }
   if (restored) return signIn(restored);
-  if (await serverNeedsNoToken()) return signIn(anonymousSession(), 'This localgraph takes requests without a token (--auth off).');
+  if (await serverNeedsNoToken())
+    return signIn(anonymousSession(), 'This localgraph takes requests without a token (--auth off).');
   await showSignIn();
 }
 

@@ -50,7 +50,9 @@ export function createApps({ graph, live, picker, confirm }) {
       published: a.onPremisesPublishing != null,
       externalUrl: a.onPremisesPublishing?.externalUrl ?? null,
       internalUrl: a.onPremisesPublishing?.internalUrl ?? null,
-      group: a.connectorGroup ? { id: a.connectorGroup.id, name: a.connectorGroup.name ?? '', isDefault: a.connectorGroup.isDefault === true } : null,
+      group: a.connectorGroup
+        ? { id: a.connectorGroup.id, name: a.connectorGroup.name ?? '', isDefault: a.connectorGroup.isDefault === true }
+        : null,
       assigned: a.connectorGroup ? a.connectorGroup.isDefault !== true : false,
     }));
     // In the default group: assigned there, or only falling back to it? The group's own list says.
@@ -59,7 +61,10 @@ export function createApps({ graph, live, picker, confirm }) {
       const defaultId = inDefault[0].group.id;
       const ids = inDefault.map((a) => literal(a.id)).join(',');
       const listed = await graph
-        .page(withQuery(`${PROXY}/connectorGroups/${defaultId}/applications`, { $select: 'id', $filter: `id in (${ids})` }), { size: APP_PAGE })
+        .page(
+          withQuery(`${PROXY}/connectorGroups/${defaultId}/applications`, { $select: 'id', $filter: `id in (${ids})` }),
+          { size: APP_PAGE },
+        )
         .catch((error) => (error.status === 403 ? null : Promise.reject(error)));
       const assigned = new Set((listed?.items ?? []).map((a) => a.id));
       for (const a of inDefault) a.assigned = assigned.has(a.id);
@@ -73,7 +78,9 @@ export function createApps({ graph, live, picker, confirm }) {
       if (a.group) names.set(a.group.id.toLowerCase(), a.group.name || '(no name)');
     }
     const count = data.count ?? data.apps.length;
-    summary.textContent = data.search ? `${count} application${count === 1 ? '' : 's'} whose name starts with "${data.search}"` : `${count} application${count === 1 ? '' : 's'}`;
+    summary.textContent = data.search
+      ? `${count} application${count === 1 ? '' : 's'} whose name starts with "${data.search}"`
+      : `${count} application${count === 1 ? '' : 's'}`;
     if (data.apps.length === 0 && data.index === 0) {
       return void replaceContent(
         body,
@@ -83,7 +90,16 @@ export function createApps({ graph, live, picker, confirm }) {
           data.search
             ? [
                 h('p', null, `No application's name starts with "${data.search}".`),
-                h('button', { type: 'button', class: 'button button-small', 'data-focus-key': 'apps-clear', onclick: clearSearch }, 'Clear the search'),
+                h(
+                  'button',
+                  {
+                    type: 'button',
+                    class: 'button button-small',
+                    'data-focus-key': 'apps-clear',
+                    onclick: clearSearch,
+                  },
+                  'Clear the search',
+                ),
               ]
             : [
                 h('p', null, h('strong', null, 'No applications in this tenant yet.')),
@@ -102,15 +118,39 @@ export function createApps({ graph, live, picker, confirm }) {
     }
     replaceContent(
       body,
-      h('p', { class: 'range', id: 'apps-range' }, rangeText(data.index, APP_PAGE, data.apps.length, data.count, 'application')),
+      h(
+        'p',
+        { class: 'range', id: 'apps-range' },
+        rangeText(data.index, APP_PAGE, data.apps.length, data.count, 'application'),
+      ),
       h('ul', { class: 'tiles', 'aria-label': 'Applications', 'aria-describedby': 'apps-range' }, data.apps.map(tile)),
       (data.index > 0 || data.next) &&
         h(
           'nav',
           { class: 'pager', 'aria-label': 'Pages of applications' },
-          h('button', { type: 'button', class: 'button button-small', disabled: data.index === 0, 'data-focus-key': 'apps-previous', onclick: () => turn(data, () => pager.back()) }, 'Previous page'),
+          h(
+            'button',
+            {
+              type: 'button',
+              class: 'button button-small',
+              disabled: data.index === 0,
+              'data-focus-key': 'apps-previous',
+              onclick: () => turn(data, () => pager.back()),
+            },
+            'Previous page',
+          ),
           h('span', { class: 'pager-at' }, `Page ${data.index + 1}`),
-          h('button', { type: 'button', class: 'button button-small', disabled: !data.next, 'data-focus-key': 'apps-next', onclick: () => turn(data, () => pager.forward(data.next)) }, 'Next page'),
+          h(
+            'button',
+            {
+              type: 'button',
+              class: 'button button-small',
+              disabled: !data.next,
+              'data-focus-key': 'apps-next',
+              onclick: () => turn(data, () => pager.forward(data.next)),
+            },
+            'Next page',
+          ),
         ),
     );
   }
@@ -156,7 +196,17 @@ export function createApps({ graph, live, picker, confirm }) {
         h(
           'div',
           { class: 'tile-actions' },
-          h('button', { type: 'button', class: 'button button-small', 'data-focus-key': `assign-${app.id}`, 'aria-label': `Assign ${title} to a connector group`, onclick: (event) => assign(app, event.currentTarget) }, 'Assign…'),
+          h(
+            'button',
+            {
+              type: 'button',
+              class: 'button button-small',
+              'data-focus-key': `assign-${app.id}`,
+              'aria-label': `Assign ${title} to a connector group`,
+              onclick: (event) => assign(app, event.currentTarget),
+            },
+            'Assign…',
+          ),
         ),
     );
   }
@@ -180,11 +230,25 @@ export function createApps({ graph, live, picker, confirm }) {
         ok: 'Remove assignment',
       });
       if (!confirmed) return void button.focus();
-      await perform(feedback, { progress: `Removing ${title}'s assignment…`, success: `${title} no longer has a connector group assigned (it uses the default group).`, describe }, () => graph.del(path));
+      await perform(
+        feedback,
+        {
+          progress: `Removing ${title}'s assignment…`,
+          success: `${title} no longer has a connector group assigned (it uses the default group).`,
+          describe,
+        },
+        () => graph.del(path),
+      );
     } else {
       names.set(target.id.toLowerCase(), target.name);
-      await perform(feedback, { progress: `Assigning ${title} to ${target.name}…`, success: `Assigned ${title} to ${target.name}.`, describe }, () =>
-        graph.put(path, odataId(`${PROXY}/connectorGroups/${target.id}`)),
+      await perform(
+        feedback,
+        {
+          progress: `Assigning ${title} to ${target.name}…`,
+          success: `Assigned ${title} to ${target.name}.`,
+          describe,
+        },
+        () => graph.put(path, odataId(`${PROXY}/connectorGroups/${target.id}`)),
       );
     }
     await live.refresh();

@@ -17,7 +17,17 @@ const SEARCH_DELAY_MS = 300;
  * load again (a search, a filter, a page turned); `empty()` is what to say (nodes) when the
  * collection holds no connector at all.
  */
-export function createConnectorTable({ graph, host, name, basePath, showGroup = false, onChange, onMove, empty, onDragState = () => {} }) {
+export function createConnectorTable({
+  graph,
+  host,
+  name,
+  basePath,
+  showGroup = false,
+  onChange,
+  onMove,
+  empty,
+  onDragState = () => {},
+}) {
   const pager = createPager(CONNECTOR_PAGE);
   let queryKey = null;
   let timer;
@@ -25,7 +35,13 @@ export function createConnectorTable({ graph, host, name, basePath, showGroup = 
 
   const searchId = `${name}-search`;
   const statusId = `${name}-status`;
-  const search = h('input', { id: searchId, type: 'search', autocomplete: 'off', spellcheck: 'false', 'aria-describedby': `${name}-search-hint` });
+  const search = h('input', {
+    id: searchId,
+    type: 'search',
+    autocomplete: 'off',
+    spellcheck: 'false',
+    'aria-describedby': `${name}-search-hint`,
+  });
   const status = h(
     'select',
     { id: statusId },
@@ -38,7 +54,13 @@ export function createConnectorTable({ graph, host, name, basePath, showGroup = 
     h(
       'div',
       { class: 'toolbar', role: 'search', 'aria-label': `Search ${name.replace(/-/g, ' ')}` },
-      h('div', { class: 'field field-grow' }, h('label', { for: searchId }, 'Search connectors'), search, h('p', { class: 'hint', id: `${name}-search-hint` }, 'Machine name, or the start of an external IP.')),
+      h(
+        'div',
+        { class: 'field field-grow' },
+        h('label', { for: searchId }, 'Search connectors'),
+        search,
+        h('p', { class: 'hint', id: `${name}-search-hint` }, 'Machine name, or the start of an external IP.'),
+      ),
       h('div', { class: 'field' }, h('label', { for: statusId }, 'Status'), status),
     ),
     results,
@@ -89,7 +111,10 @@ export function createConnectorTable({ graph, host, name, basePath, showGroup = 
         externalIp: c.externalIp ?? '',
         status: c.status ?? '',
         version: c.version ?? '',
-        group: showGroup && c.memberOf?.[0] ? { id: c.memberOf[0].id, name: c.memberOf[0].name ?? '', isDefault: c.memberOf[0].isDefault === true } : null,
+        group:
+          showGroup && c.memberOf?.[0]
+            ? { id: c.memberOf[0].id, name: c.memberOf[0].name ?? '', isDefault: c.memberOf[0].isDefault === true }
+            : null,
       })),
     };
   }
@@ -104,14 +129,27 @@ export function createConnectorTable({ graph, host, name, basePath, showGroup = 
               'div',
               { class: 'empty-state' },
               h('p', null, 'No connector matches this search and status.'),
-              h('button', { type: 'button', class: 'button button-small', 'data-focus-key': `${name}-clear`, onclick: clearFilters }, 'Clear search and filter'),
+              h(
+                'button',
+                {
+                  type: 'button',
+                  class: 'button button-small',
+                  'data-focus-key': `${name}-clear`,
+                  onclick: clearFilters,
+                },
+                'Clear search and filter',
+              ),
             )
           : h('div', { class: 'empty-state' }, empty()),
       );
     }
     replaceContent(
       results,
-      h('p', { class: 'range', id: `${name}-range` }, rangeText(data.index, CONNECTOR_PAGE, data.items.length, data.count, 'connector')),
+      h(
+        'p',
+        { class: 'range', id: `${name}-range` },
+        rangeText(data.index, CONNECTOR_PAGE, data.items.length, data.count, 'connector'),
+      ),
       h(
         'div',
         { class: 'table-wrap' },
@@ -128,7 +166,12 @@ export function createConnectorTable({ graph, host, name, basePath, showGroup = 
               h(
                 'th',
                 { scope: 'col', 'aria-sort': descending ? 'descending' : 'ascending' },
-                h('button', { type: 'button', class: 'sort-button', 'data-focus-key': `${name}-sort`, onclick: toggleSort }, 'Machine name', h('span', { 'aria-hidden': 'true' }, descending ? ' ▼' : ' ▲')),
+                h(
+                  'button',
+                  { type: 'button', class: 'sort-button', 'data-focus-key': `${name}-sort`, onclick: toggleSort },
+                  'Machine name',
+                  h('span', { 'aria-hidden': 'true' }, descending ? ' ▼' : ' ▲'),
+                ),
               ),
               h('th', { scope: 'col' }, 'External IP'),
               h('th', { scope: 'col' }, 'Status'),
@@ -149,9 +192,29 @@ export function createConnectorTable({ graph, host, name, basePath, showGroup = 
     return h(
       'nav',
       { class: 'pager', 'aria-label': `Pages of ${name.replace(/-/g, ' ')}` },
-      h('button', { type: 'button', class: 'button button-small', disabled: data.index === 0, 'data-focus-key': `${name}-previous`, onclick: () => turn(data, () => pager.back()) }, 'Previous page'),
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'button button-small',
+          disabled: data.index === 0,
+          'data-focus-key': `${name}-previous`,
+          onclick: () => turn(data, () => pager.back()),
+        },
+        'Previous page',
+      ),
       h('span', { class: 'pager-at' }, `Page ${data.index + 1}`),
-      h('button', { type: 'button', class: 'button button-small', disabled: !data.next, 'data-focus-key': `${name}-next`, onclick: () => turn(data, () => pager.forward(data.next)) }, 'Next page'),
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'button button-small',
+          disabled: !data.next,
+          'data-focus-key': `${name}-next`,
+          onclick: () => turn(data, () => pager.forward(data.next)),
+        },
+        'Next page',
+      ),
     );
   }
 
@@ -178,28 +241,47 @@ export function createConnectorTable({ graph, host, name, basePath, showGroup = 
     const label = connector.machineName || connector.id;
     const tr = h(
       'tr',
-      { draggable: 'true', class: connector.status !== 'active' && 'is-inactive', dataset: { connectorId: connector.id } },
+      {
+        draggable: 'true',
+        class: connector.status !== 'active' && 'is-inactive',
+        dataset: { connectorId: connector.id },
+      },
       h('th', { scope: 'row', 'data-label': 'Machine name' }, h('span', { class: 'machine-name' }, breakable(label))),
       h('td', { 'data-label': 'External IP', class: 'ip' }, connector.externalIp || '—'),
       h('td', { 'data-label': 'Status' }, statusPill(connector.status)),
       h('td', { 'data-label': 'Version', class: 'ip' }, connector.version || '—'),
       showGroup &&
-        h('td', { 'data-label': 'Group' }, connector.group
+        h(
+          'td',
+          { 'data-label': 'Group' },
+          connector.group
             ? [
                 connector.group.name || '(no name)',
-                connector.group.isDefault ? h('span', { class: 'badge badge-default badge-inline', title: 'The default group' }, h('span', { 'aria-hidden': 'true' }, '★'), h('span', { class: 'visually-hidden' }, ' (default group)')) : null,
+                connector.group.isDefault
+                  ? h(
+                      'span',
+                      { class: 'badge badge-default badge-inline', title: 'The default group' },
+                      h('span', { 'aria-hidden': 'true' }, '★'),
+                      h('span', { class: 'visually-hidden' }, ' (default group)'),
+                    )
+                  : null,
               ]
-            : '—'),
+            : '—',
+        ),
       h(
         'td',
         { class: 'actions' },
-        h('button', {
-          type: 'button',
-          class: 'button button-small',
-          'data-focus-key': `move-${connector.id}`,
-          'aria-label': `Move ${label} to another group`,
-          onclick: (event) => onMove(connector, event.currentTarget),
-        }, 'Move…'),
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'button button-small',
+            'data-focus-key': `move-${connector.id}`,
+            'aria-label': `Move ${label} to another group`,
+            onclick: (event) => onMove(connector, event.currentTarget),
+          },
+          'Move…',
+        ),
       ),
     );
     tr.addEventListener('dragstart', (event) => {

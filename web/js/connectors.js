@@ -37,7 +37,10 @@ export function createConnectors({ graph, live, picker }) {
   }
 
   function render(data) {
-    summary.textContent = data && data.count !== null && !data.filtered ? `${data.count.toLocaleString('en-US')} connector${data.count === 1 ? '' : 's'} in all groups` : '';
+    summary.textContent =
+      data && data.count !== null && !data.filtered
+        ? `${data.count.toLocaleString('en-US')} connector${data.count === 1 ? '' : 's'} in all groups`
+        : '';
     table.render(data);
   }
 
@@ -57,8 +60,15 @@ export function createConnectors({ graph, live, picker }) {
     if (!target) return void button.focus();
     await perform(
       feedback,
-      { progress: `Moving ${connector.machineName} to ${target.name}…`, success: `Moved ${connector.machineName} to ${target.name}.` },
-      () => graph.post(`${PROXY}/connectors/${encodeURIComponent(connector.id)}/memberOf/$ref`, odataId(`${PROXY}/connectorGroups/${target.id}`)),
+      {
+        progress: `Moving ${connector.machineName} to ${target.name}…`,
+        success: `Moved ${connector.machineName} to ${target.name}.`,
+      },
+      () =>
+        graph.post(
+          `${PROXY}/connectors/${encodeURIComponent(connector.id)}/memberOf/$ref`,
+          odataId(`${PROXY}/connectorGroups/${target.id}`),
+        ),
     );
     await live.refresh();
     // The row was drawn again: the keyboard goes back to its new "Move…" button.

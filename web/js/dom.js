@@ -68,7 +68,8 @@ export function statusPill(status) {
 }
 
 /** Compares two strings for display order, ignoring case. */
-export const byText = (a, b) => String(a ?? '').localeCompare(String(b ?? ''), undefined, { sensitivity: 'base', numeric: true });
+export const byText = (a, b) =>
+  String(a ?? '').localeCompare(String(b ?? ''), undefined, { sensitivity: 'base', numeric: true });
 
 /**
  * Text that may wrap only after its separators (a machine name after its dots, a URL after its
@@ -76,5 +77,9 @@ export const byText = (a, b) => String(a ?? '').localeCompare(String(b ?? ''), u
  */
 export function breakable(text, separators = /(?<=[./])/) {
   const parts = String(text ?? '').split(separators);
-  return h('span', { class: 'breakable' }, parts.map((part, i) => [h('span', null, part), i < parts.length - 1 ? h('wbr') : null]));
+  return h(
+    'span',
+    { class: 'breakable' },
+    parts.map((part, i) => [h('span', null, part), i < parts.length - 1 ? h('wbr') : null]),
+  );
 }

@@ -40,10 +40,18 @@ export function createFeedback(host, { onDismiss } = {}) {
           'div',
           { class: 'alert' },
           h('p', null, h('strong', null, `${title}: `), text),
-          h('button', { type: 'button', class: 'button button-quiet alert-dismiss', onclick: () => {
-            alert.replaceChildren();
-            onDismiss?.();
-          } }, 'Dismiss'),
+          h(
+            'button',
+            {
+              type: 'button',
+              class: 'button button-quiet alert-dismiss',
+              onclick: () => {
+                alert.replaceChildren();
+                onDismiss?.();
+              },
+            },
+            'Dismiss',
+          ),
         ),
       );
     },

@@ -38,9 +38,16 @@ export function createGraph({ token, onUnauthorized }) {
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     let response;
     try {
-      response = await fetch(url(path), { method, headers, body: body === undefined ? undefined : JSON.stringify(body), cache: 'no-store' });
+      response = await fetch(url(path), {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        cache: 'no-store',
+      });
     } catch {
-      throw new GraphRequestError('localgraph cannot be reached. Is the server still running?', { code: 'NetworkError' });
+      throw new GraphRequestError('localgraph cannot be reached. Is the server still running?', {
+        code: 'NetworkError',
+      });
     }
     const text = await response.text();
     let json;
@@ -69,7 +76,11 @@ export function createGraph({ token, onUnauthorized }) {
     const headers = { Prefer: `odata.maxpagesize=${size}` };
     if (count) headers.ConsistencyLevel = 'eventual';
     const answer = await send('GET', path, undefined, headers);
-    return { items: answer?.value ?? [], next: answer?.['@odata.nextLink'] ?? null, count: typeof answer?.['@odata.count'] === 'number' ? answer['@odata.count'] : null };
+    return {
+      items: answer?.value ?? [],
+      next: answer?.['@odata.nextLink'] ?? null,
+      count: typeof answer?.['@odata.count'] === 'number' ? answer['@odata.count'] : null,
+    };
   }
 
   /**
@@ -83,7 +94,12 @@ export function createGraph({ token, onUnauthorized }) {
     await Promise.all(
       chunks.map(async (chunk) => {
         const answer = await send('POST', '/$batch', {
-          requests: chunk.map((path, i) => ({ id: String(i), method: 'GET', url: `${path}/$count`, headers: { ConsistencyLevel: 'eventual' } })),
+          requests: chunk.map((path, i) => ({
+            id: String(i),
+            method: 'GET',
+            url: `${path}/$count`,
+            headers: { ConsistencyLevel: 'eventual' },
+          })),
         });
         for (const item of answer?.responses ?? []) {
           const n = Number(item.body);
@@ -115,7 +131,9 @@ export function createGraph({ token, onUnauthorized }) {
     const results = {};
     for (let start = 0; start < requests.length; start += 20) {
       const chunk = requests.slice(start, start + 20);
-      const answer = await send('POST', '/$batch', { requests: chunk.map((r) => ({ id: r.id, method: 'GET', url: r.url })) });
+      const answer = await send('POST', '/$batch', {
+        requests: chunk.map((r) => ({ id: r.id, method: 'GET', url: r.url })),
+      });
       for (const item of answer?.responses ?? []) {
         if (item.status >= 400) {
           const error = toGraphRequestError(item.status, item.body, item.headers?.['request-id'] ?? '');
@@ -187,8 +205,11 @@ export function toGraphRequestError(status, body, requestId = '') {
  * humanize("Connector group 'c6bf…' still has connectors.", names) → "Connector group 'West' …".
  */
 export function humanize(message, names) {
-  return String(message).replace(/'([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})'/g, (whole, id) => {
-    const name = names.get(id.toLowerCase());
-    return name ? `'${name}'` : whole;
-  });
+  return String(message).replace(
+    /'([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})'/g,
+    (whole, id) => {
+      const name = names.get(id.toLowerCase());
+      return name ? `'${name}'` : whole;
+    },
+  );
 }

@@ -39,7 +39,13 @@ export function createGroupPicker(graph) {
       const options = [
         // "No assignment" and the like are offered until a search names groups.
         current.extra && !text && h('option', { value: current.extra.id }, current.extra.name),
-        ...groups.map((g) => h('option', { value: g.id, dataset: { name: g.name ?? '' } }, `${g.name || '(no name)'}${g.isDefault ? ' (default group)' : ''}${g.region ? ` · ${g.region}` : ''}`)),
+        ...groups.map((g) =>
+          h(
+            'option',
+            { value: g.id, dataset: { name: g.name ?? '' } },
+            `${g.name || '(no name)'}${g.isDefault ? ' (default group)' : ''}${g.region ? ` · ${g.region}` : ''}`,
+          ),
+        ),
       ].filter(Boolean);
       list.replaceChildren(...options);
       if (options.length) list.selectedIndex = 0;

@@ -82,7 +82,8 @@ export function createGroups({ graph, live, picker, confirm }) {
 
   function firstPage() {
     const text = search.value.trim();
-    const order = sort.key === 'name' ? `name${sort.descending ? ' desc' : ''}` : `region${sort.descending ? ' desc' : ''},name`;
+    const order =
+      sort.key === 'name' ? `name${sort.descending ? ' desc' : ''}` : `region${sort.descending ? ' desc' : ''},name`;
     return withQuery(`${PROXY}/connectorGroups`, {
       $select: 'id,name,region,isDefault',
       $filter: text ? `contains(name,${literal(text)})` : undefined,
@@ -98,14 +99,29 @@ export function createGroups({ graph, live, picker, confirm }) {
       pager.start(first);
     }
     const page = await graph.page(pager.url, { size: GROUP_PAGE, count: true });
-    const groups = page.items.map((g) => ({ id: g.id, name: g.name ?? '', region: g.region ?? null, isDefault: g.isDefault === true }));
-    const paths = groups.flatMap((g) => [`${PROXY}/connectorGroups/${g.id}/members`, `${PROXY}/connectorGroups/${g.id}/applications`]);
+    const groups = page.items.map((g) => ({
+      id: g.id,
+      name: g.name ?? '',
+      region: g.region ?? null,
+      isDefault: g.isDefault === true,
+    }));
+    const paths = groups.flatMap((g) => [
+      `${PROXY}/connectorGroups/${g.id}/members`,
+      `${PROXY}/connectorGroups/${g.id}/applications`,
+    ]);
     const counts = paths.length ? await graph.counts(paths) : new Map();
     for (const g of groups) {
       g.connectors = counts.get(`${PROXY}/connectorGroups/${g.id}/members`) ?? null;
       g.applications = counts.get(`${PROXY}/connectorGroups/${g.id}/applications`) ?? null;
     }
-    return { query: first, groups, index: pager.index, next: page.next, count: page.count, search: search.value.trim() };
+    return {
+      query: first,
+      groups,
+      index: pager.index,
+      next: page.next,
+      count: page.count,
+      search: search.value.trim(),
+    };
   }
 
   async function loadDetail() {
@@ -114,7 +130,10 @@ export function createGroups({ graph, live, picker, confirm }) {
     try {
       const [group, apps, counts] = await Promise.all([
         graph.get(withQuery(base, { $select: 'id,name,region,isDefault,connectorGroupType' })),
-        graph.page(withQuery(`${base}/applications`, { $select: 'id,displayName', $count: 'true' }), { size: APPS_SHOWN, count: true }),
+        graph.page(withQuery(`${base}/applications`, { $select: 'id,displayName', $count: 'true' }), {
+          size: APPS_SHOWN,
+          count: true,
+        }),
         graph.counts([`${base}/members`]),
       ]);
       return {
@@ -144,7 +163,8 @@ export function createGroups({ graph, live, picker, confirm }) {
     for (const g of data.list.groups) names.set(g.id.toLowerCase(), g.name || '(no name)');
     if (selected) names.set(selected.id.toLowerCase(), selected.name || '(no name)');
     const { count, search: text } = data.list;
-    summary.textContent = count === null ? '' : text ? `${plural(count, 'group')} whose name contains "${text}"` : plural(count, 'group');
+    summary.textContent =
+      count === null ? '' : text ? `${plural(count, 'group')} whose name contains "${text}"` : plural(count, 'group');
     renderList(data.list);
     renderDetail(data.detail, data.connectors);
     if (!selectedId && data.list.groups.length > 0) {
@@ -173,9 +193,24 @@ export function createGroups({ graph, live, picker, confirm }) {
           data.search
             ? [
                 h('p', null, `No group's name contains "${data.search}".`),
-                h('button', { type: 'button', class: 'button button-small', 'data-focus-key': 'groups-clear', onclick: clearSearch }, 'Clear the search'),
+                h(
+                  'button',
+                  {
+                    type: 'button',
+                    class: 'button button-small',
+                    'data-focus-key': 'groups-clear',
+                    onclick: clearSearch,
+                  },
+                  'Clear the search',
+                ),
               ]
-            : h('p', null, 'No connector groups. Create one with the form above, or with ', h('code', null, `POST /beta${PROXY}/connectorGroups`), '.'),
+            : h(
+                'p',
+                null,
+                'No connector groups. Create one with the form above, or with ',
+                h('code', null, `POST /beta${PROXY}/connectorGroups`),
+                '.',
+              ),
         ),
       );
     }
@@ -194,7 +229,11 @@ export function createGroups({ graph, live, picker, confirm }) {
     };
     replaceContent(
       list,
-      h('p', { class: 'range', id: 'groups-range' }, rangeText(data.index, GROUP_PAGE, data.groups.length, data.count, 'group')),
+      h(
+        'p',
+        { class: 'range', id: 'groups-range' },
+        rangeText(data.index, GROUP_PAGE, data.groups.length, data.count, 'group'),
+      ),
       h(
         'div',
         { class: 'table-wrap' },
@@ -202,7 +241,18 @@ export function createGroups({ graph, live, picker, confirm }) {
           'table',
           { class: 'grid groups-table', id: 'groups-table', 'aria-describedby': 'groups-range' },
           h('caption', { class: 'visually-hidden' }, 'Connector groups (choose one to see its details)'),
-          h('thead', null, h('tr', null, header('name', 'Name'), header('region', 'Region'), h('th', { scope: 'col', class: 'num' }, 'Connectors'), h('th', { scope: 'col', class: 'num' }, 'Applications'))),
+          h(
+            'thead',
+            null,
+            h(
+              'tr',
+              null,
+              header('name', 'Name'),
+              header('region', 'Region'),
+              h('th', { scope: 'col', class: 'num' }, 'Connectors'),
+              h('th', { scope: 'col', class: 'num' }, 'Applications'),
+            ),
+          ),
           h('tbody', null, data.groups.map(groupRow)),
         ),
       ),
@@ -210,9 +260,29 @@ export function createGroups({ graph, live, picker, confirm }) {
         h(
           'nav',
           { class: 'pager', 'aria-label': 'Pages of connector groups' },
-          h('button', { type: 'button', class: 'button button-small', disabled: data.index === 0, 'data-focus-key': 'groups-previous', onclick: () => turn(data, () => pager.back()) }, 'Previous page'),
+          h(
+            'button',
+            {
+              type: 'button',
+              class: 'button button-small',
+              disabled: data.index === 0,
+              'data-focus-key': 'groups-previous',
+              onclick: () => turn(data, () => pager.back()),
+            },
+            'Previous page',
+          ),
           h('span', { class: 'pager-at' }, `Page ${data.index + 1}`),
-          h('button', { type: 'button', class: 'button button-small', disabled: !data.next, 'data-focus-key': 'groups-next', onclick: () => turn(data, () => pager.forward(data.next)) }, 'Next page'),
+          h(
+            'button',
+            {
+              type: 'button',
+              class: 'button button-small',
+              disabled: !data.next,
+              'data-focus-key': 'groups-next',
+              onclick: () => turn(data, () => pager.forward(data.next)),
+            },
+            'Next page',
+          ),
         ),
     );
   }
@@ -229,10 +299,17 @@ export function createGroups({ graph, live, picker, confirm }) {
         { scope: 'row', 'data-label': 'Name' },
         h(
           'button',
-          { type: 'button', class: 'link-button group-name', 'aria-current': isSelected ? 'true' : null, 'data-focus-key': `select-${group.id}`, onclick: () => choose(group.id) },
+          {
+            type: 'button',
+            class: 'link-button group-name',
+            'aria-current': isSelected ? 'true' : null,
+            'data-focus-key': `select-${group.id}`,
+            onclick: () => choose(group.id),
+          },
           title,
         ),
-        group.isDefault && h('span', { class: 'badge badge-default' }, h('span', { 'aria-hidden': 'true' }, '★ '), 'Default'),
+        group.isDefault &&
+          h('span', { class: 'badge badge-default' }, h('span', { 'aria-hidden': 'true' }, '★ '), 'Default'),
       ),
       h('td', { 'data-label': 'Region' }, regionLabel(group.region)),
       h('td', { class: 'num', 'data-label': 'Connectors' }, count(group.connectors)),
@@ -293,13 +370,25 @@ export function createGroups({ graph, live, picker, confirm }) {
   function renderDetail(group, connectorData) {
     detail.hidden = false;
     if (!group) {
-      replaceContent(detailHead, h('h3', { id: 'group-detail-title', tabindex: '-1' }, 'No group chosen'), h('p', { class: 'empty' }, 'Choose a group in the list to see its connectors and applications.'));
+      replaceContent(
+        detailHead,
+        h('h3', { id: 'group-detail-title', tabindex: '-1' }, 'No group chosen'),
+        h('p', { class: 'empty' }, 'Choose a group in the list to see its connectors and applications.'),
+      );
       connectors.render(null);
       return;
     }
     if (group.gone) {
       selectedId = null;
-      replaceContent(detailHead, h('h3', { id: 'group-detail-title', tabindex: '-1' }, 'Group deleted'), h('p', { class: 'empty' }, 'This group no longer exists (it was deleted, perhaps in another console). Choose another one.'));
+      replaceContent(
+        detailHead,
+        h('h3', { id: 'group-detail-title', tabindex: '-1' }, 'Group deleted'),
+        h(
+          'p',
+          { class: 'empty' },
+          'This group no longer exists (it was deleted, perhaps in another console). Choose another one.',
+        ),
+      );
       connectors.render(null);
       return;
     }
@@ -311,7 +400,8 @@ export function createGroups({ graph, live, picker, confirm }) {
         'div',
         { class: 'detail-title' },
         h('h3', { id: 'group-detail-title', tabindex: '-1' }, h('span', { class: 'group-name' }, title)),
-        group.isDefault && h('span', { class: 'badge badge-default' }, h('span', { 'aria-hidden': 'true' }, '★ '), 'Default group'),
+        group.isDefault &&
+          h('span', { class: 'badge badge-default' }, h('span', { 'aria-hidden': 'true' }, '★ '), 'Default group'),
       ),
       facts([
         ['Region', regionLabel(group.region)],
@@ -329,11 +419,27 @@ export function createGroups({ graph, live, picker, confirm }) {
       h(
         'div',
         { class: 'detail-actions' },
-        h('button', { type: 'button', class: 'button button-small', 'data-focus-key': `edit-${group.id}`, 'aria-label': `Edit group ${title}`, onclick: () => openEdit(group) }, 'Edit…'),
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'button button-small',
+            'data-focus-key': `edit-${group.id}`,
+            'aria-label': `Edit group ${title}`,
+            onclick: () => openEdit(group),
+          },
+          'Edit…',
+        ),
         !group.isDefault &&
           h(
             'button',
-            { type: 'button', class: 'button button-small button-danger-quiet', 'data-focus-key': `delete-${group.id}`, 'aria-label': `Delete group ${title}`, onclick: (event) => remove(group, event.currentTarget) },
+            {
+              type: 'button',
+              class: 'button button-small button-danger-quiet',
+              'data-focus-key': `delete-${group.id}`,
+              'aria-label': `Delete group ${title}`,
+              onclick: (event) => remove(group, event.currentTarget),
+            },
             'Delete…',
           ),
       ),
@@ -369,7 +475,11 @@ export function createGroups({ graph, live, picker, confirm }) {
         success: `Moved ${connector.machineName} to ${target.name}.`,
         describe,
       },
-      () => graph.post(`${PROXY}/connectors/${encodeURIComponent(connector.id)}/memberOf/$ref`, odataId(`${PROXY}/connectorGroups/${target.id}`)),
+      () =>
+        graph.post(
+          `${PROXY}/connectors/${encodeURIComponent(connector.id)}/memberOf/$ref`,
+          odataId(`${PROXY}/connectorGroups/${target.id}`),
+        ),
     );
     await live.refresh();
   }
@@ -452,7 +562,9 @@ export function createGroups({ graph, live, picker, confirm }) {
     saveButton.textContent = 'Saving…';
     try {
       await graph.patch(`${PROXY}/connectorGroups/${encodeURIComponent(group.id)}`, changes);
-      feedback.success(`Saved group ${name}${changes.region !== undefined ? ` (region: ${regionLabel(changes.region)})` : ''}.`);
+      feedback.success(
+        `Saved group ${name}${changes.region !== undefined ? ` (region: ${regionLabel(changes.region)})` : ''}.`,
+      );
       await live.refresh();
       dialog.close();
     } catch (error) {
@@ -471,8 +583,10 @@ export function createGroups({ graph, live, picker, confirm }) {
       ok: 'Delete group',
     });
     if (!confirmed) return void button.focus();
-    const ok = await perform(feedback, { progress: `Deleting group ${title}…`, success: `Deleted group ${title}.`, button, describe }, () =>
-      graph.del(`${PROXY}/connectorGroups/${encodeURIComponent(group.id)}`),
+    const ok = await perform(
+      feedback,
+      { progress: `Deleting group ${title}…`, success: `Deleted group ${title}.`, button, describe },
+      () => graph.del(`${PROXY}/connectorGroups/${encodeURIComponent(group.id)}`),
     );
     if (ok && selectedId === group.id) selectedId = null;
     await live.refresh();

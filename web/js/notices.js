@@ -11,9 +11,22 @@ export function permissionNotice(error, permission, what) {
       'div',
       { class: 'notice notice-warning' },
       h('p', null, h('strong', null, 'Not allowed. '), `Your token does not carry a permission that lets it ${what}.`),
-      h('p', null, 'Sign in with a token whose delegated permissions (', h('code', null, 'scp'), ') include ', h('code', null, permission), '. App-only tokens cannot list most of these objects in Graph.'),
+      h(
+        'p',
+        null,
+        'Sign in with a token whose delegated permissions (',
+        h('code', null, 'scp'),
+        ') include ',
+        h('code', null, permission),
+        '. App-only tokens cannot list most of these objects in Graph.',
+      ),
       error.graphMessage && h('p', { class: 'hint' }, `Graph said: ${error.graphMessage}`),
     );
   }
-  return h('div', { class: 'notice notice-error' }, h('p', null, h('strong', null, 'Could not load. '), error?.message ?? String(error)), h('p', { class: 'hint' }, 'Retrying every few seconds.'));
+  return h(
+    'div',
+    { class: 'notice notice-error' },
+    h('p', null, h('strong', null, 'Could not load. '), error?.message ?? String(error)),
+    h('p', { class: 'hint' }, 'Retrying every few seconds.'),
+  );
 }

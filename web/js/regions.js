@@ -18,7 +18,10 @@ export function regionLabel(region) {
 
 /** Fills a <select> with "Not set" and the regions, keeping an unknown current value selectable. */
 export function fillRegions(select, current, { notSet = 'Not set' } = {}) {
-  const options = [h('option', { value: '' }, notSet), ...REGIONS.map(([value, label]) => h('option', { value }, `${label} (${value})`))];
+  const options = [
+    h('option', { value: '' }, notSet),
+    ...REGIONS.map(([value, label]) => h('option', { value }, `${label} (${value})`)),
+  ];
   if (current && !REGIONS.some(([value]) => value === current)) options.push(h('option', { value: current }, current));
   select.replaceChildren(...options);
   select.value = current ?? '';

@@ -30,7 +30,13 @@ export function createSensors({ graph }) {
           'div',
           { class: 'empty-state' },
           h('p', null, h('strong', null, 'No Private Access sensors yet.')),
-          h('p', null, 'Register one with ', h('code', null, 'POST /beta/onPremisesPublishingProfiles/privateAccess/sensors'), ' (machineName, externalIp, status); it appears here within seconds.'),
+          h(
+            'p',
+            null,
+            'Register one with ',
+            h('code', null, 'POST /beta/onPremisesPublishingProfiles/privateAccess/sensors'),
+            ' (machineName, externalIp, status); it appears here within seconds.',
+          ),
         ),
       );
     }
@@ -60,7 +66,10 @@ export function createSensors({ graph }) {
 
   function renderError(error) {
     summary.textContent = '';
-    replaceContent(body, permissionNotice(error, 'OnPremisesPublishingProfiles.ReadWrite.All', 'list Private Access sensors'));
+    replaceContent(
+      body,
+      permissionNotice(error, 'OnPremisesPublishingProfiles.ReadWrite.All', 'list Private Access sensors'),
+    );
   }
 
   return { view: { name: 'sensors', load, render, renderError, leave: () => {} } };

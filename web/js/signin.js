@@ -11,7 +11,10 @@ export function decodeClaims(token) {
   const part = String(token).split('.')[1];
   if (!part) return null;
   try {
-    const base64 = part.replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(part.length / 4) * 4, '=');
+    const base64 = part
+      .replace(/-/g, '+')
+      .replace(/_/g, '/')
+      .padEnd(Math.ceil(part.length / 4) * 4, '=');
     const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
     const claims = JSON.parse(new TextDecoder().decode(bytes));
     return claims && typeof claims === 'object' ? claims : null;
@@ -22,13 +25,27 @@ export function decodeClaims(token) {
 
 /** A session from a token: { token, claims, user, tenant, expiresAt (ms) | null }. Throws on a non-token. */
 export function sessionFromToken(raw) {
-  const token = String(raw ?? '').trim().replace(/^Bearer\s+/i, '');
+  const token = String(raw ?? '')
+    .trim()
+    .replace(/^Bearer\s+/i, '');
   const claims = decodeClaims(token);
   if (!claims) throw new Error('That is not an access token (a JWT: three parts separated by dots).');
   const expiresAt = typeof claims.exp === 'number' ? claims.exp * 1000 : null;
-  if (expiresAt !== null && expiresAt <= Date.now()) throw new Error(`That token expired at ${new Date(expiresAt).toLocaleString()}.`);
-  const user = claims.upn ?? claims.preferred_username ?? claims.unique_name ?? (claims.idtyp === 'app' ? `app ${claims.appid ?? ''}`.trim() : claims.oid ?? 'unknown user');
-  return { token, claims, user, tenant: claims.tid ?? '', expiresAt, appOnly: claims.idtyp === 'app' || (claims.roles && !claims.scp) };
+  if (expiresAt !== null && expiresAt <= Date.now())
+    throw new Error(`That token expired at ${new Date(expiresAt).toLocaleString()}.`);
+  const user =
+    claims.upn ??
+    claims.preferred_username ??
+    claims.unique_name ??
+    (claims.idtyp === 'app' ? `app ${claims.appid ?? ''}`.trim() : (claims.oid ?? 'unknown user'));
+  return {
+    token,
+    claims,
+    user,
+    tenant: claims.tid ?? '',
+    expiresAt,
+    appOnly: claims.idtyp === 'app' || (claims.roles && !claims.scp),
+  };
 }
 
 /**
@@ -40,7 +57,8 @@ export function takeTokenFromFragment() {
   const params = new URLSearchParams(location.hash.slice(1));
   if (!params.has('access_token')) return null;
   const token = params.get('access_token');
-  for (const name of ['access_token', 'token_type', 'expires_in', 'scope', 'session_state', 'state']) params.delete(name);
+  for (const name of ['access_token', 'token_type', 'expires_in', 'scope', 'session_state', 'state'])
+    params.delete(name);
   const rest = params.toString();
   history.replaceState(history.state, '', `${location.pathname}${location.search}${rest ? `#${rest}` : ''}`);
   return token || null;
@@ -48,7 +66,11 @@ export function takeTokenFromFragment() {
 
 export function saveSession(session) {
   try {
-    if (session) sessionStorage.setItem(STORAGE_KEY, JSON.stringify({ token: session.token, anonymous: Boolean(session.anonymous) }));
+    if (session)
+      sessionStorage.setItem(
+        STORAGE_KEY,
+        JSON.stringify({ token: session.token, anonymous: Boolean(session.anonymous) }),
+      );
     else sessionStorage.removeItem(STORAGE_KEY);
   } catch {
     // storage disabled: the session lasts as long as the page
@@ -70,7 +92,14 @@ export function restoreSession() {
 
 /** A server started with `--auth off` takes requests without a token. */
 export function anonymousSession() {
-  return { token: null, claims: {}, user: 'anyone (authentication is off on this server)', tenant: '', expiresAt: null, anonymous: true };
+  return {
+    token: null,
+    claims: {},
+    user: 'anyone (authentication is off on this server)',
+    tenant: '',
+    expiresAt: null,
+    anonymous: true,
+  };
 }
 
 /** Sign-in defaults the server offers: { tenant, clientId, username, scope }. */
@@ -87,7 +116,10 @@ export async function signInDefaults() {
 /** True when the server answers Graph without a token (`--auth off`). */
 export async function serverNeedsNoToken() {
   try {
-    const response = await fetch('/beta/onPremisesPublishingProfiles/applicationProxy/connectorGroups?$top=1', { cache: 'no-store', headers: { Accept: 'application/json' } });
+    const response = await fetch('/beta/onPremisesPublishingProfiles/applicationProxy/connectorGroups?$top=1', {
+      cache: 'no-store',
+      headers: { Accept: 'application/json' },
+    });
     return response.ok;
   } catch {
     return false;
@@ -109,7 +141,8 @@ export async function passwordSignIn({ tenant, clientId, username, password, sco
     throw new Error('localgraph cannot be reached. Is the server still running?');
   }
   const body = await response.json().catch(() => null);
-  if (!response.ok || typeof body?.access_token !== 'string') throw new Error(readableSignInError(body, response.status));
+  if (!response.ok || typeof body?.access_token !== 'string')
+    throw new Error(readableSignInError(body, response.status));
   return body.access_token;
 }
 

@@ -1,7 +1,17 @@
 import type { EnumType, Model, StructuredType, TypeRef } from '../../model/model.js';
 import type { CompareOp } from './filter-ast.js';
 
-export type ScalarKind = 'string' | 'boolean' | 'integer' | 'decimal' | 'dateTimeOffset' | 'date' | 'timeOfDay' | 'guid' | 'enum' | 'other';
+export type ScalarKind =
+  | 'string'
+  | 'boolean'
+  | 'integer'
+  | 'decimal'
+  | 'dateTimeOffset'
+  | 'date'
+  | 'timeOfDay'
+  | 'guid'
+  | 'enum'
+  | 'other';
 
 export interface ValueType {
   kind: ScalarKind | 'complex';
@@ -50,7 +60,8 @@ export interface BoundFilter {
 export function valueType(model: Model, ref: TypeRef): ValueType {
   const edmType = ref.name;
   if (ref.kind === 'enum') return { kind: 'enum', edmType, enumType: model.enumType(edmType) };
-  if (ref.kind === 'complex' || ref.kind === 'entity') return { kind: 'complex', edmType, complexType: model.structured(edmType) };
+  if (ref.kind === 'complex' || ref.kind === 'entity')
+    return { kind: 'complex', edmType, complexType: model.structured(edmType) };
   switch (edmType) {
     case 'Edm.String':
       return { kind: 'string', edmType };

@@ -21,14 +21,50 @@ import { resolvePropertyPath } from './property-path.js';
  * properties with each other is not supported.
  */
 
-const ORDERED_KINDS = new Set<ScalarKind | 'complex'>(['string', 'guid', 'integer', 'decimal', 'dateTimeOffset', 'date', 'timeOfDay']);
+const ORDERED_KINDS = new Set<ScalarKind | 'complex'>([
+  'string',
+  'guid',
+  'integer',
+  'decimal',
+  'dateTimeOffset',
+  'date',
+  'timeOfDay',
+]);
 const MATCH_FUNCTIONS = new Set(['startswith', 'endswith', 'contains']);
 const CASE_FUNCTIONS = new Set(['tolower', 'toupper']);
 /** OData functions localgraph knows but does not evaluate. */
 const UNSUPPORTED_FUNCTIONS = new Set([
-  'length', 'indexof', 'substring', 'trim', 'concat', 'matchespattern', 'year', 'month', 'day', 'hour', 'minute', 'second',
-  'fractionalseconds', 'totalseconds', 'date', 'time', 'totaloffsetminutes', 'now', 'mindatetime', 'maxdatetime', 'round',
-  'floor', 'ceiling', 'cast', 'isof', 'geo.distance', 'geo.length', 'geo.intersects', 'hassubset', 'hassubsequence', 'case',
+  'length',
+  'indexof',
+  'substring',
+  'trim',
+  'concat',
+  'matchespattern',
+  'year',
+  'month',
+  'day',
+  'hour',
+  'minute',
+  'second',
+  'fractionalseconds',
+  'totalseconds',
+  'date',
+  'time',
+  'totaloffsetminutes',
+  'now',
+  'mindatetime',
+  'maxdatetime',
+  'round',
+  'floor',
+  'ceiling',
+  'cast',
+  'isof',
+  'geo.distance',
+  'geo.length',
+  'geo.intersects',
+  'hassubset',
+  'hassubsequence',
+  'case',
 ]);
 
 function fail(message: string): never {
@@ -52,18 +88,23 @@ class Binder {
     switch (node.kind) {
       case 'literal':
         if (node.type === 'boolean') return { kind: 'constant', value: node.value };
-        return fail(`The literal ${literalDisplay(node)} is not a Boolean expression; a $filter must be a condition, such as 'machineName eq ''x'''.`);
+        return fail(
+          `The literal ${literalDisplay(node)} is not a Boolean expression; a $filter must be a condition, such as 'machineName eq ''x'''.`,
+        );
       case 'path': {
         const operand = this.operand(node);
         if (operand.collection || operand.type.kind !== 'boolean') {
-          fail(`Property '${operand.display}' of type '${operand.collection ? `Collection(${operand.type.edmType})` : operand.type.edmType}' is not a Boolean expression; compare it with a value, as in '${operand.display} eq …'.`);
+          fail(
+            `Property '${operand.display}' of type '${operand.collection ? `Collection(${operand.type.edmType})` : operand.type.edmType}' is not a Boolean expression; compare it with a value, as in '${operand.display} eq …'.`,
+          );
         }
         return { kind: 'compare', op: 'eq', operand, value: true };
       }
       case 'not':
         return { kind: 'not', operand: this.bind(node.operand) };
       case 'binary':
-        if (node.op === 'and' || node.op === 'or') return { kind: node.op, left: this.bind(node.left), right: this.bind(node.right) };
+        if (node.op === 'and' || node.op === 'or')
+          return { kind: node.op, left: this.bind(node.left), right: this.bind(node.right) };
         if (node.op === 'has') return this.bindHas(node.left, node.right);
         return this.bindCompare(node.op, node.left, node.right);
       case 'in':
@@ -73,7 +114,9 @@ class Binder {
       case 'lambda':
         return this.bindLambda(node);
       case 'count':
-        return fail(`'${node.collection.segments.join('/')}/$count' is a number, not a Boolean expression; compare it, as in '${node.collection.segments.join('/')}/$count eq 0'.`);
+        return fail(
+          `'${node.collection.segments.join('/')}/$count' is a number, not a Boolean expression; compare it, as in '${node.collection.segments.join('/')}/$count eq 0'.`,
+        );
     }
   }
 
@@ -89,13 +132,19 @@ class Binder {
     if (!scope) return resolvePropertyPath(this.model, this.type, node.segments, { option: '$filter' });
     const item = scope.item;
     if (rest.length === 0) return item;
-    return resolvePropertyPath(this.model, this.type, rest, { option: '$filter' }, {
-      root: item.root,
-      type: item.type.complexType,
-      display: [item.display],
-      nullable: true,
-      item: item.type,
-    });
+    return resolvePropertyPath(
+      this.model,
+      this.type,
+      rest,
+      { option: '$filter' },
+      {
+        root: item.root,
+        type: item.type.complexType,
+        display: [item.display],
+        nullable: true,
+        item: item.type,
+      },
+    );
   }
 
   /** The property side of a comparison: a path, `collection/$count`, or `tolower`/`toupper` of a string path. */
@@ -103,18 +152,33 @@ class Binder {
     if (node.kind === 'path') return this.operand(node);
     if (node.kind === 'count') {
       const collection = this.operand(node.collection);
-      if (!collection.collection) fail(`'$count' can only follow a collection-valued property; '${collection.display}' is not a collection.`);
-      return { ...collection, collection: false, count: true, nullable: false, type: { kind: 'integer', edmType: 'Edm.Int32' }, display: `${collection.display}/$count` };
+      if (!collection.collection)
+        fail(`'$count' can only follow a collection-valued property; '${collection.display}' is not a collection.`);
+      return {
+        ...collection,
+        collection: false,
+        count: true,
+        nullable: false,
+        type: { kind: 'integer', edmType: 'Edm.Int32' },
+        display: `${collection.display}/$count`,
+      };
     }
     if (node.kind === 'call' && CASE_FUNCTIONS.has(node.name)) {
-      if (node.args.length !== 1 || node.args[0].kind !== 'path') fail(`The function '${node.name}' takes one string property, as in '${node.name}(machineName)'.`);
+      if (node.args.length !== 1 || node.args[0].kind !== 'path')
+        fail(`The function '${node.name}' takes one string property, as in '${node.name}(machineName)'.`);
       const operand = this.operand(node.args[0]);
       this.scalar(operand, node.name);
-      if (operand.type.kind !== 'string') fail(`The function '${node.name}' requires a property of type 'Edm.String'; '${operand.display}' is of type '${operand.type.edmType}'.`);
+      if (operand.type.kind !== 'string')
+        fail(
+          `The function '${node.name}' requires a property of type 'Edm.String'; '${operand.display}' is of type '${operand.type.edmType}'.`,
+        );
       return operand;
     }
     if (node.kind === 'call') {
-      if (MATCH_FUNCTIONS.has(node.name)) fail(`The function '${node.name}' is a condition and cannot be compared with a value; use it on its own, as in '${node.name}(machineName, ''abc'')'.`);
+      if (MATCH_FUNCTIONS.has(node.name))
+        fail(
+          `The function '${node.name}' is a condition and cannot be compared with a value; use it on its own, as in '${node.name}(machineName, ''abc'')'.`,
+        );
       this.unsupportedFunction(node.name);
     }
     return undefined;
@@ -128,17 +192,25 @@ class Binder {
 
   private scalar(operand: BoundOperand, what: string): void {
     if (operand.collection) {
-      fail(`Property '${operand.display}' is a collection and cannot be used with '${what}'; filter on its items with any or all, as in '${operand.display}/any(x: x eq …)'.`);
+      fail(
+        `Property '${operand.display}' is a collection and cannot be used with '${what}'; filter on its items with any or all, as in '${operand.display}/any(x: x eq …)'.`,
+      );
     }
   }
 
   /** Orients a comparison as `operand op literal`. */
-  private sides(op: string, left: FilterNode, right: FilterNode): { operand: BoundOperand; literal: LiteralNode; flipped: boolean } {
+  private sides(
+    op: string,
+    left: FilterNode,
+    right: FilterNode,
+  ): { operand: BoundOperand; literal: LiteralNode; flipped: boolean } {
     const leftOperand = this.valueOperand(left);
     const rightOperand = this.valueOperand(right);
-    if (leftOperand && rightOperand) fail(`Comparing two properties with '${op}' is not supported; compare a property with a literal value.`);
+    if (leftOperand && rightOperand)
+      fail(`Comparing two properties with '${op}' is not supported; compare a property with a literal value.`);
     if (leftOperand) {
-      if (right.kind !== 'literal') fail(`The right side of '${op}' must be a literal value, such as 'x', 5, true or null.`);
+      if (right.kind !== 'literal')
+        fail(`The right side of '${op}' must be a literal value, such as 'x', 5, true or null.`);
       return { operand: leftOperand, literal: right, flipped: false };
     }
     if (rightOperand) {
@@ -151,8 +223,12 @@ class Binder {
   private bindCompare(op: CompareOp, left: FilterNode, right: FilterNode): BoundExpr {
     // `startswith(p,'a') eq true`, `ports/any() eq false`: a condition compared with a Boolean.
     if (op === 'eq' || op === 'ne') {
-      for (const [condition, literal] of [[left, right], [right, left]]) {
-        const isCondition = condition.kind === 'lambda' || (condition.kind === 'call' && MATCH_FUNCTIONS.has(condition.name));
+      for (const [condition, literal] of [
+        [left, right],
+        [right, left],
+      ]) {
+        const isCondition =
+          condition.kind === 'lambda' || (condition.kind === 'call' && MATCH_FUNCTIONS.has(condition.name));
         if (isCondition && literal.kind === 'literal' && literal.type === 'boolean') {
           const bound = this.bind(condition);
           return literal.value === (op === 'eq') ? bound : { kind: 'not', operand: bound };
@@ -167,7 +243,9 @@ class Binder {
       return { kind: 'compare', op: oriented, operand, value: null };
     }
     if (oriented !== 'eq' && oriented !== 'ne' && !ORDERED_KINDS.has(operand.type.kind)) {
-      fail(`The operator '${op}' cannot be applied to property '${operand.display}' of type '${operand.type.edmType}'; use eq, ne or in.`);
+      fail(
+        `The operator '${op}' cannot be applied to property '${operand.display}' of type '${operand.type.edmType}'; use eq, ne or in.`,
+      );
     }
     return { kind: 'compare', op: oriented, operand, value: this.convert(literal, operand, op) };
   }
@@ -185,10 +263,14 @@ class Binder {
 
   private bindHas(left: FilterNode, right: FilterNode): BoundExpr {
     const operand = this.valueOperand(left);
-    if (!operand || right.kind !== 'literal') fail("'has' takes a flags enum property on the left and a member on the right, as in 'protocol has ''tcp'''.");
+    if (!operand || right.kind !== 'literal')
+      fail("'has' takes a flags enum property on the left and a member on the right, as in 'protocol has ''tcp'''.");
     this.scalar(operand, 'has');
     const enumType = operand.type.enumType;
-    if (!enumType?.isFlags) fail(`The operator 'has' requires a flags enum property; '${operand.display}' is of type '${operand.type.edmType}'.`);
+    if (!enumType?.isFlags)
+      fail(
+        `The operator 'has' requires a flags enum property; '${operand.display}' is of type '${operand.type.edmType}'.`,
+      );
     if (right.type === 'null') fail("The operator 'has' cannot take null.");
     const value = this.convert(right, operand, 'has');
     return { kind: 'has', operand, members: String(value).split(',') };
@@ -196,29 +278,43 @@ class Binder {
 
   private bindCall(name: string, args: FilterNode[]): BoundExpr {
     if (MATCH_FUNCTIONS.has(name)) {
-      if (args.length !== 2) fail(`The function '${name}' takes two arguments, a string property and a string literal, as in '${name}(machineName, ''abc'')'.`);
+      if (args.length !== 2)
+        fail(
+          `The function '${name}' takes two arguments, a string property and a string literal, as in '${name}(machineName, ''abc'')'.`,
+        );
       const operand = this.valueOperand(args[0]);
       if (!operand) fail(`The first argument of '${name}' must be a string property.`);
       this.scalar(operand, name);
       if (operand.type.kind !== 'string' || operand.count) {
-        fail(`The function '${name}' requires a property of type 'Edm.String'; '${operand.display}' is of type '${operand.type.edmType}'.`);
+        fail(
+          `The function '${name}' requires a property of type 'Edm.String'; '${operand.display}' is of type '${operand.type.edmType}'.`,
+        );
       }
       const literal = args[1];
-      if (literal.kind !== 'literal' || literal.type !== 'string') fail(`The second argument of '${name}' must be a string literal, as in '${name}(${operand.display}, ''abc'')'.`);
+      if (literal.kind !== 'literal' || literal.type !== 'string')
+        fail(
+          `The second argument of '${name}' must be a string literal, as in '${name}(${operand.display}, ''abc'')'.`,
+        );
       return { kind: 'match', fn: name as 'startswith' | 'endswith' | 'contains', operand, value: literal.value };
     }
-    if (CASE_FUNCTIONS.has(name)) fail(`The function '${name}' returns a string, not a Boolean expression; compare it, as in '${name}(machineName) eq ''abc'''.`);
+    if (CASE_FUNCTIONS.has(name))
+      fail(
+        `The function '${name}' returns a string, not a Boolean expression; compare it, as in '${name}(machineName) eq ''abc'''.`,
+      );
     return this.unsupportedFunction(name);
   }
 
   private bindLambda(node: LambdaNode): BoundExpr {
     const collection = this.operand(node.collection);
     if (!collection.collection) {
-      fail(`The '${node.quantifier}' operator can only be applied to a collection-valued property; '${collection.display}' is not a collection.`);
+      fail(
+        `The '${node.quantifier}' operator can only be applied to a collection-valued property; '${collection.display}' is not a collection.`,
+      );
     }
     if (node.variable === undefined) return { kind: 'lambda', quantifier: node.quantifier, collection };
     const variable = node.variable;
-    if (this.scopes.some((s) => s.variable === variable)) fail(`The lambda variable '${variable}' is already in use by an enclosing lambda; choose another name.`);
+    if (this.scopes.some((s) => s.variable === variable))
+      fail(`The lambda variable '${variable}' is already in use by an enclosing lambda; choose another name.`);
     // OData's Any/All nesting limit (ASP.NET OData's MaxAnyAllExpressionDepth, 1 by default, which
     // Graph keeps): a lambda inside another would visit every pair of items. localgraph allows the
     // one nesting that visits each item once: over a collection of the enclosing lambda's item.
@@ -248,24 +344,35 @@ class Binder {
   private convert(literal: LiteralNode, operand: BoundOperand, op: string): BoundValue {
     const type = operand.type;
     const mismatch = (): never =>
-      fail(`Cannot compare property '${operand.display}' of type '${type.edmType}' with the ${literalEdmType(literal)} literal ${literalDisplay(literal)} using '${op}'.`);
+      fail(
+        `Cannot compare property '${operand.display}' of type '${type.edmType}' with the ${literalEdmType(literal)} literal ${literalDisplay(literal)} using '${op}'.`,
+      );
     switch (type.kind) {
       case 'string':
         if (literal.type === 'string' || literal.type === 'guid') return literal.value;
         return mismatch();
       case 'guid':
         if (literal.type === 'guid') return literal.value;
-        if (literal.type === 'string' && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(literal.value)) return literal.value.toLowerCase();
+        if (
+          literal.type === 'string' &&
+          /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(literal.value)
+        )
+          return literal.value.toLowerCase();
         return mismatch();
       case 'boolean':
         if (literal.type === 'boolean') return literal.value;
         return mismatch();
       case 'integer': {
         if (literal.type !== 'number') return mismatch();
-        if (!literal.integer) fail(`Cannot convert the literal '${literal.text}' to the expected type '${type.edmType}' of property '${operand.display}': it is not an integer.`);
+        if (!literal.integer)
+          fail(
+            `Cannot convert the literal '${literal.text}' to the expected type '${type.edmType}' of property '${operand.display}': it is not an integer.`,
+          );
         const limit = type.edmType === 'Edm.Int64' ? [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER] : INT32;
         if (!Number.isSafeInteger(literal.value) || literal.value < limit[0] || literal.value > limit[1]) {
-          fail(`Cannot convert the literal '${literal.text}' to the expected type '${type.edmType}' of property '${operand.display}': it is out of range.`);
+          fail(
+            `Cannot convert the literal '${literal.text}' to the expected type '${type.edmType}' of property '${operand.display}': it is out of range.`,
+          );
         }
         return literal.value;
       }
@@ -287,21 +394,28 @@ class Binder {
         const enumType = type.enumType!;
         if (literal.type === 'enum') {
           const named = this.findEnumType(literal.typeName);
-          if (!named) fail(`The enum type '${literal.typeName}' in the literal ${literalDisplay(literal)} does not exist.`);
+          if (!named)
+            fail(`The enum type '${literal.typeName}' in the literal ${literalDisplay(literal)} does not exist.`);
           if (named !== enumType) {
-            fail(`The literal ${literalDisplay(literal)} is of type '${named.qualifiedName}', but property '${operand.display}' is of type '${enumType.qualifiedName}'.`);
+            fail(
+              `The literal ${literalDisplay(literal)} is of type '${named.qualifiedName}', but property '${operand.display}' is of type '${enumType.qualifiedName}'.`,
+            );
           }
         } else if (literal.type !== 'string') {
           return mismatch();
         }
         const member = enumType.parse(literal.value);
         if (member === undefined) {
-          fail(`'${literal.value}' is not a member of the enum type '${enumType.qualifiedName}' of property '${operand.display}' (members: ${enumType.members.join(', ')}).`);
+          fail(
+            `'${literal.value}' is not a member of the enum type '${enumType.qualifiedName}' of property '${operand.display}' (members: ${enumType.members.join(', ')}).`,
+          );
         }
         return member;
       }
       case 'complex':
-        return fail(`Property '${operand.display}' is of complex type '${type.edmType}'; it can only be compared with null. Compare one of its properties instead, as in '${operand.display}/<property> ${op} …'.`);
+        return fail(
+          `Property '${operand.display}' is of complex type '${type.edmType}'; it can only be compared with null. Compare one of its properties instead, as in '${operand.display}/<property> ${op} …'.`,
+        );
       case 'other':
         return fail(`Property '${operand.display}' of type '${type.edmType}' can only be compared with null.`);
     }
@@ -310,7 +424,9 @@ class Binder {
   private findEnumType(name: string): EnumType | undefined {
     const wanted = this.model.qualify(name).toLowerCase();
     const alias = `${this.model.alias}.`.toLowerCase();
-    const qualified = wanted.startsWith(alias) ? `${this.model.namespace.toLowerCase()}.${wanted.slice(alias.length)}` : wanted;
+    const qualified = wanted.startsWith(alias)
+      ? `${this.model.namespace.toLowerCase()}.${wanted.slice(alias.length)}`
+      : wanted;
     for (const t of this.model.enumTypes.values()) if (t.qualifiedName.toLowerCase() === qualified) return t;
     return undefined;
   }

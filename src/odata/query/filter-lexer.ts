@@ -45,7 +45,8 @@ export interface Token {
 export type SyntaxFail = (reason: string, pos: number) => never;
 
 const GUID = /[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}(?![A-Za-z0-9_.:-])/y;
-const DATE_TIME = /(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,12}))?)?([Zz]|[+-]\d{2}:\d{2})?(?![A-Za-z0-9_.:-])/y;
+const DATE_TIME =
+  /(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,12}))?)?([Zz]|[+-]\d{2}:\d{2})?(?![A-Za-z0-9_.:-])/y;
 const DATE = /(\d{4})-(\d{2})-(\d{2})(?![A-Za-z0-9_.:-])/y;
 const TIME_OF_DAY = /(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,12}))?)?(?![A-Za-z0-9_.:-])/y;
 const NUMBER = /-?\d+(\.\d+)?([eE][+-]?\d+)?/y;
@@ -79,7 +80,20 @@ function match(re: RegExp, text: string, pos: number): RegExpExecArray | null {
 
 /** Days in a (proleptic Gregorian) month. */
 function daysInMonth(year: number, month: number): number {
-  return [31, year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
+  return [
+    31,
+    year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28,
+    31,
+    30,
+    31,
+    30,
+    31,
+    31,
+    30,
+    31,
+    30,
+    31,
+  ][month - 1];
 }
 
 function validDate(y: string, m: string, d: string): boolean {
@@ -120,8 +134,10 @@ export function lex(text: string, fail: SyntaxFail): Token[] {
     if (/[0-9-]/.test(c)) {
       if ((m = match(DATE_TIME, text, pos))) {
         const [, y, mo, d, h, mi, s = '00', fraction = '', offset] = m;
-        if (!validDate(y, mo, d) || Number(h) > 23 || Number(mi) > 59 || Number(s) > 59) fail(`${quoteForMessage(m[0])} is not a valid date and time`, pos);
-        if (offset && Number(offset.slice(1, 3)) > 23) fail(`${quoteForMessage(m[0])} has an invalid time zone offset`, pos);
+        if (!validDate(y, mo, d) || Number(h) > 23 || Number(mi) > 59 || Number(s) > 59)
+          fail(`${quoteForMessage(m[0])} is not a valid date and time`, pos);
+        if (offset && Number(offset.slice(1, 3)) > 23)
+          fail(`${quoteForMessage(m[0])} has an invalid time zone offset`, pos);
         if (!offset && /^ \d{2}:\d{2}/.test(text.slice(pos + m[0].length))) {
           fail("the '+' of a date-time offset must be percent-encoded as %2B in a URL", pos + m[0].length);
         }
@@ -143,7 +159,8 @@ export function lex(text: string, fail: SyntaxFail): Token[] {
       }
       if ((m = match(TIME_OF_DAY, text, pos))) {
         const [, h, mi, s = '00', fraction = ''] = m;
-        if (Number(h) > 23 || Number(mi) > 59 || Number(s) > 59 || fraction.length > 7) fail(`${quoteForMessage(m[0])} is not a valid time of day`, pos);
+        if (Number(h) > 23 || Number(mi) > 59 || Number(s) > 59 || fraction.length > 7)
+          fail(`${quoteForMessage(m[0])} is not a valid time of day`, pos);
         tokens.push({ kind: 'timeOfDay', pos, text: m[0], value: `${h}:${mi}:${s}.${fraction.padEnd(7, '0')}` });
         pos += m[0].length;
         continue;
@@ -165,7 +182,8 @@ export function lex(text: string, fail: SyntaxFail): Token[] {
       const name = m[0];
       pos += name.length;
       if (text[pos] === "'") {
-        if (!name.includes('.')) fail(`typed literals such as ${quoteForMessage(`${name}'…'`)} are not supported`, start);
+        if (!name.includes('.'))
+          fail(`typed literals such as ${quoteForMessage(`${name}'…'`)} are not supported`, start);
         const { value, end } = readString(text, pos, fail);
         tokens.push({ kind: 'enum', pos: start, text: text.slice(start, end), value, typeName: name });
         pos = end;

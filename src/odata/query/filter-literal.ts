@@ -7,7 +7,11 @@ export function literalEdmType(literal: LiteralNode): string {
     case 'string':
       return 'Edm.String';
     case 'number':
-      return literal.integer ? (Number.isSafeInteger(literal.value) && Math.abs(literal.value) <= INT32[1] ? 'Edm.Int32' : 'Edm.Int64') : 'Edm.Decimal';
+      return literal.integer
+        ? Number.isSafeInteger(literal.value) && Math.abs(literal.value) <= INT32[1]
+          ? 'Edm.Int32'
+          : 'Edm.Int64'
+        : 'Edm.Decimal';
     case 'boolean':
       return 'Edm.Boolean';
     case 'null':

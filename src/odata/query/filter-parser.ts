@@ -79,12 +79,14 @@ class Parser {
   }
 
   private node<T extends FilterNode>(node: T): T {
-    if (++this.nodes > this.limits.maxNodes) limitError(`the expression has more than ${this.limits.maxNodes} nodes, the limit`);
+    if (++this.nodes > this.limits.maxNodes)
+      limitError(`the expression has more than ${this.limits.maxNodes} nodes, the limit`);
     return node;
   }
 
   private enter(): void {
-    if (++this.depth > this.limits.maxDepth) limitError(`the expression is nested more than ${this.limits.maxDepth} levels deep, the limit`);
+    if (++this.depth > this.limits.maxDepth)
+      limitError(`the expression is nested more than ${this.limits.maxDepth} levels deep, the limit`);
   }
 
   private leave(): void {
@@ -96,7 +98,10 @@ class Parser {
     const expression = this.parseBinary(1);
     const rest = this.peek();
     if (rest.kind !== 'end') {
-      filterSyntaxError(`unexpected ${describe(rest)}; expected an operator such as 'and', 'or', 'eq', or the end of the expression`, rest.pos);
+      filterSyntaxError(
+        `unexpected ${describe(rest)}; expected an operator such as 'and', 'or', 'eq', or the end of the expression`,
+        rest.pos,
+      );
     }
     return expression;
   }
@@ -110,7 +115,10 @@ class Parser {
       const precedence = op === undefined ? undefined : PRECEDENCE[op];
       if (precedence === undefined || precedence < min) return left;
       if (precedence === COMPARISON && isComparison(left)) {
-        filterSyntaxError(`comparisons cannot be chained; combine them with 'and' or 'or' (found ${describe(token)})`, token.pos);
+        filterSyntaxError(
+          `comparisons cannot be chained; combine them with 'and' or 'or' (found ${describe(token)})`,
+          token.pos,
+        );
       }
       this.next();
       if (op === 'in') {
@@ -144,7 +152,11 @@ class Parser {
       list.push(this.parsePrimary());
       const token = this.next();
       if (token.kind === ')') break;
-      if (token.kind !== ',') filterSyntaxError(`expected ',' or ')' in the list of values started at position ${open.pos} but found ${describe(token)}`, token.pos);
+      if (token.kind !== ',')
+        filterSyntaxError(
+          `expected ',' or ')' in the list of values started at position ${open.pos} but found ${describe(token)}`,
+          token.pos,
+        );
     }
     this.leave();
     return list;
@@ -157,7 +169,11 @@ class Parser {
         this.enter();
         const inner = this.parseBinary(1);
         const close = this.peek();
-        if (close.kind !== ')') filterSyntaxError(`expected ')' to close the '(' at position ${token.pos} but found ${describe(close)}`, close.pos);
+        if (close.kind !== ')')
+          filterSyntaxError(
+            `expected ')' to close the '(' at position ${token.pos} but found ${describe(close)}`,
+            close.pos,
+          );
         this.next();
         this.leave();
         return inner;
@@ -165,36 +181,70 @@ class Parser {
       case 'string':
         return this.node({ kind: 'literal', type: 'string', value: String(token.value), pos: token.pos });
       case 'number':
-        return this.node({ kind: 'literal', type: 'number', value: Number(token.value), integer: token.integer === true, text: token.text, pos: token.pos });
+        return this.node({
+          kind: 'literal',
+          type: 'number',
+          value: Number(token.value),
+          integer: token.integer === true,
+          text: token.text,
+          pos: token.pos,
+        });
       case 'guid':
         return this.node({ kind: 'literal', type: 'guid', value: String(token.value), pos: token.pos });
       case 'dateTimeOffset':
-        return this.node({ kind: 'literal', type: 'dateTimeOffset', value: String(token.value), text: token.text, pos: token.pos });
+        return this.node({
+          kind: 'literal',
+          type: 'dateTimeOffset',
+          value: String(token.value),
+          text: token.text,
+          pos: token.pos,
+        });
       case 'date':
         return this.node({ kind: 'literal', type: 'date', value: String(token.value), pos: token.pos });
       case 'timeOfDay':
-        return this.node({ kind: 'literal', type: 'timeOfDay', value: String(token.value), text: token.text, pos: token.pos });
+        return this.node({
+          kind: 'literal',
+          type: 'timeOfDay',
+          value: String(token.value),
+          text: token.text,
+          pos: token.pos,
+        });
       case 'enum':
-        return this.node({ kind: 'literal', type: 'enum', typeName: token.typeName!, value: String(token.value), pos: token.pos });
+        return this.node({
+          kind: 'literal',
+          type: 'enum',
+          typeName: token.typeName!,
+          value: String(token.value),
+          pos: token.pos,
+        });
       case 'identifier':
         return this.parseIdentifier(token);
       case 'end':
         return filterSyntaxError('the expression ended where an operand was expected', token.pos);
       default:
-        return filterSyntaxError(`expected an operand (a property, a literal or a function call) but found ${describe(token)}`, token.pos);
+        return filterSyntaxError(
+          `expected an operand (a property, a literal or a function call) but found ${describe(token)}`,
+          token.pos,
+        );
     }
   }
 
   private parseIdentifier(token: Token): FilterNode {
     const name = String(token.value);
     const lower = name.toLowerCase();
-    if (lower === 'true' || lower === 'false') return this.node({ kind: 'literal', type: 'boolean', value: lower === 'true', pos: token.pos } as LiteralNode);
+    if (lower === 'true' || lower === 'false')
+      return this.node({ kind: 'literal', type: 'boolean', value: lower === 'true', pos: token.pos } as LiteralNode);
     if (lower === 'null') return this.node({ kind: 'literal', type: 'null', value: null, pos: token.pos });
-    if (RESERVED.has(lower)) filterSyntaxError(`expected an operand but found the operator ${quoteForMessage(name)}`, token.pos);
-    if (name.includes('.')) filterSyntaxError(`type casts and qualified names such as ${quoteForMessage(name)} are not supported`, token.pos);
+    if (RESERVED.has(lower))
+      filterSyntaxError(`expected an operand but found the operator ${quoteForMessage(name)}`, token.pos);
+    if (name.includes('.'))
+      filterSyntaxError(`type casts and qualified names such as ${quoteForMessage(name)} are not supported`, token.pos);
     if (this.peek().kind === '(') {
       if (lower === 'any' || lower === 'all') {
-        filterSyntaxError(`'${lower}' must follow a collection-valued property, as in 'supportedPublishingTypes/${lower}(t: t eq ''provisioning'')'`, token.pos);
+        filterSyntaxError(
+          `'${lower}' must follow a collection-valued property, as in 'supportedPublishingTypes/${lower}(t: t eq ''provisioning'')'`,
+          token.pos,
+        );
       }
       return this.parseCall(token, lower);
     }
@@ -202,7 +252,11 @@ class Parser {
     while (this.peek().kind === '/') {
       this.next();
       const segment = this.peek();
-      if (segment.kind !== 'identifier' || String(segment.value).includes('.') || RESERVED.has(String(segment.value).toLowerCase())) {
+      if (
+        segment.kind !== 'identifier' ||
+        String(segment.value).includes('.') ||
+        RESERVED.has(String(segment.value).toLowerCase())
+      ) {
         filterSyntaxError(`expected a property name after '/' but found ${describe(segment)}`, segment.pos);
       }
       this.next();
@@ -215,7 +269,8 @@ class Parser {
         end = this.node({ kind: 'count', collection: this.node(path), pos: segment.pos });
       }
       if (end) {
-        if (this.peek().kind === '/') filterSyntaxError(`a path cannot continue after '${segmentName}'`, this.peek().pos);
+        if (this.peek().kind === '/')
+          filterSyntaxError(`a path cannot continue after '${segmentName}'`, this.peek().pos);
         return end;
       }
       path.segments.push(segmentName);
@@ -233,7 +288,10 @@ class Parser {
         const separator = this.next();
         if (separator.kind === ')') break;
         if (separator.kind !== ',') {
-          filterSyntaxError(`expected ',' or ')' in the arguments of '${name}' (opened at position ${token.pos}) but found ${describe(separator)}`, separator.pos);
+          filterSyntaxError(
+            `expected ',' or ')' in the arguments of '${name}' (opened at position ${token.pos}) but found ${describe(separator)}`,
+            separator.pos,
+          );
         }
       }
     } else {
@@ -250,21 +308,40 @@ class Parser {
     if (this.peek().kind === ')') {
       this.next();
       this.leave();
-      if (quantifier === 'all') filterSyntaxError("'all' needs a condition, as in 'all(t: t eq ''provisioning'')'", token.pos);
+      if (quantifier === 'all')
+        filterSyntaxError("'all' needs a condition, as in 'all(t: t eq ''provisioning'')'", token.pos);
       return this.node({ kind: 'lambda', quantifier, collection, pos: token.pos });
     }
     const variable = this.peek();
-    if (variable.kind !== 'identifier' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(String(variable.value)) || RESERVED.has(String(variable.value).toLowerCase())) {
-      filterSyntaxError(`expected a lambda variable name (as in '${quantifier}(t: …)') but found ${describe(variable)}`, variable.pos);
+    if (
+      variable.kind !== 'identifier' ||
+      !/^[A-Za-z_][A-Za-z0-9_]*$/.test(String(variable.value)) ||
+      RESERVED.has(String(variable.value).toLowerCase())
+    ) {
+      filterSyntaxError(
+        `expected a lambda variable name (as in '${quantifier}(t: …)') but found ${describe(variable)}`,
+        variable.pos,
+      );
     }
     this.next();
     this.expect(':', `':' after the lambda variable '${String(variable.value)}'`);
     const body = this.parseBinary(1);
     const close = this.peek();
-    if (close.kind !== ')') filterSyntaxError(`expected ')' to close '${quantifier}(' at position ${token.pos} but found ${describe(close)}`, close.pos);
+    if (close.kind !== ')')
+      filterSyntaxError(
+        `expected ')' to close '${quantifier}(' at position ${token.pos} but found ${describe(close)}`,
+        close.pos,
+      );
     this.next();
     this.leave();
-    return this.node({ kind: 'lambda', quantifier, collection, variable: String(variable.value), body, pos: token.pos });
+    return this.node({
+      kind: 'lambda',
+      quantifier,
+      collection,
+      variable: String(variable.value),
+      body,
+      pos: token.pos,
+    });
   }
 }
 

@@ -6,7 +6,15 @@ import type { BoundExpr, BoundOperand, BoundValue } from './bound-filter.js';
 import { filterToSql } from './filter-sql.js';
 import { parseFilter } from './index.js';
 import { asciiLower } from '../../store/sql-functions.js';
-import { combinationAtoms, combinations, filterCases, filterFixtures, filterScopes, seedFilterFixtures, type FilterKey } from './test-data.js';
+import {
+  combinationAtoms,
+  combinations,
+  filterCases,
+  filterFixtures,
+  filterScopes,
+  seedFilterFixtures,
+  type FilterKey,
+} from './test-data.js';
 import { model, openTestDb, tables, TENANT, type TestDb } from './test-fixtures.js';
 import { postgresDialect } from '../../store/postgres-dialect.js';
 import { sqliteDialect } from '../../store/sqlite-dialect.js';
@@ -43,7 +51,8 @@ async function run(key: FilterKey, text: string): Promise<string[]> {
 
 function read(entity: Entity, operand: BoundOperand, items: Map<string, unknown>): unknown {
   let value: unknown = operand.root === '$it' ? entity : items.get(operand.root);
-  for (const name of operand.path) value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[name] : undefined;
+  for (const name of operand.path)
+    value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[name] : undefined;
   if (operand.count) return Array.isArray(value) ? value.length : 0;
   return value === undefined ? null : value;
 }
@@ -99,7 +108,9 @@ function evaluate(e: BoundExpr, entity: Entity, items = new Map<string, unknown>
     }
     case 'in': {
       const value = comparable(e.operand, read(entity, e.operand, items));
-      return e.values.some((v: BoundValue) => (v === null ? value === null : value !== null && value === comparable(e.operand, v)));
+      return e.values.some((v: BoundValue) =>
+        v === null ? value === null : value !== null && value === comparable(e.operand, v),
+      );
     }
     case 'has': {
       const value = read(entity, e.operand, items);
@@ -109,7 +120,11 @@ function evaluate(e: BoundExpr, entity: Entity, items = new Map<string, unknown>
       const value = read(entity, e.operand, items);
       if (typeof value !== 'string') return false;
       const [text, part] = [asciiLower(value), asciiLower(e.value)];
-      return e.fn === 'startswith' ? text.startsWith(part) : e.fn === 'endswith' ? text.endsWith(part) : text.includes(part);
+      return e.fn === 'startswith'
+        ? text.startsWith(part)
+        : e.fn === 'endswith'
+          ? text.endsWith(part)
+          : text.includes(part);
     }
     case 'lambda': {
       const collection = read(entity, e.collection, items);
@@ -152,7 +167,11 @@ describe('filterToSql on SQLite: combinations agree with the reference semantics
 
 describe('filterToSql: SQL shape', () => {
   test('client values travel only as parameters', () => {
-    const bound = parseFilter("machineName eq 'x'' OR 1=1 --' or startswith(machineName, 'evil%_')", tables.connectors.type, model);
+    const bound = parseFilter(
+      "machineName eq 'x'' OR 1=1 --' or startswith(machineName, 'evil%_')",
+      tables.connectors.type,
+      model,
+    );
     const where = filterToSql(bound, tables.connectors, sqliteDialect);
     assert.doesNotMatch(where.sql, /evil|OR 1=1/);
     // startswith also bounds the folded value as a range (for an index seek), then LIKE.
@@ -171,16 +190,29 @@ describe('filterToSql: SQL shape', () => {
     const bound = parseFilter("machineName eq 'connectora'", tables.connectors.type, model);
     const where = filterToSql(bound, tables.connectors, t.db.dialect, { qualifier: 'c' });
     assert.equal(where.sql, 'lower(c.machine_name) = ?');
-    const rows = await t.db.all<{ id: string }>(`SELECT c.id FROM connectors AS c WHERE c.tenant_id = ? AND ${where.sql}`, [TENANT, ...where.params]);
-    assert.deepEqual(rows.map((r) => r.id), ['c1']);
-    assert.throws(() => filterToSql(bound, tables.connectors, t.db.dialect, { qualifier: 'c; DROP' }), /invalid table qualifier/);
+    const rows = await t.db.all<{ id: string }>(
+      `SELECT c.id FROM connectors AS c WHERE c.tenant_id = ? AND ${where.sql}`,
+      [TENANT, ...where.params],
+    );
+    assert.deepEqual(
+      rows.map((r) => r.id),
+      ['c1'],
+    );
+    assert.throws(
+      () => filterToSql(bound, tables.connectors, t.db.dialect, { qualifier: 'c; DROP' }),
+      /invalid table qualifier/,
+    );
   });
 
   test('the same filter on PostgreSQL uses its JSON operators and the C collation', () => {
-    const bound = parseFilter("onPremisesPublishing/externalUrl eq 'https://X' and onPremisesPublishing/isSecureCookieEnabled", tables.applications.type, model);
+    const bound = parseFilter(
+      "onPremisesPublishing/externalUrl eq 'https://X' and onPremisesPublishing/isSecureCookieEnabled",
+      tables.applications.type,
+      model,
+    );
     assert.deepEqual(filterToSql(bound, tables.applications, postgresDialect), {
       sql:
-        "(lower(((applications.on_premises_publishing)::jsonb #>> '{externalUrl}') COLLATE \"C\") = ? AND " +
+        '(lower(((applications.on_premises_publishing)::jsonb #>> \'{externalUrl}\') COLLATE "C") = ? AND ' +
         "CAST(((applications.on_premises_publishing)::jsonb #>> '{isSecureCookieEnabled}') AS boolean) = ?)",
       params: ['https://x', true],
     });
@@ -191,7 +223,10 @@ describe('filterToSql: SQL shape', () => {
     const where = filterToSql(bound, tables.connectors, t.db.dialect);
     assert.equal(await t.store.count(tables.connectors, filterScopes.connectors, where), 3);
     const listed = await t.store.list(tables.connectors, filterScopes.connectors, { top: 10, where });
-    assert.deepEqual(listed.map((e) => e.id), ['c2', 'c4', 'c7']);
+    assert.deepEqual(
+      listed.map((e) => e.id),
+      ['c2', 'c4', 'c7'],
+    );
   });
 
   test('a filter bound to one type cannot run against another table', () => {

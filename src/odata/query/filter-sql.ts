@@ -81,7 +81,13 @@ function jsonScalar(kind: ValueType['kind'], doc: string, path: readonly string[
  * The SQL value of an entity property path (`['onPremisesPublishing', 'externalUrl']`): the
  * column itself for a top-level property, a JSON extraction below it.
  */
-export function entityValueSql(path: readonly string[], kind: ValueType['kind'], table: TableMapping, fns: SqlFunctions, qualifier: string): ValueSql {
+export function entityValueSql(
+  path: readonly string[],
+  kind: ValueType['kind'],
+  table: TableMapping,
+  fns: SqlFunctions,
+  qualifier: string,
+): ValueSql {
   const column = columnFor(table, path[0]);
   const ref = `${qualifier}.${column.column}`;
   if (path.length === 1) return { raw: ref, cmp: comparable(kind, ref, fns) };
@@ -194,12 +200,18 @@ class Translator {
         const text = escapeLike(asciiLower(e.value));
         const pattern = e.fn === 'startswith' ? `${text}%` : e.fn === 'endswith' ? `%${text}` : `%${text}%`;
         const folded = this.fns.foldCase(value.raw);
-        if (e.fn !== 'startswith' || e.value === '') return this.guard(e.operand, value, `${folded} LIKE ${this.param(pattern)} ESCAPE '\\'`, negated);
+        if (e.fn !== 'startswith' || e.value === '')
+          return this.guard(e.operand, value, `${folded} LIKE ${this.param(pattern)} ESCAPE '\\'`, negated);
         // A prefix is also a range in byte order, which an index on the folded column can seek
         // (LIKE alone is a scan); LIKE stays for exactness. Parameters are numbered in SQL order.
         const prefix = asciiLower(e.value);
         const range = `${folded} >= ${this.param(prefix)} AND ${folded} < ${this.param(`${prefix}\u{10FFFF}`)}`;
-        return this.guard(e.operand, value, `(${range} AND ${folded} LIKE ${this.param(pattern)} ESCAPE '\\')`, negated);
+        return this.guard(
+          e.operand,
+          value,
+          `(${range} AND ${folded} LIKE ${this.param(pattern)} ESCAPE '\\')`,
+          negated,
+        );
       }
       case 'lambda':
         return this.lambda(e);
@@ -210,7 +222,8 @@ class Translator {
     const value = this.value(operand);
     if (literal === null) return op === 'eq' ? `${value.raw} IS NULL` : `${value.raw} IS NOT NULL`;
     const param = this.param(parameter(operand.type.kind, literal));
-    if (op === 'ne') return operand.nullable ? `(${value.raw} IS NULL OR ${value.cmp} <> ${param})` : `${value.cmp} <> ${param}`;
+    if (op === 'ne')
+      return operand.nullable ? `(${value.raw} IS NULL OR ${value.cmp} <> ${param})` : `${value.cmp} <> ${param}`;
     return this.guard(operand, value, `${value.cmp} ${SQL_OP[op]} ${param}`, negated);
   }
 
@@ -236,9 +249,20 @@ class Translator {
  * The SQL condition of a bound filter over `table`, with `?` placeholders and their parameters
  * in order. Column references are qualified (`connectors.machine_name`).
  */
-export function filterToSql(bound: BoundFilter, table: TableMapping, dialect: Pick<Dialect, 'functions'>, options: SqlOptions = {}): Condition {
-  if (bound.type !== table.type && !table.type.isAssignableFrom(bound.type) && !bound.type.isAssignableFrom(table.type)) {
-    throw new Error(`query: a filter on ${bound.type.qualifiedName} cannot run against table ${table.table} (${table.type.qualifiedName})`);
+export function filterToSql(
+  bound: BoundFilter,
+  table: TableMapping,
+  dialect: Pick<Dialect, 'functions'>,
+  options: SqlOptions = {},
+): Condition {
+  if (
+    bound.type !== table.type &&
+    !table.type.isAssignableFrom(bound.type) &&
+    !bound.type.isAssignableFrom(table.type)
+  ) {
+    throw new Error(
+      `query: a filter on ${bound.type.qualifiedName} cannot run against table ${table.table} (${table.type.qualifiedName})`,
+    );
   }
   const translator = new Translator(table, dialect.functions, qualifierFor(table, options));
   const sql = translator.expr(bound.expression, false);

@@ -17,7 +17,12 @@ import type { FilterLimits } from './limits.js';
  */
 
 /** Parses and type-checks `$filter` text (URL-decoded) against the entity type it filters. */
-export function parseFilter(text: string, type: StructuredType, model: Model, limits?: Partial<FilterLimits>): BoundFilter {
+export function parseFilter(
+  text: string,
+  type: StructuredType,
+  model: Model,
+  limits?: Partial<FilterLimits>,
+): BoundFilter {
   return bindFilter(parseFilterExpression(text, limits), type, model);
 }
 
@@ -29,7 +34,15 @@ export { printFilter } from './filter-ast.js';
 export { parseFilterExpression } from './filter-parser.js';
 export { filterToSql, type SqlOptions } from './filter-sql.js';
 export { parseOrderBy, printOrderBy, type OrderKey, type OrderKeyKind } from './orderby.js';
-export { afterCondition, cursorValues, decodeCursor, encodeCursor, orderBySql, queryHash, type CursorValue } from './keyset.js';
+export {
+  afterCondition,
+  cursorValues,
+  decodeCursor,
+  encodeCursor,
+  orderBySql,
+  queryHash,
+  type CursorValue,
+} from './keyset.js';
 export {
   FILTER_LIMITS,
   MAX_FILTER_DEPTH,

@@ -4,7 +4,15 @@ import type { Entity } from '../../store/store.js';
 import type { BoundFilter } from './bound-filter.js';
 import { filterToSql } from './filter-sql.js';
 import { parseFilter } from './index.js';
-import { afterCondition, cursorValues, decodeCursor, encodeCursor, orderBySql, queryHash, type CursorValue } from './keyset.js';
+import {
+  afterCondition,
+  cursorValues,
+  decodeCursor,
+  encodeCursor,
+  orderBySql,
+  queryHash,
+  type CursorValue,
+} from './keyset.js';
 import { parseOrderBy, type OrderKey } from './orderby.js';
 import { asciiLower } from '../../store/sql-functions.js';
 import { keysetApplications, seedKeysetData, walkSpecs, type WalkSpec } from './test-data.js';
@@ -47,7 +55,10 @@ describe('cursor tokens', () => {
     ['base64 of garbage', Buffer.from('{{{').toString('base64url')],
     ['JSON but not an object', Buffer.from('42').toString('base64url')],
     ['JSON null', Buffer.from('null').toString('base64url')],
-    ['an id-only v1 token of an earlier localgraph', Buffer.from(JSON.stringify({ v: 1, after: 'c1' })).toString('base64url')],
+    [
+      'an id-only v1 token of an earlier localgraph',
+      Buffer.from(JSON.stringify({ v: 1, after: 'c1' })).toString('base64url'),
+    ],
     ['another version', Buffer.from(JSON.stringify({ v: 3, q: hash, k: ['c1'], s: 'x' })).toString('base64url')],
     ['values not an array', Buffer.from(JSON.stringify({ v: 2, q: hash, k: 'c1', s: 'x' })).toString('base64url')],
     ['object values', Buffer.from(JSON.stringify({ v: 2, q: hash, k: [{}], s: 'x' })).toString('base64url')],
@@ -62,7 +73,9 @@ describe('cursor tokens', () => {
     const other = queryHash(undefined, parseOrderBy('machineName', tables.connectors.type, model));
     assert.throws(
       () => decodeCursor(encodeCursor(['c1'], other), hash),
-      badRequest(/^The \$skiptoken belongs to another query\. Keep \$filter and \$orderby as they are in the @odata\.nextLink/),
+      badRequest(
+        /^The \$skiptoken belongs to another query\. Keep \$filter and \$orderby as they are in the @odata\.nextLink/,
+      ),
     );
   });
 
@@ -70,8 +83,15 @@ describe('cursor tokens', () => {
     const type = tables.connectors.type;
     const keys = parseOrderBy('machineName desc', type, model);
     const h = (filter: string | undefined, orderby: string | undefined, context = '') =>
-      queryHash(filter === undefined ? undefined : parseFilter(filter, type, model), parseOrderBy(orderby, type, model), context);
-    assert.equal(queryHash(parseFilter("MachineName eq 'x'", type, model), keys), queryHash(parseFilter("'x' eq machineName", type, model), keys));
+      queryHash(
+        filter === undefined ? undefined : parseFilter(filter, type, model),
+        parseOrderBy(orderby, type, model),
+        context,
+      );
+    assert.equal(
+      queryHash(parseFilter("MachineName eq 'x'", type, model), keys),
+      queryHash(parseFilter("'x' eq machineName", type, model), keys),
+    );
     assert.equal(h("status eq 'Active'", 'MACHINENAME DESC'), h("status eq 'active'", 'machineName desc'));
     assert.notEqual(h("status eq 'active'", 'machineName desc'), h("status eq 'inactive'", 'machineName desc'));
     assert.notEqual(h(undefined, 'machineName desc'), h(undefined, 'machineName'));
@@ -90,22 +110,50 @@ describe('cursor tokens', () => {
     ].map((v) => v as CursorValue[]);
     const appKeys = parseOrderBy('displayName, createdDateTime', tables.applications.type, model);
     for (const values of bad) {
-      assert.throws(() => afterCondition(appKeys, values, tables.applications, sqliteDialect), badRequest(INVALID), JSON.stringify(values));
+      assert.throws(
+        () => afterCondition(appKeys, values, tables.applications, sqliteDialect),
+        badRequest(INVALID),
+        JSON.stringify(values),
+      );
     }
     const boolKeys = parseOrderBy('onPremisesPublishing/isSecureCookieEnabled', tables.applications.type, model);
-    assert.throws(() => afterCondition(boolKeys, ['true', 'id'], tables.applications, sqliteDialect), badRequest(INVALID));
+    assert.throws(
+      () => afterCondition(boolKeys, ['true', 'id'], tables.applications, sqliteDialect),
+      badRequest(INVALID),
+    );
     const numberKeys = parseOrderBy('port', tables.ipApplicationSegments.type, model);
-    assert.throws(() => afterCondition(numberKeys, ['443', 'id'], tables.ipApplicationSegments, sqliteDialect), badRequest(INVALID));
+    assert.throws(
+      () => afterCondition(numberKeys, ['443', 'id'], tables.ipApplicationSegments, sqliteDialect),
+      badRequest(INVALID),
+    );
   });
 
   test('cursor values are read from entities by model path, complex values as objects', () => {
-    const keys = parseOrderBy('onPremisesPublishing/externalUrl desc, displayName, onPremisesPublishing/singleSignOnSettings/singleSignOnMode', tables.applications.type, model);
+    const keys = parseOrderBy(
+      'onPremisesPublishing/externalUrl desc, displayName, onPremisesPublishing/singleSignOnSettings/singleSignOnMode',
+      tables.applications.type,
+      model,
+    );
     assert.deepEqual(
-      cursorValues(keys, { id: 'a1', displayName: 'X', onPremisesPublishing: { externalUrl: 'https://x', singleSignOnSettings: { singleSignOnMode: 'saml' } } }),
+      cursorValues(keys, {
+        id: 'a1',
+        displayName: 'X',
+        onPremisesPublishing: { externalUrl: 'https://x', singleSignOnSettings: { singleSignOnMode: 'saml' } },
+      }),
       ['https://x', 'X', 'saml', 'a1'],
     );
-    assert.deepEqual(cursorValues(keys, { id: 'a2', displayName: null, onPremisesPublishing: null }), [null, null, null, 'a2']);
-    assert.deepEqual(cursorValues(keys, { id: 'a3', onPremisesPublishing: { singleSignOnSettings: null } }), [null, null, null, 'a3']);
+    assert.deepEqual(cursorValues(keys, { id: 'a2', displayName: null, onPremisesPublishing: null }), [
+      null,
+      null,
+      null,
+      'a2',
+    ]);
+    assert.deepEqual(cursorValues(keys, { id: 'a3', onPremisesPublishing: { singleSignOnSettings: null } }), [
+      null,
+      null,
+      null,
+      'a3',
+    ]);
   });
 });
 
@@ -141,7 +189,10 @@ function referenceOrder(keys: OrderKey[], rows: Entity[]): string[] {
         return value as string | number;
     }
   };
-  const decorated = rows.map((row) => ({ id: String(row.id), values: cursorValues(keys, row).map((v, i) => sortValue(keys[i], v)) }));
+  const decorated = rows.map((row) => ({
+    id: String(row.id),
+    values: cursorValues(keys, row).map((v, i) => sortValue(keys[i], v)),
+  }));
   decorated.sort((x, y) => {
     for (const [i, key] of keys.entries()) {
       const [a, b] = [x.values[i], y.values[i]];
@@ -160,7 +211,8 @@ function referenceOrder(keys: OrderKey[], rows: Entity[]): string[] {
 
 async function walk(w: WalkSpec, pageSize: number): Promise<{ ids: string[]; pages: number }> {
   const keys = parseOrderBy(w.orderby, w.table.type, model);
-  const filter: BoundFilter | undefined = w.filter === undefined ? undefined : parseFilter(w.filter, w.table.type, model);
+  const filter: BoundFilter | undefined =
+    w.filter === undefined ? undefined : parseFilter(w.filter, w.table.type, model);
   const hash = queryHash(filter, keys, w.table.table);
   const order = orderBySql(keys, w.table, t.db.dialect);
   const ids: string[] = [];
@@ -170,7 +222,10 @@ async function walk(w: WalkSpec, pageSize: number): Promise<{ ids: string[]; pag
     const conditions = [];
     if (filter) conditions.push(filterToSql(filter, w.table, t.db.dialect));
     if (token !== undefined) conditions.push(afterCondition(keys, decodeCursor(token, hash), w.table, t.db.dialect));
-    const where = conditions.length === 0 ? undefined : { sql: conditions.map((c) => `(${c.sql})`).join(' AND '), params: conditions.flatMap((c) => c.params) };
+    const where =
+      conditions.length === 0
+        ? undefined
+        : { sql: conditions.map((c) => `(${c.sql})`).join(' AND '), params: conditions.flatMap((c) => c.params) };
     const page = await t.ids(w.table, w.scope, where, order, pageSize);
     pages++;
     ids.push(...page);
@@ -203,7 +258,12 @@ describe('keyset walks on SQLite return every row exactly once, in order', () =>
   }
 
   test('rows inserted or deleted during a walk neither repeat nor push others out', async () => {
-    const w: WalkSpec = { table: tables.applications, scope: { tenantId: TENANT }, rows: keysetApplications, orderby: 'displayName desc, createdDateTime' };
+    const w: WalkSpec = {
+      table: tables.applications,
+      scope: { tenantId: TENANT },
+      rows: keysetApplications,
+      orderby: 'displayName desc, createdDateTime',
+    };
     const keys = parseOrderBy(w.orderby, w.table.type, model);
     const hash = queryHash(undefined, keys, w.table.table);
     const order = orderBySql(keys, w.table, t.db.dialect);
@@ -211,11 +271,26 @@ describe('keyset walks on SQLite return every row exactly once, in order', () =>
     const last = await t.store.get(w.table, w.scope, first[9]);
     const token = encodeCursor(cursorValues(keys, last!), hash);
     // Before the cursor: not seen by the rest of the walk. After it: seen.
-    await t.insert(tables.applications, w.scope, { id: 'zz-before', appId: 'zz-before', displayName: 'ZZZZ', createdDateTime: null });
-    await t.insert(tables.applications, w.scope, { id: 'zz-after', appId: 'zz-after', displayName: null, createdDateTime: null });
+    await t.insert(tables.applications, w.scope, {
+      id: 'zz-before',
+      appId: 'zz-before',
+      displayName: 'ZZZZ',
+      createdDateTime: null,
+    });
+    await t.insert(tables.applications, w.scope, {
+      id: 'zz-after',
+      appId: 'zz-after',
+      displayName: null,
+      createdDateTime: null,
+    });
     await t.store.delete(tables.applications, w.scope, first[3]);
     try {
-      const rest = await t.ids(w.table, w.scope, afterCondition(keys, decodeCursor(token, hash), w.table, t.db.dialect), order);
+      const rest = await t.ids(
+        w.table,
+        w.scope,
+        afterCondition(keys, decodeCursor(token, hash), w.table, t.db.dialect),
+        order,
+      );
       const everything = await t.ids(w.table, w.scope, undefined, order);
       assert.ok(!rest.includes('zz-before'));
       assert.ok(rest.includes('zz-after'));

@@ -63,7 +63,12 @@ export function encodeCursor(values: CursorValue[], queryHash: string): string {
 }
 
 function isCursorValue(value: unknown): value is CursorValue {
-  return value === null || typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value));
+  return (
+    value === null ||
+    typeof value === 'string' ||
+    typeof value === 'boolean' ||
+    (typeof value === 'number' && Number.isFinite(value))
+  );
 }
 
 /** The values a token carries; 400 when it is malformed, edited, or from another query. */
@@ -75,7 +80,14 @@ export function decodeCursor(token: string, queryHash: string): CursorValue[] {
   } catch {
     return invalidToken();
   }
-  if (typeof body !== 'object' || body === null || body.v !== VERSION || typeof body.q !== 'string' || typeof body.s !== 'string') invalidToken();
+  if (
+    typeof body !== 'object' ||
+    body === null ||
+    body.v !== VERSION ||
+    typeof body.q !== 'string' ||
+    typeof body.s !== 'string'
+  )
+    invalidToken();
   if (!Array.isArray(body.k) || !body.k.every(isCursorValue)) invalidToken();
   if (body.s !== checksum(body.q, body.k)) invalidToken();
   if (body.q !== queryHash) {
@@ -132,7 +144,12 @@ function keyParameter(key: OrderKey, value: CursorValue): CursorValue {
 }
 
 /** `ORDER BY` text (without the keywords) for the keys, the same on SQLite and PostgreSQL. */
-export function orderBySql(orderKeys: readonly OrderKey[], table: TableMapping, dialect: Pick<Dialect, 'functions'>, options: SqlOptions = {}): string {
+export function orderBySql(
+  orderKeys: readonly OrderKey[],
+  table: TableMapping,
+  dialect: Pick<Dialect, 'functions'>,
+  options: SqlOptions = {},
+): string {
   return orderKeys
     .map((key) => {
       const expression = key.expression(table, dialect, options);

@@ -10,7 +10,6 @@ import { sqliteDialect } from '../../store/sqlite-dialect.js';
 const connector = tables.connectors.type;
 const application = tables.applications.type;
 
-
 describe('$orderby: accepted', () => {
   const cases: [string | undefined, string, string?][] = [
     [undefined, 'id'],
@@ -23,15 +22,28 @@ describe('$orderby: accepted', () => {
     ['status,version desc,externalIp', 'status,version desc,externalIp,id'],
     ['id desc', 'id desc,id'],
     ['onPremisesPublishing/externalUrl', 'onPremisesPublishing/externalUrl,id', 'application'],
-    ['onPremisesPublishing/singleSignOnSettings/singleSignOnMode desc', 'onPremisesPublishing/singleSignOnSettings/singleSignOnMode desc,id', 'application'],
+    [
+      'onPremisesPublishing/singleSignOnSettings/singleSignOnMode desc',
+      'onPremisesPublishing/singleSignOnSettings/singleSignOnMode desc,id',
+      'application',
+    ],
     ['createdDateTime desc, displayName', 'createdDateTime desc,displayName,id', 'application'],
   ];
   for (const [input, expected, type] of cases) {
-    test(String(input), () => assert.equal(printOrderBy(parseOrderBy(input, type === 'application' ? application : connector, model)), expected));
+    test(String(input), () =>
+      assert.equal(
+        printOrderBy(parseOrderBy(input, type === 'application' ? application : connector, model)),
+        expected,
+      ),
+    );
   }
 
   test('keys know their kind, direction and path', () => {
-    const keys = parseOrderBy('onPremisesPublishing/isSecureCookieEnabled desc, createdDateTime, onPremisesPublishing/externalAuthenticationType', application, model);
+    const keys = parseOrderBy(
+      'onPremisesPublishing/isSecureCookieEnabled desc, createdDateTime, onPremisesPublishing/externalAuthenticationType',
+      application,
+      model,
+    );
     assert.deepEqual(
       keys.map((k) => [k.path.join('/'), k.kind, k.descending, k.tieBreaker]),
       [
@@ -48,37 +60,89 @@ describe('$orderby: refused with 400', () => {
   const cases: [string, string | RegExp, string?][] = [
     ['', 'Invalid $orderby clause: the option is empty at position 0.'],
     ['nope', "Property 'nope' does not exist as a declared property or extension property."],
-    ['onPremisesPublishing/nope', "Property 'nope' does not exist as a declared property or extension property.", 'application'],
+    [
+      'onPremisesPublishing/nope',
+      "Property 'nope' does not exist as a declared property or extension property.",
+      'application',
+    ],
     ['machineName, machineName desc', "Property 'machineName' appears more than once in $orderby."],
     ['machineName, MACHINENAME', "Property 'machineName' appears more than once in $orderby."],
     ['memberOf', "The navigation property 'memberOf' cannot be used in $orderby."],
     ['tags', "Property 'tags' is a collection and cannot be used in $orderby.", 'application'],
     ['web/redirectUris', "Property 'web/redirectUris' is a collection and cannot be used in $orderby.", 'application'],
-    ['onPremisesPublishing', /Property 'onPremisesPublishing' is of complex type 'microsoft.graph.onPremisesPublishing' and cannot be used in \$orderby/, 'application'],
-    ['onPremisesPublishing/verifiedCustomDomainKeyCredential/customKeyIdentifier', "Property 'onPremisesPublishing/verifiedCustomDomainKeyCredential/customKeyIdentifier' of type 'Edm.Binary' cannot be used in $orderby.", 'application'],
-    ['onPremisesPublishing/verifiedCustomDomainPasswordCredential/secretText', "Property 'onPremisesPublishing/verifiedCustomDomainPasswordCredential/secretText' is write-only and cannot be used in $orderby.", 'application'],
-    ['machineName sideways', /expected ',', 'asc', 'desc' or the end after 'machineName' \(at position 0\) but found 'sideways' at position 12\.$/],
+    [
+      'onPremisesPublishing',
+      /Property 'onPremisesPublishing' is of complex type 'microsoft.graph.onPremisesPublishing' and cannot be used in \$orderby/,
+      'application',
+    ],
+    [
+      'onPremisesPublishing/verifiedCustomDomainKeyCredential/customKeyIdentifier',
+      "Property 'onPremisesPublishing/verifiedCustomDomainKeyCredential/customKeyIdentifier' of type 'Edm.Binary' cannot be used in $orderby.",
+      'application',
+    ],
+    [
+      'onPremisesPublishing/verifiedCustomDomainPasswordCredential/secretText',
+      "Property 'onPremisesPublishing/verifiedCustomDomainPasswordCredential/secretText' is write-only and cannot be used in $orderby.",
+      'application',
+    ],
+    [
+      'machineName sideways',
+      /expected ',', 'asc', 'desc' or the end after 'machineName' \(at position 0\) but found 'sideways' at position 12\.$/,
+    ],
     ['machineName asc desc', /but found 'desc' at position 16\.$/],
-    ['machineName,', 'Invalid $orderby clause: expected a property name but found the end of the option at position 12.'],
+    [
+      'machineName,',
+      'Invalid $orderby clause: expected a property name but found the end of the option at position 12.',
+    ],
     [',machineName', "Invalid $orderby clause: expected a property name but found ',' at position 0."],
-    ['machineName/', 'Invalid $orderby clause: expected a property name but found the end of the option at position 12.'],
+    [
+      'machineName/',
+      'Invalid $orderby clause: expected a property name but found the end of the option at position 12.',
+    ],
     ["'machineName'", "Invalid $orderby clause: expected a property name but found ''machineName'' at position 0."],
-    ['tolower(machineName)', /functions and lambdas such as 'tolower\(' are not supported in \$orderby at position 7\.$/],
+    [
+      'tolower(machineName)',
+      /functions and lambdas such as 'tolower\(' are not supported in \$orderby at position 7\.$/,
+    ],
     ['microsoft.graph.connector/machineName', /expected a property name but found 'microsoft.graph.connector'/],
     ['$it/machineName', /expected a property name but found '\$it'/],
     ['machineName;drop', "Invalid $orderby clause: unexpected character ';' at position 11."],
     ['machineName/length', "'machineName' is of type 'Edm.String' and has no property 'length'."],
-    ['x'.repeat(MAX_ORDERBY_LENGTH + 1), `Invalid $orderby clause: the option is ${MAX_ORDERBY_LENGTH + 1} characters long, more than the limit of ${MAX_ORDERBY_LENGTH}.`],
+    [
+      'x'.repeat(MAX_ORDERBY_LENGTH + 1),
+      `Invalid $orderby clause: the option is ${MAX_ORDERBY_LENGTH + 1} characters long, more than the limit of ${MAX_ORDERBY_LENGTH}.`,
+    ],
   ];
   for (const [input, message, type] of cases) {
-    test(JSON.stringify(input.slice(0, 60)), () => assert.throws(() => parseOrderBy(input, type === 'application' ? application : connector, model), badRequest(message)));
+    test(JSON.stringify(input.slice(0, 60)), () =>
+      assert.throws(
+        () => parseOrderBy(input, type === 'application' ? application : connector, model),
+        badRequest(message),
+      ),
+    );
   }
 
   test(`more than ${MAX_ORDERBY_KEYS} keys`, () => {
-    const names = ['displayName', 'description', 'createdDateTime', 'appId', 'signInAudience', 'deletedDateTime', 'id', 'onPremisesPublishing/externalUrl', 'onPremisesPublishing/internalUrl'];
+    const names = [
+      'displayName',
+      'description',
+      'createdDateTime',
+      'appId',
+      'signInAudience',
+      'deletedDateTime',
+      'id',
+      'onPremisesPublishing/externalUrl',
+      'onPremisesPublishing/internalUrl',
+    ];
     assert.equal(names.length, MAX_ORDERBY_KEYS + 1);
-    assert.throws(() => parseOrderBy(names.join(','), application, model), badRequest(`Invalid $orderby clause: more than ${MAX_ORDERBY_KEYS} properties, the limit.`));
-    assert.equal(parseOrderBy(names.slice(0, MAX_ORDERBY_KEYS).join(','), application, model).length, MAX_ORDERBY_KEYS + 1);
+    assert.throws(
+      () => parseOrderBy(names.join(','), application, model),
+      badRequest(`Invalid $orderby clause: more than ${MAX_ORDERBY_KEYS} properties, the limit.`),
+    );
+    assert.equal(
+      parseOrderBy(names.slice(0, MAX_ORDERBY_KEYS).join(','), application, model).length,
+      MAX_ORDERBY_KEYS + 1,
+    );
   });
 });
 
@@ -99,11 +163,15 @@ describe('$orderby: ORDER BY text', () => {
   });
 
   test('PostgreSQL: the same order under the C collation', () => {
-    const keys = parseOrderBy('onPremisesPublishing/externalUrl, createdDateTime desc, onPremisesPublishing/isSecureCookieEnabled', application, model);
+    const keys = parseOrderBy(
+      'onPremisesPublishing/externalUrl, createdDateTime desc, onPremisesPublishing/isSecureCookieEnabled',
+      application,
+      model,
+    );
     assert.equal(
       orderBySql(keys, tables.applications, postgresDialect),
-      "lower(((applications.on_premises_publishing)::jsonb #>> '{externalUrl}') COLLATE \"C\") ASC NULLS FIRST, " +
-        "(to_char(CAST(applications.created_date_time AS timestamptz) AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"') COLLATE \"C\") DESC NULLS LAST, " +
+      'lower(((applications.on_premises_publishing)::jsonb #>> \'{externalUrl}\') COLLATE "C") ASC NULLS FIRST, ' +
+        '(to_char(CAST(applications.created_date_time AS timestamptz) AT TIME ZONE \'UTC\', \'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"\') COLLATE "C") DESC NULLS LAST, ' +
         "CAST(((applications.on_premises_publishing)::jsonb #>> '{isSecureCookieEnabled}') AS boolean) ASC NULLS FIRST, " +
         '(applications.id COLLATE "C") ASC',
     );

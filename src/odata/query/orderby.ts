@@ -71,7 +71,15 @@ function keyKind(kind: ScalarKind): OrderKeyKind | undefined {
   }
 }
 
-function makeKey(path: string[], kind: OrderKeyKind, scalar: ScalarKind, descending: boolean, tieBreaker: boolean, nullable: boolean, enumType?: EnumType): OrderKey {
+function makeKey(
+  path: string[],
+  kind: OrderKeyKind,
+  scalar: ScalarKind,
+  descending: boolean,
+  tieBreaker: boolean,
+  nullable: boolean,
+  enumType?: EnumType,
+): OrderKey {
   return {
     path,
     descending,
@@ -88,7 +96,8 @@ function makeKey(path: string[], kind: OrderKeyKind, scalar: ScalarKind, descend
       // Member names come from the model, never from the client, and are checked to be plain
       // identifiers; the values are the model's integers.
       const cases = enumType!.decl.members.map((m) => {
-        if (!MEMBER.test(m.name) || !Number.isInteger(m.value)) throw new Error(`query: unsafe enum member ${JSON.stringify(m.name)}`);
+        if (!MEMBER.test(m.name) || !Number.isInteger(m.value))
+          throw new Error(`query: unsafe enum member ${JSON.stringify(m.name)}`);
         return ` WHEN '${m.name}' THEN ${m.value}`;
       });
       return `(CASE ${value.raw}${cases.join('')} END)`;
@@ -116,7 +125,9 @@ function describe(token: Token): string {
 export function parseOrderBy(text: string | undefined, type: StructuredType, model: Model): OrderKey[] {
   if (text === undefined) return [idKey()];
   if (text.length > MAX_ORDERBY_LENGTH) {
-    throw errors.invalidQueryOption(`Invalid $orderby clause: the option is ${text.length} characters long, more than the limit of ${MAX_ORDERBY_LENGTH}.`);
+    throw errors.invalidQueryOption(
+      `Invalid $orderby clause: the option is ${text.length} characters long, more than the limit of ${MAX_ORDERBY_LENGTH}.`,
+    );
   }
   const tokens = lex(text, orderbyError);
   let i = 0;
@@ -136,7 +147,11 @@ export function parseOrderBy(text: string | undefined, type: StructuredType, mod
       if (tokens[i].kind !== '/') break;
       i++;
     }
-    if (tokens[i].kind === '(') orderbyError(`functions and lambdas such as ${quoteForMessage(`${segments.join('/')}(`)} are not supported in $orderby`, tokens[i].pos);
+    if (tokens[i].kind === '(')
+      orderbyError(
+        `functions and lambdas such as ${quoteForMessage(`${segments.join('/')}(`)} are not supported in $orderby`,
+        tokens[i].pos,
+      );
     let descending = false;
     const direction = tokens[i].kind === 'identifier' ? String(tokens[i].value).toLowerCase() : undefined;
     if (direction === 'asc' || direction === 'desc') {
@@ -145,22 +160,43 @@ export function parseOrderBy(text: string | undefined, type: StructuredType, mod
     }
     const operand = resolvePropertyPath(model, type, segments, { option: '$orderby' });
     const display = operand.display;
-    if (operand.collection) throw errors.invalidQueryOption(`Property '${display}' is a collection and cannot be used in $orderby.`);
+    if (operand.collection)
+      throw errors.invalidQueryOption(`Property '${display}' is a collection and cannot be used in $orderby.`);
     if (operand.type.kind === 'complex') {
-      throw errors.invalidQueryOption(`Property '${display}' is of complex type '${operand.type.edmType}' and cannot be used in $orderby; order by one of its properties, as in '${display}/<property>'.`);
+      throw errors.invalidQueryOption(
+        `Property '${display}' is of complex type '${operand.type.edmType}' and cannot be used in $orderby; order by one of its properties, as in '${display}/<property>'.`,
+      );
     }
     const kind = keyKind(operand.type.kind);
-    if (!kind) throw errors.invalidQueryOption(`Property '${display}' of type '${operand.type.edmType}' cannot be used in $orderby.`);
+    if (!kind)
+      throw errors.invalidQueryOption(
+        `Property '${display}' of type '${operand.type.edmType}' cannot be used in $orderby.`,
+      );
     const canonical = operand.path.join('/');
-    if (seen.has(canonical)) throw errors.invalidQueryOption(`Property '${display}' appears more than once in $orderby.`);
+    if (seen.has(canonical))
+      throw errors.invalidQueryOption(`Property '${display}' appears more than once in $orderby.`);
     seen.add(canonical);
     // An enum key is a CASE over the members: text that is no member sorts as NULL.
-    keys.push(makeKey(operand.path, kind, operand.type.kind, descending, false, operand.nullable || kind === 'enum' || kind === 'dateTimeOffset', operand.type.enumType));
-    if (keys.length > MAX_ORDERBY_KEYS) throw errors.invalidQueryOption(`Invalid $orderby clause: more than ${MAX_ORDERBY_KEYS} properties, the limit.`);
+    keys.push(
+      makeKey(
+        operand.path,
+        kind,
+        operand.type.kind,
+        descending,
+        false,
+        operand.nullable || kind === 'enum' || kind === 'dateTimeOffset',
+        operand.type.enumType,
+      ),
+    );
+    if (keys.length > MAX_ORDERBY_KEYS)
+      throw errors.invalidQueryOption(`Invalid $orderby clause: more than ${MAX_ORDERBY_KEYS} properties, the limit.`);
     const after = tokens[i];
     if (after.kind === 'end') break;
     if (after.kind !== ',') {
-      orderbyError(`expected ',', 'asc', 'desc' or the end after '${segments.join('/')}' (at position ${start.pos}) but found ${describe(after)}`, after.pos);
+      orderbyError(
+        `expected ',', 'asc', 'desc' or the end after '${segments.join('/')}' (at position ${start.pos}) but found ${describe(after)}`,
+        after.pos,
+      );
     }
     i++;
   }

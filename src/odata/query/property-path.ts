@@ -40,13 +40,18 @@ export function resolvePropertyPath(
   const path: string[] = [];
   const display = [...start.display];
   for (const [index, segment] of segments.entries()) {
-    if (collection) fail(`Property '${display.join('/')}' is a collection; filter on its items with any or all, as in '${display.join('/')}/any(x: …)'.`);
-    if (!current) fail(`'${display.join('/')}' is of type '${valueTypeSoFar?.edmType}' and has no property '${segment}'.`);
+    if (collection)
+      fail(
+        `Property '${display.join('/')}' is a collection; filter on its items with any or all, as in '${display.join('/')}/any(x: …)'.`,
+      );
+    if (!current)
+      fail(`'${display.join('/')}' is of type '${valueTypeSoFar?.edmType}' and has no property '${segment}'.`);
     const member = current.member(segment);
     if (!member) unknownPropertyError(segment);
     if (isNavigation(member)) fail(`The navigation property '${member.name}' cannot be used in ${options.option}.`);
     // Comparing a secret with values would read it back one guess at a time.
-    if (member.writeOnly) fail(`Property '${[...display, member.name].join('/')}' is write-only and cannot be used in ${options.option}.`);
+    if (member.writeOnly)
+      fail(`Property '${[...display, member.name].join('/')}' is write-only and cannot be used in ${options.option}.`);
     path.push(member.name);
     display.push(member.name);
     // The first property of the entity has its declared nullability; deeper ones live inside

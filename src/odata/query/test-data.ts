@@ -8,9 +8,21 @@ import { OTHER_TENANT, tables, TENANT } from './test-fixtures.js';
  * orderings of the keyset walks. Data only; nothing here runs at import.
  */
 
-export type Insert = (table: TableMapping, scope: Scope, entity: Entity, hidden?: Record<string, unknown>) => Promise<void>;
+export type Insert = (
+  table: TableMapping,
+  scope: Scope,
+  entity: Entity,
+  hidden?: Record<string, unknown>,
+) => Promise<void>;
 
-export type FilterKey = 'connectors' | 'connectorGroups' | 'agents' | 'applications' | 'ipApplicationSegments' | 'profiles' | 'sensors';
+export type FilterKey =
+  | 'connectors'
+  | 'connectorGroups'
+  | 'agents'
+  | 'applications'
+  | 'ipApplicationSegments'
+  | 'profiles'
+  | 'sensors';
 
 export const filterScopes: Record<FilterKey, Scope> = {
   connectors: { tenantId: TENANT },
@@ -39,10 +51,28 @@ export const filterFixtures: Record<FilterKey, Entity[]> = {
     { id: 'C8', externalIp: '10.0.0.8', machineName: 'Émile', status: 'active', version: '1' },
   ],
   agents: [
-    { id: 'a1', externalIp: '1.1.1.1', machineName: 'agent1', status: 'active', supportedPublishingTypes: ['provisioning'] },
-    { id: 'a2', externalIp: '1.1.1.2', machineName: 'agent2', status: 'inactive', supportedPublishingTypes: ['applicationProxy', 'provisioning'] },
+    {
+      id: 'a1',
+      externalIp: '1.1.1.1',
+      machineName: 'agent1',
+      status: 'active',
+      supportedPublishingTypes: ['provisioning'],
+    },
+    {
+      id: 'a2',
+      externalIp: '1.1.1.2',
+      machineName: 'agent2',
+      status: 'inactive',
+      supportedPublishingTypes: ['applicationProxy', 'provisioning'],
+    },
     { id: 'a3', externalIp: '1.1.1.3', machineName: 'agent3', status: 'active', supportedPublishingTypes: [] },
-    { id: 'a4', externalIp: '1.1.1.4', machineName: 'agent4', status: 'active', supportedPublishingTypes: ['authentication'] },
+    {
+      id: 'a4',
+      externalIp: '1.1.1.4',
+      machineName: 'agent4',
+      status: 'active',
+      supportedPublishingTypes: ['authentication'],
+    },
   ],
   applications: [
     {
@@ -58,10 +88,24 @@ export const filterFixtures: Record<FilterKey, Entity[]> = {
         isSecureCookieEnabled: true,
         externalAuthenticationType: 'aadPreAuthentication',
         trafficRoutingMethod: 'none',
-        singleSignOnSettings: { singleSignOnMode: 'onPremisesKerberos', kerberosSignOnSettings: { kerberosServicePrincipalName: 'HTTP/hr' } },
-        onPremisesApplicationSegments: [{ externalUrl: 'https://seg', corsConfigurations: [{ allowedOrigins: ['https://a.example', 'https://b.example'], maxAgeInSeconds: 60 }] }],
+        singleSignOnSettings: {
+          singleSignOnMode: 'onPremisesKerberos',
+          kerberosSignOnSettings: { kerberosServicePrincipalName: 'HTTP/hr' },
+        },
+        onPremisesApplicationSegments: [
+          {
+            externalUrl: 'https://seg',
+            corsConfigurations: [{ allowedOrigins: ['https://a.example', 'https://b.example'], maxAgeInSeconds: 60 }],
+          },
+        ],
       },
-      web: { redirectUris: ['https://x/cb'], redirectUriSettings: [{ uri: 'https://x/cb', index: 1 }, { uri: 'https://x/cb2', index: null }] },
+      web: {
+        redirectUris: ['https://x/cb'],
+        redirectUriSettings: [
+          { uri: 'https://x/cb', index: 1 },
+          { uri: 'https://x/cb2', index: null },
+        ],
+      },
     },
     {
       id: 'app2',
@@ -70,10 +114,24 @@ export const filterFixtures: Record<FilterKey, Entity[]> = {
       createdDateTime: '2024-01-01T00:00:00.5Z',
       tags: [],
       identifierUris: ['api://wiki'],
-      onPremisesPublishing: { externalUrl: 'https://Y', isSecureCookieEnabled: false, externalAuthenticationType: 'passthru', trafficRoutingMethod: 'none' },
+      onPremisesPublishing: {
+        externalUrl: 'https://Y',
+        isSecureCookieEnabled: false,
+        externalAuthenticationType: 'passthru',
+        trafficRoutingMethod: 'none',
+      },
       web: null,
     },
-    { id: 'app3', appId: 'appid-3', displayName: null, createdDateTime: null, tags: ['prod'], identifierUris: [], onPremisesPublishing: null, web: { redirectUris: [], redirectUriSettings: [] } },
+    {
+      id: 'app3',
+      appId: 'appid-3',
+      displayName: null,
+      createdDateTime: null,
+      tags: ['prod'],
+      identifierUris: [],
+      onPremisesPublishing: null,
+      web: { redirectUris: [], redirectUriSettings: [] },
+    },
     {
       id: 'app4',
       appId: 'appid-4',
@@ -86,10 +144,34 @@ export const filterFixtures: Record<FilterKey, Entity[]> = {
     },
   ],
   ipApplicationSegments: [
-    { id: 's1', action: 'tunnel', destinationHost: 'a.contoso.com', destinationType: 'fqdn', port: 443, ports: ['443', '8443'], protocol: 'tcp' },
-    { id: 's2', action: 'exclude', destinationHost: '10.0.0.0', destinationType: 'ipAddress', port: null, ports: ['80'], protocol: 'tcp,udp' },
+    {
+      id: 's1',
+      action: 'tunnel',
+      destinationHost: 'a.contoso.com',
+      destinationType: 'fqdn',
+      port: 443,
+      ports: ['443', '8443'],
+      protocol: 'tcp',
+    },
+    {
+      id: 's2',
+      action: 'exclude',
+      destinationHost: '10.0.0.0',
+      destinationType: 'ipAddress',
+      port: null,
+      ports: ['80'],
+      protocol: 'tcp,udp',
+    },
     { id: 's3', action: 'tunnel', destinationHost: null, destinationType: null, port: 22, ports: null, protocol: null },
-    { id: 's4', action: 'tunnel', destinationHost: 'b.contoso.com', destinationType: 'fqdn', port: 0, ports: [], protocol: 'udp' },
+    {
+      id: 's4',
+      action: 'tunnel',
+      destinationHost: 'b.contoso.com',
+      destinationType: 'fqdn',
+      port: 0,
+      ports: [],
+      protocol: 'udp',
+    },
   ],
   profiles: [
     {
@@ -103,12 +185,41 @@ export const filterFixtures: Record<FilterKey, Entity[]> = {
       },
     },
     { id: 'p2', isEnabled: false, isDefaultAccessEnabled: true, hybridAgentUpdaterConfiguration: null },
-    { id: 'p3', isEnabled: null, isDefaultAccessEnabled: false, hybridAgentUpdaterConfiguration: { allowUpdateConfigurationOverride: false, updateWindow: null } },
+    {
+      id: 'p3',
+      isEnabled: null,
+      isDefaultAccessEnabled: false,
+      hybridAgentUpdaterConfiguration: { allowUpdateConfigurationOverride: false, updateWindow: null },
+    },
   ],
   sensors: [
-    { id: 's1', externalIp: '2.2.2.1', isAuditMode: true, isBreakglassEnabled: false, machineName: 'sensor1', status: 'active', version: '1' },
-    { id: 's2', externalIp: '2.2.2.2', isAuditMode: false, isBreakglassEnabled: true, machineName: 'sensor2', status: 'inactive', version: '1' },
-    { id: 's3', externalIp: '2.2.2.3', isAuditMode: null, isBreakglassEnabled: false, machineName: 'sensor3', status: 'unknownFutureValue', version: '1' },
+    {
+      id: 's1',
+      externalIp: '2.2.2.1',
+      isAuditMode: true,
+      isBreakglassEnabled: false,
+      machineName: 'sensor1',
+      status: 'active',
+      version: '1',
+    },
+    {
+      id: 's2',
+      externalIp: '2.2.2.2',
+      isAuditMode: false,
+      isBreakglassEnabled: true,
+      machineName: 'sensor2',
+      status: 'inactive',
+      version: '1',
+    },
+    {
+      id: 's3',
+      externalIp: '2.2.2.3',
+      isAuditMode: null,
+      isBreakglassEnabled: false,
+      machineName: 'sensor3',
+      status: 'unknownFutureValue',
+      version: '1',
+    },
   ],
 };
 
@@ -153,7 +264,11 @@ export const filterCases: [FilterKey, string, string[]][] = [
   ['connectors', "status ne 'active'", ['c2', 'c4', 'c7']],
   ['connectors', "status in ('inactive')", ['c2', 'c4', 'c7']],
   ['connectors', "status eq 'active' and startswith(machineName, 'web')", ['c3', 'c6']],
-  ['connectors', "status eq 'active' and (startswith(machineName, 'web') or machineName eq 'connectora')", ['c1', 'c3', 'c6']],
+  [
+    'connectors',
+    "status eq 'active' and (startswith(machineName, 'web') or machineName eq 'connectora')",
+    ['c1', 'c3', 'c6'],
+  ],
   ['connectors', 'true', ['C8', 'c1', 'c2', 'c3', 'c4', 'c5', 'c6', 'c7']],
   ['connectors', 'false', []],
   ['connectors', 'not true or false', []],
@@ -207,8 +322,16 @@ export const filterCases: [FilterKey, string, string[]][] = [
   ['applications', "onPremisesPublishing/externalAuthenticationType eq 'aadPreAuthentication'", ['app1']],
   ['applications', "onPremisesPublishing/trafficRoutingMethod in ('random')", ['app4']],
   ['applications', "onPremisesPublishing/singleSignOnSettings/singleSignOnMode eq 'onPremisesKerberos'", ['app1']],
-  ['applications', "onPremisesPublishing/singleSignOnSettings/kerberosSignOnSettings/kerberosServicePrincipalName eq 'http/HR'", ['app1']],
-  ['applications', "onPremisesPublishing/singleSignOnSettings/singleSignOnMode ne 'onPremisesKerberos'", ['app2', 'app3', 'app4']],
+  [
+    'applications',
+    "onPremisesPublishing/singleSignOnSettings/kerberosSignOnSettings/kerberosServicePrincipalName eq 'http/HR'",
+    ['app1'],
+  ],
+  [
+    'applications',
+    "onPremisesPublishing/singleSignOnSettings/singleSignOnMode ne 'onPremisesKerberos'",
+    ['app2', 'app3', 'app4'],
+  ],
   ['applications', 'onPremisesPublishing/singleSignOnSettings eq null', ['app2', 'app3', 'app4']],
   // date-times compare as instants, whatever the stored fraction or the literal's offset
   ['applications', 'createdDateTime ge 2024-01-01T00:00:00Z', ['app1', 'app2']],
@@ -240,7 +363,11 @@ export const filterCases: [FilterKey, string, string[]][] = [
     "onPremisesPublishing/onPremisesApplicationSegments/any(s: s/corsConfigurations/any(c: c/allowedOrigins/any(o: o eq 'https://b.example')))",
     ['app1'],
   ],
-  ['applications', 'onPremisesPublishing/onPremisesApplicationSegments/any(s: s/corsConfigurations/any(c: c/maxAgeInSeconds ge 60))', ['app1']],
+  [
+    'applications',
+    'onPremisesPublishing/onPremisesApplicationSegments/any(s: s/corsConfigurations/any(c: c/maxAgeInSeconds ge 60))',
+    ['app1'],
+  ],
   ['applications', "startswith(displayName, 'contoso')", ['app1', 'app2']],
   ['applications', "displayName ne 'fabrikam'", ['app1', 'app2', 'app3']],
   ['applications', "displayName gt 'CONTOSO WIKI'", ['app4']],
@@ -290,19 +417,37 @@ export async function seedFilterFixtures(insert: Insert): Promise<void> {
   for (const tenant of [TENANT, OTHER_TENANT]) {
     for (const g of filterFixtures.connectorGroups) await insert(tables.connectorGroups, { tenantId: tenant }, g);
   }
-  for (const c of filterFixtures.connectors) await insert(tables.connectors, filterScopes.connectors, c, { connector_group_id: 'g1' });
-  await insert(tables.connectors, { tenantId: OTHER_TENANT }, { ...filterFixtures.connectors[0], id: 'other-c1' }, { connector_group_id: 'g1' });
+  for (const c of filterFixtures.connectors)
+    await insert(tables.connectors, filterScopes.connectors, c, { connector_group_id: 'g1' });
+  await insert(
+    tables.connectors,
+    { tenantId: OTHER_TENANT },
+    { ...filterFixtures.connectors[0], id: 'other-c1' },
+    { connector_group_id: 'g1' },
+  );
   for (const a of filterFixtures.agents) await insert(tables.agents, filterScopes.agents, a);
-  await insert(tables.agents, { tenantId: TENANT, parents: ['other-profile'] }, { ...filterFixtures.agents[0], id: 'other-a1' });
+  await insert(
+    tables.agents,
+    { tenantId: TENANT, parents: ['other-profile'] },
+    { ...filterFixtures.agents[0], id: 'other-a1' },
+  );
   for (const a of filterFixtures.applications) await insert(tables.applications, filterScopes.applications, a);
-  for (const s of filterFixtures.ipApplicationSegments) await insert(tables.ipApplicationSegments, filterScopes.ipApplicationSegments, s);
+  for (const s of filterFixtures.ipApplicationSegments)
+    await insert(tables.ipApplicationSegments, filterScopes.ipApplicationSegments, s);
   for (const p of filterFixtures.profiles) await insert(tables.profiles, filterScopes.profiles, p);
   for (const s of filterFixtures.sensors) await insert(tables.sensors, filterScopes.sensors, s);
 }
 
 /** Atoms combined pairwise under and/or/not, so negation over nullable values is exercised widely. */
 export const combinationAtoms: Partial<Record<FilterKey, string[]>> = {
-  connectorGroups: ["region eq 'nam'", 'region eq null', 'isDefault', "name ne 'europe'", "startswith(name,'a')", "region in ('asia', null)"],
+  connectorGroups: [
+    "region eq 'nam'",
+    'region eq null',
+    'isDefault',
+    "name ne 'europe'",
+    "startswith(name,'a')",
+    "region in ('asia', null)",
+  ],
   applications: [
     'onPremisesPublishing/isSecureCookieEnabled',
     "onPremisesPublishing/externalUrl ne 'https://x'",
@@ -311,7 +456,13 @@ export const combinationAtoms: Partial<Record<FilterKey, string[]>> = {
     'web/redirectUriSettings/all(r: r/index ge 1)',
     "displayName eq 'Fabrikam'",
   ],
-  ipApplicationSegments: ["protocol has 'tcp'", 'port gt 0', "ports/any(p: p eq '80')", 'port eq null', "destinationHost ne 'a.contoso.com'"],
+  ipApplicationSegments: [
+    "protocol has 'tcp'",
+    'port gt 0',
+    "ports/any(p: p eq '80')",
+    'port eq null',
+    "destinationHost ne 'a.contoso.com'",
+  ],
 };
 
 export function combinations(atoms: string[]): string[] {
@@ -342,7 +493,14 @@ const rnd = random(20240601);
 const pick = <T>(list: T[]): T => list[Math.floor(rnd() * list.length)];
 
 const NAMES = ['alpha', 'Alpha', 'ALPHA', 'beta', 'Beta', null, null, 'gamma', 'émile', 'Zeta', 'a_b', 'a%b', 'ab', ''];
-const DATES = [null, '2024-01-01T00:00:00Z', '2024-01-01T00:00:00.5Z', '2023-06-01T12:00:00Z', '2024-01-01T00:00:00.000Z', '2024-01-01T01:00:00+01:00'];
+const DATES = [
+  null,
+  '2024-01-01T00:00:00Z',
+  '2024-01-01T00:00:00.5Z',
+  '2023-06-01T12:00:00Z',
+  '2024-01-01T00:00:00.000Z',
+  '2024-01-01T01:00:00+01:00',
+];
 const URLS = [null, 'https://a', 'https://B', 'https://b'];
 const BOOLS = [true, false, null];
 const AUTH = ['passthru', 'aadPreAuthentication', null];
@@ -353,8 +511,20 @@ export const keysetApplications: Entity[] = Array.from({ length: 90 }, (_, i) =>
   const publishing =
     rnd() < 0.15
       ? null
-      : { externalUrl: pick(URLS), isSecureCookieEnabled: pick(BOOLS), externalAuthenticationType: pick(AUTH), trafficRoutingMethod: 'none' };
-  return { id, appId: `app-${id}`, displayName: pick(NAMES), description: pick(['x', 'y', null]), createdDateTime: pick(DATES), onPremisesPublishing: publishing };
+      : {
+          externalUrl: pick(URLS),
+          isSecureCookieEnabled: pick(BOOLS),
+          externalAuthenticationType: pick(AUTH),
+          trafficRoutingMethod: 'none',
+        };
+  return {
+    id,
+    appId: `app-${id}`,
+    displayName: pick(NAMES),
+    description: pick(['x', 'y', null]),
+    createdDateTime: pick(DATES),
+    onPremisesPublishing: publishing,
+  };
 });
 
 export const keysetConnectors: Entity[] = Array.from({ length: 40 }, (_, i) => ({
@@ -383,7 +553,13 @@ export interface WalkSpec {
   filter?: string;
 }
 
-const app = (orderby?: string, filter?: string): WalkSpec => ({ table: tables.applications, scope: { tenantId: TENANT }, rows: keysetApplications, orderby, filter });
+const app = (orderby?: string, filter?: string): WalkSpec => ({
+  table: tables.applications,
+  scope: { tenantId: TENANT },
+  rows: keysetApplications,
+  orderby,
+  filter,
+});
 
 export const walkSpecs: WalkSpec[] = [
   app(),
@@ -394,19 +570,47 @@ export const walkSpecs: WalkSpec[] = [
   app('onPremisesPublishing/externalUrl, onPremisesPublishing/isSecureCookieEnabled desc'),
   app('onPremisesPublishing/isSecureCookieEnabled, displayName desc, createdDateTime desc'),
   app('onPremisesPublishing/externalAuthenticationType desc, createdDateTime, displayName desc'),
-  app('description desc, onPremisesPublishing/externalUrl desc, onPremisesPublishing/isSecureCookieEnabled desc, displayName desc'),
+  app(
+    'description desc, onPremisesPublishing/externalUrl desc, onPremisesPublishing/isSecureCookieEnabled desc, displayName desc',
+  ),
   app('id desc'),
   app('displayName', "onPremisesPublishing ne null and startswith(displayName, 'a')"),
   app('createdDateTime desc', 'not (onPremisesPublishing/isSecureCookieEnabled eq true)'),
-  { table: tables.connectors, scope: { tenantId: TENANT }, rows: keysetConnectors, orderby: 'status desc, machineName' },
-  { table: tables.connectors, scope: { tenantId: TENANT }, rows: keysetConnectors, orderby: 'machineName desc, version, status' },
-  { table: tables.ipApplicationSegments, scope: { tenantId: TENANT, parents: [SEGMENT_PARENT] }, rows: keysetSegments, orderby: 'port desc, protocol' },
-  { table: tables.ipApplicationSegments, scope: { tenantId: TENANT, parents: [SEGMENT_PARENT] }, rows: keysetSegments, orderby: 'port, action desc' },
+  {
+    table: tables.connectors,
+    scope: { tenantId: TENANT },
+    rows: keysetConnectors,
+    orderby: 'status desc, machineName',
+  },
+  {
+    table: tables.connectors,
+    scope: { tenantId: TENANT },
+    rows: keysetConnectors,
+    orderby: 'machineName desc, version, status',
+  },
+  {
+    table: tables.ipApplicationSegments,
+    scope: { tenantId: TENANT, parents: [SEGMENT_PARENT] },
+    rows: keysetSegments,
+    orderby: 'port desc, protocol',
+  },
+  {
+    table: tables.ipApplicationSegments,
+    scope: { tenantId: TENANT, parents: [SEGMENT_PARENT] },
+    rows: keysetSegments,
+    orderby: 'port, action desc',
+  },
 ];
 
 export async function seedKeysetData(insert: Insert): Promise<void> {
-  await insert(tables.connectorGroups, { tenantId: TENANT }, { id: 'g1', connectorGroupType: 'applicationProxy', isDefault: true, name: 'Default', region: null });
+  await insert(
+    tables.connectorGroups,
+    { tenantId: TENANT },
+    { id: 'g1', connectorGroupType: 'applicationProxy', isDefault: true, name: 'Default', region: null },
+  );
   for (const a of keysetApplications) await insert(tables.applications, { tenantId: TENANT }, a);
-  for (const c of keysetConnectors) await insert(tables.connectors, { tenantId: TENANT }, c, { connector_group_id: 'g1' });
-  for (const s of keysetSegments) await insert(tables.ipApplicationSegments, { tenantId: TENANT, parents: [SEGMENT_PARENT] }, s);
+  for (const c of keysetConnectors)
+    await insert(tables.connectors, { tenantId: TENANT }, c, { connector_group_id: 'g1' });
+  for (const s of keysetSegments)
+    await insert(tables.ipApplicationSegments, { tenantId: TENANT, parents: [SEGMENT_PARENT] }, s);
 }
