@@ -69,7 +69,7 @@ function prefersJson(accept: string | undefined): boolean {
   if (!accept) return false;
   const types = accept.split(',').map((part) => part.split(';')[0].trim().toLowerCase());
   const json = types.findIndex((t) => t === 'application/json' || t.endsWith('+json'));
-  const html = types.findIndex((t) => t === 'text/html');
+  const html = types.indexOf('text/html');
   return json >= 0 && (html < 0 || json < html);
 }
 

@@ -97,12 +97,12 @@ async function expectSameAsSerialized(table: TableMapping, scope: Scope, options
   const entities = await store.list(table, scope, { top: 10 });
   assert.equal(rows?.length, entities.length);
   assert.ok(entities.length >= 2);
-  rows!.forEach((row, i) =>
+  for (const [i, row] of rows!.entries()) {
     assert.equal(
       JSON.stringify(JSON.parse(row)),
       JSON.stringify(serializeEntity(model, table.type, entities[i], options)),
-    ),
-  );
+    );
+  }
 }
 
 describe('rows written as Graph JSON by SQLite', () => {
