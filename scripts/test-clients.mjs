@@ -423,9 +423,10 @@ for (const language of LANGUAGES) {
 const directPasses = LANGUAGES.every((language) => directPassed.has(language.name));
 if (ONLY.length === 0 && (directPasses || WRITE_COVERAGE)) {
   const { graphModel } = await import('../dist/src/http/app.js');
-  const { ResourceRegistry } = await import('../dist/src/resources/registry.js');
+  const { familyRegistry } = await import('../dist/src/family/family.js');
+  const { onPremises } = await import('../dist/src/family/on-premises.js');
   const { familyOperations } = await import('../dist/src/resources/operations.js');
-  const served = familyOperations(graphModel, new ResourceRegistry(graphModel))
+  const served = familyOperations(graphModel, familyRegistry(onPremises))
     .filter((op) => op.implemented)
     .map((op) => `${op.method} ${op.pattern}`);
   const table = {};
