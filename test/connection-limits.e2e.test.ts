@@ -408,7 +408,7 @@ describe('limits answer clients that are still sending (lingering close)', memor
 
 describe('connection limit options: usage errors', memoryPassOnly, () => {
   const cases: [string[], RegExp][] = [
-    [['--max-connections', 'many'], /^localgraph: --max-connections must be a whole number from 0/],
+    [['--max-connections', 'many'], /^localgraph: --max-connections must be a whole number of at least 0, not 'many'/],
     [['--max-requests-per-connection', '1.5'], /^localgraph: --max-requests-per-connection must be a whole number/],
     [['--keep-alive-timeout', '0'], /^localgraph: --keep-alive-timeout must be a whole number from 1/],
     [

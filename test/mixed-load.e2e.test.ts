@@ -1,12 +1,14 @@
 /**
  * Issue 8's load goal, shorter: 64 concurrent clients over two tenants run the mixed read/write
- * load of the "mixed-load" bench suite (bench/lib/mixed-load.ts) for 30 seconds against a real
+ * load of the "mixed-load" bench suite (bench/lib/mixed-load.ts) for 45 seconds against a real
  * `localgraph serve`, on the pass's backend (LOCALGRAPH_TEST_BACKEND: SQLite, in memory or
  * PostgreSQL). Every answer must be the one the client expects (status and body, see
  * bench/lib/mixed-load-client.ts), the membership invariants must hold afterwards, the server's
  * memory must not keep growing once warm (bench/lib/rss-trace.ts), and it must still shut down
- * cleanly. 30 seconds, not less: the server's heap takes about 10,000 requests to reach its
- * working size, and the memory verdict needs a quarter of the run after that. Nothing here is
+ * cleanly. 45 seconds: the server's heap takes about 10,000 requests to reach its working size,
+ * and the memory verdict compares the lowest RSS of the second quarter with that of the last;
+ * with 30 s (7.5 s windows) a window sometimes held no major collection, and the sawtooth's
+ * high side read as growth (troughs 2 to 33 MiB apart on the same code). Nothing here is
  * about speed: the 60-second figures come from `BENCH_SCENARIOS=mixed-load npm run bench`.
  */
 import assert from 'node:assert/strict';
@@ -19,10 +21,10 @@ import { TEST_BACKEND } from './helpers/backend.js';
 import { ADMIN_SCOPES, startServer, type RunningServer } from './helpers/server.js';
 
 const CLIENTS = 64;
-const SECONDS = 30;
+const SECONDS = 45;
 // The heap reaches its working size after about 10,000 requests; the verdict's warm-up is the
 // first quarter of the run, so the run lasts until 4 × that many answers (at most 120 s) when the
-// machine is too busy to serve them in 30 s.
+// machine is too busy to serve them in 45 s.
 const MIN_REQUESTS = 40_000;
 const MAX_SECONDS = 120;
 
