@@ -83,7 +83,9 @@ export async function listPage(
     offset,
   };
   const count = options.count && request.eventual ? () => store.count(table, scope, filtered) : undefined;
-  const fields = options.expand?.length ? undefined : jsonFields(model, behaviour.type, table, serializeOptions(call));
+  // Only where the database writes JSON rows (its dialect's jsonObject) and nothing is expanded.
+  const jsonRowsPossible = store.dialect.jsonObject !== undefined && !options.expand?.length;
+  const fields = jsonRowsPossible ? jsonFields(model, behaviour.type, table, serializeOptions(call)) : undefined;
   const jsonRows = fields && keysIn(keys, fields) ? await store.listJson(table, scope, listOptions, fields) : undefined;
   if (jsonRows) {
     // The rows come written as Graph JSON (src/store/row-json.ts): the body is joined, not stringified.

@@ -1,3 +1,4 @@
+import type { JsonField } from './row-json.js';
 import type { SqlFunctions } from './sql-functions.js';
 
 /**
@@ -48,4 +49,9 @@ export interface Dialect {
    * none (its statement_timeout does it).
    */
   liveCheck?: (rowValue: string) => string;
+  /**
+   * The expression writing a row as the Graph JSON object of `fields`, for list pages the
+   * database serialises itself (src/store/row-json.ts); without it, pages are built in JavaScript.
+   */
+  jsonObject?: (fields: readonly JsonField[]) => { sql: string; params: unknown[] };
 }

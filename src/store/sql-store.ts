@@ -15,7 +15,7 @@ import type {
   SigningKeyRow,
   Store,
 } from './store.js';
-import { sqliteJsonObject, type JsonField } from './row-json.js';
+import type { JsonField } from './row-json.js';
 import type { TableMapping } from './table.js';
 
 function appRegistrationFromRow(row: Record<string, string>): AppRegistrationRow {
@@ -182,8 +182,8 @@ export class SqlStore implements Store {
     options: ListOptions,
     fields: readonly JsonField[],
   ): Promise<string[] | undefined> {
-    if (this.dialect.name !== 'sqlite') return undefined;
-    const object = sqliteJsonObject(fields);
+    if (!this.dialect.jsonObject) return undefined;
+    const object = this.dialect.jsonObject(fields);
     const { sql, params } = this.listSql(table, scope, options, `${object.sql} AS json`, object.params);
     const rows = await this.executor.all<{ json: string }>(sql, params);
     return rows.map((r) => r.json);

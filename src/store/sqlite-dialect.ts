@@ -1,5 +1,6 @@
 import type { Dialect } from './dialect.js';
 import { liveCheck } from './query-deadline.js';
+import { sqliteJsonObject } from './row-json.js';
 import { checked, type SqlFunctions } from './sql-functions.js';
 
 const sqlite: SqlFunctions = {
@@ -54,4 +55,5 @@ export const sqliteDialect: Dialect = {
   isUnstorableValue: () => false,
   sharedByInstances: false,
   liveCheck,
+  jsonObject: sqliteJsonObject,
 };
