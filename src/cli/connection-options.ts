@@ -13,7 +13,7 @@ import { UsageError } from './usage.js';
  */
 const d = DEFAULT_CONNECTION_LIMITS;
 
-interface ConnectionValues {
+export interface ConnectionValues {
   'max-connections'?: string;
   'max-connections-per-source'?: string;
   'max-requests-per-connection'?: string;

@@ -41,7 +41,7 @@ export interface ControlSetup {
   logFormat: LogFormat;
 }
 
-interface ControlValues {
+export interface ControlValues {
   'admin-key'?: string;
   seed?: string;
   'id-seed'?: string;

@@ -4,8 +4,11 @@ import { DEFAULT_CONNECTION_LIMITS, MAX_TIMEOUT_MS } from '../http/connection-li
 import { LOG_FORMATS, LOG_LEVELS } from '../http/logging.js';
 import { DEFAULT_STATEMENT_TIMEOUT_MS } from '../store/query-deadline.js';
 import { DEFAULT_DATA_DIR } from '../store/open.js';
+import type { ConnectionValues } from './connection-options.js';
+import type { ControlValues } from './control-options.js';
 import { envName, type OptionDefinition, type OptionValue } from './option-definitions.js';
 import { readConfigFile, resolveOptions, type ResolvedOptions } from './option-resolver.js';
+import type { StorageValues } from './storage-options.js';
 
 export const DEFAULT_PORT = 5080;
 
@@ -336,17 +339,16 @@ export const SERVE_OPTIONS: readonly OptionDefinition[] = [
 /** `--data`, `--database-url` and `--in-memory` exclude each other; the strongest source decides. */
 export const SERVE_EXCLUSIVE = [['data', 'database-url', 'in-memory']] as const;
 
-/** The resolved values by flag, typed as serve reads them (integers as their decimal text). */
-export interface ServeValues {
+/**
+ * The resolved values by flag, typed as serve reads them (integers as their decimal text); the
+ * storage, connection and control options' own parsers declare theirs.
+ */
+export interface ServeValues extends StorageValues, ConnectionValues, ControlValues {
   config?: string;
   host?: string;
   port?: string;
   'proxy-port'?: string;
   'allowed-host'?: string[];
-  data?: string;
-  'database-url'?: string;
-  'pool-size'?: string;
-  'statement-timeout'?: string;
   'in-memory'?: boolean;
   https?: boolean;
   cert?: string;
@@ -359,21 +361,6 @@ export interface ServeValues {
   audience?: string[];
   'max-claims-tenants'?: string;
   'status-codes'?: string;
-  'max-connections'?: string;
-  'max-connections-per-source'?: string;
-  'max-requests-per-connection'?: string;
-  'headers-timeout'?: string;
-  'request-timeout'?: string;
-  'keep-alive-timeout'?: string;
-  'admin-key'?: string;
-  seed?: string;
-  'id-seed'?: string;
-  'freeze-clock'?: string;
-  faults?: string;
-  'simulate-heartbeats'?: boolean;
-  'heartbeat-timeout'?: string;
-  'log-level'?: string;
-  'log-format'?: string;
   'ready-file'?: string;
 }
 

@@ -21,7 +21,7 @@ export const storageHelp = `  --data DIR               SQLite data folder (defau
   --statement-timeout MS   every database query's deadline in milliseconds, on SQLite as on
                            PostgreSQL; a query past it answers 504 (default: 10000)`;
 
-interface StorageValues {
+export interface StorageValues {
   data?: string;
   'database-url'?: string;
   'pool-size'?: string;
