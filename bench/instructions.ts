@@ -195,7 +195,7 @@ async function main(): Promise<void> {
       if (waited > 300_000) throw new Error(`server not ready after 300 s:\n${stderr}`);
       await new Promise((done) => setTimeout(done, 250));
       const match = readFileSync(stdoutFile, 'utf8').match(ready);
-      base = match?.[1] ?? match?.[2];
+      base = match?.[1];
     }
     const url = target.url(base);
     log(`server ready (${base}); warming up with ${warmup} requests`);

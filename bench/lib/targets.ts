@@ -62,11 +62,10 @@ function storageArgs(where: string): string[] {
 }
 
 /**
- * The line that says `serve` is ready: the banner's first line on a terminal, or (standard output
- * not a terminal, as here) its JSON `ready` record; group 1 or 2 is the Graph base URL.
+ * The line that says `serve` is ready: its JSON `ready` record (standard output is never a
+ * terminal here, so serve writes JSON lines); group 1 is the Graph base URL, http or https.
  */
-export const LOCALGRAPH_READY =
-  /^(?:localgraph listening on (http:\/\/\S+\/beta\/)|\{.*"event":"ready".*"graphUrl":"(http:\/\/[^"]+\/beta\/)".*\})$/;
+export const LOCALGRAPH_READY = /^\{.*"event":"ready".*"graphUrl":"(https?:\/\/[^"]+\/beta\/)".*\}$/;
 
 /** The real CLI: `localgraph serve --port 0 --host 127.0.0.1 (--data <dir> | --database-url <url>)`, set up as `start.settings` says. */
 export async function startLocalgraph(
@@ -103,7 +102,7 @@ export async function startLocalgraph(
     env: start.sqlTraceFile ? { ...process.env, LOCALGRAPH_BENCH_SQL_TRACE: start.sqlTraceFile } : undefined,
   });
   return {
-    baseUrl: started.match[1] ?? started.match[2],
+    baseUrl: started.match[1],
     dataDir,
     pid: started.child.pid!,
     startupMs: started.readyMs,

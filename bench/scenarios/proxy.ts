@@ -7,6 +7,7 @@ import { Agent, ProxyAgent, request } from 'undici';
 import { exchange, openTunnel } from '../../test/helpers/tunnel.js';
 import { CLI, removeTempDir, runNode, startProcess, tempDir } from '../lib/processes.js';
 import type { Suite } from './scenario.js';
+import { LOCALGRAPH_READY } from '../lib/targets.js';
 
 /**
  * Issue 13's figures for the intercepting proxy, against the direct HTTPS port of the same
@@ -95,12 +96,10 @@ export const proxy: Suite = {
         '--max-requests-per-connection',
         '0',
       ],
-      // The banner's first line on a terminal, else (as here) serve's JSON `ready` record.
-      ready:
-        /^(?:localgraph listening on (https:\/\/\S+)\/beta\/|\{.*"event":"ready".*"graphUrl":"(https:\/\/[^"]+)\/beta\/".*\})$/,
+      ready: LOCALGRAPH_READY,
     });
     try {
-      const origin = server.match[1] ?? server.match[2];
+      const origin = new URL(server.match[1]).origin;
       const proxyUrl = `http://127.0.0.1:${proxyPort}`;
       const ca = readFileSync(join(dataDir, 'ca.pem'), 'utf8');
       const token = (await runNode(CLI, ['token', '--data', dataDir, '--scopes', 'Directory.ReadWrite.All'])).trim();
