@@ -101,6 +101,13 @@ function enumSchema(model: Model, name: string): Schema {
   };
 }
 
+/** What an error and each of its `details` say. */
+const ERROR_PARTS: Record<string, Schema> = {
+  code: { type: 'string' },
+  message: { type: 'string' },
+  target: { type: 'string', nullable: true },
+};
+
 const ERROR_SCHEMA: Schema = {
   title: 'ODataError',
   type: 'object',
@@ -110,21 +117,8 @@ const ERROR_SCHEMA: Schema = {
       type: 'object',
       required: ['code', 'message'],
       properties: {
-        code: { type: 'string' },
-        message: { type: 'string' },
-        target: { type: 'string', nullable: true },
-        details: {
-          type: 'array',
-          items: {
-            type: 'object',
-            required: ['code', 'message'],
-            properties: {
-              code: { type: 'string' },
-              message: { type: 'string' },
-              target: { type: 'string', nullable: true },
-            },
-          },
-        },
+        ...ERROR_PARTS,
+        details: { type: 'array', items: { type: 'object', required: ['code', 'message'], properties: ERROR_PARTS } },
         innerError: {
           type: 'object',
           properties: {
