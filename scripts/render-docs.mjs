@@ -4,7 +4,7 @@
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { graphModel } from '../dist/src/http/app.js';
 import { familyRegistry } from '../dist/src/family/family.js';
-import { onPremises } from '../dist/src/family/on-premises.js';
+import { onPremises } from '../dist/src/family/on-premises/on-premises.js';
 import { renderCoverage } from '../dist/src/resources/coverage.js';
 import { permissionMatrix } from '../dist/src/auth/permission-matrix.js';
 import { renderErrorTables, replaceErrorTables } from '../dist/src/graph/errors-doc.js';

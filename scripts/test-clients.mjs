@@ -424,7 +424,7 @@ const directPasses = LANGUAGES.every((language) => directPassed.has(language.nam
 if (ONLY.length === 0 && (directPasses || WRITE_COVERAGE)) {
   const { graphModel } = await import('../dist/src/http/app.js');
   const { familyRegistry } = await import('../dist/src/family/family.js');
-  const { onPremises } = await import('../dist/src/family/on-premises.js');
+  const { onPremises } = await import('../dist/src/family/on-premises/on-premises.js');
   const { familyOperations } = await import('../dist/src/resources/operations.js');
   const served = familyOperations(graphModel, familyRegistry(onPremises))
     .filter((op) => op.implemented)

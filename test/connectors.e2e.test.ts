@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { DEFAULT_CONNECTOR_VERSION } from '../src/resources/connectors.js';
+import { DEFAULT_CONNECTOR_VERSION } from '../src/family/on-premises/connectors.js';
 import {
   ADMIN_SCOPES,
   CONNECTORS_PATH,

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { family } from '../src/model/family.js';
+import { family } from '../src/family/on-premises/schema.js';
 import { Model, type StructuredType } from '../src/model/model.js';
 import { startInProcess, type InProcessServer } from './helpers/in-process.js';
 import { graphClient } from './helpers/graph.js';

@@ -17,7 +17,7 @@ import { parse } from 'yaml';
 import { graphModel } from '../src/http/app.js';
 import { familyOperations } from '../src/resources/operations.js';
 import { familyRegistry } from '../src/family/family.js';
-import { onPremises } from '../src/family/on-premises.js';
+import { onPremises } from '../src/family/on-premises/on-premises.js';
 import { CLI_PATH, GUID } from './helpers/server.js';
 import { startInProcess, type InProcessServer } from './helpers/in-process.js';
 

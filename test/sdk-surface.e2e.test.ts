@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { graphModel } from '../src/http/app.js';
 import { familyRegistry } from '../src/family/family.js';
-import { onPremises } from '../src/family/on-premises.js';
+import { onPremises } from '../src/family/on-premises/on-premises.js';
 import { sdkAnswers } from '../src/resources/sdk-coverage.js';
 import { request, type JsonResponse } from './helpers/server.js';
 import { startInProcess, type InProcessServer } from './helpers/in-process.js';

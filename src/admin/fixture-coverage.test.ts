@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { familyRegistry } from '../family/family.js';
-import { onPremises } from '../family/on-premises.js';
+import { onPremises } from '../family/on-premises/on-premises.js';
 import { migrateFamily } from '../store/migrations.js';
 import { SqlStore } from '../store/sql-store.js';
 import { SqliteDatabase } from '../store/sqlite.js';

@@ -1,9 +1,9 @@
-import { ON_PREMISES_COLLECTIONS } from '../family/on-premises.js';
+import { ON_PREMISES_COLLECTIONS } from '../family/on-premises/on-premises.js';
 import { errors } from '../graph/errors.js';
 import type { Model } from '../model/model.js';
 import type { CollectionBehaviour } from '../resources/collection.js';
 import type { IdGenerator } from '../resources/id-generator.js';
-import { NOT_HYBRID_AGENT_PROFILES } from '../resources/profiles.js';
+import { NOT_HYBRID_AGENT_PROFILES } from '../family/on-premises/profiles.js';
 import type { ResourceRegistry } from '../resources/registry.js';
 import type { AppRegistrationRow, Entity, LinkMapping, RegisteredUserRow } from '../store/store.js';
 import type { TableMapping } from '../store/table.js';

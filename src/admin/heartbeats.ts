@@ -1,7 +1,7 @@
 import { errors } from '../graph/errors.js';
 import { isGuid } from '../odata/guid.js';
 import type { Clock } from '../resources/clock.js';
-import { NOT_HYBRID_AGENT_PROFILES } from '../resources/profiles.js';
+import { NOT_HYBRID_AGENT_PROFILES } from '../family/on-premises/profiles.js';
 import type { HeartbeatKind, HeartbeatTarget, Scope, Store } from '../store/store.js';
 import type { TableMapping } from '../store/table.js';
 

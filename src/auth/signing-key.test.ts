@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { jwtVerify } from 'jose';
-import { onPremises } from '../family/on-premises.js';
+import { onPremises } from '../family/on-premises/on-premises.js';
 import { migrateFamily } from '../store/migrations.js';
 import { SqliteDatabase } from '../store/sqlite.js';
 import { SqlStore } from '../store/sql-store.js';

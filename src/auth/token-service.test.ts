@@ -2,7 +2,7 @@ import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeJwt } from 'jose';
 import { OAuthError } from '../graph/errors.js';
-import { onPremises } from '../family/on-premises.js';
+import { onPremises } from '../family/on-premises/on-premises.js';
 import { migrateFamily } from '../store/migrations.js';
 import { SqliteDatabase } from '../store/sqlite.js';
 import { SqlStore } from '../store/sql-store.js';

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { graphModel } from '../http/app.js';
 import { renderOpenApi } from '../openapi/render.js';
 import { familyRegistry } from '../family/family.js';
-import { onPremises } from '../family/on-premises.js';
+import { onPremises } from '../family/on-premises/on-premises.js';
 import { UsageError } from './usage.js';
 
 export const openapiHelp = `Usage: localgraph openapi [--format yaml|json] [--server URL]

@@ -12,7 +12,7 @@ import { TokenService } from '../auth/token-service.js';
 import { TokenVerifier } from '../auth/verifier.js';
 import { errors, GraphError, renderError } from '../graph/errors.js';
 import { familyModel, familyRegistry, type Family } from '../family/family.js';
-import { onPremises } from '../family/on-premises.js';
+import { onPremises } from '../family/on-premises/on-premises.js';
 import { renderMetadata } from '../model/metadata.js';
 import type { Clock } from '../resources/clock.js';
 import type { IdGenerator } from '../resources/id-generator.js';

@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { decodeJwt } from 'jose';
 import { defaultIdentity, ensureDefaultRegistrations, type DefaultIdentity } from '../auth/identity.js';
 import { activeSigningKey } from '../auth/signing-key.js';
-import { onPremises } from '../family/on-premises.js';
+import { onPremises } from '../family/on-premises/on-premises.js';
 import { migrateFamily } from '../store/migrations.js';
 import { SqliteDatabase } from '../store/sqlite.js';
 import { SqlStore } from '../store/sql-store.js';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { activeSigningKey } from '../auth/signing-key.js';
 import { issueAccessToken } from '../auth/tokens.js';
-import { onPremises } from '../family/on-premises.js';
+import { onPremises } from '../family/on-premises/on-premises.js';
 import { migrateFamily } from '../store/migrations.js';
 import { openStore } from '../store/open.js';
 import { SqliteDatabase } from '../store/sqlite.js';

@@ -3,7 +3,7 @@ import type { Authenticator } from '../auth/authenticator.js';
 import { allPermissions } from '../auth/identity.js';
 import { activeSigningKey, type SigningKey } from '../auth/signing-key.js';
 import { issueAccessToken } from '../auth/tokens.js';
-import { onPremises } from '../family/on-premises.js';
+import { onPremises } from '../family/on-premises/on-premises.js';
 import { migrateFamily } from '../store/migrations.js';
 import { SqliteDatabase } from '../store/sqlite.js';
 import { SqlStore } from '../store/sql-store.js';

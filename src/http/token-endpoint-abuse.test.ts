@@ -6,7 +6,7 @@ import { registerApp, registerUser } from '../auth/registrations.js';
 import { SecretChecker } from '../auth/secret-checker.js';
 import { TokenService } from '../auth/token-service.js';
 import { TokenThrottle } from '../auth/token-throttle.js';
-import { onPremises } from '../family/on-premises.js';
+import { onPremises } from '../family/on-premises/on-premises.js';
 import { migrateFamily } from '../store/migrations.js';
 import { SqliteDatabase } from '../store/sqlite.js';
 import { SqlStore } from '../store/sql-store.js';

@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { family } from './family.js';
+import { family } from '../family/on-premises/schema.js';
 import { renderMetadata } from './metadata.js';
 import type { SchemaDecl } from './edm.js';
 

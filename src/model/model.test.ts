@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { family } from './family.js';
+import { family } from '../family/on-premises/schema.js';
 import { isNavigation, Model } from './model.js';
 
 const model = new Model(family);

@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { GraphError } from '../graph/errors.js';
-import { family } from '../model/family.js';
+import { family } from '../family/on-premises/schema.js';
 import { Model } from '../model/model.js';
 import { defaultKeyNormalizer, pathKeys, resolvePath, type ResolvedPath } from './path.js';
 

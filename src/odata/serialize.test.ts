@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { family } from '../model/family.js';
+import { family } from '../family/on-premises/schema.js';
 import type { SchemaDecl } from '../model/edm.js';
 import { Model } from '../model/model.js';
 import { serializeEntity, type SerializeOptions } from './serialize.js';

@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { GraphError } from '../graph/errors.js';
-import { family } from '../model/family.js';
+import { family } from '../family/on-premises/schema.js';
 import { Model, type Property, type TypeRef } from '../model/model.js';
 import { declaredType, readPropertyValue, readValue, type ValueContext } from './values.js';
 

@@ -7,7 +7,7 @@ import { graphModel } from '../http/app.js';
 import { renderCoverage } from './coverage.js';
 import { familyOperations } from './operations.js';
 import { familyRegistry } from '../family/family.js';
-import { onPremises } from '../family/on-premises.js';
+import { onPremises } from '../family/on-premises/on-premises.js';
 import { NOT_SERVED, sdkAnswers } from './sdk-coverage.js';
 import { SDK_OPERATIONS } from './sdk-surface.js';
 

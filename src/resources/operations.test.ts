@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { assertGraphError, inProcessGraph } from '../../test/helpers/graph.js';
 import { graphModel } from '../http/app.js';
 import { familyRegistry } from '../family/family.js';
-import { onPremises } from '../family/on-premises.js';
+import { onPremises } from '../family/on-premises/on-premises.js';
 import { familyOperations } from './operations.js';
 
 const SEGMENTS = '/applications/{id}/onPremisesPublishing/segmentsConfiguration';

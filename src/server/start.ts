@@ -14,7 +14,7 @@ import {
 import type { TrustedIssuers } from '../auth/trusted-issuers.js';
 import { buildAuthenticator, type AuthOptions } from '../cli/auth-setup.js';
 import { prepareControlPlane, type ControlSetup, type PreparedControlPlane } from '../cli/control-options.js';
-import { onPremises } from '../family/on-premises.js';
+import { onPremises } from '../family/on-premises/on-premises.js';
 import { createApp, randomIds } from '../http/app.js';
 import { LeafIssuer, storeCertificateAuthority } from '../http/certificate-authority.js';
 import { resolveConnectionLimits, type ConnectionLimits } from '../http/connection-limits.js';

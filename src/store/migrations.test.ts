@@ -1,8 +1,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { family } from '../model/family.js';
+import { family } from '../family/on-premises/schema.js';
 import { Model } from '../model/model.js';
-import { onPremises, onPremisesTables } from '../family/on-premises.js';
+import { onPremises, onPremisesTables } from '../family/on-premises/on-premises.js';
 import { migrateFamily, familyMigrations, SchemaTooNewError } from './migrations.js';
 import { SqliteDatabase } from './sqlite.js';
 import { tableFor, type TableMapping } from './table.js';

@@ -1,7 +1,7 @@
 import { join, resolve } from 'node:path';
 import { checkDatabaseFile, damagedDatabase } from './database-file.js';
 import { narrowedWarning, secureDataFolder } from './data-permissions.js';
-import { onPremises } from '../family/on-premises.js';
+import { onPremises } from '../family/on-premises/on-premises.js';
 import { migrateFamily } from './migrations.js';
 import { PostgresDatabase } from './postgres.js';
 import type { SqlDatabase } from './sql.js';

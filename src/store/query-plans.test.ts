@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { createApp } from '../http/app.js';
-import { onPremises } from '../family/on-premises.js';
+import { onPremises } from '../family/on-premises/on-premises.js';
 import { migrateFamily } from './migrations.js';
 import { postgresTarget } from './open.js';
 import { PostgresDatabase } from './postgres.js';

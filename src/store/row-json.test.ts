@@ -1,9 +1,9 @@
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { family } from '../model/family.js';
+import { family } from '../family/on-premises/schema.js';
 import { Model } from '../model/model.js';
 import { jsonFields, serializeEntity, type SerializeOptions } from '../odata/serialize.js';
-import { onPremises } from '../family/on-premises.js';
+import { onPremises } from '../family/on-premises/on-premises.js';
 import { migrateFamily } from './migrations.js';
 import { sqliteJsonObject } from './row-json.js';
 import { SqliteDatabase } from './sqlite.js';

@@ -1,8 +1,8 @@
 import { beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { family } from '../model/family.js';
+import { family } from '../family/on-premises/schema.js';
 import { Model } from '../model/model.js';
-import { onPremises } from '../family/on-premises.js';
+import { onPremises } from '../family/on-premises/on-premises.js';
 import { migrateFamily } from './migrations.js';
 import { SerialQueue } from './serial-queue.js';
 import { SqliteDatabase } from './sqlite.js';

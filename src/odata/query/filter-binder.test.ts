@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { family } from '../../model/family.js';
+import { family } from '../../family/on-premises/schema.js';
 import { Model, type StructuredType } from '../../model/model.js';
 import type { BoundExpr } from './bound-filter.js';
 import { printBound } from './bound-print.js';

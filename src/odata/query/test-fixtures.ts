@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { GraphError } from '../../graph/errors.js';
 import { familyModel } from '../../family/family.js';
-import { onPremises, onPremisesTables } from '../../family/on-premises.js';
+import { onPremises, onPremisesTables } from '../../family/on-premises/on-premises.js';
 import { migrateFamily } from '../../store/migrations.js';
 import { SqliteDatabase } from '../../store/sqlite.js';
 import { SqlStore } from '../../store/sql-store.js';

@@ -1,10 +1,10 @@
-import { errors } from '../graph/errors.js';
-import type { CollectionBehaviour, OperationContext } from './collection.js';
+import { errors } from '../../graph/errors.js';
+import type { CollectionBehaviour, OperationContext } from '../../resources/collection.js';
 import { CONNECTOR_GROUPS } from './connectors.js';
 import { customDomainCertificateMetadata, UnreadableCertificate } from './custom-domain-certificate.js';
-import type { Entity } from '../store/store.js';
-import type { Model } from '../model/model.js';
-import { tableFor } from '../store/table.js';
+import type { Entity } from '../../store/store.js';
+import type { Model } from '../../model/model.js';
+import { tableFor } from '../../store/table.js';
 
 /**
  * Applications, as far as application proxy needs them: the directory basics and the full

@@ -1,9 +1,9 @@
-import type { SchemaDecl } from './edm.js';
-import { familyAnnotations } from './family-annotations.js';
-import { familyApplicationTypes } from './family-application.js';
-import { familyComplexTypes } from './family-complex.js';
-import { familyEntityTypes } from './family-entities.js';
-import { familyEnumTypes } from './family-enums.js';
+import type { SchemaDecl } from '../../model/edm.js';
+import { familyAnnotations } from './schema-annotations.js';
+import { familyApplicationTypes } from './schema-application.js';
+import { familyComplexTypes } from './schema-complex.js';
+import { familyEntityTypes } from './schema-entities.js';
+import { familyEnumTypes } from './schema-enums.js';
 
 /**
  * The schema localgraph serves: the on-premises publishing family of Graph beta, plus the slice

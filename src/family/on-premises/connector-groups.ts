@@ -1,8 +1,8 @@
-import { errors } from '../graph/errors.js';
-import type { CollectionBehaviour, Guard } from './collection.js';
+import { errors } from '../../graph/errors.js';
+import type { CollectionBehaviour, Guard } from '../../resources/collection.js';
 import { onlyApplicationProxy } from './connectors.js';
-import type { Model } from '../model/model.js';
-import { tableFor } from '../store/table.js';
+import type { Model } from '../../model/model.js';
+import { tableFor } from '../../store/table.js';
 
 export const DEFAULT_CONNECTOR_GROUP_NAME = 'Default';
 export const DEFAULT_CONNECTOR_GROUP_REGION = 'nam';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { before, describe, test } from 'node:test';
-import { assertGraphError, type InProcessGraph, inProcessGraph } from '../../test/helpers/graph.js';
+import { assertGraphError, type InProcessGraph, inProcessGraph } from '../../../test/helpers/graph.js';
 
 /** The rules of ip-application-segments.ts, through the engine in-process over an in-memory store. */
 

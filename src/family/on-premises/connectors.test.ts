@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { before, describe, test } from 'node:test';
-import { assertGraphError, type InProcessGraph, inProcessGraph } from '../../test/helpers/graph.js';
+import { assertGraphError, type InProcessGraph, inProcessGraph } from '../../../test/helpers/graph.js';
 import { DEFAULT_CONNECTOR_VERSION, MACHINE_NAME_MAX_LENGTH } from './connectors.js';
 
 /** The rules of connectors.ts, through the engine in-process over an in-memory store. */

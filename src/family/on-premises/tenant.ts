@@ -1,8 +1,8 @@
-import type { Clock } from '../resources/clock.js';
-import { DEFAULT_CONNECTOR_GROUP_NAME, DEFAULT_CONNECTOR_GROUP_REGION } from '../resources/connector-groups.js';
-import type { IdGenerator } from '../resources/id-generator.js';
-import type { TableMapping } from '../store/table.js';
-import type { Store } from '../store/store.js';
+import type { Clock } from '../../resources/clock.js';
+import { DEFAULT_CONNECTOR_GROUP_NAME, DEFAULT_CONNECTOR_GROUP_REGION } from './connector-groups.js';
+import type { IdGenerator } from '../../resources/id-generator.js';
+import type { TableMapping } from '../../store/table.js';
+import type { Store } from '../../store/store.js';
 
 /**
  * Every tenant of the on-premises family has one profile per publishing type and a default

@@ -1,16 +1,16 @@
-import { permissionMatrix } from '../auth/permission-matrix.js';
-import { family as onPremisesSchema } from '../model/family.js';
-import { applicationsBehaviour } from '../resources/applications.js';
-import { connectorGroupsBehaviour } from '../resources/connector-groups.js';
-import { connectorsBehaviour } from '../resources/connectors.js';
-import { agentGroupsBehaviour, agentsBehaviour, publishedResourcesBehaviour } from '../resources/hybrid-agents.js';
-import { ipApplicationSegmentsBehaviour } from '../resources/ip-application-segments.js';
-import { profileIds, profileKeyNormalizer, profilesBehaviour, tenantSegmentsBehaviour } from '../resources/profiles.js';
-import { sensorsBehaviour } from '../resources/sensors.js';
-import type { TableMapping } from '../store/table.js';
-import { defineFamily, familyModel, familyRegistry } from './family.js';
-import { onPremisesMigrations } from './on-premises-migrations.js';
-import { onPremisesTenantDefaults } from './on-premises-tenant.js';
+import { permissionMatrix } from '../../auth/permission-matrix.js';
+import { family as onPremisesSchema } from './schema.js';
+import { applicationsBehaviour } from './applications.js';
+import { connectorGroupsBehaviour } from './connector-groups.js';
+import { connectorsBehaviour } from './connectors.js';
+import { agentGroupsBehaviour, agentsBehaviour, publishedResourcesBehaviour } from './hybrid-agents.js';
+import { ipApplicationSegmentsBehaviour } from './ip-application-segments.js';
+import { profileIds, profileKeyNormalizer, profilesBehaviour, tenantSegmentsBehaviour } from './profiles.js';
+import { sensorsBehaviour } from './sensors.js';
+import type { TableMapping } from '../../store/table.js';
+import { defineFamily, familyModel, familyRegistry } from '../family.js';
+import { onPremisesMigrations } from './migrations.js';
+import { onPremisesTenantDefaults } from './tenant.js';
 
 /**
  * The collections of the family by the names the rest of localgraph reaches them by (fixture

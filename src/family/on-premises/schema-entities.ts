@@ -1,4 +1,4 @@
-import type { EntityTypeDecl } from './edm.js';
+import type { EntityTypeDecl } from '../../model/edm.js';
 
 /**
  * The entity types of the on-premises publishing family, transcribed from Microsoft's beta CSDL

@@ -1,4 +1,4 @@
-import type { EnumTypeDecl } from './edm.js';
+import type { EnumTypeDecl } from '../../model/edm.js';
 
 /**
  * The enum types of the on-premises publishing family, transcribed from Microsoft's beta CSDL

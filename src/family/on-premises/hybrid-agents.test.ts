@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
-import { assertGraphError, type InProcessGraph, inProcessGraph } from '../../test/helpers/graph.js';
+import { assertGraphError, type InProcessGraph, inProcessGraph } from '../../../test/helpers/graph.js';
 
 /** The rules of hybrid-agents.ts, through the engine in-process over an in-memory store. */
 

@@ -1,6 +1,6 @@
-import type { Model, StructuredType } from '../model/model.js';
-import type { CollectionBehaviour } from './collection.js';
-import { tableFor } from '../store/table.js';
+import type { Model, StructuredType } from '../../model/model.js';
+import type { CollectionBehaviour } from '../../resources/collection.js';
+import { tableFor } from '../../store/table.js';
 
 /**
  * The publishing profiles: each tenant has one per publishing type, keyed by it

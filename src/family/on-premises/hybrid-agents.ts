@@ -1,7 +1,7 @@
-import type { CollectionBehaviour } from './collection.js';
+import type { CollectionBehaviour } from '../../resources/collection.js';
 import { NOT_HYBRID_AGENT_PROFILES } from './profiles.js';
-import type { Model } from '../model/model.js';
-import { tableFor } from '../store/table.js';
+import type { Model } from '../../model/model.js';
+import { tableFor } from '../../store/table.js';
 
 /**
  * Hybrid agents (provisioning, pass-through authentication, ...), their agent groups and the

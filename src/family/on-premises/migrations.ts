@@ -1,4 +1,4 @@
-import type { Migration } from '../store/migrations.js';
+import type { Migration } from '../../store/migrations.js';
 
 /**
  * The on-premises publishing family's tables, by schema version (localgraph's own tables of the

@@ -1,4 +1,4 @@
-import type { AnnotationDecl, AnnotationsDecl } from './edm.js';
+import type { AnnotationDecl, AnnotationsDecl } from '../../model/edm.js';
 
 /**
  * The family's `<Annotations>` blocks, as Microsoft's beta CSDL publishes them

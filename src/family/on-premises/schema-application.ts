@@ -1,4 +1,4 @@
-import type { ComplexTypeDecl, EntityTypeDecl } from './edm.js';
+import type { ComplexTypeDecl, EntityTypeDecl } from '../../model/edm.js';
 
 /**
  * The directory types the family points at (`connectorGroup.applications`,

@@ -1,6 +1,6 @@
-import type { CollectionBehaviour } from './collection.js';
-import type { Model } from '../model/model.js';
-import { tableFor } from '../store/table.js';
+import type { CollectionBehaviour } from '../../resources/collection.js';
+import type { Model } from '../../model/model.js';
+import { tableFor } from '../../store/table.js';
 
 /**
  * App proxy connectors, under the `applicationProxy` profile only. Real connectors are registered

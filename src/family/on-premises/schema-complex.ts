@@ -1,4 +1,4 @@
-import type { ComplexTypeDecl } from './edm.js';
+import type { ComplexTypeDecl } from '../../model/edm.js';
 
 /**
  * The complex types of the on-premises publishing family, transcribed from Microsoft's beta CSDL
