@@ -57,6 +57,16 @@ export interface Relationship {
   fallback?(ctx: OperationContext): string;
 }
 
+/** Valid request bodies of a collection's writes (see `CollectionBehaviour.example`). */
+export interface CollectionExample {
+  /** A `POST` body. */
+  create?: Record<string, unknown>;
+  /** A `PATCH` body for an entity; tests apply it to the object they create, as a client configuring it. */
+  update?: Record<string, unknown>;
+  /** A `PATCH` body for each of `properties`. */
+  properties?: Record<string, Record<string, unknown>>;
+}
+
 /**
  * The rules of one collection (an entity set or a contained navigation) that the model cannot
  * state: where its rows live, what clients may write, server-set defaults, which parents serve
@@ -68,6 +78,12 @@ export interface CollectionBehaviour {
   path: string;
   type: StructuredType;
   table: TableMapping;
+  /**
+   * Bodies a client would send, valid for this collection: what tests that sweep every operation
+   * (src/http/testing.ts) create, change and write with. Required for each write the behaviour
+   * serves: `create` with `create`, `update` with `update`, one per addressable property.
+   */
+  example?: CollectionExample;
   /** Whether the parent entity (by its keys) serves this collection, with the reason when it doesn't. */
   servedBy?(parentKeys: string[]): true | string;
   scope(tenantId: string, parentKeys: string[]): Scope;

@@ -82,6 +82,18 @@ export function applicationsBehaviour(model: Model): CollectionBehaviour {
     path: 'applications',
     type: table.type,
     table,
+    // Created bare, then published by a PATCH as clients configure app proxy (its connector group needs that).
+    example: {
+      create: { displayName: 'Contoso Intranet' },
+      update: {
+        onPremisesPublishing: {
+          externalUrl: 'https://intranet-contoso.msappproxy.net/',
+          internalUrl: 'http://intranet.contoso.com/',
+          externalAuthenticationType: 'passthru',
+          applicationType: 'nonwebapp',
+        },
+      },
+    },
     scope: (tenantId) => ({ tenantId }),
     create: {
       rules: { writable, ignored, required: ['displayName'] },

@@ -32,6 +32,7 @@ export function connectorGroupsBehaviour(model: Model): CollectionBehaviour {
     path: 'onPremisesPublishingProfiles/connectorGroups',
     type: table.type,
     table,
+    example: { create: { name: 'Contoso web servers' }, update: { name: 'Contoso intranet servers' } },
     servedBy: onlyApplicationProxy('Connector groups'),
     scope: (tenantId) => ({ tenantId }),
     create: {

@@ -28,6 +28,10 @@ export function connectorsBehaviour(model: Model): CollectionBehaviour {
     path: 'onPremisesPublishingProfiles/connectors',
     type: table.type,
     table,
+    example: {
+      create: { externalIp: '203.0.113.10', machineName: 'proxy01.contoso.com', status: 'active' },
+      update: { status: 'inactive' },
+    },
     servedBy: onlyApplicationProxy('Connectors'),
     scope: (tenantId) => ({ tenantId }),
     create: {

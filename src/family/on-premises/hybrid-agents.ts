@@ -33,6 +33,10 @@ export function agentsBehaviour(model: Model): CollectionBehaviour {
     path: AGENTS,
     type: table.type,
     table,
+    example: {
+      create: { externalIp: '203.0.113.20', machineName: 'sync01.contoso.com', status: 'active' },
+      update: { status: 'inactive' },
+    },
     servedBy: servedByHybridProfiles('Agents'),
     scope: byProfile,
     create: {
@@ -65,6 +69,7 @@ export function agentGroupsBehaviour(model: Model): CollectionBehaviour {
     path: AGENT_GROUPS,
     type: table.type,
     table,
+    example: { create: { displayName: 'Contoso provisioning' }, update: { displayName: 'Contoso HR provisioning' } },
     servedBy: servedByHybridProfiles('Agent groups'),
     scope: byProfile,
     create: {
@@ -109,6 +114,10 @@ export function publishedResourcesBehaviour(model: Model): CollectionBehaviour {
     path: PUBLISHED_RESOURCES,
     type: table.type,
     table,
+    example: {
+      create: { displayName: 'Contoso HR', resourceName: 'hr.contoso.com' },
+      update: { displayName: 'Contoso Human Resources' },
+    },
     servedBy: servedByHybridProfiles('Published resources'),
     scope: byProfile,
     create: {

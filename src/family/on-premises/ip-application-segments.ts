@@ -17,6 +17,10 @@ export function ipApplicationSegmentsBehaviour(model: Model): CollectionBehaviou
     path: 'applications/onPremisesPublishing/segmentsConfiguration/applicationSegments',
     type: table.type,
     table,
+    example: {
+      create: { destinationHost: 'sql01.contoso.com', destinationType: 'fqdn', ports: ['1433-1433'], protocol: 'tcp' },
+      update: { ports: ['1433-1434'] },
+    },
     scope: (tenantId, [applicationId]) => ({ tenantId, parents: [applicationId] }),
     create: {
       rules: { writable: fields, ignored: ['id'] },

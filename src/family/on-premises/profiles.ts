@@ -33,6 +33,10 @@ export function profilesBehaviour(model: Model): CollectionBehaviour {
     path: 'onPremisesPublishingProfiles',
     type: table.type,
     table,
+    example: {
+      update: { isDefaultAccessEnabled: true },
+      properties: { hybridAgentUpdaterConfiguration: { allowUpdateConfigurationOverride: true } },
+    },
     scope: (tenantId) => ({ tenantId }),
     fixedKeys: profileIds(model),
     update: { rules: { writable: ['isEnabled', 'isDefaultAccessEnabled', 'hybridAgentUpdaterConfiguration'] } },

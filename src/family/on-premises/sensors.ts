@@ -16,6 +16,10 @@ export function sensorsBehaviour(model: Model): CollectionBehaviour {
     path: 'onPremisesPublishingProfiles/sensors',
     type: table.type,
     table,
+    example: {
+      create: { externalIp: '203.0.113.30', machineName: 'dc01.contoso.com', status: 'active' },
+      update: { isAuditMode: true },
+    },
     servedBy: ([profile]) =>
       profile === 'privateAccess' || `Sensors are served by the 'privateAccess' profile only, not by '${profile}'.`,
     scope: (tenantId) => ({ tenantId }),
