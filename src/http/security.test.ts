@@ -6,7 +6,14 @@ import { generateKeyPair, SignJWT, type JWTPayload } from 'jose';
 import { allPermissions } from '../auth/identity.js';
 import { permissionMatrix } from '../auth/permission-matrix.js';
 import { GRAPH_AUDIENCE, issuerFor } from '../auth/tokens.js';
-import { createFamilyObjects, testServer, urlFor, type FamilyObjects, type TestServer } from './testing.js';
+import {
+  createFamilyObjects,
+  exampleBody,
+  testServer,
+  urlFor,
+  type FamilyObjects,
+  type TestServer,
+} from './testing.js';
 
 /**
  * Attacks on the Graph route's authentication, each answered with the Graph error it calls for
@@ -179,7 +186,9 @@ describe("another tenant's token on every route", () => {
       for (const token of [intruder, intruderApp]) {
         const url = urlFor(row.pattern, objects);
         const payload =
-          row.method === 'GET' || row.method === 'DELETE' ? undefined : JSON.stringify(bodyFor(row.pattern, objects));
+          row.method === 'GET' || row.method === 'DELETE'
+            ? undefined
+            : JSON.stringify(exampleBody(row.pattern, objects));
         const res = await server.app.inject({
           method: row.method,
           url,
@@ -199,39 +208,3 @@ describe("another tenant's token on every route", () => {
     assert.deepEqual(await snapshot(), before);
   });
 });
-
-/** A valid body for a write, so that only the tenant boundary can refuse it; `$ref` writes name this tenant's objects. */
-function bodyFor(pattern: string, objects: FamilyObjects): object {
-  const target = (path: string) => ({ '@odata.id': `https://graph.microsoft.com/beta${path}` });
-  if (pattern.endsWith('/memberOf/$ref'))
-    return target(`/onPremisesPublishingProfiles/applicationProxy/connectorGroups/${objects.connectorGroup}`);
-  if (pattern.endsWith('/members/$ref'))
-    return target(`/onPremisesPublishingProfiles/applicationProxy/connectors/${objects.connector}`);
-  if (pattern.endsWith('/connectorGroup/$ref'))
-    return target(`/onPremisesPublishingProfiles/applicationProxy/connectorGroups/${objects.connectorGroup}`);
-  if (pattern.endsWith('/agentGroups/$ref'))
-    return target(`/onPremisesPublishingProfiles/provisioning/agentGroups/${objects.agentGroup}`);
-  if (pattern.endsWith('/agents/$ref'))
-    return target(`/onPremisesPublishingProfiles/provisioning/agents/${objects.agent}`);
-  if (pattern.endsWith('/publishedResources/$ref'))
-    return target(`/onPremisesPublishingProfiles/provisioning/publishedResources/${objects.publishedResource}`);
-  const device = { externalIp: '10.9.9.9', machineName: 'intruder.example', status: 'active' };
-  const bodies: [RegExp, object][] = [
-    [/\/hybridAgentUpdaterConfiguration$/, { allowUpdateConfigurationOverride: true }],
-    [/\/connectorGroups(\/\{id\})?$/, { name: 'intruder' }],
-    [/\/connectors(\/\{id\})?$/, device],
-    [/\/agents(\/\{id\})?$/, { ...device, supportedPublishingTypes: ['provisioning'] }],
-    [/\/(agentGroups|publishedResources)(\/\{id\})?$/, { displayName: 'intruder', resourceName: 'intruder.example' }],
-    [/\/sensors(\/\{id\})?$/, { ...device, isBreakglassEnabled: false, version: '1.0' }],
-    [
-      /\/applicationSegments(\/\{id\})?$/,
-      { destinationHost: 'intruder.example', destinationType: 'fqdn', ports: ['1-1'], protocol: 'tcp' },
-    ],
-    [/^\/applications(\/\{id\})?$/, { displayName: 'intruder' }],
-    [/^\/onPremisesPublishingProfiles\/\{id\}$/, { isEnabled: false }],
-  ];
-  const found = bodies.find(([pattern_]) => pattern_.test(pattern));
-  if (!found) throw new Error(`no body for ${pattern}`);
-  // PATCH bodies take only what may change.
-  return pattern.endsWith('{id}') ? Object.fromEntries(Object.entries(found[1]).slice(0, 1)) : found[1];
-}

@@ -8,6 +8,11 @@ import { migrateFamily } from '../store/migrations.js';
 import { SqliteDatabase } from '../store/sqlite.js';
 import { SqlStore } from '../store/sql-store.js';
 import { type AppOptions, createApp } from './app.js';
+import { familyRegistry } from '../family/family.js';
+import { resolvePath } from '../odata/path.js';
+import type { CollectionBehaviour } from '../resources/collection.js';
+import { collectionPattern } from '../resources/operations.js';
+import { resolveTarget, type Target } from '../resources/target.js';
 
 /**
  * In-process fixtures for the HTTP-level tests of identity and permissions: an app over an
@@ -70,113 +75,132 @@ export async function testServer(
   };
 }
 
-/** The profile a collection of the family lives under. */
-export function profileFor(pattern: string): string {
-  if (/\/(agents|agentGroups|publishedResources|hybridAgentUpdaterConfiguration)/.test(pattern)) return 'provisioning';
-  if (pattern.includes('/sensors')) return 'privateAccess';
-  return 'applicationProxy';
+/** One object of each creatable collection of the family, its id by collection path. */
+export type FamilyObjects = Readonly<Record<string, string>>;
+
+const registry = () => familyRegistry(onPremises);
+
+/** What each behaviour should declare in its `example` for the writes it serves, and does not. */
+export function missingExamples(collections: CollectionBehaviour[] = registry().all()): string[] {
+  return collections.flatMap((b) => [
+    ...(b.create && !b.example?.create ? [`${b.path}: example.create`] : []),
+    ...(b.update && !b.example?.update ? [`${b.path}: example.update`] : []),
+    ...Object.keys(b.properties ?? {})
+      .filter((name) => !b.example?.properties?.[name])
+      .map((name) => `${b.path}: example.properties.${name}`),
+  ]);
 }
 
-/** Ids of one object of each collection, made in a tenant by its admin. */
-export interface FamilyObjects {
-  connectorGroup: string;
-  connector: string;
-  agent: string;
-  agentGroup: string;
-  publishedResource: string;
-  sensor: string;
-  application: string;
-  segment: string;
-}
-
-export const SEGMENTS_PATH =
-  'onPremisesPublishing/segmentsConfiguration/microsoft.graph.ipSegmentConfiguration/applicationSegments';
-
+/**
+ * Makes one object of each collection clients can create, in a tenant, as its admin: `POST` with
+ * the behaviour's create example, then `PATCH` with its update example (an application is
+ * published that way). Contained collections come after the collections their path passes
+ * through (an application before its segments). The built-in objects (profiles) exist already.
+ */
 export async function createFamilyObjects(server: TestServer, tenantId: string): Promise<FamilyObjects> {
+  const missing = missingExamples();
+  if (missing.length > 0) throw new Error(`behaviours without the examples their writes need: ${missing.join(', ')}`);
   const token = await server.userToken(tenantId, allPermissions().scopes);
-  const send = async (method: 'POST' | 'PATCH', url: string, payload: object): Promise<string> => {
+  const send = async (method: 'POST' | 'PATCH', url: string, payload: object) => {
     const res = await server.app.inject({
       method,
-      url: `/beta${url}`,
+      url,
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       payload,
     });
     if (res.statusCode >= 300) throw new Error(`${method} ${url}: ${res.statusCode} ${res.body}`);
-    return res.body ? (res.json().id as string) : '';
+    return res;
   };
-  const device = { externalIp: '10.0.0.1', machineName: 'host.contoso.com', status: 'active' };
-  const application = await send('POST', '/applications', { displayName: 'Contoso app' });
-  await send('PATCH', `/applications/${application}`, {
-    onPremisesPublishing: {
-      externalUrl: 'https://app.contoso.com',
-      internalUrl: 'http://app',
-      externalAuthenticationType: 'passthru',
-      applicationType: 'nonwebapp',
-    },
-  });
-  return {
-    connectorGroup: await send('POST', '/onPremisesPublishingProfiles/applicationProxy/connectorGroups', {
-      name: 'Group A',
-    }),
-    connector: await send('POST', '/onPremisesPublishingProfiles/applicationProxy/connectors', device),
-    agent: await send('POST', '/onPremisesPublishingProfiles/provisioning/agents', {
-      ...device,
-      supportedPublishingTypes: ['provisioning'],
-    }),
-    agentGroup: await send('POST', '/onPremisesPublishingProfiles/provisioning/agentGroups', {
-      displayName: 'Agents A',
-    }),
-    publishedResource: await send('POST', '/onPremisesPublishingProfiles/provisioning/publishedResources', {
-      displayName: 'Resource A',
-      resourceName: 'a.contoso.com',
-    }),
-    sensor: await send('POST', '/onPremisesPublishingProfiles/privateAccess/sensors', {
-      ...device,
-      isBreakglassEnabled: false,
-      version: '1.0.0.0',
-    }),
-    application,
-    segment: await send('POST', `/applications/${application}/${SEGMENTS_PATH}`, {
-      destinationHost: 'db.contoso.com',
-      destinationType: 'fqdn',
-      ports: ['1433-1433'],
-      protocol: 'tcp',
-    }),
-  };
+  const { model } = registry();
+  const creatable = registry()
+    .all()
+    .filter((b) => b.create)
+    .map((behaviour) => ({ behaviour, pattern: collectionPattern(model, behaviour) }))
+    .sort((a, b) => keyCount(a.pattern) - keyCount(b.pattern));
+  const objects: Record<string, string> = {};
+  for (const { behaviour, pattern } of creatable) {
+    const id = (await send('POST', urlFor(pattern, objects), behaviour.example!.create!)).json().id as string;
+    objects[behaviour.path] = id;
+    if (behaviour.update) await send('PATCH', urlFor(`${pattern}/{id}`, objects), behaviour.example!.update!);
+  }
+  return objects;
+}
+
+const keyCount = (pattern: string) => pattern.split('/').filter((s) => s === '{id}').length;
+
+/**
+ * A concrete URL (under `/beta`) for a pattern of the permission matrix: each `{id}` keys the
+ * collection the path before it addresses (resolved as the server resolves it), and is the
+ * object of `objects` of that collection, or a random GUID when no objects are given. A
+ * collection of built-in entities (the profiles) is keyed by the first that serves the rest of
+ * the path.
+ */
+export function urlFor(pattern: string, objects?: FamilyObjects): string {
+  const segments = pattern.split('/').filter((s) => s !== '');
+  const out: string[] = [];
+  for (const [i, segment] of segments.entries())
+    out.push(segment === '{id}' ? keyFor(out, segments.slice(i + 1), objects) : segment);
+  return `/beta/${out.join('/')}`;
+}
+
+/** What a concrete path addresses, as the Graph route resolves it. */
+function resolve(segments: string[]): Target {
+  const { model, normalizeKey } = registry();
+  return resolveTarget(registry(), resolvePath(model, segments.join('/'), normalizeKey));
+}
+
+/** The key after the concrete path `before`, for a pattern that goes on with `rest`. */
+function keyFor(before: string[], rest: string[], objects?: FamilyObjects): string {
+  const target = resolve(before);
+  const collection =
+    target.kind === 'collection' ? target.behaviour : target.kind === 'related' ? target.target : undefined;
+  if (!collection) throw new Error(`/${before.join('/')} is not a collection`);
+  if (collection.fixedKeys) {
+    // The first built-in entity whose servedBy rules admit the rest of the path.
+    const others = rest.map((s) => (s === '{id}' ? crypto.randomUUID() : s));
+    const serving = [...collection.fixedKeys].find((key) => resolves([...before, key, ...others]));
+    if (!serving) throw new Error(`no entity of ${collection.path} serves …/${rest.join('/')}`);
+    return serving;
+  }
+  if (!objects) return crypto.randomUUID();
+  const id = objects[collection.path];
+  if (!id) throw new Error(`no object of ${collection.path} was made`);
+  return id;
+}
+
+function resolves(segments: string[]): boolean {
+  try {
+    resolve(segments);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**
- * A concrete URL (under `/beta`) for a matrix pattern: the right profile, and each `{id}` the
- * object of `objects` that the segment before it names (random GUIDs when there are none).
+ * A valid body for a write of a matrix pattern, so that only what the test checks can refuse it:
+ * the collection's example, or for `$ref` writes the `@odata.id` of this tenant's object of the
+ * relationship's target collection.
  */
-export function urlFor(pattern: string, objects?: FamilyObjects): string {
-  const segments = pattern.split('/');
-  const out: string[] = [];
-  for (let i = 0; i < segments.length; i++) {
-    const segment = segments[i];
-    if (segment !== '{id}') {
-      out.push(segment);
-      continue;
+export function exampleBody(pattern: string, objects: FamilyObjects): object {
+  const path = urlFor(pattern, objects)
+    .replace(/^\/beta\//, '')
+    .split('/');
+  const target = resolve(path);
+  const example = (() => {
+    switch (target.kind) {
+      case 'collection':
+        return target.behaviour.example?.create;
+      case 'entity':
+        return target.behaviour.example?.update;
+      case 'property':
+        return target.owner.behaviour.example?.properties?.[target.property.name];
+      case 'related': {
+        const related = urlFor(`${collectionPattern(registry().model, target.target)}/{id}`, objects);
+        return { '@odata.id': `https://graph.microsoft.com${related}` };
+      }
     }
-    const owner = segments[i - 1];
-    if (owner === 'onPremisesPublishingProfiles') {
-      out.push(profileFor(pattern));
-      continue;
-    }
-    const byCollection: Record<string, keyof FamilyObjects> = {
-      connectors: 'connector',
-      memberOf: 'connectorGroup',
-      connectorGroups: 'connectorGroup',
-      members: 'connector',
-      agents: 'agent',
-      agentGroups: 'agentGroup',
-      publishedResources: 'publishedResource',
-      sensors: 'sensor',
-      applications: 'application',
-      applicationSegments: 'segment',
-    };
-    const name = byCollection[owner];
-    out.push(objects && name ? objects[name] : crypto.randomUUID());
-  }
-  return `/beta${out.join('/')}`;
+  })();
+  if (!example) throw new Error(`no example body for ${pattern}: declare it in the behaviour's example`);
+  return example;
 }
