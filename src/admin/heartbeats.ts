@@ -1,17 +1,19 @@
 import { errors } from '../graph/errors.js';
 import { isGuid } from '../odata/guid.js';
+import type { HeartbeatTarget } from '../family/heartbeat-target.js';
 import type { Clock } from '../resources/clock.js';
-import { NOT_HYBRID_AGENT_PROFILES } from '../family/on-premises/profiles.js';
-import type { HeartbeatKind, HeartbeatTarget, Scope, Store } from '../store/store.js';
-import type { TableMapping } from '../store/table.js';
+import type { CollectionBehaviour } from '../resources/collection.js';
+import type { ResourceRegistry } from '../resources/registry.js';
+import type { HeartbeatTable, Store } from '../store/store.js';
 
 /**
- * Connector life, simulated on request: connectors, agents and sensors report heartbeats
- * (`POST /_admin/heartbeats`, or `localgraph simulate connectors`), which are recorded with the
- * server's clock. While the simulation is on (`serve --simulate-heartbeats`), a sweeper sets
- * `inactive` whatever has not been heard from for the timeout, and a heartbeat from an inactive
- * one sets it `active` again. Objects that never sent a heartbeat are never touched, and with
- * the simulation off (the default) nothing changes status on its own.
+ * Connector life, simulated on request: the objects of the collections the family declares
+ * (`Family.heartbeats`: the on-premises family's connectors, agents and sensors) report
+ * heartbeats (`POST /_admin/heartbeats`, or `localgraph simulate connectors`), which are recorded
+ * with the server's clock. While the simulation is on (`serve --simulate-heartbeats`), a sweeper
+ * sets `inactive` whatever has not been heard from for the timeout, and a heartbeat from an
+ * inactive one sets it `active` again. Objects that never sent a heartbeat are never touched, and
+ * with the simulation off (the default) nothing changes status on its own.
  */
 export interface HeartbeatSettings {
   enabled: boolean;
@@ -19,30 +21,39 @@ export interface HeartbeatSettings {
 }
 
 export const DEFAULT_HEARTBEAT_TIMEOUT_MS = 60_000;
-const KINDS: readonly HeartbeatKind[] = ['connector', 'agent', 'sensor'];
-
-/** The on-premises objects heartbeats drive: connectors under applicationProxy, sensors under privateAccess, agents under theirs. */
-const HEARTBEAT_TARGETS: readonly HeartbeatTarget[] = [
-  { kind: 'connector', table: 'connectors', profile: { fixed: 'applicationProxy' } },
-  { kind: 'sensor', table: 'sensors', profile: { fixed: 'privateAccess' } },
-  { kind: 'agent', table: 'agents', profile: { column: 'profile_id' } },
-];
 
 export interface HeartbeatInput {
   tenantId: string;
-  kind: HeartbeatKind;
+  kind: string;
   id: string;
-  /** The agent's profile (agents only). */
+  /** The parent the object is under, for a kind whose heartbeats name it (the agent's profile). */
   profile?: string;
 }
 
 export interface HeartbeatResult {
   tenantId: string;
-  kind: HeartbeatKind;
-  profile: string;
+  kind: string;
+  /** The parent the object is under; absent for a collection without one. */
+  profile?: string;
   id: string;
   lastSeen: string;
   status: string;
+}
+
+/** A declared target with the behaviours it names, checked once. */
+interface ResolvedTarget {
+  kind: string;
+  behaviour: CollectionBehaviour;
+  /** The parent: the same for every object, or named by each heartbeat among the entities of a collection. */
+  parent?: { fixed: string } | { named: CollectionBehaviour };
+  table: HeartbeatTable;
+}
+
+/** The family served: its name (for messages), its heartbeat targets and the behaviours they name. */
+export interface HeartbeatFamily {
+  name: string;
+  targets: readonly HeartbeatTarget[];
+  registry: ResourceRegistry;
 }
 
 export class HeartbeatMonitor {
@@ -50,11 +61,11 @@ export class HeartbeatMonitor {
   private timer: NodeJS.Timeout | undefined;
   private running = false;
   private sweeping: Promise<unknown> | undefined;
+  private readonly targets: Map<string, ResolvedTarget>;
 
   constructor(
     private readonly store: Store,
-    /** The tables heartbeats find their objects in (the on-premises family's), asked for when first needed. */
-    private readonly tables: () => Record<'connectors' | 'sensors' | 'agents', TableMapping>,
+    private readonly family: HeartbeatFamily,
     private readonly clock: Clock,
     settings: Partial<HeartbeatSettings> = {},
     private readonly onError: (error: unknown) => void = () => undefined,
@@ -63,6 +74,9 @@ export class HeartbeatMonitor {
       enabled: settings.enabled ?? false,
       timeoutMs: settings.timeoutMs ?? DEFAULT_HEARTBEAT_TIMEOUT_MS,
     };
+    this.targets = new Map(family.targets.map((t) => [t.kind, resolve(t, family.registry)]));
+    if (this.targets.size !== family.targets.length)
+      throw new Error(`family ${family.name}: heartbeat kinds must differ (${family.targets.map((t) => t.kind)})`);
   }
 
   settings(): HeartbeatSettings {
@@ -108,7 +122,10 @@ export class HeartbeatMonitor {
     // One sweep at a time: a slow database must not pile them up.
     while (this.sweeping) await this.sweeping.catch(() => undefined);
     const cutoff = new Date(this.clock.now().getTime() - this.current.timeoutMs).toISOString();
-    const run = this.store.sweepHeartbeats(cutoff, HEARTBEAT_TARGETS);
+    const run = this.store.sweepHeartbeats(
+      cutoff,
+      [...this.targets.values()].map((t) => t.table),
+    );
     this.sweeping = run;
     try {
       return await run;
@@ -117,10 +134,15 @@ export class HeartbeatMonitor {
     }
   }
 
-  /** Reads a heartbeat as a client sends it; a mistake is a Graph-shaped 400. */
-  static read(raw: unknown, defaultTenant: string): HeartbeatInput {
+  /**
+   * Reads a heartbeat as a client sends it; a mistake is a Graph-shaped 400. A family that
+   * declares no heartbeats answers 501: its objects have no life to simulate.
+   */
+  read(raw: unknown, defaultTenant: string): HeartbeatInput {
+    const kinds = [...this.targets.keys()];
+    if (kinds.length === 0) throw errors.notImplemented(`The heartbeat simulation for the ${this.family.name} family`);
     if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
-      throw errors.adminBadRequest('A heartbeat is a JSON object: {"kind": "connector", "id": "<GUID>"}.');
+      throw errors.adminBadRequest(`A heartbeat is a JSON object: {"kind": "${kinds[0]}", "id": "<GUID>"}.`);
     const body = raw as Record<string, unknown>;
     for (const key of Object.keys(body)) {
       if (!['tenantId', 'kind', 'id', 'profile'].includes(key))
@@ -129,14 +151,13 @@ export class HeartbeatMonitor {
     const tenantId = body.tenantId ?? defaultTenant;
     if (typeof tenantId !== 'string' || !isGuid(tenantId))
       throw errors.adminBadRequest('tenantId must be a GUID.', 'tenantId');
-    if (typeof body.kind !== 'string' || !KINDS.includes(body.kind as HeartbeatKind))
-      throw errors.adminBadRequest(`kind must be one of ${KINDS.join(', ')}.`, 'kind');
+    if (typeof body.kind !== 'string' || !this.targets.has(body.kind)) throw this.unknownKind();
     if (typeof body.id !== 'string' || !isGuid(body.id)) throw errors.adminBadRequest('id must be a GUID.', 'id');
     if (body.profile !== undefined && typeof body.profile !== 'string')
       throw errors.adminBadRequest('profile must be a string.', 'profile');
     return {
       tenantId: tenantId.toLowerCase(),
-      kind: body.kind as HeartbeatKind,
+      kind: body.kind,
       id: body.id.toLowerCase(),
       profile: body.profile as string | undefined,
     };
@@ -146,18 +167,19 @@ export class HeartbeatMonitor {
    * Records a heartbeat of an object that exists (404 otherwise). While the simulation is on, an
    * inactive object turns active again.
    */
-  async record(
-    input: HeartbeatInput,
-    normalizeProfile: (profile: string) => string | undefined,
-  ): Promise<HeartbeatResult> {
-    const { table, scope, profile } = this.target(input, normalizeProfile);
+  async record(input: HeartbeatInput): Promise<HeartbeatResult> {
+    const target = this.targets.get(input.kind);
+    if (!target) throw this.unknownKind();
+    const parent = this.parentOf(target, input);
+    const { table } = target.behaviour;
+    const scope = target.behaviour.scope(input.tenantId, parent === undefined ? [] : [parent]);
     const found = await this.store.get(table, scope, input.id);
     if (!found) throw errors.resourceNotFound(input.id);
     const lastSeen = this.clock.now().toISOString();
     await this.store.recordHeartbeat({
       tenantId: input.tenantId,
       kind: input.kind,
-      profileId: profile,
+      parent: parent ?? '',
       id: input.id,
       lastSeen,
     });
@@ -174,28 +196,52 @@ export class HeartbeatMonitor {
       )
         status = 'active';
     }
-    return { tenantId: input.tenantId, kind: input.kind, profile, id: input.id, lastSeen, status };
+    return {
+      tenantId: input.tenantId,
+      kind: input.kind,
+      ...(parent === undefined ? {} : { profile: parent }),
+      id: input.id,
+      lastSeen,
+      status,
+    };
   }
 
-  private target(
-    input: HeartbeatInput,
-    normalizeProfile: (profile: string) => string | undefined,
-  ): { table: TableMapping; scope: Scope; profile: string } {
-    switch (input.kind) {
-      case 'connector':
-        return { table: this.tables().connectors, scope: { tenantId: input.tenantId }, profile: 'applicationProxy' };
-      case 'sensor':
-        return { table: this.tables().sensors, scope: { tenantId: input.tenantId }, profile: 'privateAccess' };
-      case 'agent': {
-        const profile = input.profile === undefined ? undefined : normalizeProfile(input.profile);
-        if (!profile || NOT_HYBRID_AGENT_PROFILES.has(profile)) {
-          throw errors.adminBadRequest(
-            'An agent\'s heartbeat names its hybrid agent profile (e.g. "profile": "provisioning").',
-            'profile',
-          );
-        }
-        return { table: this.tables().agents, scope: { tenantId: input.tenantId, parents: [profile] }, profile };
-      }
-    }
+  private unknownKind() {
+    return errors.adminBadRequest(`kind must be one of ${[...this.targets.keys()].join(', ')}.`, 'kind');
   }
+
+  /** The parent key the object is under: the declared one, or the one the heartbeat names (400 if none serves it). */
+  private parentOf({ kind, behaviour, parent }: ResolvedTarget, input: HeartbeatInput): string | undefined {
+    if (!parent || 'fixed' in parent) return parent?.fixed;
+    const parents = parent.named;
+    const serves = (key: string) => (behaviour.servedBy?.([key]) ?? true) === true;
+    const key =
+      input.profile === undefined ? undefined : this.family.registry.normalizeKey(parents.type, input.profile);
+    if (key !== undefined && (parents.fixedKeys?.has(key) ?? true) && serves(key)) return key;
+    const keys = [...(parents.fixedKeys ?? [])].filter(serves);
+    throw errors.adminBadRequest(
+      `A heartbeat of kind '${kind}' names the profile its object is under` +
+        (keys.length > 0 ? ` (one of ${keys.join(', ')}).` : '.'),
+      'profile',
+    );
+  }
+}
+
+/**
+ * A declared target's behaviours, and the table the sweep drives; a declaration the family's
+ * behaviours do not bear out is a mistake in the family, found when the server is built.
+ */
+function resolve(declared: HeartbeatTarget, registry: ResourceRegistry): ResolvedTarget {
+  const { kind, collection, parent } = declared;
+  const fail = (why: string) => new Error(`heartbeat kind ${kind}: ${why}`);
+  const behaviour = registry.collection(collection);
+  if (!behaviour) throw fail(`no collection ${collection}`);
+  if (behaviour.table.byProperty.get('status')?.column !== 'status') throw fail(`${collection} has no status`);
+  const { table, scopeColumns } = behaviour.table;
+  if (parent === undefined || 'fixed' in parent)
+    return { kind, behaviour, parent, table: { kind, table, parent: { fixed: parent?.fixed ?? '' } } };
+  const parents = registry.collection(parent.named);
+  if (!parents) throw fail(`no collection ${parent.named}`);
+  if (scopeColumns.length !== 1) throw fail(`${collection} is not kept under one parent key`);
+  return { kind, behaviour, parent: { named: parents }, table: { kind, table, parent: { column: scopeColumns[0] } } };
 }

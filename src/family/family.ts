@@ -7,6 +7,7 @@ import { ResourceRegistry, type FamilyBehaviours } from '../resources/registry.j
 import type { TenantDefaults } from '../resources/tenant-defaults.js';
 import type { Migration } from '../store/migrations.js';
 import type { Store } from '../store/store.js';
+import type { HeartbeatTarget } from './heartbeat-target.js';
 
 /**
  * An API family localgraph serves: everything that differs from one family to another, passed to
@@ -31,6 +32,8 @@ export interface Family {
   tenantDefaults(tx: Store, tenantId: string, services: { clock: Clock; ids: IdGenerator }): Promise<TenantDefaults>;
   /** Who may do what: one row per operation served (src/auth/permission-matrix.ts). */
   permissions: PermissionRow[];
+  /** The collections whose objects report heartbeats (the admin API's connector life simulation); none without it. */
+  heartbeats?: HeartbeatTarget[];
 }
 
 /** Checks a family's declarations hang together, and returns it. */

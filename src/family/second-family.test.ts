@@ -13,7 +13,8 @@ import { defineFamily, familyModel } from './family.js';
 /**
  * The family is a plug-in: a tiny second family (one entity set, `widgets`), built only through
  * the Family interface, is served by the same createApp: its $metadata, and create, read, list,
- * update and delete with the engine's validation and Graph's errors.
+ * update and delete with the engine's validation and Graph's errors; its widgets report
+ * heartbeats through the admin API, as the family declares.
  */
 const widgets = defineFamily({
   name: 'widgets',
@@ -35,6 +36,7 @@ const widgets = defineFamily({
         properties: [
           { name: 'name', type: 'Edm.String', nullable: false },
           { name: 'size', type: 'Edm.Int32' },
+          { name: 'status', type: 'Edm.String' },
         ],
       },
     ],
@@ -50,11 +52,11 @@ const widgets = defineFamily({
           table: tableFor('widgets', type),
           scope: (tenantId) => ({ tenantId }),
           create: {
-            rules: { writable: ['name', 'size'], required: ['name'] },
+            rules: { writable: ['name', 'size', 'status'], required: ['name'] },
             clientId: 'server',
             defaults: () => ({ size: 1 }),
           },
-          update: { rules: { writable: ['name', 'size'] } },
+          update: { rules: { writable: ['name', 'size', 'status'] } },
           remove: {},
         },
       ],
@@ -65,7 +67,7 @@ const widgets = defineFamily({
       version: 1,
       description: 'widgets',
       statements: (d) => [
-        `CREATE TABLE widgets (tenant_id ${d.textType} NOT NULL, id ${d.textType} NOT NULL, name ${d.textType} NOT NULL, size INTEGER, PRIMARY KEY (tenant_id, id))`,
+        `CREATE TABLE widgets (tenant_id ${d.textType} NOT NULL, id ${d.textType} NOT NULL, name ${d.textType} NOT NULL, size INTEGER, status ${d.textType}, PRIMARY KEY (tenant_id, id))`,
       ],
     },
   ],
@@ -95,9 +97,11 @@ const widgets = defineFamily({
       note: '',
     },
   ],
+  heartbeats: [{ kind: 'widget', collection: 'widgets' }],
 });
 
 const TENANT = '0f0e0d0c-0000-4000-8000-0000000000f1';
+const ADMIN_KEY = 'widgets-admin-key-0123456789';
 
 describe('a second family, served through the Family interface only', () => {
   let db: SqliteDatabase;
@@ -183,12 +187,12 @@ describe('a second family, served through the Family interface only', () => {
     const plane = createApp({
       store: new SqlStore(db),
       family: widgets,
-      controlPlane: { adminKey: 'widgets-admin-key-0123456789' },
+      controlPlane: { adminKey: ADMIN_KEY },
     });
     const exported = await plane.inject({
       method: 'GET',
       url: '/_admin/export',
-      headers: { 'x-localgraph-admin-key': 'widgets-admin-key-0123456789' },
+      headers: { 'x-localgraph-admin-key': ADMIN_KEY },
     });
     assert.equal(exported.statusCode, 501, exported.body);
     await plane.close();
@@ -196,5 +200,74 @@ describe('a second family, served through the Family interface only', () => {
     const other = await call('GET', '/onPremisesPublishingProfiles');
     assert.equal(other.status, 400, other.text);
     assert.match(other.body.error.message, /onPremisesPublishingProfiles/);
+  });
+
+  test('its widgets report heartbeats as the family declares, and silence turns one inactive', async () => {
+    const plane = createApp({
+      store: new SqlStore(db),
+      family: widgets,
+      controlPlane: { adminKey: ADMIN_KEY, heartbeats: { enabled: true, timeoutMs: 60_000 } },
+    });
+    const admin = async (method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown) => {
+      const res = await plane.inject({
+        method,
+        url: `/_admin${url}`,
+        headers: { 'x-localgraph-admin-key': ADMIN_KEY },
+        payload: payload as object,
+      });
+      return { status: res.statusCode, body: res.json(), text: res.body };
+    };
+    const widgetStatus = async (id: string) => (await call('GET', `/widgets/${id}`)).body.status;
+    try {
+      const heard = (await call('POST', '/widgets', { name: 'heard', status: 'active' })).body.id as string;
+      const quiet = (await call('POST', '/widgets', { name: 'quiet', status: 'active' })).body.id as string;
+      assert.equal((await admin('PUT', '/clock', { freeze: '2030-01-01T00:00:00Z' })).status, 200);
+
+      const beat = await admin('POST', '/heartbeats', { tenantId: TENANT, kind: 'widget', id: heard });
+      assert.equal(beat.status, 200, beat.text);
+      assert.deepEqual(beat.body, {
+        tenantId: TENANT,
+        kind: 'widget',
+        id: heard,
+        lastSeen: '2030-01-01T00:00:00.000Z',
+        status: 'active',
+      });
+      const listed = await admin('GET', `/heartbeats?tenant=${TENANT}`);
+      assert.deepEqual(listed.body.heartbeats, [
+        { tenantId: TENANT, kind: 'widget', id: heard, lastSeen: '2030-01-01T00:00:00.000Z' },
+      ]);
+
+      await admin('PUT', '/clock', { advance: '61s' });
+      assert.equal((await admin('POST', '/heartbeats/sweep')).status, 200);
+      assert.equal(await widgetStatus(heard), 'inactive');
+      assert.equal(await widgetStatus(quiet), 'active', 'never heard from: left alone');
+      const again = await admin('POST', '/heartbeats', { tenantId: TENANT, kind: 'widget', id: heard });
+      assert.equal(again.body.status, 'active');
+      assert.equal(await widgetStatus(heard), 'active');
+
+      const unknown = await admin('POST', '/heartbeats', { tenantId: TENANT, kind: 'connector', id: heard });
+      assert.equal(unknown.status, 400, unknown.text);
+      assert.equal(unknown.body.error.message, 'kind must be one of widget.');
+    } finally {
+      await plane.close();
+    }
+  });
+
+  test('a family that declares no heartbeats answers them 501', async () => {
+    const silent = defineFamily({ ...widgets, name: 'silentWidgets', heartbeats: undefined });
+    const plane = createApp({ store: new SqlStore(db), family: silent, controlPlane: { adminKey: ADMIN_KEY } });
+    try {
+      const res = await plane.inject({
+        method: 'POST',
+        url: '/_admin/heartbeats',
+        headers: { 'x-localgraph-admin-key': ADMIN_KEY },
+        payload: { tenantId: TENANT, kind: 'widget', id: '0f0e0d0c-0000-4000-8000-0000000000f3' },
+      });
+      assert.equal(res.statusCode, 501, res.body);
+      assert.equal(res.json().error.code, 'NotImplemented');
+      assert.match(res.json().error.message, /silentWidgets family/);
+    } finally {
+      await plane.close();
+    }
   });
 });

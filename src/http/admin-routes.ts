@@ -6,7 +6,7 @@ import { parseDuration } from '../admin/durations.js';
 import type { FixtureContext } from '../admin/fixture.js';
 import { exportFixture } from '../admin/fixture-export.js';
 import { importFixture } from '../admin/fixture-import.js';
-import { HeartbeatMonitor } from '../admin/heartbeats.js';
+import type { HeartbeatMonitor } from '../admin/heartbeats.js';
 import { resetTenants } from '../admin/reset.js';
 import { SeededIds } from '../admin/seeded-ids.js';
 import { allPermissions, defaultIdentity, userObjectId } from '../auth/identity.js';
@@ -55,7 +55,6 @@ export interface AdminParts {
   ids: IdGenerator;
   faults: FaultInjector;
   heartbeats: HeartbeatMonitor;
-  normalizeProfile: (profile: string) => string | undefined;
 }
 
 /** Fixtures can be big; the Graph surface's 1 MiB limit does not apply to them. */
@@ -233,10 +232,10 @@ export function registerAdminRoutes(app: FastifyInstance, parts: AdminParts): vo
         const tenant = await defaultTenant();
         const many = Array.isArray(request.body);
         const inputs = (many ? (request.body as unknown[]) : [request.body]).map((raw) =>
-          HeartbeatMonitor.read(raw, tenant),
+          parts.heartbeats.read(raw, tenant),
         );
         const results = [];
-        for (const input of inputs) results.push(await parts.heartbeats.record(input, parts.normalizeProfile));
+        for (const input of inputs) results.push(await parts.heartbeats.record(input));
         return many ? results : results[0];
       });
       scope.get('/heartbeats', async (request: FastifyRequest<{ Querystring: { tenant?: string } }>) => ({
@@ -245,7 +244,7 @@ export function registerAdminRoutes(app: FastifyInstance, parts: AdminParts): vo
         heartbeats: (await parts.store.listHeartbeats(tenantParam(request.query.tenant, 'tenant'))).map((h) => ({
           tenantId: h.tenantId,
           kind: h.kind,
-          profile: h.profileId,
+          ...(h.parent === '' ? {} : { profile: h.parent }),
           id: h.id,
           lastSeen: h.lastSeen,
         })),

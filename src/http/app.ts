@@ -188,6 +188,7 @@ export function createApp(options: AppOptions): FastifyInstance {
   registerControlPlane(app, {
     store: options.store,
     registry,
+    family,
     engine,
     clock,
     ids,

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { fixtureContext, type FixtureContext } from '../admin/fixture.js';
 import { HeartbeatMonitor, type HeartbeatSettings } from '../admin/heartbeats.js';
+import type { Family } from '../family/family.js';
 import { SeededIds } from '../admin/seeded-ids.js';
 import { ControlledClock } from '../admin/controlled-clock.js';
 import type { Clock } from '../resources/clock.js';
@@ -35,6 +36,8 @@ export interface ControlPlaneOptions {
 export interface ControlPlaneParts {
   store: Store;
   registry: ResourceRegistry;
+  /** The family served: heartbeats are its declared ones. */
+  family: Pick<Family, 'name' | 'heartbeats'>;
   engine: Engine;
   clock: Clock;
   ids: IdGenerator;
@@ -59,13 +62,13 @@ export function registerControlPlane(app: FastifyInstance, parts: ControlPlanePa
   const resolver = { model: parts.registry.model, normalizeKey: parts.registry.normalizeKey };
   const options = parts.options ?? {};
   const faults = options.faults ?? new FaultInjector();
-  // Fixtures and heartbeats speak the on-premises family's collections: built when first used,
-  // so that a server of another family starts (and refuses them) without them.
+  // Fixtures speak the on-premises family's collections: built when first used, so that a server
+  // of another family starts (and refuses them) without them.
   let fixtures: FixtureContext | undefined;
   const fixturesOf = () => (fixtures ??= fixtureContext(parts.registry));
   const heartbeats = new HeartbeatMonitor(
     parts.store,
-    () => fixturesOf().tables,
+    { name: parts.family.name, targets: parts.family.heartbeats ?? [], registry: parts.registry },
     parts.clock,
     options.heartbeats,
     (error) => app.log.error({ err: error }, 'heartbeat sweep failed'),
@@ -119,9 +122,6 @@ export function registerControlPlane(app: FastifyInstance, parts: ControlPlanePa
       ids: parts.ids,
       faults,
       heartbeats,
-      // The on-premises family's profiles (heartbeats name one): looked up when a heartbeat needs it.
-      normalizeProfile: (profile) =>
-        parts.registry.model.enumType('microsoft.graph.onPremisesPublishingType').parse(profile),
     });
   }
   return controlPlane;

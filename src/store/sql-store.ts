@@ -4,9 +4,8 @@ import type {
   AppRegistrationRow,
   Condition,
   Entity,
-  HeartbeatKind,
   HeartbeatRow,
-  HeartbeatTarget,
+  HeartbeatTable,
   InsertOptions,
   LinkMapping,
   ListOptions,
@@ -430,11 +429,12 @@ export class SqlStore implements Store {
     return rows.map(registeredUserFromRow);
   }
 
+  // The heartbeats table keeps the parent key in profile_id, named for the family it was made for.
   async recordHeartbeat(row: HeartbeatRow): Promise<void> {
     await this.executor.run(
       `INSERT INTO heartbeats (tenant_id, kind, profile_id, id, last_seen) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT (tenant_id, kind, profile_id, id) DO UPDATE SET last_seen = excluded.last_seen`,
-      [row.tenantId, row.kind, row.profileId, row.id, row.lastSeen],
+      [row.tenantId, row.kind, row.parent, row.id, row.lastSeen],
     );
   }
 
@@ -446,8 +446,8 @@ export class SqlStore implements Store {
     );
     return rows.map((r) => ({
       tenantId: r.tenant_id,
-      kind: r.kind as HeartbeatKind,
-      profileId: r.profile_id,
+      kind: r.kind,
+      parent: r.profile_id,
       id: r.id,
       lastSeen: r.last_seen,
     }));
@@ -455,19 +455,19 @@ export class SqlStore implements Store {
 
   async sweepHeartbeats(
     cutoff: string,
-    targets: readonly HeartbeatTarget[],
+    tables: readonly HeartbeatTable[],
   ): Promise<{ inactive: number; active: number }> {
     let inactive = 0;
     let active = 0;
-    for (const { kind, table, profile } of targets) {
-      if (!/^[a-z_]+$/.test(table) || ('column' in profile && !/^[a-z_]+$/.test(profile.column)))
+    for (const { kind, table, parent } of tables) {
+      if (!/^[a-z_]+$/.test(table) || ('column' in parent && !/^[a-z_]+$/.test(parent.column)))
         throw new Error(`store: invalid heartbeat target ${table}`);
-      // The object's profile, on the table under the given alias, with its parameter when fixed.
-      const profileOf = (alias: string) =>
-        'column' in profile ? { sql: `${alias}.${profile.column}`, params: [] } : { sql: '?', params: [profile.fixed] };
+      // The object's parent, on the table under the given alias, with its parameter when fixed.
+      const parentOf = (alias: string) =>
+        'column' in parent ? { sql: `${alias}.${parent.column}`, params: [] } : { sql: '?', params: [parent.fixed] };
       const heard = (comparison: string) => ({
-        sql: `EXISTS (SELECT 1 FROM heartbeats h WHERE h.tenant_id = ${table}.tenant_id AND h.kind = ? AND h.profile_id = ${profileOf(table).sql} AND h.id = ${table}.id AND h.last_seen ${comparison} ?)`,
-        params: [kind, ...profileOf(table).params, cutoff],
+        sql: `EXISTS (SELECT 1 FROM heartbeats h WHERE h.tenant_id = ${table}.tenant_id AND h.kind = ? AND h.profile_id = ${parentOf(table).sql} AND h.id = ${table}.id AND h.last_seen ${comparison} ?)`,
+        params: [kind, ...parentOf(table).params, cutoff],
       });
       const stale = heard('<');
       const fresh = heard('>=');
@@ -483,10 +483,10 @@ export class SqlStore implements Store {
           fresh.params,
         )
       ).changes;
-      const objectProfile = profileOf('o');
+      const objectParent = parentOf('o');
       await this.executor.run(
-        `DELETE FROM heartbeats WHERE kind = ? AND NOT EXISTS (SELECT 1 FROM ${table} o WHERE o.tenant_id = heartbeats.tenant_id AND o.id = heartbeats.id AND ${objectProfile.sql} = heartbeats.profile_id)`,
-        [kind, ...objectProfile.params],
+        `DELETE FROM heartbeats WHERE kind = ? AND NOT EXISTS (SELECT 1 FROM ${table} o WHERE o.tenant_id = heartbeats.tenant_id AND o.id = heartbeats.id AND ${objectParent.sql} = heartbeats.profile_id)`,
+        [kind, ...objectParent.params],
       );
     }
     return { inactive, active };

@@ -155,37 +155,36 @@ export interface Store {
   listAppRegistrations(tenantId: string): Promise<AppRegistrationRow[]>;
   /** A tenant's registered users, by id. */
   listRegisteredUsers(tenantId: string): Promise<RegisteredUserRow[]>;
-  /** Records (or moves forward) the last heartbeat of a connector, agent or sensor. */
+  /** Records (or moves forward) the last heartbeat of an object. */
   recordHeartbeat(row: HeartbeatRow): Promise<void>;
   /** Recorded heartbeats, of one tenant or all, in key order. */
   listHeartbeats(tenantId?: string): Promise<HeartbeatRow[]>;
   /**
-   * Sets `inactive` the active connectors, agents and sensors whose last heartbeat is before
-   * `cutoff` (ISO 8601), `active` again the inactive ones heard from since, and forgets heartbeats
-   * of objects that no longer exist. Objects that never sent a heartbeat are left alone.
+   * Sets `inactive` the active objects of these tables whose last heartbeat is before `cutoff`
+   * (ISO 8601), `active` again the inactive ones heard from since, and forgets heartbeats of
+   * objects that no longer exist. Objects that never sent a heartbeat are left alone.
    */
-  sweepHeartbeats(cutoff: string, targets: readonly HeartbeatTarget[]): Promise<{ inactive: number; active: number }>;
+  sweepHeartbeats(cutoff: string, tables: readonly HeartbeatTable[]): Promise<{ inactive: number; active: number }>;
   close(): Promise<void>;
 }
 
-/** The last heartbeat of a connector (`applicationProxy`), sensor (`privateAccess`) or agent (its profile). */
+/** The last heartbeat of an object, by its kind (the family's name for its collection), parent and id. */
 export interface HeartbeatRow {
   tenantId: string;
-  kind: HeartbeatKind;
-  profileId: string;
+  kind: string;
+  /** The key of the parent the object is under; '' for a collection without one. */
+  parent: string;
   id: string;
   /** ISO 8601, by the server's clock. */
   lastSeen: string;
 }
 
-export type HeartbeatKind = 'connector' | 'agent' | 'sensor';
-
 /**
- * A table whose `status` heartbeats drive, and how a heartbeat row finds its object: by id and
- * the profile, a column of the table or the one profile all its rows are under.
+ * A table whose `status` column heartbeats of one kind drive, and how a heartbeat row finds its
+ * object: by id and the parent, a column of the table or the one parent all its rows are under.
  */
-export interface HeartbeatTarget {
-  kind: HeartbeatKind;
+export interface HeartbeatTable {
+  kind: string;
   table: string;
-  profile: { column: string } | { fixed: string };
+  parent: { column: string } | { fixed: string };
 }

@@ -9,12 +9,13 @@ import { profileIds, profileKeyNormalizer, profilesBehaviour, tenantSegmentsBeha
 import { sensorsBehaviour } from './sensors.js';
 import type { TableMapping } from '../../store/table.js';
 import { defineFamily, familyModel, familyRegistry } from '../family.js';
+import { onPremisesHeartbeats } from './heartbeats.js';
 import { onPremisesMigrations } from './migrations.js';
 import { onPremisesTenantDefaults } from './tenant.js';
 
 /**
  * The collections of the family by the names the rest of localgraph reaches them by (fixture
- * sections, the tenant's built-in objects, heartbeats, tests): name → behaviour path.
+ * sections, the tenant's built-in objects, tests): name → behaviour path.
  */
 export const ON_PREMISES_COLLECTIONS = {
   profiles: 'onPremisesPublishingProfiles',
@@ -59,6 +60,7 @@ export const onPremises = defineFamily({
   tenantDefaults: (tx, tenantId, services) =>
     onPremisesTenantDefaults(onPremisesTables(), profileIds(familyModel(onPremises)))(tx, tenantId, services),
   permissions: permissionMatrix,
+  heartbeats: onPremisesHeartbeats,
 });
 
 /** Each named collection's table (from its behaviour). */
