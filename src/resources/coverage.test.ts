@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import { PermissionPolicy } from '../auth/permissions.js';
 import { graphModel } from '../http/app.js';
 import { renderCoverage } from './coverage.js';
-import { familyOperations } from './operations.js';
+import { familyOperations, servedOperations } from './operations.js';
 import { familyRegistry } from '../family/family.js';
 import { onPremises } from '../family/on-premises/on-premises.js';
 import { NOT_SERVED, sdkAnswers } from './sdk-coverage.js';
@@ -29,6 +29,20 @@ test('every permission row names an operation localgraph serves', () => {
   );
   const orphans = permissionRows.map((r) => `${r.method} ${r.pattern.toLowerCase()}`).filter((key) => !served.has(key));
   assert.deepEqual(orphans, []);
+});
+
+test("each behaviour holds the rows of its own operations (a row is found where its collection's rules are)", () => {
+  for (const behaviour of registry.all()) {
+    const own = servedOperations(graphModel, behaviour);
+    const policy = new PermissionPolicy(behaviour.permissions);
+    const missing = own.filter((op) => !policy.row(op.method, op.pattern)).map((op) => `${op.method} ${op.pattern}`);
+    assert.deepEqual(missing, [], behaviour.path);
+    const keys = new Set(own.map((op) => `${op.method} ${op.pattern.toLowerCase()}`));
+    const foreign = behaviour.permissions
+      .map((r) => `${r.method} ${r.pattern.toLowerCase()}`)
+      .filter((key) => !keys.has(key));
+    assert.deepEqual(foreign, [], behaviour.path);
+  }
 });
 
 const sdks = JSON.parse(readFileSync(new URL('../../../docs/sdk-coverage.json', import.meta.url), 'utf8')) as Record<
