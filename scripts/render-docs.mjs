@@ -6,13 +6,12 @@ import { graphModel } from '../dist/src/http/app.js';
 import { familyRegistry } from '../dist/src/family/family.js';
 import { onPremises } from '../dist/src/family/on-premises/on-premises.js';
 import { renderCoverage } from '../dist/src/resources/coverage.js';
-import { permissionMatrix } from '../dist/src/auth/permission-matrix.js';
 import { renderErrorTables, replaceErrorTables } from '../dist/src/graph/errors-doc.js';
 
 mkdirSync('docs', { recursive: true });
 // Which official SDK sent each operation: written by `npm run test:clients -- --write-coverage`.
 const sdks = JSON.parse(readFileSync('docs/sdk-coverage.json', 'utf8'));
-writeFileSync('docs/coverage.md', renderCoverage(graphModel, familyRegistry(onPremises), permissionMatrix, sdks));
+writeFileSync('docs/coverage.md', renderCoverage(graphModel, familyRegistry(onPremises), sdks));
 console.log('wrote docs/coverage.md');
 
 const errorsPage = readFileSync('docs/errors.md', 'utf8');

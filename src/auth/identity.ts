@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Store } from '../store/store.js';
 import type { IdGenerator } from '../resources/id-generator.js';
-import { permissionMatrix } from './permission-matrix.js';
+import { familyRegistry } from '../family/family.js';
+import { onPremises } from '../family/on-premises/on-premises.js';
 import { DuplicateRegistrationError, registerApp, registerUser } from './registrations.js';
 import { newPassword } from './secrets.js';
 
@@ -54,11 +55,12 @@ export function userObjectId(tenantId: string, userPrincipalName: string): strin
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${((parseInt(hex[16], 16) & 3) | 8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
-/** Every delegated and every application permission the matrix names: what the default app holds. */
+/** Every delegated and every application permission the family's rows name: what the default app holds. */
 export function allPermissions(): { scopes: string[]; roles: string[] } {
+  const rows = familyRegistry(onPremises).permissions();
   return {
-    scopes: [...new Set(permissionMatrix.flatMap((row) => row.delegated))].sort(),
-    roles: [...new Set(permissionMatrix.flatMap((row) => row.application))].sort(),
+    scopes: [...new Set(rows.flatMap((row) => row.delegated))].sort(),
+    roles: [...new Set(rows.flatMap((row) => row.application))].sort(),
   };
 }
 

@@ -1,4 +1,4 @@
-import type { PermissionRow } from './permission-matrix.js';
+import type { PermissionRow } from './permission-row.js';
 
 /**
  * The permission table of docs/identity.md, rendered from the matrix rows so that the

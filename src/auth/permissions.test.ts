@@ -4,17 +4,20 @@ import { GraphError } from '../graph/errors.js';
 import { family } from '../family/on-premises/schema.js';
 import { Model } from '../model/model.js';
 import { resolvePath } from '../odata/path.js';
-import { permissionMatrix, type PermissionRow } from './permission-matrix.js';
+import { familyRegistry } from '../family/family.js';
+import { onPremises } from '../family/on-premises/on-premises.js';
+import type { PermissionRow } from './permission-row.js';
 import { PermissionPolicy } from './permissions.js';
 import type { Principal } from './principal.js';
 
 const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
-const policy = new PermissionPolicy();
+const permissionRows = familyRegistry(onPremises).permissions();
+const policy = new PermissionPolicy(permissionRows);
 
 /** Every permission any row names, plus some that no row names. */
 const ALL_PERMISSIONS = [
   ...new Set([
-    ...permissionMatrix.flatMap((r) => [...r.delegated, ...r.application]),
+    ...permissionRows.flatMap((r) => [...r.delegated, ...r.application]),
     'User.Read',
     'Directory.Read.All',
     'Application.ReadWrite.All',
@@ -39,20 +42,20 @@ function denied(error: unknown): boolean {
 const label = (row: PermissionRow) => `${row.method} ${row.pattern}`;
 
 test('the matrix has rows and no (method, pattern) twice', () => {
-  assert.ok(permissionMatrix.length > 0);
-  const keys = permissionMatrix.map((r) => `${r.method} ${r.pattern.toLowerCase()}`);
+  assert.ok(permissionRows.length > 0);
+  const keys = permissionRows.map((r) => `${r.method} ${r.pattern.toLowerCase()}`);
   assert.equal(new Set(keys).size, keys.length);
 });
 
 test('every row pattern is a path of the model, written as path resolution writes it', () => {
   const model = new Model(family);
-  for (const row of permissionMatrix) {
+  for (const row of permissionRows) {
     const path = row.pattern.replace(/\{id\}/g, 'k1');
     assert.equal(`/${resolvePath(model, path).pattern.replace(/^\//, '')}`, row.pattern, label(row));
   }
 });
 
-for (const row of permissionMatrix) {
+for (const row of permissionRows) {
   describe(label(row), () => {
     test('the row is what policy.row finds, in any case', () => {
       assert.equal(policy.row(row.method, row.pattern), row);
@@ -109,7 +112,7 @@ for (const row of permissionMatrix) {
 }
 
 describe('GET of $count and $ref', () => {
-  const collections = permissionMatrix.filter((r) => r.method === 'GET' && !r.pattern.endsWith('/{id}'));
+  const collections = permissionRows.filter((r) => r.method === 'GET' && !r.pattern.endsWith('/{id}'));
   for (const row of collections) {
     test(`GET ${row.pattern}/$count and /$ref need what GET ${row.pattern} needs`, () => {
       assert.equal(policy.row('GET', `${row.pattern}/$count`), row);
@@ -120,7 +123,7 @@ describe('GET of $count and $ref', () => {
   }
 
   test('only GET shares the collection row', () => {
-    const get = permissionMatrix.find(
+    const get = permissionRows.find(
       (r) => r.method === 'GET' && r.pattern === '/onPremisesPublishingProfiles/{id}/connectors',
     );
     assert.ok(get);
@@ -173,7 +176,7 @@ describe('operations without a row are never performed (fail closed)', () => {
     custom.check(app('B'), 'get', '/X');
     assert.throws(() => custom.check(user('B'), 'GET', '/x'), denied);
     assert.throws(() => custom.check(app('A'), 'GET', '/x'), denied);
-    const first = permissionMatrix[0];
+    const first = permissionRows[0];
     assert.throws(
       () => custom.check(user(...first.delegated), first.method, first.pattern),
       (e: unknown) => e instanceof GraphError && e.status === 501,

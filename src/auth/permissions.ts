@@ -1,5 +1,5 @@
 import { errors, type ErrorDetail } from '../graph/errors.js';
-import { permissionMatrix, type PermissionRow } from './permission-matrix.js';
+import type { PermissionRow } from './permission-row.js';
 import type { Principal } from './principal.js';
 
 /**
@@ -12,7 +12,7 @@ export class PermissionPolicy {
   private readonly rows = new Map<string, PermissionRow>();
   private readonly patterns = new Set<string>();
 
-  constructor(rows: PermissionRow[] = permissionMatrix) {
+  constructor(rows: PermissionRow[]) {
     for (const row of rows) {
       this.rows.set(`${row.method} ${row.pattern.toLowerCase()}`, row);
       this.patterns.add(row.pattern.toLowerCase());

@@ -1,5 +1,4 @@
-import { defaultIdentity } from '../auth/identity.js';
-import { permissionMatrix } from '../auth/permission-matrix.js';
+import { allPermissions, defaultIdentity } from '../auth/identity.js';
 import {
   DuplicateRegistrationError,
   PERMISSION_PATTERN,
@@ -72,11 +71,10 @@ ${storageHelp}
   --password P     the new password
   -h, --help       this help`;
 
-/** Permission names no row of the matrix uses: most likely typos, said on stderr. */
+/** Permission names no permission row uses: most likely typos, said on stderr. */
 function unknownPermissions(names: string[]): string[] {
-  const known = new Set(
-    permissionMatrix.flatMap((row) => [...row.delegated, ...row.application]).map((p) => p.toLowerCase()),
-  );
+  const { scopes, roles } = allPermissions();
+  const known = new Set([...scopes, ...roles].map((p) => p.toLowerCase()));
   return names.filter((name) => !known.has(name.toLowerCase()));
 }
 

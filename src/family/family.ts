@@ -1,4 +1,3 @@
-import type { PermissionRow } from '../auth/permission-matrix.js';
 import type { SchemaDecl } from '../model/edm.js';
 import { Model } from '../model/model.js';
 import type { Clock } from '../resources/clock.js';
@@ -18,7 +17,7 @@ export interface Family {
   name: string;
   /** The CSDL schema: types, entity sets, annotations. `$metadata`, paths and validation come from it. */
   schema: SchemaDecl;
-  /** The rules of each collection the model cannot state (storage, writable properties, guards). */
+  /** The rules of each collection the model cannot state (storage, writable properties, guards, permissions). */
   behaviours(model: Model): FamilyBehaviours;
   /**
    * The family's tables, by schema version: each runs in one transaction with localgraph's own
@@ -30,8 +29,6 @@ export interface Family {
    * first request, and returns what behaviours read of them (`OperationContext.tenant`).
    */
   tenantDefaults(tx: Store, tenantId: string, services: { clock: Clock; ids: IdGenerator }): Promise<TenantDefaults>;
-  /** Who may do what: one row per operation served (src/auth/permission-matrix.ts). */
-  permissions: PermissionRow[];
   /** The collections whose objects report heartbeats (the admin API's connector life simulation); none without it. */
   heartbeats?: HeartbeatTarget[];
 }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
+import { rows } from '../auth/permission-row.js';
 import { activeSigningKey } from '../auth/signing-key.js';
 import { issueAccessToken } from '../auth/tokens.js';
 import { createApp } from '../http/app.js';
@@ -58,6 +59,12 @@ const widgets = defineFamily({
           },
           update: { rules: { writable: ['name', 'size', 'status'] } },
           remove: {},
+          permissions: [
+            ...rows(['GET'], '/widgets', ['Widgets.Read'], ['Widgets.Read'], ''),
+            ...rows(['POST'], '/widgets', ['Widgets.ReadWrite'], ['Widgets.ReadWrite'], ''),
+            ...rows(['GET'], '/widgets/{id}', ['Widgets.Read'], ['Widgets.Read'], ''),
+            ...rows(['PATCH', 'DELETE'], '/widgets/{id}', ['Widgets.ReadWrite'], ['Widgets.ReadWrite'], ''),
+          ],
         },
       ],
     };
@@ -72,31 +79,6 @@ const widgets = defineFamily({
     },
   ],
   tenantDefaults: async () => ({}),
-  permissions: [
-    { method: 'GET', pattern: '/widgets', delegated: ['Widgets.Read'], application: ['Widgets.Read'], note: '' },
-    {
-      method: 'POST',
-      pattern: '/widgets',
-      delegated: ['Widgets.ReadWrite'],
-      application: ['Widgets.ReadWrite'],
-      note: '',
-    },
-    { method: 'GET', pattern: '/widgets/{id}', delegated: ['Widgets.Read'], application: ['Widgets.Read'], note: '' },
-    {
-      method: 'PATCH',
-      pattern: '/widgets/{id}',
-      delegated: ['Widgets.ReadWrite'],
-      application: ['Widgets.ReadWrite'],
-      note: '',
-    },
-    {
-      method: 'DELETE',
-      pattern: '/widgets/{id}',
-      delegated: ['Widgets.ReadWrite'],
-      application: ['Widgets.ReadWrite'],
-      note: '',
-    },
-  ],
   heartbeats: [{ kind: 'widget', collection: 'widgets' }],
 });
 

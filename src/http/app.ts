@@ -200,7 +200,7 @@ export function createApp(options: AppOptions): FastifyInstance {
     registry,
     engine,
     authenticator,
-    permissions: new PermissionPolicy(family.permissions),
+    permissions: new PermissionPolicy(registry.permissions()),
     metadataXml: renderMetadata(family.schema),
   });
   return app;

@@ -1,7 +1,9 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ClaimsAuthenticator, OffAuthenticator } from '../auth/authenticator.js';
-import { permissionMatrix, type PermissionRow } from '../auth/permission-matrix.js';
+import type { PermissionRow } from '../auth/permission-row.js';
+import { familyRegistry } from '../family/family.js';
+import { onPremises } from '../family/on-premises/on-premises.js';
 import { testServer, urlFor, type TestServer } from './testing.js';
 
 /**
@@ -9,9 +11,10 @@ import { testServer, urlFor, type TestServer } from './testing.js';
  * family, a token with one of the row's permissions gets past authorization (whatever the
  * operation then answers), and a token without gets 403 Authorization_RequestDenied.
  */
+const permissionRows = familyRegistry(onPremises).permissions();
 const TENANT = '5d2e1c4b-7a6f-4e3d-9c8b-0a1b2c3d4e5f';
 const EVERY_PERMISSION = [
-  ...new Set(permissionMatrix.flatMap((row) => [...row.delegated, ...row.application])),
+  ...new Set(permissionRows.flatMap((row) => [...row.delegated, ...row.application])),
   'User.Read',
   'Mail.Read',
 ];
@@ -49,7 +52,7 @@ function assertAllowed(res: { statusCode: number; body: string }, what: string) 
   assert.ok(res.statusCode !== 401 && res.statusCode !== 403, `${what}: ${res.statusCode} ${res.body}`);
 }
 
-for (const row of permissionMatrix) {
+for (const row of permissionRows) {
   describe(`${row.method} ${row.pattern}`, () => {
     test('delegated: each listed scope passes; every other scope is refused', async () => {
       for (const scope of row.delegated)
@@ -74,7 +77,7 @@ for (const row of permissionMatrix) {
 
 describe('where the sources disagree, the choice is enforced', () => {
   const row = (method: string, pattern: string) =>
-    permissionMatrix.find((r) => r.method === method && r.pattern === pattern)!;
+    permissionRows.find((r) => r.method === method && r.pattern === pattern)!;
   test('app tokens cannot list connectors (docs PR #8606) but can create connector groups (perms.json)', async () => {
     const app = `Bearer ${await server.appToken(TENANT, ['Directory.ReadWrite.All'])}`;
     assertDenied(await call(row('GET', '/onPremisesPublishingProfiles/{id}/connectors'), app), 'list connectors');
@@ -109,7 +112,7 @@ describe('--auth claims and off', () => {
   test('claims: permissions still apply to unverified tokens', async () => {
     const claims = await testServer(() => new ClaimsAuthenticator());
     try {
-      const connectors = permissionMatrix.find(
+      const connectors = permissionRows.find(
         (r) => r.method === 'GET' && r.pattern === '/onPremisesPublishingProfiles/{id}/connectors',
       )!;
       const res = (authorization: string) =>
@@ -131,7 +134,7 @@ describe('--auth claims and off', () => {
         new OffAuthenticator({ tenantId: TENANT, objectId: 'u', kind: 'user', scopes: new Set(), roles: new Set() }),
     );
     try {
-      for (const row of permissionMatrix) {
+      for (const row of permissionRows) {
         const res = await off.app.inject({
           method: row.method,
           url: urlFor(row.pattern),

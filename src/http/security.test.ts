@@ -4,8 +4,9 @@ import { createPublicKey } from 'node:crypto';
 import { connect } from 'node:net';
 import { generateKeyPair, SignJWT, type JWTPayload } from 'jose';
 import { allPermissions } from '../auth/identity.js';
-import { permissionMatrix } from '../auth/permission-matrix.js';
 import { GRAPH_AUDIENCE, issuerFor } from '../auth/tokens.js';
+import { familyRegistry } from '../family/family.js';
+import { onPremises } from '../family/on-premises/on-premises.js';
 import {
   createFamilyObjects,
   exampleBody,
@@ -19,6 +20,7 @@ import {
  * Attacks on the Graph route's authentication, each answered with the Graph error it calls for
  * and nothing else: no detail of the key, the token or the server beyond Graph's envelope.
  */
+const permissionRows = familyRegistry(onPremises).permissions();
 const TENANT = '1f0e2d3c-4b5a-4968-8776-a5b4c3d2e1f0';
 const OTHER = '6a7b8c9d-0e1f-4a2b-8c3d-4e5f6a7b8c9d';
 const CONNECTORS = '/beta/onPremisesPublishingProfiles/applicationProxy/connectors';
@@ -167,7 +169,7 @@ describe("another tenant's token on every route", () => {
     const owner = await server.userToken(TENANT, allPermissions().scopes);
     const snapshot = async () => {
       const out: string[] = [];
-      for (const row of permissionMatrix.filter((r) => r.method === 'GET')) {
+      for (const row of permissionRows.filter((r) => r.method === 'GET')) {
         out.push(
           (
             await server.app.inject({
@@ -181,7 +183,7 @@ describe("another tenant's token on every route", () => {
     };
     const before = await snapshot();
     const ids = Object.values(objects);
-    for (const row of permissionMatrix) {
+    for (const row of permissionRows) {
       const hasId = row.pattern.replace(/^\/onPremisesPublishingProfiles\/\{id\}/, '').includes('{id}');
       for (const token of [intruder, intruderApp]) {
         const url = urlFor(row.pattern, objects);

@@ -1,4 +1,4 @@
-import { permissionMatrix, type Method } from '../auth/permission-matrix.js';
+import type { Method } from '../auth/permission-row.js';
 import { PermissionPolicy } from '../auth/permissions.js';
 import type { Model, StructuredType, TypeRef } from '../model/model.js';
 import { MAX_TOP } from '../odata/query-options.js';
@@ -266,7 +266,7 @@ export interface OpenApiOptions {
 }
 
 export function buildOpenApi(model: Model, registry: ResourceRegistry, options: OpenApiOptions): Schema {
-  const policy = new PermissionPolicy(permissionMatrix);
+  const policy = new PermissionPolicy(registry.permissions());
   const schemas: Record<string, Schema> = {
     'microsoft.graph.ODataErrors.ODataError': ERROR_SCHEMA,
     ReferenceCreate: { type: 'object', required: ['@odata.id'], properties: { '@odata.id': { type: 'string' } } },

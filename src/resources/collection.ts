@@ -1,3 +1,4 @@
+import type { PermissionRow } from '../auth/permission-row.js';
 import type { Principal } from '../auth/principal.js';
 import type { GraphError } from '../graph/errors.js';
 import type { Model, StructuredType } from '../model/model.js';
@@ -114,4 +115,9 @@ export interface CollectionBehaviour {
   /** Complex properties addressable on their own (`PATCH .../hybridAgentUpdaterConfiguration`). */
   properties?: Record<string, { rules: WriteRules }>;
   relationships?: Record<string, Relationship>;
+  /**
+   * Who may do what: one row per operation of the collection, its navigations, references and
+   * addressable properties included (a test fails for an operation served with no row).
+   */
+  permissions: PermissionRow[];
 }

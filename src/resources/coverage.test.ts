@@ -1,20 +1,20 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { permissionMatrix } from '../auth/permission-matrix.js';
 import { PermissionPolicy } from '../auth/permissions.js';
 import { graphModel } from '../http/app.js';
 import { renderCoverage } from './coverage.js';
-import { familyOperations } from './operations.js';
+import { familyOperations, servedOperations } from './operations.js';
 import { familyRegistry } from '../family/family.js';
 import { onPremises } from '../family/on-premises/on-premises.js';
 import { NOT_SERVED, sdkAnswers } from './sdk-coverage.js';
 import { SDK_OPERATIONS } from './sdk-surface.js';
 
 const registry = familyRegistry(onPremises);
+const permissionRows = registry.permissions();
 
 test('every served operation has a permission row (an operation without one would be refused for everyone)', () => {
-  const policy = new PermissionPolicy(permissionMatrix);
+  const policy = new PermissionPolicy(permissionRows);
   const missing = familyOperations(graphModel, registry)
     .filter((op) => op.implemented && !policy.row(op.method, op.pattern))
     .map((op) => `${op.method} ${op.pattern}`);
@@ -27,10 +27,22 @@ test('every permission row names an operation localgraph serves', () => {
       .filter((op) => op.implemented)
       .map((op) => `${op.method} ${op.pattern.toLowerCase()}`),
   );
-  const orphans = permissionMatrix
-    .map((r) => `${r.method} ${r.pattern.toLowerCase()}`)
-    .filter((key) => !served.has(key));
+  const orphans = permissionRows.map((r) => `${r.method} ${r.pattern.toLowerCase()}`).filter((key) => !served.has(key));
   assert.deepEqual(orphans, []);
+});
+
+test("each behaviour holds the rows of its own operations (a row is found where its collection's rules are)", () => {
+  for (const behaviour of registry.all()) {
+    const own = servedOperations(graphModel, behaviour);
+    const policy = new PermissionPolicy(behaviour.permissions);
+    const missing = own.filter((op) => !policy.row(op.method, op.pattern)).map((op) => `${op.method} ${op.pattern}`);
+    assert.deepEqual(missing, [], behaviour.path);
+    const keys = new Set(own.map((op) => `${op.method} ${op.pattern.toLowerCase()}`));
+    const foreign = behaviour.permissions
+      .map((r) => `${r.method} ${r.pattern.toLowerCase()}`)
+      .filter((key) => !keys.has(key));
+    assert.deepEqual(foreign, [], behaviour.path);
+  }
 });
 
 const sdks = JSON.parse(readFileSync(new URL('../../../docs/sdk-coverage.json', import.meta.url), 'utf8')) as Record<
@@ -40,7 +52,7 @@ const sdks = JSON.parse(readFileSync(new URL('../../../docs/sdk-coverage.json', 
 
 test('docs/coverage.md is generated from the current model and behaviours (run `npm run docs`)', () => {
   const committed = readFileSync(new URL('../../../docs/coverage.md', import.meta.url), 'utf8');
-  assert.equal(committed, renderCoverage(graphModel, registry, permissionMatrix, sdks));
+  assert.equal(committed, renderCoverage(graphModel, registry, sdks));
 });
 
 test('every served operation is exercised by at least one official SDK (docs/sdk-coverage.json, from npm run test:clients)', () => {

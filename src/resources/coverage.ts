@@ -1,4 +1,3 @@
-import type { PermissionRow } from '../auth/permission-matrix.js';
 import { PermissionPolicy } from '../auth/permissions.js';
 import type { Model } from '../model/model.js';
 import { familyOperations } from './operations.js';
@@ -67,13 +66,8 @@ function cell(permissions: string[]): string {
   return permissions.length === 0 ? 'not supported' : permissions.join(', ');
 }
 
-export function renderCoverage(
-  model: Model,
-  registry: ResourceRegistry,
-  matrix: PermissionRow[],
-  sdks: SdkCoverage,
-): string {
-  const policy = new PermissionPolicy(matrix);
+export function renderCoverage(model: Model, registry: ResourceRegistry, sdks: SdkCoverage): string {
+  const policy = new PermissionPolicy(registry.permissions());
   const lines = [
     '# Coverage',
     '',

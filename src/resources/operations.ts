@@ -1,4 +1,4 @@
-import type { Method } from '../auth/permission-matrix.js';
+import type { Method } from '../auth/permission-row.js';
 import { isNavigation, type Model, type Navigation, type StructuredType } from '../model/model.js';
 import type { CollectionBehaviour } from './collection.js';
 import type { ResourceRegistry } from './registry.js';
@@ -49,7 +49,8 @@ export function collectionPattern(model: Model, behaviour: CollectionBehaviour):
   return pattern;
 }
 
-function servedOperations(model: Model, behaviour: CollectionBehaviour): Operation[] {
+/** What one behaviour serves: its collection, its entities, their properties and navigations. */
+export function servedOperations(model: Model, behaviour: CollectionBehaviour): Operation[] {
   const collection = collectionPattern(model, behaviour);
   const item = `${collection}/{id}`;
   const op = (method: Method, pattern: string): Operation => ({ method, pattern, implemented: true });

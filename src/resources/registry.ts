@@ -1,3 +1,4 @@
+import type { PermissionRow } from '../auth/permission-row.js';
 import type { Model, StructuredType } from '../model/model.js';
 import { defaultKeyNormalizer, type KeyNormalizer } from '../odata/path.js';
 import type { CollectionBehaviour } from './collection.js';
@@ -42,6 +43,14 @@ export class ResourceRegistry {
 
   all(): CollectionBehaviour[] {
     return [...this.collections.values()];
+  }
+
+  /**
+   * Every operation's permission row, collection by collection in the family's order: what the
+   * permission policy enforces and the permission table of docs/identity.md shows.
+   */
+  permissions(): PermissionRow[] {
+    return [...this.collections.values(), ...this.hidden.values()].flatMap((behaviour) => behaviour.permissions);
   }
 
   /**

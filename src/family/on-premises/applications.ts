@@ -1,3 +1,4 @@
+import { type PermissionRow, rows } from '../../auth/permission-row.js';
 import { errors } from '../../graph/errors.js';
 import type { CollectionBehaviour, OperationContext } from '../../resources/collection.js';
 import { CONNECTOR_GROUPS } from './connectors.js';
@@ -5,6 +6,7 @@ import { customDomainCertificateMetadata, UnreadableCertificate } from './custom
 import type { Entity } from '../../store/store.js';
 import type { Model } from '../../model/model.js';
 import { tableFor } from '../../store/table.js';
+import { APP_R, APP_RW, DIR_R, DIR_RW, DOCS } from './permission-scopes.js';
 
 /**
  * Applications, as far as application proxy needs them: the directory basics and the full
@@ -66,6 +68,26 @@ function certificateMetadata(publishing: Record<string, unknown>): Record<string
   }
 }
 
+const APPS = '/applications';
+const GRAPH_DOCS = 'Graph docs for applications';
+
+// Applications, as application proxy uses them (A1-A3)
+const APPLICATION_PERMISSIONS: PermissionRow[] = [
+  ...rows(['GET'], APPS, [APP_R, APP_RW, DIR_R, DIR_RW], [APP_R, APP_RW, DIR_R, DIR_RW], GRAPH_DOCS),
+  ...rows(['POST'], APPS, [APP_RW, DIR_RW], [APP_RW, DIR_RW], GRAPH_DOCS),
+  ...rows(['GET'], `${APPS}/{id}`, [APP_R, APP_RW, DIR_R, DIR_RW], [APP_R, APP_RW, DIR_R, DIR_RW], GRAPH_DOCS),
+  ...rows(['PATCH', 'DELETE'], `${APPS}/{id}`, [APP_RW, DIR_RW], [APP_RW, DIR_RW], GRAPH_DOCS),
+  ...rows(['PUT'], `${APPS}/{id}/connectorGroup/$ref`, [DIR_RW], [], DOCS),
+  ...rows(['DELETE'], `${APPS}/{id}/connectorGroup/$ref`, [DIR_RW], [], 'undocumented; as the assignment (PUT)'),
+  ...rows(
+    ['GET'],
+    `${APPS}/{id}/connectorGroup`,
+    [APP_R, APP_RW, DIR_RW],
+    [APP_R, APP_RW, DIR_RW],
+    'undocumented; as reading the application',
+  ),
+];
+
 export function applicationsBehaviour(model: Model): CollectionBehaviour {
   const table = tableFor('applications', model.structured('microsoft.graph.application'), [], 'open_properties');
   const writable = [
@@ -126,5 +148,6 @@ export function applicationsBehaviour(model: Model): CollectionBehaviour {
         fallback: (ctx) => ctx.tenant.defaultConnectorGroupId,
       },
     },
+    permissions: APPLICATION_PERMISSIONS,
   };
 }

@@ -1,8 +1,10 @@
+import { type PermissionRow, rows } from '../../auth/permission-row.js';
 import { errors } from '../../graph/errors.js';
 import type { CollectionBehaviour, Guard } from '../../resources/collection.js';
 import { onlyApplicationProxy } from './connectors.js';
 import type { Model } from '../../model/model.js';
 import { tableFor } from '../../store/table.js';
+import { DIR_RW, DOCS, PROFILE } from './permission-scopes.js';
 
 export const DEFAULT_CONNECTOR_GROUP_NAME = 'Default';
 export const DEFAULT_CONNECTOR_GROUP_REGION = 'nam';
@@ -24,6 +26,18 @@ const noApplications: Guard['where'] = {
   sql: 'NOT EXISTS (SELECT 1 FROM applications a WHERE a.tenant_id = connector_groups.tenant_id AND a.connector_group_id = connector_groups.id)',
   params: [],
 };
+
+const GROUPS = `${PROFILE}/connectorGroups`;
+
+// Connector groups (G1-G8)
+const CONNECTOR_GROUP_PERMISSIONS: PermissionRow[] = [
+  ...rows(['GET'], GROUPS, [DIR_RW], [], DOCS),
+  ...rows(['POST'], GROUPS, [DIR_RW], [DIR_RW], `${DOCS}: the one app-permission write among connectors and groups`),
+  ...rows(['GET', 'PATCH', 'DELETE'], `${GROUPS}/{id}`, [DIR_RW], [], DOCS),
+  ...rows(['GET'], `${GROUPS}/{id}/members`, [DIR_RW], [], DOCS),
+  ...rows(['POST'], `${GROUPS}/{id}/members/$ref`, [DIR_RW], [], DOCS),
+  ...rows(['GET'], `${GROUPS}/{id}/applications`, [DIR_RW], [], DOCS),
+];
 
 export function connectorGroupsBehaviour(model: Model): CollectionBehaviour {
   const table = tableFor('connector_groups', model.structured('microsoft.graph.connectorGroup'));
@@ -76,5 +90,6 @@ export function connectorGroupsBehaviour(model: Model): CollectionBehaviour {
         storage: { kind: 'targetColumn', column: 'connector_group_id' },
       },
     },
+    permissions: CONNECTOR_GROUP_PERMISSIONS,
   };
 }

@@ -1,6 +1,8 @@
+import { type PermissionRow, rows } from '../../auth/permission-row.js';
 import type { CollectionBehaviour } from '../../resources/collection.js';
 import type { Model } from '../../model/model.js';
 import { tableFor } from '../../store/table.js';
+import { DIR_RW, DOCS, PROFILE, REGISTRATION } from './permission-scopes.js';
 
 /**
  * App proxy connectors, under the `applicationProxy` profile only. Real connectors are registered
@@ -19,6 +21,18 @@ export function onlyApplicationProxy(kind: string) {
 
 /** A machine's fully qualified domain name is at most 253 characters (RFC 1035); localgraph indexes it. */
 export const MACHINE_NAME_MAX_LENGTH = 255;
+
+const CONNECTORS = `${PROFILE}/connectors`;
+
+// Connectors (C1-C6)
+const CONNECTOR_PERMISSIONS: PermissionRow[] = [
+  ...rows(['GET'], CONNECTORS, [DIR_RW], [], `${DOCS}; app: not supported since docs PR #8606`),
+  ...rows(['GET'], `${CONNECTORS}/{id}`, [DIR_RW], [], DOCS),
+  ...rows(['POST'], CONNECTORS, [DIR_RW], [DIR_RW], REGISTRATION),
+  ...rows(['PATCH', 'DELETE'], `${CONNECTORS}/{id}`, [DIR_RW], [DIR_RW], REGISTRATION),
+  ...rows(['GET'], `${CONNECTORS}/{id}/memberOf`, [DIR_RW], [], DOCS),
+  ...rows(['POST'], `${CONNECTORS}/{id}/memberOf/$ref`, [DIR_RW], [], DOCS),
+];
 
 export function connectorsBehaviour(model: Model): CollectionBehaviour {
   const table = tableFor('connectors', model.structured('microsoft.graph.connector'));
@@ -50,5 +64,6 @@ export function connectorsBehaviour(model: Model): CollectionBehaviour {
         add: true,
       },
     },
+    permissions: CONNECTOR_PERMISSIONS,
   };
 }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { HeartbeatMonitor } from '../../admin/heartbeats.js';
+import { allPermissions } from '../../auth/identity.js';
 import { createFamilyObjects, testServer } from '../../http/testing.js';
 import { familyRegistry } from '../family.js';
 import { onPremises } from './on-premises.js';
@@ -17,7 +18,22 @@ const family = { name: onPremises.name, targets: onPremises.heartbeats ?? [], re
 test('connectors, sensors and agents report heartbeats under their profiles', async () => {
   const server = await testServer();
   try {
-    const objects = await createFamilyObjects(server, TENANT);
+    const made = await createFamilyObjects(server, TENANT);
+    const agent = await server.app.inject({
+      method: 'POST',
+      url: '/beta/onPremisesPublishingProfiles/provisioning/agents',
+      headers: {
+        authorization: `Bearer ${await server.userToken(TENANT, allPermissions().scopes)}`,
+        'content-type': 'application/json',
+      },
+      payload: { externalIp: '10.0.0.2', machineName: 'agent.contoso.com', status: 'active' },
+    });
+    assert.equal(agent.statusCode, 201, agent.body);
+    const objects = {
+      connector: made['onPremisesPublishingProfiles/connectors'],
+      sensor: made['onPremisesPublishingProfiles/sensors'],
+      agent: agent.json().id as string,
+    };
     const monitor = new HeartbeatMonitor(server.store, family, { now: () => NOW });
     const beat = async (body: object) => monitor.record(monitor.read({ tenantId: TENANT, ...body }, TENANT));
     assert.equal((await beat({ kind: 'connector', id: objects.connector })).profile, 'applicationProxy');

@@ -1,7 +1,9 @@
+import { type PermissionRow, rows } from '../../auth/permission-row.js';
 import type { CollectionBehaviour } from '../../resources/collection.js';
 import { NOT_HYBRID_AGENT_PROFILES } from './profiles.js';
 import type { Model } from '../../model/model.js';
 import { tableFor } from '../../store/table.js';
+import { DIR_RW, DOCS, HYBRID_R, HYBRID_RW, OPP_RW, PROFILE, REGISTRATION } from './permission-scopes.js';
 
 /**
  * Hybrid agents (provisioning, pass-through authentication, ...), their agent groups and the
@@ -25,6 +27,78 @@ const RESOURCE_LINKS = {
   group: 'agent_group_id',
   member: 'published_resource_id',
 };
+
+const AGENTS_PATTERN = `${PROFILE}/agents`;
+const AGENT_GROUPS_PATTERN = `${PROFILE}/agentGroups`;
+const RESOURCES_PATTERN = `${PROFILE}/publishedResources`;
+const READ = [HYBRID_R, HYBRID_RW, DIR_RW];
+const WRITE = [HYBRID_RW, DIR_RW];
+
+// Hybrid agents (AG1-AG4)
+const AGENT_PERMISSIONS: PermissionRow[] = [
+  ...rows(['GET'], AGENTS_PATTERN, READ, [], DOCS),
+  ...rows(['GET'], `${AGENTS_PATTERN}/{id}`, READ, [], DOCS),
+  ...rows(['GET'], `${AGENTS_PATTERN}/{id}/agentGroups`, READ, [], 'as reading the agent'),
+  ...rows(['POST'], `${AGENTS_PATTERN}/{id}/agentGroups/$ref`, WRITE, [], DOCS),
+  ...rows(['DELETE'], `${AGENTS_PATTERN}/{id}/agentGroups/{id}/$ref`, WRITE, [], DOCS),
+  ...rows(['POST'], AGENTS_PATTERN, WRITE, [DIR_RW], REGISTRATION),
+  ...rows(['PATCH', 'DELETE'], `${AGENTS_PATTERN}/{id}`, WRITE, [DIR_RW], REGISTRATION),
+];
+
+// Agent groups (AGG1-AGG6)
+const AGENT_GROUP_PERMISSIONS: PermissionRow[] = [
+  ...rows(['GET'], AGENT_GROUPS_PATTERN, READ, [], DOCS),
+  ...rows(['GET'], `${AGENT_GROUPS_PATTERN}/{id}`, READ, [], DOCS),
+  ...rows(
+    ['POST'],
+    AGENT_GROUPS_PATTERN,
+    [DIR_RW, HYBRID_RW],
+    [],
+    'rendered docs: Directory.ReadWrite.All (perms.json has no row); ' +
+      'Policy.ReadWrite.HybridAuthentication added as for the other group writes',
+  ),
+  ...rows(['PATCH', 'DELETE'], `${AGENT_GROUPS_PATTERN}/{id}`, WRITE, [], DOCS),
+  ...rows(['GET'], `${AGENT_GROUPS_PATTERN}/{id}/agents`, READ, [], 'as reading the group'),
+  ...rows(
+    ['GET'],
+    `${AGENT_GROUPS_PATTERN}/{id}/publishedResources`,
+    [OPP_RW],
+    [],
+    'as reading published resources (PR1)',
+  ),
+  ...rows(['POST'], `${AGENT_GROUPS_PATTERN}/{id}/agents/$ref`, WRITE, [], 'perms.json (AGG6)'),
+  ...rows(['DELETE'], `${AGENT_GROUPS_PATTERN}/{id}/agents/{id}/$ref`, WRITE, [], 'as AGG6'),
+  ...rows(
+    ['POST'],
+    `${AGENT_GROUPS_PATTERN}/{id}/publishedResources/$ref`,
+    [OPP_RW],
+    [],
+    'as the published resource side (PR6)',
+  ),
+  ...rows(
+    ['DELETE'],
+    `${AGENT_GROUPS_PATTERN}/{id}/publishedResources/{id}/$ref`,
+    [OPP_RW],
+    [],
+    'as the published resource side (PR7)',
+  ),
+];
+
+// Published resources (PR1-PR7): delegated OnPremisesPublishingProfiles.ReadWrite.All only
+const PUBLISHED_RESOURCE_PERMISSIONS: PermissionRow[] = [
+  ...rows(['GET', 'POST'], RESOURCES_PATTERN, [OPP_RW], [], DOCS),
+  ...rows(['GET', 'PATCH'], `${RESOURCES_PATTERN}/{id}`, [OPP_RW], [], DOCS),
+  ...rows(
+    ['DELETE'],
+    `${RESOURCES_PATTERN}/{id}`,
+    [OPP_RW],
+    [],
+    'metadata only (the docs page shows the $ref removal); as update',
+  ),
+  ...rows(['GET'], `${RESOURCES_PATTERN}/{id}/agentGroups`, [OPP_RW], [], 'as reading the resource'),
+  ...rows(['POST'], `${RESOURCES_PATTERN}/{id}/agentGroups/$ref`, [OPP_RW], [], DOCS),
+  ...rows(['DELETE'], `${RESOURCES_PATTERN}/{id}/agentGroups/{id}/$ref`, [OPP_RW], [], DOCS),
+];
 
 export function agentsBehaviour(model: Model): CollectionBehaviour {
   const table = tableFor('agents', model.structured('microsoft.graph.onPremisesAgent'), ['profile_id']);
@@ -60,6 +134,7 @@ export function agentsBehaviour(model: Model): CollectionBehaviour {
         remove: true,
       },
     },
+    permissions: AGENT_PERMISSIONS,
   };
 }
 
@@ -105,6 +180,7 @@ export function agentGroupsBehaviour(model: Model): CollectionBehaviour {
         remove: true,
       },
     },
+    permissions: AGENT_GROUP_PERMISSIONS,
   };
 }
 
@@ -141,5 +217,6 @@ export function publishedResourcesBehaviour(model: Model): CollectionBehaviour {
         remove: true,
       },
     },
+    permissions: PUBLISHED_RESOURCE_PERMISSIONS,
   };
 }

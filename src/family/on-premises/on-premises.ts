@@ -1,4 +1,3 @@
-import { permissionMatrix } from '../../auth/permission-matrix.js';
 import { family as onPremisesSchema } from './schema.js';
 import { applicationsBehaviour } from './applications.js';
 import { connectorGroupsBehaviour } from './connector-groups.js';
@@ -59,7 +58,6 @@ export const onPremises = defineFamily({
   migrations: onPremisesMigrations,
   tenantDefaults: (tx, tenantId, services) =>
     onPremisesTenantDefaults(onPremisesTables(), profileIds(familyModel(onPremises)))(tx, tenantId, services),
-  permissions: permissionMatrix,
   heartbeats: onPremisesHeartbeats,
 });
 

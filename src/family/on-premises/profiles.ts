@@ -1,6 +1,8 @@
+import { type PermissionRow, rows } from '../../auth/permission-row.js';
 import type { Model, StructuredType } from '../../model/model.js';
 import type { CollectionBehaviour } from '../../resources/collection.js';
 import { tableFor } from '../../store/table.js';
+import { DIR_R, DIR_RW, DOCS, HYBRID_R, HYBRID_RW, OPP_RW, PROFILE } from './permission-scopes.js';
 
 /**
  * The publishing profiles: each tenant has one per publishing type, keyed by it
@@ -26,6 +28,37 @@ export function profileKeyNormalizer(model: Model): (type: StructuredType, key: 
   const publishingType = model.enumType('microsoft.graph.onPremisesPublishingType');
   return (type, key) => (type.qualifiedName === PROFILE_TYPE ? (publishingType.parse(key) ?? key) : undefined);
 }
+
+const UPDATER = `${PROFILE}/hybridAgentUpdaterConfiguration`;
+
+const PROFILE_PERMISSIONS: PermissionRow[] = [
+  // Profiles: get, update the updater configuration, update isEnabled (undocumented)
+  ...rows(
+    ['GET'],
+    '/onPremisesPublishingProfiles',
+    [HYBRID_R, HYBRID_RW, DIR_RW],
+    [DIR_R, DIR_RW],
+    'list is undocumented; as get',
+  ),
+  ...rows(
+    ['GET'],
+    PROFILE,
+    [HYBRID_R, HYBRID_RW, DIR_RW],
+    [DIR_R, DIR_RW],
+    'perms.json (delegated); app: Microsoft365DSC reads with Directory.Read.All, where perms.json says not supported',
+  ),
+  ...rows(
+    ['PATCH'],
+    PROFILE,
+    [DIR_RW],
+    [DIR_RW],
+    'undocumented (isEnabled); Microsoft365DSC uses Directory.ReadWrite.All',
+  ),
+  ...rows(['GET'], UPDATER, [HYBRID_R, HYBRID_RW, DIR_RW], [], 'as the profile'),
+  ...rows(['PATCH'], UPDATER, [DIR_RW], [], DOCS),
+  // The profile's view of every application's IP segments (IS6)
+  ...rows(['GET'], `${PROFILE}/applicationSegments`, [OPP_RW], [OPP_RW], 'perms.json (IS6: delegated and application)'),
+];
 
 export function profilesBehaviour(model: Model): CollectionBehaviour {
   const table = tableFor('profiles', model.structured(PROFILE_TYPE));
@@ -53,6 +86,7 @@ export function profilesBehaviour(model: Model): CollectionBehaviour {
         storage: { kind: 'tenant', sourceKeys: ['applicationProxy'] },
       },
     },
+    permissions: PROFILE_PERMISSIONS,
   };
 }
 
@@ -70,5 +104,7 @@ export function tenantSegmentsBehaviour(segments: CollectionBehaviour): Collecti
     type: table.type,
     table,
     scope: (tenantId) => ({ tenantId }),
+    // Read only through the profile's `applicationSegments`, whose row is the profile's.
+    permissions: [],
   };
 }

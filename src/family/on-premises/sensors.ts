@@ -1,6 +1,8 @@
+import { type PermissionRow, rows } from '../../auth/permission-row.js';
 import type { CollectionBehaviour } from '../../resources/collection.js';
 import type { Model } from '../../model/model.js';
 import { tableFor } from '../../store/table.js';
+import { DOCS, OPP_RW, PROFILE, REGISTRATION } from './permission-scopes.js';
 
 /**
  * Private Access sensors, under the `privateAccess` profile. Graph documents list and get; like
@@ -8,6 +10,16 @@ import { tableFor } from '../../store/table.js';
  * create them; `isBreakglassEnabled` defaults to false, `version` to a sensor build.
  */
 export const DEFAULT_SENSOR_VERSION = '1.0.0.0';
+
+const SENSORS = `${PROFILE}/sensors`;
+
+// Private Access sensors (S1-S2)
+const SENSOR_PERMISSIONS: PermissionRow[] = [
+  ...rows(['GET'], SENSORS, [OPP_RW], [], DOCS),
+  ...rows(['GET'], `${SENSORS}/{id}`, [OPP_RW], [], DOCS),
+  ...rows(['POST'], SENSORS, [OPP_RW], [OPP_RW], REGISTRATION),
+  ...rows(['PATCH', 'DELETE'], `${SENSORS}/{id}`, [OPP_RW], [OPP_RW], REGISTRATION),
+];
 
 export function sensorsBehaviour(model: Model): CollectionBehaviour {
   const table = tableFor('sensors', model.structured('microsoft.graph.privateAccessSensor'));
@@ -30,5 +42,6 @@ export function sensorsBehaviour(model: Model): CollectionBehaviour {
     },
     update: { rules: { writable: fields } },
     remove: {},
+    permissions: SENSOR_PERMISSIONS,
   };
 }
