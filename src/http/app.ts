@@ -187,6 +187,7 @@ export function createApp(options: AppOptions): FastifyInstance {
   );
   registerControlPlane(app, {
     store: options.store,
+    family,
     registry,
     engine,
     clock,

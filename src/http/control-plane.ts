@@ -1,14 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { fixtureContext, type FixtureContext } from '../admin/fixture.js';
+import { fixtureContext } from '../admin/fixture.js';
 import { HeartbeatMonitor, type HeartbeatSettings } from '../admin/heartbeats.js';
 import { SeededIds } from '../admin/seeded-ids.js';
 import { ControlledClock } from '../admin/controlled-clock.js';
+import type { Family } from '../family/family.js';
+import { ON_PREMISES_COLLECTIONS } from '../family/on-premises/on-premises.js';
+import { errors } from '../graph/errors.js';
 import type { Clock } from '../resources/clock.js';
 import type { IdGenerator } from '../resources/id-generator.js';
 import type { Engine } from '../resources/engine.js';
 import type { ResourceRegistry } from '../resources/registry.js';
 import type { Store } from '../store/store.js';
+import type { TableMapping } from '../store/table.js';
 import { registerAdminRoutes } from './admin-routes.js';
 import { FaultInjector } from './faults.js';
 import { registerHealthRoute } from './health-route.js';
@@ -34,6 +38,7 @@ export interface ControlPlaneOptions {
 
 export interface ControlPlaneParts {
   store: Store;
+  family: Family;
   registry: ResourceRegistry;
   engine: Engine;
   clock: Clock;
@@ -59,13 +64,9 @@ export function registerControlPlane(app: FastifyInstance, parts: ControlPlanePa
   const resolver = { model: parts.registry.model, normalizeKey: parts.registry.normalizeKey };
   const options = parts.options ?? {};
   const faults = options.faults ?? new FaultInjector();
-  // Fixtures and heartbeats speak the on-premises family's collections: built when first used,
-  // so that a server of another family starts (and refuses them) without them.
-  let fixtures: FixtureContext | undefined;
-  const fixturesOf = () => (fixtures ??= fixtureContext(parts.registry));
   const heartbeats = new HeartbeatMonitor(
     parts.store,
-    () => fixturesOf().tables,
+    () => heartbeatTables(parts.registry),
     parts.clock,
     options.heartbeats,
     (error) => app.log.error({ err: error }, 'heartbeat sweep failed'),
@@ -112,7 +113,7 @@ export function registerControlPlane(app: FastifyInstance, parts: ControlPlanePa
     registerAdminRoutes(app, {
       keyHash,
       store: parts.store,
-      fixtures: fixturesOf,
+      fixtures: fixtureContext(parts.family),
       dataTables: parts.registry.dataTables(),
       forgetTenants,
       clock: parts.clock,
@@ -125,6 +126,23 @@ export function registerControlPlane(app: FastifyInstance, parts: ControlPlanePa
     });
   }
   return controlPlane;
+}
+
+/**
+ * The tables heartbeats find their objects in: the on-premises family's, looked up when first
+ * needed, so that a server of another family starts (and refuses heartbeats) without them.
+ */
+function heartbeatTables(registry: ResourceRegistry): Record<'connectors' | 'sensors' | 'agents', TableMapping> {
+  const table = (path: string) => {
+    const behaviour = registry.collection(path);
+    if (!behaviour) throw errors.notImplemented(`Heartbeats for a family without ${path}`);
+    return behaviour.table;
+  };
+  return {
+    connectors: table(ON_PREMISES_COLLECTIONS.connectors),
+    sensors: table(ON_PREMISES_COLLECTIONS.sensors),
+    agents: table(ON_PREMISES_COLLECTIONS.agents),
+  };
 }
 
 /** The setting a reset or an import changes, so that other instances on the same database notice. */

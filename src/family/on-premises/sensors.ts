@@ -14,6 +14,7 @@ export function sensorsBehaviour(model: Model): CollectionBehaviour {
   const fields = ['externalIp', 'isAuditMode', 'isBreakglassEnabled', 'machineName', 'status', 'version'];
   return {
     path: 'onPremisesPublishingProfiles/sensors',
+    fixture: { section: 'sensors', label: 'Sensor' },
     type: table.type,
     table,
     servedBy: ([profile]) =>
