@@ -1,9 +1,10 @@
 import { errors, GraphError } from '../graph/errors.js';
-import type { StructuredType } from '../model/model.js';
+import type { Model, StructuredType } from '../model/model.js';
 import { isGuid } from '../odata/guid.js';
 import { readPropertyValue } from '../odata/values.js';
+import type { CollectionBehaviour } from '../resources/collection.js';
+import type { IdGenerator } from '../resources/id-generator.js';
 import type { Entity } from '../store/store.js';
-import type { FixtureContext } from './fixture.js';
 
 interface Linked {
   entity: Entity;
@@ -59,7 +60,7 @@ export function dateTime(value: unknown, path: string): string {
  * open type, anything), with a value of its type; `linkFields` are returned apart.
  */
 export function readEntity(
-  ctx: FixtureContext,
+  model: Model,
   type: StructuredType,
   raw: unknown,
   path: string,
@@ -86,7 +87,7 @@ export function readEntity(
       );
     }
     try {
-      entity[name] = readPropertyValue(ctx.model, property, value, { path: `${path}.${name}`, resource: type.name });
+      entity[name] = readPropertyValue(model, property, value, { path: `${path}.${name}`, resource: type.name });
     } catch (error) {
       if (error instanceof GraphError) fail(`${path}.${name}`, error.details?.[0]?.message ?? error.message);
       throw error;
@@ -104,6 +105,26 @@ export function complete(type: StructuredType, entity: Entity, defaults: Entity,
       fail(`${path}.${property.name}`, 'a value is required.');
   }
   return entity;
+}
+
+/**
+ * What the server sets on an entity it creates (the behaviour's `create.defaults`), for the
+ * properties a fixture may leave out: those that must have a value and those no client writes
+ * (read-only). Nullable, writable properties stay as the fixture says, so that an export imports
+ * back unchanged.
+ */
+export function serverDefaults(
+  behaviour: CollectionBehaviour,
+  services: { ids: IdGenerator; now: Date },
+  parents: string[],
+): Entity {
+  const defaults = behaviour.create?.defaults({ ids: services.ids, clock: { now: () => services.now } }, parents) ?? {};
+  return Object.fromEntries(
+    Object.entries(defaults).filter(([name]) => {
+      const property = behaviour.type.properties.get(name);
+      return property !== undefined && (!property.nullable || property.readOnly === true);
+    }),
+  );
 }
 
 export function uniqueIds(items: { id: string; path: string }[], what: string): void {

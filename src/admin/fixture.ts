@@ -1,23 +1,25 @@
-import { ON_PREMISES_COLLECTIONS } from '../family/on-premises/on-premises.js';
-import { errors } from '../graph/errors.js';
+import { familyRegistry, type Family } from '../family/family.js';
 import type { Model } from '../model/model.js';
 import type { CollectionBehaviour } from '../resources/collection.js';
-import type { IdGenerator } from '../resources/id-generator.js';
-import { NOT_HYBRID_AGENT_PROFILES } from '../family/on-premises/profiles.js';
 import type { ResourceRegistry } from '../resources/registry.js';
-import type { AppRegistrationRow, Entity, LinkMapping, RegisteredUserRow } from '../store/store.js';
-import type { TableMapping } from '../store/table.js';
+import type { AppRegistrationRow, Entity, RegisteredUserRow } from '../store/store.js';
+import { fail } from './fixture-read.js';
+import type { FixtureSection } from './fixture-section.js';
 
 /**
- * Fixtures: a tenant's whole state as one JSON document, in Graph's property names plus a few
- * link fields (`connectorGroupId`, `profile`, `agentIds`, ...), so a test suite can load a known
- * world, and save the current one:
+ * Fixtures: a tenant's whole state as one JSON document, in Graph's property names plus the link
+ * fields of the family's sections, so a test suite can load a known world, and save the current
+ * one. For the on-premises family:
  *
  * ```json
  * { "version": 1, "tenants": [ { "id": "…", "profiles": [], "connectorGroups": [], "connectors": [],
  *   "applications": [], "agents": [], "agentGroups": [], "publishedResources": [], "sensors": [],
  *   "appRegistrations": [], "users": [] } ] }
  * ```
+ *
+ * A tenant's members are its id, a section per collection (plain lists, declared by their
+ * behaviours, and the family's own sections, `Family.fixtureSections`) in the order of the
+ * family's collections, and its sign-in registrations.
  *
  * Export is deterministic (everything sorted by id, properties in the model's order, nulls left
  * out), and import stores exactly what export shows, so export → reset → import → export gives the
@@ -33,23 +35,15 @@ export interface Fixture {
   tenants: TenantFixture[];
 }
 
+/**
+ * A tenant's fixture: its id, its registrations, and the family's sections by member name (lists
+ * of objects in Graph's property names, with the sections' link fields).
+ */
 export interface TenantFixture {
   id: string;
-  profiles: Entity[];
-  connectorGroups: Entity[];
-  /** Each with `connectorGroupId`. */
-  connectors: Entity[];
-  /** Each with `connectorGroupId` (when assigned) and `applicationSegments`. */
-  applications: Entity[];
-  /** Each with `profile`. */
-  agents: Entity[];
-  /** Each with `profile`, `agentIds`, `publishedResourceIds`. */
-  agentGroups: Entity[];
-  /** Each with `profile`. */
-  publishedResources: Entity[];
-  sensors: Entity[];
   appRegistrations?: AppRegistrationFixture[];
   users?: UserFixture[];
+  [section: string]: unknown;
 }
 
 /** A registered client, as stored (the secret hashed); its tenant is the fixture tenant's. */
@@ -58,117 +52,121 @@ export type AppRegistrationFixture = Omit<AppRegistrationRow, 'tenantId'>;
 /** A registered user, as stored (the password hashed); its tenant is the fixture tenant's. */
 export type UserFixture = Omit<RegisteredUserRow, 'tenantId'>;
 
-/**
- * The collections a tenant's fixture holds (the family's named collections), by the behaviour
- * path that serves each: the fixture's tables and server-set defaults come from these behaviours.
- * (Application segments are held inside their application, `applicationSegments`.)
- */
-export const FIXTURE_COLLECTIONS = ON_PREMISES_COLLECTIONS;
-
-export type FixtureCollection = keyof typeof FIXTURE_COLLECTIONS;
-
-/**
- * The collections a fixture holds as plain lists, with no link field but `profile` for those under
- * a hybrid agent profile: exported, checked, completed and imported by one generic piece of code
- * (fixture-plain.ts), so that a new collection of this kind needs only its line here (and in
- * {@link FIXTURE_COLLECTIONS}). `label` names an item in refusals.
- */
-export const PLAIN_SECTIONS: readonly PlainSection[] = [
-  { name: 'agents', label: 'Agent', byProfile: true },
-  { name: 'publishedResources', label: 'Published resource', byProfile: true },
-  { name: 'sensors', label: 'Sensor' },
-];
-
+/** A collection held as a plain list (src/admin/fixture-plain.ts), as its behaviour declares it. */
 export interface PlainSection {
-  name: FixtureCollection;
+  name: string;
   label: string;
-  byProfile?: boolean;
+  behaviour: CollectionBehaviour;
+  /** For a collection under a parent of fixed keys: the member naming the parent, and its keys. */
+  parent?: FixtureParent;
 }
 
-/** The link tables a fixture holds as id lists on an agent group: the relationship each comes from. */
-export const FIXTURE_LINKS = {
-  agentIds: { path: FIXTURE_COLLECTIONS.agentGroups, relationship: 'agents' },
-  publishedResourceIds: { path: FIXTURE_COLLECTIONS.agentGroups, relationship: 'publishedResources' },
-} as const;
+/** The sections of a tenant's fixture, in the document's order. */
+export type OrderedSection = { plain: PlainSection } | { family: FixtureSection };
 
-export type FixtureLink = keyof typeof FIXTURE_LINKS;
-
-/** What fixtures need of the registry: each collection's behaviour, the link tables, the profile keys. */
+/** What fixtures need of a family: its model, its sections, the tables they hold. */
 export interface FixtureContext {
   model: Model;
-  behaviours: Record<FixtureCollection, CollectionBehaviour>;
-  tables: Record<FixtureCollection, TableMapping>;
-  links: Record<FixtureLink, LinkMapping>;
+  registry: ResourceRegistry;
+  /** Every section, in the document's order. */
+  sections: OrderedSection[];
+  /** The tenant's members the sections read and write, in the document's order. */
+  members: string[];
+  /** The tables the sections hold (collection and link tables): every one of `dataTables`, tested. */
+  heldTables: string[];
   /** Every table of a tenant's Graph data, children first (the registry's): what an import replaces. */
   dataTables: readonly string[];
-  profileIds: ReadonlySet<string>;
-  /** The profiles that serve hybrid agents (all but applicationProxy and privateAccess), sorted. */
-  hybridProfiles: string[];
 }
 
-export function fixtureContext(registry: ResourceRegistry): FixtureContext {
-  const entries = Object.entries(FIXTURE_COLLECTIONS) as [FixtureCollection, string][];
-  const behaviours = Object.fromEntries(
-    entries.map(([name, path]) => [name, required(registry.collection(path), path)]),
-  ) as Record<FixtureCollection, CollectionBehaviour>;
-  const tables = Object.fromEntries(entries.map(([name]) => [name, behaviours[name].table])) as Record<
-    FixtureCollection,
-    TableMapping
-  >;
-  const links = Object.fromEntries(
-    Object.entries(FIXTURE_LINKS).map(([name, { path, relationship }]) => {
-      const source = required(registry.collection(path), path);
-      const storage = source.relationships?.[relationship]?.storage;
-      if (storage?.kind !== 'link')
-        throw errors.notImplemented(`Fixtures for a family whose ${path} has no link relationship ${relationship}`);
-      return [
-        name,
-        {
-          table: storage.table,
-          sourceColumn: storage.sourceColumn,
-          targetColumn: storage.targetColumn,
-          scopeColumns: source.table.scopeColumns,
-        },
-      ];
-    }),
-  ) as Record<FixtureLink, LinkMapping>;
-  const profileIds = behaviours.profiles.fixedKeys ?? new Set<string>();
+/**
+ * A family's fixture sections: the plain ones its behaviours declare and its own
+ * (`Family.fixtureSections`), in the order of its collections (`FamilyBehaviours.collections`), a
+ * family section at the first collection it holds.
+ */
+export function fixtureContext(family: Family): FixtureContext {
+  const registry = familyRegistry(family);
+  const own = family.fixtureSections?.(registry) ?? [];
+  const holder = new Map<CollectionBehaviour, FixtureSection>();
+  for (const section of own) for (const path of section.collections) holder.set(collection(registry, path), section);
+  const sections: OrderedSection[] = [];
+  for (const behaviour of registry.all()) {
+    const section = holder.get(behaviour);
+    if (section) {
+      if (!sections.some((s) => 'family' in s && s.family === section)) sections.push({ family: section });
+    } else if (behaviour.fixture) {
+      sections.push({ plain: plainSection(registry, behaviour) });
+    }
+  }
   return {
     model: registry.model,
-    behaviours,
-    tables,
-    links,
+    registry,
+    sections,
+    members: sections.flatMap((s) => ('plain' in s ? [s.plain.name] : s.family.members)),
+    heldTables: sections.flatMap((s) =>
+      'plain' in s
+        ? [s.plain.behaviour.table.table]
+        : [...s.family.collections.map((path) => collection(registry, path).table.table), ...s.family.linkTables],
+    ),
     dataTables: registry.dataTables(),
-    profileIds,
-    hybridProfiles: [...profileIds].filter((p) => !NOT_HYBRID_AGENT_PROFILES.has(p)).sort(compare),
   };
 }
 
-/** A fixture collection's behaviour; a server of another family has none (fixtures are the on-premises family's format). */
-function required(behaviour: CollectionBehaviour | undefined, path: string): CollectionBehaviour {
-  if (!behaviour) throw errors.notImplemented(`Fixtures (and heartbeats) for a family without ${path}`);
+/** The behaviour at a path a fixture section names; a family that names a path it lacks is wrong. */
+export function collection(registry: ResourceRegistry, path: string): CollectionBehaviour {
+  const behaviour = registry.collection(path);
+  if (!behaviour) throw new Error(`fixtures: the family has no collection ${path}`);
   return behaviour;
 }
 
+function plainSection(registry: ResourceRegistry, behaviour: CollectionBehaviour): PlainSection {
+  const declared = behaviour.fixture!;
+  const scoped = behaviour.table.scopeColumns.length > 0;
+  if (scoped !== (declared.parent !== undefined))
+    throw new Error(
+      `fixtures: ${behaviour.path} ${scoped ? 'is scoped by its parent: its section names the parent' : 'is not scoped by a parent'}`,
+    );
+  return {
+    name: declared.section,
+    label: declared.label,
+    behaviour,
+    parent: declared.parent && fixtureParent(registry, behaviour, declared.parent),
+  };
+}
+
+/** The parent a collection's objects name in a fixture (an agent's `profile`): its member and keys. */
+export interface FixtureParent {
+  field: string;
+  /** The parent collection's fixed keys that serve this collection, sorted. */
+  keys: string[];
+  /** A key named in a fixture, canonical (as the parent collection's keys are written); refused at `at` otherwise. */
+  read(value: unknown, at: string): string;
+}
+
 /**
- * What the server sets on an entity it creates, for the properties a fixture may leave out:
- * those that must have a value and those no client writes (read-only). Nullable, writable
- * properties stay as the fixture says, so that an export imports back unchanged.
+ * The parent of a collection under a parent of fixed keys (`onPremisesPublishingProfiles/agents`
+ * under the profiles): the keys that serve it, and how a fixture names one.
  */
-export function serverDefaults(
-  ctx: FixtureContext,
-  collection: FixtureCollection,
-  services: { ids: IdGenerator; now: Date },
-  parents: string[],
-): Entity {
-  const behaviour = ctx.behaviours[collection];
-  const defaults = behaviour.create?.defaults({ ids: services.ids, clock: { now: () => services.now } }, parents) ?? {};
-  return Object.fromEntries(
-    Object.entries(defaults).filter(([name]) => {
-      const property = behaviour.type.properties.get(name);
-      return property !== undefined && (!property.nullable || property.readOnly === true);
-    }),
-  );
+export function fixtureParent(
+  registry: ResourceRegistry,
+  behaviour: CollectionBehaviour,
+  declared: { field: string; label: string },
+): FixtureParent {
+  const parentPath = behaviour.path.slice(0, behaviour.path.lastIndexOf('/'));
+  const parent = registry.collection(parentPath);
+  if (!parent?.fixedKeys)
+    throw new Error(
+      `fixtures: ${behaviour.path} is not under a parent of fixed keys; a section of its family's holds it`,
+    );
+  const keys = [...parent.fixedKeys].filter((key) => (behaviour.servedBy?.([key]) ?? true) === true).sort(compare);
+  return {
+    field: declared.field,
+    keys,
+    read(value, at) {
+      const key = typeof value === 'string' ? registry.normalizeKey(parent.type, value) : undefined;
+      if (key === undefined || !keys.includes(key)) fail(at, `expected a ${declared.label} (${keys.join(', ')}).`);
+      return key;
+    },
+  };
 }
 
 /** Sign-in registrations and heartbeats: tenant rows beside the Graph data. */
@@ -179,3 +177,6 @@ export const USERS_TABLE = 'registered_users';
 export function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
+
+/** Entities sorted by id. */
+export const byId = (a: Entity, b: Entity) => compare(String(a.id), String(b.id));

@@ -18,7 +18,7 @@ import {
   type LogFormat,
   type LogLevel,
 } from '../http/logging.js';
-import { familyRegistry, type Family } from '../family/family.js';
+import type { Family } from '../family/family.js';
 import type { Store } from '../store/store.js';
 import { UsageError } from './usage.js';
 
@@ -162,7 +162,7 @@ export async function prepareControlPlane(
   if (setup.seedFile !== undefined || setup.seedDocument !== undefined) {
     try {
       const doc = setup.seedDocument ?? readJsonFile(setup.seedFile!, '--seed');
-      const summary = await importFixture(store, fixtureContext(familyRegistry(family)), doc, {
+      const summary = await importFixture(store, fixtureContext(family), doc, {
         ids,
         now: clock.now(),
       });

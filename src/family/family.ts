@@ -1,3 +1,4 @@
+import type { FixtureSection } from '../admin/fixture-section.js';
 import type { SchemaDecl } from '../model/edm.js';
 import { Model } from '../model/model.js';
 import type { Clock } from '../resources/clock.js';
@@ -19,6 +20,12 @@ export interface Family {
   schema: SchemaDecl;
   /** The rules of each collection the model cannot state (storage, writable properties, guards, permissions). */
   behaviours(model: Model): FamilyBehaviours;
+  /**
+   * The family's own sections of a tenant's fixture: collections with link fields in the fixture
+   * format (src/admin/fixture-section.ts). A collection held as a plain list needs none: its
+   * behaviour declares `fixture`.
+   */
+  fixtureSections?(registry: ResourceRegistry): FixtureSection[];
   /**
    * The family's tables, by schema version: each runs in one transaction with localgraph's own
    * migration of the same version (src/store/migrations.ts, `migrateFamily`).

@@ -14,8 +14,9 @@ import { defineFamily, familyModel } from './family.js';
 /**
  * The family is a plug-in: a tiny second family (one entity set, `widgets`), built only through
  * the Family interface, is served by the same createApp: its $metadata, and create, read, list,
- * update and delete with the engine's validation and Graph's errors; its widgets report
- * heartbeats through the admin API, as the family declares.
+ * update and delete with the engine's validation and Graph's errors; fixtures of its collection
+ * (declared by its behaviour alone) and its widgets' heartbeats (declared by the family) through
+ * the admin API.
  */
 const widgets = defineFamily({
   name: 'widgets',
@@ -49,6 +50,7 @@ const widgets = defineFamily({
       collections: [
         {
           path: 'widgets',
+          fixture: { section: 'widgets', label: 'Widget' },
           type,
           table: tableFor('widgets', type),
           scope: (tenantId) => ({ tenantId }),
@@ -165,19 +167,6 @@ describe('a second family, served through the Family interface only', () => {
     const unknown = await call('POST', '/widgets', { name: 'x', colour: 'red' });
     assert.equal(unknown.status, 400, unknown.text);
     assert.equal((await call('POST', '/widgets', { name: 'x' }, readOnlyToken)).status, 403);
-    // Fixtures are the on-premises family's format: another family's server says so, not a 500.
-    const plane = createApp({
-      store: new SqlStore(db),
-      family: widgets,
-      controlPlane: { adminKey: ADMIN_KEY },
-    });
-    const exported = await plane.inject({
-      method: 'GET',
-      url: '/_admin/export',
-      headers: { 'x-localgraph-admin-key': ADMIN_KEY },
-    });
-    assert.equal(exported.statusCode, 501, exported.body);
-    await plane.close();
     // Not in this family's model: an unknown segment, as Graph answers one.
     const other = await call('GET', '/onPremisesPublishingProfiles');
     assert.equal(other.status, 400, other.text);
@@ -248,6 +237,51 @@ describe('a second family, served through the Family interface only', () => {
       assert.equal(res.statusCode, 501, res.body);
       assert.equal(res.json().error.code, 'NotImplemented');
       assert.match(res.json().error.message, /silentWidgets family/);
+    } finally {
+      await plane.close();
+    }
+  });
+
+  test('its fixture exports, resets and imports back to the same bytes, with no fixture code of its own', async () => {
+    const plane = createApp({ store: new SqlStore(db), family: widgets, controlPlane: { adminKey: ADMIN_KEY } });
+    const admin = async (method: 'GET' | 'POST', url: string, payload?: object) => {
+      const res = await plane.inject({
+        method,
+        url,
+        headers: { 'x-localgraph-admin-key': ADMIN_KEY },
+        ...(payload ? { payload } : {}),
+      });
+      assert.equal(res.statusCode, 200, res.body);
+      return res.body;
+    };
+    try {
+      const made = await call('POST', '/widgets', { name: 'kept', size: 9 });
+      assert.equal(made.status, 201, made.text);
+      const exported = await admin('GET', `/_admin/export?tenant=${TENANT}`);
+      const tenant = JSON.parse(exported).tenants[0];
+      assert.deepEqual(Object.keys(tenant), ['id', 'widgets', 'appRegistrations', 'users']);
+      assert.ok(tenant.widgets.some((w: { id: string; size: number }) => w.id === made.body.id && w.size === 9));
+
+      await admin('POST', '/_admin/reset', { tenantId: TENANT });
+      assert.equal((await call('GET', `/widgets/${made.body.id}`)).status, 404);
+      const imported = JSON.parse(await admin('POST', '/_admin/import', JSON.parse(exported)));
+      assert.deepEqual(imported.tenants[0].counts, { widgets: tenant.widgets.length, appRegistrations: 0, users: 0 });
+      assert.equal(await admin('GET', `/_admin/export?tenant=${TENANT}`), exported);
+      assert.equal((await call('GET', `/widgets/${made.body.id}`)).body.name, 'kept');
+
+      // Checked as any fixture is: the model's properties, the server's defaults.
+      const doc = { version: 1, tenants: [{ id: TENANT, widgets: [{ id: TENANT, name: 'x', colour: 'red' }] }] };
+      const refused = await plane.inject({
+        method: 'POST',
+        url: '/_admin/import',
+        headers: { 'x-localgraph-admin-key': ADMIN_KEY },
+        payload: doc,
+      });
+      assert.equal(refused.statusCode, 400, refused.body);
+      assert.match(
+        refused.json().error.message,
+        /widgets\[0\]\.colour: 'colour' is not a property of microsoft\.graph\.widget/,
+      );
     } finally {
       await plane.close();
     }

@@ -42,8 +42,8 @@ export interface AdminParts {
   /** The admin key's stored form (`sha256$…`, src/admin/admin-key.ts). */
   keyHash: string;
   store: Store;
-  /** The fixture format's collections (the on-premises family's), asked for when first needed. */
-  fixtures: () => FixtureContext;
+  /** The family's fixture sections. */
+  fixtures: FixtureContext;
   /** Every table of a tenant's Graph data (the registry's). */
   dataTables: readonly string[];
   /**
@@ -160,7 +160,7 @@ export function registerAdminRoutes(app: FastifyInstance, parts: AdminParts): vo
         if (request.body === undefined)
           throw errors.adminBadRequest('Send a fixture: {"version": 1, "tenants": [...]}.');
         try {
-          return await importFixture(parts.store, parts.fixtures(), request.body, {
+          return await importFixture(parts.store, parts.fixtures, request.body, {
             ids: parts.ids,
             now: parts.clock.now(),
           });
@@ -173,7 +173,7 @@ export function registerAdminRoutes(app: FastifyInstance, parts: AdminParts): vo
       scope.get('/export', async (request: FastifyRequest<{ Querystring: { tenant?: string } }>, reply) => {
         const tenantId = tenantParam(request.query.tenant, 'tenant');
         if (tenantId !== undefined && !(await parts.store.hasTenant(tenantId))) throw errors.resourceNotFound(tenantId);
-        const fixture = await exportFixture(parts.store, parts.fixtures(), tenantId);
+        const fixture = await exportFixture(parts.store, parts.fixtures, tenantId);
         return reply.type('application/json').send(`${JSON.stringify(fixture, null, 2)}\n`);
       });
 

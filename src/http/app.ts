@@ -187,8 +187,8 @@ export function createApp(options: AppOptions): FastifyInstance {
   );
   registerControlPlane(app, {
     store: options.store,
-    registry,
     family,
+    registry,
     engine,
     clock,
     ids,

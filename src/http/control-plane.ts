@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { fixtureContext, type FixtureContext } from '../admin/fixture.js';
+import { fixtureContext } from '../admin/fixture.js';
 import { HeartbeatMonitor, type HeartbeatSettings } from '../admin/heartbeats.js';
-import type { Family } from '../family/family.js';
 import { SeededIds } from '../admin/seeded-ids.js';
 import { ControlledClock } from '../admin/controlled-clock.js';
+import type { Family } from '../family/family.js';
 import type { Clock } from '../resources/clock.js';
 import type { IdGenerator } from '../resources/id-generator.js';
 import type { Engine } from '../resources/engine.js';
@@ -35,9 +35,9 @@ export interface ControlPlaneOptions {
 
 export interface ControlPlaneParts {
   store: Store;
+  /** The family served: its fixture sections and declared heartbeats. */
+  family: Family;
   registry: ResourceRegistry;
-  /** The family served: heartbeats are its declared ones. */
-  family: Pick<Family, 'name' | 'heartbeats'>;
   engine: Engine;
   clock: Clock;
   ids: IdGenerator;
@@ -62,10 +62,6 @@ export function registerControlPlane(app: FastifyInstance, parts: ControlPlanePa
   const resolver = { model: parts.registry.model, normalizeKey: parts.registry.normalizeKey };
   const options = parts.options ?? {};
   const faults = options.faults ?? new FaultInjector();
-  // Fixtures speak the on-premises family's collections: built when first used, so that a server
-  // of another family starts (and refuses them) without them.
-  let fixtures: FixtureContext | undefined;
-  const fixturesOf = () => (fixtures ??= fixtureContext(parts.registry));
   const heartbeats = new HeartbeatMonitor(
     parts.store,
     { name: parts.family.name, targets: parts.family.heartbeats ?? [], registry: parts.registry },
@@ -115,7 +111,7 @@ export function registerControlPlane(app: FastifyInstance, parts: ControlPlanePa
     registerAdminRoutes(app, {
       keyHash,
       store: parts.store,
-      fixtures: fixturesOf,
+      fixtures: fixtureContext(parts.family),
       dataTables: parts.registry.dataTables(),
       forgetTenants,
       clock: parts.clock,

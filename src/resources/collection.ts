@@ -77,6 +77,12 @@ export interface CollectionExample {
 export interface CollectionBehaviour {
   /** The entity set, then the property and navigation names that lead here: `onPremisesPublishingProfiles/connectors`. */
   path: string;
+  /**
+   * The collection's section in a tenant's fixture, when it is held there as a plain list
+   * (src/admin/fixture-plain.ts). A collection with link fields in the fixture format (a group id,
+   * id lists, nested items) is held by a section of its family's instead (`Family.fixtureSections`).
+   */
+  fixture?: PlainFixtureSection;
   type: StructuredType;
   table: TableMapping;
   /**
@@ -94,7 +100,7 @@ export interface CollectionBehaviour {
     rules: WriteRules;
     /** `guid`: a client may supply the id, which must be a GUID; `server`: the id is always generated. */
     clientId: 'guid' | 'server';
-    /** Server-set values; also what a fixture import completes entities with (src/admin/fixture.ts). */
+    /** Server-set values; also what a fixture import completes entities with (src/admin/fixture-read.ts). */
     defaults(ctx: Pick<OperationContext, 'clock' | 'ids'>, parentKeys: string[]): Entity;
     /** Values for columns the model does not show, e.g. the connector's group. */
     hidden?(ctx: OperationContext, parentKeys: string[]): Record<string, unknown>;
@@ -120,4 +126,22 @@ export interface CollectionBehaviour {
    * addressable properties included (a test fails for an operation served with no row).
    */
   permissions: PermissionRow[];
+}
+
+/**
+ * A collection held by a fixture as a plain list: every row as Graph shows it, with no link field
+ * but, for a collection under a parent of fixed keys (agents under their profile), the member
+ * that names the parent.
+ */
+export interface PlainFixtureSection {
+  /** The tenant's member: `sensors`. */
+  section: string;
+  /** An item, in refusals: `Sensor` (`Sensor '…' appears twice`). */
+  label: string;
+  /**
+   * For a collection scoped by a parent's key: the member that holds it (`profile`) and what a
+   * parent is, in refusals (`hybrid agent profile`). Its values are the parent collection's fixed
+   * keys that serve this collection (`servedBy`).
+   */
+  parent?: { field: string; label: string };
 }

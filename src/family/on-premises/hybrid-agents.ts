@@ -16,6 +16,8 @@ const servedByHybridProfiles =
   ([profile]: string[]) =>
     !NOT_HYBRID_AGENT_PROFILES.has(profile) ||
     `${kind} are served by the hybrid agent profiles (such as 'provisioning' and 'authentication'), not by '${profile}'.`;
+/** In a fixture, an object under a hybrid agent profile names it (`"profile": "provisioning"`). */
+export const IN_HYBRID_PROFILE = { field: 'profile', label: 'hybrid agent profile' };
 const byProfile = (tenantId: string, [profile]: string[]) => ({ tenantId, parents: [profile] });
 const sameProfile = (parents: string[]) => parents;
 const AGENTS = 'onPremisesPublishingProfiles/agents';
@@ -105,6 +107,7 @@ export function agentsBehaviour(model: Model): CollectionBehaviour {
   const fields = ['externalIp', 'machineName', 'status', 'supportedPublishingTypes'];
   return {
     path: AGENTS,
+    fixture: { section: 'agents', label: 'Agent', parent: IN_HYBRID_PROFILE },
     type: table.type,
     table,
     example: {
@@ -188,6 +191,7 @@ export function publishedResourcesBehaviour(model: Model): CollectionBehaviour {
   const table = tableFor('published_resources', model.structured('microsoft.graph.publishedResource'), ['profile_id']);
   return {
     path: PUBLISHED_RESOURCES,
+    fixture: { section: 'publishedResources', label: 'Published resource', parent: IN_HYBRID_PROFILE },
     type: table.type,
     table,
     example: {

@@ -8,13 +8,14 @@ import { profileIds, profileKeyNormalizer, profilesBehaviour, tenantSegmentsBeha
 import { sensorsBehaviour } from './sensors.js';
 import type { TableMapping } from '../../store/table.js';
 import { defineFamily, familyModel, familyRegistry } from '../family.js';
+import { onPremisesFixtureSections } from './fixture-sections.js';
 import { onPremisesHeartbeats } from './heartbeats.js';
 import { onPremisesMigrations } from './migrations.js';
 import { onPremisesTenantDefaults } from './tenant.js';
 
 /**
- * The collections of the family by the names the rest of localgraph reaches them by (fixture
- * sections, the tenant's built-in objects, tests): name → behaviour path.
+ * The collections of the family by the names the rest of localgraph reaches them by (the
+ * tenant's built-in objects, tests): name → behaviour path.
  */
 export const ON_PREMISES_COLLECTIONS = {
   profiles: 'onPremisesPublishingProfiles',
@@ -37,6 +38,7 @@ export type OnPremisesCollection = keyof typeof ON_PREMISES_COLLECTIONS;
 export const onPremises = defineFamily({
   name: 'onPremises',
   schema: onPremisesSchema,
+  fixtureSections: onPremisesFixtureSections,
   behaviours: (model) => {
     const segments = ipApplicationSegmentsBehaviour(model);
     return {

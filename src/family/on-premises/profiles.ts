@@ -64,6 +64,7 @@ export function profilesBehaviour(model: Model): CollectionBehaviour {
   const table = tableFor('profiles', model.structured(PROFILE_TYPE));
   return {
     path: 'onPremisesPublishingProfiles',
+    fixture: { section: 'profiles', label: 'Profile' },
     type: table.type,
     table,
     example: {

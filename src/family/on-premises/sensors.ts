@@ -26,6 +26,7 @@ export function sensorsBehaviour(model: Model): CollectionBehaviour {
   const fields = ['externalIp', 'isAuditMode', 'isBreakglassEnabled', 'machineName', 'status', 'version'];
   return {
     path: 'onPremisesPublishingProfiles/sensors',
+    fixture: { section: 'sensors', label: 'Sensor' },
     type: table.type,
     table,
     example: {
