@@ -1,5 +1,7 @@
-// Import-cycle gate (`npm run lint:cycles`): any cycle among the project's own modules fails.
+// Structure gate (`npm run lint:cycles`): any cycle among the project's own modules fails.
 // Cycles make load order matter and stop a module being understood, tested or moved on its own.
+// And the generic layers never import the on-premises family: the family served is chosen only at
+// the composition roots (src/cli/served-family.ts, src/library/start-localgraph.ts) and passed in.
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [
@@ -9,6 +11,20 @@ module.exports = {
       comment: 'A module must not import itself through others; move the shared piece into a module of its own.',
       from: {},
       to: { circular: true },
+    },
+    {
+      name: 'generic-layers-take-the-family',
+      severity: 'error',
+      comment:
+        'The engine, store, HTTP, auth, admin, OData, model, OpenAPI, error and server layers serve whichever ' +
+        'family they are given (createApp, openStore, startServer); only the composition roots (src/cli/, ' +
+        'src/library/) and tests name the on-premises family. Take the family as a parameter instead.',
+      from: {
+        path: '^src/(resources|store|http|auth|admin|odata|model|openapi|graph|server)/',
+        // Tests, and the test support modules that build on-premises fixtures for them.
+        pathNot: ['[.]test[.]ts$', '^src/http/testing[.]ts$', '^src/odata/query/test-fixtures[.]ts$'],
+      },
+      to: { path: '^src/family/on-premises/' },
     },
   ],
   options: {

@@ -422,11 +422,10 @@ for (const language of LANGUAGES) {
 // Which official SDK exercised each served operation: the committed table must be what was seen.
 const directPasses = LANGUAGES.every((language) => directPassed.has(language.name));
 if (ONLY.length === 0 && (directPasses || WRITE_COVERAGE)) {
-  const { graphModel } = await import('../dist/src/http/app.js');
-  const { familyRegistry } = await import('../dist/src/family/family.js');
+  const { familyModel, familyRegistry } = await import('../dist/src/family/family.js');
   const { onPremises } = await import('../dist/src/family/on-premises/on-premises.js');
   const { familyOperations } = await import('../dist/src/resources/operations.js');
-  const served = familyOperations(graphModel, familyRegistry(onPremises))
+  const served = familyOperations(familyModel(onPremises), familyRegistry(onPremises))
     .filter((op) => op.implemented)
     .map((op) => `${op.method} ${op.pattern}`);
   const table = {};

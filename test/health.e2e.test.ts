@@ -8,6 +8,7 @@ import { createApp } from '../src/http/app.js';
 import { openStore } from '../src/store/open.js';
 import type { Store } from '../src/store/store.js';
 import { request, startServer, type RunningServer } from './helpers/server.js';
+import { onPremises } from '../src/family/on-premises/on-premises.js';
 
 describe('GET /health on a running server', () => {
   let server: RunningServer;
@@ -44,9 +45,10 @@ describe('GET /health while the database cannot be reached', () => {
   }
 
   it('answers 503 with Retry-After when the ping fails, and 200 again once it works', async () => {
-    const store = await openStore({ kind: 'memory' });
+    const store = await openStore({ kind: 'memory' }, onPremises);
     let down = true;
     const app = createApp({
+      family: onPremises,
       store: failing(store, async () => {
         if (down) throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
       }),
@@ -63,8 +65,8 @@ describe('GET /health while the database cannot be reached', () => {
   });
 
   it('answers 503 when the ping does not answer in time', async () => {
-    const store = await openStore({ kind: 'memory' });
-    const app = createApp({ store: failing(store, () => new Promise(() => undefined)) });
+    const store = await openStore({ kind: 'memory' }, onPremises);
+    const app = createApp({ store: failing(store, () => new Promise(() => undefined)), family: onPremises });
     const started = Date.now();
     const res = await app.inject({ method: 'GET', url: '/health' });
     assert.equal(res.statusCode, 503);

@@ -14,9 +14,8 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import openapiTS, { astToString } from 'openapi-typescript';
 import { parse } from 'yaml';
-import { graphModel } from '../src/http/app.js';
 import { familyOperations } from '../src/resources/operations.js';
-import { familyRegistry } from '../src/family/family.js';
+import { familyModel, familyRegistry } from '../src/family/family.js';
 import { onPremises } from '../src/family/on-premises/on-premises.js';
 import { CLI_PATH, GUID } from './helpers/server.js';
 import { startInProcess, type InProcessServer } from './helpers/in-process.js';
@@ -67,7 +66,7 @@ describe('the OpenAPI description', () => {
   });
 
   it('has every served operation, with its permissions, parameters and error responses', () => {
-    const served = familyOperations(graphModel, familyRegistry(onPremises)).filter((op) => op.implemented);
+    const served = familyOperations(familyModel(onPremises), familyRegistry(onPremises)).filter((op) => op.implemented);
     const described = new Set(
       Object.entries(document.paths).flatMap(([path, ops]) =>
         Object.keys(ops as object).map((m) => `${m.toUpperCase()} ${generic(path)}`),

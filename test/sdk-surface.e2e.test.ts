@@ -9,8 +9,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { graphModel } from '../src/http/app.js';
-import { familyRegistry } from '../src/family/family.js';
+import { familyModel, familyRegistry } from '../src/family/family.js';
 import { onPremises } from '../src/family/on-premises/on-premises.js';
 import { sdkAnswers } from '../src/resources/sdk-coverage.js';
 import { request, type JsonResponse } from './helpers/server.js';
@@ -156,7 +155,7 @@ describe('every request builder of the SDK', () => {
         return { externalIp: '10.0.0.7', machineName: 'more-sensor.contoso.com', status: 'active' };
       return {};
     };
-    const answers = sdkAnswers(graphModel, familyRegistry(onPremises));
+    const answers = sdkAnswers(familyModel(onPremises), familyRegistry(onPremises));
     // Deletes last (links before objects), so that what the other operations address still exists.
     const deletes = answers.filter((a) => a.method === 'DELETE');
     const ordered = [

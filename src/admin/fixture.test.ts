@@ -7,6 +7,7 @@ import { hashSecret } from '../auth/secrets.js';
 import { createApp } from '../http/app.js';
 import { openStore, postgresTarget } from '../store/open.js';
 import type { Store } from '../store/store.js';
+import { onPremises } from '../family/on-premises/on-premises.js';
 
 /**
  * Fixtures through the admin API, in process: a tenant with one object of every kind (links
@@ -27,7 +28,7 @@ interface Harness {
 }
 
 async function harness(store: Store): Promise<Harness> {
-  const app = createApp({ store, controlPlane: { adminKey: KEY } });
+  const app = createApp({ store, family: onPremises, controlPlane: { adminKey: KEY } });
   const tokens = new Map<string, string>();
   const token = async (tenant: string) => {
     if (!tokens.has(tenant)) {
@@ -267,7 +268,7 @@ function roundTrip(name: string, open: () => Promise<{ store: Store; cleanup(): 
 }
 
 roundTrip('SQLite', async () => {
-  const store = await openStore({ kind: 'memory' });
+  const store = await openStore({ kind: 'memory' }, onPremises);
   return { store, cleanup: () => store.close() };
 });
 
@@ -287,7 +288,7 @@ roundTrip('PostgreSQL', async () => {
     connectionTimeoutMillis: 5000,
   });
   await probe.connect();
-  const store = await openStore({ kind: 'postgres', url });
+  const store = await openStore({ kind: 'postgres', url }, onPremises);
   return {
     store,
     async cleanup() {
@@ -385,7 +386,7 @@ function hostileRegistrations(): [string, unknown, RegExp][] {
 describe('fixture validation', () => {
   let h: Harness;
   before(async () => {
-    h = await harness(await openStore({ kind: 'memory' }));
+    h = await harness(await openStore({ kind: 'memory' }, onPremises));
   });
   after(async () => {
     await h.app.close();

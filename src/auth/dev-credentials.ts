@@ -1,3 +1,4 @@
+import type { Family } from '../family/family.js';
 import type { IdGenerator } from '../resources/id-generator.js';
 import type { Store } from '../store/store.js';
 import { allPermissions } from './identity.js';
@@ -6,9 +7,9 @@ import { DuplicateRegistrationError, registerApp, registerUser } from './registr
 /**
  * Well-known development credentials (`serve --dev-credentials`, always with `--in-memory`), as
  * Azurite has `devstoreaccount1`: a tenant, an application holding every permission of the
- * matrix, and a user, all fixed and published, so that a CI job or a sample in any language can
- * hard-code them. They guard nothing: localgraph refuses them on a non-loopback address unless
- * told `--allow-dev-credentials-on-network`.
+ * family served, and a user, all fixed and published, so that a CI job or a sample in any
+ * language can hard-code them. They guard nothing: localgraph refuses them on a non-loopback
+ * address unless told `--allow-dev-credentials-on-network`.
  */
 export const DEV_CREDENTIALS = Object.freeze({
   tenantId: '6c6f6361-6c67-4000-8000-000000000001',
@@ -27,7 +28,7 @@ export const DEV_APP_NAME = 'localgraph dev credentials app';
  * one, so that two servers never share a default tenant by accident (a `--trust-issuer` pair, a
  * test suite's servers) while every server has the same dev tenant.
  */
-export async function ensureDevCredentials(store: Store, ids: IdGenerator, now: Date): Promise<void> {
+export async function ensureDevCredentials(store: Store, family: Family, ids: IdGenerator, now: Date): Promise<void> {
   const dev = DEV_CREDENTIALS;
   await store.ensureTenant(dev.tenantId, now);
   if (!(await store.getAppRegistration(dev.clientId))) {
@@ -39,7 +40,7 @@ export async function ensureDevCredentials(store: Store, ids: IdGenerator, now: 
         clientId: dev.clientId,
         servicePrincipalId: dev.servicePrincipalId,
         clientSecret: dev.clientSecret,
-        ...allPermissions(),
+        ...allPermissions(family),
       },
       ids,
       now,

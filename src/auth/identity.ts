@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Store } from '../store/store.js';
 import type { IdGenerator } from '../resources/id-generator.js';
-import { familyRegistry } from '../family/family.js';
-import { onPremises } from '../family/on-premises/on-premises.js';
+import { familyRegistry, type Family } from '../family/family.js';
 import { DuplicateRegistrationError, registerApp, registerUser } from './registrations.js';
 import { newPassword } from './secrets.js';
 
@@ -56,8 +55,8 @@ export function userObjectId(tenantId: string, userPrincipalName: string): strin
 }
 
 /** Every delegated and every application permission the family's rows name: what the default app holds. */
-export function allPermissions(): { scopes: string[]; roles: string[] } {
-  const rows = familyRegistry(onPremises).permissions();
+export function allPermissions(family: Family): { scopes: string[]; roles: string[] } {
+  const rows = familyRegistry(family).permissions();
   return {
     scopes: [...new Set(rows.flatMap((row) => row.delegated))].sort(),
     roles: [...new Set(rows.flatMap((row) => row.application))].sort(),
@@ -71,14 +70,15 @@ export interface NewDefaultCredentials {
 }
 
 /**
- * Makes the default identity real: the default app becomes a registered client (all the
- * matrix's permissions granted and consented) and the default user a user with a password, so
+ * Makes the default identity real: the default app becomes a registered client (every
+ * permission of the family served granted and consented) and the default user a user with a password, so
  * the token endpoint works from the first start. Only the process that creates them learns the
  * secret and the password; every later start finds them registered and gets nothing back.
  */
 export async function ensureDefaultRegistrations(
   store: Store,
   identity: DefaultIdentity,
+  family: Family,
   ids: IdGenerator,
   now: Date,
 ): Promise<NewDefaultCredentials> {
@@ -91,7 +91,7 @@ export async function ensureDefaultRegistrations(
         displayName: DEFAULT_APP_NAME,
         clientId: identity.appId,
         servicePrincipalId: identity.servicePrincipalId,
-        ...allPermissions(),
+        ...allPermissions(family),
       },
       ids,
       now,

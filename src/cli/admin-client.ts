@@ -10,6 +10,7 @@ import { CERT_FILE, TLS_DIR } from '../http/tls.js';
 import { DEFAULT_DATA_DIR, openStore, type StoreLocation } from '../store/open.js';
 import { storageLocation } from './storage-options.js';
 import { UsageError } from './usage.js';
+import { servedFamily } from './served-family.js';
 
 /**
  * The CLI's side of the admin API: where the running server is (`--url`, default
@@ -219,7 +220,7 @@ async function readLocalgraphCa(location: StoreLocation): Promise<string | undef
     return files.length > 0 ? files.map((file) => readFileSync(file, 'utf8')).join('') : undefined;
   }
   if (location.kind !== 'postgres') return undefined;
-  const store = await openStore(location);
+  const store = await openStore(location, servedFamily);
   try {
     return await storedCaCertificate(store);
   } finally {

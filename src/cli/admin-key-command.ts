@@ -2,6 +2,7 @@ import { replaceAdminKey } from '../admin/admin-key.js';
 import { openStore } from '../store/open.js';
 import { existingStorage, STORAGE_OPTIONS, storageHelp } from './storage-options.js';
 import { parseOptions } from './usage.js';
+import { servedFamily } from './served-family.js';
 
 export const adminKeyNewHelp = `Usage: localgraph admin-key new [--data DIR | --database-url URL]
 
@@ -20,7 +21,7 @@ export async function adminKeyNewCommand(args: string[]): Promise<number> {
     console.log(adminKeyNewHelp);
     return 0;
   }
-  const store = await openStore(existingStorage(values));
+  const store = await openStore(existingStorage(values), servedFamily);
   try {
     console.log(await replaceAdminKey(store));
   } finally {

@@ -8,6 +8,7 @@ import {
   type AuthMode,
 } from '../auth/authenticator.js';
 import { allPermissions, type DefaultIdentity } from '../auth/identity.js';
+import type { Family } from '../family/family.js';
 import { GRAPH_AUDIENCES } from '../auth/tokens.js';
 import { checkIssuerUrl, tenantsNamedIn, TrustedIssuers, type TrustedIssuerSpec } from '../auth/trusted-issuers.js';
 import { isGuid } from '../odata/guid.js';
@@ -83,11 +84,12 @@ export function parseAuthOptions(values: {
   };
 }
 
-/** The authenticator a mode calls for. */
+/** The authenticator a mode calls for; `--auth off` acts with every scope of the family served. */
 export function buildAuthenticator(
   options: AuthOptions,
   store: Store,
   identity: DefaultIdentity,
+  family: Family,
 ): { authenticator: Authenticator; trusted?: TrustedIssuers } {
   const now = () => new Date();
   if (options.mode === 'off') {
@@ -96,7 +98,7 @@ export function buildAuthenticator(
         tenantId: identity.tenantId,
         objectId: identity.userId,
         kind: 'user',
-        scopes: new Set(allPermissions().scopes),
+        scopes: new Set(allPermissions(family).scopes),
         roles: new Set(),
         appId: identity.appId,
         userPrincipalName: identity.userPrincipalName,

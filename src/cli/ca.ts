@@ -2,6 +2,7 @@ import { storeCertificateAuthority } from '../http/certificate-authority.js';
 import { openStore } from '../store/open.js';
 import { STORAGE_OPTIONS, storageHelp, storageLocation } from './storage-options.js';
 import { parseOptions } from './usage.js';
+import { servedFamily } from './served-family.js';
 
 export const caHelp = `Usage: localgraph ca [--data DIR | --database-url URL]
 
@@ -24,7 +25,7 @@ export async function caCommand(args: string[]): Promise<number> {
     console.log(caHelp);
     return 0;
   }
-  const store = await openStore(storageLocation(values));
+  const store = await openStore(storageLocation(values), servedFamily);
   let cert: string;
   try {
     cert = (await storeCertificateAuthority(store)).cert;

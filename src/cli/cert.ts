@@ -3,6 +3,7 @@ import { folderCertificate, storeCertificate } from '../http/tls.js';
 import { openStore } from '../store/open.js';
 import { STORAGE_OPTIONS, storageHelp, storageLocation } from './storage-options.js';
 import { parseOptions } from './usage.js';
+import { servedFamily } from './served-family.js';
 
 export const certHelp = `Usage: localgraph cert [--data DIR | --database-url URL]
 
@@ -24,7 +25,7 @@ export async function certCommand(args: string[]): Promise<number> {
     return 0;
   }
   const location = storageLocation(values);
-  const store = await openStore(location);
+  const store = await openStore(location, servedFamily);
   let cert: string;
   try {
     const issuer = new LeafIssuer(await storeCertificateAuthority(store));

@@ -1,9 +1,8 @@
 import { parseArgs } from 'node:util';
-import { graphModel } from '../http/app.js';
 import { renderOpenApi } from '../openapi/render.js';
-import { familyRegistry } from '../family/family.js';
-import { onPremises } from '../family/on-premises/on-premises.js';
+import { familyModel, familyRegistry } from '../family/family.js';
 import { UsageError } from './usage.js';
+import { servedFamily } from './served-family.js';
 
 export const openapiHelp = `Usage: localgraph openapi [--format yaml|json] [--server URL]
 
@@ -36,7 +35,7 @@ export async function openapiCommand(args: string[]): Promise<number> {
   const format = values.format;
   if (format !== 'yaml' && format !== 'json') throw new UsageError(`--format must be yaml or json, not '${format}'`);
   process.stdout.write(
-    renderOpenApi(graphModel, familyRegistry(onPremises), format, values.server.replace(/\/+$/, '')),
+    renderOpenApi(familyModel(servedFamily), familyRegistry(servedFamily), format, values.server.replace(/\/+$/, '')),
   );
   return 0;
 }

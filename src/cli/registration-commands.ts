@@ -14,6 +14,7 @@ import { openStore, type StoreLocation } from '../store/open.js';
 import { existingStorage, STORAGE_OPTIONS, storageHelp } from './storage-options.js';
 import type { SqlStore } from '../store/sql-store.js';
 import { parseList, parseOptions, UsageError } from './usage.js';
+import { servedFamily } from './served-family.js';
 
 export const appAddHelp = `Usage: localgraph app add [--data DIR | --database-url URL] [--tenant GUID] --name NAME [--roles "A B"] [--scopes "A B"]
 
@@ -73,7 +74,7 @@ ${storageHelp}
 
 /** Permission names no permission row uses: most likely typos, said on stderr. */
 function unknownPermissions(names: string[]): string[] {
-  const { scopes, roles } = allPermissions();
+  const { scopes, roles } = allPermissions(servedFamily);
   const known = new Set([...scopes, ...roles].map((p) => p.toLowerCase()));
   return names.filter((name) => !known.has(name.toLowerCase()));
 }
@@ -90,7 +91,7 @@ async function withStore<T>(
   work: (store: SqlStore, tenantId: string) => Promise<T>,
 ): Promise<T> {
   if (tenant !== undefined && !isGuid(tenant)) throw new UsageError(`--tenant must be a GUID, not '${tenant}'`);
-  const store = await openStore(location);
+  const store = await openStore(location, servedFamily);
   try {
     const tenantId = (tenant ?? (await defaultIdentity(store, randomIds, new Date())).tenantId).toLowerCase();
     return await work(store, tenantId);

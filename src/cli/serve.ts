@@ -14,6 +14,7 @@ import { jsonRecord, readyFacts, removeReadyFile, writeReadyFile } from './ready
 import { resolveServeOptions, SERVE_OPTIONS } from './serve-options.js';
 import { describeLocation, storageLocation } from './storage-options.js';
 import { UsageError } from './usage.js';
+import { servedFamily } from './served-family.js';
 
 export { DEFAULT_PORT } from './serve-options.js';
 const SHUTDOWN_GRACE_MS = 5000;
@@ -71,6 +72,7 @@ export async function serveCommand(args: string[]): Promise<number> {
   const readyFile = values['ready-file'];
   if (readyFile !== undefined) removeReadyFile(readyFile);
   const server = await startServer({
+    family: servedFamily,
     host,
     port,
     location,
@@ -96,7 +98,7 @@ export async function serveCommand(args: string[]): Promise<number> {
             tenantId: identity.tenantId,
             appId: identity.appId,
             user: { objectId: identity.userId, userPrincipalName: identity.userPrincipalName },
-            scopes: allPermissions().scopes,
+            scopes: allPermissions(servedFamily).scopes,
             lifetimeSeconds: 24 * 3600,
           },
           now,

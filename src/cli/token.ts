@@ -6,6 +6,7 @@ import { isGuid } from '../odata/guid.js';
 import { openStore } from '../store/open.js';
 import { existingStorage, STORAGE_OPTIONS, storageHelp } from './storage-options.js';
 import { parseList, parseOptions, UsageError } from './usage.js';
+import { servedFamily } from './served-family.js';
 
 export const tokenHelp = `Usage: localgraph token [--data DIR | --database-url URL] [--tenant GUID] (--scopes "A B" | --roles "A B") [--user UPN] [--lifetime SECONDS]
 
@@ -42,7 +43,7 @@ export async function tokenCommand(args: string[]): Promise<number> {
   if (values.lifetime !== undefined && !/^[1-9]\d*$/.test(values.lifetime))
     throw new UsageError('--lifetime must be a positive number of seconds');
 
-  const store = await openStore(existingStorage(values));
+  const store = await openStore(existingStorage(values), servedFamily);
   try {
     const now = new Date();
     const identity = await defaultIdentity(store, randomIds, now);

@@ -9,7 +9,7 @@ import { importFixture } from '../admin/fixture-import.js';
 import type { HeartbeatMonitor } from '../admin/heartbeats.js';
 import { resetTenants } from '../admin/reset.js';
 import { SeededIds } from '../admin/seeded-ids.js';
-import { allPermissions, defaultIdentity, userObjectId } from '../auth/identity.js';
+import { defaultIdentity, userObjectId } from '../auth/identity.js';
 import { activeSigningKey } from '../auth/signing-key.js';
 import { issueAccessToken } from '../auth/tokens.js';
 import { errors } from '../graph/errors.js';
@@ -46,6 +46,8 @@ export interface AdminParts {
   fixtures: FixtureContext;
   /** Every table of a tenant's Graph data (the registry's). */
   dataTables: readonly string[];
+  /** Every delegated permission of the family served: a user token's scopes when none are asked for. */
+  allScopes: string[];
   /**
    * After a reset or an import: the engine forgets what it knew of the tenants (their default
    * group), here and, on a shared database, in the other instances.
@@ -316,7 +318,7 @@ export function registerAdminRoutes(app: FastifyInstance, parts: AdminParts): vo
             ...(roles !== undefined
               ? { roles, servicePrincipalId: identity.servicePrincipalId }
               : {
-                  scopes: scopes ?? allPermissions().scopes,
+                  scopes: scopes ?? parts.allScopes,
                   user: {
                     objectId:
                       body.user === undefined && tenantId === identity.tenantId

@@ -12,7 +12,6 @@ import { TokenService } from '../auth/token-service.js';
 import { TokenVerifier } from '../auth/verifier.js';
 import { errors, GraphError, renderError } from '../graph/errors.js';
 import { familyModel, familyRegistry, type Family } from '../family/family.js';
-import { onPremises } from '../family/on-premises/on-premises.js';
 import { renderMetadata } from '../model/metadata.js';
 import type { Clock } from '../resources/clock.js';
 import type { IdGenerator } from '../resources/id-generator.js';
@@ -44,8 +43,11 @@ import { hostPolicy, registerHostCheck, type HostPolicy } from './host-check.js'
 
 export interface AppOptions {
   store: Store;
-  /** The API family served (src/family/); default the on-premises publishing family. The store must be migrated for it. */
-  family?: Family;
+  /**
+   * The API family served (src/family/). Chosen by the composition root (the CLI's commands,
+   * `startLocalgraph`, a test); the store must be migrated for it.
+   */
+  family: Family;
   clock?: Clock;
   ids?: IdGenerator;
   /** Largest accepted request body, in bytes. */
@@ -80,9 +82,6 @@ export const DEFAULT_BODY_LIMIT = 1024 * 1024;
  * verifier's limit is answered as a token error (401), not cut off by the HTTP parser.
  */
 export const MAX_HEADER_SIZE = 64 * 1024;
-
-/** The model of the on-premises family, resolved once per process. */
-export const graphModel = familyModel(onPremises);
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -177,7 +176,7 @@ export function createApp(options: AppOptions): FastifyInstance {
   });
   registerConsoleRoute(app, { store: options.store });
   registerHomeRoute(app, options.store);
-  const family = options.family ?? onPremises;
+  const family = options.family;
   const model = familyModel(family);
   const registry = familyRegistry(family);
   const engine = new Engine(

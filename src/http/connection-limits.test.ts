@@ -13,6 +13,7 @@ import {
 } from './connection-limits.js';
 import { createCertificateAuthority, LeafIssuer } from './certificate-authority.js';
 import { generateCertificate } from './tls.js';
+import { onPremises } from '../family/on-premises/on-premises.js';
 
 test('limits: the defaults, with what is given (undefined keeps a default)', () => {
   assert.deepEqual(resolveConnectionLimits(), { ...DEFAULT_CONNECTION_LIMITS });
@@ -58,9 +59,10 @@ test('deadlines are checked often enough to hold: a quarter of the shortest, bet
 });
 
 test('createApp sets the limits on its Node server', async () => {
-  const store = await openStore({ kind: 'memory' });
+  const store = await openStore({ kind: 'memory' }, onPremises);
   const app = createApp({
     store,
+    family: onPremises,
     connectionLimits: { maxConnections: 10, headersTimeoutMs: 1000, requestTimeoutMs: 2000, keepAliveTimeoutMs: 3000 },
   });
   try {
@@ -76,13 +78,13 @@ test('createApp sets the limits on its Node server', async () => {
 });
 
 test('the last request a connection may serve is answered with Connection: close', async () => {
-  const store = await openStore({ kind: 'memory' });
-  const app = createApp({ store, connectionLimits: { maxRequestsPerConnection: 1 } });
+  const store = await openStore({ kind: 'memory' }, onPremises);
+  const app = createApp({ store, family: onPremises, connectionLimits: { maxRequestsPerConnection: 1 } });
   const limited = await app.inject({ method: 'GET', url: '/health' });
   assert.equal(limited.statusCode, 200);
   assert.equal(limited.headers.connection, 'close');
   await app.close();
-  const unlimited = createApp({ store, connectionLimits: { maxRequestsPerConnection: 0 } });
+  const unlimited = createApp({ store, family: onPremises, connectionLimits: { maxRequestsPerConnection: 0 } });
   assert.notEqual((await unlimited.inject({ method: 'GET', url: '/health' })).headers.connection, 'close');
   await unlimited.close();
   await store.close();
@@ -105,9 +107,10 @@ function tlsRequest(socket: TLSSocket, path: string, extra = ''): Promise<string
 }
 
 test('over TLS, the connections counted are the TLS ones: one over the limit is answered 503 in Graph envelope, then closed', async () => {
-  const store = await openStore({ kind: 'memory' });
+  const store = await openStore({ kind: 'memory' }, onPremises);
   const app = createApp({
     store,
+    family: onPremises,
     https: await generateCertificate(new LeafIssuer(await createCertificateAuthority())),
     connectionLimits: { maxConnections: 1 },
   });
@@ -141,8 +144,12 @@ test('over TLS, the connections counted are the TLS ones: one over the limit is 
 });
 
 test('one client address holds at most --max-connections-per-source; another address is still served', async () => {
-  const store = await openStore({ kind: 'memory' });
-  const app = createApp({ store, connectionLimits: { maxConnections: 10, maxConnectionsPerSource: 2 } });
+  const store = await openStore({ kind: 'memory' }, onPremises);
+  const app = createApp({
+    store,
+    family: onPremises,
+    connectionLimits: { maxConnections: 10, maxConnectionsPerSource: 2 },
+  });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = app.server.address() as AddressInfo;
   const sockets: Socket[] = [];

@@ -4,6 +4,7 @@ import { fixtureContext } from '../admin/fixture.js';
 import { HeartbeatMonitor, type HeartbeatSettings } from '../admin/heartbeats.js';
 import { SeededIds } from '../admin/seeded-ids.js';
 import { ControlledClock } from '../admin/controlled-clock.js';
+import { allPermissions } from '../auth/identity.js';
 import type { Family } from '../family/family.js';
 import type { Clock } from '../resources/clock.js';
 import type { IdGenerator } from '../resources/id-generator.js';
@@ -35,7 +36,7 @@ export interface ControlPlaneOptions {
 
 export interface ControlPlaneParts {
   store: Store;
-  /** The family served: its fixture sections and declared heartbeats. */
+  /** The family served: its fixture sections, declared heartbeats and permissions. */
   family: Family;
   registry: ResourceRegistry;
   engine: Engine;
@@ -113,6 +114,7 @@ export function registerControlPlane(app: FastifyInstance, parts: ControlPlanePa
       store: parts.store,
       fixtures: fixtureContext(parts.family),
       dataTables: parts.registry.dataTables(),
+      allScopes: allPermissions(parts.family).scopes,
       forgetTenants,
       clock: parts.clock,
       ids: parts.ids,

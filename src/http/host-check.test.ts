@@ -18,8 +18,8 @@ before(async () => {
   await migrateFamily(db, onPremises);
   const store = new SqlStore(db);
   identity = await defaultIdentity(store, randomIds, new Date());
-  strictApp = createApp({ store });
-  allowingApp = createApp({ store, hosts: hostPolicy('127.0.0.1', ['localgraph.test']) });
+  strictApp = createApp({ store, family: onPremises });
+  allowingApp = createApp({ store, family: onPremises, hosts: hostPolicy('127.0.0.1', ['localgraph.test']) });
 });
 after(async () => {
   await strictApp.close();

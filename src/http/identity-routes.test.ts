@@ -21,11 +21,11 @@ before(async () => {
   await migrateFamily(db, onPremises);
   const store = new SqlStore(db);
   identity = await defaultIdentity(store, randomIds, new Date());
-  const created = await ensureDefaultRegistrations(store, identity, randomIds, new Date());
+  const created = await ensureDefaultRegistrations(store, identity, onPremises, randomIds, new Date());
   secret = created.clientSecret!;
   password = created.password!;
   kid = (await activeSigningKey(store, new Date())).kid;
-  app = createApp({ store });
+  app = createApp({ store, family: onPremises });
 });
 after(() => app.close());
 

@@ -7,14 +7,14 @@ import { migrateFamily } from '../store/migrations.js';
 import { openStore } from '../store/open.js';
 import { SqliteDatabase } from '../store/sqlite.js';
 import { SqlStore } from '../store/sql-store.js';
-import { createApp, graphModel } from './app.js';
+import { createApp } from './app.js';
 import { formatPretty, loggerOptions } from './logging.js';
 import { maskIds, patternOf, requestPattern } from './request-pattern.js';
 import type { FastifyRequest } from 'fastify';
-import { familyRegistry } from '../family/family.js';
+import { familyModel, familyRegistry } from '../family/family.js';
 
 const registry = familyRegistry(onPremises);
-const resolver = { model: graphModel, normalizeKey: registry.normalizeKey };
+const resolver = { model: familyModel(onPremises), normalizeKey: registry.normalizeKey };
 const ID = 'd2b1e8e8-8511-49d6-a4ba-323cb083fbb0';
 
 describe('request patterns', () => {
@@ -51,9 +51,10 @@ describe('request patterns', () => {
 describe('request logs', () => {
   test('one JSON line per request: requestId, method, masked path, status, duration', async () => {
     const lines: string[] = [];
-    const store = await openStore({ kind: 'memory' });
+    const store = await openStore({ kind: 'memory' }, onPremises);
     const app = createApp({
       store,
+      family: onPremises,
       logger: loggerOptions('info', 'json', { write: (text: string) => lines.push(text) }),
     });
     const res = await app.inject({
@@ -82,9 +83,10 @@ describe('request logs', () => {
 
   test('silent writes nothing; pretty lines are readable', async () => {
     const lines: string[] = [];
-    const store = await openStore({ kind: 'memory' });
+    const store = await openStore({ kind: 'memory' }, onPremises);
     const app = createApp({
       store,
+      family: onPremises,
       logger: loggerOptions('silent', 'json', { write: (text: string) => lines.push(text) }),
     });
     await app.inject({ method: 'GET', url: '/health' });
@@ -117,6 +119,7 @@ describe('request logs', () => {
     const store = new SqlStore(db);
     const app = createApp({
       store,
+      family: onPremises,
       logger: loggerOptions('info', 'json', { write: (text: string) => lines.push(text) }),
     });
     const tenant = '5d2e1c4b-7a6f-4e3d-9c8b-0a1b2c3d4e5f';

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { allPermissions } from '../auth/identity.js';
 import { testServer, type TestServer } from './testing.js';
+import { onPremises } from '../family/on-premises/on-premises.js';
 
 /**
  * Request input that used to be misread silently or answered 500 (issue 16, point 9): numbers
@@ -29,7 +30,7 @@ async function connectorCount(): Promise<number> {
 describe('request bodies', () => {
   before(async () => {
     server = await testServer();
-    token = await server.userToken(TENANT, allPermissions().scopes);
+    token = await server.userToken(TENANT, allPermissions(onPremises).scopes);
   });
 
   test('a number beyond a double (1e400) is refused, not stored as null', async () => {

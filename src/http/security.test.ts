@@ -161,12 +161,12 @@ describe("another tenant's token on every route", () => {
   let intruderApp: string;
   before(async () => {
     objects = await createFamilyObjects(server, TENANT);
-    intruder = await server.userToken(OTHER, allPermissions().scopes);
-    intruderApp = await server.appToken(OTHER, allPermissions().roles);
+    intruder = await server.userToken(OTHER, allPermissions(onPremises).scopes);
+    intruderApp = await server.appToken(OTHER, allPermissions(onPremises).roles);
   });
 
   test("reads, writes and deletes of this tenant's objects find nothing, and leave them as they were", async () => {
-    const owner = await server.userToken(TENANT, allPermissions().scopes);
+    const owner = await server.userToken(TENANT, allPermissions(onPremises).scopes);
     const snapshot = async () => {
       const out: string[] = [];
       for (const row of permissionRows.filter((r) => r.method === 'GET')) {

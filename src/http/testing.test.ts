@@ -40,7 +40,7 @@ test("every write of the matrix but deletes succeeds for the tenant's admin with
       method: row.method,
       url,
       headers: {
-        authorization: `Bearer ${await server.userToken(tenantId, allPermissions().scopes)}`,
+        authorization: `Bearer ${await server.userToken(tenantId, allPermissions(onPremises).scopes)}`,
         'content-type': 'application/json',
       },
       payload: JSON.stringify(exampleBody(row.pattern, objects)),

@@ -31,13 +31,13 @@ export interface TestServer {
 
 export async function testServer(
   authenticator?: (store: SqlStore) => Authenticator,
-  appOptions: Omit<AppOptions, 'store' | 'authenticator'> = {},
+  appOptions: Omit<AppOptions, 'store' | 'authenticator' | 'family'> = {},
 ): Promise<TestServer> {
   const db = new SqliteDatabase(':memory:');
   await migrateFamily(db, onPremises);
   const store = new SqlStore(db);
   const key = await activeSigningKey(store, new Date());
-  const app = createApp({ ...appOptions, store, authenticator: authenticator?.(store) });
+  const app = createApp({ ...appOptions, store, family: onPremises, authenticator: authenticator?.(store) });
   const ensure = (tenantId: string) => store.ensureTenant(tenantId, new Date());
   return {
     app,
@@ -100,7 +100,7 @@ export function missingExamples(collections: CollectionBehaviour[] = registry().
 export async function createFamilyObjects(server: TestServer, tenantId: string): Promise<FamilyObjects> {
   const missing = missingExamples();
   if (missing.length > 0) throw new Error(`behaviours without the examples their writes need: ${missing.join(', ')}`);
-  const token = await server.userToken(tenantId, allPermissions().scopes);
+  const token = await server.userToken(tenantId, allPermissions(onPremises).scopes);
   const send = async (method: 'POST' | 'PATCH', url: string, payload: object) => {
     const res = await server.app.inject({
       method,

@@ -29,11 +29,11 @@ before(async () => {
   await migrateFamily(db, onPremises);
   store = new SqlStore(db);
   identity = await defaultIdentity(store, randomIds, new Date());
-  secret = (await ensureDefaultRegistrations(store, identity, randomIds, new Date())).clientSecret!;
+  secret = (await ensureDefaultRegistrations(store, identity, onPremises, randomIds, new Date())).clientSecret!;
 });
 
 function appWith(options: ConstructorParameters<typeof TokenService>[2] = {}): FastifyInstance {
-  return createApp({ store, tokens: new TokenService(store, () => new Date(), options) });
+  return createApp({ store, family: onPremises, tokens: new TokenService(store, () => new Date(), options) });
 }
 
 function post(

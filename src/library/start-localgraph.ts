@@ -11,6 +11,7 @@ import { GraphError } from '../graph/errors.js';
 import { DEFAULT_HEARTBEAT_TIMEOUT_MS } from '../admin/heartbeats.js';
 import { readFaultRules, type FaultRule } from '../http/faults.js';
 import { LOG_LEVELS, type LogLevel } from '../http/logging.js';
+import { onPremises } from '../family/on-premises/on-premises.js';
 import { isGuid } from '../odata/guid.js';
 import { startServer, type StartedServer } from '../server/start.js';
 import type { StoreLocation } from '../store/open.js';
@@ -107,6 +108,13 @@ export interface Localgraph {
 
 const MAX_TOKEN_LIFETIME_SECONDS = 7 * 24 * 3600;
 
+/**
+ * The API family the library serves, chosen here and nowhere else below it: the on-premises
+ * publishing family is the only one built in. A second built-in family would become an option
+ * of `startLocalgraph` read here.
+ */
+const servedFamily = onPremises;
+
 export async function startLocalgraph(options: LocalgraphOptions = {}): Promise<Localgraph> {
   const devCredentials = options.devCredentials ?? true;
   const adminKey = options.adminKey ?? randomBytes(24).toString('base64url');
@@ -129,6 +137,7 @@ export async function startLocalgraph(options: LocalgraphOptions = {}): Promise<
   const proxyPort = options.proxyPort === undefined ? undefined : checkPort(options.proxyPort, 'proxyPort');
 
   const server = await startServer({
+    family: servedFamily,
     host: '127.0.0.1',
     port,
     location: storeLocation(options),
@@ -223,7 +232,7 @@ function running(server: StartedServer, devCredentials: boolean, adminKey: strin
           ...(roles !== undefined
             ? { roles, servicePrincipalId: who.servicePrincipalId }
             : {
-                scopes: scopes ?? allPermissions().scopes,
+                scopes: scopes ?? allPermissions(servedFamily).scopes,
                 user: {
                   objectId: tenantId === who.tenantId ? who.userId : userObjectId(tenantId, who.username),
                   userPrincipalName: who.username,

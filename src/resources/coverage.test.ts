@@ -2,14 +2,14 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { PermissionPolicy } from '../auth/permissions.js';
-import { graphModel } from '../http/app.js';
 import { renderCoverage } from './coverage.js';
 import { familyOperations, servedOperations } from './operations.js';
-import { familyRegistry } from '../family/family.js';
+import { familyModel, familyRegistry } from '../family/family.js';
 import { onPremises } from '../family/on-premises/on-premises.js';
 import { NOT_SERVED, sdkAnswers } from './sdk-coverage.js';
 import { SDK_OPERATIONS } from './sdk-surface.js';
 
+const graphModel = familyModel(onPremises);
 const registry = familyRegistry(onPremises);
 const permissionRows = registry.permissions();
 

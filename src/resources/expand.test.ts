@@ -3,7 +3,7 @@ import { before, describe, test } from 'node:test';
 import { allPermissions } from '../auth/identity.js';
 import { testServer, type TestServer } from '../http/testing.js';
 import { MAX_EXPANDED_PER_RESPONSE } from './expand-budget.js';
-import { onPremisesTables } from '../family/on-premises/on-premises.js';
+import { onPremises, onPremisesTables } from '../family/on-premises/on-premises.js';
 
 const TENANT = '3c9a5b1e-0000-4000-8000-00000000e5a1';
 const AP = '/beta/onPremisesPublishingProfiles/applicationProxy';
@@ -28,7 +28,7 @@ function deepCount(groups: number): number {
 describe('$expand', () => {
   before(async () => {
     server = await testServer();
-    token = await server.userToken(TENANT, allPermissions().scopes);
+    token = await server.userToken(TENANT, allPermissions(onPremises).scopes);
     const tables = onPremisesTables();
     for (let g = 0; g < GROUPS; g++) {
       const res = await server.app.inject({

@@ -14,7 +14,7 @@ import {
 import type { TrustedIssuers } from '../auth/trusted-issuers.js';
 import { buildAuthenticator, type AuthOptions } from '../cli/auth-setup.js';
 import { prepareControlPlane, type ControlSetup, type PreparedControlPlane } from '../cli/control-options.js';
-import { onPremises } from '../family/on-premises/on-premises.js';
+import type { Family } from '../family/family.js';
 import { createApp, randomIds } from '../http/app.js';
 import { LeafIssuer, storeCertificateAuthority } from '../http/certificate-authority.js';
 import { resolveConnectionLimits, type ConnectionLimits } from '../http/connection-limits.js';
@@ -39,6 +39,8 @@ import type { Store } from '../store/store.js';
  * flags, the library its options object); nothing here reads the command line or prints.
  */
 export interface StartOptions {
+  /** The API family served; the store is migrated for it (the CLI's and the library's choice). */
+  family: Family;
   host: string;
   /** 0 picks a free port. */
   port: number;
@@ -125,13 +127,14 @@ async function start(
     });
   }
 
-  const store = await openStore(location, options.onWait);
+  const { family } = options;
+  const store = await openStore(location, family, options.onWait);
   cleanups.push(() => store.close());
-  const control = await prepareControlPlane(options.control, store, onPremises);
+  const control = await prepareControlPlane(options.control, store, family);
   const now = new Date();
-  if (options.devCredentials) await ensureDevCredentials(store, randomIds, now);
+  if (options.devCredentials) await ensureDevCredentials(store, family, randomIds, now);
   const identity = await defaultIdentity(store, randomIds, now);
-  const created = await ensureDefaultRegistrations(store, identity, randomIds, now);
+  const created = await ensureDefaultRegistrations(store, identity, family, randomIds, now);
   // One CA for the proxy's leaves and the https certificate: one thing for clients to trust.
   const needsCa = options.proxyPort !== undefined || (options.https && options.certFiles === undefined);
   const issuer = needsCa ? new LeafIssuer(await storeCertificateAuthority(store, now)) : undefined;
@@ -149,10 +152,11 @@ async function start(
   // The tenants trusted issuers are mapped to exist from the start: their tokens never make one.
   for (const trustedIssuer of options.auth.trustIssuers)
     for (const tenant of trustedIssuer.tenants) await store.ensureTenant(tenant, now);
-  const { authenticator, trusted } = buildAuthenticator(options.auth, store, identity);
+  const { authenticator, trusted } = buildAuthenticator(options.auth, store, identity, family);
   const unreachable = trusted ? await trusted.prefetch() : [];
   const app = createApp({
     store,
+    family,
     serverOptions: { statusCodes: options.statusCodes },
     authenticator,
     https: tls && { cert: tls.cert, key: tls.key },

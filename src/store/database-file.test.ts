@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { DatabaseFileError } from './database-file.js';
 import { DATABASE_FILE, openStore } from './open.js';
+import { onPremises } from '../family/on-premises/on-premises.js';
 
 /** A data folder holding `content` as its database file. */
 function folderWith(content: Buffer): { dir: string; file: string } {
@@ -17,7 +18,7 @@ function folderWith(content: Buffer): { dir: string; file: string } {
 async function refused(content: Buffer, message: RegExp): Promise<void> {
   const { dir, file } = folderWith(content);
   try {
-    await assert.rejects(openStore({ kind: 'folder', dir }), (error: unknown) => {
+    await assert.rejects(openStore({ kind: 'folder', dir }, onPremises), (error: unknown) => {
       assert.ok(error instanceof DatabaseFileError, String(error));
       assert.match(error.message, message);
       assert.ok(error.message.includes(file), 'names the file');
@@ -48,8 +49,8 @@ test('a damaged database (a valid header, garbage after it) is refused with what
 test('a missing database file is created, and opens again', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'localgraph-dbfile-'));
   try {
-    await (await openStore({ kind: 'folder', dir })).close();
-    await (await openStore({ kind: 'folder', dir })).close();
+    await (await openStore({ kind: 'folder', dir }, onPremises)).close();
+    await (await openStore({ kind: 'folder', dir }, onPremises)).close();
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

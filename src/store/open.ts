@@ -1,8 +1,7 @@
 import { join, resolve } from 'node:path';
 import { checkDatabaseFile, damagedDatabase } from './database-file.js';
 import { narrowedWarning, secureDataFolder } from './data-permissions.js';
-import { onPremises } from '../family/on-premises/on-premises.js';
-import { migrateFamily } from './migrations.js';
+import { migrateFamily, type Migration } from './migrations.js';
 import { PostgresDatabase } from './postgres.js';
 import type { SqlDatabase } from './sql.js';
 import { SqliteDatabase } from './sqlite.js';
@@ -58,14 +57,19 @@ function openDatabase(location: StoreLocation): SqlDatabase {
 }
 
 /**
- * Opens (creating if needed) and migrates the store at a location. `onWait` hears why, while
- * PostgreSQL cannot be reached yet, the start waits for it.
+ * Opens (creating if needed) and migrates the store at a location, for the family it will serve
+ * (src/family/; its caller chooses it). `onWait` hears why, while PostgreSQL cannot be reached
+ * yet, the start waits for it.
  */
-export async function openStore(location: StoreLocation, onWait?: (message: string) => void): Promise<SqlStore> {
+export async function openStore(
+  location: StoreLocation,
+  family: { migrations: Migration[] },
+  onWait?: (message: string) => void,
+): Promise<SqlStore> {
   const db = openDatabase(location);
   try {
     if (db instanceof PostgresDatabase) await db.prepare(onWait);
-    await migrateFamily(db, onPremises);
+    await migrateFamily(db, family);
     // Files SQLite has just made take the process's umask (the CLI narrows it, a host process
     // using the library may not): made private now, silently, since the folder kept them unread.
     if (location.kind === 'folder') secureDataFolder(resolve(location.dir));

@@ -197,7 +197,7 @@ for (const backend of [sqlite, postgres]) {
       if (!opened) return;
       db = tracing(opened.db);
       await migrateFamily(db, onPremises);
-      app = createApp({ store: new SqlStore(db), controlPlane: { adminKey: KEY } });
+      app = createApp({ store: new SqlStore(db), family: onPremises, controlPlane: { adminKey: KEY } });
       const minted = await app.inject({
         method: 'POST',
         url: '/_admin/token',

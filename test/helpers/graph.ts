@@ -5,6 +5,7 @@ import type { AppOptions } from '../../src/http/app.js';
 import { type TestServer, testServer } from '../../src/http/testing.js';
 import { graphResponseProblems, type RawResponse } from './raw-http.js';
 import { GUID, type GraphErrorBody, type JsonResponse, request } from './server.js';
+import { onPremises } from '../../src/family/on-premises/on-premises.js';
 
 /** Graph requests with a bearer token, JSON in and out: the end-to-end tests' one client. */
 export interface GraphClient {
@@ -108,11 +109,11 @@ export interface InProcessGraph extends GraphClient {
 }
 
 export async function inProcessGraph(
-  appOptions: Omit<AppOptions, 'store' | 'authenticator'> = {},
+  appOptions: Omit<AppOptions, 'store' | 'authenticator' | 'family'> = {},
   tenantId = '3c9a5b1e-0000-4000-8000-0000000e0001',
 ): Promise<InProcessGraph> {
   const server = await testServer(undefined, appOptions);
-  const token = await server.userToken(tenantId, allPermissions().scopes);
+  const token = await server.userToken(tenantId, allPermissions(onPremises).scopes);
   return {
     server,
     tenantId,

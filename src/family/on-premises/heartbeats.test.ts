@@ -23,7 +23,7 @@ test('connectors, sensors and agents report heartbeats under their profiles', as
       method: 'POST',
       url: '/beta/onPremisesPublishingProfiles/provisioning/agents',
       headers: {
-        authorization: `Bearer ${await server.userToken(TENANT, allPermissions().scopes)}`,
+        authorization: `Bearer ${await server.userToken(TENANT, allPermissions(onPremises).scopes)}`,
         'content-type': 'application/json',
       },
       payload: { externalIp: '10.0.0.2', machineName: 'agent.contoso.com', status: 'active' },
