@@ -30,34 +30,47 @@ const NOT_GRAPH_DATA = new Set([
 ]);
 
 const g = (n: number) => `0f0e0d0c-0000-4000-8000-${String(n).padStart(12, '0')}`;
-/** One object of every kind, linked every way: fills every collection and link table. */
-const world = {
-  version: 1,
-  tenants: [
+/**
+ * The family's sections, and the plain lists their links name, written out: linked every way, so
+ * that every link table fills.
+ */
+const linked: Record<string, unknown[]> = {
+  profiles: [{ id: 'applicationProxy', isEnabled: true }],
+  connectorGroups: [{ id: g(1), name: 'Default', isDefault: true }],
+  connectors: [{ id: g(2), externalIp: '10.0.0.1', machineName: 'a.contoso.com', status: 'active' }],
+  applications: [
     {
-      id: TENANT,
-      profiles: [{ id: 'applicationProxy', isEnabled: true }],
-      connectorGroups: [{ id: g(1), name: 'Default', isDefault: true }],
-      connectors: [{ id: g(2), externalIp: '10.0.0.1', machineName: 'a.contoso.com', status: 'active' }],
-      applications: [
-        {
-          id: g(3),
-          displayName: 'App',
-          connectorGroupId: g(1),
-          applicationSegments: [
-            { id: g(4), destinationHost: 'db.contoso.com', destinationType: 'fqdn', protocol: 'tcp' },
-          ],
-        },
-      ],
-      agents: [{ id: g(5), profile: 'provisioning', externalIp: '10.0.1.1', machineName: 'agent', status: 'active' }],
-      publishedResources: [{ id: g(6), profile: 'provisioning', displayName: 'R' }],
-      agentGroups: [
-        { id: g(7), profile: 'provisioning', displayName: 'G', agentIds: [g(5)], publishedResourceIds: [g(6)] },
-      ],
-      sensors: [{ id: g(8), externalIp: '10.0.2.1', machineName: 'sensor', status: 'active' }],
+      id: g(3),
+      displayName: 'App',
+      connectorGroupId: g(1),
+      applicationSegments: [{ id: g(4), destinationHost: 'db.contoso.com', destinationType: 'fqdn', protocol: 'tcp' }],
     },
   ],
+  agents: [{ id: g(5), profile: 'provisioning', externalIp: '10.0.1.1', machineName: 'agent', status: 'active' }],
+  publishedResources: [{ id: g(6), profile: 'provisioning', displayName: 'R' }],
+  agentGroups: [
+    { id: g(7), profile: 'provisioning', displayName: 'G', agentIds: [g(5)], publishedResourceIds: [g(6)] },
+  ],
 };
+
+/**
+ * One object of every other plain list, made from its behaviour's create example (under the
+ * first parent that serves it), so that a new plain collection is covered without an edit here.
+ */
+function plainObjects(): Record<string, unknown[]> {
+  const made: Record<string, unknown[]> = {};
+  ctx.sections.forEach((section, i) => {
+    if (!('plain' in section) || section.plain.name in linked) return;
+    const { name, behaviour, parent } = section.plain;
+    const example = behaviour.example?.create;
+    if (!example) throw new Error(`${name}: neither written out here nor creatable from an example`);
+    made[name] = [{ id: g(100 + i), ...(parent ? { [parent.field]: parent.keys[0] } : {}), ...example }];
+  });
+  return made;
+}
+
+/** One object of every kind, linked every way: fills every collection and link table. */
+const world = { version: 1, tenants: [{ id: TENANT, ...linked, ...plainObjects() }] };
 
 describe('fixtures and reset cover every collection and link table', () => {
   let db: SqliteDatabase;
