@@ -104,6 +104,32 @@ for (const kind of ['EntityType', 'ComplexType', 'EnumType']) {
   });
 }
 
+/**
+ * The types outside the family that the application slice needs, in a subset of their real shape
+ * (checked below): the only ones the CSDL copy does not hold.
+ */
+const APPLICATION_SUBSET = [
+  'ComplexType Dictionary',
+  'EntityType directoryObject',
+  'EntityType application',
+  'ComplexType webApplication',
+  'ComplexType implicitGrantSettings',
+  'ComplexType redirectUriSettings',
+];
+
+test('$metadata declares no family type the CSDL lacks (a new type brings its elements from Microsoft)', () => {
+  const names = (schema: Element) =>
+    schema.children
+      .filter((c) => ['EntityType', 'ComplexType', 'EnumType'].includes(c.name))
+      .map((c) => `${c.name} ${c.attributes.Name}`);
+  const known = new Set(names(fixtureSchema));
+  assert.deepEqual(
+    names(renderedSchema).filter((name) => !known.has(name)),
+    APPLICATION_SUBSET,
+    'types not in test/fixtures/onprem-family.csdl.xml',
+  );
+});
+
 test('every EntitySet of the CSDL is rendered, profiles first, then applications', () => {
   const expected = child(fixtureSchema, 'EntityContainer');
   const actual = child(renderedSchema, 'EntityContainer');
