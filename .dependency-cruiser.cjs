@@ -2,6 +2,7 @@
 // Cycles make load order matter and stop a module being understood, tested or moved on its own.
 // And the generic layers never import the on-premises family: the family served is chosen only at
 // the composition roots (src/cli/served-family.ts, src/library/start-localgraph.ts) and passed in.
+// Nothing outside src/cli/ imports it: the server and the library take options already checked.
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [
@@ -25,6 +26,15 @@ module.exports = {
         pathNot: ['[.]test[.]ts$', '^src/http/testing[.]ts$', '^src/odata/query/test-fixtures[.]ts$'],
       },
       to: { path: '^src/family/on-premises/' },
+    },
+    {
+      name: 'only-the-cli-reads-the-command-line',
+      severity: 'error',
+      comment:
+        'src/cli/ reads flags, environment and files, and prints; the server, the library and the layers below ' +
+        'take checked options. Move what both need out of src/cli/ (as src/server/control-setup.ts).',
+      from: { path: '^src/', pathNot: ['^src/cli/', '[.]test[.]ts$'] },
+      to: { path: '^src/cli/' },
     },
   ],
   options: {

@@ -1,29 +1,8 @@
-import {
-  AUTH_MODES,
-  ClaimsAuthenticator,
-  DEFAULT_MAX_CLAIMS_TENANTS,
-  OffAuthenticator,
-  StrictAuthenticator,
-  type Authenticator,
-  type AuthMode,
-} from '../auth/authenticator.js';
-import { allPermissions, type DefaultIdentity } from '../auth/identity.js';
-import type { Family } from '../family/family.js';
-import { GRAPH_AUDIENCES } from '../auth/tokens.js';
-import { checkIssuerUrl, tenantsNamedIn, TrustedIssuers, type TrustedIssuerSpec } from '../auth/trusted-issuers.js';
+import { AUTH_MODES, DEFAULT_MAX_CLAIMS_TENANTS, type AuthMode } from '../auth/authenticator.js';
+import { checkIssuerUrl, tenantsNamedIn, type TrustedIssuerSpec } from '../auth/trusted-issuers.js';
 import { isGuid } from '../odata/guid.js';
-import { TokenVerifier } from '../auth/verifier.js';
-import type { Store } from '../store/store.js';
+import type { AuthOptions } from '../server/authenticator-setup.js';
 import { UsageError } from './usage.js';
-
-/** What `serve` was told about authentication. */
-export interface AuthOptions {
-  mode: AuthMode;
-  trustIssuers: TrustedIssuerSpec[];
-  audiences: string[];
-  /** `--auth claims`: the most tenants the store may hold before tokens of new ones are refused. */
-  maxClaimsTenants: number;
-}
 
 /**
  * One `--trust-issuer`: `TENANT[,TENANT...]=URL` (the tenants its tokens may act in), or a bare
@@ -82,33 +61,4 @@ export function parseAuthOptions(values: {
     audiences,
     maxClaimsTenants: limit === undefined ? DEFAULT_MAX_CLAIMS_TENANTS : Number(limit),
   };
-}
-
-/** The authenticator a mode calls for; `--auth off` acts with every scope of the family served. */
-export function buildAuthenticator(
-  options: AuthOptions,
-  store: Store,
-  identity: DefaultIdentity,
-  family: Family,
-): { authenticator: Authenticator; trusted?: TrustedIssuers } {
-  const now = () => new Date();
-  if (options.mode === 'off') {
-    return {
-      authenticator: new OffAuthenticator({
-        tenantId: identity.tenantId,
-        objectId: identity.userId,
-        kind: 'user',
-        scopes: new Set(allPermissions(family).scopes),
-        roles: new Set(),
-        appId: identity.appId,
-        userPrincipalName: identity.userPrincipalName,
-      }),
-    };
-  }
-  if (options.mode === 'claims') return { authenticator: new ClaimsAuthenticator(store, options.maxClaimsTenants) };
-  const trusted =
-    options.trustIssuers.length > 0
-      ? new TrustedIssuers(options.trustIssuers, { audiences: [...GRAPH_AUDIENCES, ...options.audiences], now })
-      : undefined;
-  return { authenticator: new StrictAuthenticator(store, new TokenVerifier(store, now), trusted), trusted };
 }

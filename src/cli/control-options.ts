@@ -1,45 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { ensureAdminKey, type StoredAdminKey } from '../admin/admin-key.js';
-import { ControlledClock } from '../admin/controlled-clock.js';
-import { parseDuration, formatDuration } from '../admin/durations.js';
-import { fixtureContext } from '../admin/fixture.js';
-import { importFixture } from '../admin/fixture-import.js';
+import { parseDuration } from '../admin/durations.js';
 import { DEFAULT_HEARTBEAT_TIMEOUT_MS } from '../admin/heartbeats.js';
-import { SeededIds } from '../admin/seeded-ids.js';
-import { adoptDefaultTenant } from '../auth/identity.js';
 import { GraphError } from '../graph/errors.js';
-import type { AppOptions } from '../http/app.js';
-import { FaultInjector, readFaultRules, type FaultRule } from '../http/faults.js';
-import {
-  defaultLogFormat,
-  LOG_FORMATS,
-  LOG_LEVELS,
-  loggerOptions,
-  type LogFormat,
-  type LogLevel,
-} from '../http/logging.js';
-import type { Family } from '../family/family.js';
-import type { Store } from '../store/store.js';
+import { readFaultRules, type FaultRule } from '../http/faults.js';
+import { defaultLogFormat, LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from '../http/logging.js';
+import type { ControlSetup } from '../server/control-setup.js';
 import { UsageError } from './usage.js';
-
-/**
- * `serve`'s control-plane options (defined in serve-options.ts): the admin key, a fixture loaded
- * at start, the id seed and clock, fault rules, the heartbeat simulation and logs.
- */
-export interface ControlSetup {
-  /** `source`: how the banner names where the key was given (`--admin-key`, `$LOCALGRAPH_ADMIN_KEY`). */
-  adminKey?: { key: string; source: string };
-  seedFile?: string;
-  /** The seed fixture itself (the library's `seed` option), instead of reading `seedFile`. */
-  seedDocument?: unknown;
-  idSeed?: string;
-  freezeAt?: Date;
-  faultsFile?: string;
-  faultRules?: FaultRule[];
-  heartbeats: { enabled: boolean; timeoutMs: number };
-  logLevel: LogLevel;
-  logFormat: LogFormat;
-}
 
 export interface ControlValues {
   'admin-key'?: string;
@@ -111,10 +77,11 @@ export function parseControlOptions(values: ControlValues, adminKeySource = '--a
       throw error;
     }
   }
-  if (values.seed !== undefined) readJsonFile(values.seed, '--seed');
+  const seedDocument = values.seed === undefined ? undefined : readJsonFile(values.seed, '--seed');
   return {
     adminKey: adminKey === undefined ? undefined : { key: adminKey.trim(), source: adminKeySource },
     seedFile: values.seed,
+    seedDocument,
     idSeed: values['id-seed'],
     freezeAt,
     faultsFile: values.faults,
@@ -122,96 +89,5 @@ export function parseControlOptions(values: ControlValues, adminKeySource = '--a
     heartbeats: { enabled: values['simulate-heartbeats'] === true, timeoutMs },
     logLevel,
     logFormat,
-  };
-}
-
-/**
- * How the banner speaks of the admin key: the key itself only when this start made it (service
- * logs keep banners; a key in every one of them would be a key in every log reader's hands).
- */
-function adminKeyLine(given: ControlSetup['adminKey'], stored: StoredAdminKey | undefined): string {
-  if (given) return `with the key given by ${given.source}`;
-  if (stored?.key) return `with key ${stored.key} (shown once; only its hash is kept)`;
-  const how = 'lost it? localgraph admin-key new makes another, or start with --admin-key K';
-  return stored?.migrated
-    ? `with the key shown before (now kept as a hash only; ${how})`
-    : `with the key shown at first start (${how})`;
-}
-
-export interface PreparedControlPlane {
-  /** Spread into createApp's options. */
-  appOptions: Pick<AppOptions, 'clock' | 'ids' | 'logger' | 'controlPlane'>;
-  /** Banner lines, once the origin is known. */
-  bannerLines(origin: string): string[];
-}
-
-/**
- * Loads the seed fixture (before the default identity is ensured, so the default app and user
- * exist whatever the fixture says), finds or makes the admin key, and builds the clock, ids and
- * fault injector the app is made with.
- */
-export async function prepareControlPlane(
-  setup: ControlSetup,
-  store: Store,
-  family: Family,
-): Promise<PreparedControlPlane> {
-  const clock = new ControlledClock();
-  if (setup.freezeAt) clock.freeze(setup.freezeAt);
-  const ids = new SeededIds(setup.idSeed);
-  let seeded: string | undefined;
-  if (setup.seedFile !== undefined || setup.seedDocument !== undefined) {
-    try {
-      const doc = setup.seedDocument ?? readJsonFile(setup.seedFile!, '--seed');
-      const summary = await importFixture(store, fixtureContext(family), doc, {
-        ids,
-        now: clock.now(),
-      });
-      seeded = `${summary.tenants.length} tenant${summary.tenants.length === 1 ? '' : 's'}`;
-      // Its first tenant becomes the default (before the default app and user are made there),
-      // unless an earlier start chose one.
-      const first = summary.tenants[0]?.id;
-      if (first !== undefined) {
-        const chosen = await adoptDefaultTenant(store, first);
-        seeded +=
-          chosen === first.toLowerCase()
-            ? `; ${first} is the default tenant`
-            : `; the default tenant stays ${chosen}, chosen before`;
-      }
-    } catch (error) {
-      if (error instanceof GraphError)
-        throw new Error(`${setup.seedFile !== undefined ? `--seed ${setup.seedFile}` : 'seed'}: ${error.message}`);
-      throw error;
-    }
-  }
-  const stored = setup.adminKey ? undefined : await ensureAdminKey(store);
-  const faults = new FaultInjector(setup.faultRules ?? []);
-  return {
-    appOptions: {
-      clock,
-      ids,
-      logger: loggerOptions(setup.logLevel, setup.logFormat),
-      controlPlane: {
-        ...(setup.adminKey ? { adminKey: setup.adminKey.key } : { adminKeyHash: stored!.hash }),
-        faults,
-        heartbeats: setup.heartbeats,
-      },
-    },
-    bannerLines(origin) {
-      const lines = [
-        `  health: ${origin}/health`,
-        `  admin: ${origin}/_admin/ ${adminKeyLine(setup.adminKey, stored)} (localgraph admin --help)`,
-      ];
-      if (seeded) lines.push(`  seed: ${setup.seedFile} loaded (${seeded})`);
-      if (setup.idSeed !== undefined) lines.push(`  ids: deterministic, seed '${setup.idSeed}'`);
-      if (setup.freezeAt) lines.push(`  clock: frozen at ${setup.freezeAt.toISOString()}`);
-      if (setup.faultRules)
-        lines.push(
-          `  faults: ${setup.faultRules.length} rule${setup.faultRules.length === 1 ? '' : 's'} from ${setup.faultsFile} (Graph surface only)`,
-        );
-      if (setup.heartbeats.enabled)
-        lines.push(`  heartbeats: simulated; inactive after ${formatDuration(setup.heartbeats.timeoutMs)} without one`);
-      lines.push(`  logs: ${setup.logLevel === 'silent' ? 'off' : `${setup.logLevel}, ${setup.logFormat}`}`);
-      return lines;
-    },
   };
 }

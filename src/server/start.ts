@@ -12,8 +12,6 @@ import {
   type NewDefaultCredentials,
 } from '../auth/identity.js';
 import type { TrustedIssuers } from '../auth/trusted-issuers.js';
-import { buildAuthenticator, type AuthOptions } from '../cli/auth-setup.js';
-import { prepareControlPlane, type ControlSetup, type PreparedControlPlane } from '../cli/control-options.js';
 import type { Family } from '../family/family.js';
 import { createApp, randomIds } from '../http/app.js';
 import { LeafIssuer, storeCertificateAuthority } from '../http/certificate-authority.js';
@@ -28,6 +26,8 @@ import {
   type TlsMaterial,
 } from '../http/tls.js';
 import type { ServerOptions } from '../resources/server-options.js';
+import { buildAuthenticator, type AuthOptions } from './authenticator-setup.js';
+import { prepareControlPlane, type ControlSetup, type PreparedControlPlane } from './control-setup.js';
 import { lockFolder } from '../store/folder-lock.js';
 import { openStore, type StoreLocation } from '../store/open.js';
 import type { Store } from '../store/store.js';
