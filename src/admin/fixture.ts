@@ -2,6 +2,7 @@ import { familyRegistry, type Family } from '../family/family.js';
 import type { Model } from '../model/model.js';
 import type { CollectionBehaviour } from '../resources/collection.js';
 import type { ResourceRegistry } from '../resources/registry.js';
+import { servingParent } from '../resources/serving-parent.js';
 import type { AppRegistrationRow, Entity, RegisteredUserRow } from '../store/store.js';
 import { fail } from './fixture-read.js';
 import type { FixtureSection } from './fixture-section.js';
@@ -151,19 +152,18 @@ export function fixtureParent(
   behaviour: CollectionBehaviour,
   declared: { field: string; label: string },
 ): FixtureParent {
-  const parentPath = behaviour.path.slice(0, behaviour.path.lastIndexOf('/'));
-  const parent = registry.collection(parentPath);
-  if (!parent?.fixedKeys)
+  const parent = servingParent(registry, behaviour);
+  if (!parent)
     throw new Error(
       `fixtures: ${behaviour.path} is not under a parent of fixed keys; a section of its family's holds it`,
     );
-  const keys = [...parent.fixedKeys].filter((key) => (behaviour.servedBy?.([key]) ?? true) === true).sort(compare);
+  const keys = [...parent.keys].sort(compare);
   return {
     field: declared.field,
     keys,
     read(value, at) {
-      const key = typeof value === 'string' ? registry.normalizeKey(parent.type, value) : undefined;
-      if (key === undefined || !keys.includes(key)) fail(at, `expected a ${declared.label} (${keys.join(', ')}).`);
+      const key = parent.key(value);
+      if (key === undefined) fail(at, `expected a ${declared.label} (${keys.join(', ')}).`);
       return key;
     },
   };

@@ -4,6 +4,7 @@ import type { HeartbeatTarget } from '../family/heartbeat-target.js';
 import type { Clock } from '../resources/clock.js';
 import type { CollectionBehaviour } from '../resources/collection.js';
 import type { ResourceRegistry } from '../resources/registry.js';
+import { servingParent, type ServingParent } from '../resources/serving-parent.js';
 import type { HeartbeatTable, Store } from '../store/store.js';
 
 /**
@@ -44,8 +45,8 @@ export interface HeartbeatResult {
 interface ResolvedTarget {
   kind: string;
   behaviour: CollectionBehaviour;
-  /** The parent: the same for every object, or named by each heartbeat among the entities of a collection. */
-  parent?: { fixed: string } | { named: CollectionBehaviour };
+  /** The parent: the same for every object, or named by each heartbeat among those that serve the collection. */
+  parent?: { fixed: string } | { named: ServingParent };
   table: HeartbeatTable;
 }
 
@@ -211,14 +212,11 @@ export class HeartbeatMonitor {
   }
 
   /** The parent key the object is under: the declared one, or the one the heartbeat names (400 if none serves it). */
-  private parentOf({ kind, behaviour, parent }: ResolvedTarget, input: HeartbeatInput): string | undefined {
+  private parentOf({ kind, parent }: ResolvedTarget, input: HeartbeatInput): string | undefined {
     if (!parent || 'fixed' in parent) return parent?.fixed;
-    const parents = parent.named;
-    const serves = (key: string) => (behaviour.servedBy?.([key]) ?? true) === true;
-    const key =
-      input.profile === undefined ? undefined : this.family.registry.normalizeKey(parents.type, input.profile);
-    if (key !== undefined && (parents.fixedKeys?.has(key) ?? true) && serves(key)) return key;
-    const keys = [...(parents.fixedKeys ?? [])].filter(serves);
+    const key = parent.named.key(input.profile);
+    if (key !== undefined) return key;
+    const { keys } = parent.named;
     throw errors.adminBadRequest(
       `A heartbeat of kind '${kind}' names the profile its object is under` +
         (keys.length > 0 ? ` (one of ${keys.join(', ')}).` : '.'),
@@ -238,10 +236,10 @@ function resolve(declared: HeartbeatTarget, registry: ResourceRegistry): Resolve
   if (!behaviour) throw fail(`no collection ${collection}`);
   if (behaviour.table.byProperty.get('status')?.column !== 'status') throw fail(`${collection} has no status`);
   const { table, scopeColumns } = behaviour.table;
-  if (parent === undefined || 'fixed' in parent)
+  if (parent !== 'named')
     return { kind, behaviour, parent, table: { kind, table, parent: { fixed: parent?.fixed ?? '' } } };
-  const parents = registry.collection(parent.named);
-  if (!parents) throw fail(`no collection ${parent.named}`);
+  const named = servingParent(registry, behaviour);
+  if (!named) throw fail(`${collection} is not under a collection of fixed keys`);
   if (scopeColumns.length !== 1) throw fail(`${collection} is not kept under one parent key`);
-  return { kind, behaviour, parent: { named: parents }, table: { kind, table, parent: { column: scopeColumns[0] } } };
+  return { kind, behaviour, parent: { named }, table: { kind, table, parent: { column: scopeColumns[0] } } };
 }

@@ -10,9 +10,9 @@ export interface HeartbeatTarget {
   collection: string;
   /**
    * The parent the objects are under, for a contained collection: the same one for all of them
-   * (`fixed`, a parent key), or the one each heartbeat names as its `profile` among the entities
-   * of the collection at `named` (a behaviour path) that serve this one; its key is then the
-   * collection's scope column. Without it the collection has no parent.
+   * (`fixed`, a parent key), or `'named'`: the one each heartbeat names as its `profile`, among
+   * the keys of the collection of fixed keys it is contained in that serve it (its scope column
+   * holds the key). Without it the collection has no parent.
    */
-  parent?: { fixed: string } | { named: string };
+  parent?: { fixed: string } | 'named';
 }

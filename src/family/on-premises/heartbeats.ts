@@ -7,10 +7,6 @@ import type { HeartbeatTarget } from '../heartbeat-target.js';
  */
 export const onPremisesHeartbeats: HeartbeatTarget[] = [
   { kind: 'connector', collection: 'onPremisesPublishingProfiles/connectors', parent: { fixed: 'applicationProxy' } },
-  {
-    kind: 'agent',
-    collection: 'onPremisesPublishingProfiles/agents',
-    parent: { named: 'onPremisesPublishingProfiles' },
-  },
+  { kind: 'agent', collection: 'onPremisesPublishingProfiles/agents', parent: 'named' },
   { kind: 'sensor', collection: 'onPremisesPublishingProfiles/sensors', parent: { fixed: 'privateAccess' } },
 ];
