@@ -10,7 +10,7 @@ import { CERT_FILE, TLS_DIR } from '../http/tls.js';
 import { DEFAULT_DATA_DIR, openStore, type StoreLocation } from '../store/open.js';
 import { storageLocation } from './storage-options.js';
 import { UsageError } from './usage.js';
-import { servedFamily } from './served-family.js';
+import { servedFamily } from '../family/served-family.js';
 
 /**
  * The CLI's side of the admin API: where the running server is (`--url`, default

@@ -2,7 +2,7 @@ import { replaceAdminKey } from '../admin/admin-key.js';
 import { openStore } from '../store/open.js';
 import { existingStorage, STORAGE_OPTIONS, storageHelp } from './storage-options.js';
 import { parseOptions } from './usage.js';
-import { servedFamily } from './served-family.js';
+import { servedFamily } from '../family/served-family.js';
 
 export const adminKeyNewHelp = `Usage: localgraph admin-key new [--data DIR | --database-url URL]
 

@@ -2,7 +2,7 @@ import { storeCertificateAuthority } from '../http/certificate-authority.js';
 import { openStore } from '../store/open.js';
 import { STORAGE_OPTIONS, storageHelp, storageLocation } from './storage-options.js';
 import { parseOptions } from './usage.js';
-import { servedFamily } from './served-family.js';
+import { servedFamily } from '../family/served-family.js';
 
 export const caHelp = `Usage: localgraph ca [--data DIR | --database-url URL]
 

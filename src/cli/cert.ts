@@ -3,7 +3,7 @@ import { folderCertificate, storeCertificate } from '../http/tls.js';
 import { openStore } from '../store/open.js';
 import { STORAGE_OPTIONS, storageHelp, storageLocation } from './storage-options.js';
 import { parseOptions } from './usage.js';
-import { servedFamily } from './served-family.js';
+import { servedFamily } from '../family/served-family.js';
 
 export const certHelp = `Usage: localgraph cert [--data DIR | --database-url URL]
 

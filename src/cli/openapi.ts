@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { renderOpenApi } from '../openapi/render.js';
 import { familyModel, familyRegistry } from '../family/family.js';
 import { UsageError } from './usage.js';
-import { servedFamily } from './served-family.js';
+import { servedFamily } from '../family/served-family.js';
 
 export const openapiHelp = `Usage: localgraph openapi [--format yaml|json] [--server URL]
 

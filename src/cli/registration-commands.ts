@@ -14,7 +14,7 @@ import { openStore, type StoreLocation } from '../store/open.js';
 import { existingStorage, STORAGE_OPTIONS, storageHelp } from './storage-options.js';
 import type { SqlStore } from '../store/sql-store.js';
 import { parseList, parseOptions, UsageError } from './usage.js';
-import { servedFamily } from './served-family.js';
+import { servedFamily } from '../family/served-family.js';
 
 export const appAddHelp = `Usage: localgraph app add [--data DIR | --database-url URL] [--tenant GUID] --name NAME [--roles "A B"] [--scopes "A B"]
 

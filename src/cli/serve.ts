@@ -14,7 +14,7 @@ import { jsonRecord, readyFacts, removeReadyFile, writeReadyFile } from './ready
 import { resolveServeOptions, SERVE_OPTIONS } from './serve-options.js';
 import { describeLocation, storageLocation } from './storage-options.js';
 import { UsageError } from './usage.js';
-import { servedFamily } from './served-family.js';
+import { servedFamily } from '../family/served-family.js';
 
 export { DEFAULT_PORT } from './serve-options.js';
 const SHUTDOWN_GRACE_MS = 5000;

@@ -6,7 +6,7 @@ import { isGuid } from '../odata/guid.js';
 import { openStore } from '../store/open.js';
 import { existingStorage, STORAGE_OPTIONS, storageHelp } from './storage-options.js';
 import { parseList, parseOptions, UsageError } from './usage.js';
-import { servedFamily } from './served-family.js';
+import { servedFamily } from '../family/served-family.js';
 
 export const tokenHelp = `Usage: localgraph token [--data DIR | --database-url URL] [--tenant GUID] (--scopes "A B" | --roles "A B") [--user UPN] [--lifetime SECONDS]
 

@@ -11,7 +11,7 @@ import { GraphError } from '../graph/errors.js';
 import { DEFAULT_HEARTBEAT_TIMEOUT_MS } from '../admin/heartbeats.js';
 import { readFaultRules, type FaultRule } from '../http/faults.js';
 import { LOG_LEVELS, type LogLevel } from '../http/logging.js';
-import { onPremises } from '../family/on-premises/on-premises.js';
+import { servedFamily } from '../family/served-family.js';
 import { isGuid } from '../odata/guid.js';
 import { startServer, type StartedServer } from '../server/start.js';
 import type { StoreLocation } from '../store/open.js';
@@ -107,13 +107,6 @@ export interface Localgraph {
 }
 
 const MAX_TOKEN_LIFETIME_SECONDS = 7 * 24 * 3600;
-
-/**
- * The API family the library serves, chosen here and nowhere else below it: the on-premises
- * publishing family is the only one built in. A second built-in family would become an option
- * of `startLocalgraph` read here.
- */
-const servedFamily = onPremises;
 
 export async function startLocalgraph(options: LocalgraphOptions = {}): Promise<Localgraph> {
   const devCredentials = options.devCredentials ?? true;
