@@ -129,6 +129,17 @@ describe('a second family, served through the Family interface only', () => {
     return { status: res.statusCode, body: res.body ? res.json() : undefined, text: res.body };
   };
 
+  /** A request to the admin API of `plane` (a server of this database with the admin key), answered as `call`'s are. */
+  const adminCall = async (plane: FastifyInstance, method: 'GET' | 'POST' | 'PUT', url: string, payload?: object) => {
+    const res = await plane.inject({
+      method,
+      url: `/_admin${url}`,
+      headers: { 'x-localgraph-admin-key': ADMIN_KEY },
+      ...(payload ? { payload } : {}),
+    });
+    return { status: res.statusCode, body: res.body ? res.json() : undefined, text: res.body };
+  };
+
   test('$metadata is the family schema, and nothing of the on-premises family', async () => {
     const res = await app.inject({ method: 'GET', url: '/beta/$metadata' });
     assert.equal(res.statusCode, 200);
@@ -179,15 +190,8 @@ describe('a second family, served through the Family interface only', () => {
       family: widgets,
       controlPlane: { adminKey: ADMIN_KEY, heartbeats: { enabled: true, timeoutMs: 60_000 } },
     });
-    const admin = async (method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown) => {
-      const res = await plane.inject({
-        method,
-        url: `/_admin${url}`,
-        headers: { 'x-localgraph-admin-key': ADMIN_KEY },
-        payload: payload as object,
-      });
-      return { status: res.statusCode, body: res.json(), text: res.body };
-    };
+    const admin = (method: 'GET' | 'POST' | 'PUT', url: string, payload?: object) =>
+      adminCall(plane, method, url, payload);
     const widgetStatus = async (id: string) => (await call('GET', `/widgets/${id}`)).body.status;
     try {
       const heard = (await call('POST', '/widgets', { name: 'heard', status: 'active' })).body.id as string;
@@ -228,15 +232,14 @@ describe('a second family, served through the Family interface only', () => {
     const silent = defineFamily({ ...widgets, name: 'silentWidgets', heartbeats: undefined });
     const plane = createApp({ store: new SqlStore(db), family: silent, controlPlane: { adminKey: ADMIN_KEY } });
     try {
-      const res = await plane.inject({
-        method: 'POST',
-        url: '/_admin/heartbeats',
-        headers: { 'x-localgraph-admin-key': ADMIN_KEY },
-        payload: { tenantId: TENANT, kind: 'widget', id: '0f0e0d0c-0000-4000-8000-0000000000f3' },
+      const res = await adminCall(plane, 'POST', '/heartbeats', {
+        tenantId: TENANT,
+        kind: 'widget',
+        id: '0f0e0d0c-0000-4000-8000-0000000000f3',
       });
-      assert.equal(res.statusCode, 501, res.body);
-      assert.equal(res.json().error.code, 'NotImplemented');
-      assert.match(res.json().error.message, /silentWidgets family/);
+      assert.equal(res.status, 501, res.text);
+      assert.equal(res.body.error.code, 'NotImplemented');
+      assert.match(res.body.error.message, /silentWidgets family/);
     } finally {
       await plane.close();
     }
@@ -245,41 +248,31 @@ describe('a second family, served through the Family interface only', () => {
   test('its fixture exports, resets and imports back to the same bytes, with no fixture code of its own', async () => {
     const plane = createApp({ store: new SqlStore(db), family: widgets, controlPlane: { adminKey: ADMIN_KEY } });
     const admin = async (method: 'GET' | 'POST', url: string, payload?: object) => {
-      const res = await plane.inject({
-        method,
-        url,
-        headers: { 'x-localgraph-admin-key': ADMIN_KEY },
-        ...(payload ? { payload } : {}),
-      });
-      assert.equal(res.statusCode, 200, res.body);
-      return res.body;
+      const res = await adminCall(plane, method, url, payload);
+      assert.equal(res.status, 200, res.text);
+      return res.text;
     };
     try {
       const made = await call('POST', '/widgets', { name: 'kept', size: 9 });
       assert.equal(made.status, 201, made.text);
-      const exported = await admin('GET', `/_admin/export?tenant=${TENANT}`);
+      const exported = await admin('GET', `/export?tenant=${TENANT}`);
       const tenant = JSON.parse(exported).tenants[0];
       assert.deepEqual(Object.keys(tenant), ['id', 'widgets', 'appRegistrations', 'users']);
       assert.ok(tenant.widgets.some((w: { id: string; size: number }) => w.id === made.body.id && w.size === 9));
 
-      await admin('POST', '/_admin/reset', { tenantId: TENANT });
+      await admin('POST', '/reset', { tenantId: TENANT });
       assert.equal((await call('GET', `/widgets/${made.body.id}`)).status, 404);
-      const imported = JSON.parse(await admin('POST', '/_admin/import', JSON.parse(exported)));
+      const imported = JSON.parse(await admin('POST', '/import', JSON.parse(exported)));
       assert.deepEqual(imported.tenants[0].counts, { widgets: tenant.widgets.length, appRegistrations: 0, users: 0 });
-      assert.equal(await admin('GET', `/_admin/export?tenant=${TENANT}`), exported);
+      assert.equal(await admin('GET', `/export?tenant=${TENANT}`), exported);
       assert.equal((await call('GET', `/widgets/${made.body.id}`)).body.name, 'kept');
 
       // Checked as any fixture is: the model's properties, the server's defaults.
       const doc = { version: 1, tenants: [{ id: TENANT, widgets: [{ id: TENANT, name: 'x', colour: 'red' }] }] };
-      const refused = await plane.inject({
-        method: 'POST',
-        url: '/_admin/import',
-        headers: { 'x-localgraph-admin-key': ADMIN_KEY },
-        payload: doc,
-      });
-      assert.equal(refused.statusCode, 400, refused.body);
+      const refused = await adminCall(plane, 'POST', '/import', doc);
+      assert.equal(refused.status, 400, refused.text);
       assert.match(
-        refused.json().error.message,
+        refused.body.error.message,
         /widgets\[0\]\.colour: 'colour' is not a property of microsoft\.graph\.widget/,
       );
     } finally {
